@@ -1,0 +1,54 @@
+# Dziennik: the two commands are `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= $(shell for p in python3.14 python3.13 python3.12 python3; do \
+	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && { command -v $$p; break; }; done)
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+CHROMIUM ?= /usr/bin/chromium
+
+.PHONY: run test setup lint messages lock demo bench clean
+
+$(BIN)/.installed: requirements.lock pyproject.toml
+	@if [ -z "$(PYTHON)" ]; then echo "Dziennik needs Python 3.12 or newer (python3.12 was not found)." >&2; exit 1; fi
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.lock
+	@touch $@
+
+setup: $(BIN)/.installed messages
+
+messages: $(BIN)/.installed
+	@$(BIN)/python scripts/compile_messages.py
+
+# Starts the system on SQLite with the demo school at http://127.0.0.1:$(PORT)
+run: setup
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py demo --if-empty
+	$(BIN)/python manage.py demo_logins
+	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+# Runs the whole test suite (lint, migrations check, unit, HTTP and browser tests).
+test: setup
+	@if [ ! -x "$(CHROMIUM)" ]; then \
+		echo "ERROR: browser tests need Chromium at $(CHROMIUM). Install it (Debian: apt-get install chromium) or set CHROMIUM=/path." >&2; \
+		exit 1; fi
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/python manage.py makemigrations --check --dry-run
+	DJANGO_SETTINGS_MODULE=config.settings.production SECRET_KEY=check-deploy-$$(head -c 32 /dev/urandom | base64 | tr -dc 'a-zA-Z0-9') ALLOWED_HOSTS=dziennik.example.pl \
+		$(BIN)/python manage.py check --deploy --fail-level WARNING
+	CHROMIUM=$(CHROMIUM) $(BIN)/python -m pytest -n 2 $(PYTEST_ARGS)
+
+lint: $(BIN)/.installed
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+lock: $(BIN)/.installed
+	$(BIN)/uv pip compile pyproject.toml --extra dev --python-version 3.12 -o requirements.lock
+
+bench: setup
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf $(VENV) db.sqlite3 staticfiles

@@ -1,0 +1,21 @@
+"""Test settings: the same stack as local, with a cheap Argon2 and no real e-mail."""
+
+from .base import *  # noqa: F403
+from .env import env
+
+DEBUG = False
+SECRET_KEY = "test-only-secret-key-for-dziennik-tests-0123456789"
+ALLOWED_HOSTS = ["*"]
+# Still Argon2 (the algorithm the product uses), with parameters cheap enough for tests.
+PASSWORD_HASHERS = ["dziennik.accounts.hashers.FastArgon2PasswordHasher"]
+MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+# The test runner empties tables between live-server tests; the DELETE guard of the
+# history is installed and checked by its own test instead (core/tests/test_audit.py).
+AUDIT_DB_DELETE_GUARD = False
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True

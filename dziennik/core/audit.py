@@ -1,0 +1,100 @@
+"""Recording changes in the history (``AuditEntry``). Every service that writes calls this."""
+
+from __future__ import annotations
+
+import datetime
+import decimal
+import uuid
+from collections.abc import Iterable
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+
+from .models import AuditEntry
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, datetime.datetime | datetime.date | datetime.time):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal | uuid.UUID):
+        return str(value)
+    if isinstance(value, models.Model):
+        return value.pk
+    return value
+
+
+def snapshot(instance: models.Model, fields: Iterable[str] | None = None) -> dict[str, Any]:
+    """The instance's concrete field values (foreign keys as ids), JSON-ready."""
+    result = {}
+    for field in instance._meta.concrete_fields:
+        if fields is not None and field.name not in fields and field.attname not in fields:
+            continue
+        if field.primary_key:
+            continue
+        if field.name == "password":
+            result[field.name] = "***"
+            continue
+        result[field.name] = _json_value(getattr(instance, field.attname))
+    return result
+
+
+def _school_id(instance: models.Model, school_id: int | None) -> int | None:
+    if school_id is not None:
+        return school_id
+    return getattr(instance, "school_id", None)
+
+
+def build_entry(
+    *,
+    actor,
+    instance: models.Model,
+    action: str,
+    changes: dict[str, list[Any]],
+    school_id: int | None = None,
+    student_id: int | None = None,
+    school_class_id: int | None = None,
+) -> AuditEntry:
+    return AuditEntry(
+        school_id=_school_id(instance, school_id),
+        actor=actor if getattr(actor, "pk", None) else None,
+        action=action,
+        content_type=ContentType.objects.get_for_model(instance, for_concrete_model=True),
+        object_id=str(instance.pk),
+        object_repr=str(instance)[:300],
+        changes=changes,
+        student_id=student_id,
+        school_class_id=school_class_id,
+    )
+
+
+def record_create(*, actor, instance: models.Model, **links) -> AuditEntry:
+    changes = {name: [None, value] for name, value in snapshot(instance).items()}
+    entry = build_entry(actor=actor, instance=instance, action="create", changes=changes, **links)
+    entry.save()
+    return entry
+
+
+def record_update(
+    *, actor, instance: models.Model, before: dict[str, Any], **links
+) -> AuditEntry | None:
+    """Record the fields that differ between ``before`` (a snapshot) and the instance now."""
+    after = snapshot(instance, fields=before.keys())
+    changes = {k: [before[k], after[k]] for k in before if before[k] != after.get(k)}
+    if not changes:
+        return None
+    entry = build_entry(actor=actor, instance=instance, action="update", changes=changes, **links)
+    entry.save()
+    return entry
+
+
+def record_delete(*, actor, instance: models.Model, **links) -> AuditEntry:
+    changes = {name: [value, None] for name, value in snapshot(instance).items()}
+    entry = build_entry(actor=actor, instance=instance, action="delete", changes=changes, **links)
+    entry.save()
+    return entry
+
+
+def record_many(entries: list[AuditEntry]) -> None:
+    """Insert many prepared entries in one statement (for bulk services)."""
+    AuditEntry.objects.bulk_create(entries, batch_size=500)

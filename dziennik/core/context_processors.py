@@ -1,0 +1,29 @@
+from django.utils.functional import SimpleLazyObject
+
+from .extensions import collect_nav_items
+from .viewer import get_viewer
+
+
+def viewer(request):
+    """``viewer``, ``nav_items`` and, for guardians, ``children`` and ``active_child``."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    v = get_viewer(user)
+
+    def children():
+        from dziennik.schools.selectors import children_of
+
+        return children_of(v)
+
+    def active_child():
+        from dziennik.accounts.children import active_child_for
+
+        return active_child_for(request)
+
+    return {
+        "viewer": v,
+        "nav_items": SimpleLazyObject(lambda: collect_nav_items(v)),
+        "children": SimpleLazyObject(children) if v.is_parent else [],
+        "active_child": SimpleLazyObject(active_child) if v.is_parent else None,
+    }

@@ -1,0 +1,62 @@
+"""How apps add to the shared screens without touching each other's code.
+
+An app may have a module ``<app>/ui.py`` defining:
+
+* ``nav_items(viewer) -> list[NavItem]`` – entries for the main navigation;
+* ``home_panels(request, viewer) -> list[HomePanel]`` – panels on the home page.
+
+``core`` collects them from every installed ``dziennik.*`` app, in INSTALLED_APPS order.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass, field
+from functools import cache
+
+from django.apps import apps
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url: str
+    order: int = 50
+    key: str = ""
+
+
+@dataclass
+class HomePanel:
+    template: str
+    context: dict = field(default_factory=dict)
+    order: int = 50
+
+
+@cache
+def _ui_modules():
+    modules = []
+    for config in apps.get_app_configs():
+        if not config.name.startswith("dziennik."):
+            continue
+        try:
+            modules.append(importlib.import_module(f"{config.name}.ui"))
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{config.name}.ui":
+                raise
+    return modules
+
+
+def collect_nav_items(viewer) -> list[NavItem]:
+    items: list[NavItem] = []
+    for module in _ui_modules():
+        if hasattr(module, "nav_items"):
+            items.extend(module.nav_items(viewer))
+    return sorted(items, key=lambda item: item.order)
+
+
+def collect_home_panels(request, viewer) -> list[HomePanel]:
+    panels: list[HomePanel] = []
+    for module in _ui_modules():
+        if hasattr(module, "home_panels"):
+            panels.extend(module.home_panels(request, viewer))
+    return sorted(panels, key=lambda panel: panel.order)

@@ -1,0 +1,255 @@
+"""The viewer: what a logged-in user may see, computed once per request.
+
+Every selector filters through a ``Viewer``. It answers, for one user: which school,
+which roles, which children (as a guardian), which student they are, which classes and
+groups they teach, and which classes they lead as class teacher. All visibility rules of
+the register derive from these sets, so they live in one place.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db.models import Q
+from django.http import Http404
+
+SCHOOL_WIDE_ROLES = frozenset({"principal", "deputy_principal", "secretary"})
+PRINCIPAL_ROLES = frozenset({"principal", "deputy_principal"})
+NOTHING = Q(pk__in=[])
+
+
+@dataclass(frozen=True)
+class Viewer:
+    user_id: int | None
+    school_id: int | None
+    roles: frozenset[str] = frozenset()
+    student_id: int | None = None
+    guardian_id: int | None = None
+    child_ids: frozenset[int] = frozenset()
+    taught_class_ids: frozenset[int] = frozenset()
+    taught_group_ids: frozenset[int] = frozenset()
+    group_class_ids: frozenset[int] = frozenset()
+    led_class_ids: frozenset[int] = frozenset()
+    is_superuser: bool = False
+    extra: dict = field(default_factory=dict, compare=False)
+
+    # --- who is this -------------------------------------------------------------
+    @property
+    def is_authenticated(self) -> bool:
+        return self.user_id is not None
+
+    @property
+    def is_school_wide(self) -> bool:
+        """Principal, deputy principal and secretary see their whole school."""
+        return bool(self.roles & SCHOOL_WIDE_ROLES)
+
+    @property
+    def is_principal(self) -> bool:
+        return bool(self.roles & PRINCIPAL_ROLES)
+
+    @property
+    def is_secretary(self) -> bool:
+        return "secretary" in self.roles
+
+    @property
+    def is_teacher(self) -> bool:
+        return "teacher" in self.roles or bool(self.led_class_ids)
+
+    @property
+    def is_class_teacher(self) -> bool:
+        return bool(self.led_class_ids)
+
+    @property
+    def is_parent(self) -> bool:
+        return self.guardian_id is not None
+
+    @property
+    def is_student(self) -> bool:
+        return self.student_id is not None
+
+    @property
+    def is_council_member(self) -> bool:
+        return "council_member" in self.roles
+
+    @property
+    def is_staff_member(self) -> bool:
+        return self.is_teacher or self.is_school_wide
+
+    @property
+    def teaching_class_ids(self) -> frozenset[int]:
+        """Classes where the viewer teaches the whole class, a group of it, or leads it."""
+        return self.taught_class_ids | self.group_class_ids | self.led_class_ids
+
+    # --- filters for querysets ---------------------------------------------------
+    def student_filter(self, prefix: str = "") -> Q:
+        """A Q on a Student queryset (or on a relation to Student via ``prefix``)."""
+        from dziennik.schools.models import ClassGroup, Enrolment
+
+        if not self.is_authenticated or self.school_id is None:
+            return NOTHING
+        p = prefix
+        school = Q(**{f"{p}school_id": self.school_id})
+        if self.is_school_wide:
+            return school
+        q = Q(**{f"{p}pk__in": list(self.child_ids)})
+        if self.student_id:
+            q |= Q(**{f"{p}pk": self.student_id})
+        class_ids = self.taught_class_ids | self.led_class_ids
+        if class_ids:
+            q |= Q(
+                **{
+                    f"{p}pk__in": Enrolment.objects.filter(
+                        school_class_id__in=class_ids, end_date__isnull=True
+                    ).values("student_id")
+                }
+            )
+        if self.taught_group_ids:
+            q |= Q(
+                **{
+                    f"{p}pk__in": ClassGroup.students.through.objects.filter(
+                        classgroup_id__in=self.taught_group_ids
+                    ).values("student_id")
+                }
+            )
+        return school & q
+
+    def class_filter(self, prefix: str = "") -> Q:
+        """A Q on a SchoolClass queryset: the classes the viewer may open."""
+        from dziennik.schools.models import Enrolment
+
+        if not self.is_authenticated or self.school_id is None:
+            return NOTHING
+        p = prefix
+        school = Q(**{f"{p}school_id": self.school_id})
+        if self.is_school_wide:
+            return school
+        q = Q(**{f"{p}pk__in": list(self.teaching_class_ids)})
+        own = set(self.child_ids)
+        if self.student_id:
+            own.add(self.student_id)
+        if own:
+            q |= Q(
+                **{
+                    f"{p}pk__in": Enrolment.objects.filter(
+                        student_id__in=own, end_date__isnull=True
+                    ).values("school_class_id")
+                }
+            )
+        return school & q
+
+    def school_filter(self, prefix: str = "") -> Q:
+        if not self.is_authenticated or self.school_id is None:
+            return NOTHING
+        return Q(**{f"{prefix}school_id": self.school_id})
+
+    # --- single-object checks ----------------------------------------------------
+    def can_see_student(self, student) -> bool:
+        if student.school_id != self.school_id or not self.is_authenticated:
+            return False
+        if self.is_school_wide or student.pk in self.child_ids or student.pk == self.student_id:
+            return True
+        from dziennik.schools.models import Student
+
+        return Student.objects.filter(self.student_filter(), pk=student.pk).exists()
+
+    def leads_class(self, school_class_id: int) -> bool:
+        return school_class_id in self.led_class_ids
+
+    def teaches_class(self, school_class_id: int) -> bool:
+        return school_class_id in self.teaching_class_ids
+
+
+ANONYMOUS = Viewer(user_id=None, school_id=None)
+
+
+def build_viewer(user) -> Viewer:
+    """Compute the viewer of ``user`` (a handful of small queries)."""
+    from dziennik.schools.models import (
+        Guardian,
+        Guardianship,
+        SchoolClass,
+        SchoolRole,
+        Student,
+        TeachingAssignment,
+    )
+
+    if user is None or not user.is_authenticated or not user.is_active:
+        return ANONYMOUS
+    school_id = user.school_id
+    roles = frozenset(
+        SchoolRole.objects.filter(user_id=user.pk, school_id=school_id).values_list(
+            "role", flat=True
+        )
+    )
+    student_id = (
+        Student.objects.filter(user_id=user.pk, school_id=school_id)
+        .values_list("pk", flat=True)
+        .first()
+    )
+    guardian_id = (
+        Guardian.objects.filter(user_id=user.pk, school_id=school_id)
+        .values_list("pk", flat=True)
+        .first()
+    )
+    child_ids: frozenset[int] = frozenset()
+    if guardian_id is not None:
+        child_ids = frozenset(
+            Guardianship.objects.filter(
+                guardian_id=guardian_id,
+                access=Guardianship.Access.FULL,
+                student__school_id=school_id,
+                student__restricts_parent_view=False,
+            ).values_list("student_id", flat=True)
+        )
+    taught_class_ids: set[int] = set()
+    taught_group_ids: set[int] = set()
+    group_class_ids: set[int] = set()
+    led_class_ids: frozenset[int] = frozenset()
+    if roles & {"teacher", "principal", "deputy_principal"} or not (student_id or guardian_id):
+        for class_id, group_id in TeachingAssignment.objects.filter(
+            teacher_id=user.pk, school_id=school_id
+        ).values_list("school_class_id", "group_id"):
+            if group_id is None:
+                taught_class_ids.add(class_id)
+            else:
+                taught_group_ids.add(group_id)
+                group_class_ids.add(class_id)
+        led_class_ids = frozenset(
+            SchoolClass.objects.filter(class_teacher_id=user.pk, school_id=school_id).values_list(
+                "pk", flat=True
+            )
+        )
+    return Viewer(
+        user_id=user.pk,
+        school_id=school_id,
+        roles=roles,
+        student_id=student_id,
+        guardian_id=guardian_id,
+        child_ids=child_ids,
+        taught_class_ids=frozenset(taught_class_ids),
+        taught_group_ids=frozenset(taught_group_ids),
+        group_class_ids=frozenset(group_class_ids),
+        led_class_ids=led_class_ids,
+        is_superuser=user.is_superuser,
+    )
+
+
+def get_viewer(user) -> Viewer:
+    """The viewer of ``user``, cached on the user object for the rest of the request."""
+    if isinstance(user, Viewer):
+        return user
+    if user is None or not getattr(user, "is_authenticated", False):
+        return ANONYMOUS
+    cached = getattr(user, "_dziennik_viewer", None)
+    if cached is None:
+        cached = build_viewer(user)
+        user._dziennik_viewer = cached
+    return cached
+
+
+def get_object_for(viewer_or_user, queryset, **lookup):
+    """One object from an already viewer-filtered queryset, or the same 404 as missing."""
+    obj = queryset.filter(**lookup).first()
+    if obj is None:
+        raise Http404
+    return obj

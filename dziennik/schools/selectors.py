@@ -1,0 +1,153 @@
+"""Reads of school structure, always through the viewer."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
+
+from dziennik.core.viewer import get_object_for, get_viewer
+
+from .models import Enrolment, SchoolClass, SchoolYear, Student, Term
+
+
+def student_queryset(viewer) -> QuerySet[Student]:
+    return Student.objects.filter(get_viewer(viewer).student_filter())
+
+
+def get_student_for(viewer, student_id: int) -> Student:
+    """The student, if the viewer may see them; otherwise 404 (same as missing)."""
+    return get_object_for(viewer, student_queryset(viewer), pk=student_id)
+
+
+def class_queryset(viewer) -> QuerySet[SchoolClass]:
+    return SchoolClass.objects.filter(get_viewer(viewer).class_filter())
+
+
+def get_class_for(viewer, class_id: int) -> SchoolClass:
+    return get_object_for(
+        viewer, class_queryset(viewer).select_related("class_teacher", "school_year"), pk=class_id
+    )
+
+
+def class_list(viewer, *, school_year: SchoolYear | None = None) -> QuerySet[SchoolClass]:
+    qs = class_queryset(viewer).select_related("class_teacher", "school_year")
+    if school_year is not None:
+        qs = qs.filter(school_year=school_year)
+    return qs.order_by("level", "name")
+
+
+def class_students(viewer, school_class: SchoolClass) -> list[Enrolment]:
+    """Current enrolments of a class, limited to the students the viewer may see.
+
+    The principal, the class teacher and whole-class teachers get the whole list; a
+    group's teacher gets the group; a parent or student only their own.
+    """
+    v = get_viewer(viewer)
+    qs = (
+        Enrolment.objects.filter(school_class=school_class, end_date__isnull=True)
+        .select_related("student")
+        .order_by("journal_number")
+    )
+    if not (v.is_school_wide or school_class.pk in (v.taught_class_ids | v.led_class_ids)):
+        qs = qs.filter(student__in=student_queryset(v))
+    return list(qs)
+
+
+def children_of(viewer) -> list[Student]:
+    """A guardian's children they have access to, with their current class."""
+    v = get_viewer(viewer)
+    if not v.child_ids:
+        return []
+    current = Enrolment.objects.filter(end_date__isnull=True).select_related("school_class")
+    return list(
+        Student.objects.filter(pk__in=v.child_ids, school_id=v.school_id)
+        .prefetch_related(Prefetch("enrolments", queryset=current, to_attr="current_enrolments"))
+        .order_by("first_name", "pk")
+    )
+
+
+def current_school_year(school_id: int, day: datetime.date | None = None) -> SchoolYear | None:
+    day = day or timezone.localdate()
+    return (
+        SchoolYear.objects.filter(school_id=school_id, start_date__lte=day, end_date__gte=day)
+        .order_by("-start_date")
+        .first()
+    )
+
+
+def current_term(school_id: int, day: datetime.date | None = None) -> Term | None:
+    day = day or timezone.localdate()
+    return (
+        Term.objects.filter(
+            school_year__school_id=school_id, start_date__lte=day, end_date__gte=day
+        )
+        .select_related("school_year")
+        .first()
+    )
+
+
+def current_enrolment(student: Student) -> Enrolment | None:
+    return (
+        Enrolment.objects.filter(student=student, end_date__isnull=True)
+        .select_related("school_class")
+        .first()
+    )
+
+
+def teacher_assignments(viewer):
+    """The viewer's own teaching assignments, for their home page."""
+    from .models import TeachingAssignment
+
+    v = get_viewer(viewer)
+    return (
+        TeachingAssignment.objects.filter(teacher_id=v.user_id, school_id=v.school_id)
+        .select_related("subject", "school_class", "group")
+        .order_by("school_class__level", "school_class__name", "subject__name")
+    )
+
+
+def school_overview(viewer) -> dict:
+    """Counts for the principal's home page (school-wide viewers only)."""
+    from django.db.models import Count, Q
+
+    from .models import Guardian, School
+
+    v = get_viewer(viewer)
+    if not v.is_school_wide:
+        return {}
+    school = (
+        School.objects.filter(pk=v.school_id)
+        .annotate(
+            n_students=Count(
+                "students",
+                filter=Q(students__enrolments__end_date__isnull=True),
+                distinct=True,
+            ),
+            n_classes=Count("classes", distinct=True),
+            n_teachers=Count("roles", filter=Q(roles__role="teacher"), distinct=True),
+        )
+        .first()
+    )
+    return {
+        "school": school,
+        "students": school.n_students,
+        "classes": school.n_classes,
+        "teachers": school.n_teachers,
+        "guardians": Guardian.objects.filter(school_id=v.school_id).count(),
+    }
+
+
+def student_guardianships(viewer, student: Student):
+    """Guardians of a student the viewer already may see. Staff see all links (with the
+    court-limited ones marked); a guardian sees the links of their own child."""
+    from .models import Guardianship
+
+    v = get_viewer(viewer)
+    if not (v.is_staff_member or student.pk in v.child_ids or student.pk == v.student_id):
+        return Guardianship.objects.none()
+    qs = Guardianship.objects.filter(student=student).select_related("guardian")
+    if not v.is_staff_member:
+        qs = qs.filter(access=Guardianship.Access.FULL)
+    return qs.order_by("guardian__last_name", "guardian__first_name")
