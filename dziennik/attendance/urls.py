@@ -1,5 +1,35 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "attendance"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("dzis/", views.today, name="today"),
+    path("lekcje/otworz/", views.lesson_open, name="lesson_open"),
+    path("lekcje/<int:lesson_id>/", views.lesson_detail, name="lesson"),
+    path("braki/", views.missing, name="missing"),
+    path("uczen/<int:student_id>/", views.student_attendance, name="student"),
+    path("uczen/<int:student_id>/tematy/", views.student_topics, name="student_topics"),
+    path("uczen/<int:student_id>/wydruk.pdf", views.student_pdf, name="student_pdf"),
+    path(
+        "uczen/<int:student_id>/usprawiedliwienie/",
+        views.justification_new,
+        name="justification_new",
+    ),
+    path("usprawiedliwienia/", views.justification_list, name="justifications"),
+    path(
+        "usprawiedliwienia/<int:justification_id>/",
+        views.justification_detail,
+        name="justification",
+    ),
+    path(
+        "usprawiedliwienia/<int:justification_id>/zalacznik/",
+        views.justification_attachment,
+        name="justification_attachment",
+    ),
+    path("klasa/<int:class_id>/", views.class_summary, name="class_summary"),
+    path("klasa/<int:class_id>/arkusz.pdf", views.class_sheet_pdf, name="class_sheet"),
+    path("szkola/", views.school_view, name="school"),
+]

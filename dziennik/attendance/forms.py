@@ -1,0 +1,39 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+
+class JustificationForm(forms.Form):
+    """Input for an excuse: a date range, or chosen lessons, a reason, an attachment."""
+
+    date_from = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    marks = forms.TypedMultipleChoiceField(
+        label=_("Or choose the lessons"), required=False, coerce=int, choices=()
+    )
+    reason = forms.CharField(
+        label=_("Reason"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    attachment = forms.FileField(
+        label=_("Attachment (PDF, PNG or JPEG, up to 5 MB)"), required=False
+    )
+
+    def __init__(self, *args, mark_choices=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["marks"].choices = mark_choices
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("marks") and not (data.get("date_from") and data.get("date_to")):
+            raise forms.ValidationError(_("Choose the dates or the lessons to justify."))
+        return data
+
+
+class DecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        choices=(("accept", _("Accept")), ("reject", _("Reject"))), widget=forms.HiddenInput
+    )
+    comment = forms.CharField(label=_("Comment"), max_length=500, required=False)

@@ -1,0 +1,149 @@
+import datetime
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
+
+from dziennik.attendance import selectors, services
+from dziennik.attendance.models import AttendanceMark, Lesson
+from dziennik.core.models import AuditEntry
+
+from .factories import add_students, build_register, open_lesson, save_lesson
+
+
+@pytest.fixture
+def reg(world):
+    return build_register(world)
+
+
+def test_lesson_is_conducted_only_once_its_topic_is_entered(world, reg):
+    lesson = open_lesson(world, reg.math2, reg.day)
+    assert not lesson.is_conducted and lesson.conducted_at is None
+    services.lesson_save(actor=world.user("teacher_in"), lesson=lesson, topic="", marks={})
+    lesson.refresh_from_db()
+    assert lesson.conducted_at is None and lesson.attendance_taken_at is not None
+    services.lesson_save(
+        actor=world.user("teacher_in"), lesson=lesson, topic="Ułamki zwykłe", marks={}
+    )
+    lesson.refresh_from_db()
+    assert lesson.is_conducted and lesson.conducted_at is not None
+
+
+def test_two_lessons_same_day_same_class_keep_separate_records(world, reg):
+    first = save_lesson(world, reg, reg.math2, {world.student: "nb"}, topic="Ułamki")
+    second = save_lesson(world, reg, reg.math3, {world.student: "ob"}, topic="Ułamki cd.")
+    assert first.pk != second.pk
+    assert (first.slot.number, second.slot.number) == (2, 3)
+    marks = dict(
+        AttendanceMark.objects.filter(student=world.student).values_list("lesson_id", "kind__code")
+    )
+    assert marks == {first.pk: "nb", second.pk: "ob"}
+    # opening again returns the same lesson, not a third one
+    assert open_lesson(world, reg.math3, reg.day).pk == second.pk
+    assert Lesson.objects.filter(school_class=world.school_class, date=reg.day).count() == 2
+
+
+def test_save_records_every_change_in_the_history(world, reg):
+    lesson = save_lesson(world, reg, reg.math2, {world.student: "nb"}, topic="Potęgi")
+    created = AuditEntry.objects.filter(content_type__model="attendancemark", action="create")
+    assert {(e.student_id, e.school_class_id, e.changes["kind"][1]) for e in created} == {
+        (world.student.pk, world.school_class.pk, "nb"),
+        (world.classmate.pk, world.school_class.pk, "ob"),
+    }
+    services.lesson_save(
+        actor=world.user("teacher_in"),
+        lesson=lesson,
+        topic="Potęgi",
+        marks={world.student.pk: reg.kinds["sp"].pk},
+    )
+    update = AuditEntry.objects.get(content_type__model="attendancemark", action="update")
+    assert update.changes == {"kind": ["nb", "sp"]}
+    assert update.student_id == world.student.pk and update.actor == world.user("teacher_in")
+    topic = AuditEntry.objects.filter(content_type__model="lesson", action="update").first()
+    assert topic.changes["topic"] == ["", "Potęgi"]
+
+
+def test_only_the_lessons_teacher_class_teacher_or_principal_may_save(world, reg):
+    lesson = open_lesson(world, reg.math2, reg.day)
+    for role in ("teacher_out", "own_parent", "student", "other_principal"):
+        with pytest.raises(PermissionDenied):
+            services.lesson_save(actor=world.user(role), lesson=lesson, topic="x", marks={})
+    with pytest.raises(PermissionDenied):
+        services.lesson_open(actor=world.user("teacher_out"), entry_id=reg.math2.pk, date=reg.day)
+    services.lesson_save(actor=world.user("class_teacher"), lesson=lesson, topic="x", marks={})
+    services.lesson_save(actor=world.user("principal"), lesson=lesson, topic="y", marks={})
+
+
+def test_bad_input_is_refused_and_changes_nothing(world, reg):
+    lesson = open_lesson(world, reg.math2, reg.day)
+    outsider = add_students(world, 1, world.other_class)[0]
+    with pytest.raises(ValidationError):
+        services.lesson_save(
+            actor=world.user("teacher_in"),
+            lesson=lesson,
+            topic="x",
+            marks={outsider.pk: reg.kinds["nb"].pk},
+        )
+    with pytest.raises(ValidationError):
+        services.lesson_save(
+            actor=world.user("teacher_in"), lesson=lesson, topic="x", marks={world.student.pk: -1}
+        )
+    assert not AttendanceMark.objects.exists()
+    with pytest.raises(ValidationError):
+        services.lesson_open(
+            actor=world.user("teacher_in"),
+            entry_id=reg.math2.pk,
+            date=reg.day + datetime.timedelta(days=7),
+        )
+
+
+def test_subject_exemption_leaves_the_student_out_of_the_lesson(world, reg):
+    from dziennik.attendance.models import SubjectExemption
+
+    SubjectExemption.objects.create(
+        school=world.school,
+        student=world.student,
+        subject=world.subject,
+        date_from=reg.day - datetime.timedelta(days=30),
+        date_to=reg.day + datetime.timedelta(days=30),
+    )
+    lesson = save_lesson(world, reg, reg.math2, {})
+    assert list(lesson.marks.values_list("student_id", flat=True)) == [world.classmate.pk]
+    rows = selectors.lesson_roster(lesson)
+    assert [(r.student.pk, r.exempt) for r in rows] == [
+        (world.student.pk, True),
+        (world.classmate.pk, False),
+    ]
+    # the exemption is not the "released" mark: history lessons still count
+    save_lesson(world, reg, reg.history1, {})
+    assert AttendanceMark.objects.filter(student=world.student).count() == 1
+
+
+def test_lessons_missing_topic_or_attendance(world, reg):
+    done = save_lesson(world, reg, reg.math2, {}, topic="Działania")
+    no_topic = save_lesson(world, reg, reg.math3, {}, topic="")
+    principal = selectors.lessons_missing(world.user("principal"), reg.day, reg.day)
+    assert [lesson.pk for lesson in principal["lessons"]] == [no_topic.pk]
+    unopened = {(o.entry.pk, o.date) for o in principal["unopened"]}
+    assert unopened == {
+        (reg.history1.pk, reg.day),
+        (reg.history4.pk, reg.day),
+        (reg.other.pk, reg.day),
+    }
+    teacher = selectors.lessons_missing(world.user("teacher_in"), reg.day, reg.day)
+    assert [lesson.pk for lesson in teacher["lessons"]] == [no_topic.pk]
+    assert teacher["unopened"] == []
+    mine = selectors.lessons_missing(world.user("class_teacher"), reg.day, reg.day)
+    assert {o.entry.pk for o in mine["unopened"]} == {reg.history1.pk, reg.history4.pk}
+    assert done.pk not in [lesson.pk for lesson in mine["lessons"]]
+
+
+def test_kinds_are_created_once_per_school(world):
+    first = services.attendance_kinds_ensure_defaults(school=world.school)
+    again = services.attendance_kinds_ensure_defaults(school=world.school)
+    assert {k: v.pk for k, v in first.items()} == {k: v.pk for k, v in again.items()}
+    assert first["nb"].excused_kind == first["u"]
+    assert first["sp"].excused_kind == first["su"]
+    assert {k for k, v in first.items() if v.counts_as == "present"} == {"ob", "sp", "su", "ns"}
+    assert {k for k, v in first.items() if v.counts_as == "excluded"} == {"zw"}
+    assert timezone.localdate()  # sanity: the register uses the local date

@@ -1,0 +1,81 @@
+"""The lesson register's entries in the navigation and panels on the home page."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from dziennik.core.extensions import HomePanel, NavItem
+
+from . import selectors
+
+
+def nav_items(viewer):
+    items = []
+    if viewer.is_parent or viewer.is_student:
+        items.append(
+            NavItem(_("Attendance"), reverse("attendance:index"), order=40, key="attendance")
+        )
+    if viewer.is_teacher:
+        items.append(NavItem(_("Today"), reverse("attendance:today"), order=30, key="today"))
+    if viewer.is_class_teacher or viewer.is_principal:
+        items.append(
+            NavItem(
+                _("Justifications"),
+                reverse("attendance:justifications"),
+                order=45,
+                key="justifications",
+            )
+        )
+    if viewer.is_school_wide:
+        items.append(
+            NavItem(_("Attendance"), reverse("attendance:school"), order=40, key="attendance")
+        )
+    return items
+
+
+def home_panels(request, viewer):
+    from dziennik.timetable import selectors as timetable
+
+    panels = []
+    today = timezone.localdate()
+    since = today - datetime.timedelta(days=7)
+    if viewer.is_teacher:
+        occurrences = timetable.teacher_occurrences(viewer, today, today)
+        lessons = selectors.lessons_by_occurrence(occurrences, viewer.school_id)
+        rows = [
+            (o, lessons.get((o.entry.school_class_id, o.entry.group_id, o.date, o.slot.pk)))
+            for o in occurrences
+        ]
+        panels.append(
+            HomePanel("attendance/panels/today.html", {"rows": rows, "day": today}, order=10)
+        )
+    if viewer.is_class_teacher:
+        alerts = selectors.alerts_for_classes(viewer.led_class_ids, since=since)
+        pending = selectors.justifications_to_decide(viewer, "pending").count()
+        panels.append(
+            HomePanel(
+                "attendance/panels/class_teacher.html",
+                {"alerts": alerts, "pending": pending, "class_ids": sorted(viewer.led_class_ids)},
+                order=15,
+            )
+        )
+    student_ids = set(viewer.child_ids)
+    if viewer.student_id:
+        student_ids.add(viewer.student_id)
+    if student_ids:
+        panels.append(
+            HomePanel(
+                "attendance/panels/family.html",
+                {
+                    "alerts": selectors.alerts_for_students(student_ids, since=since),
+                    "absences": selectors.recent_absences(student_ids, since=since),
+                    "show_student": len(student_ids) > 1,
+                },
+                order=10,
+            )
+        )
+    return panels

@@ -1,0 +1,30 @@
+from django.contrib import admin
+
+from .models import CalendarFeed, Room, TimetableChange, TimetableEntry
+
+
+@admin.register(Room)
+class RoomAdmin(admin.ModelAdmin):
+    list_display = ("name", "school")
+    list_filter = ("school",)
+
+
+@admin.register(TimetableEntry)
+class TimetableEntryAdmin(admin.ModelAdmin):
+    list_display = ("school_class", "group", "weekday", "slot", "subject", "teacher", "room")
+    list_filter = ("school", "weekday")
+    list_select_related = ("school_class", "group", "slot", "subject", "teacher", "room")
+    raw_id_fields = ("school_class", "group", "teacher", "subject", "slot", "room")
+
+
+@admin.register(TimetableChange)
+class TimetableChangeAdmin(admin.ModelAdmin):
+    list_display = ("date", "kind", "entry", "substitute_teacher")
+    list_filter = ("kind", "school")
+    raw_id_fields = ("entry", "substitute_teacher", "room", "new_slot")
+
+
+@admin.register(CalendarFeed)
+class CalendarFeedAdmin(admin.ModelAdmin):
+    list_display = ("user", "created_at")
+    exclude = ("token",)
