@@ -530,7 +530,9 @@ def justification_submit(
         attachment=attachment or "",
     )
     justification.marks.set(marks)
-    changes = {n: [None, v] for n, v in audit.snapshot(justification).items()}
+    fields = [f.name for f in Justification._meta.concrete_fields if f.name != "attachment"]
+    changes = {n: [None, v] for n, v in audit.snapshot(justification, fields=fields).items()}
+    changes["attachment"] = [None, justification.attachment.name or ""]
     changes["marks"] = [None, sorted(m.pk for m in marks)]
     audit.record_many(
         [

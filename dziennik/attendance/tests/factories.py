@@ -68,7 +68,7 @@ def build_register(world: World, day: datetime.date | None = None) -> Register:
             subject=subject,
             teacher=world.user(role),
             room=room if school_class == world.school_class else None,
-            valid_from=world.year.start_date,
+            valid_from=day - datetime.timedelta(days=120),
         )
 
     return Register(
