@@ -129,10 +129,12 @@ def lesson_open(*, actor, entry_id: int, date: datetime.date) -> Lesson:
     if date > timezone.localdate():
         raise ValidationError(_("A lesson cannot be entered before it takes place."))
     entries = timetable.TimetableEntry.objects.filter(pk=entry_id, school_id=v.school_id)
+    if v.school_id is None or not entries.exists():
+        raise PermissionDenied
     occurrence = next(
         (
             o
-            for o in timetable.expand(entries, date, date, school_id=v.school_id or 0)
+            for o in timetable.expand(entries, date, date, school_id=v.school_id)
             if o.entry.pk == entry_id and o.takes_place
         ),
         None,
