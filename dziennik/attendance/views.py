@@ -110,7 +110,6 @@ def lesson_detail(request, lesson_id: int):
     viewer = get_viewer(request.user)
     lesson = selectors.get_lesson_for(viewer, lesson_id)
     can_edit = services.can_edit_lesson(viewer, lesson)
-    kinds = selectors.kinds_by_id(lesson.school_id)
     error = None
     posted: dict[int, int] = {}
     topic = lesson.topic
@@ -128,6 +127,7 @@ def lesson_detail(request, lesson_id: int):
         else:
             messages.success(request, _("The lesson has been saved."))
             return redirect("attendance:lesson", lesson_id=lesson.pk)
+    kinds = selectors.kinds_by_id(lesson.school_id)
     rows = selectors.lesson_sheet(lesson)
     present = selectors.default_kind(kinds)
     for row in rows:

@@ -1,0 +1,92 @@
+"""Query counts of the register's pages do not grow with the data."""
+
+import datetime
+
+import pytest
+from django.contrib.contenttypes.models import ContentType
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from dziennik.attendance import services
+from dziennik.attendance.models import AttendanceMark
+
+from .factories import add_students, build_register, open_lesson, save_lesson
+
+# Pinned counts (the same for small and large classes / histories).
+SAVE_LESSON = 29  # POST: topic + every student's mark, history, warnings
+LESSON_SCREEN = 17
+PARENT_PAGE = 24
+TODAY = 14
+CLASS_SUMMARY = 17
+
+
+def count(client, method, url, data=None) -> int:
+    with CaptureQueriesContext(connection) as ctx:
+        response = getattr(client, method)(url, data=data)
+    assert response.status_code in (200, 302), response.status_code
+    import os
+
+    if os.environ.get("SHOW_QUERIES"):
+        for q in ctx.captured_queries:
+            print(q["sql"][:150])
+    return len(ctx.captured_queries)
+
+
+@pytest.mark.parametrize("class_size", [5, 30])
+def test_saving_a_lesson_costs_the_same_for_5_and_30_students(world, class_size):
+    reg = build_register(world)
+    students = [world.student, world.classmate, *add_students(world, class_size - 2)]
+    lesson = open_lesson(world, reg.math2, reg.day)
+    marks = {s.pk: reg.kinds["ob"].pk for s in students}
+    for s in students[:3]:
+        marks[s.pk] = reg.kinds["nb"].pk
+    marks[students[3].pk] = reg.kinds["sp"].pk
+    data = {"topic": "Równania", **{f"mark-{k}": v for k, v in marks.items()}}
+    client = world.client("teacher_in")
+    client.get("/")
+    ContentType.objects.clear_cache()  # count the history's content-type lookup too
+    assert count(client, "post", f"/frekwencja/lekcje/{lesson.pk}/", data) == SAVE_LESSON
+    assert AttendanceMark.objects.filter(lesson=lesson).count() == class_size
+    assert AttendanceMark.objects.filter(lesson=lesson, kind__code="nb").count() == 3
+
+
+@pytest.mark.parametrize("class_size", [5, 30])
+def test_lesson_screen(world, class_size):
+    reg = build_register(world)
+    add_students(world, class_size - 2)
+    save_lesson(world, reg, reg.math2, {world.student: "nb"})  # the previous lesson
+    lesson = open_lesson(world, reg.math3, reg.day)
+    client = world.client("teacher_in")
+    client.get("/")
+    assert count(client, "get", f"/frekwencja/lekcje/{lesson.pk}/") == LESSON_SCREEN
+
+
+@pytest.mark.parametrize("weeks", [1, 8])
+def test_parents_attendance_page(world, weeks):
+    reg = build_register(world)
+    for week in range(weeks):
+        day = reg.day - datetime.timedelta(days=7 * week)
+        for entry in (reg.history1, reg.math2, reg.math3, reg.history4):
+            save_lesson(world, reg, entry, {world.student: "nb" if week % 2 else "ob"}, day=day)
+    services.justification_submit(
+        actor=world.user("own_parent"),
+        student=world.student,
+        reason="x",
+        date_from=reg.day - datetime.timedelta(days=7),
+        date_to=reg.day - datetime.timedelta(days=7),
+    ) if weeks > 1 else None
+    assert AttendanceMark.objects.filter(student=world.student).count() == 4 * weeks
+    client = world.client("own_parent")
+    client.get("/")
+    assert count(client, "get", f"/frekwencja/uczen/{world.student.pk}/") == PARENT_PAGE
+
+
+@pytest.mark.parametrize("class_size", [5, 30])
+def test_today_and_class_summary(world, class_size):
+    reg = build_register(world)
+    add_students(world, class_size - 2)
+    save_lesson(world, reg, reg.history1, {world.student: "nb"})
+    client = world.client("class_teacher")
+    client.get("/")
+    assert count(client, "get", "/frekwencja/dzis/") == TODAY
+    assert count(client, "get", f"/frekwencja/klasa/{world.school_class.pk}/") == CLASS_SUMMARY
