@@ -71,8 +71,13 @@ DEFAULT_KINDS = (
 
 
 @transaction.atomic
-def attendance_kinds_ensure_defaults(*, school: School, actor=None) -> dict[str, AttendanceKind]:
-    """Create the default attendance kinds a school lacks; return all kinds by code."""
+def attendance_kinds_ensure_defaults(
+    *, school: School, actor=None, record_history: bool = True
+) -> dict[str, AttendanceKind]:
+    """Create the default attendance kinds a school lacks; return all kinds by code.
+
+    ``record_history=False`` only for generated demo data, which must stay removable.
+    """
     existing = {k.code: k for k in AttendanceKind.objects.filter(school=school)}
     created = []
     for order, spec in enumerate(DEFAULT_KINDS):
@@ -100,6 +105,7 @@ def attendance_kinds_ensure_defaults(*, school: School, actor=None) -> dict[str,
                 kind.excused_kind = existing[spec.excused]
                 links.append(kind)
         AttendanceKind.objects.bulk_update(links, ["excused_kind"])
+    if created and record_history:
         audit.record_many(
             [
                 audit.build_entry(

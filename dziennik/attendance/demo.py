@@ -1,0 +1,305 @@
+"""Demo lesson register: every planned lesson of the school days so far, with a topic
+and attendance, a few truants (some skipping single lessons in the middle of the day),
+illnesses with justifications in every state, and the early warnings they cause.
+
+Written day by day in bulk, so a school of 1,000 students stays fast and small in
+memory. Generated data writes no history entries (the demo must stay removable).
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+
+from django.utils import timezone
+
+from dziennik.core.demo import DemoContext
+from dziennik.schools.models import ClassGroup, Guardianship
+from dziennik.timetable import selectors as timetable
+from dziennik.timetable.models import TimetableEntry
+
+from . import services
+from .models import AttendanceMark, Justification, Lesson
+
+TOPICS = {
+    "Język polski": [
+        "Czytamy baśń i opowiadamy jej przebieg",
+        "Rzeczownik i jego formy",
+        "Opis postaci – plan wypowiedzi",
+        "Pisownia wyrazów z ó i u",
+        "Mit o Demeter i Korze",
+        "Czasownik: osoba, liczba, czas",
+        "List prywatny – zasady pisania",
+        "Wiersz i jego nastrój",
+    ],
+    "Matematyka": [
+        "Działania na liczbach naturalnych",
+        "Ułamki zwykłe – skracanie i rozszerzanie",
+        "Ułamki dziesiętne",
+        "Pole prostokąta i kwadratu",
+        "Kąty i ich rodzaje",
+        "Procenty w praktyce",
+        "Równania z jedną niewiadomą",
+        "Sprawdzian – działania na ułamkach",
+    ],
+    "Historia": [
+        "Czym zajmuje się historia",
+        "Mieszko I i chrzest Polski",
+        "Bolesław Chrobry i zjazd gnieźnieński",
+        "Kazimierz Wielki",
+        "Starożytny Egipt",
+        "Polis ateńska",
+    ],
+    "Język angielski": [
+        "Present Simple – daily routines",
+        "My family – vocabulary",
+        "Can and can't",
+        "Past Simple – regular verbs",
+        "Food and drinks",
+    ],
+    "Przyroda": ["Mapa i plan", "Składniki pogody", "Organizmy w ekosystemie"],
+    "Biologia": ["Budowa komórki", "Tkanki roślinne", "Układ pokarmowy"],
+    "Geografia": ["Współrzędne geograficzne", "Ruchy Ziemi", "Krajobrazy Polski"],
+    "Wychowanie fizyczne": [
+        "Gry zespołowe – piłka siatkowa",
+        "Lekkoatletyka – biegi",
+        "Gimnastyka",
+    ],
+    "Edukacja wczesnoszkolna": [
+        "Jesień w parku – obserwacje",
+        "Dodawanie w zakresie 20",
+        "Litera i głoska „ł”",
+        "Mój dom i moja rodzina",
+    ],
+}
+
+
+def populate(ctx: DemoContext) -> None:
+    kinds = services.attendance_kinds_ensure_defaults(school=ctx.school, record_history=False)
+    k = {code: kind.pk for code, kind in kinds.items()}
+    rng = ctx.rng
+    now = timezone.localtime()
+    days = [d for d in ctx.school_days if d <= ctx.today]
+    if not days:
+        return
+    ctx.progress(f"Register: lessons and attendance for {len(days)} school days")
+    entries = TimetableEntry.objects.filter(school=ctx.school)
+    occurrences = [
+        o
+        for o in timetable.expand(entries, days[0], days[-1], school_id=ctx.school.pk)
+        if o.takes_place
+    ]
+    lesson_days = set(days)
+    by_day: dict[datetime.date, list] = defaultdict(list)
+    for o in occurrences:
+        if o.date in lesson_days:
+            by_day[o.date].append(o)
+
+    group_members: dict[int, set[int]] = defaultdict(set)
+    for group_id, student_id in ClassGroup.students.through.objects.filter(
+        classgroup__school_class__school=ctx.school
+    ).values_list("classgroup_id", "student_id"):
+        group_members[group_id].add(student_id)
+    students_of_class = {cid: [s.pk for s in ss] for cid, ss in ctx.students_by_class.items()}
+    all_students = [sid for ids in students_of_class.values() for sid in ids]
+
+    # Who skips school: ~1% (at least 3) truants who skip lessons in the middle of the day;
+    # a few who skip one subject so often that they risk non-classification.
+    truants = set(rng.sample(all_students, max(3, len(all_students) // 100)))
+    skippers = {sid: None for sid in rng.sample(all_students, max(2, len(all_students) // 200))}
+    sick: dict[int, list[tuple[datetime.date, datetime.date]]] = defaultdict(list)
+    day_index = {d: i for i, d in enumerate(days)}
+    for sid in all_students:
+        i = 0
+        while i < len(days):
+            if rng.random() < 0.012:
+                length = rng.choice((1, 1, 2, 3, 4, 5))
+                end = min(i + length - 1, len(days) - 1)
+                sick[sid].append((days[i], days[end]))
+                i = end + 3
+            else:
+                i += 1
+    sick_days = {
+        (sid, d)
+        for sid, spans in sick.items()
+        for a, b in spans
+        for d in days[day_index[a] : day_index[b] + 1]
+    }
+    # Illnesses justified long ago are accepted; a few were rejected; recent ones pending.
+    verdict: dict[tuple[int, datetime.date], str] = {}
+    for sid, spans in sick.items():
+        for start, end in spans:
+            age = (ctx.today - end).days
+            roll = rng.random()
+            if age <= 3:
+                verdict[(sid, start)] = "pending" if roll < 0.5 else "none"
+            elif roll < 0.8:
+                verdict[(sid, start)] = "accepted"
+            elif roll < 0.88:
+                verdict[(sid, start)] = "rejected"
+            else:
+                verdict[(sid, start)] = "none"
+    excused = {
+        (sid, d)
+        for (sid, start), v in verdict.items()
+        if v == "accepted"
+        for a, b in sick[sid]
+        if a == start
+        for d in days[day_index[a] : day_index[b] + 1]
+    }
+
+    topic_counter: dict[tuple, int] = defaultdict(int)
+    lesson_count = mark_count = 0
+    for day in days:
+        todays = sorted(by_day.get(day, []), key=lambda o: (o.entry.school_class_id, o.slot.number))
+        if day == ctx.today:
+            todays = [o for o in todays if o.slot.ends_at < now.time()]
+        lessons: list[Lesson] = []
+        for o in todays:
+            key = (o.entry.school_class_id, o.entry.group_id, o.entry.subject_id)
+            topic_counter[key] += 1
+            # a few lessons are left without a topic (the principal's list shows them)
+            missing = day >= ctx.today - datetime.timedelta(days=7) and rng.random() < 0.02
+            topics = TOPICS.get(o.entry.subject.name)
+            n = topic_counter[key]
+            topic = (
+                ""
+                if missing
+                else (
+                    f"{topics[(n - 1) % len(topics)]}"
+                    if topics
+                    else f"Lekcja {n}: {o.entry.subject.name}"
+                )
+            )
+            stamp = datetime.datetime.combine(day, o.slot.ends_at, tzinfo=now.tzinfo)
+            lessons.append(
+                Lesson(
+                    school=ctx.school,
+                    school_class_id=o.entry.school_class_id,
+                    group_id=o.entry.group_id,
+                    subject_id=o.entry.subject_id,
+                    teacher_id=o.teacher.pk if o.teacher else o.entry.teacher_id,
+                    date=day,
+                    slot=o.slot,
+                    timetable_entry=o.entry,
+                    topic=topic,
+                    conducted_at=stamp if topic else None,
+                    attendance_taken_at=stamp,
+                )
+            )
+        Lesson.objects.bulk_create(lessons, batch_size=1000)
+        lesson_count += len(lessons)
+        per_class_slots: dict[int, list[int]] = defaultdict(list)
+        for lesson in lessons:
+            per_class_slots[lesson.school_class_id].append(lesson.slot.number)
+        marks: list[AttendanceMark] = []
+        for lesson in lessons:
+            if lesson.group_id:
+                roster = [
+                    s
+                    for s in students_of_class.get(lesson.school_class_id, [])
+                    if s in group_members[lesson.group_id]
+                ]
+            else:
+                roster = students_of_class.get(lesson.school_class_id, [])
+            slots_today = per_class_slots[lesson.school_class_id]
+            first, last = min(slots_today), max(slots_today)
+            middle = first < lesson.slot.number < last
+            for sid in roster:
+                code = "ob"
+                if (sid, day) in sick_days:
+                    code = "u" if (sid, day) in excused else "nb"
+                elif sid in truants and middle and rng.random() < 0.12:
+                    code = "nb"
+                elif sid in skippers:
+                    if skippers[sid] is None:
+                        skippers[sid] = lesson.subject_id
+                    if skippers[sid] == lesson.subject_id and rng.random() < 0.6:
+                        code = "nb"
+                elif lesson.slot.number == first and rng.random() < 0.02:
+                    code = "sp"
+                elif rng.random() < 0.002:
+                    code = "zw"
+                elif rng.random() < 0.003:
+                    code = "ns"
+                marks.append(
+                    AttendanceMark(lesson_id=lesson.pk, student_id=sid, kind_id=k[code], date=day)
+                )
+        AttendanceMark.objects.bulk_create(marks, batch_size=2000)
+        mark_count += len(marks)
+    ctx.progress(f"Register: {lesson_count} lessons, {mark_count} attendance marks")
+    _justifications(ctx, sick, verdict, k)
+    recent = [d for d in days if d >= ctx.today - datetime.timedelta(days=14)]
+    subject_ids = [s.pk for s in ctx.subjects]
+    for day in recent:
+        services.alerts_refresh(
+            school_id=ctx.school.pk, day=day, student_ids=all_students, subject_ids=subject_ids
+        )
+    ctx.progress("Register: justifications and early warnings ready")
+
+
+def _justifications(ctx, sick, verdict, k) -> None:
+    guardian_user = dict(
+        Guardianship.objects.filter(
+            student__school=ctx.school, guardian__user__isnull=False, access="full"
+        )
+        .order_by("student_id", "guardian_id")
+        .values_list("student_id", "guardian__user_id")
+        .distinct()
+    )
+    class_of = {s.pk: cid for cid, ss in ctx.students_by_class.items() for s in ss}
+    class_teacher = {c.pk: c.class_teacher_id for c in ctx.classes}
+    rng = ctx.rng
+    items: list[tuple[Justification, int, datetime.date, datetime.date]] = []
+    for (sid, start), v in verdict.items():
+        if v == "none" or sid not in guardian_user or sid not in class_of:
+            continue
+        end = next(b for a, b in sick[sid] if a == start)
+        submitted = timezone.make_aware(datetime.datetime.combine(end, datetime.time(19, 30)))
+        decided = submitted + datetime.timedelta(days=1)
+        cid = class_of[sid]
+        j = Justification(
+            school=ctx.school,
+            student_id=sid,
+            school_class_id=cid,
+            submitted_by_id=guardian_user[sid],
+            date_from=start,
+            date_to=end,
+            reason=rng.choice(
+                (
+                    "Choroba dziecka – infekcja.",
+                    "Wizyta u lekarza specjalisty.",
+                    "Przeziębienie, dziecko zostało w domu.",
+                    "Sprawy rodzinne.",
+                )
+            ),
+            status=v,
+        )
+        if v != "pending" and class_teacher.get(cid):
+            j.decided_by_id = class_teacher[cid]
+            j.decided_at = decided
+            j.decision_comment = "" if v == "accepted" else "Usprawiedliwienie po terminie."
+        elif v != "pending":
+            continue
+        items.append((j, sid, start, end))
+    Justification.objects.bulk_create([j for j, *_ in items], batch_size=1000)
+    # submitted_at is auto_now_add: set it to the evening after the absence
+    for j, _sid, _start, end in items:
+        j.submitted_at = timezone.make_aware(datetime.datetime.combine(end, datetime.time(19, 30)))
+    Justification.objects.bulk_update([j for j, *_ in items], ["submitted_at"], batch_size=1000)
+    marks = defaultdict(list)
+    for mark_id, sid, day in AttendanceMark.objects.filter(
+        lesson__school=ctx.school, kind_id__in=[k["nb"], k["u"]]
+    ).values_list("pk", "student_id", "date"):
+        marks[(sid, day)].append(mark_id)
+    through = Justification.marks.through
+    links = []
+    for j, sid, start, end in items:
+        day = start
+        while day <= end:
+            links.extend(
+                through(justification_id=j.pk, attendancemark_id=m)
+                for m in marks.get((sid, day), [])
+            )
+            day += datetime.timedelta(days=1)
+    through.objects.bulk_create(links, batch_size=2000)
