@@ -91,8 +91,8 @@ def populate(ctx: DemoContext) -> None:
         subject_days: dict[int, set[int]] = defaultdict(set)
         demands = sorted(units[school_class.pk], key=lambda u: -u[1])
         order = [u for u in demands for _ in range(u[1])]
-        # interleave so one subject does not fill a day
-        for index, (assignments, _hours_) in enumerate(order):
+        for index, unit in enumerate(order):
+            assignments = unit[0]
             teachers = {a.teacher_id for a in assignments}
             key = id(assignments)
             placed = False
