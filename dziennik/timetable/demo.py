@@ -76,9 +76,15 @@ def populate(ctx: DemoContext) -> None:
         by_class_subject[(a.school_class_id, family)].append(a)
     levels = {c.pk: c.level for c in ctx.classes}
     for (class_id, _family), assignments in by_class_subject.items():
-        hours = max(_hours(subject_name[a.subject_id], levels[class_id]) for a in assignments)
-        if hours:
-            units[class_id].append([assignments, hours])
+        teachers = [a.teacher_id for a in assignments]
+        # Groups run side by side only when each has its own teacher.
+        bundles = (
+            [assignments] if len(set(teachers)) == len(teachers) else [[a] for a in assignments]
+        )
+        for bundle in bundles:
+            hours = max(_hours(subject_name[a.subject_id], levels[class_id]) for a in bundle)
+            if hours:
+                units[class_id].append([bundle, hours])
 
     teacher_busy: set[tuple[int, int, int]] = set()
     room_busy: set[tuple[int, int, int]] = set()

@@ -74,6 +74,13 @@ def test_demo_builds_a_timetable_and_a_living_register(world):
         .filter(n__gt=1)
         .exists()
     )
+    assert not (
+        TimetableEntry.objects.exclude(room=None)
+        .values("room_id", "weekday", "slot_id")
+        .annotate(n=Count("id"))
+        .filter(n__gt=1)
+        .exists()
+    )
     # every planned lesson of the past days is in the register, with every student
     lessons = Lesson.objects.count()
     assert lessons >= 30 * 8 / 5 * 0.8
