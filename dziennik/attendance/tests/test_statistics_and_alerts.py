@@ -153,3 +153,17 @@ def test_non_classification_risk_is_flagged_below_half(world, reg):
     AttendanceSettings.objects.create(school=world.school, risk_threshold_percent=20)
     save_lesson(world, reg, reg.math3, {})
     assert alerts(kind="risk") == set()
+
+
+def test_nightly_sweep_task_is_idempotent(world, reg):
+    from dziennik.attendance.tasks import attendance_alerts_sweep
+
+    save_lesson(world, reg, reg.history1, {})
+    save_lesson(world, reg, reg.math2, {world.student: "nb"})
+    save_lesson(world, reg, reg.math3, {})
+    AttendanceAlert.objects.all().delete()
+    for _ in range(2):
+        result = attendance_alerts_sweep.enqueue(world.school.pk, reg.day.isoformat())
+        assert result.return_value == 2
+    assert alerts() == {("unexcused", world.student.pk, 2), ("selective", world.student.pk, 2)}
+    assert AttendanceAlert.objects.count() == 2
