@@ -250,7 +250,7 @@ def password_reset(*, actor: User, user: User) -> IssuedCredential:
 
     if not resettable_users(actor).filter(pk=user.pk).exists():
         raise PermissionDenied
-    user = User.objects.select_for_update().select_related("school").get(pk=user.pk)
+    user = User.objects.select_for_update(of=("self",)).select_related("school").get(pk=user.pk)
     links: dict = {"school_id": user.school_id}
     kind, about, full_name = KIND_STAFF, (), user.get_full_name() or user.username
     student = Student.objects.filter(user=user).first()
