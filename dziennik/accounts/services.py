@@ -153,7 +153,9 @@ def credentials_generate_for_class(
 
     Students and guardians without an account get one (``must_change_password``, the
     school set, linked to the Student/Guardian). Existing accounts keep their login and
-    are included only with ``regenerate``, which gives them a new one-time password.
+    are included only with ``regenerate``, which gives them a new one-time password
+    (only accounts the actor may reset: never the actor's own, nor a principal's or
+    secretary's who happens to be a guardian in the class).
     Guardians whose access a court limited, and guardians of an adult student who
     restricts parents' view, are skipped; a guardian of several children in the class
     gets one account and one letter. The plain passwords exist only in the returned
@@ -171,31 +173,6 @@ def credentials_generate_for_class(
         .select_for_update(of=("self", "student"))
         .order_by("journal_number")
     )
-    issued: list[IssuedCredential] = []
-    for enrolment in enrolments:
-        student = enrolment.student
-        links = dict(class_link, student_id=student.pk)
-        if student.user is None:
-            user, password = _create_account(
-                actor=actor, person=student, school_id=school.pk, guardian=False, links=links
-            )
-        elif regenerate:
-            user = student.user
-            password = _issue_new_password(actor=actor, user=user, links=links)
-        else:
-            continue
-        issued.append(
-            IssuedCredential(
-                user_id=user.pk,
-                full_name=student.full_name,
-                username=user.username,
-                password=password,
-                kind=KIND_STUDENT,
-                about=(school_class.name,),
-                school_name=school.name,
-            )
-        )
-
     order = {e.student_id: e.journal_number for e in enrolments}
     guardian_first_child: dict[int, int] = {}
     for guardian_id, student_id in Guardianship.objects.filter(
@@ -212,13 +189,48 @@ def credentials_generate_for_class(
         .filter(pk__in=guardian_first_child, school_id=school.pk),
         key=lambda g: (guardian_first_child[g.pk], g.last_name, g.first_name, g.pk),
     )
+    resettable: set[int] = set()
+    if regenerate:
+        from .selectors import resettable_users
+
+        existing = [e.student.user_id for e in enrolments] + [g.user_id for g in guardians]
+        resettable = set(
+            resettable_users(actor)
+            .filter(pk__in=[pk for pk in existing if pk is not None])
+            .values_list("pk", flat=True)
+        )
+    issued: list[IssuedCredential] = []
+    for enrolment in enrolments:
+        student = enrolment.student
+        links = dict(class_link, student_id=student.pk)
+        if student.user is None:
+            user, password = _create_account(
+                actor=actor, person=student, school_id=school.pk, guardian=False, links=links
+            )
+        elif student.user_id in resettable:
+            user = student.user
+            password = _issue_new_password(actor=actor, user=user, links=links)
+        else:
+            continue
+        issued.append(
+            IssuedCredential(
+                user_id=user.pk,
+                full_name=student.full_name,
+                username=user.username,
+                password=password,
+                kind=KIND_STUDENT,
+                about=(school_class.name,),
+                school_name=school.name,
+            )
+        )
+
     children = _guardian_children([g.pk for g in guardians])
     for guardian in guardians:
         if guardian.user is None:
             user, password = _create_account(
                 actor=actor, person=guardian, school_id=school.pk, guardian=True, links=class_link
             )
-        elif regenerate:
+        elif guardian.user_id in resettable:
             user = guardian.user
             password = _issue_new_password(actor=actor, user=user, links=class_link)
         else:

@@ -5,6 +5,7 @@ import re
 from pathlib import Path
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from pypdf import PdfReader
 
 from dziennik.accounts.models import User
@@ -15,6 +16,16 @@ from dziennik.core.browser import login
 pytestmark = pytest.mark.browser
 
 NEW_PASSWORD = "Moje-Nowe-Haslo-2026"
+
+
+def serious_violations(page) -> list[str]:
+    """axe-core's serious and critical accessibility violations on the current page."""
+    results = Axe().run(page)
+    return [
+        violation["id"]
+        for violation in results.response["violations"]
+        if violation["impact"] in ("serious", "critical")
+    ]
 
 
 def log_out(page) -> None:
@@ -31,6 +42,7 @@ def test_first_login_forces_the_password_change(world, page):
     login(page, kacper.username, kacper.password)
     assert page.url.endswith("/konto/haslo/")
     assert page.locator("#password-change-form").count() == 1
+    assert serious_violations(page) == []
     # Any other page sends him back to the change.
     page.goto("/szkola/klasy/")
     assert page.url.endswith("/konto/haslo/")
@@ -75,6 +87,8 @@ def test_lockout_after_failures_shows_the_lock_page(world, page):
     login(page, "rodzic-test", "zle-haslo-5")
     assert page.locator("#locked-out").count() == 1
     assert page.locator("#locked-out a[href='/konto/logowanie/']").count() == 1
+    assert page.locator("#locked-out-cooloff").get_attribute("data-minutes") == "15"
+    assert serious_violations(page) == []
     # The right password does not help while the lock lasts.
     login(page, "rodzic-test", TEST_PASSWORD)
     assert page.locator("#locked-out").count() == 1
@@ -87,6 +101,7 @@ def test_class_teacher_downloads_the_letters(world, page):
     with page.expect_navigation():
         page.click("#class-credentials-link")
     assert page.locator("#student-accounts tr[data-status='none']").count() == 1
+    assert serious_violations(page) == []
     with page.expect_download() as download_info:
         page.click("#credentials-form button[type=submit]")
     download = download_info.value

@@ -12,7 +12,7 @@ from pypdf import PdfReader
 from dziennik.accounts.letters import render_letters
 from dziennik.accounts.models import User
 from dziennik.accounts.services import credentials_generate_for_class
-from dziennik.accounts.tests.factories import UserFactory
+from dziennik.accounts.tests.factories import TEST_PASSWORD, UserFactory
 from dziennik.core.models import AuditEntry
 from dziennik.schools.models import Guardian, Student
 
@@ -224,3 +224,33 @@ def test_render_letters_uses_the_school_language(world):
     assert len(pages) == 2
     assert "abcd-EFGH-3467" in pages[0]
     assert "Łucja Żółkiewska" in pages[1]
+
+
+def test_regenerate_never_resets_the_office_or_the_actor(world, letter_class):
+    """A principal who is a guardian in the class keeps her password: a class teacher
+    must not get hold of it. The class teacher's own account is not reset either."""
+    principal_as_parent = Guardian.objects.create(
+        school=world.school,
+        first_name="Halina",
+        last_name="Zawadzka",
+        user=world.user("principal"),
+    )
+    teacher_as_parent = Guardian.objects.create(
+        school=world.school,
+        first_name="Grażyna",
+        last_name="Wójcik",
+        user=world.user("class_teacher"),
+    )
+    for guardian in (principal_as_parent, teacher_as_parent):
+        guardian.guardianships.create(student=letter_class.lucja, relation="legal_guardian")
+    issued = credentials_generate_for_class(
+        actor=world.user("class_teacher"), school_class=world.school_class, regenerate=True
+    )
+    names = {i.full_name for i in issued}
+    assert "Halina Zawadzka" not in names
+    assert "Grażyna Wójcik" not in names
+    assert "Anna Wiśniewska" in names
+    for username in ("dyrektor-test", "wych"):
+        user = User.objects.get(username=username)
+        assert user.must_change_password is False
+        assert user.check_password(TEST_PASSWORD)

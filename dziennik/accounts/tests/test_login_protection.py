@@ -53,6 +53,7 @@ def test_account_locks_after_five_failures_from_any_address(world):
     assert "accounts/locked_out.html" in [t.name for t in response.templates]
     assert 'id="locked-out"' in response.content.decode()
     assert response.context["cooloff_timedelta"] == datetime.timedelta(minutes=15)
+    assert 'data-minutes="15"' in response.content.decode()
     # Another account is not affected.
     assert attempt("rodzic-inny", TEST_PASSWORD, "10.0.0.7").status_code == 302
 
