@@ -40,6 +40,7 @@ class AccountRow:
     user: User | None
     journal_number: int | None = None
     children: list[str] = field(default_factory=list)
+    can_reset: bool = False
 
     @property
     def status(self) -> str:
@@ -55,7 +56,7 @@ class AccountRow:
 def class_accounts(viewer: Viewer, school_class) -> tuple[list[AccountRow], list[AccountRow]]:
     """The class's students and their guardians (with access) and their accounts.
 
-    Two queries, whatever the size of the class. The caller already got ``school_class``
+    Three queries, whatever the size of the class. The caller already got ``school_class``
     through :func:`get_managed_class_for`.
     """
     from dziennik.schools.models import Enrolment, Guardianship
@@ -102,4 +103,9 @@ def class_accounts(viewer: Viewer, school_class) -> tuple[list[AccountRow], list
         row.journal_number = min(row.journal_number, order[link.student_id])
     # Guardians in the order of their first child in the journal.
     guardians = sorted(by_guardian.values(), key=lambda r: (r.journal_number, r.full_name))
+    user_ids = [row.user.pk for row in [*students, *guardians] if row.user is not None]
+    if user_ids:
+        resettable = set(resettable_users(v).filter(pk__in=user_ids).values_list("pk", flat=True))
+        for row in [*students, *guardians]:
+            row.can_reset = row.user is not None and row.user.pk in resettable
     return students, guardians

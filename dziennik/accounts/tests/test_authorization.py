@@ -45,6 +45,7 @@ def test_class_credentials_page_matrix(world, letter_class):
     assert 'data-username="rodzic-test"' in page
     # The court-limited father is not listed at all.
     assert "Jerzy" not in page
+    assert reverse("accounts:password_reset", args=[world.user("own_parent").pk]) in page
 
 
 def matrix_check(world, url, expected, **kwargs):
@@ -128,8 +129,9 @@ def add_students(world, count: int) -> None:
 
 
 # Session and user (2), the viewer (5), the class, its enrolments with students and
-# accounts, the guardianships with guardians and accounts (3), the session save (3).
-CLASS_CREDENTIALS_QUERIES = 13
+# accounts, the guardianships with guardians and accounts, which of the accounts the
+# viewer may reset (4), the session save (3).
+CLASS_CREDENTIALS_QUERIES = 14
 
 
 @pytest.mark.parametrize("students", [3, 30])
@@ -142,3 +144,6 @@ def test_class_credentials_query_count_does_not_grow(world, students, django_ass
         response = client.get(url)
     assert len(response.context["students"]) == students + 2
     assert len(response.context["guardians"]) == 2 * students + 2
+    # Zofia, Anna and Marek, and every other added family (a student and two guardians).
+    resettable = 3 + (students // 2) * 3
+    assert response.content.decode().count("/nowe-haslo/") == resettable
