@@ -77,7 +77,9 @@ def _new_username(first_name: str, last_name: str, *, guardian: bool) -> str:
     return unique_username(base, taken_checker(existing))
 
 
-def _create_account(*, actor: User, person, school_id: int, guardian: bool, links: dict) -> tuple:
+def _create_account(
+    *, actor: User, person, school_id: int, guardian: bool, links: dict
+) -> tuple[User, str]:
     """A new account for a student or guardian, linked to them; returns (user, password)."""
     password = generate_password()
     user = User(
