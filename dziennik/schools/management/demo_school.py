@@ -117,7 +117,7 @@ class SchoolBuilder:
     def _phone(self) -> str:
         r = self.rng
         return (
-            f"+48 {r.choice('5678')}{r.randint(10, 99)} {r.randint(100, 999)} {r.randint(100, 999)}"
+            f"+48 {r.choice('567')}{r.randint(10, 99)} {r.randint(100, 999)} {r.randint(100, 999)}"
         )
 
     def _email(self, first: str, last: str) -> str:
