@@ -8,6 +8,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from dziennik.accounts.models import User
 from dziennik.core.audit import record_create
@@ -63,7 +64,7 @@ def test_demo_builds_the_promised_school():
     assert all(c.class_teacher_id for c in classes)
     assert len({c.class_teacher_id for c in classes}) == 8
     year = classes[0].school_year
-    assert year.contains(datetime.date.today())
+    assert year.contains(timezone.localdate())
     assert DayOff.objects.filter(school_year=year).count() >= 13
     assert list(LessonSlot.objects.values_list("number", flat=True)) == list(range(9))
 
