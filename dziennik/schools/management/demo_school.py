@@ -273,8 +273,17 @@ class SchoolBuilder:
                         family = rng.choice(candidates[-40:])
                 if family is None:
                     family = self._new_family(self._family_kind())
+                siblings = {child.first_name for child in family.children}
                 first = rng.choice(
-                    data.FEMALE_FIRST_NAMES[:26] if sex == "F" else data.MALE_FIRST_NAMES[:22]
+                    [
+                        name
+                        for name in (
+                            data.FEMALE_FIRST_NAMES[:26]
+                            if sex == "F"
+                            else data.MALE_FIRST_NAMES[:22]
+                        )
+                        if name not in siblings
+                    ]
                 )
                 second = ""
                 if rng.random() < 0.4:

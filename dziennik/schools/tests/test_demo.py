@@ -6,6 +6,7 @@ import io
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db.models import Count
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -25,6 +26,7 @@ from dziennik.schools.models import (
     ClassGroup,
     DayOff,
     Enrolment,
+    Family,
     Guardian,
     Guardianship,
     LessonSlot,
@@ -106,6 +108,17 @@ def test_demo_builds_the_promised_school():
     for role in teachers:
         assert TeachingAssignment.objects.filter(teacher=role.user).exists()
 
+    # Families: siblings across classes; separated parents live at two addresses.
+    across = Family.objects.annotate(
+        n=Count("students__enrolments__school_class", distinct=True)
+    ).filter(n__gte=2)
+    assert across.count() >= 2  # the fixed parent's family and at least one more
+    separated = [
+        f
+        for f in Family.objects.prefetch_related("guardians")
+        if len({g.address for g in f.guardians.all()}) == 2
+    ]
+    assert separated
     # Guardians: everybody has one; one father's access is limited by a court.
     assert not Student.objects.filter(guardianships__isnull=True).exists()
     limited = Guardianship.objects.filter(access="court_limited")
