@@ -194,3 +194,16 @@ def test_default_bell_schedule():
     assert len(slots) == 9
     with pytest.raises(ValidationError):
         bell_schedule_create_default(actor=None, school=school)
+
+
+@pytest.mark.django_db
+def test_lesson_days_cost_one_query_whatever_the_year(django_assert_num_queries):
+    school = SchoolFactory()
+    year = school_year_create(actor=None, school=school, start_year=2026).year
+    with django_assert_num_queries(1):
+        assert len(calendar.lesson_days(year, until=D(2026, 9, 30))) == 22
+    with django_assert_num_queries(1):
+        full = calendar.lesson_days(year)
+    assert full[-1] == D(2027, 6, 25)
+    with django_assert_num_queries(2):
+        calendar.is_lesson_day(school, D(2026, 11, 30))
