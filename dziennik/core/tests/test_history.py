@@ -231,3 +231,22 @@ def test_nav_item_for_school_wide_viewers_only(world):
     assert 'href="/historia/"' in client_for(world, "secretary").get("/").content.decode()
     for role in ("class_teacher", "teacher_in", "own_parent", "student"):
         assert 'href="/historia/"' not in client_for(world, role).get("/").content.decode()
+
+
+def test_history_write_methods_matrix(world, matrix):
+    change_student(world, world.user("class_teacher"), birth_place="Zakopane")
+
+    def state():
+        return list(AuditEntry.objects.values_list("pk", "object_repr", "changes", "actor_id"))
+
+    expected = {role: 405 for role in ONLY_SCHOOL_WIDE}
+    expected["anonymous"] = 302
+    for method in ("post", "delete"):
+        matrix.check(
+            URL,
+            expected,
+            method=method,
+            data={"object_repr": "forged"},
+            state=state,
+            secrets=["Zakopane"],
+        )

@@ -168,3 +168,9 @@ def test_missing_file_is_a_form_error(world):
     response = secretary(world).post(reverse("schools:import"), {"action": "import"})
     assert response.status_code == 400
     assert "file" in response.context["form"].errors
+
+
+def test_confirm_refuses_get(world, matrix):
+    url = reverse("schools:import_confirm")
+    expected = {role: 405 for role in ONLY_SCHOOL_WIDE}
+    matrix.check(url, dict(expected, anonymous=302), state=counts)
