@@ -21,7 +21,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import DataError, IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -377,14 +377,18 @@ def parse(data: bytes, result: ImportResult) -> list[StudentRow]:
         result.file_errors.append(_("The file is not valid CSV: %(error)s") % {"error": exc})
         return []
     columns = [normalize_column(name) for name in header]
-    unknown = [raw for raw, name in zip(header, columns, strict=True) if name not in COLUMNS]
+    # Spreadsheets often add empty columns at the end: a column without a name is ignored
+    # (a value under it is an error in its row).
+    unknown = [
+        raw for raw, name in zip(header, columns, strict=True) if name and name not in COLUMNS
+    ]
     if unknown:
         result.file_errors.append(
             _("Unknown columns: %(columns)s. See the template for the column names.")
             % {"columns": ", ".join(c.strip() for c in unknown)}
         )
     seen: set[str] = set()
-    duplicated = sorted({c for c in columns if c in seen or seen.add(c)})
+    duplicated = sorted({c for c in columns if c and (c in seen or seen.add(c))})
     if duplicated:
         result.file_errors.append(
             _("Columns given twice: %(columns)s.") % {"columns": ", ".join(duplicated)}
@@ -404,18 +408,25 @@ def parse(data: bytes, result: ImportResult) -> list[StudentRow]:
             if not any(cell.strip() for cell in cells):
                 continue
             result.rows += 1
-            if len(cells) > len(columns):
+            unnamed = [
+                cell
+                for index, cell in enumerate(cells)
+                if (index >= len(columns) or not columns[index]) and cell.strip()
+            ]
+            if unnamed:
                 result.error(
                     line,
                     _(
-                        "The row has %(found)s fields but the header has %(expected)s "
-                        "(check the separator and quotes)."
+                        "The row has values outside the named columns: %(values)s (check the "
+                        "separator and quotes)."
                     )
-                    % {"found": len(cells), "expected": len(columns)},
+                    % {"values": ", ".join(unnamed[:3])},
                 )
                 continue
             values = dict.fromkeys(COLUMNS, "")
-            values.update({name: cell.strip() for name, cell in zip(columns, cells, strict=False)})
+            values.update(
+                {name: cell.strip() for name, cell in zip(columns, cells, strict=False) if name}
+            )
             row = _parse_row(line, values, result)
             if row is not None:
                 rows.append(row)
@@ -996,7 +1007,9 @@ class _Writer:
             )
             if family_id is None:
                 names = sorted({s.last_name for s in group_students})
-                family = Family.objects.create(school=self.plan.school, name=" / ".join(names))
+                family = Family.objects.create(
+                    school=self.plan.school, name=" / ".join(names)[:100]
+                )
                 self._created("families", family)
                 family_id = family.pk
             else:
@@ -1039,17 +1052,29 @@ def students_import(
             _("The school has no school year for today; add it in the administration first.")
         )
         return result
+    try:
+        _import_checked(actor, school, year, rows, result, today, dry_run)
+    except (IntegrityError, DataError) as exc:
+        # The checks above should make this impossible; if the database still refuses,
+        # the transaction is rolled back and the secretary is told, nothing half-done.
+        result.file_errors.append(
+            _("The database refused the import, nothing was imported: %(error)s") % {"error": exc}
+        )
+        result.counts = {k: Counts() for k in KINDS}
+    return result
+
+
+def _import_checked(actor, school, year, rows, result, today, dry_run) -> None:
     with transaction.atomic():
         # Lock the school row: two imports into one school at once would race on matching.
         School.objects.select_for_update().filter(pk=school.pk).first()
         plan = _match(school, year, rows, result)
         if not result.ok:
             result.row_errors.sort(key=lambda e: e.line)
-            return result
+            return
         _Writer(plan, actor, result, today).run()
         if dry_run:
             transaction.set_rollback(True)
-    return result
 
 
 def template_csv() -> str:

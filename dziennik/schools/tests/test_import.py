@@ -212,6 +212,21 @@ def test_header_names_with_spaces_and_polish_letters(world):
     assert result.ok, result.file_errors
 
 
+def test_empty_trailing_columns_of_a_spreadsheet_are_ignored(world):
+    rows = [row + ";;" for row in ROWS]
+    result = run(world, csv_bytes(rows, header=HEADER + ";;"))
+    assert result.ok, (result.file_errors, result.row_errors)
+    assert result.counts["students"].created == 3
+
+
+def test_value_outside_the_named_columns_is_a_row_error(world):
+    rows = [ROWS[0] + ";;", ROWS[1] + ";zagubione;", ROWS[2]]
+    result = run(world, csv_bytes(rows, header=HEADER + ";;"))
+    assert [e.line for e in result.row_errors] == [3]
+    assert "zagubione" in result.row_errors[0].messages[0]
+    assert not Student.objects.filter(external_id="S-1").exists()
+
+
 def test_quoted_field_with_separator(world):
     row = ROWS[2].replace("Sopot;;;", 'Sopot;;"ul. Morska 3; m. 4";')
     result = run(world, csv_bytes([row]))
