@@ -8,6 +8,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from dziennik.core import audit
 from dziennik.schools.admin import AuditedModelAdmin
 
 from .models import User
@@ -66,6 +67,19 @@ class UserAdmin(AuditedModelAdmin, DjangoUserAdmin):
         if not request.user.is_superuser:
             fields += PRIVILEGE_FIELDS
         return fields
+
+    def user_change_password(self, request, id, form_url=""):
+        response = super().user_change_password(request, id, form_url)
+        if request.method == "POST" and response.status_code == 302:
+            user = self.get_object(request, id)
+            if user is not None:
+                audit.build_entry(
+                    actor=request.user,
+                    instance=user,
+                    action="update",
+                    changes={"password": ["***", "***"]},
+                ).save()
+        return response
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request)

@@ -293,6 +293,21 @@ def test_secretary_cannot_make_a_superuser(world, secretary):
     assert entry.changes["must_change_password"] == [False, True]
 
 
+def test_password_set_by_the_secretary_is_recorded(world, secretary):
+    teacher = world.user("teacher_in")
+    url = reverse("admin:auth_user_password_change", args=[teacher.pk])
+    response = secretary.post(
+        url, {"password1": "Nowe-haslo-2026!", "password2": "Nowe-haslo-2026!"}
+    )
+    assert response.status_code == 302
+    teacher.refresh_from_db()
+    assert teacher.check_password("Nowe-haslo-2026!")
+    entry = AuditEntry.objects.get(content_type__model="user", action="update")
+    assert entry.changes == {"password": ["***", "***"]}
+    assert entry.actor == world.user("secretary")
+    assert "Nowe-haslo" not in str(entry.changes)
+
+
 def test_superusers_are_hidden_from_the_secretary(world, secretary):
     root = User.objects.create_superuser("root", password="x-Very-long-pass-1")
     root.school = world.school
