@@ -341,3 +341,60 @@ def test_superuser_sees_every_school(world, foreign):
     client.force_login(root)
     students = client.get(changelist("schools/student")).context["cl"].queryset
     assert foreign["student"] in students and world.student in students
+
+
+def test_new_year_with_terms_and_days_off_belongs_to_the_school(world, secretary):
+    start = world.year.start_date.replace(year=world.year.start_date.year + 1)
+    data = {
+        "school": world.school.pk,
+        "name": f"{start.year}/{start.year + 1}",
+        "start_date": start.isoformat(),
+        "end_date": start.replace(year=start.year + 1, month=8, day=31).isoformat(),
+        "classes_start": start.isoformat(),
+        "classes_end": start.replace(year=start.year + 1, month=6, day=26).isoformat(),
+        "terms-TOTAL_FORMS": "1",
+        "terms-INITIAL_FORMS": "0",
+        "terms-MIN_NUM_FORMS": "0",
+        "terms-MAX_NUM_FORMS": "1000",
+        "terms-0-number": "1",
+        "terms-0-start_date": start.isoformat(),
+        "terms-0-end_date": start.replace(year=start.year + 1, month=1, day=31).isoformat(),
+        "days_off-TOTAL_FORMS": "1",
+        "days_off-INITIAL_FORMS": "0",
+        "days_off-MIN_NUM_FORMS": "0",
+        "days_off-MAX_NUM_FORMS": "1000",
+        "days_off-0-kind": "school_free_day",
+        "days_off-0-name": "Dzień Edukacji Narodowej",
+        "days_off-0-date_from": start.replace(month=10, day=14).isoformat(),
+        "days_off-0-date_to": start.replace(month=10, day=14).isoformat(),
+    }
+    response = secretary.post(reverse("admin:schools_schoolyear_add"), data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    year = sm.SchoolYear.objects.get(school=world.school, start_date=start)
+    day_off = sm.DayOff.objects.get(school_year=year)
+    assert day_off.school == world.school
+    entries = AuditEntry.objects.filter(actor=world.user("secretary"), action="create")
+    assert sorted(e.content_type.model for e in entries) == ["dayoff", "schoolyear", "term"]
+    assert {e.school_id for e in entries} == {world.school.pk}
+
+
+def test_school_year_must_start_on_1_september(world, secretary):
+    before = AuditEntry.objects.count()
+    response = secretary.post(
+        reverse("admin:schools_schoolyear_add"),
+        {
+            "school": world.school.pk,
+            "name": "zły",
+            "start_date": "2030-09-02",
+            "end_date": "2031-08-31",
+            "classes_start": "2030-09-02",
+            "classes_end": "2031-06-26",
+            "terms-TOTAL_FORMS": "0",
+            "terms-INITIAL_FORMS": "0",
+            "days_off-TOTAL_FORMS": "0",
+            "days_off-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 200
+    assert "start_date" in response.context["adminform"].form.errors
+    assert AuditEntry.objects.count() == before
