@@ -351,7 +351,7 @@ class SchoolBuilder:
             batch_size=500,
         )
 
-    def _fixed_user(self, username: str, first: str, last: str) -> User:
+    def _fixed_user(self, username: str, first: str, last: str, **extra) -> User:
         user = User(
             username=username,
             first_name=first,
@@ -361,6 +361,7 @@ class SchoolBuilder:
             must_change_password=False,
             # Ready to use: no forced password change and no activation on first login.
             activated_at=timezone.now(),
+            **extra,
         )
         user.save()
         self.fixed_users[username] = user
@@ -489,8 +490,9 @@ class SchoolBuilder:
                 users[index].username = username
                 users[index].password = make_password(DEMO_PASSWORD)
                 users[index].activated_at = timezone.now()
-            principal = self._fixed_user("dyrektor", *self._staff_name("F"))
-            secretary = self._fixed_user("sekretariat", *self._staff_name("F"))
+            principal = self._fixed_user("dyrektor", *self._staff_name("F"), is_staff=True)
+            # The secretary sets the school up in the Django admin.
+            secretary = self._fixed_user("sekretariat", *self._staff_name("F"), is_staff=True)
         else:
             principal = self._staff_user(f"{self.prefix}-dyrektor", "F")
             secretary = self._staff_user(f"{self.prefix}-sekretariat", "F")
