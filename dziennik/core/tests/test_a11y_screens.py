@@ -32,6 +32,9 @@ SCREENS = {
     "class_teacher_home": ("wych", lambda world: "/"),
     "principal_home": ("dyrektor-test", lambda world: "/"),
     "password_change": ("rodzic-test", lambda world: "/konto/haslo/"),
+    # Staff screens share the layout: they must not overflow on a phone either.
+    "class_list": ("dyrektor-test", lambda world: "/szkola/klasy/"),
+    "class_detail": ("wych", lambda world: f"/szkola/klasy/{world.school_class.pk}/"),
 }
 
 OVERFLOW_JS = "document.documentElement.scrollWidth"
