@@ -20,7 +20,7 @@ from dziennik.timetable import selectors as timetable
 from dziennik.timetable.models import TimetableEntry
 
 from . import services
-from .models import AttendanceMark, Justification, Lesson
+from .models import AttendanceAlert, AttendanceMark, Justification, Lesson
 
 TOPICS = {
     "Język polski": [
@@ -331,3 +331,12 @@ def _justifications(ctx, sick, verdict, k) -> None:
             )
             day += datetime.timedelta(days=1)
     through.objects.bulk_create(links, batch_size=2000)
+
+
+def reset(school_ids: list[int]) -> None:
+    """Remove the register data of demo schools (before their accounts are removed)."""
+    Justification.marks.through.objects.filter(justification__school_id__in=school_ids).delete()
+    Justification.objects.filter(school_id__in=school_ids).delete()
+    AttendanceAlert.objects.filter(school_id__in=school_ids).delete()
+    AttendanceMark.objects.filter(lesson__school_id__in=school_ids).delete()
+    Lesson.objects.filter(school_id__in=school_ids).delete()

@@ -50,32 +50,41 @@ def home_panels(request, viewer):
             (o, lessons.get((o.entry.school_class_id, o.entry.group_id, o.date, o.slot.pk)))
             for o in occurrences
         ]
-        panels.append(
-            HomePanel("attendance/panels/today.html", {"rows": rows, "day": today}, order=10)
-        )
+        if rows:
+            panels.append(
+                HomePanel("attendance/panels/today.html", {"rows": rows, "day": today}, order=10)
+            )
     if viewer.is_class_teacher:
         alerts = selectors.alerts_for_classes(viewer.led_class_ids, since=since)
         pending = selectors.justifications_to_decide(viewer, "pending").count()
-        panels.append(
-            HomePanel(
-                "attendance/panels/class_teacher.html",
-                {"alerts": alerts, "pending": pending, "class_ids": sorted(viewer.led_class_ids)},
-                order=15,
+        if alerts or pending:
+            panels.append(
+                HomePanel(
+                    "attendance/panels/class_teacher.html",
+                    {
+                        "alerts": alerts,
+                        "pending": pending,
+                        "class_ids": sorted(viewer.led_class_ids),
+                    },
+                    order=15,
+                )
             )
-        )
     student_ids = set(viewer.child_ids)
     if viewer.student_id:
         student_ids.add(viewer.student_id)
     if student_ids:
-        panels.append(
-            HomePanel(
-                "attendance/panels/family.html",
-                {
-                    "alerts": selectors.alerts_for_students(student_ids, since=since),
-                    "absences": selectors.recent_absences(student_ids, since=since),
-                    "show_student": len(student_ids) > 1,
-                },
-                order=10,
+        alerts = selectors.alerts_for_students(student_ids, since=since)
+        absences = selectors.recent_absences(student_ids, since=since)
+        if alerts or absences:
+            panels.append(
+                HomePanel(
+                    "attendance/panels/family.html",
+                    {
+                        "alerts": alerts,
+                        "absences": absences,
+                        "show_student": len(student_ids) > 1,
+                    },
+                    order=10,
+                )
             )
-        )
     return panels

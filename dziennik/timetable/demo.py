@@ -223,3 +223,9 @@ def _changes(ctx: DemoContext, entries: list[TimetableEntry], teacher_busy) -> N
                 )
             )
     TimetableChange.objects.bulk_create(changes)
+
+
+def reset(school_ids: list[int]) -> None:
+    """Remove the timetables of demo schools (before their accounts are removed)."""
+    TimetableChange.objects.filter(school_id__in=school_ids).delete()
+    TimetableEntry.objects.filter(school_id__in=school_ids).delete()

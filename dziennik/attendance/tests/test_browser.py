@@ -2,6 +2,7 @@ import pytest
 
 from dziennik.accounts.tests.factories import TEST_PASSWORD
 from dziennik.attendance.models import AttendanceMark, Lesson
+from dziennik.core.a11y import assert_no_serious_axe_violations
 from dziennik.core.browser import login
 
 from .factories import add_students, build_register
@@ -21,6 +22,7 @@ def test_teacher_takes_attendance_with_the_keyboard_and_parent_sees_it(world, pa
     lesson = Lesson.objects.get()
     assert page.url.endswith(f"/frekwencja/lekcje/{lesson.pk}/")
 
+    assert_no_serious_axe_violations(page)
     page.locator("#id_topic").focus()
     page.keyboard.type(TOPIC)
     page.keyboard.press("Tab")  # to the first student's marks
@@ -58,3 +60,27 @@ def test_teacher_takes_attendance_with_the_keyboard_and_parent_sees_it(world, pa
     assert row.get_attribute("data-kind") == "nb"
     assert row.locator("td.topic").inner_text() == TOPIC
     assert "Kacper" not in page.content()
+    assert_no_serious_axe_violations(page)
+
+
+def test_parent_screens_are_accessible(world, page):
+    reg = build_register(world)
+    from .factories import save_lesson
+
+    save_lesson(world, reg, reg.math2, {world.student: "nb"}, topic="Ułamki")
+    login(page, "rodzic-test", TEST_PASSWORD)
+    for url in (
+        f"/plan/uczen/{world.student.pk}/",
+        f"/frekwencja/uczen/{world.student.pk}/tematy/",
+        f"/frekwencja/uczen/{world.student.pk}/usprawiedliwienie/",
+        "/plan/kalendarz/",
+    ):
+        page.goto(url)
+        assert_no_serious_axe_violations(page)
+    # the justification goes through the form with the keyboard too
+    page.goto(f"/frekwencja/uczen/{world.student.pk}/usprawiedliwienie/")
+    page.locator("input[name=marks]").first.check()
+    page.fill("#id_reason", "Wizyta u lekarza")
+    with page.expect_navigation():
+        page.locator("main form button[type=submit]").click()
+    assert page.locator('#justifications tr[data-status="pending"]').count() == 1

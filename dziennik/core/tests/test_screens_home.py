@@ -222,11 +222,13 @@ def _add_classes(world, n):
 
 # role → (how to add data, the pinned number of queries of one home page request).
 # Every count includes the session read and write, the user and the viewer's queries.
+# Attendance panels add: parent/student 2 (alerts, recent absences), teacher 3 (today's
+# plan: entries, changes, days off), class teacher 2 more (class alerts, pending excuses).
 GROWTH = {
-    "own_parent": (_add_children, 13),
-    "student": (_add_subjects, 11),
-    "teacher_in": (_add_assignments, 11),
-    "class_teacher": (_add_assignments, 12),
+    "own_parent": (_add_children, 15),
+    "student": (_add_subjects, 13),
+    "teacher_in": (_add_assignments, 14),
+    "class_teacher": (_add_assignments, 17),
     "principal": (_add_classes, 15),
 }
 

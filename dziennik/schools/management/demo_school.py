@@ -657,6 +657,24 @@ def populate_apps(ctx: DemoContext) -> list[str]:
     return called
 
 
+def reset_apps(school_ids: list[int]) -> None:
+    """Call ``reset(school_ids)`` of every ``dziennik.<app>.demo`` that has one, in reverse
+    INSTALLED_APPS order, so register data that protects accounts goes first."""
+    for config in reversed(list(apps.get_app_configs())):
+        if not config.name.startswith("dziennik."):
+            continue
+        module_name = f"{config.name}.demo"
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError as exc:
+            if exc.name != module_name:
+                raise
+            continue
+        reset = getattr(module, "reset", None)
+        if reset is not None:
+            reset(school_ids)
+
+
 def build_demo(options: DemoOptions, progress: Callable[[str], None]) -> list[DemoContext]:
     contexts = []
     for index in range(options.schools):

@@ -11,7 +11,7 @@ from django.db.models import ProtectedError, Q
 
 from dziennik.accounts.models import User
 from dziennik.core.models import AppendOnlyError, AuditEntry
-from dziennik.schools.management.demo_school import DemoOptions, build_demo
+from dziennik.schools.management.demo_school import DemoOptions, build_demo, reset_apps
 from dziennik.schools.models import School
 
 RESET_REFUSED = (
@@ -102,6 +102,7 @@ class Command(BaseCommand):
         self.stdout.write(f"Removing {len(school_ids)} school(s) and their accounts…")
         try:
             with transaction.atomic():
+                reset_apps(school_ids)
                 users.delete()
                 School.objects.filter(pk__in=school_ids).delete()
         except (ProtectedError, AppendOnlyError, DatabaseError) as exc:
