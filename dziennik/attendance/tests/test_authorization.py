@@ -104,7 +104,7 @@ def test_missing_lessons(matrix, reg):
     matrix.check(
         "/frekwencja/braki/",
         ONLY_STAFF,
-        secrets_for={"other_principal": ["Matematyka", "Historia"]},
+        secrets_for={"other_principal": ["Matematyka", "Lewandowski"]},
     )
 
 

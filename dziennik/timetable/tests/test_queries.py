@@ -7,7 +7,7 @@ from django.test.utils import CaptureQueriesContext
 from dziennik.attendance.tests.factories import build_register
 from dziennik.timetable.models import TimetableChange, TimetableEntry
 
-STUDENT_WEEK = 18  # parent: session, viewer, layout, student, plan (entries, changes, days off)
+STUDENT_WEEK = 16  # parent: session, viewer, layout, student, plan (entries, changes, days off)
 TEACHER_WEEK = 15
 
 
