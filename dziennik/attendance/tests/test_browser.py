@@ -84,3 +84,22 @@ def test_parent_screens_are_accessible(world, page):
     with page.expect_navigation():
         page.locator("main form button[type=submit]").click()
     assert page.locator('#justifications tr[data-status="pending"]').count() == 1
+
+
+def test_same_as_previous_lesson_in_one_step(world, page):
+    from .factories import save_lesson
+
+    reg = build_register(world)
+    save_lesson(world, reg, reg.math2, {world.student: "nb", world.classmate: "zw"})
+    login(page, "n-in", TEST_PASSWORD)
+    page.goto("/frekwencja/dzis/")
+    with page.expect_navigation():
+        page.click(f'button.open-lesson[data-entry="{reg.math3.pk}"]')
+    page.fill("#id_topic", "Ułamki – ćwiczenia")
+    page.click("#copy-previous")
+    with page.expect_navigation():
+        page.click("#save-lesson")
+    lesson = Lesson.objects.get(slot__number=3)
+    assert dict(
+        AttendanceMark.objects.filter(lesson=lesson).values_list("student_id", "kind__code")
+    ) == {world.student.pk: "nb", world.classmate.pk: "zw"}

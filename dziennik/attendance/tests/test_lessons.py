@@ -147,3 +147,33 @@ def test_kinds_are_created_once_per_school(world):
     assert {k for k, v in first.items() if v.counts_as == "present"} == {"ob", "sp", "su", "ns"}
     assert {k for k, v in first.items() if v.counts_as == "excluded"} == {"zw"}
     assert timezone.localdate()  # sanity: the register uses the local date
+
+
+def test_group_lessons_list_only_the_group_and_keep_separate_records(world, reg):
+    from dziennik.schools.models import ClassGroup
+    from dziennik.timetable.models import TimetableEntry
+
+    group1 = ClassGroup.objects.create(school_class=world.school_class, name="gr. 1")
+    group2 = ClassGroup.objects.create(school_class=world.school_class, name="gr. 2")
+    group1.students.add(world.student)
+    group2.students.add(world.classmate)
+    entries = [
+        TimetableEntry.objects.create(
+            school=world.school,
+            school_class=world.school_class,
+            group=group,
+            weekday=reg.day.isoweekday(),
+            slot=reg.slots[5],
+            subject=world.subject,
+            teacher=world.user(role),
+            valid_from=reg.math2.valid_from,
+        )
+        for group, role in ((group1, "teacher_in"), (group2, "class_teacher"))
+    ]
+    first = save_lesson(world, reg, entries[0], {world.student: "nb"})
+    second = save_lesson(world, reg, entries[1], {})
+    assert first.pk != second.pk and first.slot == second.slot
+    assert list(first.marks.values_list("student_id", "kind__code")) == [(world.student.pk, "nb")]
+    assert list(second.marks.values_list("student_id", "kind__code")) == [
+        (world.classmate.pk, "ob")
+    ]
