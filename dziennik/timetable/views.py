@@ -213,12 +213,15 @@ def changes(request):
     occurrences = selectors.expand(
         selectors.entry_queryset(viewer), day, day, school_id=viewer.school_id
     )
+    wanted = request.POST.get("entry") or request.GET.get("wpis")
+    chosen = next((o for o in occurrences if str(o.entry.pk) == wanted and o.change is None), None)
     return render(
         request,
         "timetable/changes.html",
         {
             "day": day,
             "occurrences": occurrences,
+            "chosen": chosen,
             "form": form,
             "change_list": selectors.change_list(viewer, day, day + datetime.timedelta(days=13)),
         },

@@ -224,3 +224,33 @@ def test_teacher_feed_lists_own_lessons(world, reg):
     today = [e for e in calendar.walk("VEVENT") if e.decoded("dtstart").date() == reg.day]
     assert [str(e["summary"]) for e in today] == ["Matematyka – 4a", "Matematyka – 4a"]
     assert {str(e["location"]) for e in today} == {"12"}
+
+
+def test_principal_records_a_substitution_that_parents_and_teachers_see(world, reg):
+    principal = world.client("principal")
+    day = reg.day.isoformat()
+    page = principal.get("/plan/zmiany/", {"dzien": day, "wpis": reg.math2.pk})
+    assert 'id="change-form"' in page.content.decode()
+    response = principal.post(
+        f"/plan/zmiany/?dzien={day}&wpis={reg.math2.pk}",
+        {
+            "entry": reg.math2.pk,
+            "date": day,
+            "kind": "substitution",
+            "substitute_teacher": world.user("teacher_out").pk,
+            "note": "",
+        },
+    )
+    assert response.status_code == 302
+    change = TimetableChange.objects.get()
+    assert (change.kind, change.substitute_teacher) == ("substitution", world.user("teacher_out"))
+    # a bad request keeps the input and explains
+    again = principal.post(
+        f"/plan/zmiany/?dzien={day}&wpis={reg.math3.pk}",
+        {"entry": reg.math3.pk, "date": day, "kind": "substitution", "note": "x"},
+    )
+    assert again.status_code == 400 and 'id="form-errors"' in again.content.decode()
+    parent = world.client("own_parent").get(f"/plan/uczen/{world.student.pk}/").content.decode()
+    assert 'id="week-changes"' in parent and "Kamińska" in parent
+    substitute = world.client("teacher_out").get("/plan/nauczyciel/").content.decode()
+    assert f'data-entry="{reg.math2.pk}"' in substitute
