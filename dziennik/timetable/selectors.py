@@ -196,6 +196,16 @@ def student_week(viewer, student: Student, monday: datetime.date) -> list[Occurr
     return expand(student_entries(student, monday), monday, sunday, school_id=student.school_id)
 
 
+def class_week(school_class, monday: datetime.date) -> list[Occurrence]:
+    """A class's week, all its groups included (the class is already checked)."""
+    return expand(
+        TimetableEntry.objects.filter(school_class=school_class),
+        monday,
+        monday + datetime.timedelta(days=6),
+        school_id=school_class.school_id,
+    )
+
+
 def teacher_occurrences(
     viewer, date_from: datetime.date, date_to: datetime.date
 ) -> list[Occurrence]:

@@ -89,12 +89,7 @@ def class_week(request, class_id: int):
     viewer = get_viewer(request.user)
     school_class = school_selectors.get_class_for(viewer, class_id)
     monday = _monday(request)
-    occurrences = selectors.expand(
-        selectors.TimetableEntry.objects.filter(school_class=school_class),
-        monday,
-        monday + datetime.timedelta(days=6),
-        school_id=school_class.school_id,
-    )
+    occurrences = selectors.class_week(school_class, monday)
     return render(
         request,
         "timetable/week.html",
