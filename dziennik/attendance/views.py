@@ -81,6 +81,7 @@ def today(request):
             "previous_day": day - datetime.timedelta(days=1),
             "next_day": day + datetime.timedelta(days=1),
             "is_today": day == timezone.localdate(),
+            "future": day > timezone.localdate(),
         },
     )
 

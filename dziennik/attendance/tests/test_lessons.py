@@ -177,3 +177,12 @@ def test_group_lessons_list_only_the_group_and_keep_separate_records(world, reg)
     assert list(second.marks.values_list("student_id", "kind__code")) == [
         (world.classmate.pk, "ob")
     ]
+
+
+def test_today_page_offers_to_open_only_past_and_present_lessons(world, reg):
+    client = world.client("teacher_in")
+    today = client.get("/frekwencja/dzis/").content.decode()
+    assert today.count('class="open-lesson"') == 2  # lessons 2 and 3 of Matematyka
+    later = (reg.day + datetime.timedelta(days=7)).isoformat()
+    future = client.get("/frekwencja/dzis/", {"dzien": later}).content.decode()
+    assert 'id="lessons-table"' in future and 'class="open-lesson"' not in future
