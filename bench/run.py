@@ -97,6 +97,22 @@ class Session:
             raise RuntimeError(f"login as {username} failed: HTTP {status}")
 
 
+def django_lookup(code: str) -> str:
+    """Run ``code`` in ``manage.py shell`` against the benchmark database; its stdout."""
+    result = subprocess.run(
+        [PYTHON, str(ROOT / "manage.py"), "shell", "-v0", "-c", code],
+        env=BENCH_ENV,
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return result.stdout.strip()
+
+
+BENCH_ENV: dict[str, str] = {}
+
+
 def run_load(session: Session, make_request, concurrency: int, duration: float) -> dict:
     """``concurrency`` threads, each with its own keep-alive connection, for ``duration``."""
     latencies: list[float] = []
@@ -254,8 +270,8 @@ def main() -> None:
     parser.add_argument("--skip-build", action="store_true")
     parser.add_argument("--duration", type=float, default=10.0)
     parser.add_argument("--concurrency", default="1,10,50")
-    parser.add_argument("--students-per-class", type=int, default=25)
-    parser.add_argument("--classes-per-level", type=int, default=5)
+    parser.add_argument("--students-per-class", type=int, default=32)
+    parser.add_argument("--classes-per-level", type=int, default=4)
     parser.add_argument("--port", type=int, default=18765)
     parser.add_argument("--workers", type=int, default=3)
     parser.add_argument("--threads", type=int, default=4)
@@ -265,6 +281,7 @@ def main() -> None:
     from scenarios import SCENARIOS
 
     env = bench_env(args.database_url)
+    BENCH_ENV.update(env)
     if not args.skip_build:
         build(env, args.database_url, args)
     server = start_server(env, args.port, args.workers, args.threads)
