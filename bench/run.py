@@ -16,168 +16,17 @@ import argparse
 import http.client
 import json
 import os
-import re
 import secrets
 import signal
-import statistics
 import subprocess
 import sys
-import threading
 import time
 import urllib.parse
-from dataclasses import dataclass, field
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-PYTHON = str(ROOT / ".venv" / "bin" / "python")
-GUNICORN = str(ROOT / ".venv" / "bin" / "gunicorn")
-DEMO_PASSWORD = "dziennik-demo"
-sys.path.insert(0, str(ROOT / "bench"))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-
-@dataclass
-class Scenario:
-    """One page (or write) to measure. ``prepare(session)`` returns a request factory."""
-
-    name: str
-    login: str | None
-    prepare: object  # Callable[[Session], Callable[[int], tuple[str, str, bytes | None, dict]]]
-
-
-@dataclass
-class Session:
-    host: str
-    port: int
-    cookies: dict[str, str] = field(default_factory=dict)
-
-    def headers(self) -> dict[str, str]:
-        cookie = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
-        return {
-            "Host": f"{self.host}:{self.port}",
-            "Cookie": cookie,
-            # The production stack sits behind a TLS-terminating proxy; say we came that way.
-            "X-Forwarded-Proto": "https",
-            "Referer": f"https://{self.host}:{self.port}/",
-        }
-
-    def request(self, method: str, path: str, body: bytes | None = None, extra=None):
-        conn = http.client.HTTPConnection(self.host, self.port, timeout=30)
-        headers = self.headers()
-        if extra:
-            headers.update(extra)
-        conn.request(method, path, body=body, headers=headers)
-        response = conn.getresponse()
-        data = response.read()
-        for header, value in response.getheaders():
-            if header.lower() == "set-cookie":
-                name, _, rest = value.partition("=")
-                self.cookies[name] = rest.split(";", 1)[0]
-        conn.close()
-        return response.status, dict(response.getheaders()), data
-
-    def csrf_from(self, html: bytes) -> str:
-        match = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', html)
-        if not match:
-            raise RuntimeError("no CSRF token on the page")
-        return match.group(1).decode()
-
-    def login(self, username: str) -> None:
-        status, _, html = self.request("GET", "/konto/logowanie/")
-        token = self.csrf_from(html)
-        body = urllib.parse.urlencode(
-            {"username": username, "password": DEMO_PASSWORD, "csrfmiddlewaretoken": token}
-        ).encode()
-        status, _headers, _ = self.request(
-            "POST",
-            "/konto/logowanie/",
-            body,
-            {"Content-Type": "application/x-www-form-urlencoded"},
-        )
-        if status != 302:
-            raise RuntimeError(f"login as {username} failed: HTTP {status}")
-
-
-def django_lookup(code: str) -> str:
-    """Run ``code`` in ``manage.py shell`` against the benchmark database; its stdout."""
-    result = subprocess.run(
-        [PYTHON, str(ROOT / "manage.py"), "shell", "-v0", "-c", code],
-        env=BENCH_ENV,
-        cwd=ROOT,
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    return result.stdout.strip()
-
-
-BENCH_ENV: dict[str, str] = {}
-
-
-def run_load(session: Session, make_request, concurrency: int, duration: float) -> dict:
-    """``concurrency`` threads, each with its own keep-alive connection, for ``duration``."""
-    latencies: list[float] = []
-    errors = 0
-    lock = threading.Lock()
-    stop_at = time.perf_counter() + duration
-    headers = session.headers()
-
-    def worker(index: int) -> None:
-        nonlocal errors
-        conn = http.client.HTTPConnection(session.host, session.port, timeout=30)
-        local: list[float] = []
-        local_errors = 0
-        n = 0
-        while time.perf_counter() < stop_at:
-            method, path, body, extra = make_request(index * 1_000_000 + n)
-            n += 1
-            h = dict(headers, **extra)
-            start = time.perf_counter()
-            try:
-                conn.request(method, path, body=body, headers=h)
-                response = conn.getresponse()
-                response.read()
-                ok = response.status in (200, 302)
-                if response.getheader("Connection", "").lower() == "close":
-                    conn.close()
-                    conn = http.client.HTTPConnection(session.host, session.port, timeout=30)
-            except (OSError, http.client.HTTPException):
-                ok = False
-                conn.close()
-                conn = http.client.HTTPConnection(session.host, session.port, timeout=30)
-            elapsed = time.perf_counter() - start
-            if ok:
-                local.append(elapsed)
-            else:
-                local_errors += 1
-        conn.close()
-        with lock:
-            latencies.extend(local)
-            errors += local_errors
-
-    threads = [threading.Thread(target=worker, args=(i,)) for i in range(concurrency)]
-    started = time.perf_counter()
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    wall = time.perf_counter() - started
-    latencies.sort()
-
-    def pct(p: float) -> float:
-        if not latencies:
-            return float("nan")
-        return latencies[min(len(latencies) - 1, int(p / 100 * len(latencies)))] * 1000
-
-    return {
-        "concurrency": concurrency,
-        "requests": len(latencies),
-        "errors": errors,
-        "rps": len(latencies) / wall if wall else 0.0,
-        "p50_ms": pct(50),
-        "p95_ms": pct(95),
-        "p99_ms": pct(99),
-        "mean_ms": statistics.fmean(latencies) * 1000 if latencies else float("nan"),
-    }
+from harness import BENCH_ENV, GUNICORN, PYTHON, ROOT, Session, run_load
 
 
 def bench_env(database_url: str) -> dict[str, str]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 import urllib.parse
 
-from run import Scenario, Session, django_lookup
+from harness import Scenario, Session, django_lookup
 
 
 def trivial(session: Session):
