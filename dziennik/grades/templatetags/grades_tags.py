@@ -17,3 +17,9 @@ def lookup(mapping, key):
 @register.filter
 def split(value: str):
     return value.split()
+
+
+@register.filter
+def plain(value) -> str:
+    """A number for a data attribute: never localized, empty for None."""
+    return "" if value is None else str(value)
