@@ -14,6 +14,9 @@ import datetime
 from collections import defaultdict
 from decimal import Decimal
 
+from django.db import connection
+from django.utils import timezone
+
 from dziennik.schools.models import ClassGroup
 
 from . import selectors, services
@@ -25,7 +28,7 @@ from .models import (
     GradeCategory,
     StudentAverage,
 )
-from .rules import homework_grading_forbidden, weighted_average
+from .rules import Entry, homework_grading_forbidden, weighted_average
 
 DESCRIPTIVE_TEXTS = [
     "Wspaniale! Czytasz płynnie i ze zrozumieniem.",
@@ -144,8 +147,9 @@ def populate(ctx) -> None:
     Assessment.objects.bulk_create(assessments, batch_size=1000)
 
     ctx.progress("grades: grades")
-    grades: list[Grade] = []
-    corrections: list[tuple[Grade, str]] = []
+    # (assessment, student id, symbol, points, text, value, comment)
+    grades: list[tuple] = []
+    corrections: list[tuple] = []
     for a in assessments:
         students = ctx.students_by_class.get(a.school_class_id, [])
         if a.group_id:
@@ -171,46 +175,48 @@ def populate(ctx) -> None:
             else:
                 symbol = _symbol_for(score, rng)
                 value = rules.value_of(symbol)
-            grade = Grade(
-                school=school,
-                assessment=a,
-                student_id=student.pk,
-                symbol=symbol,
-                points=points,
-                text=text,
-                value=value,
-                teacher_id=a.teacher_id,
-                comment="Świetna praca!" if value is not None and value >= 5.5 else "",
-            )
-            grades.append(grade)
+            comment = "Świetna praca!" if value is not None and value >= Decimal("5.5") else ""
+            grades.append((a, student.pk, symbol, points, text, value, comment))
             if (
                 a.category.name == "Sprawdzian"
                 and symbol in ("1", "1+", "2-")
                 and rng.random() < 0.6
             ):
-                corrections.append((grade, rng.choice(("2", "3", "3+", "4"))))
-    Grade.objects.bulk_create(grades, batch_size=2000)
-    correction_rows = [
-        Grade(
-            school=school,
-            assessment=g.assessment,
-            student_id=g.student_id,
-            symbol=symbol,
-            value=rules.value_of(symbol),
-            corrects=g,
-            teacher_id=g.teacher_id,
-            comment="Poprawa",
-        )
-        for g, symbol in corrections
-    ]
-    Grade.objects.bulk_create(correction_rows, batch_size=2000)
+                fixed = rng.choice(("2", "3", "3+", "4"))
+                corrections.append(
+                    (a, student.pk, fixed, None, "", rules.value_of(fixed), "Poprawa")
+                )
+    _insert_grades(school.pk, grades)
+    originals = {
+        (assessment_id, student_id): pk
+        for assessment_id, student_id, pk in Grade.objects.filter(
+            assessment_id__in=[a.pk for a, *_rest in corrections], corrects__isnull=True
+        ).values_list("assessment_id", "student_id", "pk")
+    }
+    _insert_grades(
+        school.pk,
+        corrections,
+        corrects=[originals[(a.pk, student_id)] for a, student_id, *_rest in corrections],
+    )
 
     ctx.progress("grades: averages")
     entries = defaultdict(list)
-    for g in [*grades, *correction_rows]:
-        a = g.assessment
-        entries[(g.student_id, a.subject_id, a.term_id, a.school_class_id)].append(
-            selectors.entry_for(g, a, a.category.counts_towards_average)
+    for n, (a, student_id, symbol, points, _text, _value, _comment) in enumerate(
+        [*grades, *corrections]
+    ):
+        is_correction = n >= len(grades)
+        entries[(student_id, a.subject_id, a.term_id, a.school_class_id)].append(
+            Entry(
+                key=(a.pk, student_id, is_correction),
+                symbol=symbol,
+                weight=a.weight,
+                counts=a.category.counts_towards_average and a.kind != Assessment.Kind.DESCRIPTIVE,
+                points=points,
+                max_points=a.max_points,
+                corrects=(a.pk, student_id, False) if is_correction else None,
+                order=(n,),
+                date=a.date,
+            )
         )
     averages = []
     by_student_term = defaultdict(dict)
@@ -294,6 +300,54 @@ def _classification(ctx, terms, by_student_term, rules, classes) -> None:
 
 
 def ctx_now():
-    from django.utils import timezone
-
     return timezone.now()
+
+
+GRADE_COLUMNS = (
+    "school_id",
+    "assessment_id",
+    "student_id",
+    "symbol",
+    "points",
+    "text",
+    "value",
+    "comment",
+    "corrects_id",
+    "teacher_id",
+    "created_at",
+    "updated_at",
+)
+
+
+def _insert_grades(school_id: int, rows: list[tuple], corrects: list[int] | None = None) -> None:
+    """Insert demo grades with one prepared statement (``bulk_create`` builds a model
+    instance per row, minutes for a 1,000-student school)."""
+    if not rows:
+        return
+    qn = connection.ops.quote_name
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    sql = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608 (constant identifiers)
+        qn(Grade._meta.db_table),
+        ", ".join(qn(c) for c in GRADE_COLUMNS),
+        ", ".join(["%s"] * len(GRADE_COLUMNS)),
+    )
+    params = [
+        (
+            school_id,
+            a.pk,
+            student_id,
+            symbol,
+            points,
+            text,
+            value,
+            comment,
+            corrects[n] if corrects else None,
+            a.teacher_id,
+            now,
+            now,
+        )
+        for n, (a, student_id, symbol, points, text, value, comment) in enumerate(rows)
+    ]
+    with connection.cursor() as cursor:
+        for start in range(0, len(params), 5000):
+            cursor.executemany(sql, params[start : start + 5000])

@@ -12,7 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import formats
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -90,8 +90,6 @@ def student_need(request, student_id: int):
     if enrolment is None:
         raise Http404
     terms = selectors.year_terms(enrolment.school_class.school_year_id)
-    from django.utils import timezone
-
     term = selectors.pick_term(terms, _int_or_none(request.GET.get("okres")), timezone.localdate())
     subject_id = _int_or_none(request.GET.get("subject"))
     weight = _decimal(request.GET.get("weight"))
@@ -168,7 +166,7 @@ def gradebook(request, class_id: int, subject_id: int):
         {
             "book": book,
             "kinds": Assessment.Kind.choices,
-            "today": datetime.date.today().isoformat(),
+            "today": timezone.localdate().isoformat(),
             "book_query": _book_url(book).split("?", 1)[1],
         },
     )
@@ -196,7 +194,7 @@ def assessment_new(request, class_id: int, subject_id: int):
         errors.append(_("The weight must be a number."))
     if not errors:
         try:
-            services.assessment_create(
+            created = services.assessment_create(
                 actor=request.user,
                 school_class=book.school_class,
                 subject=book.subject,
@@ -229,7 +227,7 @@ def assessment_new(request, class_id: int, subject_id: int):
             status=400,
         )
     messages.success(request, _("The column was added."))
-    return redirect(_book_url(book))
+    return redirect(_book_url(book) + f"#enter-{created.pk}")
 
 
 @login_required

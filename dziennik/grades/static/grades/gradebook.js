@@ -77,8 +77,14 @@
   }
 
   function save(input) {
-    if (input.value === input.dataset.saved) return Promise.resolve();
-    return post(input, { value: input.value });
+    // Enter saves and moves on, and the blur that follows fires "change": post once.
+    if (input.value === input.dataset.saved || input.value === input.dataset.pending) {
+      return Promise.resolve();
+    }
+    input.dataset.pending = input.value;
+    return post(input, { value: input.value }).finally(function () {
+      delete input.dataset.pending;
+    });
   }
 
   function move(input, dRow, dCol) {
@@ -129,7 +135,7 @@
   }
 
   // After "new column": start typing in its first cell.
-  var match = window.location.hash.match(/^#col-(\d+)$/);
+  var match = window.location.hash.match(/^#enter-(\d+)$/);
   if (match) {
     var first = table.querySelector('.grade-input[data-assessment="' + match[1] + '"]');
     if (first) { first.focus(); first.select(); }
