@@ -136,25 +136,26 @@ STORAGES = {
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 
-# Mail: one URL, e.g. smtp+tls://user:password@smtp.example.pl:587 (consolemail:// locally).
-_email = env.email_url("EMAIL_URL", default="consolemail://")
-MAILERS = {
-    "default": {
-        "BACKEND": _email["EMAIL_BACKEND"],
-        "OPTIONS": {
-            key: _email[setting]
-            for key, setting in (
-                ("host", "EMAIL_HOST"),
-                ("port", "EMAIL_PORT"),
-                ("username", "EMAIL_HOST_USER"),
-                ("password", "EMAIL_HOST_PASSWORD"),
-                ("use_tls", "EMAIL_USE_TLS"),
-                ("use_ssl", "EMAIL_USE_SSL"),
-            )
-            if _email.get(setting) and "smtp" in _email["EMAIL_BACKEND"]
-        },
+
+def mailers_from_url(email: dict) -> dict:
+    """MAILERS (Django 6.1) from one URL, e.g. smtp+tls://user:pass@smtp.example.pl:587."""
+    options = {
+        key: email[setting]
+        for key, setting in (
+            ("host", "EMAIL_HOST"),
+            ("port", "EMAIL_PORT"),
+            ("username", "EMAIL_HOST_USER"),
+            ("password", "EMAIL_HOST_PASSWORD"),
+            ("use_tls", "EMAIL_USE_TLS"),
+            ("use_ssl", "EMAIL_USE_SSL"),
+        )
+        if email.get(setting) and "smtp" in email["EMAIL_BACKEND"]
     }
-}
+    return {"default": {"BACKEND": email["EMAIL_BACKEND"], "OPTIONS": options}}
+
+
+# Mail: consolemail:// (printed) unless EMAIL_URL says otherwise; production requires it.
+MAILERS = mailers_from_url(env.email_url("EMAIL_URL", default="consolemail://"))
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="dziennik@localhost")
 
 TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}

@@ -10,6 +10,7 @@ SECRET_KEY = env("SECRET_KEY")
 if not SECRET_KEY or len(SECRET_KEY) < 32:
     raise ImproperlyConfigured("SECRET_KEY must be set to a random value of 32+ characters.")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
+MAILERS = mailers_from_url(env.email_url("EMAIL_URL"))  # noqa: F405
 
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

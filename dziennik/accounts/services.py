@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from dziennik.core.audit import record_update, snapshot
+from dziennik.core.audit import build_entry, record_create, record_update, snapshot
 
+from .credentials import generate_password, taken_checker, unique_username, username_base
+from .letters import KIND_GUARDIAN, KIND_STAFF, KIND_STUDENT, IssuedCredential
 from .models import User
+from .permissions import can_manage_class_accounts
 
 
 def family_user_ids(user: User) -> set[int]:
@@ -62,3 +66,230 @@ def logout_everywhere(*, actor: User, user: User) -> None:
     """End every session of ``user`` (the session hash includes the generation)."""
     User.objects.filter(pk=user.pk).update(session_generation=F("session_generation") + 1)
     user.refresh_from_db(fields=["session_generation"])
+
+
+# --- credential letters and password resets ------------------------------------------
+
+
+def _new_username(first_name: str, last_name: str, *, guardian: bool) -> str:
+    base = username_base(first_name, last_name, guardian=guardian)
+    existing = User.objects.filter(username__istartswith=base).values_list("username", flat=True)
+    return unique_username(base, taken_checker(existing))
+
+
+def _create_account(
+    *, actor: User, person, school_id: int, guardian: bool, links: dict
+) -> tuple[User, str]:
+    """A new account for a student or guardian, linked to them; returns (user, password)."""
+    password = generate_password()
+    user = User(
+        username=_new_username(person.first_name, person.last_name, guardian=guardian),
+        first_name=person.first_name[:150],
+        last_name=person.last_name[:150],
+        school_id=school_id,
+        must_change_password=True,
+        is_active=True,
+    )
+    user.set_password(password)
+    user.save()
+    record_create(actor=actor, instance=user, **links)
+    before = snapshot(person, fields=["user"])
+    person.user = user
+    person.save(update_fields=["user"])
+    record_update(actor=actor, instance=person, before=before, **links)
+    return user, password
+
+
+def _issue_new_password(*, actor: User, user: User, links: dict) -> str:
+    """A new one-time password: forced change, lock lifted, every session ended."""
+    from axes.utils import reset as axes_reset
+
+    password = generate_password()
+    before_forced = user.must_change_password
+    user.set_password(password)
+    user.must_change_password = True
+    user.session_generation = F("session_generation") + 1
+    user.save(update_fields=["password", "must_change_password", "session_generation"])
+    user.refresh_from_db(fields=["session_generation"])
+    axes_reset(username=user.username)
+    changes = {
+        "password": ["***", "*** (new one-time password)"],
+        "must_change_password": [before_forced, True],
+    }
+    build_entry(actor=actor, instance=user, action="update", changes=changes, **links).save()
+    return password
+
+
+def _guardian_children(guardian_ids) -> dict[int, list[str]]:
+    """Each guardian's children with access, as "Zofia Wiśniewska (4a)"."""
+    from dziennik.schools.models import Enrolment, Guardianship
+
+    links = list(
+        Guardianship.objects.filter(
+            guardian_id__in=guardian_ids,
+            access=Guardianship.Access.FULL,
+            student__restricts_parent_view=False,
+        )
+        .select_related("student")
+        .order_by("student__first_name", "student_id")
+    )
+    classes = dict(
+        Enrolment.objects.filter(
+            student_id__in={link.student_id for link in links}, end_date__isnull=True
+        ).values_list("student_id", "school_class__name")
+    )
+    result: dict[int, list[str]] = {}
+    for link in links:
+        label = link.student.full_name
+        if link.student_id in classes:
+            label = f"{label} ({classes[link.student_id]})"
+        result.setdefault(link.guardian_id, []).append(label)
+    return result
+
+
+@transaction.atomic
+def credentials_generate_for_class(
+    *, actor: User, school_class, regenerate: bool = False
+) -> list[IssuedCredential]:
+    """Logins and first passwords for a class's students and their guardians.
+
+    Students and guardians without an account get one (``must_change_password``, the
+    school set, linked to the Student/Guardian). Existing accounts keep their login and
+    are included only with ``regenerate``, which gives them a new one-time password
+    (only accounts the actor may reset: never the actor's own, nor a principal's or
+    secretary's who happens to be a guardian in the class).
+    Guardians whose access a court limited, and guardians of an adult student who
+    restricts parents' view, are skipped; a guardian of several children in the class
+    gets one account and one letter. The plain passwords exist only in the returned
+    list, for the letters; only their Argon2 hashes are stored.
+    """
+    from dziennik.schools.models import Enrolment, Guardian, Guardianship
+
+    if not can_manage_class_accounts(actor, school_class):
+        raise PermissionDenied
+    school = school_class.school
+    class_link = {"school_class_id": school_class.pk, "school_id": school.pk}
+    enrolments = list(
+        Enrolment.objects.filter(school_class=school_class, end_date__isnull=True)
+        .select_related("student__user")
+        .select_for_update(of=("self", "student"))
+        .order_by("journal_number")
+    )
+    order = {e.student_id: e.journal_number for e in enrolments}
+    guardian_first_child: dict[int, int] = {}
+    for guardian_id, student_id in Guardianship.objects.filter(
+        student_id__in=order,
+        access=Guardianship.Access.FULL,
+        student__restricts_parent_view=False,
+    ).values_list("guardian_id", "student_id"):
+        guardian_first_child[guardian_id] = min(
+            guardian_first_child.get(guardian_id, order[student_id]), order[student_id]
+        )
+    guardians = sorted(
+        Guardian.objects.select_for_update(of=("self",))
+        .select_related("user")
+        .filter(pk__in=guardian_first_child, school_id=school.pk),
+        key=lambda g: (guardian_first_child[g.pk], g.last_name, g.first_name, g.pk),
+    )
+    resettable: set[int] = set()
+    if regenerate:
+        from .selectors import resettable_users
+
+        existing = [e.student.user_id for e in enrolments] + [g.user_id for g in guardians]
+        resettable = set(
+            resettable_users(actor)
+            .filter(pk__in=[pk for pk in existing if pk is not None])
+            .values_list("pk", flat=True)
+        )
+    issued: list[IssuedCredential] = []
+    for enrolment in enrolments:
+        student = enrolment.student
+        links = dict(class_link, student_id=student.pk)
+        if student.user is None:
+            user, password = _create_account(
+                actor=actor, person=student, school_id=school.pk, guardian=False, links=links
+            )
+        elif student.user_id in resettable:
+            user = student.user
+            password = _issue_new_password(actor=actor, user=user, links=links)
+        else:
+            continue
+        issued.append(
+            IssuedCredential(
+                user_id=user.pk,
+                full_name=student.full_name,
+                username=user.username,
+                password=password,
+                kind=KIND_STUDENT,
+                about=(school_class.name,),
+                school_name=school.name,
+            )
+        )
+
+    children = _guardian_children([g.pk for g in guardians])
+    for guardian in guardians:
+        if guardian.user is None:
+            user, password = _create_account(
+                actor=actor, person=guardian, school_id=school.pk, guardian=True, links=class_link
+            )
+        elif guardian.user_id in resettable:
+            user = guardian.user
+            password = _issue_new_password(actor=actor, user=user, links=class_link)
+        else:
+            continue
+        issued.append(
+            IssuedCredential(
+                user_id=user.pk,
+                full_name=guardian.full_name,
+                username=user.username,
+                password=password,
+                kind=KIND_GUARDIAN,
+                about=tuple(children.get(guardian.pk, ())),
+                school_name=school.name,
+            )
+        )
+    return issued
+
+
+@transaction.atomic
+def password_reset(*, actor: User, user: User) -> IssuedCredential:
+    """A new one-time password for ``user``, set by the class teacher or the secretary.
+
+    The account must change it at the next login, its login lock is lifted and all its
+    sessions end. The plain password is returned for the letter and not stored.
+    """
+    from dziennik.schools.models import Enrolment, Guardian, Student
+
+    from .selectors import resettable_users
+
+    if not resettable_users(actor).filter(pk=user.pk).exists():
+        raise PermissionDenied
+    user = User.objects.select_for_update(of=("self",)).select_related("school").get(pk=user.pk)
+    links: dict = {"school_id": user.school_id}
+    kind, about, full_name = KIND_STAFF, (), user.get_full_name() or user.username
+    student = Student.objects.filter(user=user).first()
+    guardian = Guardian.objects.filter(user=user).first()
+    if student is not None:
+        enrolment = (
+            Enrolment.objects.filter(student=student, end_date__isnull=True)
+            .select_related("school_class")
+            .first()
+        )
+        links["student_id"] = student.pk
+        kind, full_name = KIND_STUDENT, student.full_name
+        if enrolment is not None:
+            links["school_class_id"] = enrolment.school_class_id
+            about = (enrolment.school_class.name,)
+    elif guardian is not None:
+        kind, full_name = KIND_GUARDIAN, guardian.full_name
+        about = tuple(_guardian_children([guardian.pk]).get(guardian.pk, ()))
+    password = _issue_new_password(actor=actor, user=user, links=links)
+    return IssuedCredential(
+        user_id=user.pk,
+        full_name=full_name,
+        username=user.username,
+        password=password,
+        kind=kind,
+        about=about,
+        school_name=user.school.name if user.school else "",
+    )

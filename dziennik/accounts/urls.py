@@ -10,4 +10,10 @@ urlpatterns = [
     path("haslo/", views.password_change, name="password_change"),
     path("wyloguj-wszedzie/", views.logout_everywhere, name="logout_everywhere"),
     path("dziecko/", views.switch_child, name="switch_child"),
+    path(
+        "klasy/<int:class_id>/dane-logowania/",
+        views.class_credentials,
+        name="class_credentials",
+    ),
+    path("konta/<int:user_id>/nowe-haslo/", views.password_reset, name="password_reset"),
 ]

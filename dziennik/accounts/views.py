@@ -3,15 +3,22 @@ from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from . import services
+from dziennik.core.viewer import get_viewer
+
+from . import selectors, services
 from .children import set_active_child
 from .forms import LoginForm, PasswordChangeForm
+from .letters import render_letters
+
+LOGIN_URL = "accounts:login"
 
 
 class LoginView(auth_views.LoginView):
@@ -75,3 +82,55 @@ def switch_child(request):
     if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
         target = "/"
     return redirect(target)
+
+
+def _pdf_response(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    # The letters carry one-time passwords: no caching anywhere.
+    response["Cache-Control"] = "no-store, private"
+    return response
+
+
+@login_required
+def class_credentials(request, class_id: int):
+    """GET: what the credential letters are, who has an account. POST: the letters PDF."""
+    viewer = get_viewer(request.user)
+    school_class = selectors.get_managed_class_for(viewer, class_id)
+    if request.method == "POST":
+        issued = services.credentials_generate_for_class(
+            actor=request.user,
+            school_class=school_class,
+            regenerate=request.POST.get("regenerate") == "1",
+        )
+        if not issued:
+            messages.info(
+                request,
+                _("Everyone in the class already has an account. No letters were printed."),
+            )
+            return redirect("accounts:class_credentials", class_id=school_class.pk)
+        pdf = render_letters(issued, login_url=request.build_absolute_uri(reverse(LOGIN_URL)))
+        return _pdf_response(pdf, f"loginy-{slugify(school_class.name)}.pdf")
+    students, guardians = selectors.class_accounts(viewer, school_class)
+    return render(
+        request,
+        "accounts/class_credentials.html",
+        {
+            "school_class": school_class,
+            "students": students,
+            "guardians": guardians,
+            "without_account": sum(1 for row in [*students, *guardians] if row.user is None),
+        },
+    )
+
+
+@login_required
+def password_reset(request, user_id: int):
+    """GET: confirm whose password is reset. POST: the new one-time password letter."""
+    viewer = get_viewer(request.user)
+    account = selectors.get_resettable_user_for(viewer, user_id)
+    if request.method == "POST":
+        issued = services.password_reset(actor=request.user, user=account)
+        pdf = render_letters([issued], login_url=request.build_absolute_uri(reverse(LOGIN_URL)))
+        return _pdf_response(pdf, f"nowe-haslo-{slugify(account.username)}.pdf")
+    return render(request, "accounts/password_reset.html", {"account": account})

@@ -1,10 +1,11 @@
 from django.urls import path
 
-from . import views
+from . import views, views_history
 
 app_name = "core"
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("historia/", views_history.history, name="history"),
 ]

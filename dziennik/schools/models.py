@@ -77,7 +77,9 @@ class School(models.Model):
 class SchoolYear(models.Model):
     """A school year (*rok szkolny*): 1 September to 31 August."""
 
-    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="school_years")
+    school = models.ForeignKey(
+        School, verbose_name=_("school"), on_delete=models.CASCADE, related_name="school_years"
+    )
     name = models.CharField(_("name"), max_length=20, help_text=_("e.g. 2026/2027"))
     start_date = models.DateField(_("start"))
     end_date = models.DateField(_("end"))
@@ -111,7 +113,9 @@ class SchoolYear(models.Model):
 class Term(models.Model):
     """A classification period (*okres*, *półrocze*) whose dates the school sets."""
 
-    school_year = models.ForeignKey(SchoolYear, on_delete=models.CASCADE, related_name="terms")
+    school_year = models.ForeignKey(
+        SchoolYear, verbose_name=_("school year"), on_delete=models.CASCADE, related_name="terms"
+    )
     number = models.PositiveSmallIntegerField(_("number"))
     start_date = models.DateField(_("start"))
     end_date = models.DateField(_("end"))
@@ -138,8 +142,12 @@ class DayOff(models.Model):
         SPRING_BREAK = "spring_break", _("spring holiday break")
         SCHOOL_FREE_DAY = "school_free_day", _("additional day off set by the principal")
 
-    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="days_off")
-    school_year = models.ForeignKey(SchoolYear, on_delete=models.CASCADE, related_name="days_off")
+    school = models.ForeignKey(
+        School, verbose_name=_("school"), on_delete=models.CASCADE, related_name="days_off"
+    )
+    school_year = models.ForeignKey(
+        SchoolYear, verbose_name=_("school year"), on_delete=models.CASCADE, related_name="days_off"
+    )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     name = models.CharField(_("name"), max_length=100)
     date_from = models.DateField(_("from"))
@@ -162,7 +170,9 @@ class DayOff(models.Model):
 class LessonSlot(models.Model):
     """A lesson number in the bell schedule (*dzwonki*) with its start and end time."""
 
-    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="lesson_slots")
+    school = models.ForeignKey(
+        School, verbose_name=_("school"), on_delete=models.CASCADE, related_name="lesson_slots"
+    )
     number = models.PositiveSmallIntegerField(_("lesson number"))
     starts_at = models.TimeField(_("starts at"))
     ends_at = models.TimeField(_("ends at"))
@@ -186,7 +196,9 @@ class LessonSlot(models.Model):
 class Subject(models.Model):
     """A subject (*przedmiot*) of the curriculum as the school teaches it."""
 
-    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="subjects")
+    school = models.ForeignKey(
+        School, verbose_name=_("school"), on_delete=models.CASCADE, related_name="subjects"
+    )
     name = models.CharField(_("name"), max_length=100)
     short_name = models.CharField(_("short name"), max_length=20, blank=True)
     counts_towards_average = models.BooleanField(
@@ -210,8 +222,12 @@ class Subject(models.Model):
 class SchoolClass(models.Model):
     """A class (*oddział*), e.g. "4b", in one school year, with its class teacher."""
 
-    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="classes")
-    school_year = models.ForeignKey(SchoolYear, on_delete=models.CASCADE, related_name="classes")
+    school = models.ForeignKey(
+        School, verbose_name=_("school"), on_delete=models.CASCADE, related_name="classes"
+    )
+    school_year = models.ForeignKey(
+        SchoolYear, verbose_name=_("school year"), on_delete=models.CASCADE, related_name="classes"
+    )
     name = models.CharField(_("name"), max_length=20)
     level = models.PositiveSmallIntegerField(_("level"))
     class_teacher = models.ForeignKey(
@@ -238,7 +254,9 @@ class SchoolClass(models.Model):
 class Family(models.Model):
     """A family (*rodzina*): siblings and their guardians, whose accounts are linked."""
 
-    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="families")
+    school = models.ForeignKey(
+        School, verbose_name=_("school"), on_delete=models.CASCADE, related_name="families"
+    )
     name = models.CharField(_("name"), max_length=100)
 
     class Meta:
@@ -265,7 +283,9 @@ class StudentQuerySet(models.QuerySet):
 class Student(models.Model):
     """A student (*uczeń*). Records stay with the student when they change class."""
 
-    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="students")
+    school = models.ForeignKey(
+        School, verbose_name=_("school"), on_delete=models.CASCADE, related_name="students"
+    )
     first_name = models.CharField(_("first name"), max_length=100)
     second_name = models.CharField(_("second name"), max_length=100, blank=True)
     last_name = models.CharField(_("last name"), max_length=100)
@@ -280,10 +300,16 @@ class Student(models.Model):
         help_text=_("Identifier from the school's records, used to match re-imports."),
     )
     family = models.ForeignKey(
-        Family, on_delete=models.SET_NULL, null=True, blank=True, related_name="students"
+        Family,
+        verbose_name=_("family"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="students",
     )
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
+        verbose_name=_("user account"),
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
@@ -330,9 +356,11 @@ class Enrolment(models.Model):
     A student who changes class gets a new enrolment; the old one keeps its end date.
     """
 
-    student = models.ForeignKey(Student, on_delete=models.CASCADE, related_name="enrolments")
+    student = models.ForeignKey(
+        Student, verbose_name=_("student"), on_delete=models.CASCADE, related_name="enrolments"
+    )
     school_class = models.ForeignKey(
-        SchoolClass, on_delete=models.CASCADE, related_name="enrolments"
+        SchoolClass, verbose_name=_("class"), on_delete=models.CASCADE, related_name="enrolments"
     )
     journal_number = models.PositiveSmallIntegerField(_("journal number"))
     start_date = models.DateField(_("from"))
@@ -363,9 +391,13 @@ class Enrolment(models.Model):
 class ClassGroup(models.Model):
     """A group inside a class (language group, PE group) that students can belong to."""
 
-    school_class = models.ForeignKey(SchoolClass, on_delete=models.CASCADE, related_name="groups")
+    school_class = models.ForeignKey(
+        SchoolClass, verbose_name=_("class"), on_delete=models.CASCADE, related_name="groups"
+    )
     name = models.CharField(_("name"), max_length=50)
-    students = models.ManyToManyField(Student, related_name="class_groups", blank=True)
+    students = models.ManyToManyField(
+        Student, verbose_name=_("students"), related_name="class_groups", blank=True
+    )
 
     class Meta:
         verbose_name = _("group")
@@ -382,7 +414,9 @@ class ClassGroup(models.Model):
 class Guardian(models.Model):
     """A parent or legal guardian (*rodzic*, *opiekun prawny*); each has their own account."""
 
-    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="guardians")
+    school = models.ForeignKey(
+        School, verbose_name=_("school"), on_delete=models.CASCADE, related_name="guardians"
+    )
     first_name = models.CharField(_("first name"), max_length=100)
     last_name = models.CharField(_("last name"), max_length=100)
     email = models.EmailField(_("e-mail"), blank=True)
@@ -390,16 +424,24 @@ class Guardian(models.Model):
     address = models.CharField(_("address"), max_length=200, blank=True)
     external_id = models.CharField(_("import identifier"), max_length=50, blank=True)
     family = models.ForeignKey(
-        Family, on_delete=models.SET_NULL, null=True, blank=True, related_name="guardians"
+        Family,
+        verbose_name=_("family"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="guardians",
     )
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
+        verbose_name=_("user account"),
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="guardian_profile",
     )
-    students = models.ManyToManyField(Student, through="Guardianship", related_name="guardians")
+    students = models.ManyToManyField(
+        Student, verbose_name=_("students"), through="Guardianship", related_name="guardians"
+    )
 
     class Meta:
         verbose_name = _("guardian")
@@ -438,8 +480,12 @@ class Guardianship(models.Model):
         FULL = "full", _("full access")
         COURT_LIMITED = "court_limited", _("no access: limited by a court order")
 
-    guardian = models.ForeignKey(Guardian, on_delete=models.CASCADE, related_name="guardianships")
-    student = models.ForeignKey(Student, on_delete=models.CASCADE, related_name="guardianships")
+    guardian = models.ForeignKey(
+        Guardian, verbose_name=_("guardian"), on_delete=models.CASCADE, related_name="guardianships"
+    )
+    student = models.ForeignKey(
+        Student, verbose_name=_("student"), on_delete=models.CASCADE, related_name="guardianships"
+    )
     relation = models.CharField(_("relation"), max_length=20, choices=Relation.choices)
     access = models.CharField(
         _("access"), max_length=20, choices=Access.choices, default=Access.FULL
@@ -477,9 +523,14 @@ class SchoolRole(models.Model):
         SECRETARY = "secretary", _("secretary / administrator")
         COUNCIL_MEMBER = "council_member", _("member of the parents' council")
 
-    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="roles")
+    school = models.ForeignKey(
+        School, verbose_name=_("school"), on_delete=models.CASCADE, related_name="roles"
+    )
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="school_roles"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user account"),
+        on_delete=models.CASCADE,
+        related_name="school_roles",
     )
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
 
@@ -497,16 +548,28 @@ class SchoolRole(models.Model):
 class TeachingAssignment(models.Model):
     """Who teaches what to whom: a teacher × a class (or a group of it) × a subject."""
 
-    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="assignments")
-    teacher = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="teaching_assignments"
+    school = models.ForeignKey(
+        School, verbose_name=_("school"), on_delete=models.CASCADE, related_name="assignments"
     )
-    subject = models.ForeignKey(Subject, on_delete=models.CASCADE, related_name="assignments")
+    teacher = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("teacher"),
+        on_delete=models.CASCADE,
+        related_name="teaching_assignments",
+    )
+    subject = models.ForeignKey(
+        Subject, verbose_name=_("subject"), on_delete=models.CASCADE, related_name="assignments"
+    )
     school_class = models.ForeignKey(
-        SchoolClass, on_delete=models.CASCADE, related_name="assignments"
+        SchoolClass, verbose_name=_("class"), on_delete=models.CASCADE, related_name="assignments"
     )
     group = models.ForeignKey(
-        ClassGroup, on_delete=models.CASCADE, null=True, blank=True, related_name="assignments"
+        ClassGroup,
+        verbose_name=_("group"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="assignments",
     )
 
     class Meta:

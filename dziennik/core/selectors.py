@@ -1,0 +1,94 @@
+"""Reads of the register core: the history of changes, for the principal."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.contrib.auth import get_user_model
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from .models import AuditEntry
+from .viewer import get_viewer
+
+
+def can_browse_history(viewer) -> bool:
+    """The principal, the deputy and the secretary browse their school's history (L-04)."""
+    return get_viewer(viewer).is_school_wide
+
+
+def _day_start(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+def audit_entries_for(
+    viewer,
+    student_id: int | None = None,
+    class_id: int | None = None,
+    actor_id: int | None = None,
+    date_from: datetime.date | None = None,
+    date_to: datetime.date | None = None,
+) -> QuerySet[AuditEntry]:
+    """History entries of the viewer's school, newest first; nothing for other viewers.
+
+    ``class_id`` finds entries about the class and about its students (while the entry
+    itself names no class); ``date_from``/``date_to`` are local days, both included.
+    """
+    v = get_viewer(viewer)
+    if not can_browse_history(v):
+        return AuditEntry.objects.none()
+    qs = AuditEntry.objects.filter(school_id=v.school_id)
+    if student_id is not None:
+        qs = qs.filter(student_id=student_id)
+    if class_id is not None:
+        from dziennik.schools.models import Enrolment
+
+        members = Enrolment.objects.filter(school_class_id=class_id).values("student_id")
+        qs = qs.filter(
+            Q(school_class_id=class_id) | Q(school_class__isnull=True, student_id__in=members)
+        )
+    if actor_id is not None:
+        qs = qs.filter(actor_id=actor_id)
+    if date_from is not None:
+        qs = qs.filter(at__gte=_day_start(date_from))
+    if date_to is not None:
+        qs = qs.filter(at__lt=_day_start(date_to + datetime.timedelta(days=1)))
+    return qs.select_related("actor", "content_type", "student", "school_class").order_by(
+        "-at", "-id"
+    )
+
+
+def history_filter_choices(viewer, *, actor_id: int | None = None) -> dict:
+    """Options for the history filters: the school's classes, students and staff.
+
+    Anyone else who wrote (a parent excusing an absence) is reached through the author
+    links of the entries; the currently chosen author is always among the options.
+    """
+    from dziennik.schools.models import SchoolClass, Student
+
+    v = get_viewer(viewer)
+    if not can_browse_history(v):
+        return {"classes": [], "students": [], "actors": []}
+    actors = Q(school_roles__school_id=v.school_id)
+    if actor_id is not None:
+        actors |= Q(pk=actor_id)
+    return {
+        "classes": list(
+            SchoolClass.objects.filter(school_id=v.school_id)
+            .select_related("school_year")
+            .only("pk", "name", "school_year__name", "school_year__start_date")
+            .order_by("-school_year__start_date", "level", "name")
+        ),
+        "students": list(
+            Student.objects.filter(school_id=v.school_id)
+            .only("pk", "first_name", "last_name")
+            .order_by("last_name", "first_name", "pk")
+        ),
+        "actors": list(
+            get_user_model()
+            .objects.filter(actors, school_id=v.school_id)
+            .only("pk", "username", "first_name", "last_name")
+            .distinct()
+            .order_by("last_name", "first_name", "pk")
+        ),
+    }

@@ -1,0 +1,17 @@
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from dziennik.core.extensions import NavItem
+
+from .selectors import can_browse_history
+
+
+def nav_items(viewer):
+    items = []
+    if can_browse_history(viewer):
+        items.append(NavItem(_("History"), reverse("core:history"), order=80, key="history"))
+    if viewer.is_school_wide:
+        # The import belongs to schools; its entry sits here with the other school-wide
+        # administration pages.
+        items.append(NavItem(_("Import"), reverse("schools:import"), order=85, key="import"))
+    return items

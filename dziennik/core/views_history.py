@@ -1,0 +1,122 @@
+"""The principal's view of the history of changes (read-only; GET only)."""
+
+from __future__ import annotations
+
+import contextlib
+from dataclasses import dataclass
+from typing import Any
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import FieldDoesNotExist
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET
+
+from . import selectors
+from .models import AuditEntry
+from .viewer import get_viewer
+
+PAGE_SIZE = 50
+
+
+class HistoryFilterForm(forms.Form):
+    student = forms.IntegerField(label=gettext_lazy("Student"), required=False, min_value=1)
+    school_class = forms.IntegerField(label=gettext_lazy("Class"), required=False, min_value=1)
+    actor = forms.IntegerField(label=gettext_lazy("Author"), required=False, min_value=1)
+    date_from = forms.DateField(label=gettext_lazy("From"), required=False)
+    date_to = forms.DateField(label=gettext_lazy("To"), required=False)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
+            raise forms.ValidationError(_("The start date is after the end date."))
+        return data
+
+
+@dataclass
+class FieldChange:
+    label: str
+    old: Any
+    new: Any
+
+
+def _show(value: Any) -> Any:
+    if value is None or value == "":
+        return "–"
+    if value is True:
+        return _("yes")
+    if value is False:
+        return _("no")
+    if isinstance(value, list | tuple):
+        return ", ".join(str(v) for v in value) or "–"
+    return value
+
+
+def field_changes(entry: AuditEntry) -> list[FieldChange]:
+    """The entry's ``{field: [old, new]}`` with the fields' own (translated) names."""
+    model = entry.content_type.model_class()
+    changes = []
+    for name, values in (entry.changes or {}).items():
+        old, new = [*values, None, None][:2] if isinstance(values, list) else (None, values)
+        label = name
+        if model is not None:
+            with contextlib.suppress(FieldDoesNotExist):
+                label = str(model._meta.get_field(name).verbose_name)
+        changes.append(FieldChange(label, _show(old), _show(new)))
+    return changes
+
+
+def _record_kind(entry: AuditEntry) -> str:
+    model = entry.content_type.model_class()
+    return str(model._meta.verbose_name) if model is not None else entry.content_type.model
+
+
+@login_required
+@require_GET
+def history(request):
+    viewer = get_viewer(request.user)
+    if not selectors.can_browse_history(viewer):
+        raise Http404
+    form = HistoryFilterForm(request.GET or None)
+    filters: dict[str, Any] = {}
+    status = 200
+    if form.is_bound:
+        if form.is_valid():
+            filters = {
+                "student_id": form.cleaned_data["student"],
+                "class_id": form.cleaned_data["school_class"],
+                "actor_id": form.cleaned_data["actor"],
+                "date_from": form.cleaned_data["date_from"],
+                "date_to": form.cleaned_data["date_to"],
+            }
+        else:
+            status = 400
+    page = None
+    rows = []
+    if status == 200:
+        entries = selectors.audit_entries_for(viewer, **filters)
+        page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
+        rows = [(entry, _record_kind(entry), field_changes(entry)) for entry in page]
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "core/history.html",
+        {
+            "form": form,
+            "page": page,
+            "rows": rows,
+            "query": query.urlencode(),
+            "choices": selectors.history_filter_choices(viewer, actor_id=filters.get("actor_id")),
+            "selected": {
+                "student": filters.get("student_id"),
+                "school_class": filters.get("class_id"),
+                "actor": filters.get("actor_id"),
+            },
+        },
+        status=status,
+    )
