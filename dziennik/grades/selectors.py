@@ -370,13 +370,15 @@ def _attach_comparisons(
         .annotate(total=Sum("average"), n=Count("id"))
     }
     assessment_ids = [row.assessment.pk for r in reports for row in r.rows]
+    # Corrections are left out with conditional aggregates rather than a WHERE clause, so
+    # that the planner keeps using the assessment index (``corrects IS NULL`` matches
+    # nearly every row and SQLite would otherwise pick the ``corrects`` index).
+    first_grades = Q(corrects__isnull=True)
     per_assessment = {
         row["assessment_id"]: _mean(row["total"], row["n"])
-        for row in Grade.objects.filter(
-            assessment_id__in=assessment_ids, corrects__isnull=True, value__isnull=False
-        )
+        for row in Grade.objects.filter(assessment_id__in=assessment_ids, value__isnull=False)
         .values("assessment_id")
-        .annotate(total=Sum("value"), n=Count("id"))
+        .annotate(total=Sum("value", filter=first_grades), n=Count("id", filter=first_grades))
     }
     for report in reports:
         report.class_average = class_rows.get(report.subject.pk)

@@ -453,8 +453,11 @@ def school_settings(request):
                 errors.append(_("Enter a valid value for: %(field)s") % {"field": name})
             else:
                 changes[name] = value
-        days = _int_or_none(request.POST.get("proposal_notice_days") or "0")
-        changes["proposal_notice_days"] = days
+        days = request.POST.get("proposal_notice_days", "").strip()
+        if days.isdigit() and int(days) <= 120:
+            changes["proposal_notice_days"] = int(days)
+        else:
+            errors.append(_("Enter the number of days (0–120)."))
         policy = request.POST.get("correction_policy")
         if policy in dict(GradingSettings._meta.get_field("correction_policy").choices):
             changes["correction_policy"] = policy

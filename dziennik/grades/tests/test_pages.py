@@ -207,3 +207,42 @@ def test_home_panel_shows_recent_grades(world, column):
     html = world.client("other_parent").get(reverse("core:home")).content.decode()
     assert "<strong>2</strong>" in html  # the other child's own grade in the same test
     assert "<strong>4+</strong>" not in html
+
+
+def test_settings_bad_input_is_refused_and_kept(world, grading):
+    response = world.client("principal").post(
+        reverse("grades:settings"),
+        {
+            "plus_value": "abc",
+            "minus_value": "0.25",
+            "pass_threshold": "1.75",
+            "proposal_notice_days": "dużo",
+            "correction_policy": "better",
+            "comparisons_enabled": "on",
+        },
+    )
+    assert response.status_code == 400
+    assert 'id="settings-errors"' in response.content.decode()
+    grading.refresh_from_db()
+    assert (grading.correction_policy, grading.comparisons_enabled) == ("both", False)
+
+
+def test_group_gradebook_lists_only_the_group(world, grading):
+    group = sm.ClassGroup.objects.create(school_class=world.school_class, name="ang. 1")
+    group.students.add(world.student)
+    english = sm.Subject.objects.create(school=world.school, name="Język angielski")
+    sm.TeachingAssignment.objects.create(
+        school=world.school,
+        teacher=world.user("teacher_out"),
+        subject=english,
+        school_class=world.school_class,
+        group=group,
+    )
+    client = world.client("teacher_out")
+    url = reverse("grades:gradebook", args=[world.school_class.pk, english.pk])
+    assert client.get(url).status_code == 404  # the whole class is not theirs
+    html = client.get(url, {"grupa": group.pk}).content.decode()
+    assert "Wiśniewska" in html and "Dąbrowski" not in html
+    assert 'class="grade-input"' not in html  # no columns yet
+    listing = client.get(reverse("grades:gradebook_list")).content.decode()
+    assert f"?grupa={group.pk}" in listing
