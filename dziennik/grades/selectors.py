@@ -619,7 +619,25 @@ def classification_sheet(book: Gradebook, viewer) -> dict:
         existing[cg.student_id][f"{cg.kind}{'_proposal' if cg.is_proposal else ''}"] = cg
     grading = settings_for(book.school_class.school_id)
     deadline = book.term.end_date - datetime.timedelta(days=grading.proposal_notice_days)
-    return {"existing": existing, "deadline": deadline}
+    # The final grade reflects the whole year (G-05): its suggestion uses every term so far.
+    year_entries: dict[int, list[Entry]] = defaultdict(list)
+    for g in (
+        Grade.objects.filter(
+            student_id__in=student_ids,
+            assessment__subject=book.subject,
+            assessment__term__in=[t.pk for t in book.terms if t.number <= book.term.number],
+        )
+        .select_related("assessment__category")
+        .order_by("created_at", "pk")
+    ):
+        year_entries[g.student_id].append(
+            entry_for(g, g.assessment, g.assessment.category.counts_towards_average)
+        )
+    year = {}
+    for student_id in student_ids:
+        avg = weighted_average(year_entries.get(student_id, []), book.rules)
+        year[student_id] = (avg, book.rules.proposed_grade(avg))
+    return {"existing": existing, "deadline": deadline, "year": year}
 
 
 def behaviour_sheet(viewer, class_id: int, *, term_id: int | None = None) -> dict:

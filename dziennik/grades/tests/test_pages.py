@@ -246,3 +246,29 @@ def test_group_gradebook_lists_only_the_group(world, grading):
     assert 'class="grade-input"' not in html  # no columns yet
     listing = client.get(reverse("grades:gradebook_list")).content.decode()
     assert f"?grupa={group.pk}" in listing
+
+
+def test_final_grade_suggestion_uses_the_whole_year(world, grading):
+    import datetime
+
+    from .conftest import category
+
+    teacher = world.user("teacher_in")
+    grade_all(world, [world.student], ["4"])  # term 1, Kartkówka weight 2
+    spring = services.assessment_create(
+        actor=teacher,
+        school_class=world.school_class,
+        subject=world.subject,
+        term=world.term2,
+        name="Sprawdzian – geometria",
+        date=world.term2.start_date + datetime.timedelta(days=5),
+        category=category(world.school, "Sprawdzian"),
+    )
+    services.grade_set(actor=teacher, assessment=spring, student=world.student, raw="2")
+    response = world.client("teacher_in").get(
+        reverse("grades:classification", args=[world.school_class.pk, world.subject.pk]),
+        {"okres": world.term2.pk},
+    )
+    html = response.content.decode()
+    # (4×2 + 2×3) / 5 = 2.8 over the year; the term alone would be 2.0
+    assert '<td class="year-average">2,80</td><td>3</td>' in html
