@@ -218,11 +218,19 @@ class Assessment(models.Model):
     )
     subject = models.ForeignKey(Subject, on_delete=models.CASCADE, related_name="assessments")
     term = models.ForeignKey(Term, on_delete=models.CASCADE, related_name="assessments")
+    # A teacher's account may go; the grades stay (the history keeps who wrote them).
     teacher = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="assessments"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="assessments",
     )
     category = models.ForeignKey(
-        GradeCategory, on_delete=models.PROTECT, related_name="assessments"
+        # A category in use cannot be removed, except with its whole school.
+        GradeCategory,
+        on_delete=models.RESTRICT,
+        related_name="assessments",
     )
     name = models.CharField(_("name"), max_length=120)
     date = models.DateField(_("date"))
@@ -275,7 +283,11 @@ class Grade(models.Model):
         verbose_name=_("corrects"),
     )
     teacher = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="grades_given"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="grades_given",
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -357,7 +369,7 @@ class ClassificationGrade(models.Model):
     text = models.TextField(_("descriptive grade"), blank=True)
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
     teacher = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -402,7 +414,7 @@ class BehaviourGrade(models.Model):
     value = models.CharField(_("grade"), max_length=4, choices=Value.choices, blank=True)
     text = models.TextField(_("descriptive grade"), blank=True)
     teacher = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     updated_at = models.DateTimeField(auto_now=True)
 

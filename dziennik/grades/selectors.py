@@ -282,7 +282,7 @@ def student_report(
                 assessment=a,
                 category_name=a.category.name,
                 colour=a.category.colour,
-                teacher_name=grade.teacher.get_full_name(),
+                teacher_name=grade.teacher.get_full_name() if grade.teacher else "",
                 is_new=last_seen is None or grade.updated_at > last_seen,
                 correction_of=by_id.get(grade.corrects_id),
             )

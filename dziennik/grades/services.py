@@ -65,10 +65,14 @@ DEFAULT_THRESHOLDS = [(1, "0"), (2, "1.75"), (3, "2.75"), (4, "3.75"), (5, "4.75
 # --- the school's rules -----------------------------------------------------------------
 @transaction.atomic
 def grading_setup_defaults(*, school: School, actor=None) -> GradingSettings:
-    """Give a school the usual statute defaults (idempotent: existing rows are kept)."""
+    """Give a school the usual statute defaults (idempotent: existing rows are kept).
+
+    Recorded in the history when a person (``actor``) caused it; the demo and new-school
+    setup run it as the system, like the rest of their generated data.
+    """
     grading, created = GradingSettings.objects.get_or_create(school=school)
     entries = []
-    if created:
+    if created and actor is not None:
         entries.append(
             audit.build_entry(
                 actor=actor,
