@@ -104,7 +104,8 @@ def student_need(request, student_id: int):
         entries = selectors.student_entries(viewer, student, subject_id, term)
         found = lowest_grade_for_target(entries, rules, weight=weight, target=target)
         context.update(result=found, impossible=found is None, target=target, weight=weight)
-    template = "grades/_need.html"
+    # HTMX swaps the answer into the page; without JavaScript it is a page of its own.
+    template = "grades/_need.html" if request.htmx else "grades/need_page.html"
     status = 400 if context["error"] else 200
     return render(request, template, context, status=status)
 

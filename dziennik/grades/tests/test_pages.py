@@ -114,6 +114,10 @@ def test_what_do_i_need(world, column):
     assert 'data-grade="6-"' in response.content.decode()
     response = client.get(url, {"subject": world.subject.pk, "weight": "1", "target": "6"})
     assert 'id="need-answer" data-grade=""' in response.content.decode()
+    fragment = client.get(
+        url, {"subject": world.subject.pk, "weight": "2", "target": "5"}, HTTP_HX_REQUEST="true"
+    ).content.decode()
+    assert 'data-grade="6-"' in fragment and "<html" not in fragment
     response = client.get(url, {"subject": world.subject.pk, "weight": "x", "target": "5"})
     assert response.status_code == 400
     assert 'id="need-error"' in response.content.decode()
