@@ -4,6 +4,7 @@ change in the history (``AuditEntry`` with ``student_id`` and ``school_class_id`
 from __future__ import annotations
 
 import datetime
+from collections import defaultdict
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -162,23 +163,46 @@ def comparisons_switch(*, actor, school_id: int, enabled: bool) -> GradingSettin
 
 
 def recompute_school(school_id: int) -> None:
-    """Re-value every grade and average of the school after its rules changed."""
+    """Re-value every grade and average of the school after its rules changed.
+
+    A handful of queries whatever the size of the school: one read of the grades, bulk
+    updates, and the averages rebuilt in bulk.
+    """
     rules = selectors.load_rules(school_id)
     grades = list(
         Grade.objects.filter(school_id=school_id)
-        .select_related("assessment")
-        .only("symbol", "points", "value", "assessment__max_points", "assessment__kind")
+        .select_related("assessment__category")
+        .order_by("created_at", "pk")
     )
+    entries = defaultdict(list)
     for g in grades:
         g.value = _stored_value(rules, g.assessment, g.symbol, g.points)
+        a = g.assessment
+        entries[(g.student_id, a.subject_id, a.term_id)].append(
+            selectors.entry_for(g, a, a.category.counts_towards_average)
+        )
     Grade.objects.bulk_update(grades, ["value"], batch_size=1000)
-    pairs = set(
-        Grade.objects.filter(school_id=school_id).values_list(
-            "student_id", "assessment__subject_id", "assessment__term_id"
+    class_of = dict(
+        Enrolment.objects.filter(student__school_id=school_id, end_date__isnull=True).values_list(
+            "student_id", "school_class_id"
         )
     )
-    for student_id, subject_id, term_id in pairs:
-        refresh_average(student_id=student_id, subject_id=subject_id, term_id=term_id, rules=rules)
+    rows = []
+    for (student_id, subject_id, term_id), items in entries.items():
+        avg = weighted_average(items, rules)
+        if avg is not None and student_id in class_of:
+            rows.append(
+                StudentAverage(
+                    school_id=school_id,
+                    student_id=student_id,
+                    subject_id=subject_id,
+                    term_id=term_id,
+                    school_class_id=class_of[student_id],
+                    average=avg,
+                )
+            )
+    StudentAverage.objects.filter(school_id=school_id).delete()
+    StudentAverage.objects.bulk_create(rows, batch_size=1000)
 
 
 def _stored_value(rules: Rules, assessment: Assessment, symbol: str, points) -> Decimal | None:

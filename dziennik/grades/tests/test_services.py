@@ -267,3 +267,19 @@ def test_descriptive_column_does_not_count(world, grading):
     assert ClassificationGrade.objects.count() == 0
     assert in_term(world)
     assert category(world.school).weight == Decimal(3)
+
+
+def test_policy_change_recomputes_stored_averages(world, grading):
+    teacher = world.user("teacher_in")
+    test = add_column(world, name="Sprawdzian", cat="Sprawdzian")
+    services.grade_set(actor=teacher, assessment=test, student=world.student, raw="2")
+    services.grade_correct(
+        actor=teacher, grade=Grade.objects.get(assessment=test, student=world.student), raw="5"
+    )
+    assert average_of(world) == Decimal("3.50")  # both count
+    services.grading_settings_update(
+        actor=world.user("principal"), school_id=world.school.pk, correction_policy="better"
+    )
+    assert average_of(world) == Decimal("5.00")
+    entry = AuditEntry.objects.filter(action="update", object_repr=str(world.school)).get()
+    assert entry.changes["correction_policy"] == ["both", "better"]
