@@ -18,7 +18,17 @@
     return table.querySelector('.grade-input[data-row="' + row + '"][data-col="' + col + '"]');
   }
 
+  // Saves go out one at a time, in the order they were typed: typing never waits, and a
+  // later value of a cell can never be overtaken by an earlier one.
+  var queue = Promise.resolve();
+
   function post(input, fields) {
+    var run = function () { return send(input, fields); };
+    queue = queue.then(run, run);
+    return queue;
+  }
+
+  function send(input, fields) {
     var body = new URLSearchParams();
     body.set("student", input.dataset.student);
     Object.keys(fields).forEach(function (k) { body.set(k, fields[k]); });
