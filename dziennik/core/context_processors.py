@@ -16,14 +16,18 @@ def viewer(request):
 
         return children_of(v)
 
-    def active_child():
-        from dziennik.accounts.children import active_child_for
+    lazy_children = SimpleLazyObject(children)
 
-        return active_child_for(request)
+    def active_child():
+        # Picked from the same list as the switcher shows, so no second query.
+        from dziennik.accounts.children import active_child_id
+
+        wanted = active_child_id(request)
+        return next((child for child in lazy_children if child.pk == wanted), None)
 
     return {
         "viewer": v,
         "nav_items": SimpleLazyObject(lambda: collect_nav_items(v)),
-        "children": SimpleLazyObject(children) if v.is_parent else [],
+        "children": lazy_children if v.is_parent else [],
         "active_child": SimpleLazyObject(active_child) if v.is_parent else None,
     }

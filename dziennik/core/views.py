@@ -2,6 +2,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import render
 
+from dziennik.accounts.children import active_child_id
 from dziennik.schools import selectors as school_selectors
 
 from .extensions import collect_home_panels
@@ -10,16 +11,34 @@ from .viewer import get_viewer
 
 @login_required
 def home(request):
-    """The home page per role; apps add their panels through ``<app>/ui.py``."""
+    """The home page per role; apps add their panels through ``<app>/ui.py``.
+
+    Its query count does not depend on how many children, classes or assignments the
+    user has (pinned in ``core/tests/test_screens_home.py``).
+    """
     viewer = get_viewer(request.user)
     context = {"panels": collect_home_panels(request, viewer)}
+    if viewer.is_parent:
+        # Computed once here; the layout's child switcher uses the same list.
+        children = school_selectors.children_of(viewer)
+        wanted = active_child_id(request)
+        active = next((child for child in children if child.pk == wanted), None)
+        context.update(children=children, active_child=active)
+        if active is not None:
+            context["child_overview"] = school_selectors.student_overview(viewer, active)
+    if viewer.is_student:
+        me = school_selectors.get_student_for(viewer, viewer.student_id)
+        context["me"] = me
+        context["my_overview"] = school_selectors.student_overview(viewer, me)
     if viewer.is_staff_member:
-        context["my_assignments"] = school_selectors.teacher_assignments(viewer)
-        context["my_led_classes"] = school_selectors.class_list(viewer).filter(
-            pk__in=viewer.led_class_ids
+        context["my_assignments"] = list(school_selectors.teacher_assignments(viewer))
+        context["my_led_classes"] = list(
+            school_selectors.class_list(viewer).filter(pk__in=viewer.led_class_ids)
         )
     if viewer.is_school_wide:
         context["overview"] = school_selectors.school_overview(viewer)
+        context["current_term"] = school_selectors.current_term(viewer.school_id)
+        context["class_overview"] = school_selectors.class_overview(viewer)
     return render(request, "core/home.html", context)
 
 

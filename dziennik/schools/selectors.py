@@ -151,3 +151,51 @@ def student_guardianships(viewer, student: Student):
     if not v.is_staff_member:
         qs = qs.filter(access=Guardianship.Access.FULL)
     return qs.order_by("guardian__last_name", "guardian__first_name")
+
+
+def student_overview(viewer, student: Student) -> dict:
+    """What the home page shows about one student the viewer may see: the current class
+    (with its class teacher and school year) and the subjects with their teachers (the
+    whole-class ones and those of the student's own groups). Two queries."""
+    from django.db.models import Q
+
+    from .models import TeachingAssignment
+
+    v = get_viewer(viewer)
+    if not v.can_see_student(student):
+        return {"enrolment": None, "subjects": []}
+    enrolment = (
+        Enrolment.objects.filter(student=student, end_date__isnull=True)
+        .select_related("school_class__class_teacher", "school_class__school_year")
+        .first()
+    )
+    subjects = []
+    if enrolment is not None:
+        subjects = list(
+            TeachingAssignment.objects.filter(
+                Q(group__isnull=True) | Q(group__students=student),
+                school_class_id=enrolment.school_class_id,
+                school_id=student.school_id,
+            )
+            .select_related("subject", "teacher", "group")
+            .order_by("subject__name", "group__name", "pk")
+        )
+    return {"enrolment": enrolment, "subjects": subjects}
+
+
+def class_overview(viewer) -> list[SchoolClass]:
+    """The classes of the current school year with their number of students, for the
+    school-wide home page (one query; empty for everyone else)."""
+    from django.db.models import Count, Q
+
+    v = get_viewer(viewer)
+    if not v.is_school_wide:
+        return []
+    day = timezone.localdate()
+    return list(
+        class_list(v)
+        .filter(school_year__start_date__lte=day, school_year__end_date__gte=day)
+        .annotate(
+            n_students=Count("enrolments", filter=Q(enrolments__end_date__isnull=True)),
+        )
+    )

@@ -74,7 +74,7 @@ def test_weak_new_password_is_explained_on_the_form(world, page):
     with page.expect_navigation():
         page.click("#password-change-form button[type=submit]")
     assert page.url.endswith("/konto/haslo/")
-    assert page.locator("#id_new_password1-errors li").count() >= 1
+    assert page.locator("#id_new_password1_error li").count() >= 1
     # Passwords are never echoed back into the page.
     assert page.locator("#id_old_password").input_value() == ""
 

@@ -29,12 +29,17 @@ def test_each_demo_role_sees_its_home_page(page):
 
     for username in ("dyrektor", "sekretariat"):
         as_user(username)
-        overview = page.locator("#overview-h")
-        assert school.name in overview.inner_text()
+        assert school.name in page.locator("#school-overview .school-name").inner_text()
+        assert page.locator("#stat-students").inner_text() == str(
+            Student.objects.filter(enrolments__end_date__isnull=True).count()
+        )
         assert page.locator("#led-h").count() == 0
 
     as_user("wychowawca")
-    assert page.locator("#led-h + ul").inner_text().strip() == "4a"
+    assert page.locator("#led-classes a").all_inner_texts() == [
+        page.locator("#led-classes a").first.inner_text()
+    ]
+    assert page.locator("#led-classes a").first.inner_text().strip().endswith(" 4a")
     taught = page.locator("#teach-h ~ div table tbody tr").all_inner_texts()
     assert any("4a" in row and "Język polski" in row for row in taught)
     assert page.locator("#overview-h").count() == 0

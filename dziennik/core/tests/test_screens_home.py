@@ -1,0 +1,242 @@
+"""The home page per role over HTTP: what each role sees, nothing of another family or
+school, and a query count that does not grow with children, classes or assignments."""
+
+import re
+
+import pytest
+from django.test import Client
+
+from dziennik.accounts.tests.factories import UserFactory
+from dziennik.core.testing import ROLES
+from dziennik.schools import models as sm
+from dziennik.schools.tests import factories as sf
+
+OTHER_SCHOOL_SECRETS = ("Liceum Ogólnokształcące nr 2", "Jan Obcy")
+OWN_SCHOOL_SECRETS = ("Szkoła Podstawowa nr 7", "Zofia", "Wiśniewska", "Kacper", "Halina")
+
+
+def _html(world, role) -> str:
+    response = world.client(role).get("/")
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def _data_ids(html: str, attribute: str) -> list[int]:
+    return [int(x) for x in re.findall(rf'{attribute}="(\d+)"', html)]
+
+
+# --- who may open it, and what leaks ------------------------------------------------------
+
+
+def test_home_authorization_matrix(matrix, world):
+    expected = {role: 200 for role in ROLES} | {"anonymous": 302}
+    matrix.check(
+        "/",
+        expected,
+        secrets=OWN_SCHOOL_SECRETS,
+        secrets_for={
+            "other_parent": ("Zofia", "Wiśniewska", f"/szkola/uczniowie/{world.student.pk}/"),
+            "student": ("Kacper", "Dąbrowski", f"/szkola/uczniowie/{world.classmate.pk}/"),
+            "own_parent": ("Kacper", "Dąbrowski", f"/szkola/uczniowie/{world.classmate.pk}/"),
+            "teacher_out": ("Zofia", "Kacper", f"/szkola/klasy/{world.school_class.pk}/"),
+            "teacher_in": ("Zofia", "Kacper", f"/szkola/klasy/{world.other_class.pk}/"),
+            "principal": OTHER_SCHOOL_SECRETS,
+            "other_principal": (*OWN_SCHOOL_SECRETS, "Grażyna", "4a", "4b"),
+        },
+    )
+
+
+# --- what each role sees ------------------------------------------------------------------
+
+
+def test_parent_home_shows_the_chosen_child_and_an_empty_news_area(world):
+    html = _html(world, "own_parent")
+    assert _data_ids(html, "data-student") == [world.student.pk]
+    assert 'id="child-overview"' in html
+    assert "Matematyka" in html and "Tomasz Lewandowski" in html  # 4a's subjects
+    assert "Grażyna Wójcik" in html  # the class teacher
+    assert f'href="/szkola/uczniowie/{world.student.pk}/"' in html
+    assert 'id="home-panels"' in html and 'class="empty-state"' in html
+    assert 'id="child-select"' in html
+    assert "Kacper" not in html
+
+
+def test_parent_home_lists_every_child_with_a_switch_button(world):
+    jan = sf.StudentFactory(school=world.school, first_name="Jan", last_name="Wiśniewski")
+    sf.EnrolmentFactory(student=jan, school_class=world.other_class, journal_number=1)
+    sf.GuardianshipFactory(guardian=world.own_guardian, student=jan)
+    client = world.client("own_parent")
+    html = client.get("/").content.decode()
+    cards = re.findall(r'<li class="card[^"]*" data-student="(\d+)"', html)
+    assert sorted(int(x) for x in cards) == sorted([world.student.pk, jan.pk])
+    assert re.search(rf'data-student="{world.student.pk}"\s+aria-current="true"', html)
+
+    response = client.post("/konto/dziecko/", {"student": jan.pk, "next": "/"})
+    assert response.status_code == 302
+    html = client.get("/").content.decode()
+    assert re.search(rf'id="child-overview" data-student="{jan.pk}"', html)
+    assert re.search(rf'data-student="{jan.pk}"\s+aria-current="true"', html)
+
+
+def test_parent_without_children_gets_a_friendly_empty_state(world):
+    user = UserFactory(username="rodzic-bez-dzieci", school=world.school)
+    sf.GuardianFactory(school=world.school, user=user)
+    client = Client()
+    client.force_login(user)
+    html = client.get("/").content.decode()
+    assert 'id="children"' in html and 'class="empty-state"' in html
+    assert 'id="child-select"' not in html
+    assert "data-student" not in html
+
+
+def test_court_limited_child_is_not_on_the_parent_home(world):
+    link = sm.Guardianship.objects.get(guardian=world.own_guardian, student=world.student)
+    link.access = sm.Guardianship.Access.COURT_LIMITED
+    link.court_order_reference = "III RC 123/25"
+    link.save()
+    html = _html(world, "own_parent")
+    assert "Zofia" not in html and "data-student" not in html
+
+
+def test_student_home_shows_their_own_class_and_subjects(world):
+    group = sm.ClassGroup.objects.create(school_class=world.school_class, name="ang. gr. 1")
+    other_group = sm.ClassGroup.objects.create(school_class=world.school_class, name="ang. gr. 2")
+    group.students.add(world.student)
+    english = sf.SubjectFactory(school=world.school, name="Język angielski")
+    sf.TeachingAssignmentFactory(
+        school_class=world.school_class, group=group, subject=english, teacher=UserFactory()
+    )
+    german = sf.SubjectFactory(school=world.school, name="Język niemiecki")
+    sf.TeachingAssignmentFactory(
+        school_class=world.school_class, group=other_group, subject=german, teacher=UserFactory()
+    )
+    html = _html(world, "student")
+    assert _data_ids(html, "data-student") == [world.student.pk]
+    assert 'id="my-overview"' in html
+    for shown in ("Matematyka", "Historia", "Język angielski", "ang. gr. 1", "Grażyna Wójcik"):
+        assert shown in html
+    assert "Język niemiecki" not in html  # a group the student is not in
+    assert "Kacper" not in html
+    assert 'id="child-select"' not in html
+    assert 'id="home-panels"' in html
+
+
+def test_teacher_home_shows_their_classes_and_subjects_and_the_today_slot(world):
+    html = _html(world, "teacher_in")
+    assert 'id="home-panels"' in html  # today's lessons slot
+    assert 'id="my-assignments"' in html
+    assert f'href="/szkola/klasy/{world.school_class.pk}/"' in html
+    assert "Matematyka" in html
+    assert f'href="/szkola/klasy/{world.other_class.pk}/"' not in html
+    assert 'id="led-classes"' not in html
+    assert 'id="school-overview"' not in html
+
+
+def test_class_teacher_home_shows_the_led_class(world):
+    html = _html(world, "class_teacher")
+    assert 'id="led-classes"' in html
+    assert f'href="/szkola/klasy/{world.school_class.pk}/"' in html
+
+
+def test_principal_home_shows_the_school_overview_of_their_school_only(world):
+    html = _html(world, "principal")
+    stats = dict(re.findall(r'id="stat-(\w+)">(\d+)<', html))
+    assert stats == {"students": "2", "classes": "2", "teachers": "3", "guardians": "2"}
+    assert sorted(_data_ids(html, "data-class")) == sorted(
+        [world.school_class.pk, world.other_class.pk]
+    )
+    row_4a = re.search(rf'data-class="{world.school_class.pk}">(.*?)</tr>', html, re.S).group(1)
+    assert "Grażyna Wójcik" in row_4a and '<td class="num">2</td>' in row_4a
+    row_4b = re.search(rf'data-class="{world.other_class.pk}">(.*?)</tr>', html, re.S).group(1)
+    assert 'class="badge warn"' in row_4b and '<td class="num">0</td>' in row_4b
+    for secret in OTHER_SCHOOL_SECRETS:
+        assert secret not in html
+
+
+def test_other_school_principal_sees_only_their_own_school(world):
+    html = _html(world, "other_principal")
+    stats = dict(re.findall(r'id="stat-(\w+)">(\d+)<', html))
+    assert stats == {"students": "0", "classes": "1", "teachers": "0", "guardians": "0"}
+    other_class = sm.SchoolClass.objects.get(school=world.other_school)
+    assert _data_ids(html, "data-class") == [other_class.pk]
+    assert "Liceum Ogólnokształcące nr 2" in html
+
+
+def test_previous_year_classes_are_not_in_the_principal_overview(world):
+    start = world.year.start_date
+    last_year = sf.SchoolYearFactory(
+        school=world.school, start_date=start.replace(year=start.year - 1)
+    )
+    old = sf.SchoolClassFactory(school=world.school, school_year=last_year, name="3a", level=3)
+    html = _html(world, "principal")
+    assert old.pk not in _data_ids(html, "data-class")
+
+
+def test_anonymous_home_redirects_to_login(world):
+    response = Client().get("/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/konto/logowanie/")
+
+
+# --- the query count does not grow with data ----------------------------------------------
+
+
+def _add_children(world, n):
+    for i in range(n):
+        child = sf.StudentFactory(school=world.school, first_name=f"Dziecko{i}")
+        sf.EnrolmentFactory(student=child, school_class=world.other_class, journal_number=10 + i)
+        sf.GuardianshipFactory(guardian=world.own_guardian, student=child)
+
+
+def _add_subjects(world, n):
+    for i in range(n):
+        sf.TeachingAssignmentFactory(
+            school_class=world.school_class,
+            teacher=UserFactory(school=world.school),
+            subject=sf.SubjectFactory(school=world.school, name=f"Przedmiot {i}"),
+        )
+
+
+def _add_assignments(world, n):
+    for i in range(n):
+        school_class = sf.SchoolClassFactory(
+            school=world.school, school_year=world.year, name=f"7{i}", level=7
+        )
+        sf.TeachingAssignmentFactory(
+            school_class=school_class, teacher=world.user("teacher_in"), subject=world.subject
+        )
+
+
+def _add_classes(world, n):
+    for i in range(n):
+        school_class = sf.SchoolClassFactory(
+            school=world.school,
+            school_year=world.year,
+            name=f"8{i}",
+            level=8,
+            class_teacher=world.user("teacher_out"),
+        )
+        student = sf.StudentFactory(school=world.school)
+        sf.EnrolmentFactory(student=student, school_class=school_class, journal_number=1)
+
+
+# role → (how to add data, the pinned number of queries of one home page request).
+# Every count includes the session read and write, the user and the viewer's queries.
+GROWTH = {
+    "own_parent": (_add_children, 13),
+    "student": (_add_subjects, 11),
+    "teacher_in": (_add_assignments, 11),
+    "class_teacher": (_add_assignments, 12),
+    "principal": (_add_classes, 15),
+}
+
+
+@pytest.mark.parametrize("size", [2, 20])
+@pytest.mark.parametrize("role", list(GROWTH))
+def test_home_query_count_does_not_grow(world, django_assert_num_queries, role, size):
+    add, expected = GROWTH[role]
+    add(world, size)
+    client = world.client(role)
+    with django_assert_num_queries(expected):
+        response = client.get("/")
+    assert response.status_code == 200

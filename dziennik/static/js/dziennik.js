@@ -1,0 +1,87 @@
+/* Dziennik: the little plain JavaScript the layout needs. Every page works without it. */
+(function () {
+  "use strict";
+
+  var root = document.documentElement;
+  root.classList.remove("no-js");
+  root.classList.add("js");
+
+  // Narrow screens: the main menu folds behind an accessible menu button.
+  function setUpMenu() {
+    var button = document.getElementById("menu-toggle");
+    var menu = document.getElementById("site-menu");
+    if (!button || !menu) {
+      return;
+    }
+    function setOpen(open) {
+      button.setAttribute("aria-expanded", open ? "true" : "false");
+      menu.classList.toggle("is-open", open);
+    }
+    button.hidden = false;
+    setOpen(false);
+    button.addEventListener("click", function () {
+      setOpen(button.getAttribute("aria-expanded") !== "true");
+    });
+    // Escape closes an open menu and gives the focus back to its button.
+    menu.addEventListener("keydown", function (event) {
+      if (event.key === "Escape" && button.getAttribute("aria-expanded") === "true") {
+        setOpen(false);
+        button.focus();
+      }
+    });
+  }
+
+  // A table wider than the screen scrolls inside its .table-wrap; keyboard users must be
+  // able to reach that scrolling region too (WCAG 2.1.1), so it becomes focusable then.
+  function labelScrollableTables() {
+    var wraps = document.querySelectorAll(".table-wrap");
+    for (var i = 0; i < wraps.length; i++) {
+      var wrap = wraps[i];
+      var scrolls = wrap.scrollWidth > wrap.clientWidth + 1;
+      if (scrolls && !wrap.hasAttribute("tabindex")) {
+        wrap.dataset.scrollRegion = "auto";
+        wrap.setAttribute("tabindex", "0");
+        wrap.setAttribute("role", "region");
+        if (!wrap.hasAttribute("aria-label") && !wrap.hasAttribute("aria-labelledby")) {
+          wrap.dataset.scrollLabel = "auto";
+          var caption = wrap.querySelector("caption");
+          var section = wrap.closest("section[aria-labelledby]");
+          if (caption && caption.id) {
+            wrap.setAttribute("aria-labelledby", caption.id);
+          } else if (section) {
+            wrap.setAttribute("aria-labelledby", section.getAttribute("aria-labelledby"));
+          } else {
+            wrap.setAttribute("aria-label", document.title);
+          }
+        }
+      } else if (!scrolls && wrap.dataset.scrollRegion === "auto") {
+        // Only undo what this script added.
+        delete wrap.dataset.scrollRegion;
+        wrap.removeAttribute("tabindex");
+        wrap.removeAttribute("role");
+        if (wrap.dataset.scrollLabel === "auto") {
+          delete wrap.dataset.scrollLabel;
+          wrap.removeAttribute("aria-label");
+          wrap.removeAttribute("aria-labelledby");
+        }
+      }
+    }
+  }
+
+  function ready() {
+    setUpMenu();
+    labelScrollableTables();
+    var timer = null;
+    window.addEventListener("resize", function () {
+      window.clearTimeout(timer);
+      timer = window.setTimeout(labelScrollableTables, 150);
+    });
+    document.body.addEventListener("htmx:afterSettle", labelScrollableTables);
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", ready);
+  } else {
+    ready();
+  }
+})();
