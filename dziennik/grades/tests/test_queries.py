@@ -12,10 +12,10 @@ from dziennik.schools import models as sm
 from .conftest import add_column
 from .helpers import fill_class
 
-# 13 of the parent page's queries are the layout's (session, user, viewer, child
+# 11 of the parent page's queries are the layout's (session, user, viewer, child
 # switcher, session save); 13 are the grade page's own.
-PARENT_PAGE_QUERIES = 26
-PARENT_PAGE_WITH_COMPARISONS_QUERIES = 29
+PARENT_PAGE_QUERIES = 24
+PARENT_PAGE_WITH_COMPARISONS_QUERIES = 27
 TEACHER_GRID_QUERIES = 22
 
 
