@@ -26,13 +26,13 @@ def home_panels(request, viewer):
     student_id = active_child_id(request)
     if student_id is None:
         return []
+    grades = recent_grades(viewer, student_id)
+    if not grades:
+        return []  # the home page shows its own "nothing new yet"
     return [
         HomePanel(
             template="grades/_home_panel.html",
-            context={
-                "student_id": student_id,
-                "grades": recent_grades(viewer, student_id),
-            },
+            context={"student_id": student_id, "grades": grades},
             order=30,
         )
     ]

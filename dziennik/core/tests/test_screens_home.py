@@ -223,8 +223,8 @@ def _add_classes(world, n):
 # role → (how to add data, the pinned number of queries of one home page request).
 # Every count includes the session read and write, the user and the viewer's queries.
 GROWTH = {
-    "own_parent": (_add_children, 13),
-    "student": (_add_subjects, 11),
+    "own_parent": (_add_children, 14),  # + the grades panel's recent grades (one query)
+    "student": (_add_subjects, 12),  # + the grades panel's recent grades (one query)
     "teacher_in": (_add_assignments, 11),
     "class_teacher": (_add_assignments, 12),
     "principal": (_add_classes, 15),

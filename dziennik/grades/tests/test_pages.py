@@ -276,3 +276,8 @@ def test_final_grade_suggestion_uses_the_whole_year(world, grading):
     html = response.content.decode()
     # (4×2 + 2×3) / 5 = 2.8 over the year; the term alone would be 2.0
     assert '<td class="year-average">2,80</td><td>3</td>' in html
+
+
+def test_no_home_panel_without_grades(world, grading):
+    html = world.client("own_parent").get(reverse("core:home")).content.decode()
+    assert 'id="recent-grades"' not in html
