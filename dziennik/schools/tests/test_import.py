@@ -7,7 +7,7 @@ import io
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from dziennik.core.models import AuditEntry
 from dziennik.schools import imports
@@ -155,7 +155,8 @@ def test_reimport_without_external_ids_matches_by_name_and_birth_date(world):
 )
 def test_one_bad_row_imports_nothing_and_names_the_row(world, broken, fragment):
     before = counts()
-    result = run(world, csv_bytes([*ROWS, broken]))
+    with translation.override("en"):  # the fragments are from the English messages
+        result = run(world, csv_bytes([*ROWS, broken]))
     assert not result.ok
     assert counts() == before
     assert [e.line for e in result.row_errors] == [5]
