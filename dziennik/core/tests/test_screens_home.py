@@ -225,8 +225,9 @@ def _add_classes(world, n):
 # Attendance panels add: parent/student 2 (alerts, recent absences), teacher 3 (today's
 # plan: entries, changes, days off), class teacher 2 more (class alerts, pending excuses).
 GROWTH = {
-    "own_parent": (_add_children, 15),
-    "student": (_add_subjects, 13),
+    # + the grades panel's recent grades: one query for parent and student.
+    "own_parent": (_add_children, 16),
+    "student": (_add_subjects, 14),
     "teacher_in": (_add_assignments, 14),
     "class_teacher": (_add_assignments, 17),
     "principal": (_add_classes, 15),

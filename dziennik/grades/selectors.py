@@ -1,0 +1,663 @@
+"""Reads of grades, always through the viewer, in a fixed number of queries.
+
+Averages are computed in Python from one query of the student's (or the class's) grades
+with the school's ``Rules``; class and year statistics come from ``StudentAverage`` in
+SQL and are withheld for groups of fewer than ``MIN_GROUP`` students.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Count, Q, QuerySet, Sum
+from django.http import Http404
+from django.utils import timezone
+
+from dziennik.core.viewer import get_object_for, get_viewer
+from dziennik.schools import selectors as school_selectors
+from dziennik.schools.models import (
+    ClassGroup,
+    Enrolment,
+    SchoolClass,
+    Student,
+    Subject,
+    TeachingAssignment,
+    Term,
+)
+
+from . import permissions
+from .models import (
+    Assessment,
+    AverageThreshold,
+    BehaviourGrade,
+    ClassificationGrade,
+    Grade,
+    GradeCategory,
+    GradeVisit,
+    GradingSettings,
+    PointScaleStep,
+    SpecialMark,
+    StudentAverage,
+)
+from .rules import (
+    Entry,
+    MarkRule,
+    Rules,
+    average_series,
+    overall_average,
+    overall_series,
+    quantize,
+    weighted_average,
+)
+
+MIN_GROUP = 5  # never show an average of fewer students: it would reveal their grades
+
+
+# --- rules --------------------------------------------------------------------------
+def settings_for(school_id: int) -> GradingSettings:
+    """The school's settings row, or unsaved defaults when the school has none yet."""
+    found = GradingSettings.objects.filter(school_id=school_id).first()
+    return found or GradingSettings(school_id=school_id)
+
+
+def load_rules(school_id: int, grading: GradingSettings | None = None) -> Rules:
+    grading = grading or settings_for(school_id)
+    marks = {
+        m.symbol: MarkRule(
+            symbol=m.symbol,
+            rule=m.rule,
+            value=m.value,
+            convert_count=m.convert_count,
+            converted_weight=m.converted_weight,
+            is_homework=m.is_homework,
+        )
+        for m in SpecialMark.objects.filter(school_id=school_id)
+    }
+    steps = tuple(
+        PointScaleStep.objects.filter(school_id=school_id)
+        .order_by("min_percent")
+        .values_list("min_percent", "symbol")
+    )
+    thresholds = tuple(
+        AverageThreshold.objects.filter(school_id=school_id)
+        .order_by("grade")
+        .values_list("grade", "min_average")
+    )
+    return Rules(
+        plus=grading.plus_value,
+        minus=grading.minus_value,
+        policy=grading.correction_policy,
+        marks=marks,
+        point_steps=steps,
+        thresholds=thresholds,
+        pass_threshold=grading.pass_threshold,
+    )
+
+
+def categories(school_id: int) -> list[GradeCategory]:
+    return list(GradeCategory.objects.filter(school_id=school_id))
+
+
+def entry_for(grade: Grade, assessment: Assessment, category_counts: bool) -> Entry:
+    return Entry(
+        key=grade.pk,
+        symbol=grade.symbol,
+        weight=assessment.weight,
+        counts=category_counts and assessment.kind != Assessment.Kind.DESCRIPTIVE,
+        points=grade.points,
+        max_points=assessment.max_points,
+        corrects=grade.corrects_id,
+        order=(grade.created_at or timezone.now(), grade.pk or 0),
+        date=assessment.date,
+    )
+
+
+def year_terms(school_year_id: int) -> list[Term]:
+    return list(Term.objects.filter(school_year_id=school_year_id).order_by("number"))
+
+
+def pick_term(terms: list[Term], term_id: int | None, today: datetime.date) -> Term | None:
+    if term_id is not None:
+        for term in terms:
+            if term.pk == term_id:
+                return term
+        raise Http404
+    for term in terms:
+        if term.start_date <= today <= term.end_date:
+            return term
+    return terms[-1] if terms else None
+
+
+# --- the student's page -------------------------------------------------------------
+@dataclass
+class GradeRow:
+    grade: Grade
+    assessment: Assessment
+    category_name: str
+    colour: str
+    teacher_name: str
+    is_new: bool
+    correction_of: Grade | None = None
+    class_average: Decimal | None = None
+
+
+@dataclass
+class SubjectReport:
+    subject: Subject
+    teachers: list[str]
+    rows: list[GradeRow] = field(default_factory=list)
+    entries: list[Entry] = field(default_factory=list)
+    average: Decimal | None = None
+    series: list = field(default_factory=list)
+    class_average: Decimal | None = None
+    level_average: Decimal | None = None
+    classification: dict = field(default_factory=dict)
+    chart: str = ""
+
+    @property
+    def new_count(self) -> int:
+        return sum(1 for row in self.rows if row.is_new)
+
+
+@dataclass
+class StudentReport:
+    student: Student
+    school_class: SchoolClass | None
+    terms: list[Term]
+    term: Term | None
+    subjects: list[SubjectReport]
+    overall: Decimal | None
+    overall_series: list
+    comparisons: bool
+    behaviour: list[BehaviourGrade]
+    rules: Rules
+    last_seen: datetime.datetime | None
+    descriptive_classification: bool
+
+
+def _student_subjects(school_class: SchoolClass | None, student: Student) -> dict[int, dict]:
+    """Subjects the student is taught (whole class or their groups) with the teachers."""
+    if school_class is None:
+        return {}
+    rows = (
+        TeachingAssignment.objects.filter(school_class=school_class)
+        .filter(
+            Q(group__isnull=True)
+            | Q(
+                group_id__in=ClassGroup.students.through.objects.filter(
+                    student_id=student.pk
+                ).values("classgroup_id")
+            )
+        )
+        .select_related("subject", "teacher")
+        .only(
+            "subject__name",
+            "subject__counts_towards_average",
+            "subject__school_id",
+            "teacher__first_name",
+            "teacher__last_name",
+            "school_class_id",
+        )
+        .order_by("subject__name")
+    )
+    result: dict[int, dict] = {}
+    for assignment in rows:
+        item = result.setdefault(
+            assignment.subject_id, {"subject": assignment.subject, "teachers": []}
+        )
+        name = assignment.teacher.get_full_name()
+        if name not in item["teachers"]:
+            item["teachers"].append(name)
+    return result
+
+
+def student_report(
+    viewer, student_id: int, *, term_id: int | None = None, today: datetime.date | None = None
+) -> StudentReport:
+    """Everything the parent's grade page shows, in a fixed number of queries."""
+    v = get_viewer(viewer)
+    student = school_selectors.get_student_for(v, student_id)
+    today = today or timezone.localdate()
+    enrolment = (
+        Enrolment.objects.filter(student=student, end_date__isnull=True)
+        .select_related("school_class")
+        .first()
+    )
+    school_class = enrolment.school_class if enrolment else None
+    terms = year_terms(school_class.school_year_id) if school_class else []
+    term = pick_term(terms, term_id, today)
+    grading = settings_for(student.school_id)
+    rules = load_rules(student.school_id, grading)
+    subjects = _student_subjects(school_class, student)
+
+    visit = GradeVisit.objects.filter(user_id=v.user_id, student=student).first()
+    last_seen = visit.seen_at if visit else None
+
+    grades = list(
+        Grade.objects.filter(student=student, assessment__term=term)
+        .select_related("assessment__category", "assessment__subject", "teacher")
+        .only(
+            "symbol",
+            "points",
+            "text",
+            "comment",
+            "corrects_id",
+            "created_at",
+            "updated_at",
+            "student_id",
+            "teacher__first_name",
+            "teacher__last_name",
+            "assessment__name",
+            "assessment__date",
+            "assessment__weight",
+            "assessment__kind",
+            "assessment__max_points",
+            "assessment__subject__name",
+            "assessment__subject__counts_towards_average",
+            "assessment__subject__school_id",
+            "assessment__category__name",
+            "assessment__category__colour",
+            "assessment__category__counts_towards_average",
+        )
+        .order_by("assessment__date", "created_at", "pk")
+        if term
+        else []
+    )
+    reports: dict[int, SubjectReport] = {
+        sid: SubjectReport(subject=item["subject"], teachers=item["teachers"])
+        for sid, item in subjects.items()
+    }
+    by_id = {g.pk: g for g in grades}
+    for grade in grades:
+        a = grade.assessment
+        report = reports.get(a.subject_id)
+        if report is None:
+            report = reports[a.subject_id] = SubjectReport(subject=a.subject, teachers=[])
+        report.rows.append(
+            GradeRow(
+                grade=grade,
+                assessment=a,
+                category_name=a.category.name,
+                colour=a.category.colour,
+                teacher_name=grade.teacher.get_full_name() if grade.teacher else "",
+                is_new=last_seen is None or grade.updated_at > last_seen,
+                correction_of=by_id.get(grade.corrects_id),
+            )
+        )
+        report.entries.append(entry_for(grade, a, a.category.counts_towards_average))
+
+    for report in reports.values():
+        report.average = weighted_average(report.entries, rules)
+        report.series = average_series(report.entries, rules)
+
+    if term and school_class:
+        for cg in ClassificationGrade.objects.filter(
+            student=student, term__in=[t.pk for t in terms]
+        ).only(
+            "subject_id",
+            "term_id",
+            "kind",
+            "is_proposal",
+            "grade",
+            "text",
+            "published_at",
+        ):
+            if cg.is_proposal and cg.published_at is None and not v.is_staff_member:
+                continue
+            if cg.subject_id in reports:
+                reports[cg.subject_id].classification[
+                    f"{cg.kind}{'_proposal' if cg.is_proposal else ''}_{cg.term_id}"
+                ] = cg
+
+    comparisons = bool(grading.comparisons_enabled and school_class and term)
+    ordered = sorted(reports.values(), key=lambda r: r.subject.name)
+    if comparisons:
+        _attach_comparisons(ordered, school_class, term)
+
+    behaviour = list(
+        BehaviourGrade.objects.filter(student=student, term__in=[t.pk for t in terms]).order_by(
+            "term__number", "kind"
+        )
+    )
+    counted = [r for r in ordered if r.subject.counts_towards_average]
+    return StudentReport(
+        student=student,
+        school_class=school_class,
+        terms=terms,
+        term=term,
+        subjects=ordered,
+        overall=overall_average(r.average for r in counted),
+        overall_series=overall_series({r.subject.pk: r.series for r in counted if r.series}),
+        comparisons=comparisons,
+        behaviour=behaviour,
+        rules=rules,
+        last_seen=last_seen,
+        descriptive_classification=bool(school_class and school_class.level <= 3),
+    )
+
+
+def _mean(total, count) -> Decimal | None:
+    if not count or count < MIN_GROUP or total is None:
+        return None
+    return quantize(Decimal(str(total)) / count)
+
+
+def _attach_comparisons(
+    reports: list[SubjectReport], school_class: SchoolClass, term: Term
+) -> None:
+    """Class and year averages per subject and class averages per assessment (n ≥ 5)."""
+    subject_ids = [r.subject.pk for r in reports]
+    class_rows = {
+        row["subject_id"]: _mean(row["total"], row["n"])
+        for row in StudentAverage.objects.filter(
+            school_class=school_class, term=term, subject_id__in=subject_ids
+        )
+        .values("subject_id")
+        .annotate(total=Sum("average"), n=Count("id"))
+    }
+    level_rows = {
+        row["subject_id"]: _mean(row["total"], row["n"])
+        for row in StudentAverage.objects.filter(
+            term=term,
+            subject_id__in=subject_ids,
+            school_class__level=school_class.level,
+            school_class__school_year_id=school_class.school_year_id,
+        )
+        .values("subject_id")
+        .annotate(total=Sum("average"), n=Count("id"))
+    }
+    assessment_ids = [row.assessment.pk for r in reports for row in r.rows]
+    # Corrections are left out with conditional aggregates rather than a WHERE clause, so
+    # that the planner keeps using the assessment index (``corrects IS NULL`` matches
+    # nearly every row and SQLite would otherwise pick the ``corrects`` index).
+    first_grades = Q(corrects__isnull=True)
+    per_assessment = {
+        row["assessment_id"]: _mean(row["total"], row["n"])
+        for row in Grade.objects.filter(assessment_id__in=assessment_ids, value__isnull=False)
+        .values("assessment_id")
+        .annotate(total=Sum("value", filter=first_grades), n=Count("id", filter=first_grades))
+    }
+    for report in reports:
+        report.class_average = class_rows.get(report.subject.pk)
+        report.level_average = level_rows.get(report.subject.pk)
+        for row in report.rows:
+            row.class_average = per_assessment.get(row.assessment.pk)
+
+
+def student_entries(viewer, student: Student, subject_id: int, term: Term) -> list[Entry]:
+    """The student's grades in one subject and term as average entries (one query)."""
+    grades = (
+        Grade.objects.filter(
+            get_viewer(viewer).student_filter("student__"),
+            student=student,
+            assessment__subject_id=subject_id,
+            assessment__term=term,
+        )
+        .select_related("assessment__category")
+        .order_by("assessment__date", "created_at", "pk")
+    )
+    return [
+        entry_for(g, g.assessment, g.assessment.category.counts_towards_average) for g in grades
+    ]
+
+
+def recent_grades(viewer, student_id: int, *, limit: int = 5) -> list[Grade]:
+    """The newest grades of a child the viewer may see (for the home panel)."""
+    v = get_viewer(viewer)
+    return list(
+        Grade.objects.filter(v.student_filter("student__"), student_id=student_id)
+        .select_related("assessment__subject", "assessment__category")
+        .order_by("-created_at", "-pk")[:limit]
+    )
+
+
+# --- the teacher's grid ---------------------------------------------------------------
+@dataclass
+class GridRow:
+    student: Student
+    journal_number: int
+    cells: list
+    average: Decimal | None
+    proposed: int | None
+
+
+@dataclass
+class Gradebook:
+    school_class: SchoolClass
+    subject: Subject
+    group: ClassGroup | None
+    term: Term
+    terms: list[Term]
+    assessments: list[Assessment]
+    rows: list[GridRow]
+    rules: Rules
+    can_edit: bool
+    categories: list[GradeCategory]
+
+
+def gradebook_target(viewer, class_id: int, subject_id: int, group_id: int | None):
+    """(class, subject, group, can_edit) if the viewer may open this gradebook, else 404."""
+    v = get_viewer(viewer)
+    school_class = get_object_for(
+        v,
+        SchoolClass.objects.filter(school_id=v.school_id).select_related("school_year"),
+        pk=class_id,
+    )
+    subject = get_object_for(v, Subject.objects.filter(school_id=v.school_id), pk=subject_id)
+    group = None
+    if group_id is not None:
+        group = get_object_for(v, ClassGroup.objects.filter(school_class=school_class), pk=group_id)
+    can_edit = permissions.can_grade(
+        v, school_class=school_class, subject_id=subject.pk, group_id=group_id
+    )
+    if not can_edit and not v.leads_class(school_class.pk):
+        raise Http404
+    return school_class, subject, group, can_edit
+
+
+def roster(school_class: SchoolClass, group: ClassGroup | None) -> list[tuple[int, Student]]:
+    qs = Enrolment.objects.filter(school_class=school_class, end_date__isnull=True)
+    if group is not None:
+        qs = qs.filter(
+            student_id__in=ClassGroup.students.through.objects.filter(
+                classgroup_id=group.pk
+            ).values("student_id")
+        )
+    return [
+        (e.journal_number, e.student)
+        for e in qs.select_related("student")
+        .only("journal_number", "student__first_name", "student__last_name", "student__school_id")
+        .order_by("journal_number")
+    ]
+
+
+def gradebook(
+    viewer,
+    class_id: int,
+    subject_id: int,
+    *,
+    group_id: int | None = None,
+    term_id: int | None = None,
+    today: datetime.date | None = None,
+) -> Gradebook:
+    school_class, subject, group, can_edit = gradebook_target(
+        viewer, class_id, subject_id, group_id
+    )
+    terms = year_terms(school_class.school_year_id)
+    term = pick_term(terms, term_id, today or timezone.localdate())
+    if term is None:
+        raise Http404
+    rules = load_rules(school_class.school_id)
+    assessments = list(
+        Assessment.objects.filter(
+            school_class=school_class, subject=subject, term=term, group=group
+        ).select_related("category")
+    )
+    students = roster(school_class, group)
+    grades = Grade.objects.filter(assessment__in=[a.pk for a in assessments]).order_by(
+        "created_at", "pk"
+    )
+    by_cell: dict[tuple[int, int], Grade] = {}
+    corrections: dict[int, Grade] = {}
+    entries: dict[int, list[Entry]] = defaultdict(list)
+    assessment_by_id = {a.pk: a for a in assessments}
+    for g in grades:
+        a = assessment_by_id[g.assessment_id]
+        if g.corrects_id is None:
+            by_cell[(g.student_id, g.assessment_id)] = g
+        else:
+            corrections[g.corrects_id] = g
+        entries[g.student_id].append(entry_for(g, a, a.category.counts_towards_average))
+    rows = []
+    for number, student in students:
+        cells = []
+        for a in assessments:
+            g = by_cell.get((student.pk, a.pk))
+            cells.append(
+                {
+                    "assessment": a,
+                    "grade": g,
+                    "correction": corrections.get(g.pk) if g else None,
+                }
+            )
+        avg = weighted_average(entries[student.pk], rules)
+        rows.append(GridRow(student, number, cells, avg, rules.proposed_grade(avg)))
+    return Gradebook(
+        school_class=school_class,
+        subject=subject,
+        group=group,
+        term=term,
+        terms=terms,
+        assessments=assessments,
+        rows=rows,
+        rules=rules,
+        can_edit=can_edit,
+        categories=categories(school_class.school_id) if can_edit else [],
+    )
+
+
+def get_assessment_for_grading(viewer, assessment_id: int) -> Assessment:
+    """An assessment the viewer may grade in; 404 for missing and forbidden alike."""
+    v = get_viewer(viewer)
+    assessment = get_object_for(
+        v,
+        Assessment.objects.filter(school_id=v.school_id).select_related(
+            "school_class", "category", "school", "term"
+        ),
+        pk=assessment_id,
+    )
+    if not permissions.can_grade(
+        v,
+        school_class=assessment.school_class,
+        subject_id=assessment.subject_id,
+        group_id=assessment.group_id,
+    ):
+        raise Http404
+    return assessment
+
+
+def teacher_gradebooks(viewer) -> QuerySet[TeachingAssignment]:
+    """The gradebooks the viewer may open: their own assignments (principal: all)."""
+    v = get_viewer(viewer)
+    qs = TeachingAssignment.objects.filter(school_id=v.school_id).select_related(
+        "subject", "school_class", "group", "teacher"
+    )
+    if not v.is_principal:
+        qs = qs.filter(Q(teacher_id=v.user_id) | Q(school_class_id__in=list(v.led_class_ids)))
+    return qs.order_by("school_class__level", "school_class__name", "subject__name", "group__name")
+
+
+# --- analytics ------------------------------------------------------------------------
+def class_analytics(book: Gradebook, today: datetime.date | None = None) -> dict:
+    """Distribution of each assessment and the students at risk of failing."""
+    today = today or timezone.localdate()
+    rules = book.rules
+    distributions = []
+    for index, a in enumerate(book.assessments):
+        counts: dict[int, int] = defaultdict(int)
+        for row in book.rows:
+            g = row.cells[index]["grade"]
+            if g is None:
+                continue
+            value = rules.value_of(g.symbol) if g.points is None else None
+            if g.points is not None and a.max_points:
+                value = rules.value_of(rules.points_symbol(g.points, a.max_points))
+            if value is not None:
+                counts[int(max(1, min(6, value.to_integral_value(rounding="ROUND_FLOOR"))))] += 1
+        total = sum(counts.values())
+        distributions.append(
+            {
+                "assessment": a,
+                "bars": [(grade, counts.get(grade, 0)) for grade in range(1, 7)],
+                "total": total,
+                "max": max(counts.values(), default=0),
+            }
+        )
+    at_risk = [
+        row for row in book.rows if row.average is not None and row.average < rules.pass_threshold
+    ]
+    days_left = (book.term.end_date - today).days
+    return {
+        "distributions": distributions,
+        "at_risk": at_risk,
+        "days_left": days_left,
+        "warning_period": 0 <= days_left <= 31,
+    }
+
+
+# --- classification -------------------------------------------------------------------
+def classification_sheet(book: Gradebook, viewer) -> dict:
+    """Term/final grades and proposals of the gradebook's students, with suggestions."""
+    student_ids = [row.student.pk for row in book.rows]
+    existing = defaultdict(dict)
+    for cg in ClassificationGrade.objects.filter(
+        student_id__in=student_ids, subject=book.subject, term=book.term
+    ):
+        existing[cg.student_id][f"{cg.kind}{'_proposal' if cg.is_proposal else ''}"] = cg
+    grading = settings_for(book.school_class.school_id)
+    deadline = book.term.end_date - datetime.timedelta(days=grading.proposal_notice_days)
+    # The final grade reflects the whole year (G-05): its suggestion uses every term so far.
+    year_entries: dict[int, list[Entry]] = defaultdict(list)
+    for g in (
+        Grade.objects.filter(
+            student_id__in=student_ids,
+            assessment__subject=book.subject,
+            assessment__term__in=[t.pk for t in book.terms if t.number <= book.term.number],
+        )
+        .select_related("assessment__category")
+        .order_by("created_at", "pk")
+    ):
+        year_entries[g.student_id].append(
+            entry_for(g, g.assessment, g.assessment.category.counts_towards_average)
+        )
+    year = {}
+    for student_id in student_ids:
+        avg = weighted_average(year_entries.get(student_id, []), book.rules)
+        year[student_id] = (avg, book.rules.proposed_grade(avg))
+    return {"existing": existing, "deadline": deadline, "year": year}
+
+
+def behaviour_sheet(viewer, class_id: int, *, term_id: int | None = None) -> dict:
+    v = get_viewer(viewer)
+    school_class = school_selectors.get_class_for(v, class_id)
+    if not (v.leads_class(school_class.pk) or v.is_principal):
+        raise Http404
+    terms = year_terms(school_class.school_year_id)
+    term = pick_term(terms, term_id, timezone.localdate())
+    if term is None:
+        raise Http404
+    students = roster(school_class, None)
+    existing = defaultdict(dict)
+    for bg in BehaviourGrade.objects.filter(student_id__in=[s.pk for _n, s in students], term=term):
+        existing[bg.student_id][bg.kind] = bg
+    return {
+        "school_class": school_class,
+        "terms": terms,
+        "term": term,
+        "rows": [(n, s, existing.get(s.pk, {})) for n, s in students],
+        "descriptive": school_class.level <= 3,
+        "can_edit": permissions.can_set_behaviour(v, school_class=school_class),
+    }

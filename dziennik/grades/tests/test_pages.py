@@ -1,0 +1,283 @@
+"""What parents, students and teachers see on the grade pages."""
+
+import io
+import json
+from decimal import Decimal
+
+from django.urls import reverse
+from pypdf import PdfReader
+
+from dziennik.grades import services
+from dziennik.grades.models import Grade, GradeVisit
+from dziennik.schools import models as sm
+
+from .conftest import add_column
+from .helpers import data_values, fill_class, grade_all
+
+
+def page(world, role="own_parent", student=None, **params):
+    student = student or world.student
+    response = world.client(role).get(reverse("grades:student", args=[student.pk]), params)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_parent_sees_grades_and_the_weighted_average(world, column):
+    teacher = world.user("teacher_in")
+    quiz = add_column(world, name="Kartkówka – ułamki", cat="Kartkówka")  # weight 2
+    services.grade_set(
+        actor=teacher, assessment=quiz, student=world.student, raw="3", comment="Popracuj"
+    )
+    html = page(world)
+    # (4.5×3 + 3×2) / 5 = 3.9
+    assert data_values(html, "subject-average") == ["", "3.90"]  # Historia (none), Matematyka
+    assert 'id="overall-average" data-value="3.90"' in html
+    assert "Popracuj" in html and "Tomasz Lewandowski" in html and "Kartkówka – ułamki" in html
+
+
+def test_subject_outside_the_overall_average(world, column, grading):
+    religion = sm.Subject.objects.create(
+        school=world.school, name="Religia", counts_towards_average=False
+    )
+    sm.TeachingAssignment.objects.create(
+        school=world.school,
+        teacher=world.user("teacher_in"),
+        subject=religion,
+        school_class=world.school_class,
+    )
+    grade_all(world, [world.student], ["6"], subject=religion)
+    html = page(world)
+    assert 'id="overall-average" data-value="4.50"' in html  # religion's 6 left out
+
+
+def test_new_since_last_visit(world, column):
+    html = page(world)
+    assert html.count('class="grade-row is-new"') == 1
+    html = page(world)
+    assert "is-new" not in html
+    GradeVisit.objects.update(seen_at=GradeVisit.objects.get().seen_at.replace(year=2000))
+    services.grade_set(
+        actor=world.user("teacher_in"), assessment=column, student=world.student, raw="5"
+    )
+    html = page(world)
+    assert html.count('class="grade-row is-new"') == 1
+    # A teacher opening the page does not move the parent's mark.
+    page(world, "teacher_in")
+    assert GradeVisit.objects.filter(user=world.user("teacher_in")).count() == 0
+
+
+def test_progress_chart_has_a_table_alternative(world, column):
+    add_column(world, name="K2", days=20)
+    services.grade_set(
+        actor=world.user("teacher_in"),
+        assessment=add_column(world, name="K3", days=30),
+        student=world.student,
+        raw="2",
+    )
+    html = page(world)
+    assert "<svg" in html and 'class="avg-chart' in html
+    assert "<summary>" in html and "<td>4,50</td>" in html  # the table, Polish number format
+
+
+def test_comparison_hidden_until_the_principal_switches_it_on(world, grading):
+    students = fill_class(world, 5)
+    grade_all(world, students, ["5", "4", "3", "2", "6"])
+    assert "class-average" not in page(world)
+    services.comparisons_switch(
+        actor=world.user("principal"), school_id=world.school.pk, enabled=True
+    )
+    html = page(world)
+    # (5 + 4 + 3 + 2 + 6) / 5 = 4; the year (level 4) has the same five students
+    assert data_values(html, "class-average")[-1] == "4.00"
+    assert data_values(html, "level-average")[-1] == "4.00"
+    assert data_values(html, "assessment-class-average") == ["4.00"]
+
+
+def test_class_of_four_never_shows_an_average(world, grading):
+    students = fill_class(world, 4)
+    grade_all(world, students, ["5", "4", "3", "2"])
+    services.comparisons_switch(
+        actor=world.user("principal"), school_id=world.school.pk, enabled=True
+    )
+    html = page(world)
+    assert set(data_values(html, "class-average")) == {""}
+    assert set(data_values(html, "level-average")) == {""}
+    assert data_values(html, "assessment-class-average") == [""]
+    assert "3,50" not in html and "3.50" not in html  # the class mean (5+4+3+2)/4
+
+
+def test_what_do_i_need(world, column):
+    url = reverse("grades:student_need", args=[world.student.pk])
+    client = world.client("own_parent")
+    # now 4.5 (w3); (13.5 + 2v) / 5 ≥ 5 → v ≥ 5.75 → 6-
+    response = client.get(url, {"subject": world.subject.pk, "weight": "2", "target": "5"})
+    assert 'data-grade="6-"' in response.content.decode()
+    response = client.get(url, {"subject": world.subject.pk, "weight": "1", "target": "6"})
+    assert 'id="need-answer" data-grade=""' in response.content.decode()
+    fragment = client.get(
+        url, {"subject": world.subject.pk, "weight": "2", "target": "5"}, HTTP_HX_REQUEST="true"
+    ).content.decode()
+    assert 'data-grade="6-"' in fragment and "<html" not in fragment
+    response = client.get(url, {"subject": world.subject.pk, "weight": "x", "target": "5"})
+    assert response.status_code == 400
+    assert 'id="need-error"' in response.content.decode()
+
+
+def test_pdf_has_polish_characters(world, column):
+    response = world.client("own_parent").get(
+        reverse("grades:student_pdf", args=[world.student.pk])
+    )
+    assert response["Content-Type"] == "application/pdf"
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(response.content)).pages)
+    assert "Zofia Wiśniewska" in text
+    assert "Matematyka" in text and "4+" in text and "4.50" in text
+
+
+def test_published_proposal_is_shown_to_parents(world, column):
+    teacher = world.user("teacher_in")
+    services.classification_grade_set(
+        actor=teacher,
+        student=world.student,
+        school_class=world.school_class,
+        subject=world.subject,
+        term=world.term1,
+        kind="term",
+        is_proposal=True,
+        grade=5,
+    )
+    assert "classification" not in page(world)
+    services.proposals_publish(
+        actor=teacher, school_class=world.school_class, subject=world.subject, term=world.term1
+    )
+    assert '<ul class="classification">' in page(world)
+
+
+def test_grid_cell_marks_invalid_input(world, column):
+    client = world.client("teacher_in")
+    url = reverse("grades:grade_cell", args=[column.pk])
+    response = client.post(url, {"student": world.student.pk, "value": "7"})
+    assert response.status_code == 400
+    assert json.loads(response.content)["ok"] is False
+    assert Grade.objects.get(assessment=column, student=world.student).symbol == "4+"
+    response = client.post(url, {"student": world.student.pk, "value": "5-"})
+    data = json.loads(response.content)
+    assert (data["display"], data["average_value"], data["proposed"]) == ("5-", "4.75", 5)
+    response = client.post(
+        url, {"student": world.student.pk, "field": "comment", "comment": "Dobrze"}
+    )
+    assert json.loads(response.content)["comment"] == "Dobrze"
+    response = client.post(url, {"student": world.student.pk, "field": "correction", "value": "6"})
+    assert json.loads(response.content)["correction"] == "6"
+
+
+def test_new_column_form_shows_errors_and_keeps_input(world, grading):
+    from .conftest import category
+
+    client = world.client("teacher_in")
+    url = reverse("grades:assessment_new", args=[world.school_class.pk, world.subject.pk])
+    response = client.post(
+        url,
+        {
+            "name": "Zadanie – wypracowanie",
+            "date": world.term1.start_date.isoformat(),
+            "category": category(world.school, "Praca domowa").pk,
+        },
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert 'id="column-errors"' in html and 'value="Zadanie – wypracowanie"' in html
+
+
+def test_analytics_distribution_and_students_at_risk(world, grading):
+    students = fill_class(world, 5)
+    grade_all(world, students, ["1", "1+", "4", "5", "5"])
+    response = world.client("teacher_in").get(
+        reverse("grades:analytics", args=[world.school_class.pk, world.subject.pk])
+    )
+    html = response.content.decode()
+    assert (
+        'data-grade="1">2<' in html and 'data-grade="5">2<' in html and 'data-grade="4">1<' in html
+    )
+    # 1 and 1+ (1.5) are below the pass threshold 1.75
+    assert html.count('<tr><th scope="row">') >= 2
+    assert world.student.full_name in html.split('id="at-risk"')[1].split("</table>")[0]
+    assert Decimal("1.75") == grading.pass_threshold
+
+
+def test_home_panel_shows_recent_grades(world, column):
+    html = world.client("own_parent").get(reverse("core:home")).content.decode()
+    assert 'id="recent-grades"' in html and "Sprawdzian – ułamki" in html
+    assert "<strong>4+</strong>" in html
+    html = world.client("other_parent").get(reverse("core:home")).content.decode()
+    assert "<strong>2</strong>" in html  # the other child's own grade in the same test
+    assert "<strong>4+</strong>" not in html
+
+
+def test_settings_bad_input_is_refused_and_kept(world, grading):
+    response = world.client("principal").post(
+        reverse("grades:settings"),
+        {
+            "plus_value": "abc",
+            "minus_value": "0.25",
+            "pass_threshold": "1.75",
+            "proposal_notice_days": "dużo",
+            "correction_policy": "better",
+            "comparisons_enabled": "on",
+        },
+    )
+    assert response.status_code == 400
+    assert 'id="settings-errors"' in response.content.decode()
+    grading.refresh_from_db()
+    assert (grading.correction_policy, grading.comparisons_enabled) == ("both", False)
+
+
+def test_group_gradebook_lists_only_the_group(world, grading):
+    group = sm.ClassGroup.objects.create(school_class=world.school_class, name="ang. 1")
+    group.students.add(world.student)
+    english = sm.Subject.objects.create(school=world.school, name="Język angielski")
+    sm.TeachingAssignment.objects.create(
+        school=world.school,
+        teacher=world.user("teacher_out"),
+        subject=english,
+        school_class=world.school_class,
+        group=group,
+    )
+    client = world.client("teacher_out")
+    url = reverse("grades:gradebook", args=[world.school_class.pk, english.pk])
+    assert client.get(url).status_code == 404  # the whole class is not theirs
+    html = client.get(url, {"grupa": group.pk}).content.decode()
+    assert "Wiśniewska" in html and "Dąbrowski" not in html
+    assert 'class="grade-input"' not in html  # no columns yet
+    listing = client.get(reverse("grades:gradebook_list")).content.decode()
+    assert f"?grupa={group.pk}" in listing
+
+
+def test_final_grade_suggestion_uses_the_whole_year(world, grading):
+    import datetime
+
+    from .conftest import category
+
+    teacher = world.user("teacher_in")
+    grade_all(world, [world.student], ["4"])  # term 1, Kartkówka weight 2
+    spring = services.assessment_create(
+        actor=teacher,
+        school_class=world.school_class,
+        subject=world.subject,
+        term=world.term2,
+        name="Sprawdzian – geometria",
+        date=world.term2.start_date + datetime.timedelta(days=5),
+        category=category(world.school, "Sprawdzian"),
+    )
+    services.grade_set(actor=teacher, assessment=spring, student=world.student, raw="2")
+    response = world.client("teacher_in").get(
+        reverse("grades:classification", args=[world.school_class.pk, world.subject.pk]),
+        {"okres": world.term2.pk},
+    )
+    html = response.content.decode()
+    # (4×2 + 2×3) / 5 = 2.8 over the year; the term alone would be 2.0
+    assert '<td class="year-average">2,80</td><td>3</td>' in html
+
+
+def test_no_home_panel_without_grades(world, grading):
+    html = world.client("own_parent").get(reverse("core:home")).content.decode()
+    assert 'id="recent-grades"' not in html

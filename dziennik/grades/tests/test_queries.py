@@ -1,0 +1,95 @@
+"""Pinned query counts: the parent's page and the teacher's grid cost the same whatever
+the number of students, subjects and grades."""
+
+import pytest
+from django.urls import reverse
+
+from dziennik.grades import services
+from dziennik.grades.models import Assessment, Grade
+from dziennik.grades.selectors import load_rules
+from dziennik.schools import models as sm
+
+from .conftest import add_column
+from .helpers import fill_class
+
+# 11 of the parent page's queries are the layout's (session, user, viewer, child
+# switcher, session save); 13 are the grade page's own.
+PARENT_PAGE_QUERIES = 24
+PARENT_PAGE_WITH_COMPARISONS_QUERIES = 27
+TEACHER_GRID_QUERIES = 22
+
+
+def build(world, *, students: int, subjects: int, columns: int):
+    """Columns through the service; grades in bulk (the service is tested elsewhere)."""
+    pupils = fill_class(world, students)
+    teacher = world.user("teacher_in")
+    rules = load_rules(world.school.pk)
+    symbols = ["5", "4+", "3-", "np", "6", "2", "+", "1"]
+    subject_list = [world.subject]
+    for n in range(subjects - 1):
+        subject = sm.Subject.objects.create(school=world.school, name=f"Przedmiot {n}")
+        sm.TeachingAssignment.objects.create(
+            school=world.school, teacher=teacher, subject=subject, school_class=world.school_class
+        )
+        subject_list.append(subject)
+    grades = []
+    for subject in subject_list:
+        for c in range(columns):
+            column = add_column(world, name=f"Kartkówka {c + 1}", days=10 + c)
+            Assessment.objects.filter(pk=column.pk).update(subject=subject)
+            for i, pupil in enumerate(pupils):
+                symbol = symbols[(i + c) % len(symbols)]
+                grades.append(
+                    Grade(
+                        school=world.school,
+                        assessment=column,
+                        student=pupil,
+                        symbol=symbol,
+                        value=rules.value_of(symbol),
+                        teacher=teacher,
+                    )
+                )
+    Grade.objects.bulk_create(grades)
+    for subject in subject_list:
+        for pupil in pupils:
+            services.refresh_average(
+                student_id=pupil.pk, subject_id=subject.pk, term_id=world.term1.pk, rules=rules
+            )
+
+
+@pytest.fixture(params=[(2, 1, 1), (15, 6, 8)], ids=["few", "many"])
+def sized(request, world, grading):
+    students, subjects, columns = request.param
+    build(world, students=students, subjects=subjects, columns=columns)
+    return request.param
+
+
+def test_parent_page_queries(world, sized, django_assert_num_queries):
+    client = world.client("own_parent")
+    url = reverse("grades:student", args=[world.student.pk])
+    client.get(url)  # the first visit creates the "last seen" row
+    with django_assert_num_queries(PARENT_PAGE_QUERIES):
+        response = client.get(url)
+    assert response.status_code == 200
+    assert response.content.decode().count('class="subject card"') == sized[1] + 1  # + Historia
+
+
+def test_parent_page_queries_with_comparisons(world, sized, django_assert_num_queries):
+    services.comparisons_switch(
+        actor=world.user("principal"), school_id=world.school.pk, enabled=True
+    )
+    client = world.client("own_parent")
+    url = reverse("grades:student", args=[world.student.pk])
+    client.get(url)
+    with django_assert_num_queries(PARENT_PAGE_WITH_COMPARISONS_QUERIES):
+        assert client.get(url).status_code == 200
+
+
+def test_teacher_grid_queries(world, sized, django_assert_num_queries):
+    client = world.client("teacher_in")
+    url = reverse("grades:gradebook", args=[world.school_class.pk, world.subject.pk])
+    with django_assert_num_queries(TEACHER_GRID_QUERIES):
+        response = client.get(url)
+    html = response.content.decode()
+    students, _subjects, columns = sized
+    assert html.count('class="grade-input"') == students * columns

@@ -1,0 +1,38 @@
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from dziennik.core.extensions import HomePanel, NavItem
+
+
+def nav_items(viewer):
+    items = []
+    if viewer.is_parent or viewer.is_student:
+        items.append(NavItem(_("Grades"), reverse("grades:index"), order=30, key="grades"))
+    if viewer.is_teacher or viewer.is_principal:
+        items.append(
+            NavItem(_("Gradebook"), reverse("grades:gradebook_list"), order=31, key="gradebook")
+        )
+    return items
+
+
+def home_panels(request, viewer):
+    """Parents and students: the newest grades of the active child."""
+    if not (viewer.is_parent or viewer.is_student):
+        return []
+    from dziennik.accounts.children import active_child_id
+
+    from .selectors import recent_grades
+
+    student_id = active_child_id(request)
+    if student_id is None:
+        return []
+    grades = recent_grades(viewer, student_id)
+    if not grades:
+        return []  # the home page shows its own "nothing new yet"
+    return [
+        HomePanel(
+            template="grades/_home_panel.html",
+            context={"student_id": student_id, "grades": grades},
+            order=30,
+        )
+    ]

@@ -1,0 +1,484 @@
+"""Grade pages: thin views over ``selectors`` (reads) and ``services`` (writes)."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime
+from decimal import Decimal, InvalidOperation
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from dziennik.accounts.children import active_child_id
+from dziennik.core.viewer import get_viewer
+from dziennik.schools import selectors as school_selectors
+from dziennik.schools.models import Student
+
+from . import charts, permissions, selectors, services
+from .models import Assessment, BehaviourGrade, Grade, GradingSettings
+from .rules import lowest_grade_for_target
+
+
+def _int_or_none(value) -> int | None:
+    try:
+        return int(value) if value not in (None, "") else None
+    except (TypeError, ValueError):
+        raise Http404 from None
+
+
+def _decimal(value, default=None) -> Decimal | None:
+    try:
+        result = Decimal(str(value).replace(",", "."))
+    except (InvalidOperation, ValueError):
+        return default
+    return result if result.is_finite() else default
+
+
+@login_required
+def index(request):
+    """Parents and students go to the child's grades, teachers to their gradebooks."""
+    viewer = get_viewer(request.user)
+    if viewer.is_parent or viewer.is_student:
+        child = active_child_id(request)
+        if child is not None:
+            return redirect("grades:student", student_id=child)
+    if viewer.is_staff_member:
+        return redirect("grades:gradebook_list")
+    raise Http404
+
+
+# --- parents and students -----------------------------------------------------------------
+@login_required
+def student_grades(request, student_id: int):
+    viewer = get_viewer(request.user)
+    report = selectors.student_report(
+        viewer, student_id, term_id=_int_or_none(request.GET.get("okres"))
+    )
+    for subject in report.subjects:
+        subject.chart = charts.line_chart(subject.series, small=True)
+    response = render(
+        request,
+        "grades/student.html",
+        {
+            "report": report,
+            "overall_chart": charts.line_chart(report.overall_series),
+            "need_weights": sorted(
+                {row.assessment.weight for r in report.subjects for row in r.rows}
+            )
+            or [Decimal(1), Decimal(2), Decimal(3)],
+        },
+    )
+    # Only the people it is about move the "new since last visit" mark.
+    if student_id in viewer.child_ids or student_id == viewer.student_id:
+        services.grade_visit_record(user=request.user, student=report.student)
+    return response
+
+
+@login_required
+def student_need(request, student_id: int):
+    """ "What do I need?": the lowest grade of a given weight that reaches a target."""
+    viewer = get_viewer(request.user)
+    student = school_selectors.get_student_for(viewer, student_id)
+    enrolment = school_selectors.current_enrolment(student)
+    if enrolment is None:
+        raise Http404
+    terms = selectors.year_terms(enrolment.school_class.school_year_id)
+    term = selectors.pick_term(terms, _int_or_none(request.GET.get("okres")), timezone.localdate())
+    subject_id = _int_or_none(request.GET.get("subject"))
+    weight = _decimal(request.GET.get("weight"))
+    target = _decimal(request.GET.get("target"))
+    context = {"student": student, "error": None, "result": None, "impossible": False}
+    if subject_id is None or weight is None or target is None or term is None:
+        context["error"] = _("Choose a subject, a weight and a target average.")
+    elif not (Decimal(0) < weight <= 100) or not (Decimal(1) <= target <= 6):
+        context["error"] = _("The weight must be above 0 and the target between 1 and 6.")
+    else:
+        rules = selectors.load_rules(student.school_id)
+        entries = selectors.student_entries(viewer, student, subject_id, term)
+        found = lowest_grade_for_target(entries, rules, weight=weight, target=target)
+        context.update(result=found, impossible=found is None, target=target, weight=weight)
+    # HTMX swaps the answer into the page; without JavaScript it is a page of its own.
+    template = "grades/_need.html" if request.htmx else "grades/need_page.html"
+    status = 400 if context["error"] else 200
+    return render(request, template, context, status=status)
+
+
+@login_required
+def student_pdf(request, student_id: int):
+    from .pdf import grade_sheet_pdf
+
+    viewer = get_viewer(request.user)
+    report = selectors.student_report(
+        viewer, student_id, term_id=_int_or_none(request.GET.get("okres"))
+    )
+    data = grade_sheet_pdf(report)
+    response = HttpResponse(bytes(data), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="oceny-{report.student.pk}.pdf"'
+    return response
+
+
+# --- teachers ---------------------------------------------------------------------------------
+@login_required
+def gradebook_list(request):
+    viewer = get_viewer(request.user)
+    if not viewer.is_staff_member:
+        raise Http404
+    return render(
+        request,
+        "grades/gradebook_list.html",
+        {
+            "assignments": selectors.teacher_gradebooks(viewer),
+            "led_classes": school_selectors.class_list(viewer).filter(pk__in=viewer.led_class_ids),
+            "can_manage": permissions.can_manage_rules(viewer),
+        },
+    )
+
+
+def _book(request, class_id: int, subject_id: int):
+    return selectors.gradebook(
+        get_viewer(request.user),
+        class_id,
+        subject_id,
+        group_id=_int_or_none(request.GET.get("grupa") or request.POST.get("grupa")),
+        term_id=_int_or_none(request.GET.get("okres") or request.POST.get("okres")),
+    )
+
+
+def _book_url(book, name="grades:gradebook") -> str:
+    url = reverse(name, args=[book.school_class.pk, book.subject.pk]) + f"?okres={book.term.pk}"
+    if book.group:
+        url += f"&grupa={book.group.pk}"
+    return url
+
+
+@login_required
+def gradebook(request, class_id: int, subject_id: int):
+    book = _book(request, class_id, subject_id)
+    return render(
+        request,
+        "grades/gradebook.html",
+        {
+            "book": book,
+            "kinds": Assessment.Kind.choices,
+            "today": timezone.localdate().isoformat(),
+            "book_query": _book_url(book).split("?", 1)[1],
+        },
+    )
+
+
+@login_required
+@require_POST
+def assessment_new(request, class_id: int, subject_id: int):
+    book = _book(request, class_id, subject_id)
+    if not book.can_edit:
+        raise Http404
+    category = next(
+        (c for c in book.categories if str(c.pk) == request.POST.get("category", "")), None
+    )
+    date = None
+    with contextlib.suppress(ValueError):
+        date = datetime.date.fromisoformat(request.POST.get("date", ""))
+    weight = _decimal(request.POST.get("weight")) if request.POST.get("weight") else None
+    errors = []
+    if category is None:
+        errors.append(_("Choose a category."))
+    if date is None:
+        errors.append(_("Enter a valid date."))
+    if request.POST.get("weight") and weight is None:
+        errors.append(_("The weight must be a number."))
+    if not errors:
+        try:
+            created = services.assessment_create(
+                actor=request.user,
+                school_class=book.school_class,
+                subject=book.subject,
+                term=book.term,
+                group=book.group,
+                name=request.POST.get("name", ""),
+                date=date,
+                category=category,
+                weight=weight,
+                kind=request.POST.get("kind") or Assessment.Kind.STANDARD,
+                max_points=_decimal(request.POST.get("max_points")),
+            )
+        except ValidationError as exc:
+            errors.extend(exc.messages)
+        except PermissionDenied:
+            raise Http404 from None
+    if errors:
+        book = _book(request, class_id, subject_id)
+        return render(
+            request,
+            "grades/gradebook.html",
+            {
+                "book": book,
+                "kinds": Assessment.Kind.choices,
+                "column_errors": errors,
+                "column_form": request.POST,
+                "today": request.POST.get("date", ""),
+                "book_query": _book_url(book).split("?", 1)[1],
+            },
+            status=400,
+        )
+    messages.success(request, _("The column was added."))
+    return redirect(_book_url(book) + f"#enter-{created.pk}")
+
+
+@login_required
+@require_POST
+def grade_cell(request, assessment_id: int):
+    """One cell of the grid: set, change or clear a grade, its comment or correction."""
+    viewer = get_viewer(request.user)
+    assessment = selectors.get_assessment_for_grading(viewer, assessment_id)
+    student_id = _int_or_none(request.POST.get("student"))
+    student = Student.objects.filter(pk=student_id, school_id=viewer.school_id).first()
+    if student is None:
+        raise Http404
+    rules = selectors.load_rules(assessment.school_id)
+    field = request.POST.get("field", "value")
+    try:
+        if field == "comment":
+            grade = Grade.objects.filter(
+                assessment=assessment, student=student, corrects__isnull=True
+            ).first()
+            if grade is None:
+                raise ValidationError(_("Enter the grade before its comment."))
+            grade.assessment = assessment
+            services.grade_comment_set(
+                actor=request.user, grade=grade, comment=request.POST.get("comment", "")
+            )
+        elif field == "correction":
+            grade = Grade.objects.filter(
+                assessment=assessment, student=student, corrects__isnull=True
+            ).first()
+            if grade is None:
+                raise ValidationError(_("There is no grade to correct."))
+            grade.assessment = assessment
+            services.grade_correct(
+                actor=request.user, grade=grade, raw=request.POST.get("value", ""), rules=rules
+            )
+        else:
+            services.grade_set(
+                actor=request.user,
+                assessment=assessment,
+                student=student,
+                raw=request.POST.get("value", ""),
+                comment=request.POST.get("comment"),
+                rules=rules,
+            )
+    except ValidationError as exc:
+        return JsonResponse({"ok": False, "error": " ".join(exc.messages)}, status=400)
+    except PermissionDenied:
+        raise Http404 from None
+    grades = list(
+        Grade.objects.filter(
+            student=student,
+            assessment__subject_id=assessment.subject_id,
+            assessment__term_id=assessment.term_id,
+        )
+        .select_related("assessment__category")
+        .order_by("created_at", "pk")
+    )
+    entries = [
+        selectors.entry_for(g, g.assessment, g.assessment.category.counts_towards_average)
+        for g in grades
+    ]
+    from .rules import weighted_average
+
+    avg = weighted_average(entries, rules)
+    own = next(
+        (g for g in grades if g.assessment_id == assessment.pk and g.corrects_id is None), None
+    )
+    correction = next((g for g in grades if own is not None and g.corrects_id == own.pk), None)
+    return JsonResponse(
+        {
+            "ok": True,
+            "display": own.display if own else "",
+            "comment": own.comment if own else "",
+            "correction": correction.display if correction else "",
+            "average": formats.localize(avg) if avg is not None else "",
+            "average_value": str(avg) if avg is not None else "",
+            "proposed": rules.proposed_grade(avg) or "",
+        }
+    )
+
+
+@login_required
+def analytics(request, class_id: int, subject_id: int):
+    book = _book(request, class_id, subject_id)
+    return render(
+        request,
+        "grades/analytics.html",
+        {"book": book, "stats": selectors.class_analytics(book), "book_url": _book_url(book)},
+    )
+
+
+@login_required
+def classification(request, class_id: int, subject_id: int):
+    """Term and final grades and their proposals for the gradebook's students."""
+    book = _book(request, class_id, subject_id)
+    errors = []
+    if request.method == "POST":
+        if not book.can_edit:
+            raise Http404
+        try:
+            if "publish" in request.POST:
+                count = services.proposals_publish(
+                    actor=request.user,
+                    school_class=book.school_class,
+                    subject=book.subject,
+                    term=book.term,
+                )
+                messages.success(
+                    request, _("Published proposed grades: %(count)s.") % {"count": count}
+                )
+            else:
+                for row in book.rows:
+                    for kind, is_proposal in (
+                        ("term", True),
+                        ("term", False),
+                        ("final", True),
+                        ("final", False),
+                    ):
+                        name = f"{kind}{'_proposal' if is_proposal else ''}_{row.student.pk}"
+                        if name not in request.POST:
+                            continue
+                        raw = request.POST.get(name, "").strip()
+                        grade, text = None, ""
+                        if book.school_class.level <= 3:
+                            text = raw
+                        elif raw:
+                            if not raw.isdigit():
+                                errors.append(
+                                    _("%(student)s: “%(value)s” is not a grade from 1 to 6.")
+                                    % {"student": row.student.full_name, "value": raw}
+                                )
+                                continue
+                            grade = int(raw)
+                        try:
+                            services.classification_grade_set(
+                                actor=request.user,
+                                student=row.student,
+                                school_class=book.school_class,
+                                subject=book.subject,
+                                term=book.term,
+                                kind=kind,
+                                is_proposal=is_proposal,
+                                grade=grade,
+                                text=text,
+                            )
+                        except ValidationError as exc:
+                            errors.append(f"{row.student.full_name}: {' '.join(exc.messages)}")
+        except PermissionDenied:
+            raise Http404 from None
+        if not errors:
+            messages.success(request, _("Saved."))
+            return redirect(_book_url(book, "grades:classification"))
+    sheet = selectors.classification_sheet(book, request.user)
+    return render(
+        request,
+        "grades/classification.html",
+        {
+            "book": book,
+            "sheet": sheet,
+            "errors": errors,
+            "posted": request.POST if errors else {},
+            "descriptive": book.school_class.level <= 3,
+            "book_url": _book_url(book),
+        },
+        status=400 if errors else 200,
+    )
+
+
+@login_required
+def behaviour(request, class_id: int):
+    viewer = get_viewer(request.user)
+    sheet = selectors.behaviour_sheet(
+        viewer, class_id, term_id=_int_or_none(request.GET.get("okres"))
+    )
+    errors = []
+    if request.method == "POST":
+        if not sheet["can_edit"]:
+            raise PermissionDenied
+        for _number, student, _existing in sheet["rows"]:
+            for kind in (BehaviourGrade.Kind.TERM, BehaviourGrade.Kind.FINAL):
+                name = f"{kind}_{student.pk}"
+                if name not in request.POST:
+                    continue
+                raw = request.POST.get(name, "").strip()
+                try:
+                    services.behaviour_grade_set(
+                        actor=request.user,
+                        student=student,
+                        school_class=sheet["school_class"],
+                        term=sheet["term"],
+                        kind=kind,
+                        value="" if sheet["descriptive"] else raw,
+                        text=raw if sheet["descriptive"] else "",
+                    )
+                except ValidationError as exc:
+                    errors.append(f"{student.full_name}: {' '.join(exc.messages)}")
+        if not errors:
+            messages.success(request, _("Saved."))
+            return redirect(
+                reverse("grades:behaviour", args=[class_id]) + f"?okres={sheet['term'].pk}"
+            )
+    return render(
+        request,
+        "grades/behaviour.html",
+        {**sheet, "errors": errors, "values": BehaviourGrade.Value.choices},
+        status=400 if errors else 200,
+    )
+
+
+@login_required
+def school_settings(request):
+    """The principal's page: the comparison switch and the school's grading rules."""
+    viewer = get_viewer(request.user)
+    if not permissions.can_manage_rules(viewer):
+        raise Http404
+    grading = selectors.settings_for(viewer.school_id)
+    errors = []
+    if request.method == "POST":
+        changes = {"comparisons_enabled": request.POST.get("comparisons_enabled") == "on"}
+        for name in ("plus_value", "minus_value", "pass_threshold"):
+            value = _decimal(request.POST.get(name))
+            if value is None or value < 0 or (value >= 1 and name != "pass_threshold"):
+                errors.append(_("Enter a valid value for: %(field)s") % {"field": name})
+            else:
+                changes[name] = value
+        days = request.POST.get("proposal_notice_days", "").strip()
+        if days.isdigit() and int(days) <= 120:
+            changes["proposal_notice_days"] = int(days)
+        else:
+            errors.append(_("Enter the number of days (0–120)."))
+        policy = request.POST.get("correction_policy")
+        if policy in dict(GradingSettings._meta.get_field("correction_policy").choices):
+            changes["correction_policy"] = policy
+        if not errors:
+            try:
+                services.grading_settings_update(
+                    actor=request.user, school_id=viewer.school_id, **changes
+                )
+            except ValidationError as exc:
+                errors.extend(exc.messages)
+        if not errors:
+            messages.success(request, _("Saved."))
+            return redirect("grades:settings")
+    return render(
+        request,
+        "grades/settings.html",
+        {
+            "grading": grading,
+            "errors": errors,
+            "policies": GradingSettings._meta.get_field("correction_policy").choices,
+        },
+        status=400 if errors else 200,
+    )
