@@ -95,6 +95,7 @@ def lesson_save(session: Session):
 SCENARIOS = [
     Scenario("trivial", "rodzic", trivial),
     Scenario("parent_home", "rodzic", home),
+    Scenario("parent_grades", "rodzic", parent_page("/oceny/uczen/{student}/")),
     Scenario("parent_attendance", "rodzic", parent_page("/frekwencja/uczen/{student}/")),
     Scenario("teacher_lesson_save", "nauczyciel", lesson_save),
 ]
