@@ -7,7 +7,18 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
@@ -114,12 +125,37 @@ def term_case(terms: list[Term]):
 
 
 def student_statistics(student: Student, date_from, date_to, terms: list[Term]) -> dict:
-    """Attendance of one student: overall, per subject, per month, per term (4 queries)."""
-    marks = AttendanceMark.objects.filter(student=student, date__range=(date_from, date_to))
-    overall = tally(marks).get(None, Tally())
-    subjects = tally(marks, "lesson__subject_id", "lesson__subject__name")
-    months = tally(marks.annotate(month=TruncMonth("date")), "month")
-    per_term = tally(marks.annotate(term=term_case(terms)), "term") if terms else {}
+    """Attendance of one student: overall, per subject, per month, per term (one query).
+
+    The database counts the marks grouped by subject, month, term and kind; the few
+    resulting rows are summed here into the four views by the kinds' counting rules.
+    """
+    rows = (
+        AttendanceMark.objects.filter(student=student, date__range=(date_from, date_to))
+        .annotate(month=TruncMonth("date"), term=term_case(terms) if terms else Value(0))
+        .values(
+            "lesson__subject_id",
+            "lesson__subject__name",
+            "month",
+            "term",
+            "kind_id",
+            "kind__counts_as",
+        )
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    overall = Tally()
+    subjects: dict = defaultdict(Tally)
+    months: dict = defaultdict(Tally)
+    per_term: dict = defaultdict(Tally)
+    for row in rows:
+        counts_as, n, kind_id = row["kind__counts_as"], row["n"], row["kind_id"]
+        overall.add(counts_as, n, kind_id)
+        subjects[(row["lesson__subject_id"], row["lesson__subject__name"])].add(
+            counts_as, n, kind_id
+        )
+        months[row["month"]].add(counts_as, n, kind_id)
+        per_term[row["term"]].add(counts_as, n, kind_id)
     return {
         "overall": overall,
         "subjects": sorted(((name, t) for (_, name), t in subjects.items()), key=lambda x: x[0]),
@@ -345,6 +381,39 @@ def student_marks(student: Student, date_from, date_to) -> list[AttendanceMark]:
     )
 
 
+def student_page_rows(
+    student: Student, date_from, date_to, recent_since: datetime.date
+) -> tuple[list[dict], list[dict]]:
+    """What the student's attendance page lists, as plain rows (one query): the lessons
+    since ``recent_since`` and every absence or lateness of the period, newest first,
+    each with ``pending`` when a justification of it awaits a decision."""
+    waiting = Justification.marks.through.objects.filter(
+        attendancemark_id=OuterRef("pk"), justification__status=Justification.Status.PENDING
+    )
+    rows = list(
+        AttendanceMark.objects.filter(student=student, date__range=(date_from, date_to))
+        .filter(Q(date__gte=recent_since) | ~Q(kind__base=Base.PRESENT))
+        .annotate(pending=Exists(waiting))
+        .values(
+            "id",
+            "date",
+            "pending",
+            kind_code=F("kind__code"),
+            kind_name=F("kind__name"),
+            kind_base=F("kind__base"),
+            counts_as=F("kind__counts_as"),
+            excusable=F("kind__excused_kind_id"),
+            topic=F("lesson__topic"),
+            slot=F("lesson__slot__number"),
+            subject=F("lesson__subject__name"),
+        )
+        .order_by("-date", "-lesson__slot__number")
+    )
+    recent = [r for r in rows if r["date"] >= recent_since]
+    absences = [r for r in rows if r["kind_base"] != Base.PRESENT]
+    return recent, absences
+
+
 def justifiable_marks(student: Student) -> QuerySet[AttendanceMark]:
     """Unexcused absences and lateness with no pending excuse, within the deadline."""
     config = settings_for(student.school_id)
@@ -356,14 +425,6 @@ def justifiable_marks(student: Student) -> QuerySet[AttendanceMark]:
         qs = qs.filter(date__gte=since)
     return qs.select_related("lesson__subject", "lesson__slot", "kind").order_by(
         "date", "lesson__slot__number"
-    )
-
-
-def pending_mark_ids(student: Student) -> set[int]:
-    return set(
-        AttendanceMark.objects.filter(
-            student=student, justifications__status=Justification.Status.PENDING
-        ).values_list("pk", flat=True)
     )
 
 

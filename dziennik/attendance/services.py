@@ -306,7 +306,11 @@ def alerts_refresh(
         return
     desired: dict[str, AttendanceAlert] = {}
     day_marks = (
-        AttendanceMark.objects.filter(student_id__in=student_ids, date=day)
+        # the lesson's own school and date (a mark's date is its lesson's) let the
+        # database find the day's lessons by index instead of scanning them all
+        AttendanceMark.objects.filter(
+            student_id__in=student_ids, date=day, lesson__school_id=school_id, lesson__date=day
+        )
         .values_list(
             "student_id",
             "lesson_id",
