@@ -16,6 +16,7 @@ from django.db.models import (
     OuterRef,
     Q,
     QuerySet,
+    Subquery,
     Value,
     When,
 )
@@ -23,7 +24,8 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from dziennik.core.viewer import NOTHING, get_object_for, get_viewer
-from dziennik.schools.models import Enrolment, SchoolClass, Student, Term
+from dziennik.schools import selectors as school_selectors
+from dziennik.schools.models import Enrolment, SchoolClass, SchoolYear, Student, Term
 
 from .models import (
     AttendanceAlert,
@@ -61,6 +63,24 @@ def default_kind(kinds: dict[int, AttendanceKind]) -> AttendanceKind:
         if kind.base == Base.PRESENT:
             return kind
     raise LookupError("The school has no 'present' attendance kind.")
+
+
+def year_and_terms(school_id: int, day: datetime.date) -> tuple[SchoolYear | None, list[Term]]:
+    """The school year running on ``day`` and its terms in order (one query when the
+    year has terms; the year alone is looked up only when it has none)."""
+    year_id = (
+        SchoolYear.objects.filter(school_id=school_id, start_date__lte=day, end_date__gte=day)
+        .order_by("-start_date")
+        .values("pk")[:1]
+    )
+    terms = list(
+        Term.objects.filter(school_year_id=Subquery(year_id))
+        .select_related("school_year")
+        .order_by("number")
+    )
+    if terms:
+        return terms[0].school_year, terms
+    return school_selectors.current_school_year(school_id, day), []
 
 
 # --- statistics ---------------------------------------------------------------------
@@ -439,7 +459,7 @@ def current_class_ids(student_ids) -> list[tuple[int, int]]:
 def student_justifications(student: Student) -> list[Justification]:
     return list(
         Justification.objects.filter(student=student)
-        .select_related("submitted_by", "decided_by")
+        .defer("reason", "attachment")
         .order_by("-submitted_at", "-id")[:50]
     )
 

@@ -34,9 +34,8 @@ def _date(value: str | None, default: datetime.date) -> datetime.date:
 def _period(request, school_id: int) -> tuple[datetime.date, datetime.date, list]:
     """The requested period (?od=&do=), by default the school year up to today."""
     today = timezone.localdate()
-    year = school_selectors.current_school_year(school_id, today)
+    year, terms = selectors.year_and_terms(school_id, today)
     start = year.start_date if year else today - datetime.timedelta(days=30)
-    terms = list(year.terms.order_by("number")) if year else []
     date_from = _date(request.GET.get("od"), start)
     date_to = _date(request.GET.get("do"), today)
     if date_to < date_from:
