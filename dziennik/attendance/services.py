@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Case, Count, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -414,28 +414,33 @@ def _risk_alerts(school_id, term, student_ids, subject_ids, day) -> dict[str, At
 
 
 def _sync_alerts(school_id, student_ids, scope: Q, desired: dict[str, AttendanceAlert]) -> None:
-    current = dict(
-        AttendanceAlert.objects.filter(
+    """At most four queries whatever the number of students and warnings: read the
+    current ones, insert the new, switch the active flag, update changed percentages."""
+    current = {
+        key: (pk, active, pct)
+        for pk, key, active, pct in AttendanceAlert.objects.filter(
             scope, school_id=school_id, student_id__in=student_ids
-        ).values_list("key", "is_active")
-    )
+        ).values_list("pk", "key", "is_active", "percent")
+    }
     new = [alert for key, alert in desired.items() if key not in current]
     if new:
         AttendanceAlert.objects.bulk_create(new, ignore_conflicts=True)
-    revive = [k for k, active in current.items() if k in desired and not active]
-    if revive:
-        AttendanceAlert.objects.filter(school_id=school_id, key__in=revive).update(is_active=True)
-    stale = [k for k, active in current.items() if k not in desired and active]
-    if stale:
-        AttendanceAlert.objects.filter(school_id=school_id, key__in=stale).update(is_active=False)
-    risk_updates = [
-        a for k, a in desired.items() if k in current and a.kind == AttendanceAlert.Kind.RISK
-    ]
-    for alert in risk_updates:
-        # the latest percentage, so the warning shows the figure as it is now
-        AttendanceAlert.objects.filter(school_id=school_id, key=alert.key).exclude(
-            percent=alert.percent
-        ).update(percent=alert.percent)
+    revive = [k for k, (_pk, active, _pct) in current.items() if k in desired and not active]
+    stale = [k for k, (_pk, active, _pct) in current.items() if k not in desired and active]
+    if revive or stale:
+        # one statement: the warnings that apply again on, those that no longer apply off
+        AttendanceAlert.objects.filter(school_id=school_id, key__in=revive + stale).update(
+            is_active=Case(When(key__in=revive, then=Value(True)), default=Value(False))
+        )
+    # the latest percentage, so a risk warning shows the figure as it is now
+    changed = []
+    for key, alert in desired.items():
+        if key in current and alert.kind == AttendanceAlert.Kind.RISK:
+            pk, _active, pct = current[key]
+            if pct != alert.percent:
+                changed.append(AttendanceAlert(pk=pk, percent=alert.percent))
+    if changed:
+        AttendanceAlert.objects.bulk_update(changed, ["percent"])
 
 
 # --- justifications ---------------------------------------------------------------
