@@ -260,33 +260,51 @@ class RosterRow:
     previous_kind_id: int | None = None
 
 
-def lesson_roster(lesson: Lesson) -> list[RosterRow]:
-    """The students of the lesson on its date (class or group), in journal order, with
-    students exempt from the subject who need not attend marked (2 queries)."""
+def _roster_enrolments(lesson: Lesson) -> QuerySet[Enrolment]:
+    """Enrolments of the lesson's students on its date (class or group), journal order."""
     day = lesson.date
     enrolments = Enrolment.objects.filter(
         Q(end_date__isnull=True) | Q(end_date__gte=day),
         school_class_id=lesson.school_class_id,
         start_date__lte=day,
-    ).select_related("student")
+    )
     if lesson.group_id:
         enrolments = enrolments.filter(student__class_groups=lesson.group_id)
-    rows = [
-        RosterRow(student=e.student, journal_number=e.journal_number)
-        for e in enrolments.order_by("journal_number", "student_id")
-    ]
-    exempt = set(
+    return enrolments.order_by("journal_number", "student_id")
+
+
+def _exempt_ids(lesson: Lesson, student_ids: list[int]) -> set[int]:
+    """Those of ``student_ids`` exempt from the lesson's subject who need not attend."""
+    return set(
         SubjectExemption.objects.filter(
-            student_id__in=[r.student.pk for r in rows],
+            student_id__in=student_ids,
             subject_id=lesson.subject_id,
-            date_from__lte=day,
-            date_to__gte=day,
+            date_from__lte=lesson.date,
+            date_to__gte=lesson.date,
             must_attend=False,
         ).values_list("student_id", flat=True)
     )
+
+
+def lesson_roster(lesson: Lesson) -> list[RosterRow]:
+    """The students of the lesson on its date (class or group), in journal order, with
+    students exempt from the subject who need not attend marked (2 queries)."""
+    rows = [
+        RosterRow(student=e.student, journal_number=e.journal_number)
+        for e in _roster_enrolments(lesson).select_related("student")
+    ]
+    exempt = _exempt_ids(lesson, [r.student.pk for r in rows])
     for row in rows:
         row.exempt = row.student.pk in exempt
     return rows
+
+
+def lesson_attendee_ids(lesson: Lesson) -> list[int]:
+    """Ids of the students whose attendance the lesson takes: the roster of
+    ``lesson_roster`` without the exempt, in journal order (2 light queries)."""
+    ids = list(_roster_enrolments(lesson).values_list("student_id", flat=True))
+    exempt = _exempt_ids(lesson, ids)
+    return [i for i in ids if i not in exempt]
 
 
 def lesson_sheet(lesson: Lesson) -> list[RosterRow]:

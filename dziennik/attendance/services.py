@@ -197,8 +197,8 @@ def lesson_save(
     topic = (topic or "").strip()
     if len(topic) > 500:
         raise ValidationError({"topic": _("The topic is too long (at most 500 characters).")})
-    roster = selectors.lesson_roster(lesson)
-    roster_ids = {row.student.pk for row in roster if not row.exempt}
+    attendees = selectors.lesson_attendee_ids(lesson)
+    roster_ids = set(attendees)
     kinds = selectors.kinds_by_id(lesson.school_id)
     unknown = set(marks) - roster_ids
     if unknown:
@@ -212,10 +212,7 @@ def lesson_save(
     existing = {m.student_id: m for m in AttendanceMark.objects.filter(lesson=lesson)}
     to_create, to_update, entries = [], [], []
     class_id = lesson.school_class_id
-    for row in roster:
-        student_id = row.student.pk
-        if student_id not in roster_ids:
-            continue
+    for student_id in attendees:
         kind_id = marks.get(student_id, present.pk)
         mark = existing.get(student_id)
         if mark is None:
@@ -389,15 +386,22 @@ def _risk_alerts(school_id, term, student_ids, subject_ids, day) -> dict[str, At
         tallies[(row["student_id"], row["lesson__subject_id"])].add(
             row["kind__counts_as"], row["n"]
         )
-    class_of = dict(
-        selectors.current_class_ids(student_ids)
-    )  # one query; alerts carry the class for the class teacher's view
+    at_risk = {
+        key: tally
+        for key, tally in tallies.items()
+        if tally.percent is not None
+        and tally.counted >= config.risk_minimum_lessons
+        and tally.percent < config.risk_threshold_percent
+    }
+    if not at_risk:
+        return {}
+    # one query, only when someone is at risk: alerts carry the current class for the
+    # class teacher's view
+    class_of = dict(selectors.current_class_ids({student_id for student_id, _ in at_risk}))
     result = {}
-    for (student_id, subject_id), tally in tallies.items():
+    for (student_id, subject_id), tally in at_risk.items():
         pct = tally.percent
-        if pct is None or tally.counted < config.risk_minimum_lessons:
-            continue
-        if pct < config.risk_threshold_percent and student_id in class_of:
+        if student_id in class_of:
             key = f"risk:{student_id}:{subject_id}:{term.pk}"
             result[key] = AttendanceAlert(
                 school_id=school_id,
