@@ -7,12 +7,25 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from dziennik.core.viewer import NOTHING, get_object_for, get_viewer
-from dziennik.schools.models import Enrolment, SchoolClass, Student, Term
+from dziennik.schools import selectors as school_selectors
+from dziennik.schools.models import Enrolment, SchoolClass, SchoolYear, Student, Term
 
 from .models import (
     AttendanceAlert,
@@ -50,6 +63,24 @@ def default_kind(kinds: dict[int, AttendanceKind]) -> AttendanceKind:
         if kind.base == Base.PRESENT:
             return kind
     raise LookupError("The school has no 'present' attendance kind.")
+
+
+def year_and_terms(school_id: int, day: datetime.date) -> tuple[SchoolYear | None, list[Term]]:
+    """The school year running on ``day`` and its terms in order (one query when the
+    year has terms; the year alone is looked up only when it has none)."""
+    year_id = (
+        SchoolYear.objects.filter(school_id=school_id, start_date__lte=day, end_date__gte=day)
+        .order_by("-start_date")
+        .values("pk")[:1]
+    )
+    terms = list(
+        Term.objects.filter(school_year_id=Subquery(year_id))
+        .select_related("school_year")
+        .order_by("number")
+    )
+    if terms:
+        return terms[0].school_year, terms
+    return school_selectors.current_school_year(school_id, day), []
 
 
 # --- statistics ---------------------------------------------------------------------
@@ -114,12 +145,37 @@ def term_case(terms: list[Term]):
 
 
 def student_statistics(student: Student, date_from, date_to, terms: list[Term]) -> dict:
-    """Attendance of one student: overall, per subject, per month, per term (4 queries)."""
-    marks = AttendanceMark.objects.filter(student=student, date__range=(date_from, date_to))
-    overall = tally(marks).get(None, Tally())
-    subjects = tally(marks, "lesson__subject_id", "lesson__subject__name")
-    months = tally(marks.annotate(month=TruncMonth("date")), "month")
-    per_term = tally(marks.annotate(term=term_case(terms)), "term") if terms else {}
+    """Attendance of one student: overall, per subject, per month, per term (one query).
+
+    The database counts the marks grouped by subject, month, term and kind; the few
+    resulting rows are summed here into the four views by the kinds' counting rules.
+    """
+    rows = (
+        AttendanceMark.objects.filter(student=student, date__range=(date_from, date_to))
+        .annotate(month=TruncMonth("date"), term=term_case(terms) if terms else Value(0))
+        .values(
+            "lesson__subject_id",
+            "lesson__subject__name",
+            "month",
+            "term",
+            "kind_id",
+            "kind__counts_as",
+        )
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    overall = Tally()
+    subjects: dict = defaultdict(Tally)
+    months: dict = defaultdict(Tally)
+    per_term: dict = defaultdict(Tally)
+    for row in rows:
+        counts_as, n, kind_id = row["kind__counts_as"], row["n"], row["kind_id"]
+        overall.add(counts_as, n, kind_id)
+        subjects[(row["lesson__subject_id"], row["lesson__subject__name"])].add(
+            counts_as, n, kind_id
+        )
+        months[row["month"]].add(counts_as, n, kind_id)
+        per_term[row["term"]].add(counts_as, n, kind_id)
     return {
         "overall": overall,
         "subjects": sorted(((name, t) for (_, name), t in subjects.items()), key=lambda x: x[0]),
@@ -204,33 +260,51 @@ class RosterRow:
     previous_kind_id: int | None = None
 
 
-def lesson_roster(lesson: Lesson) -> list[RosterRow]:
-    """The students of the lesson on its date (class or group), in journal order, with
-    students exempt from the subject who need not attend marked (2 queries)."""
+def _roster_enrolments(lesson: Lesson) -> QuerySet[Enrolment]:
+    """Enrolments of the lesson's students on its date (class or group), journal order."""
     day = lesson.date
     enrolments = Enrolment.objects.filter(
         Q(end_date__isnull=True) | Q(end_date__gte=day),
         school_class_id=lesson.school_class_id,
         start_date__lte=day,
-    ).select_related("student")
+    )
     if lesson.group_id:
         enrolments = enrolments.filter(student__class_groups=lesson.group_id)
-    rows = [
-        RosterRow(student=e.student, journal_number=e.journal_number)
-        for e in enrolments.order_by("journal_number", "student_id")
-    ]
-    exempt = set(
+    return enrolments.order_by("journal_number", "student_id")
+
+
+def _exempt_ids(lesson: Lesson, student_ids: list[int]) -> set[int]:
+    """Those of ``student_ids`` exempt from the lesson's subject who need not attend."""
+    return set(
         SubjectExemption.objects.filter(
-            student_id__in=[r.student.pk for r in rows],
+            student_id__in=student_ids,
             subject_id=lesson.subject_id,
-            date_from__lte=day,
-            date_to__gte=day,
+            date_from__lte=lesson.date,
+            date_to__gte=lesson.date,
             must_attend=False,
         ).values_list("student_id", flat=True)
     )
+
+
+def lesson_roster(lesson: Lesson) -> list[RosterRow]:
+    """The students of the lesson on its date (class or group), in journal order, with
+    students exempt from the subject who need not attend marked (2 queries)."""
+    rows = [
+        RosterRow(student=e.student, journal_number=e.journal_number)
+        for e in _roster_enrolments(lesson).select_related("student")
+    ]
+    exempt = _exempt_ids(lesson, [r.student.pk for r in rows])
     for row in rows:
         row.exempt = row.student.pk in exempt
     return rows
+
+
+def lesson_attendee_ids(lesson: Lesson) -> list[int]:
+    """Ids of the students whose attendance the lesson takes: the roster of
+    ``lesson_roster`` without the exempt, in journal order (2 light queries)."""
+    ids = list(_roster_enrolments(lesson).values_list("student_id", flat=True))
+    exempt = _exempt_ids(lesson, ids)
+    return [i for i in ids if i not in exempt]
 
 
 def lesson_sheet(lesson: Lesson) -> list[RosterRow]:
@@ -345,6 +419,39 @@ def student_marks(student: Student, date_from, date_to) -> list[AttendanceMark]:
     )
 
 
+def student_page_rows(
+    student: Student, date_from, date_to, recent_since: datetime.date
+) -> tuple[list[dict], list[dict]]:
+    """What the student's attendance page lists, as plain rows (one query): the lessons
+    since ``recent_since`` and every absence or lateness of the period, newest first,
+    each with ``pending`` when a justification of it awaits a decision."""
+    waiting = Justification.marks.through.objects.filter(
+        attendancemark_id=OuterRef("pk"), justification__status=Justification.Status.PENDING
+    )
+    rows = list(
+        AttendanceMark.objects.filter(student=student, date__range=(date_from, date_to))
+        .filter(Q(date__gte=recent_since) | ~Q(kind__base=Base.PRESENT))
+        .annotate(pending=Exists(waiting))
+        .values(
+            "id",
+            "date",
+            "pending",
+            kind_code=F("kind__code"),
+            kind_name=F("kind__name"),
+            kind_base=F("kind__base"),
+            counts_as=F("kind__counts_as"),
+            excusable=F("kind__excused_kind_id"),
+            topic=F("lesson__topic"),
+            slot=F("lesson__slot__number"),
+            subject=F("lesson__subject__name"),
+        )
+        .order_by("-date", "-lesson__slot__number")
+    )
+    recent = [r for r in rows if r["date"] >= recent_since]
+    absences = [r for r in rows if r["kind_base"] != Base.PRESENT]
+    return recent, absences
+
+
 def justifiable_marks(student: Student) -> QuerySet[AttendanceMark]:
     """Unexcused absences and lateness with no pending excuse, within the deadline."""
     config = settings_for(student.school_id)
@@ -359,14 +466,6 @@ def justifiable_marks(student: Student) -> QuerySet[AttendanceMark]:
     )
 
 
-def pending_mark_ids(student: Student) -> set[int]:
-    return set(
-        AttendanceMark.objects.filter(
-            student=student, justifications__status=Justification.Status.PENDING
-        ).values_list("pk", flat=True)
-    )
-
-
 def current_class_ids(student_ids) -> list[tuple[int, int]]:
     return list(
         Enrolment.objects.filter(
@@ -378,7 +477,7 @@ def current_class_ids(student_ids) -> list[tuple[int, int]]:
 def student_justifications(student: Student) -> list[Justification]:
     return list(
         Justification.objects.filter(student=student)
-        .select_related("submitted_by", "decided_by")
+        .defer("reason", "attachment")
         .order_by("-submitted_at", "-id")[:50]
     )
 

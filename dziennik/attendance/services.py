@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Case, Count, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -197,8 +197,8 @@ def lesson_save(
     topic = (topic or "").strip()
     if len(topic) > 500:
         raise ValidationError({"topic": _("The topic is too long (at most 500 characters).")})
-    roster = selectors.lesson_roster(lesson)
-    roster_ids = {row.student.pk for row in roster if not row.exempt}
+    attendees = selectors.lesson_attendee_ids(lesson)
+    roster_ids = set(attendees)
     kinds = selectors.kinds_by_id(lesson.school_id)
     unknown = set(marks) - roster_ids
     if unknown:
@@ -212,10 +212,7 @@ def lesson_save(
     existing = {m.student_id: m for m in AttendanceMark.objects.filter(lesson=lesson)}
     to_create, to_update, entries = [], [], []
     class_id = lesson.school_class_id
-    for row in roster:
-        student_id = row.student.pk
-        if student_id not in roster_ids:
-            continue
+    for student_id in attendees:
         kind_id = marks.get(student_id, present.pk)
         mark = existing.get(student_id)
         if mark is None:
@@ -306,7 +303,11 @@ def alerts_refresh(
         return
     desired: dict[str, AttendanceAlert] = {}
     day_marks = (
-        AttendanceMark.objects.filter(student_id__in=student_ids, date=day)
+        # the lesson's own school and date (a mark's date is its lesson's) let the
+        # database find the day's lessons by index instead of scanning them all
+        AttendanceMark.objects.filter(
+            student_id__in=student_ids, date=day, lesson__school_id=school_id, lesson__date=day
+        )
         .values_list(
             "student_id",
             "lesson_id",
@@ -385,15 +386,22 @@ def _risk_alerts(school_id, term, student_ids, subject_ids, day) -> dict[str, At
         tallies[(row["student_id"], row["lesson__subject_id"])].add(
             row["kind__counts_as"], row["n"]
         )
-    class_of = dict(
-        selectors.current_class_ids(student_ids)
-    )  # one query; alerts carry the class for the class teacher's view
+    at_risk = {
+        key: tally
+        for key, tally in tallies.items()
+        if tally.percent is not None
+        and tally.counted >= config.risk_minimum_lessons
+        and tally.percent < config.risk_threshold_percent
+    }
+    if not at_risk:
+        return {}
+    # one query, only when someone is at risk: alerts carry the current class for the
+    # class teacher's view
+    class_of = dict(selectors.current_class_ids({student_id for student_id, _ in at_risk}))
     result = {}
-    for (student_id, subject_id), tally in tallies.items():
+    for (student_id, subject_id), tally in at_risk.items():
         pct = tally.percent
-        if pct is None or tally.counted < config.risk_minimum_lessons:
-            continue
-        if pct < config.risk_threshold_percent and student_id in class_of:
+        if student_id in class_of:
             key = f"risk:{student_id}:{subject_id}:{term.pk}"
             result[key] = AttendanceAlert(
                 school_id=school_id,
@@ -410,28 +418,33 @@ def _risk_alerts(school_id, term, student_ids, subject_ids, day) -> dict[str, At
 
 
 def _sync_alerts(school_id, student_ids, scope: Q, desired: dict[str, AttendanceAlert]) -> None:
-    current = dict(
-        AttendanceAlert.objects.filter(
+    """At most four queries whatever the number of students and warnings: read the
+    current ones, insert the new, switch the active flag, update changed percentages."""
+    current = {
+        key: (pk, active, pct)
+        for pk, key, active, pct in AttendanceAlert.objects.filter(
             scope, school_id=school_id, student_id__in=student_ids
-        ).values_list("key", "is_active")
-    )
+        ).values_list("pk", "key", "is_active", "percent")
+    }
     new = [alert for key, alert in desired.items() if key not in current]
     if new:
         AttendanceAlert.objects.bulk_create(new, ignore_conflicts=True)
-    revive = [k for k, active in current.items() if k in desired and not active]
-    if revive:
-        AttendanceAlert.objects.filter(school_id=school_id, key__in=revive).update(is_active=True)
-    stale = [k for k, active in current.items() if k not in desired and active]
-    if stale:
-        AttendanceAlert.objects.filter(school_id=school_id, key__in=stale).update(is_active=False)
-    risk_updates = [
-        a for k, a in desired.items() if k in current and a.kind == AttendanceAlert.Kind.RISK
-    ]
-    for alert in risk_updates:
-        # the latest percentage, so the warning shows the figure as it is now
-        AttendanceAlert.objects.filter(school_id=school_id, key=alert.key).exclude(
-            percent=alert.percent
-        ).update(percent=alert.percent)
+    revive = [k for k, (_pk, active, _pct) in current.items() if k in desired and not active]
+    stale = [k for k, (_pk, active, _pct) in current.items() if k not in desired and active]
+    if revive or stale:
+        # one statement: the warnings that apply again on, those that no longer apply off
+        AttendanceAlert.objects.filter(school_id=school_id, key__in=revive + stale).update(
+            is_active=Case(When(key__in=revive, then=Value(True)), default=Value(False))
+        )
+    # the latest percentage, so a risk warning shows the figure as it is now
+    changed = []
+    for key, alert in desired.items():
+        if key in current and alert.kind == AttendanceAlert.Kind.RISK:
+            pk, _active, pct = current[key]
+            if pct != alert.percent:
+                changed.append(AttendanceAlert(pk=pk, percent=alert.percent))
+    if changed:
+        AttendanceAlert.objects.bulk_update(changed, ["percent"])
 
 
 # --- justifications ---------------------------------------------------------------

@@ -34,9 +34,8 @@ def _date(value: str | None, default: datetime.date) -> datetime.date:
 def _period(request, school_id: int) -> tuple[datetime.date, datetime.date, list]:
     """The requested period (?od=&do=), by default the school year up to today."""
     today = timezone.localdate()
-    year = school_selectors.current_school_year(school_id, today)
+    year, terms = selectors.year_and_terms(school_id, today)
     start = year.start_date if year else today - datetime.timedelta(days=30)
-    terms = list(year.terms.order_by("number")) if year else []
     date_from = _date(request.GET.get("od"), start)
     date_to = _date(request.GET.get("do"), today)
     if date_to < date_from:
@@ -170,9 +169,8 @@ def student_attendance(request, student_id: int):
     viewer = get_viewer(request.user)
     student = school_selectors.get_student_for(viewer, student_id)
     date_from, date_to, terms = _period(request, student.school_id)
-    marks = selectors.student_marks(student, date_from, date_to)
-    pending = selectors.pending_mark_ids(student)
     recent_since = timezone.localdate() - datetime.timedelta(days=14)
+    recent, absences = selectors.student_page_rows(student, date_from, date_to, recent_since)
     return render(
         request,
         "attendance/student.html",
@@ -180,10 +178,8 @@ def student_attendance(request, student_id: int):
             "student": student,
             "date_from": date_from,
             "date_to": date_to,
-            "marks": marks,
-            "absences": [m for m in marks if m.kind.base != "present"],
-            "recent": [m for m in marks if m.date >= recent_since],
-            "pending": pending,
+            "absences": absences,
+            "recent": recent,
             "stats": selectors.student_statistics(student, date_from, date_to, terms),
             "justifications": selectors.student_justifications(student),
             "alerts": selectors.alerts_for_students([student.pk], since=recent_since),
