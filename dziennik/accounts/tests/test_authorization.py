@@ -131,7 +131,7 @@ def add_students(world, count: int) -> None:
 # Session and user (2), the viewer (5), the class, its enrolments with students and
 # accounts, the guardianships with guardians and accounts, which of the accounts the
 # viewer may reset (4), the session save (3).
-CLASS_CREDENTIALS_QUERIES = 14
+CLASS_CREDENTIALS_QUERIES = 11
 
 
 @pytest.mark.parametrize("students", [3, 30])

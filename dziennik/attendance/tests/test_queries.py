@@ -13,11 +13,11 @@ from dziennik.attendance.models import AttendanceMark
 from .factories import add_students, build_register, open_lesson, save_lesson
 
 # Pinned counts (the same for small and large classes / histories).
-SAVE_LESSON = 28  # POST: topic + every student's mark, history, warnings (was 29)
-LESSON_SCREEN = 17
-PARENT_PAGE = 17  # was 22: rows, statistics, year with terms in one query each
-TODAY = 14
-CLASS_SUMMARY = 16  # was 17: the school year and its terms in one query
+SAVE_LESSON = 25  # POST: topic + every student's mark, history, warnings (was 29)
+LESSON_SCREEN = 14
+PARENT_PAGE = 14  # was 22: rows, statistics, year with terms in one query each
+TODAY = 11
+CLASS_SUMMARY = 13  # was 17: the school year and its terms in one query
 
 
 def count(client, method, url, data=None) -> int:

@@ -195,7 +195,7 @@ def test_pagination(world):
     assert newest_first == sorted(newest_first, reverse=True)
 
 
-HISTORY_PAGE_QUERIES = 15  # session 2, viewer 5, count + page, 3 filter lists, session save 3
+HISTORY_PAGE_QUERIES = 12  # session 2, viewer 5, count + page, 3 filter lists
 
 
 def test_query_count_does_not_grow_with_entries(world, django_assert_num_queries):

@@ -7,8 +7,8 @@ from django.test.utils import CaptureQueriesContext
 from dziennik.attendance.tests.factories import build_register
 from dziennik.timetable.models import TimetableChange, TimetableEntry
 
-STUDENT_WEEK = 16  # parent: session, viewer, layout, student, plan (entries, changes, days off)
-TEACHER_WEEK = 15
+STUDENT_WEEK = 13  # parent: session, viewer, layout, student, plan (entries, changes, days off)
+TEACHER_WEEK = 12
 
 
 def fill_week(world, reg, extra_days: int):
