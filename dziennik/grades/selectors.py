@@ -12,7 +12,19 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import (
+    BooleanField,
+    CharField,
+    Count,
+    DecimalField,
+    F,
+    IntegerField,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Cast
 from django.http import Http404
 from django.utils import timezone
 
@@ -63,29 +75,81 @@ def settings_for(school_id: int) -> GradingSettings:
     return found or GradingSettings(school_id=school_id)
 
 
+def _rule_rows(school_id: int) -> list[tuple]:
+    """The school's special marks, point scale and thresholds in one query (UNION ALL).
+
+    Every row is ``(kind, symbol, rule, value, count, number, is_homework)``: a mark
+    uses all of them, a point step puts its percentage in ``number``, a threshold its
+    grade in ``count`` and its minimum average in ``value``.
+    """
+    text, flag = CharField(), BooleanField()
+    small, count = DecimalField(max_digits=4, decimal_places=2), IntegerField()
+    number = DecimalField(max_digits=5, decimal_places=2)
+    columns = ("k", "s", "r", "v", "c", "n", "h")
+    marks = (
+        SpecialMark.objects.filter(school_id=school_id)
+        .order_by()
+        .annotate(
+            k=Value("m", output_field=text),
+            s=F("symbol"),
+            r=F("rule"),
+            v=F("value"),
+            c=Cast("convert_count", count),
+            n=F("converted_weight"),
+            h=F("is_homework"),
+        )
+        .values_list(*columns)
+    )
+    steps = (
+        PointScaleStep.objects.filter(school_id=school_id)
+        .order_by()
+        .annotate(
+            k=Value("p", output_field=text),
+            s=F("symbol"),
+            r=Value("", output_field=text),
+            v=Value(None, output_field=small),
+            c=Value(None, output_field=count),
+            n=F("min_percent"),
+            h=Value(False, output_field=flag),
+        )
+        .values_list(*columns)
+    )
+    thresholds = (
+        AverageThreshold.objects.filter(school_id=school_id)
+        .order_by()
+        .annotate(
+            k=Value("t", output_field=text),
+            s=Value("", output_field=text),
+            r=Value("", output_field=text),
+            v=F("min_average"),
+            c=Cast("grade", count),
+            n=Value(None, output_field=number),
+            h=Value(False, output_field=flag),
+        )
+        .values_list(*columns)
+    )
+    return list(marks.union(steps, thresholds, all=True).order_by())
+
+
 def load_rules(school_id: int, grading: GradingSettings | None = None) -> Rules:
     grading = grading or settings_for(school_id)
+    rows = _rule_rows(school_id)
     marks = {
-        m.symbol: MarkRule(
-            symbol=m.symbol,
-            rule=m.rule,
-            value=m.value,
-            convert_count=m.convert_count,
-            converted_weight=m.converted_weight,
-            is_homework=m.is_homework,
+        symbol: MarkRule(
+            symbol=symbol,
+            rule=rule,
+            value=value,
+            convert_count=convert_count,
+            converted_weight=number,
+            is_homework=bool(is_homework),
         )
-        for m in SpecialMark.objects.filter(school_id=school_id)
+        for kind, symbol, rule, value, convert_count, number, is_homework in rows
+        if kind == "m"
     }
     steps = tuple(
-        PointScaleStep.objects.filter(school_id=school_id)
-        .order_by("min_percent")
-        .values_list("min_percent", "symbol")
+        sorted((number, symbol) for kind, symbol, _r, _v, _c, number, _h in rows if kind == "p")
     )
-    thresholds = tuple(
-        AverageThreshold.objects.filter(school_id=school_id)
-        .order_by("grade")
-        .values_list("grade", "min_average")
-    )
+    thresholds = tuple(sorted((c, value) for kind, _s, _r, value, c, _n, _h in rows if kind == "t"))
     return Rules(
         plus=grading.plus_value,
         minus=grading.minus_value,

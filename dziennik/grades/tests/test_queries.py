@@ -14,9 +14,9 @@ from .helpers import fill_class
 
 # 11 of the parent page's queries are the layout's (session, user, viewer, child
 # switcher, session save); 13 are the grade page's own.
-PARENT_PAGE_QUERIES = 24
-PARENT_PAGE_WITH_COMPARISONS_QUERIES = 27
-TEACHER_GRID_QUERIES = 22
+PARENT_PAGE_QUERIES = 21
+PARENT_PAGE_WITH_COMPARISONS_QUERIES = 24
+TEACHER_GRID_QUERIES = 20
 
 
 def build(world, *, students: int, subjects: int, columns: int):
