@@ -196,10 +196,35 @@ def pick_term(terms: list[Term], term_id: int | None, today: datetime.date) -> T
 
 
 # --- the student's page -------------------------------------------------------------
+@dataclass(slots=True)
+class GradeView:
+    """What the student's page shows of a grade (read from one lean query)."""
+
+    pk: int
+    symbol: str
+    points: Decimal | None
+    text: str
+    comment: str
+
+    display = property(Grade.display.fget)  # the same text as ``Grade.display``
+
+
+@dataclass(slots=True)
+class AssessmentView:
+    """What the student's page shows of an assessment."""
+
+    pk: int
+    name: str
+    date: datetime.date
+    weight: Decimal
+    kind: str
+    max_points: Decimal | None
+
+
 @dataclass
 class GradeRow:
-    grade: Grade
-    assessment: Assessment
+    grade: GradeView
+    assessment: AssessmentView
     category_name: str
     colour: str
     teacher_name: str
@@ -300,10 +325,13 @@ def student_report(
     visit = GradeVisit.objects.filter(user_id=v.user_id, student=student).first()
     last_seen = visit.seen_at if visit else None
 
-    grades = list(
+    # One lean query of the term's grades with what the rows show: plain tuples, not
+    # model instances over four joined tables.
+    grades = (
         Grade.objects.filter(student=student, assessment__term=term)
-        .select_related("assessment__category", "assessment__subject", "teacher")
-        .only(
+        .order_by("assessment__date", "created_at", "pk")
+        .values_list(
+            "pk",
             "symbol",
             "points",
             "text",
@@ -311,22 +339,21 @@ def student_report(
             "corrects_id",
             "created_at",
             "updated_at",
-            "student_id",
             "teacher__first_name",
             "teacher__last_name",
+            "assessment_id",
             "assessment__name",
             "assessment__date",
             "assessment__weight",
             "assessment__kind",
             "assessment__max_points",
+            "assessment__subject_id",
             "assessment__subject__name",
             "assessment__subject__counts_towards_average",
-            "assessment__subject__school_id",
             "assessment__category__name",
             "assessment__category__colour",
             "assessment__category__counts_towards_average",
         )
-        .order_by("assessment__date", "created_at", "pk")
         if term
         else []
     )
@@ -334,24 +361,80 @@ def student_report(
         sid: SubjectReport(subject=item["subject"], teachers=item["teachers"])
         for sid, item in subjects.items()
     }
-    by_id = {g.pk: g for g in grades}
-    for grade in grades:
-        a = grade.assessment
-        report = reports.get(a.subject_id)
+    by_id: dict[int, GradeView] = {}
+    assessments: dict[int, AssessmentView] = {}
+    corrections: list[tuple[GradeRow, int]] = []
+    descriptive = Assessment.Kind.DESCRIPTIVE
+    for (
+        pk,
+        symbol,
+        points,
+        text,
+        comment,
+        corrects_id,
+        created_at,
+        updated_at,
+        teacher_first,
+        teacher_last,
+        assessment_id,
+        assessment_name,
+        day,
+        weight,
+        kind,
+        max_points,
+        subject_id,
+        subject_name,
+        subject_counts,
+        category_name,
+        colour,
+        category_counts,
+    ) in grades:
+        grade = by_id[pk] = GradeView(pk, symbol, points, text, comment)
+        a = assessments.get(assessment_id)
+        if a is None:
+            a = assessments[assessment_id] = AssessmentView(
+                assessment_id, assessment_name, day, weight, kind, max_points
+            )
+        report = reports.get(subject_id)
         if report is None:
-            report = reports[a.subject_id] = SubjectReport(subject=a.subject, teachers=[])
+            subject = Subject(
+                pk=subject_id,
+                school_id=student.school_id,
+                name=subject_name,
+                counts_towards_average=subject_counts,
+            )
+            report = reports[subject_id] = SubjectReport(subject=subject, teachers=[])
+        teacher_name = (
+            f"{teacher_first} {teacher_last}".strip() if teacher_first is not None else ""
+        )
         report.rows.append(
             GradeRow(
                 grade=grade,
                 assessment=a,
-                category_name=a.category.name,
-                colour=a.category.colour,
-                teacher_name=grade.teacher.get_full_name() if grade.teacher else "",
-                is_new=last_seen is None or grade.updated_at > last_seen,
-                correction_of=by_id.get(grade.corrects_id),
+                category_name=category_name,
+                colour=colour,
+                teacher_name=teacher_name,
+                is_new=last_seen is None or updated_at > last_seen,
             )
         )
-        report.entries.append(entry_for(grade, a, a.category.counts_towards_average))
+        if corrects_id is not None:
+            corrections.append((report.rows[-1], corrects_id))
+        report.entries.append(
+            Entry(
+                key=pk,
+                symbol=symbol,
+                weight=weight,
+                counts=category_counts and kind != descriptive,
+                points=points,
+                max_points=max_points,
+                corrects=corrects_id,
+                order=(created_at, pk),
+                date=day,
+            )
+        )
+
+    for row, corrects_id in corrections:
+        row.correction_of = by_id.get(corrects_id)
 
     for report in reports.values():
         report.average = weighted_average(report.entries, rules)
@@ -381,11 +464,13 @@ def student_report(
     if comparisons:
         _attach_comparisons(ordered, school_class, term)
 
-    behaviour = list(
-        BehaviourGrade.objects.filter(student=student, term__in=[t.pk for t in terms]).order_by(
-            "term__number", "kind"
-        )
+    term_by_id = {t.pk: t for t in terms}
+    behaviour = sorted(
+        BehaviourGrade.objects.filter(student=student, term__in=list(term_by_id)).order_by("kind"),
+        key=lambda b: term_by_id[b.term_id].number,
     )
+    for b in behaviour:
+        b.term = term_by_id[b.term_id]  # the page shows its number: no query per row
     counted = [r for r in ordered if r.subject.counts_towards_average]
     return StudentReport(
         student=student,
