@@ -330,3 +330,20 @@ def test_final_grade_suggestion_uses_the_whole_year(world, grading):
 def test_no_home_panel_without_grades(world, grading):
     html = world.client("own_parent").get(reverse("core:home")).content.decode()
     assert 'id="recent-grades"' not in html
+
+
+def test_grades_in_a_subject_nobody_teaches_the_class_any_more(world, grading):
+    """A subject with grades but no teaching assignment still gets its section."""
+    art = sm.Subject.objects.create(school=world.school, name="Plastyka")
+    assignment = sm.TeachingAssignment.objects.create(
+        school=world.school,
+        teacher=world.user("teacher_in"),
+        subject=art,
+        school_class=world.school_class,
+    )
+    grade_all(world, [world.student], ["5"], subject=art)
+    grade_all(world, [world.student], ["3"], subject=art)
+    assignment.delete()
+    html = page(world)
+    assert f'id="subject-{art.pk}"' in html
+    assert f'class="subject-average" data-subject="{art.pk}" data-value="4.00"' in html
