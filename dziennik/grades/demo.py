@@ -239,6 +239,25 @@ def populate(ctx) -> None:
 
     ctx.progress("grades: term grades")
     _classification(ctx, terms, by_student_term, rules, classes)
+    _analyze()
+
+
+def _analyze() -> None:
+    """Refresh the planner's statistics of the tables just bulk-filled (PostgreSQL).
+
+    Without them (autovacuum may take minutes to get there) the planner guesses a
+    handful of rows and picks plans that probe every assessment of the term for one
+    student's grades.
+    """
+    if connection.vendor != "postgresql":
+        return
+    tables = [
+        model._meta.db_table
+        for model in (Assessment, Grade, StudentAverage, ClassificationGrade, BehaviourGrade)
+    ]
+    with connection.cursor() as cursor:
+        for table in tables:
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(table)}")
 
 
 def _classification(ctx, terms, by_student_term, rules, classes) -> None:

@@ -12,7 +12,19 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import (
+    BooleanField,
+    CharField,
+    Count,
+    DecimalField,
+    F,
+    IntegerField,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Cast
 from django.http import Http404
 from django.utils import timezone
 
@@ -63,29 +75,81 @@ def settings_for(school_id: int) -> GradingSettings:
     return found or GradingSettings(school_id=school_id)
 
 
+def _rule_rows(school_id: int) -> list[tuple]:
+    """The school's special marks, point scale and thresholds in one query (UNION ALL).
+
+    Every row is ``(kind, symbol, rule, value, count, number, is_homework)``: a mark
+    uses all of them, a point step puts its percentage in ``number``, a threshold its
+    grade in ``count`` and its minimum average in ``value``.
+    """
+    text, flag = CharField(), BooleanField()
+    small, count = DecimalField(max_digits=4, decimal_places=2), IntegerField()
+    number = DecimalField(max_digits=5, decimal_places=2)
+    columns = ("k", "s", "r", "v", "c", "n", "h")
+    marks = (
+        SpecialMark.objects.filter(school_id=school_id)
+        .order_by()
+        .annotate(
+            k=Value("m", output_field=text),
+            s=F("symbol"),
+            r=F("rule"),
+            v=F("value"),
+            c=Cast("convert_count", count),
+            n=F("converted_weight"),
+            h=F("is_homework"),
+        )
+        .values_list(*columns)
+    )
+    steps = (
+        PointScaleStep.objects.filter(school_id=school_id)
+        .order_by()
+        .annotate(
+            k=Value("p", output_field=text),
+            s=F("symbol"),
+            r=Value("", output_field=text),
+            v=Value(None, output_field=small),
+            c=Value(None, output_field=count),
+            n=F("min_percent"),
+            h=Value(False, output_field=flag),
+        )
+        .values_list(*columns)
+    )
+    thresholds = (
+        AverageThreshold.objects.filter(school_id=school_id)
+        .order_by()
+        .annotate(
+            k=Value("t", output_field=text),
+            s=Value("", output_field=text),
+            r=Value("", output_field=text),
+            v=F("min_average"),
+            c=Cast("grade", count),
+            n=Value(None, output_field=number),
+            h=Value(False, output_field=flag),
+        )
+        .values_list(*columns)
+    )
+    return list(marks.union(steps, thresholds, all=True).order_by())
+
+
 def load_rules(school_id: int, grading: GradingSettings | None = None) -> Rules:
     grading = grading or settings_for(school_id)
+    rows = _rule_rows(school_id)
     marks = {
-        m.symbol: MarkRule(
-            symbol=m.symbol,
-            rule=m.rule,
-            value=m.value,
-            convert_count=m.convert_count,
-            converted_weight=m.converted_weight,
-            is_homework=m.is_homework,
+        symbol: MarkRule(
+            symbol=symbol,
+            rule=rule,
+            value=value,
+            convert_count=convert_count,
+            converted_weight=number,
+            is_homework=bool(is_homework),
         )
-        for m in SpecialMark.objects.filter(school_id=school_id)
+        for kind, symbol, rule, value, convert_count, number, is_homework in rows
+        if kind == "m"
     }
     steps = tuple(
-        PointScaleStep.objects.filter(school_id=school_id)
-        .order_by("min_percent")
-        .values_list("min_percent", "symbol")
+        sorted((number, symbol) for kind, symbol, _r, _v, _c, number, _h in rows if kind == "p")
     )
-    thresholds = tuple(
-        AverageThreshold.objects.filter(school_id=school_id)
-        .order_by("grade")
-        .values_list("grade", "min_average")
-    )
+    thresholds = tuple(sorted((c, value) for kind, _s, _r, value, c, _n, _h in rows if kind == "t"))
     return Rules(
         plus=grading.plus_value,
         minus=grading.minus_value,
@@ -132,10 +196,35 @@ def pick_term(terms: list[Term], term_id: int | None, today: datetime.date) -> T
 
 
 # --- the student's page -------------------------------------------------------------
+@dataclass(slots=True)
+class GradeView:
+    """What the student's page shows of a grade (read from one lean query)."""
+
+    pk: int
+    symbol: str
+    points: Decimal | None
+    text: str
+    comment: str
+
+    display = property(Grade.display.fget)  # the same text as ``Grade.display``
+
+
+@dataclass(slots=True)
+class AssessmentView:
+    """What the student's page shows of an assessment."""
+
+    pk: int
+    name: str
+    date: datetime.date
+    weight: Decimal
+    kind: str
+    max_points: Decimal | None
+
+
 @dataclass
 class GradeRow:
-    grade: Grade
-    assessment: Assessment
+    grade: GradeView
+    assessment: AssessmentView
     category_name: str
     colour: str
     teacher_name: str
@@ -236,10 +325,13 @@ def student_report(
     visit = GradeVisit.objects.filter(user_id=v.user_id, student=student).first()
     last_seen = visit.seen_at if visit else None
 
-    grades = list(
+    # One lean query of the term's grades with what the rows show: plain tuples, not
+    # model instances over four joined tables.
+    grades = (
         Grade.objects.filter(student=student, assessment__term=term)
-        .select_related("assessment__category", "assessment__subject", "teacher")
-        .only(
+        .order_by("assessment__date", "created_at", "pk")
+        .values_list(
+            "pk",
             "symbol",
             "points",
             "text",
@@ -247,22 +339,21 @@ def student_report(
             "corrects_id",
             "created_at",
             "updated_at",
-            "student_id",
             "teacher__first_name",
             "teacher__last_name",
+            "assessment_id",
             "assessment__name",
             "assessment__date",
             "assessment__weight",
             "assessment__kind",
             "assessment__max_points",
+            "assessment__subject_id",
             "assessment__subject__name",
             "assessment__subject__counts_towards_average",
-            "assessment__subject__school_id",
             "assessment__category__name",
             "assessment__category__colour",
             "assessment__category__counts_towards_average",
         )
-        .order_by("assessment__date", "created_at", "pk")
         if term
         else []
     )
@@ -270,24 +361,80 @@ def student_report(
         sid: SubjectReport(subject=item["subject"], teachers=item["teachers"])
         for sid, item in subjects.items()
     }
-    by_id = {g.pk: g for g in grades}
-    for grade in grades:
-        a = grade.assessment
-        report = reports.get(a.subject_id)
+    by_id: dict[int, GradeView] = {}
+    assessments: dict[int, AssessmentView] = {}
+    corrections: list[tuple[GradeRow, int]] = []
+    descriptive = Assessment.Kind.DESCRIPTIVE
+    for (
+        pk,
+        symbol,
+        points,
+        text,
+        comment,
+        corrects_id,
+        created_at,
+        updated_at,
+        teacher_first,
+        teacher_last,
+        assessment_id,
+        assessment_name,
+        day,
+        weight,
+        kind,
+        max_points,
+        subject_id,
+        subject_name,
+        subject_counts,
+        category_name,
+        colour,
+        category_counts,
+    ) in grades:
+        grade = by_id[pk] = GradeView(pk, symbol, points, text, comment)
+        a = assessments.get(assessment_id)
+        if a is None:
+            a = assessments[assessment_id] = AssessmentView(
+                assessment_id, assessment_name, day, weight, kind, max_points
+            )
+        report = reports.get(subject_id)
         if report is None:
-            report = reports[a.subject_id] = SubjectReport(subject=a.subject, teachers=[])
+            subject = Subject(
+                pk=subject_id,
+                school_id=student.school_id,
+                name=subject_name,
+                counts_towards_average=subject_counts,
+            )
+            report = reports[subject_id] = SubjectReport(subject=subject, teachers=[])
+        teacher_name = (
+            f"{teacher_first} {teacher_last}".strip() if teacher_first is not None else ""
+        )
         report.rows.append(
             GradeRow(
                 grade=grade,
                 assessment=a,
-                category_name=a.category.name,
-                colour=a.category.colour,
-                teacher_name=grade.teacher.get_full_name() if grade.teacher else "",
-                is_new=last_seen is None or grade.updated_at > last_seen,
-                correction_of=by_id.get(grade.corrects_id),
+                category_name=category_name,
+                colour=colour,
+                teacher_name=teacher_name,
+                is_new=last_seen is None or updated_at > last_seen,
             )
         )
-        report.entries.append(entry_for(grade, a, a.category.counts_towards_average))
+        if corrects_id is not None:
+            corrections.append((report.rows[-1], corrects_id))
+        report.entries.append(
+            Entry(
+                key=pk,
+                symbol=symbol,
+                weight=weight,
+                counts=category_counts and kind != descriptive,
+                points=points,
+                max_points=max_points,
+                corrects=corrects_id,
+                order=(created_at, pk),
+                date=day,
+            )
+        )
+
+    for row, corrects_id in corrections:
+        row.correction_of = by_id.get(corrects_id)
 
     for report in reports.values():
         report.average = weighted_average(report.entries, rules)
@@ -317,11 +464,13 @@ def student_report(
     if comparisons:
         _attach_comparisons(ordered, school_class, term)
 
-    behaviour = list(
-        BehaviourGrade.objects.filter(student=student, term__in=[t.pk for t in terms]).order_by(
-            "term__number", "kind"
-        )
+    term_by_id = {t.pk: t for t in terms}
+    behaviour = sorted(
+        BehaviourGrade.objects.filter(student=student, term__in=list(term_by_id)).order_by("kind"),
+        key=lambda b: term_by_id[b.term_id].number,
     )
+    for b in behaviour:
+        b.term = term_by_id[b.term_id]  # the page shows its number: no query per row
     counted = [r for r in ordered if r.subject.counts_towards_average]
     return StudentReport(
         student=student,

@@ -685,3 +685,27 @@ def grade_visit_record(*, user, student: Student, at: datetime.datetime | None =
     at = at or timezone.now()
     if not GradeVisit.objects.filter(user_id=user.pk, student=student).update(seen_at=at):
         GradeVisit.objects.create(user_id=user.pk, student=student, seen_at=at)
+
+
+VISIT_REFRESH = datetime.timedelta(minutes=5)
+
+
+def grade_visit_seen(
+    *,
+    user,
+    student: Student,
+    last_seen: datetime.datetime | None,
+    had_new: bool,
+    at: datetime.datetime | None = None,
+) -> bool:
+    """Move the "last seen" mark after a visit, but only when it changes something.
+
+    Called after the page has worked out what was new. The mark moves when the page
+    showed new grades (they are seen now) or when it is older than ``VISIT_REFRESH``;
+    otherwise a reload writes nothing. Returns whether it wrote.
+    """
+    at = at or timezone.now()
+    if last_seen is not None and not had_new and at - last_seen < VISIT_REFRESH:
+        return False
+    grade_visit_record(user=user, student=student, at=at)
+    return True

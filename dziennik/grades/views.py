@@ -77,7 +77,12 @@ def student_grades(request, student_id: int):
     )
     # Only the people it is about move the "new since last visit" mark.
     if student_id in viewer.child_ids or student_id == viewer.student_id:
-        services.grade_visit_record(user=request.user, student=report.student)
+        services.grade_visit_seen(
+            user=request.user,
+            student=report.student,
+            last_seen=report.last_seen,
+            had_new=any(s.new_count for s in report.subjects),
+        )
     return response
 
 

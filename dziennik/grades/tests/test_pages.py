@@ -1,5 +1,6 @@
 """What parents, students and teachers see on the grade pages."""
 
+import datetime
 import io
 import json
 from decimal import Decimal
@@ -8,7 +9,13 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from dziennik.grades import services
-from dziennik.grades.models import Grade, GradeVisit
+from dziennik.grades.models import (
+    AverageThreshold,
+    Grade,
+    GradeVisit,
+    PointScaleStep,
+    SpecialMark,
+)
 from dziennik.schools import models as sm
 
 from .conftest import add_column
@@ -64,6 +71,48 @@ def test_new_since_last_visit(world, column):
     # A teacher opening the page does not move the parent's mark.
     page(world, "teacher_in")
     assert GradeVisit.objects.filter(user=world.user("teacher_in")).count() == 0
+
+
+def test_reloading_the_page_does_not_rewrite_the_last_visit(world, column):
+    page(world)  # the first visit creates the mark
+    first = GradeVisit.objects.get().seen_at
+    html = page(world)  # nothing new and the mark is fresh: no write
+    assert "is-new" not in html
+    assert GradeVisit.objects.get().seen_at == first
+    # A mark older than the refresh interval moves even with nothing new.
+    old = first - services.VISIT_REFRESH - datetime.timedelta(seconds=1)
+    GradeVisit.objects.update(seen_at=old)
+    page(world)
+    assert GradeVisit.objects.get().seen_at > first
+
+
+def test_rules_come_from_the_school_rows(world, grading):
+    from dziennik.grades.selectors import load_rules
+
+    rules = load_rules(world.school.pk)
+    assert rules.point_steps == tuple(
+        sm_row
+        for sm_row in PointScaleStep.objects.filter(school=world.school)
+        .order_by("min_percent")
+        .values_list("min_percent", "symbol")
+    )
+    assert rules.thresholds == tuple(
+        AverageThreshold.objects.filter(school=world.school)
+        .order_by("grade")
+        .values_list("grade", "min_average")
+    )
+    assert set(rules.marks) == set(
+        SpecialMark.objects.filter(school=world.school).values_list("symbol", flat=True)
+    )
+    for mark in SpecialMark.objects.filter(school=world.school):
+        rule = rules.marks[mark.symbol]
+        assert (rule.rule, rule.value, rule.convert_count, rule.converted_weight) == (
+            mark.rule,
+            mark.value,
+            mark.convert_count,
+            mark.converted_weight,
+        )
+        assert rule.is_homework is mark.is_homework
 
 
 def test_progress_chart_has_a_table_alternative(world, column):
@@ -281,3 +330,20 @@ def test_final_grade_suggestion_uses_the_whole_year(world, grading):
 def test_no_home_panel_without_grades(world, grading):
     html = world.client("own_parent").get(reverse("core:home")).content.decode()
     assert 'id="recent-grades"' not in html
+
+
+def test_grades_in_a_subject_nobody_teaches_the_class_any_more(world, grading):
+    """A subject with grades but no teaching assignment still gets its section."""
+    art = sm.Subject.objects.create(school=world.school, name="Plastyka")
+    assignment = sm.TeachingAssignment.objects.create(
+        school=world.school,
+        teacher=world.user("teacher_in"),
+        subject=art,
+        school_class=world.school_class,
+    )
+    grade_all(world, [world.student], ["5"], subject=art)
+    grade_all(world, [world.student], ["3"], subject=art)
+    assignment.delete()
+    html = page(world)
+    assert f'id="subject-{art.pk}"' in html
+    assert f'class="subject-average" data-subject="{art.pk}" data-value="4.00"' in html
