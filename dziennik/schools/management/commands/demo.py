@@ -6,7 +6,7 @@ from __future__ import annotations
 import time
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.models import ProtectedError, Q
 
 from dziennik.accounts.models import User
@@ -80,6 +80,10 @@ class Command(BaseCommand):
             ),
             progress,
         )
+        # Bulk-loaded tables have no planner statistics until autovacuum gets to them.
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+        progress("planner statistics updated (ANALYZE)")
         students = sum(len(s) for ctx in contexts for s in ctx.students_by_class.values())
         self.stdout.write(
             self.style.SUCCESS(
