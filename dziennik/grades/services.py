@@ -552,36 +552,46 @@ def classification_grade_set(
         raise ValidationError(_("Classes 4 and above get a grade from 1 to 6."))
     elif grade is not None and not 1 <= grade <= 6:
         raise ValidationError(_("The grade must be from 1 to 6."))
-    links = {"student_id": student.pk, "school_class_id": school_class.pk}
-    existing = (
-        ClassificationGrade.objects.select_for_update()
-        .filter(student=student, subject=subject, term=term, kind=kind, is_proposal=is_proposal)
-        .first()
+    return _set_or_clear(
+        actor=actor,
+        model=ClassificationGrade,
+        lookup={
+            "student": student,
+            "subject": subject,
+            "term": term,
+            "kind": kind,
+            "is_proposal": is_proposal,
+        },
+        values={"grade": grade, "text": text},
+        school_class=school_class,
     )
-    if grade is None and not text:
+
+
+def _set_or_clear(*, actor, model, lookup: dict, values: dict, school_class: SchoolClass):
+    """Create, update or – when every value is empty – delete the one row of ``model``
+    matching ``lookup`` (a term or behaviour grade), recording the change in the history."""
+    links = {"student_id": lookup["student"].pk, "school_class_id": school_class.pk}
+    existing = model.objects.select_for_update().filter(**lookup).first()
+    if all(value in (None, "") for value in values.values()):
         if existing is not None:
             audit.record_delete(actor=actor, instance=existing, **links)
             existing.delete()
         return None
     if existing is None:
-        existing = ClassificationGrade.objects.create(
+        existing = model.objects.create(
+            **lookup,
+            **values,
             school_id=school_class.school_id,
-            student=student,
             school_class=school_class,
-            subject=subject,
-            term=term,
-            kind=kind,
-            is_proposal=is_proposal,
-            grade=grade,
-            text=text,
             teacher_id=get_viewer(actor).user_id,
         )
         audit.record_create(actor=actor, instance=existing, **links)
-    else:
-        before = audit.snapshot(existing, fields=["grade", "text"])
-        existing.grade, existing.text = grade, text
-        existing.save()
-        audit.record_update(actor=actor, instance=existing, before=before, **links)
+        return existing
+    before = audit.snapshot(existing, fields=list(values))
+    for name, value in values.items():
+        setattr(existing, name, value)
+    existing.save()
+    audit.record_update(actor=actor, instance=existing, before=before, **links)
     return existing
 
 
@@ -649,35 +659,13 @@ def behaviour_grade_set(
             raise ValidationError(_("Classes 1–3 get a descriptive behaviour grade."))
     elif text or (value and value not in BehaviourGrade.Value.values):
         raise ValidationError(_("Choose a behaviour grade from the scale."))
-    links = {"student_id": student.pk, "school_class_id": school_class.pk}
-    existing = (
-        BehaviourGrade.objects.select_for_update()
-        .filter(student=student, term=term, kind=kind)
-        .first()
+    return _set_or_clear(
+        actor=actor,
+        model=BehaviourGrade,
+        lookup={"student": student, "term": term, "kind": kind},
+        values={"value": value, "text": text},
+        school_class=school_class,
     )
-    if not value and not text:
-        if existing is not None:
-            audit.record_delete(actor=actor, instance=existing, **links)
-            existing.delete()
-        return None
-    if existing is None:
-        existing = BehaviourGrade.objects.create(
-            school_id=school_class.school_id,
-            student=student,
-            school_class=school_class,
-            term=term,
-            kind=kind,
-            value=value,
-            text=text,
-            teacher_id=get_viewer(actor).user_id,
-        )
-        audit.record_create(actor=actor, instance=existing, **links)
-    else:
-        before = audit.snapshot(existing, fields=["value", "text"])
-        existing.value, existing.text = value, text
-        existing.save()
-        audit.record_update(actor=actor, instance=existing, before=before, **links)
-    return existing
 
 
 def grade_visit_record(*, user, student: Student, at: datetime.datetime | None = None) -> None:
