@@ -708,6 +708,35 @@ def get_assessment_for_grading(viewer, assessment_id: int) -> Assessment:
     return assessment
 
 
+def cell_grade(assessment: Assessment, student: Student) -> Grade | None:
+    """The student's own (not correcting) grade in a column the viewer may grade."""
+    return Grade.objects.filter(
+        assessment=assessment, student=student, corrects__isnull=True
+    ).first()
+
+
+def cell_state(assessment: Assessment, student: Student, rules: Rules):
+    """After a cell is saved: the cell's grade, its correction, and the student's new
+    average in the column's subject and term. One query."""
+    grades = list(
+        Grade.objects.filter(
+            student=student,
+            assessment__subject_id=assessment.subject_id,
+            assessment__term_id=assessment.term_id,
+        )
+        .select_related("assessment__category")
+        .order_by("created_at", "pk")
+    )
+    entries = [
+        entry_for(g, g.assessment, g.assessment.category.counts_towards_average) for g in grades
+    ]
+    own = next(
+        (g for g in grades if g.assessment_id == assessment.pk and g.corrects_id is None), None
+    )
+    correction = next((g for g in grades if own is not None and g.corrects_id == own.pk), None)
+    return own, correction, weighted_average(entries, rules)
+
+
 def teacher_gradebooks(viewer) -> QuerySet[TeachingAssignment]:
     """The gradebooks the viewer may open: their own assignments (principal: all)."""
     v = get_viewer(viewer)

@@ -19,10 +19,9 @@ from django.views.decorators.http import require_POST
 from dziennik.accounts.children import active_child_id
 from dziennik.core.viewer import get_viewer
 from dziennik.schools import selectors as school_selectors
-from dziennik.schools.models import Student
 
 from . import charts, permissions, selectors, services
-from .models import Assessment, BehaviourGrade, Grade, GradingSettings
+from .models import Assessment, BehaviourGrade, GradingSettings
 from .rules import lowest_grade_for_target
 
 
@@ -243,16 +242,14 @@ def grade_cell(request, assessment_id: int):
     viewer = get_viewer(request.user)
     assessment = selectors.get_assessment_for_grading(viewer, assessment_id)
     student_id = _int_or_none(request.POST.get("student"))
-    student = Student.objects.filter(pk=student_id, school_id=viewer.school_id).first()
-    if student is None:
+    if student_id is None:
         raise Http404
+    student = school_selectors.get_student_for(viewer, student_id)
     rules = selectors.load_rules(assessment.school_id)
     field = request.POST.get("field", "value")
     try:
         if field == "comment":
-            grade = Grade.objects.filter(
-                assessment=assessment, student=student, corrects__isnull=True
-            ).first()
+            grade = selectors.cell_grade(assessment, student)
             if grade is None:
                 raise ValidationError(_("Enter the grade before its comment."))
             grade.assessment = assessment
@@ -260,9 +257,7 @@ def grade_cell(request, assessment_id: int):
                 actor=request.user, grade=grade, comment=request.POST.get("comment", "")
             )
         elif field == "correction":
-            grade = Grade.objects.filter(
-                assessment=assessment, student=student, corrects__isnull=True
-            ).first()
+            grade = selectors.cell_grade(assessment, student)
             if grade is None:
                 raise ValidationError(_("There is no grade to correct."))
             grade.assessment = assessment
@@ -282,26 +277,7 @@ def grade_cell(request, assessment_id: int):
         return JsonResponse({"ok": False, "error": " ".join(exc.messages)}, status=400)
     except PermissionDenied:
         raise Http404 from None
-    grades = list(
-        Grade.objects.filter(
-            student=student,
-            assessment__subject_id=assessment.subject_id,
-            assessment__term_id=assessment.term_id,
-        )
-        .select_related("assessment__category")
-        .order_by("created_at", "pk")
-    )
-    entries = [
-        selectors.entry_for(g, g.assessment, g.assessment.category.counts_towards_average)
-        for g in grades
-    ]
-    from .rules import weighted_average
-
-    avg = weighted_average(entries, rules)
-    own = next(
-        (g for g in grades if g.assessment_id == assessment.pk and g.corrects_id is None), None
-    )
-    correction = next((g for g in grades if own is not None and g.corrects_id == own.pk), None)
+    own, correction, avg = selectors.cell_state(assessment, student, rules)
     return JsonResponse(
         {
             "ok": True,
