@@ -8,6 +8,7 @@ writes) that nothing changed for the roles that were refused.
 from __future__ import annotations
 
 import datetime
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -210,6 +211,31 @@ class MatrixResult:
     status: int
     content: bytes
 
+    @property
+    def text(self) -> str:
+        return self.content.decode("utf-8", errors="replace")
+
+    def leaks(self, secret: str) -> bool:
+        return leaks(self.text, secret)
+
+
+# CSRF tokens are random letters and digits: a short secret such as a class name "4a"
+# would otherwise turn up in one of them now and then.
+_CSRF_TOKEN = re.compile(r"[A-Za-z0-9]{32,}")
+
+
+def leaks(text: str, secret: str) -> bool:
+    """Does ``secret`` appear in ``text`` as a whole token (not inside a longer word)?"""
+    if not secret:
+        return False
+    text = _CSRF_TOKEN.sub(" ", text)
+    pattern = re.escape(secret)
+    if secret[0].isalnum():
+        pattern = r"(?<![^\W_])" + pattern
+    if secret[-1].isalnum():
+        pattern += r"(?![^\W_])"
+    return re.search(pattern, text) is not None
+
 
 class AuthzMatrix:
     """Run one request as every role and check what each one got.
@@ -257,9 +283,8 @@ class AuthzMatrix:
             if want != 200 or role in (secrets_for or {}):
                 leak_list = list(secrets) if want != 200 else []
                 leak_list += list((secrets_for or {}).get(role, ()))
-                text = content.decode("utf-8", errors="replace")
                 for secret in leak_list:
-                    if secret and secret in text:
+                    if results[role].leaks(secret):
                         failures.append(f"{role}: response leaks {secret!r}")
             if state is not None and want >= 300:
                 after = state()
