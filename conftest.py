@@ -1,8 +1,45 @@
+import contextlib
+import functools
 import os
 
 import pytest
 
 from dziennik.core.testing import AuthzMatrix, build_world
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Cached pages carry primary keys, which a rolled-back test database hands out again."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def django_assert_num_queries(pytestconfig):
+    """Pinned query counts are of the cold path: the cache is emptied first, so a pin
+    holds whatever earlier requests of the test left there. (Warm-path pins use
+    ``assert_warm_queries``.)"""
+    from django.core.cache import cache
+    from pytest_django.fixtures import _assert_num_queries
+
+    @contextlib.contextmanager
+    def check(num, **kwargs):
+        cache.clear()
+        with _assert_num_queries(pytestconfig, num, **kwargs) as context:
+            yield context
+
+    return check
+
+
+@pytest.fixture
+def assert_warm_queries(pytestconfig):
+    """Like ``django_assert_num_queries`` but keeping what the cache holds."""
+    from pytest_django.fixtures import _assert_num_queries
+
+    return functools.partial(_assert_num_queries, pytestconfig)
 
 
 @pytest.fixture

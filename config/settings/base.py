@@ -2,7 +2,7 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from .env import BASE_DIR, env
+from .env import BASE_DIR, cache_from_url, env
 
 SECRET_KEY = env("SECRET_KEY", default="")
 DEBUG = env.bool("DEBUG", default=False)
@@ -74,6 +74,11 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
 else:
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
     DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
+
+# Computed views of register data are cached under versioned keys (dziennik/core/cache.py).
+# Every process must see the same cache: locmem suits one process (runserver); run
+# gunicorn with CACHE_URL=redis://... (production defaults to no cache at all).
+CACHES = {"default": cache_from_url(default="locmemcache://")}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"

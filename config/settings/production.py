@@ -3,7 +3,7 @@
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .env import env
+from .env import cache_from_url, env
 
 DEBUG = False
 SECRET_KEY = env("SECRET_KEY")
@@ -11,6 +11,8 @@ if not SECRET_KEY or len(SECRET_KEY) < 32:
     raise ImproperlyConfigured("SECRET_KEY must be set to a random value of 32+ characters.")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
 MAILERS = mailers_from_url(env.email_url("EMAIL_URL"))  # noqa: F405
+# Several worker processes: only a shared cache (Redis) is safe; without one, no cache.
+CACHES = {"default": cache_from_url(default="dummycache://")}
 
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

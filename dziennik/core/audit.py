@@ -11,7 +11,28 @@ from typing import Any
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
+from . import cache
 from .models import AuditEntry
+
+
+def data_scope(school_class_id: int) -> cache.Scope:
+    """The cache scope of a class's register data (grades, attendance, topics…)."""
+    return ("data", school_class_id)
+
+
+def student_scope(student_id: int) -> cache.Scope:
+    return ("student", student_id)
+
+
+def _changed(entries: Iterable[AuditEntry]) -> None:
+    """Every recorded change also moves the cache versions of what it touched."""
+    scopes = set()
+    for entry in entries:
+        if entry.school_class_id is not None:
+            scopes.add(data_scope(entry.school_class_id))
+        if entry.student_id is not None:
+            scopes.add(student_scope(entry.student_id))
+    cache.bump(*scopes)
 
 
 def _json_value(value: Any) -> Any:
@@ -72,6 +93,7 @@ def record_create(*, actor, instance: models.Model, **links) -> AuditEntry:
     changes = {name: [None, value] for name, value in snapshot(instance).items()}
     entry = build_entry(actor=actor, instance=instance, action="create", changes=changes, **links)
     entry.save()
+    _changed([entry])
     return entry
 
 
@@ -85,6 +107,7 @@ def record_update(
         return None
     entry = build_entry(actor=actor, instance=instance, action="update", changes=changes, **links)
     entry.save()
+    _changed([entry])
     return entry
 
 
@@ -92,9 +115,11 @@ def record_delete(*, actor, instance: models.Model, **links) -> AuditEntry:
     changes = {name: [value, None] for name, value in snapshot(instance).items()}
     entry = build_entry(actor=actor, instance=instance, action="delete", changes=changes, **links)
     entry.save()
+    _changed([entry])
     return entry
 
 
 def record_many(entries: list[AuditEntry]) -> None:
     """Insert many prepared entries in one statement (for bulk services)."""
     AuditEntry.objects.bulk_create(entries, batch_size=500)
+    _changed(entries)

@@ -12,9 +12,9 @@ def viewer(request):
     v = get_viewer(user)
 
     def children():
-        from dziennik.schools.selectors import children_of
+        from dziennik.schools.selectors import child_options
 
-        return children_of(v)
+        return child_options(v)
 
     lazy_children = SimpleLazyObject(children)
 

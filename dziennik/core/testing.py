@@ -7,6 +7,7 @@ writes) that nothing changed for the roles that were refused.
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import re
 from collections.abc import Callable, Iterable
@@ -292,3 +293,16 @@ class AuthzMatrix:
                     failures.append(f"{role}: state changed although refused ({want})")
         assert not failures, f"{method.upper()} {url}:\n  " + "\n  ".join(failures)
         return results
+
+
+@contextlib.contextmanager
+def cold_queries():
+    """Capture the queries of the block with the cache emptied first (the cold path), so
+    that a pinned count does not depend on what earlier requests left in the cache."""
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    cache.clear()
+    with CaptureQueriesContext(connection) as context:
+        yield context

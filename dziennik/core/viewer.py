@@ -235,14 +235,21 @@ def build_viewer(user) -> Viewer:
 
 
 def get_viewer(user) -> Viewer:
-    """The viewer of ``user``, cached on the user object for the rest of the request."""
+    """The viewer of ``user``: cached on the user object for the rest of the request, and
+    across requests until the school's configuration changes (``core.cache.CONFIG``)."""
     if isinstance(user, Viewer):
         return user
     if user is None or not getattr(user, "is_authenticated", False):
         return ANONYMOUS
     cached = getattr(user, "_dziennik_viewer", None)
     if cached is None:
-        cached = build_viewer(user)
+        if not user.is_active:
+            return ANONYMOUS
+        from .cache import CONFIG
+        from .cache import cached as from_cache
+
+        key = f"viewer:{user.pk}:{user.school_id}:{int(user.is_superuser)}"
+        cached = from_cache(key, [CONFIG], lambda: build_viewer(user))
         user._dziennik_viewer = cached
     return cached
 

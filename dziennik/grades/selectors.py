@@ -28,6 +28,8 @@ from django.db.models.functions import Cast
 from django.http import Http404
 from django.utils import timezone
 
+from dziennik.core.audit import data_scope, student_scope
+from dziennik.core.cache import CONFIG, cached
 from dziennik.core.viewer import get_object_for, get_viewer
 from dziennik.schools import selectors as school_selectors
 from dziennik.schools.models import (
@@ -303,8 +305,62 @@ def _student_subjects(school_class: SchoolClass | None, student: Student) -> dic
     return result
 
 
+@dataclass(frozen=True)
+class ReportCacheScope:
+    """What the grade page of one student is computed from, as cache scopes."""
+
+    student_id: int
+    scopes: tuple
+    last_seen: datetime.datetime | None
+
+
+def report_cache_scope(viewer, student_id: int) -> ReportCacheScope:
+    """The versions the student's grade page depends on (404 when the viewer may not see
+    the student): the configuration, the student, their class's register data and – when
+    the page compares – every class of the year level."""
+    v = get_viewer(viewer)
+    if not (student_id in v.child_ids or student_id == v.student_id):
+        school_selectors.get_student_for(v, student_id)
+
+    def build() -> tuple[int, ...]:
+        enrolment = (
+            Enrolment.objects.filter(student_id=student_id, end_date__isnull=True)
+            .select_related("school_class")
+            .first()
+        )
+        if enrolment is None:
+            return ()
+        school_class = enrolment.school_class
+        if not settings_for(school_class.school_id).comparisons_enabled:
+            return (school_class.pk,)
+        return tuple(
+            SchoolClass.objects.filter(
+                school_year_id=school_class.school_year_id, level=school_class.level
+            )
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+
+    class_ids = cached(f"grade-page-classes:{student_id}", [CONFIG], build)
+    visit = (
+        GradeVisit.objects.filter(user_id=v.user_id, student_id=student_id)
+        .values_list("seen_at", flat=True)
+        .first()
+    )
+    scopes = (CONFIG, student_scope(student_id), *(data_scope(c) for c in class_ids))
+    return ReportCacheScope(student_id, scopes, visit)
+
+
+_UNKNOWN = object()
+
+
 def student_report(
-    viewer, student_id: int, *, term_id: int | None = None, today: datetime.date | None = None
+    viewer,
+    student_id: int,
+    *,
+    term_id: int | None = None,
+    today: datetime.date | None = None,
+    last_seen=_UNKNOWN,
 ) -> StudentReport:
     """Everything the parent's grade page shows, in a fixed number of queries."""
     v = get_viewer(viewer)
@@ -322,8 +378,9 @@ def student_report(
     rules = load_rules(student.school_id, grading)
     subjects = _student_subjects(school_class, student)
 
-    visit = GradeVisit.objects.filter(user_id=v.user_id, student=student).first()
-    last_seen = visit.seen_at if visit else None
+    if last_seen is _UNKNOWN:
+        visit = GradeVisit.objects.filter(user_id=v.user_id, student=student).first()
+        last_seen = visit.seen_at if visit else None
 
     # One lean query of the term's grades with what the rows show: plain tuples, not
     # model instances over four joined tables.

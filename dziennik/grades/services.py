@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from dziennik.core import audit
+from dziennik.core import audit, cache
 from dziennik.core.viewer import get_viewer
 from dziennik.schools.models import (
     ClassGroup,
@@ -203,6 +203,7 @@ def recompute_school(school_id: int) -> None:
             )
     StudentAverage.objects.filter(school_id=school_id).delete()
     StudentAverage.objects.bulk_create(rows, batch_size=1000)
+    cache.bump(cache.CONFIG)  # every value and average of the school may have moved
 
 
 def _stored_value(rules: Rules, assessment: Assessment, symbol: str, points) -> Decimal | None:
@@ -668,11 +669,11 @@ def behaviour_grade_set(
     )
 
 
-def grade_visit_record(*, user, student: Student, at: datetime.datetime | None = None) -> None:
+def grade_visit_record(*, user, student_id: int, at: datetime.datetime | None = None) -> None:
     """Remember when the user last saw the student's grades (not register data)."""
     at = at or timezone.now()
-    if not GradeVisit.objects.filter(user_id=user.pk, student=student).update(seen_at=at):
-        GradeVisit.objects.create(user_id=user.pk, student=student, seen_at=at)
+    if not GradeVisit.objects.filter(user_id=user.pk, student_id=student_id).update(seen_at=at):
+        GradeVisit.objects.create(user_id=user.pk, student_id=student_id, seen_at=at)
 
 
 VISIT_REFRESH = datetime.timedelta(minutes=5)
@@ -681,7 +682,7 @@ VISIT_REFRESH = datetime.timedelta(minutes=5)
 def grade_visit_seen(
     *,
     user,
-    student: Student,
+    student_id: int,
     last_seen: datetime.datetime | None,
     had_new: bool,
     at: datetime.datetime | None = None,
@@ -695,5 +696,5 @@ def grade_visit_seen(
     at = at or timezone.now()
     if last_seen is not None and not had_new and at - last_seen < VISIT_REFRESH:
         return False
-    grade_visit_record(user=user, student=student, at=at)
+    grade_visit_record(user=user, student_id=student_id, at=at)
     return True

@@ -342,6 +342,11 @@ class Student(models.Model):
     def full_name(self) -> str:
         return f"{self.first_name} {self.last_name}"
 
+    @property
+    def class_label(self) -> str:
+        """The current class, when loaded as ``current_enrolments`` (``children_of``)."""
+        return ", ".join(e.school_class.name for e in getattr(self, "current_enrolments", ()))
+
     def is_adult_on(self, day: datetime.date | None = None) -> bool:
         if self.birth_date is None:
             return False

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
 
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
+from dziennik.core.cache import CONFIG, cached
 from dziennik.core.viewer import get_object_for, get_viewer
 
 from .models import Enrolment, SchoolClass, SchoolYear, Student, Term
@@ -66,6 +68,28 @@ def children_of(viewer) -> list[Student]:
         .prefetch_related(Prefetch("enrolments", queryset=current, to_attr="current_enrolments"))
         .order_by("first_name", "pk")
     )
+
+
+@dataclass(frozen=True)
+class ChildOption:
+    """A child in the parent's switcher: enough to show and choose it."""
+
+    pk: int
+    first_name: str
+    full_name: str
+    class_label: str
+
+
+def child_options(viewer) -> list[ChildOption]:
+    """``children_of`` for the layout's switcher, kept until the configuration changes."""
+    v = get_viewer(viewer)
+    if not v.child_ids:
+        return []
+
+    def build() -> list[ChildOption]:
+        return [ChildOption(c.pk, c.first_name, c.full_name, c.class_label) for c in children_of(v)]
+
+    return cached(f"children:{v.user_id}", [CONFIG], build)
 
 
 def current_school_year(school_id: int, day: datetime.date | None = None) -> SchoolYear | None:

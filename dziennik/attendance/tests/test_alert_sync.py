@@ -4,10 +4,9 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from dziennik.attendance.models import AttendanceAlert
+from dziennik.core.testing import cold_queries
 
 from .factories import add_students, build_register, save_lesson
 
@@ -51,7 +50,7 @@ def test_updating_many_risk_warnings_costs_the_same(world, at_risk):
         at_risk
     )
     save_lesson(world, reg, reg.math2, everyone_absent)  # opens the lesson: not counted
-    with CaptureQueriesContext(connection) as ctx:
+    with cold_queries() as ctx:
         save_lesson(world, reg, reg.math2, {})  # everyone present now: 1 of 5
     assert AttendanceAlert.objects.filter(kind="risk", percent=20, is_active=True).count() == (
         at_risk

@@ -2,16 +2,14 @@
 
 import datetime
 
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
-
 from dziennik.attendance import selectors
+from dziennik.core.testing import cold_queries
 from dziennik.schools.models import SchoolYear, Term
 
 
 def test_year_with_terms_in_one_query(world):
     day = world.term1.start_date + datetime.timedelta(days=10)
-    with CaptureQueriesContext(connection) as ctx:
+    with cold_queries() as ctx:
         year, terms = selectors.year_and_terms(world.school.pk, day)
     assert len(ctx.captured_queries) == 1
     assert year == world.year

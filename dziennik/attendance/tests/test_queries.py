@@ -4,11 +4,10 @@ import datetime
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from dziennik.attendance import services
 from dziennik.attendance.models import AttendanceMark
+from dziennik.core.testing import cold_queries
 
 from .factories import add_students, build_register, open_lesson, save_lesson
 
@@ -21,7 +20,7 @@ CLASS_SUMMARY = 13  # was 17: the school year and its terms in one query
 
 
 def count(client, method, url, data=None) -> int:
-    with CaptureQueriesContext(connection) as ctx:
+    with cold_queries() as ctx:
         response = getattr(client, method)(url, data=data)
     assert response.status_code in (200, 302), response.status_code
     import os

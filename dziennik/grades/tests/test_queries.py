@@ -14,11 +14,15 @@ from dziennik.schools import models as sm
 from .conftest import add_column
 from .helpers import fill_class
 
-# 8 of the parent page's queries are the layout's (session, user, viewer, child
-# switcher); 10 are the grade page's own (a reload with nothing new writes no
-# "last seen" row). The session is not written on every request.
-PARENT_PAGE_QUERIES = 18
-PARENT_PAGE_WITH_COMPARISONS_QUERIES = 21
+# Cold (nothing cached): 8 of the parent page's queries are the layout's (session, user,
+# viewer, child switcher); 12 are the grade page's own, 2 of them to find which cached
+# versions it depends on (a reload with nothing new writes no "last seen" row). The
+# session is not written on every request.
+PARENT_PAGE_QUERIES = 20
+PARENT_PAGE_WITH_COMPARISONS_QUERIES = 24
+# Warm (the page body, the viewer and the child switcher cached): session, user and the
+# "last seen" mark.
+PARENT_PAGE_WARM_QUERIES = 3
 TEACHER_GRID_QUERIES = 20
 
 
@@ -75,6 +79,20 @@ def test_parent_page_queries(world, sized, django_assert_num_queries):
         response = client.get(url)
     assert response.status_code == 200
     assert response.content.decode().count('class="subject card"') == sized[1] + 1  # + Historia
+
+
+def test_parent_page_reload_is_served_from_the_cache(
+    world, sized, django_assert_num_queries, assert_warm_queries
+):
+    client = world.client("own_parent")
+    url = reverse("grades:student", args=[world.student.pk])
+    client.get(url)
+    with django_assert_num_queries(PARENT_PAGE_QUERIES):
+        cold = client.get(url).content.decode()
+    with assert_warm_queries(PARENT_PAGE_WARM_QUERIES):
+        warm = client.get(url).content.decode()
+    strip = re.compile(r'(csrfmiddlewaretoken" value="|X-CSRFToken": ")[^"]+')
+    assert strip.sub("", warm) == strip.sub("", cold)
 
 
 def test_parent_page_queries_with_behaviour_grades(world, grading, django_assert_num_queries):

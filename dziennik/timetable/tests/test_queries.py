@@ -1,10 +1,9 @@
 """Query counts of the timetable pages do not grow with the size of the plan."""
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from dziennik.attendance.tests.factories import build_register
+from dziennik.core.testing import cold_queries
 from dziennik.timetable.models import TimetableChange, TimetableEntry
 
 STUDENT_WEEK = 13  # parent: session, viewer, layout, student, plan (entries, changes, days off)
@@ -35,7 +34,7 @@ def fill_week(world, reg, extra_days: int):
 
 
 def count(client, url) -> int:
-    with CaptureQueriesContext(connection) as ctx:
+    with cold_queries() as ctx:
         response = client.get(url)
     assert response.status_code == 200
     return len(ctx.captured_queries)

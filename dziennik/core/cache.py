@@ -1,0 +1,113 @@
+"""Versioned caching of computed views of register data.
+
+A cached entry is never invalidated by deleting it. Its key carries the current
+*versions* of the data it was computed from, and every write that changes such data
+*bumps* the version, so the next read builds a new key and misses. Old entries simply
+age out (``ENTRY_TIMEOUT``).
+
+Scopes (what a version stands for):
+
+- ``CONFIG``: the structure of every school – users' roles, classes, enrolments,
+  guardianships, subjects, teaching assignments, timetables, grading rules. Bumped by
+  ``post_save``/``post_delete`` of those models (``register_config_models``), so admin
+  edits and imports are covered too; changes are rare, so one global version is enough.
+- ``("data", class_id)`` and ``("student", student_id)``: a class's or a student's register
+  data (grades, attendance, topics, justifications…). Every service that writes records
+  the change in the history (``core.audit``) with the class and student it concerns, and
+  recording it bumps these versions – one hook for all apps.
+
+A bump happens at once *and* again when the transaction commits: a reader who read the
+old data between the two gets a key that is already out of date at the second bump.
+
+Without a shared cache (``CACHE_URL`` unset in production: ``DummyCache``) every version
+is new on every read, so nothing is ever served from the cache – slower, never stale.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
+
+CONFIG = ("config",)
+ENTRY_TIMEOUT = 60 * 60
+Scope = tuple
+
+
+def _key(scope: Scope) -> str:
+    return "v:" + ":".join(str(part) for part in scope)
+
+
+def versions(*scopes: Scope) -> tuple[str, ...]:
+    """The current version of each scope (one cache round trip when all are known)."""
+    keys = [_key(s) for s in scopes]
+    found = cache.get_many(keys)
+    missing = [k for k in keys if k not in found]
+    for k in missing:
+        # First use (or evicted): start from a value no earlier entry can carry.
+        cache.add(k, time.time_ns(), timeout=None)
+    if missing:
+        found.update(cache.get_many(missing))
+    return tuple(str(found[k]) if k in found else uuid.uuid4().hex for k in keys)
+
+
+def bump(*scopes: Scope) -> None:
+    """Mark the data of ``scopes`` as changed, now and when the transaction commits."""
+    if not scopes:
+        return
+    keys = [_key(s) for s in set(scopes)]
+
+    def write() -> None:
+        stamp = time.time_ns()
+        cache.set_many(dict.fromkeys(keys, stamp), timeout=None)
+
+    write()
+    transaction.on_commit(write)
+
+
+def cached(key: str, scopes: Iterable[Scope], build: Callable[[], Any]) -> Any:
+    """``build()``'s result, computed at most once per version of ``scopes``."""
+    full = key + "@" + ".".join(versions(*scopes))
+    value = cache.get(full)
+    if value is None:
+        value = build()
+        cache.set(full, value, ENTRY_TIMEOUT)
+    return value
+
+
+# --- the configuration scope --------------------------------------------------------------
+
+# Saves of a user that change nothing another page shows (logins, password changes).
+_QUIET_USER_FIELDS = frozenset(
+    {"last_login", "password", "must_change_password", "activated_at", "session_generation"}
+)
+
+
+def _config_changed(sender, instance=None, update_fields=None, **kwargs) -> None:
+    if update_fields is not None and frozenset(update_fields) <= _QUIET_USER_FIELDS:
+        return
+    bump(CONFIG)
+
+
+def _config_m2m_changed(sender, action=None, **kwargs) -> None:
+    if action in ("post_add", "post_remove", "post_clear"):
+        bump(CONFIG)
+
+
+def register_config_models(*models) -> None:
+    """Bump ``CONFIG`` whenever one of ``models`` is saved or deleted (cache upkeep only)."""
+    for model in models:
+        uid = f"dziennik-config-{model._meta.label_lower}"
+        post_save.connect(_config_changed, sender=model, dispatch_uid=uid + "-save")
+        post_delete.connect(_config_changed, sender=model, dispatch_uid=uid + "-delete")
+        for field in model._meta.local_many_to_many:
+            m2m_changed.connect(
+                _config_m2m_changed,
+                sender=field.remote_field.through,
+                dispatch_uid=uid + "-" + field.name,
+            )
