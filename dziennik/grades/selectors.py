@@ -694,7 +694,7 @@ def get_assessment_for_grading(viewer, assessment_id: int) -> Assessment:
     assessment = get_object_for(
         v,
         Assessment.objects.filter(school_id=v.school_id).select_related(
-            "school_class", "category", "school", "term"
+            "school_class", "category", "school", "term", "subject"
         ),
         pk=assessment_id,
     )
@@ -706,6 +706,11 @@ def get_assessment_for_grading(viewer, assessment_id: int) -> Assessment:
     ):
         raise Http404
     return assessment
+
+
+def column_grade_count(assessment: Assessment) -> int:
+    """How many grades (corrections included) deleting the column would remove."""
+    return Grade.objects.filter(assessment=assessment).count()
 
 
 def cell_grade(assessment: Assessment, student: Student) -> Grade | None:

@@ -347,3 +347,106 @@ def test_grades_in_a_subject_nobody_teaches_the_class_any_more(world, grading):
     html = page(world)
     assert f'id="subject-{art.pk}"' in html
     assert f'class="subject-average" data-subject="{art.pk}" data-value="4.00"' in html
+
+
+# --- editing and deleting a column --------------------------------------------------------
+def test_grid_links_each_column_to_its_edit_page_for_who_grades(world, column):
+    edit_url = reverse("grades:assessment_edit", args=[column.pk])
+    grid = reverse("grades:gradebook", args=[world.school_class.pk, world.subject.pk])
+    assert f'href="{edit_url}"' in world.client("teacher_in").get(grid).content.decode()
+    assert edit_url not in world.client("class_teacher").get(grid).content.decode()
+
+
+def test_edit_column_page_changes_the_column(world, column):
+    from .conftest import category
+
+    client = world.client("teacher_in")
+    url = reverse("grades:assessment_edit", args=[column.pk])
+    html = client.get(url).content.decode()
+    assert 'value="Sprawdzian – ułamki"' in html
+    assert f'value="{column.date.isoformat()}"' in html
+    assert 'id="col-weight" name="weight" type="text" inputmode="decimal" value=""' in html
+    quiz = category(world.school, "Kartkówka")
+    new_date = column.date + datetime.timedelta(days=3)
+    response = client.post(
+        url,
+        {"name": "Kartkówka – ułamki", "date": new_date.isoformat(), "category": quiz.pk},
+    )
+    assert response.status_code == 302
+    assert response["Location"].endswith(f"?okres={world.term1.pk}#col-{column.pk}")
+    column.refresh_from_db()
+    assert (column.name, column.date, column.category_id, column.weight) == (
+        "Kartkówka – ułamki",
+        new_date,
+        quiz.pk,
+        Decimal(2),  # an empty weight is the category's
+    )
+    # A weight of its own is shown (and kept) on the form.
+    client.post(
+        url,
+        {"name": column.name, "date": new_date.isoformat(), "category": quiz.pk, "weight": "2,5"},
+    )
+    column.refresh_from_db()
+    assert column.weight == Decimal("2.5")
+    assert 'value="2.5"' in client.get(url).content.decode()
+
+
+def test_edit_column_errors_keep_the_input_and_change_nothing(world, column):
+    from .conftest import category
+
+    client = world.client("teacher_in")
+    response = client.post(
+        reverse("grades:assessment_edit", args=[column.pk]),
+        {
+            "name": "Zadanie domowe",
+            "date": column.date.isoformat(),
+            "category": category(world.school, "Praca domowa").pk,
+            "weight": "x",
+        },
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert 'id="column-errors"' in html and 'value="Zadanie domowe"' in html
+    column.refresh_from_db()
+    assert column.name == "Sprawdzian – ułamki"
+
+
+def test_edit_point_column_maximum(world, grading):
+    column = add_column(world, kind="points", max_points=Decimal(20))
+    client = world.client("teacher_in")
+    url = reverse("grades:assessment_edit", args=[column.pk])
+    assert 'name="max_points"' in client.get(url).content.decode()
+    data = {"name": column.name, "date": column.date.isoformat(), "category": column.category_id}
+    assert client.post(url, data).status_code == 400  # the maximum is required
+    assert client.post(url, {**data, "max_points": "25"}).status_code == 302
+    column.refresh_from_db()
+    assert column.max_points == Decimal(25)
+
+
+def test_delete_column_asks_first_with_the_number_of_grades(world, column):
+    client = world.client("teacher_in")
+    url = reverse("grades:assessment_delete", args=[column.pk])
+    html = client.get(url).content.decode()
+    assert 'id="delete-grade-count" data-count="2"' in html
+    assert 'name="grades" value="2"' in html
+    assert Grade.objects.filter(assessment=column).count() == 2  # GET deletes nothing
+    # Without the confirmation (or with a stale one) nothing goes.
+    for data in ({}, {"grades": "1"}, {"grades": "dwa"}):
+        response = client.post(url, data)
+        assert response.status_code == 400
+        assert 'id="delete-errors"' in response.content.decode()
+    assert Grade.objects.filter(assessment=column).count() == 2
+    response = client.post(url, {"grades": "2"})
+    assert response.status_code == 302
+    assert response["Location"].endswith(f"?okres={world.term1.pk}")
+    assert not Grade.objects.filter(student__in=[world.student, world.classmate]).exists()
+    assert client.get(url).status_code == 404
+
+
+def test_empty_column_is_deleted_without_grades_to_confirm(world, grading):
+    column = add_column(world)
+    client = world.client("teacher_in")
+    url = reverse("grades:assessment_delete", args=[column.pk])
+    assert 'data-count="0"' in client.get(url).content.decode()
+    assert client.post(url).status_code == 302
+    assert client.get(reverse("grades:assessment_edit", args=[column.pk])).status_code == 404
