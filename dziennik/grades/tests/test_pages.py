@@ -182,7 +182,8 @@ def test_pdf_has_polish_characters(world, column):
     assert "Matematyka" in text and "4+" in text and "4.50" in text
 
 
-def test_published_proposal_is_shown_to_parents(world, column):
+def test_published_proposal_is_shown_to_parents(world, column, today):
+    today(world.term1.start_date + datetime.timedelta(days=30))  # long before the deadline
     teacher = world.user("teacher_in")
     services.classification_grade_set(
         actor=teacher,
@@ -450,3 +451,113 @@ def test_empty_column_is_deleted_without_grades_to_confirm(world, grading):
     assert 'data-count="0"' in client.get(url).content.decode()
     assert client.post(url).status_code == 302
     assert client.get(reverse("grades:assessment_edit", args=[column.pk])).status_code == 404
+
+
+# --- the proposals' deadline --------------------------------------------------------------
+def propose(world, student, grade, *, term=None, kind="term"):
+    return services.classification_grade_set(
+        actor=world.user("teacher_in"),
+        student=student,
+        school_class=world.school_class,
+        subject=world.subject,
+        term=term or world.term1,
+        kind=kind,
+        is_proposal=True,
+        grade=grade,
+    )
+
+
+def classification_list(html: str) -> str:
+    return (
+        html.split('<ul class="classification">')[1].split("</ul>")[0]
+        if ('<ul class="classification">' in html)
+        else ""
+    )
+
+
+def test_proposals_count_as_published_from_the_deadline(world, column, today):
+    proposal = propose(world, world.student, 5)
+    deadline = world.term1.end_date - datetime.timedelta(days=14)  # the default notice
+    today(deadline - datetime.timedelta(days=1))
+    for role in ("own_parent", "student"):
+        assert classification_list(page(world, role)) == ""
+    assert "<strong>5</strong>" in classification_list(page(world, "teacher_in"))
+    today(deadline)
+    for role in ("own_parent", "student"):
+        assert "<strong>5</strong>" in classification_list(page(world, role))
+    proposal.refresh_from_db()
+    assert proposal.published_at is None  # nothing was written: the date decides
+
+
+def test_proposal_notice_days_move_the_deadline(world, column, grading, today):
+    propose(world, world.student, 4)
+    today(world.term1.end_date - datetime.timedelta(days=20))
+    assert classification_list(page(world)) == ""
+    grading.proposal_notice_days = 21
+    grading.save()
+    assert "<strong>4</strong>" in classification_list(page(world))
+
+
+def classification_page(world, term=None, role="teacher_in") -> str:
+    url = reverse("grades:classification", args=[world.school_class.pk, world.subject.pk])
+    response = world.client(role).get(url, {"okres": (term or world.term1).pk})
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def missing_names(html: str) -> str:
+    if 'id="missing-proposals"' not in html:
+        return ""
+    return html.split('id="missing-proposals"')[1].split("</ul>")[0]
+
+
+def test_classification_page_shows_the_deadline_and_who_lacks_a_proposal(world, column, today):
+    deadline = world.term1.end_date - datetime.timedelta(days=14)
+    today(deadline - datetime.timedelta(days=3))
+    html = classification_page(world)
+    assert f'data-deadline="{deadline.isoformat()}" data-passed="false"' in html
+    assert 'id="missing-count">2<' in html
+    missing = missing_names(html)
+    assert world.student.full_name in missing and world.classmate.full_name in missing
+    propose(world, world.student, 5)
+    propose(world, world.student, 5, kind="final")  # not the one this term needs
+    html = classification_page(world)
+    assert 'id="missing-count">1<' in html
+    assert world.student.full_name not in missing_names(html)
+    assert world.classmate.full_name in missing_names(html)
+    # The class teacher reads the same.
+    assert world.classmate.full_name in missing_names(
+        classification_page(world, role="class_teacher")
+    )
+    propose(world, world.classmate, 2)
+    html = classification_page(world)
+    assert 'id="no-missing-proposals"' in html and 'id="missing-proposals"' not in html
+    today(deadline)
+    html = classification_page(world)
+    assert f'data-deadline="{deadline.isoformat()}" data-passed="true"' in html
+
+
+def test_last_term_needs_proposed_final_grades(world, grading, today):
+    today(world.term2.start_date + datetime.timedelta(days=10))
+    propose(world, world.student, 4, term=world.term2)  # a term proposal: not enough
+    html = classification_page(world, world.term2)
+    deadline = world.term2.end_date - datetime.timedelta(days=14)
+    assert f'data-deadline="{deadline.isoformat()}"' in html
+    assert 'id="missing-count">2<' in html
+    propose(world, world.student, 4, term=world.term2, kind="final")
+    html = classification_page(world, world.term2)
+    assert 'id="missing-count">1<' in html
+    assert world.student.full_name not in missing_names(html)
+
+
+def test_proposed_final_grade_waits_for_the_years_deadline(world, column, today):
+    propose(world, world.student, 3, kind="final")  # entered during the first term
+    term_deadline = world.term1.end_date - datetime.timedelta(days=14)
+    year_deadline = world.term2.end_date - datetime.timedelta(days=14)
+    today(term_deadline)
+    assert classification_list(page(world)) == ""
+    html = classification_page(world)
+    assert html.count('class="badge ok"') == 0  # neither published nor shown anyway
+    today(year_deadline)
+    assert "<strong>3</strong>" in classification_list(page(world))
+    assert classification_page(world).count('class="badge ok"') == 1
