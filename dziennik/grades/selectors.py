@@ -181,6 +181,28 @@ def entry_for(grade: Grade, assessment: Assessment, category_counts: bool) -> En
     )
 
 
+def proposal_deadline(term: Term, grading: GradingSettings) -> datetime.date:
+    """The day by which parents must have the term's proposed grades (*przewidywane*):
+    ``proposal_notice_days`` before the term ends. From that day on the proposals count
+    as published, whether or not the teacher pressed "publish"."""
+    return term.end_date - datetime.timedelta(days=grading.proposal_notice_days)
+
+
+def proposal_visible(
+    cg: ClassificationGrade, terms: list[Term], grading: GradingSettings, today: datetime.date
+) -> bool:
+    """Whether parents and students see a classification grade of one of the year's
+    ``terms``: a proposal only once published or once its deadline has come (for a
+    final grade, the deadline before the year's last term ends)."""
+    if not cg.is_proposal or cg.published_at is not None:
+        return True
+    if cg.kind == ClassificationGrade.Kind.FINAL:
+        term = terms[-1]
+    else:
+        term = next(t for t in terms if t.pk == cg.term_id)
+    return today >= proposal_deadline(term, grading)
+
+
 def year_terms(school_year_id: int) -> list[Term]:
     return list(Term.objects.filter(school_year_id=school_year_id).order_by("number"))
 
@@ -509,7 +531,7 @@ def student_report(
             "text",
             "published_at",
         ):
-            if cg.is_proposal and cg.published_at is None and not v.is_staff_member:
+            if not v.is_staff_member and not proposal_visible(cg, terms, grading, today):
                 continue
             if cg.subject_id in reports:
                 reports[cg.subject_id].classification[
@@ -751,7 +773,7 @@ def get_assessment_for_grading(viewer, assessment_id: int) -> Assessment:
     assessment = get_object_for(
         v,
         Assessment.objects.filter(school_id=v.school_id).select_related(
-            "school_class", "category", "school", "term"
+            "school_class", "category", "school", "term", "subject"
         ),
         pk=assessment_id,
     )
@@ -763,6 +785,11 @@ def get_assessment_for_grading(viewer, assessment_id: int) -> Assessment:
     ):
         raise Http404
     return assessment
+
+
+def column_grade_count(assessment: Assessment) -> int:
+    """How many grades (corrections included) deleting the column would remove."""
+    return Grade.objects.filter(assessment=assessment).count()
 
 
 def cell_grade(assessment: Assessment, student: Student) -> Grade | None:
@@ -844,8 +871,9 @@ def class_analytics(book: Gradebook, today: datetime.date | None = None) -> dict
 
 
 # --- classification -------------------------------------------------------------------
-def classification_sheet(book: Gradebook, viewer) -> dict:
-    """Term/final grades and proposals of the gradebook's students, with suggestions."""
+def classification_sheet(book: Gradebook, viewer, today: datetime.date | None = None) -> dict:
+    """Term/final grades and proposals of the gradebook's students, with suggestions,
+    the proposals' deadline and the students still without the proposal it requires."""
     student_ids = [row.student.pk for row in book.rows]
     existing = defaultdict(dict)
     for cg in ClassificationGrade.objects.filter(
@@ -853,7 +881,20 @@ def classification_sheet(book: Gradebook, viewer) -> dict:
     ):
         existing[cg.student_id][f"{cg.kind}{'_proposal' if cg.is_proposal else ''}"] = cg
     grading = settings_for(book.school_class.school_id)
-    deadline = book.term.end_date - datetime.timedelta(days=grading.proposal_notice_days)
+    deadline = proposal_deadline(book.term, grading)
+    final_deadline = proposal_deadline(book.terms[-1], grading)
+    today = today or timezone.localdate()
+    # The proposal that matters this term: the final one in the year's last term.
+    proposal_kind = (
+        ClassificationGrade.Kind.FINAL
+        if book.term.pk == book.terms[-1].pk
+        else ClassificationGrade.Kind.TERM
+    )
+    missing = [
+        row.student
+        for row in book.rows
+        if f"{proposal_kind}_proposal" not in existing.get(row.student.pk, {})
+    ]
     # The final grade reflects the whole year (G-05): its suggestion uses every term so far.
     year_entries: dict[int, list[Entry]] = defaultdict(list)
     for g in (
@@ -872,7 +913,21 @@ def classification_sheet(book: Gradebook, viewer) -> dict:
     for student_id in student_ids:
         avg = weighted_average(year_entries.get(student_id, []), book.rules)
         year[student_id] = (avg, book.rules.proposed_grade(avg))
-    return {"existing": existing, "deadline": deadline, "year": year}
+    return {
+        "existing": existing,
+        "deadline": deadline,
+        "deadline_passed": today >= deadline,
+        # Proposals parents see whether published or not (their deadline has come).
+        "shown_anyway": {
+            key
+            for key, day in (("term_proposal", deadline), ("final_proposal", final_deadline))
+            if today >= day
+        },
+        "days_left": (deadline - today).days,
+        "proposal_kind": proposal_kind,
+        "missing_proposals": missing,
+        "year": year,
+    }
 
 
 def behaviour_sheet(viewer, class_id: int, *, term_id: int | None = None) -> dict:

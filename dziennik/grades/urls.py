@@ -22,6 +22,8 @@ urlpatterns = [
         views.classification,
         name="classification",
     ),
+    path("kolumna/<int:assessment_id>/", views.assessment_edit, name="assessment_edit"),
+    path("kolumna/<int:assessment_id>/usun/", views.assessment_delete, name="assessment_delete"),
     path("ocena/<int:assessment_id>/", views.grade_cell, name="grade_cell"),
     path("zachowanie/<int:class_id>/", views.behaviour, name="behaviour"),
     path("ustawienia/", views.school_settings, name="settings"),

@@ -268,6 +268,121 @@ def assessment_new(request, class_id: int, subject_id: int):
     return redirect(_book_url(book) + f"#enter-{created.pk}")
 
 
+def _column_url(assessment: Assessment) -> str:
+    """The gradebook (term and group) a column belongs to, scrolled to the column."""
+    url = reverse("grades:gradebook", args=[assessment.school_class_id, assessment.subject_id]) + (
+        f"?okres={assessment.term_id}"
+    )
+    if assessment.group_id:
+        url += f"&grupa={assessment.group_id}"
+    return url + f"#col-{assessment.pk}"
+
+
+def _column_initial(assessment: Assessment) -> dict:
+    """The edit form's values: the weight is left empty while it is the category's."""
+    weight = assessment.weight
+    return {
+        "name": assessment.name,
+        "date": assessment.date.isoformat(),
+        "category": str(assessment.category_id),
+        "weight": "" if weight == assessment.category.weight else f"{weight.normalize():f}",
+        "max_points": (
+            f"{assessment.max_points.normalize():f}" if assessment.max_points is not None else ""
+        ),
+    }
+
+
+@login_required
+def assessment_edit(request, assessment_id: int):
+    """Change a column's name, date, category, weight or maximum points."""
+    viewer = get_viewer(request.user)
+    assessment = selectors.get_assessment_for_grading(viewer, assessment_id)
+    categories = selectors.categories(assessment.school_id)
+    errors = []
+    if request.method == "POST":
+        category = next(
+            (c for c in categories if str(c.pk) == request.POST.get("category", "")), None
+        )
+        date = None
+        with contextlib.suppress(ValueError):
+            date = datetime.date.fromisoformat(request.POST.get("date", ""))
+        raw_weight = request.POST.get("weight", "").strip()
+        weight = _decimal(raw_weight) if raw_weight else None
+        changes = {"name": request.POST.get("name", ""), "weight": weight}
+        if category is None:
+            errors.append(_("Choose a category."))
+        else:
+            changes["category"] = category
+        if date is None:
+            errors.append(_("Enter a valid date."))
+        else:
+            changes["date"] = date
+        if raw_weight and weight is None:
+            errors.append(_("The weight must be a number."))
+        if assessment.kind == Assessment.Kind.POINTS:
+            changes["max_points"] = _decimal(request.POST.get("max_points"))
+        if not errors:
+            try:
+                services.assessment_update(actor=request.user, assessment=assessment, **changes)
+            except ValidationError as exc:
+                errors.extend(exc.messages)
+            except (PermissionDenied, Assessment.DoesNotExist):
+                raise Http404 from None
+        if not errors:
+            messages.success(request, _("The column was saved."))
+            return redirect(_column_url(assessment))
+    return render(
+        request,
+        "grades/assessment_edit.html",
+        {
+            "assessment": assessment,
+            "categories": categories,
+            "form": request.POST if errors else _column_initial(assessment),
+            "errors": errors,
+            "book_url": _column_url(assessment),
+        },
+        status=400 if errors else 200,
+    )
+
+
+@login_required
+def assessment_delete(request, assessment_id: int):
+    """GET: what deleting the column removes; POST: delete it, once confirmed."""
+    viewer = get_viewer(request.user)
+    assessment = selectors.get_assessment_for_grading(viewer, assessment_id)
+    errors = []
+    if request.method == "POST":
+        try:
+            confirmed = int(request.POST.get("grades") or 0)
+        except ValueError:
+            confirmed = -1  # never the number of grades: asked again
+        try:
+            removed = services.assessment_delete(
+                actor=request.user, assessment=assessment, expected_grades=confirmed
+            )
+        except ValidationError as exc:
+            errors.extend(exc.messages)
+        except (PermissionDenied, Assessment.DoesNotExist):
+            raise Http404 from None
+        else:
+            messages.success(
+                request,
+                _("The column was deleted with its grades: %(count)s.") % {"count": removed},
+            )
+            return redirect(_column_url(assessment).split("#", 1)[0])
+    return render(
+        request,
+        "grades/assessment_delete.html",
+        {
+            "assessment": assessment,
+            "grade_count": selectors.column_grade_count(assessment),
+            "errors": errors,
+            "book_url": _column_url(assessment),
+        },
+        status=400 if errors else 200,
+    )
+
+
 @login_required
 @require_POST
 def grade_cell(request, assessment_id: int):

@@ -53,4 +53,24 @@ def add_column(world, *, name="Kartkówka", cat="Kartkówka", weight=None, days=
     )
 
 
+@pytest.fixture
+def today(monkeypatch):
+    """Pin the school's calendar day for the code under test: ``today(date)``.
+
+    The world's school year follows the real date, so tests about deadlines inside it
+    choose the day instead of depending on when they run.
+    """
+    from django.utils import timezone as tz
+
+    real = tz.localdate
+
+    def pin(day: datetime.date) -> None:
+        def localdate(value=None, timezone=None):
+            return day if value is None else real(value, timezone)
+
+        monkeypatch.setattr(tz, "localdate", localdate)
+
+    return pin
+
+
 __all__ = ["Assessment", "add_column", "category", "in_term"]

@@ -135,6 +135,59 @@ def test_new_column_matrix(world, matrix, grading):
     assert Assessment.objects.filter(name="Kartkówka – potęgi").count() == 2
 
 
+def column_state():
+    return list(
+        Assessment.objects.order_by("pk").values_list(
+            "pk", "name", "date", "category_id", "weight", "max_points"
+        )
+    ) + list(Grade.objects.order_by("pk").values_list("pk", "assessment_id", "value"))
+
+
+@pytest.mark.parametrize("name", ["assessment_edit", "assessment_delete"])
+def test_column_pages_matrix(world, matrix, column, name):
+    url = reverse(f"grades:{name}", args=[column.pk])
+    expected = dict(GRADEBOOK_WRITE, teacher_in=200, principal=200)
+    results = matrix.check(url, expected, secrets=["ułamki"], state=column_state)
+    assert "Sprawdzian – ułamki" in results["teacher_in"].content.decode()
+    assert Grade.objects.filter(assessment=column).count() == 2
+    missing = reverse(f"grades:{name}", args=[999999])
+    matrix.check(missing, {role: 302 if role == "anonymous" else 404 for role in expected})
+
+
+def test_edit_column_matrix(world, matrix, column):
+    url = reverse("grades:assessment_edit", args=[column.pk])
+    data = {
+        "name": "Sprawdzian – poprawiony",
+        "date": column.date.isoformat(),
+        "category": column.category_id,
+        "weight": "1",
+    }
+    expected = dict(GRADEBOOK_WRITE, teacher_in=302, principal=302)
+    check_write(
+        matrix, url, expected, data=data, state=column_state, allowed=["teacher_in", "principal"]
+    )
+    column.refresh_from_db()
+    assert (column.name, column.weight) == ("Sprawdzian – poprawiony", 1)
+
+
+def test_delete_column_matrix(world, matrix, column):
+    from .conftest import add_column
+
+    expected = dict(GRADEBOOK_WRITE, teacher_in=302, principal=302)
+    url = reverse("grades:assessment_delete", args=[column.pk])
+    refused = [role for role in expected if role not in ("teacher_in", "principal")]
+    matrix.check(
+        url, expected, method="post", data={"grades": "2"}, state=column_state, roles=refused
+    )
+    assert Grade.objects.filter(assessment=column).count() == 2
+    matrix.check(url, expected, method="post", data={"grades": "2"}, roles=["teacher_in"])
+    assert not Assessment.objects.filter(pk=column.pk).exists()
+    other = add_column(world)
+    url = reverse("grades:assessment_delete", args=[other.pk])
+    matrix.check(url, expected, method="post", data={"grades": "0"}, roles=["principal"])
+    assert not Assessment.objects.exists()
+
+
 def test_grade_cell_matrix(world, matrix, column):
     url = reverse("grades:grade_cell", args=[column.pk])
 

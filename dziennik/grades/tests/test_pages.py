@@ -182,7 +182,8 @@ def test_pdf_has_polish_characters(world, column):
     assert "Matematyka" in text and "4+" in text and "4.50" in text
 
 
-def test_published_proposal_is_shown_to_parents(world, column):
+def test_published_proposal_is_shown_to_parents(world, column, today):
+    today(world.term1.start_date + datetime.timedelta(days=30))  # long before the deadline
     teacher = world.user("teacher_in")
     services.classification_grade_set(
         actor=teacher,
@@ -347,3 +348,216 @@ def test_grades_in_a_subject_nobody_teaches_the_class_any_more(world, grading):
     html = page(world)
     assert f'id="subject-{art.pk}"' in html
     assert f'class="subject-average" data-subject="{art.pk}" data-value="4.00"' in html
+
+
+# --- editing and deleting a column --------------------------------------------------------
+def test_grid_links_each_column_to_its_edit_page_for_who_grades(world, column):
+    edit_url = reverse("grades:assessment_edit", args=[column.pk])
+    grid = reverse("grades:gradebook", args=[world.school_class.pk, world.subject.pk])
+    assert f'href="{edit_url}"' in world.client("teacher_in").get(grid).content.decode()
+    assert edit_url not in world.client("class_teacher").get(grid).content.decode()
+
+
+def test_edit_column_page_changes_the_column(world, column):
+    from .conftest import category
+
+    client = world.client("teacher_in")
+    url = reverse("grades:assessment_edit", args=[column.pk])
+    html = client.get(url).content.decode()
+    assert 'value="Sprawdzian – ułamki"' in html
+    assert f'value="{column.date.isoformat()}"' in html
+    assert 'id="col-weight" name="weight" type="text" inputmode="decimal" value=""' in html
+    quiz = category(world.school, "Kartkówka")
+    new_date = column.date + datetime.timedelta(days=3)
+    response = client.post(
+        url,
+        {"name": "Kartkówka – ułamki", "date": new_date.isoformat(), "category": quiz.pk},
+    )
+    assert response.status_code == 302
+    assert response["Location"].endswith(f"?okres={world.term1.pk}#col-{column.pk}")
+    column.refresh_from_db()
+    assert (column.name, column.date, column.category_id, column.weight) == (
+        "Kartkówka – ułamki",
+        new_date,
+        quiz.pk,
+        Decimal(2),  # an empty weight is the category's
+    )
+    # A weight of its own is shown (and kept) on the form.
+    client.post(
+        url,
+        {"name": column.name, "date": new_date.isoformat(), "category": quiz.pk, "weight": "2,5"},
+    )
+    column.refresh_from_db()
+    assert column.weight == Decimal("2.5")
+    assert 'value="2.5"' in client.get(url).content.decode()
+
+
+def test_edit_column_errors_keep_the_input_and_change_nothing(world, column):
+    from .conftest import category
+
+    client = world.client("teacher_in")
+    response = client.post(
+        reverse("grades:assessment_edit", args=[column.pk]),
+        {
+            "name": "Zadanie domowe",
+            "date": column.date.isoformat(),
+            "category": category(world.school, "Praca domowa").pk,
+            "weight": "x",
+        },
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert 'id="column-errors"' in html and 'value="Zadanie domowe"' in html
+    column.refresh_from_db()
+    assert column.name == "Sprawdzian – ułamki"
+
+
+def test_edit_point_column_maximum(world, grading):
+    column = add_column(world, kind="points", max_points=Decimal(20))
+    client = world.client("teacher_in")
+    url = reverse("grades:assessment_edit", args=[column.pk])
+    assert 'name="max_points"' in client.get(url).content.decode()
+    data = {"name": column.name, "date": column.date.isoformat(), "category": column.category_id}
+    assert client.post(url, data).status_code == 400  # the maximum is required
+    assert client.post(url, {**data, "max_points": "25"}).status_code == 302
+    column.refresh_from_db()
+    assert column.max_points == Decimal(25)
+
+
+def test_delete_column_asks_first_with_the_number_of_grades(world, column):
+    client = world.client("teacher_in")
+    url = reverse("grades:assessment_delete", args=[column.pk])
+    html = client.get(url).content.decode()
+    assert 'id="delete-grade-count" data-count="2"' in html
+    assert 'name="grades" value="2"' in html
+    assert Grade.objects.filter(assessment=column).count() == 2  # GET deletes nothing
+    # Without the confirmation (or with a stale one) nothing goes.
+    for data in ({}, {"grades": "1"}, {"grades": "dwa"}):
+        response = client.post(url, data)
+        assert response.status_code == 400
+        assert 'id="delete-errors"' in response.content.decode()
+    assert Grade.objects.filter(assessment=column).count() == 2
+    response = client.post(url, {"grades": "2"})
+    assert response.status_code == 302
+    assert response["Location"].endswith(f"?okres={world.term1.pk}")
+    assert not Grade.objects.filter(student__in=[world.student, world.classmate]).exists()
+    assert client.get(url).status_code == 404
+
+
+def test_empty_column_is_deleted_without_grades_to_confirm(world, grading):
+    column = add_column(world)
+    client = world.client("teacher_in")
+    url = reverse("grades:assessment_delete", args=[column.pk])
+    assert 'data-count="0"' in client.get(url).content.decode()
+    assert client.post(url).status_code == 302
+    assert client.get(reverse("grades:assessment_edit", args=[column.pk])).status_code == 404
+
+
+# --- the proposals' deadline --------------------------------------------------------------
+def propose(world, student, grade, *, term=None, kind="term"):
+    return services.classification_grade_set(
+        actor=world.user("teacher_in"),
+        student=student,
+        school_class=world.school_class,
+        subject=world.subject,
+        term=term or world.term1,
+        kind=kind,
+        is_proposal=True,
+        grade=grade,
+    )
+
+
+def classification_list(html: str) -> str:
+    return (
+        html.split('<ul class="classification">')[1].split("</ul>")[0]
+        if ('<ul class="classification">' in html)
+        else ""
+    )
+
+
+def test_proposals_count_as_published_from_the_deadline(world, column, today):
+    proposal = propose(world, world.student, 5)
+    deadline = world.term1.end_date - datetime.timedelta(days=14)  # the default notice
+    today(deadline - datetime.timedelta(days=1))
+    for role in ("own_parent", "student"):
+        assert classification_list(page(world, role)) == ""
+    assert "<strong>5</strong>" in classification_list(page(world, "teacher_in"))
+    today(deadline)
+    for role in ("own_parent", "student"):
+        assert "<strong>5</strong>" in classification_list(page(world, role))
+    proposal.refresh_from_db()
+    assert proposal.published_at is None  # nothing was written: the date decides
+
+
+def test_proposal_notice_days_move_the_deadline(world, column, grading, today):
+    propose(world, world.student, 4)
+    today(world.term1.end_date - datetime.timedelta(days=20))
+    assert classification_list(page(world)) == ""
+    grading.proposal_notice_days = 21
+    grading.save()
+    assert "<strong>4</strong>" in classification_list(page(world))
+
+
+def classification_page(world, term=None, role="teacher_in") -> str:
+    url = reverse("grades:classification", args=[world.school_class.pk, world.subject.pk])
+    response = world.client(role).get(url, {"okres": (term or world.term1).pk})
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def missing_names(html: str) -> str:
+    if 'id="missing-proposals"' not in html:
+        return ""
+    return html.split('id="missing-proposals"')[1].split("</ul>")[0]
+
+
+def test_classification_page_shows_the_deadline_and_who_lacks_a_proposal(world, column, today):
+    deadline = world.term1.end_date - datetime.timedelta(days=14)
+    today(deadline - datetime.timedelta(days=3))
+    html = classification_page(world)
+    assert f'data-deadline="{deadline.isoformat()}" data-passed="false"' in html
+    assert 'id="missing-count">2<' in html
+    missing = missing_names(html)
+    assert world.student.full_name in missing and world.classmate.full_name in missing
+    propose(world, world.student, 5)
+    propose(world, world.student, 5, kind="final")  # not the one this term needs
+    html = classification_page(world)
+    assert 'id="missing-count">1<' in html
+    assert world.student.full_name not in missing_names(html)
+    assert world.classmate.full_name in missing_names(html)
+    # The class teacher reads the same.
+    assert world.classmate.full_name in missing_names(
+        classification_page(world, role="class_teacher")
+    )
+    propose(world, world.classmate, 2)
+    html = classification_page(world)
+    assert 'id="no-missing-proposals"' in html and 'id="missing-proposals"' not in html
+    today(deadline)
+    html = classification_page(world)
+    assert f'data-deadline="{deadline.isoformat()}" data-passed="true"' in html
+
+
+def test_last_term_needs_proposed_final_grades(world, grading, today):
+    today(world.term2.start_date + datetime.timedelta(days=10))
+    propose(world, world.student, 4, term=world.term2)  # a term proposal: not enough
+    html = classification_page(world, world.term2)
+    deadline = world.term2.end_date - datetime.timedelta(days=14)
+    assert f'data-deadline="{deadline.isoformat()}"' in html
+    assert 'id="missing-count">2<' in html
+    propose(world, world.student, 4, term=world.term2, kind="final")
+    html = classification_page(world, world.term2)
+    assert 'id="missing-count">1<' in html
+    assert world.student.full_name not in missing_names(html)
+
+
+def test_proposed_final_grade_waits_for_the_years_deadline(world, column, today):
+    propose(world, world.student, 3, kind="final")  # entered during the first term
+    term_deadline = world.term1.end_date - datetime.timedelta(days=14)
+    year_deadline = world.term2.end_date - datetime.timedelta(days=14)
+    today(term_deadline)
+    assert classification_list(page(world)) == ""
+    html = classification_page(world)
+    assert html.count('class="badge ok"') == 0  # neither published nor shown anyway
+    today(year_deadline)
+    assert "<strong>3</strong>" in classification_list(page(world))
+    assert classification_page(world).count('class="badge ok"') == 1

@@ -283,3 +283,198 @@ def test_policy_change_recomputes_stored_averages(world, grading):
     assert average_of(world) == Decimal("5.00")
     entry = AuditEntry.objects.filter(action="update", object_repr=str(world.school)).get()
     assert entry.changes["correction_policy"] == ["both", "better"]
+
+
+# --- editing and deleting a column --------------------------------------------------------
+def column_history(column, action):
+    return AuditEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(Assessment),
+        object_id=str(column.pk),
+        action=action,
+    )
+
+
+@pytest.fixture
+def quiz(world, column):
+    """A quiz (weight 2) next to the test: Zofia 3, Kacper 5. Averages 3.90 and 3.20."""
+    teacher = world.user("teacher_in")
+    quiz = add_column(world, name="Kartkówka – ułamki", cat="Kartkówka")
+    services.grade_set(actor=teacher, assessment=quiz, student=world.student, raw="3")
+    services.grade_set(actor=teacher, assessment=quiz, student=world.classmate, raw="5")
+    assert (average_of(world), average_of(world, world.classmate)) == (
+        Decimal("3.90"),  # (4.5×3 + 3×2) / 5
+        Decimal("3.20"),  # (2×3 + 5×2) / 5
+    )
+    return quiz
+
+
+def test_column_weight_change_is_in_the_history_and_recomputes_averages(world, column, quiz):
+    changed = services.assessment_update(
+        actor=world.user("teacher_in"),
+        assessment=column,
+        name="Sprawdzian – ułamki zwykłe",
+        weight=Decimal(1),
+    )
+    assert (changed.name, changed.weight) == ("Sprawdzian – ułamki zwykłe", Decimal(1))
+    column.refresh_from_db()
+    assert column.weight == Decimal(1)
+    entry = column_history(column, "update").get()
+    assert entry.changes == {
+        "name": ["Sprawdzian – ułamki", "Sprawdzian – ułamki zwykłe"],
+        "weight": ["3.00", "1.00"],
+    }
+    assert entry.actor == world.user("teacher_in")
+    assert entry.school_class_id == world.school_class.pk
+    assert average_of(world) == Decimal("3.50")  # (4.5×1 + 3×2) / 3
+    assert average_of(world, world.classmate) == Decimal("4.00")  # (2×1 + 5×2) / 3
+
+
+def test_category_change_takes_its_weight_and_whether_it_counts(world, column, quiz):
+    mock_exam = category(world.school, "Próbny egzamin")  # weight 1, not in the average
+    services.assessment_update(
+        actor=world.user("principal"), assessment=column, category=mock_exam, weight=None
+    )
+    column.refresh_from_db()
+    assert (column.category_id, column.weight) == (mock_exam.pk, Decimal(1))
+    entry = column_history(column, "update").get()
+    assert entry.changes == {
+        "category": [category(world.school).pk, mock_exam.pk],
+        "weight": ["3.00", "1.00"],
+    }
+    assert average_of(world) == Decimal("3.00")  # only the quiz counts now
+    assert average_of(world, world.classmate) == Decimal("5.00")
+
+
+def test_unchanged_column_writes_no_history(world, column):
+    services.assessment_update(
+        actor=world.user("teacher_in"),
+        assessment=column,
+        name=" Sprawdzian – ułamki ",
+        weight=Decimal("3"),
+        date=column.date,
+    )
+    assert not column_history(column, "update").exists()
+
+
+def test_column_date_change_is_recorded_without_touching_averages(world, column):
+    new_date = in_term(world, 20)
+    services.assessment_update(actor=world.user("teacher_in"), assessment=column, date=new_date)
+    entry = column_history(column, "update").get()
+    assert entry.changes == {"date": [column.date.isoformat(), new_date.isoformat()]}
+    assert average_of(world) == Decimal("4.50")
+
+
+@pytest.mark.parametrize(
+    "role", ["teacher_out", "class_teacher", "own_parent", "student", "other_principal"]
+)
+def test_only_who_grades_the_class_edits_a_column(world, column, role):
+    with pytest.raises(PermissionDenied):
+        services.assessment_update(
+            actor=world.user(role), assessment=column, name="Zmienione", weight=Decimal(1)
+        )
+    column.refresh_from_db()
+    assert (column.name, column.weight) == ("Sprawdzian – ułamki", Decimal(3))
+    assert not column_history(column, "update").exists()
+    assert average_of(world) == Decimal("4.50")
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"name": "  "}, "name"),
+        ({"date": "outside"}, "date"),
+        ({"weight": Decimal(101)}, "weight"),
+        ({"category": "homework"}, "category"),
+        ({"max_points": Decimal(20)}, "max_points"),  # not a points column
+    ],
+)
+def test_column_edit_is_validated_like_a_new_column(world, column, changes, field):
+    if changes.get("date") == "outside":
+        changes["date"] = world.term2.start_date  # the column's term is the first
+    if changes.get("category") == "homework":
+        changes["category"] = category(world.school, "Praca domowa")
+    with pytest.raises(ValidationError) as exc:
+        services.assessment_update(actor=world.user("teacher_in"), assessment=column, **changes)
+    assert field in exc.value.message_dict
+    column.refresh_from_db()
+    assert (column.name, column.date, column.weight) == (
+        "Sprawdzian – ułamki",
+        in_term(world),
+        Decimal(3),
+    )
+    assert not column_history(column, "update").exists()
+
+
+def test_point_column_maximum_revalues_its_grades(world, grading):
+    teacher = world.user("teacher_in")
+    test = add_column(world, kind=Assessment.Kind.POINTS, max_points=Decimal(20))
+    services.grade_set(actor=teacher, assessment=test, student=world.student, raw="18")
+    assert average_of(world) == Decimal("5.00")  # 90 %
+    services.assessment_update(actor=teacher, assessment=test, max_points=Decimal(30))
+    assert Grade.objects.get(assessment=test).value == Decimal(3)  # 60 %
+    assert average_of(world) == Decimal("3.00")
+    assert column_history(test, "update").get().changes == {"max_points": ["20.00", "30.00"]}
+    with pytest.raises(ValidationError) as exc:
+        services.assessment_update(actor=teacher, assessment=test, max_points=Decimal(15))
+    assert "max_points" in exc.value.message_dict  # 18 points would not fit
+    test.refresh_from_db()
+    assert test.max_points == Decimal(30)
+
+
+def test_unknown_column_field_is_a_programming_error(world, column):
+    with pytest.raises(ValueError):
+        services.assessment_update(actor=world.user("teacher_in"), assessment=column, kind="points")
+
+
+def test_deleting_a_column_keeps_it_and_its_grades_in_the_history(world, column, quiz):
+    teacher = world.user("teacher_in")
+    original = Grade.objects.get(assessment=column, student=world.classmate)
+    correction = services.grade_correct(actor=teacher, grade=original, raw="4")
+    grade_ids = set(Grade.objects.filter(assessment=column).values_list("pk", flat=True))
+    assert len(grade_ids) == 3
+    assert services.assessment_delete(actor=teacher, assessment=column, expected_grades=3) == 3
+    assert not Assessment.objects.filter(pk=column.pk).exists()
+    assert not Grade.objects.filter(pk__in=grade_ids).exists()
+    assert Grade.objects.filter(assessment=quiz).count() == 2
+    entry = column_history(column, "delete").get()
+    assert entry.changes["name"] == ["Sprawdzian – ułamki", None]
+    assert entry.changes["weight"] == ["3.00", None]
+    assert (entry.actor, entry.school_class_id) == (teacher, world.school_class.pk)
+    deleted = AuditEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(Grade), action="delete"
+    )
+    assert {int(e.object_id) for e in deleted} == grade_ids
+    by_grade = {int(e.object_id): e for e in deleted}
+    assert by_grade[correction.pk].changes["symbol"] == ["4", None]
+    assert by_grade[correction.pk].student_id == world.classmate.pk
+    assert by_grade[original.pk].changes["corrects"] == [None, None]
+    assert {e.school_class_id for e in deleted} == {world.school_class.pk}
+    # Only the quiz is left.
+    assert average_of(world) == Decimal("3.00")
+    assert average_of(world, world.classmate) == Decimal("5.00")
+
+
+def test_deleting_the_only_column_removes_the_stored_averages(world, column):
+    services.assessment_delete(actor=world.user("principal"), assessment=column)
+    assert average_of(world) is None
+    assert average_of(world, world.classmate) is None
+
+
+def test_deleting_after_the_grades_changed_asks_again(world, column):
+    with pytest.raises(ValidationError):
+        services.assessment_delete(
+            actor=world.user("teacher_in"), assessment=column, expected_grades=1
+        )
+    assert Grade.objects.filter(assessment=column).count() == 2
+    assert not column_history(column, "delete").exists()
+
+
+@pytest.mark.parametrize(
+    "role", ["teacher_out", "class_teacher", "own_parent", "student", "other_principal"]
+)
+def test_only_who_grades_the_class_deletes_a_column(world, column, role):
+    with pytest.raises(PermissionDenied):
+        services.assessment_delete(actor=world.user(role), assessment=column)
+    assert Grade.objects.filter(assessment=column).count() == 2
+    assert not AuditEntry.objects.filter(action="delete").exists()
+    assert average_of(world) == Decimal("4.50")
