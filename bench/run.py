@@ -40,6 +40,8 @@ def bench_env(database_url: str) -> dict[str, str]:
         SECURE_SSL_REDIRECT="False",
         SECURE_HSTS_SECONDS="0",
         LOG_LEVEL="WARNING",
+        # The production stack: a shared cache for the worker processes.
+        CACHE_URL=os.environ.get("BENCH_CACHE_URL", "redis://127.0.0.1:6379/7"),
     )
     return env
 
@@ -137,6 +139,8 @@ def main() -> None:
     BENCH_ENV.update(env)
     if not args.skip_build:
         build(env, args.database_url, args)
+    else:  # a cache left by an earlier run may hold pages of an earlier database
+        django_lookup("from django.core.cache import cache; cache.clear()")
     server = start_server(env, args.port, args.workers, args.threads)
     results: dict[str, list[dict]] = {}
     try:

@@ -23,6 +23,7 @@ from django.db.models import (
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
+from dziennik.core.cache import CONFIG, cached
 from dziennik.core.viewer import NOTHING, get_object_for, get_viewer
 from dziennik.schools import selectors as school_selectors
 from dziennik.schools.models import Enrolment, SchoolClass, SchoolYear, Student, Term
@@ -66,8 +67,17 @@ def default_kind(kinds: dict[int, AttendanceKind]) -> AttendanceKind:
 
 
 def year_and_terms(school_id: int, day: datetime.date) -> tuple[SchoolYear | None, list[Term]]:
-    """The school year running on ``day`` and its terms in order (one query when the
-    year has terms; the year alone is looked up only when it has none)."""
+    """The school year running on ``day`` and its terms in order (kept until the
+    configuration changes)."""
+    return cached(
+        f"year-and-terms:{school_id}:{day.isoformat()}",
+        [CONFIG],
+        lambda: _year_and_terms(school_id, day),
+    )
+
+
+def _year_and_terms(school_id: int, day: datetime.date) -> tuple[SchoolYear | None, list[Term]]:
+    """One query when the year has terms; the year alone is looked up only when it has none."""
     year_id = (
         SchoolYear.objects.filter(school_id=school_id, start_date__lte=day, end_date__gte=day)
         .order_by("-start_date")

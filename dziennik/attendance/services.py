@@ -16,7 +16,7 @@ from django.db.models import Case, Count, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from dziennik.core import audit
+from dziennik.core import audit, cache
 from dziennik.core.viewer import get_viewer
 from dziennik.schools.models import School, Student, Term
 
@@ -445,6 +445,9 @@ def _sync_alerts(school_id, student_ids, scope: Q, desired: dict[str, Attendance
                 changed.append(AttendanceAlert(pk=pk, percent=alert.percent))
     if changed:
         AttendanceAlert.objects.bulk_update(changed, ["percent"])
+    if new or revive or stale or changed:
+        # Warnings are derived, not recorded in the history: move the pages' versions here.
+        cache.bump(*(audit.student_scope(s) for s in student_ids))
 
 
 # --- justifications ---------------------------------------------------------------

@@ -28,8 +28,6 @@ from django.db.models.functions import Cast
 from django.http import Http404
 from django.utils import timezone
 
-from dziennik.core.audit import data_scope, student_scope
-from dziennik.core.cache import CONFIG, cached
 from dziennik.core.viewer import get_object_for, get_viewer
 from dziennik.schools import selectors as school_selectors
 from dziennik.schools.models import (
@@ -337,39 +335,15 @@ class ReportCacheScope:
 
 
 def report_cache_scope(viewer, student_id: int) -> ReportCacheScope:
-    """The versions the student's grade page depends on (404 when the viewer may not see
-    the student): the configuration, the student, their class's register data and – when
-    the page compares – every class of the year level."""
+    """What the student's grade page depends on (404 when the viewer may not see the
+    student). Its year comparison moves with any class of the year, so all count."""
     v = get_viewer(viewer)
-    if not (student_id in v.child_ids or student_id == v.student_id):
-        school_selectors.get_student_for(v, student_id)
-
-    def build() -> tuple[int, ...]:
-        enrolment = (
-            Enrolment.objects.filter(student_id=student_id, end_date__isnull=True)
-            .select_related("school_class")
-            .first()
-        )
-        if enrolment is None:
-            return ()
-        school_class = enrolment.school_class
-        if not settings_for(school_class.school_id).comparisons_enabled:
-            return (school_class.pk,)
-        return tuple(
-            SchoolClass.objects.filter(
-                school_year_id=school_class.school_year_id, level=school_class.level
-            )
-            .order_by("pk")
-            .values_list("pk", flat=True)
-        )
-
-    class_ids = cached(f"grade-page-classes:{student_id}", [CONFIG], build)
+    scopes = school_selectors.student_cache_scopes(v, student_id, year_level=True)
     visit = (
         GradeVisit.objects.filter(user_id=v.user_id, student_id=student_id)
         .values_list("seen_at", flat=True)
         .first()
     )
-    scopes = (CONFIG, student_scope(student_id), *(data_scope(c) for c in class_ids))
     return ReportCacheScope(student_id, scopes, visit)
 
 

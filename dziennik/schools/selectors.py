@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
+from dziennik.core.audit import data_scope, student_scope
 from dziennik.core.cache import CONFIG, cached
 from dziennik.core.viewer import get_object_for, get_viewer
 
@@ -90,6 +91,32 @@ def child_options(viewer) -> list[ChildOption]:
         return [ChildOption(c.pk, c.first_name, c.full_name, c.class_label) for c in children_of(v)]
 
     return cached(f"children:{v.user_id}", [CONFIG], build)
+
+
+def student_cache_scopes(viewer, student_id: int, *, year_level: bool = False) -> tuple:
+    """The cache scopes (``core.cache``) of a page about one student: the configuration,
+    the student, and their class's register data – or, with ``year_level``, that of every
+    class of their year (for pages comparing with the year). 404 when the viewer may not
+    see the student, exactly as ``get_student_for``."""
+    v = get_viewer(viewer)
+    if not (student_id in v.child_ids or student_id == v.student_id):
+        get_student_for(v, student_id)
+
+    def build() -> tuple[tuple[int, ...], tuple[int, ...]]:
+        enrolment = (
+            Enrolment.objects.filter(student_id=student_id, end_date__isnull=True)
+            .select_related("school_class")
+            .first()
+        )
+        if enrolment is None:
+            return (), ()
+        own = enrolment.school_class
+        year = SchoolClass.objects.filter(school_year_id=own.school_year_id, level=own.level)
+        return (own.pk,), tuple(year.order_by("pk").values_list("pk", flat=True))
+
+    own, year = cached(f"student-classes:{student_id}", [CONFIG], build)
+    classes = year if year_level else own
+    return (CONFIG, student_scope(student_id), *(data_scope(c) for c in classes))
 
 
 def current_school_year(school_id: int, day: datetime.date | None = None) -> SchoolYear | None:

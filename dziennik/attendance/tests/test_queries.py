@@ -4,6 +4,8 @@ import datetime
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from dziennik.attendance import services
 from dziennik.attendance.models import AttendanceMark
@@ -14,7 +16,10 @@ from .factories import add_students, build_register, open_lesson, save_lesson
 # Pinned counts (the same for small and large classes / histories).
 SAVE_LESSON = 25  # POST: topic + every student's mark, history, warnings (was 29)
 LESSON_SCREEN = 14
-PARENT_PAGE = 14  # was 22: rows, statistics, year with terms in one query each
+# cold: rows, statistics, year with terms in one query each; 2 to find the page's
+# cache versions (the student's class)
+PARENT_PAGE = 16
+PARENT_PAGE_WARM = 2  # session and user: the page body and the layout come from the cache
 TODAY = 11
 CLASS_SUMMARY = 13  # was 17: the school year and its terms in one query
 
@@ -77,7 +82,14 @@ def test_parents_attendance_page(world, weeks):
     assert AttendanceMark.objects.filter(student=world.student).count() == 4 * weeks
     client = world.client("own_parent")
     client.get("/")
-    assert count(client, "get", f"/frekwencja/uczen/{world.student.pk}/") == PARENT_PAGE
+    url = f"/frekwencja/uczen/{world.student.pk}/"
+    assert count(client, "get", url) == PARENT_PAGE
+    with CaptureQueriesContext(connection) as warm:
+        cached = client.get(url)
+    assert len(warm.captured_queries) == PARENT_PAGE_WARM
+    # and a change shows at once: the next lesson's absence, and the cached page moves on
+    save_lesson(world, reg, reg.math2, {world.student: "nb"}, day=reg.day)
+    assert client.get(url).content != cached.content
 
 
 @pytest.mark.parametrize("class_size", [5, 30])

@@ -19,7 +19,7 @@ from .helpers import fill_class
 # versions it depends on (a reload with nothing new writes no "last seen" row). The
 # session is not written on every request.
 PARENT_PAGE_QUERIES = 20
-PARENT_PAGE_WITH_COMPARISONS_QUERIES = 24
+PARENT_PAGE_WITH_COMPARISONS_QUERIES = 23
 # Warm (the page body, the viewer and the child switcher cached): session, user and the
 # "last seen" mark.
 PARENT_PAGE_WARM_QUERIES = 3

@@ -6,6 +6,7 @@ from __future__ import annotations
 import time
 
 from django.core.management.base import BaseCommand, CommandError
+from django.core.cache import cache
 from django.db import DatabaseError, connection, transaction
 from django.db.models import ProtectedError, Q
 
@@ -84,6 +85,8 @@ class Command(BaseCommand):
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
         progress("planner statistics updated (ANALYZE)")
+        # Bulk loads bypass the cache's version bumps; nothing cached may outlive them.
+        cache.clear()
         students = sum(len(s) for ctx in contexts for s in ctx.students_by_class.values())
         self.stdout.write(
             self.style.SUCCESS(
