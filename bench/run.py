@@ -26,7 +26,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from harness import BENCH_ENV, GUNICORN, PYTHON, ROOT, Session, run_load
+from harness import BENCH_ENV, GUNICORN, PYTHON, ROOT, Session, django_lookup, run_load
 
 
 def bench_env(database_url: str) -> dict[str, str]:

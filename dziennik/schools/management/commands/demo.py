@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import time
 
-from django.core.management.base import BaseCommand, CommandError
 from django.core.cache import cache
+from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError, connection, transaction
 from django.db.models import ProtectedError, Q
 
