@@ -29,6 +29,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "dziennik.core.cache.RequestVersionsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "dziennik.core.middleware.SessionRefreshMiddleware",
     "django.middleware.locale.LocaleMiddleware",

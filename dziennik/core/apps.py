@@ -40,6 +40,7 @@ class CoreConfig(AppConfig):
     verbose_name = _("Register core")
 
     def ready(self):
+        from . import checks  # noqa: F401 – registers the deployment checks
         from .cache import register_config_models
 
         register_config_models(*(apps.get_model(label) for label in CONFIG_MODELS))

@@ -28,6 +28,7 @@ from __future__ import annotations
 import time
 import uuid
 from collections.abc import Callable, Iterable
+from contextvars import ContextVar
 from typing import Any
 
 from django.core.cache import cache
@@ -39,20 +40,43 @@ ENTRY_TIMEOUT = 60 * 60
 Scope = tuple
 
 
+# Versions already read during this request (set up by ``RequestVersionsMiddleware``):
+# a page asks for CONFIG several times, the cache server is asked once.
+_request_versions: ContextVar[dict | None] = ContextVar("request_versions", default=None)
+
+
+class RequestVersionsMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        token = _request_versions.set({})
+        try:
+            return self.get_response(request)
+        finally:
+            _request_versions.reset(token)
+
+
 def _key(scope: Scope) -> str:
     return "v:" + ":".join(str(part) for part in scope)
 
 
 def versions(*scopes: Scope) -> tuple[str, ...]:
-    """The current version of each scope (one cache round trip when all are known)."""
+    """The current version of each scope (at most one cache round trip when all exist)."""
     keys = [_key(s) for s in scopes]
-    found = cache.get_many(keys)
+    memo = _request_versions.get()
+    found = {k: memo[k] for k in keys if k in memo} if memo is not None else {}
+    wanted = [k for k in keys if k not in found]
+    if wanted:
+        found.update(cache.get_many(wanted))
     missing = [k for k in keys if k not in found]
     for k in missing:
         # First use (or evicted): start from a value no earlier entry can carry.
         cache.add(k, time.time_ns(), timeout=None)
     if missing:
         found.update(cache.get_many(missing))
+    if memo is not None:
+        memo.update(found)
     return tuple(str(found[k]) if k in found else uuid.uuid4().hex for k in keys)
 
 
@@ -65,6 +89,10 @@ def bump(*scopes: Scope) -> None:
     def write() -> None:
         stamp = time.time_ns()
         cache.set_many(dict.fromkeys(keys, stamp), timeout=None)
+        memo = _request_versions.get()
+        if memo is not None:
+            for k in keys:
+                memo.pop(k, None)
 
     write()
     transaction.on_commit(write)

@@ -248,8 +248,17 @@ def get_viewer(user) -> Viewer:
         from .cache import CONFIG
         from .cache import cached as from_cache
 
+        def build() -> Viewer:
+            viewer = build_viewer(user)
+            if viewer.child_ids:
+                from dziennik.schools.selectors import child_options_of
+
+                # The child switcher of every page: kept with the viewer, read with it.
+                viewer.extra["child_options"] = child_options_of(viewer)
+            return viewer
+
         key = f"viewer:{user.pk}:{user.school_id}:{int(user.is_superuser)}"
-        cached = from_cache(key, [CONFIG], lambda: build_viewer(user))
+        cached = from_cache(key, [CONFIG], build)
         user._dziennik_viewer = cached
     return cached
 

@@ -19,13 +19,15 @@ def home(request):
     viewer = get_viewer(request.user)
     context = {"panels": collect_home_panels(request, viewer)}
     if viewer.is_parent:
-        # Computed once here; the layout's child switcher uses the same list.
-        children = school_selectors.children_of(viewer)
+        # The same list as the layout's child switcher (cached with the viewer).
+        children = school_selectors.child_options(viewer)
         wanted = active_child_id(request)
         active = next((child for child in children if child.pk == wanted), None)
         context.update(children=children, active_child=active)
         if active is not None:
-            context["child_overview"] = school_selectors.student_overview(viewer, active)
+            context["child_overview"] = school_selectors.student_overview(
+                viewer, active.as_student(viewer.school_id)
+            )
     if viewer.is_student:
         me = school_selectors.get_student_for(viewer, viewer.student_id)
         context["me"] = me

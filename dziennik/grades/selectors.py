@@ -28,6 +28,7 @@ from django.db.models.functions import Cast
 from django.http import Http404
 from django.utils import timezone
 
+from dziennik.core.cache import ENTRY_TIMEOUT, cache
 from dziennik.core.viewer import get_object_for, get_viewer
 from dziennik.schools import selectors as school_selectors
 from dziennik.schools.models import (
@@ -334,16 +335,32 @@ class ReportCacheScope:
     last_seen: datetime.datetime | None
 
 
+def visit_cache_key(user_id: int, student_id: int) -> str:
+    return f"grade-visit:{user_id}:{student_id}"
+
+
+def last_visit(user_id: int, student_id: int) -> datetime.datetime | None:
+    """When the user last saw the student's grades; the cache keeps a copy, written
+    through by ``services.grade_visit_record``."""
+    key = visit_cache_key(user_id, student_id)
+    found = cache.get(key)
+    if found is None:
+        seen = (
+            GradeVisit.objects.filter(user_id=user_id, student_id=student_id)
+            .values_list("seen_at", flat=True)
+            .first()
+        )
+        found = ("seen", seen)
+        cache.set(key, found, ENTRY_TIMEOUT)
+    return found[1]
+
+
 def report_cache_scope(viewer, student_id: int) -> ReportCacheScope:
     """What the student's grade page depends on (404 when the viewer may not see the
     student). Its year comparison moves with any class of the year, so all count."""
     v = get_viewer(viewer)
     scopes = school_selectors.student_cache_scopes(v, student_id, year_level=True)
-    visit = (
-        GradeVisit.objects.filter(user_id=v.user_id, student_id=student_id)
-        .values_list("seen_at", flat=True)
-        .first()
-    )
+    visit = last_visit(v.user_id, student_id)
     return ReportCacheScope(student_id, scopes, visit)
 
 

@@ -77,20 +77,34 @@ class ChildOption:
 
     pk: int
     first_name: str
-    full_name: str
+    last_name: str
     class_label: str
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+    def as_student(self, school_id: int) -> Student:
+        """An unsaved stand-in for selectors that need only the student's identity."""
+        return Student(
+            pk=self.pk, school_id=school_id, first_name=self.first_name, last_name=self.last_name
+        )
 
 
 def child_options(viewer) -> list[ChildOption]:
-    """``children_of`` for the layout's switcher, kept until the configuration changes."""
+    """``children_of`` for the layout's switcher, cached with the viewer (``get_viewer``)."""
     v = get_viewer(viewer)
     if not v.child_ids:
         return []
+    if "child_options" not in v.extra:
+        v.extra["child_options"] = child_options_of(v)
+    return v.extra["child_options"]
 
-    def build() -> list[ChildOption]:
-        return [ChildOption(c.pk, c.first_name, c.full_name, c.class_label) for c in children_of(v)]
 
-    return cached(f"children:{v.user_id}", [CONFIG], build)
+def child_options_of(viewer) -> list[ChildOption]:
+    return [
+        ChildOption(c.pk, c.first_name, c.last_name, c.class_label) for c in children_of(viewer)
+    ]
 
 
 def student_cache_scopes(viewer, student_id: int, *, year_level: bool = False) -> tuple:

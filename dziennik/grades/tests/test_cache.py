@@ -19,7 +19,7 @@ def _visit(client, world) -> None:
 
 
 def _served_from_cache(client, world, assert_warm_queries) -> str:
-    with assert_warm_queries(3):  # session, user, "last seen" mark
+    with assert_warm_queries(2):  # session and user
         return _page(client, world)
 
 

@@ -20,9 +20,9 @@ from .helpers import fill_class
 # session is not written on every request.
 PARENT_PAGE_QUERIES = 20
 PARENT_PAGE_WITH_COMPARISONS_QUERIES = 23
-# Warm (the page body, the viewer and the child switcher cached): session, user and the
-# "last seen" mark.
-PARENT_PAGE_WARM_QUERIES = 3
+# Warm (the page body, the viewer with the child switcher, and the "last seen" mark
+# cached): session and user only.
+PARENT_PAGE_WARM_QUERIES = 2
 TEACHER_GRID_QUERIES = 20
 
 

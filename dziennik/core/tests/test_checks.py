@@ -1,0 +1,15 @@
+from django.test import override_settings
+
+from dziennik.core.checks import shared_cache_configured
+
+
+def test_deploy_check_warns_without_a_shared_cache():
+    dummy = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+    with override_settings(CACHES=dummy):
+        assert [w.id for w in shared_cache_configured(None)] == ["dziennik.W001"]
+    locmem = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    with override_settings(CACHES=locmem, DEBUG=False):
+        assert [w.id for w in shared_cache_configured(None)] == ["dziennik.W002"]
+    redis = {"default": {"BACKEND": "dziennik.core.redis_cache.RedisCache"}}
+    with override_settings(CACHES=redis):
+        assert shared_cache_configured(None) == []
