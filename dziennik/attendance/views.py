@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from dziennik.accounts.children import active_child_id
-from dziennik.core.cache import cached
+from dziennik.core.cache import cached, cached_page
 from dziennik.core.viewer import get_viewer
 from dziennik.schools import selectors as school_selectors
 from dziennik.timetable import selectors as timetable
@@ -208,12 +208,18 @@ def student_attendance(request, student_id: int):
             date_to.isoformat(),
         )
     )
-    page = cached(key, scopes, lambda: _student_body(viewer, student_id, date_from, date_to, terms))
-    return render(
-        request,
-        "attendance/student.html",
-        {"body_html": page["html"], "student_name": page["student_name"]},
-    )
+
+    def render_page():
+        page = cached(
+            key, scopes, lambda: _student_body(viewer, student_id, date_from, date_to, terms)
+        )
+        return render(
+            request,
+            "attendance/student.html",
+            {"body_html": page["html"], "student_name": page["student_name"]},
+        )
+
+    return cached_page(request, key, scopes, render_page)
 
 
 @login_required

@@ -139,3 +139,49 @@ def register_config_models(*models) -> None:
                 sender=field.remote_field.through,
                 dispatch_uid=uid + "-" + field.name,
             )
+
+
+# --- whole pages ----------------------------------------------------------------------
+
+
+def cached_page(request, key: str, scopes: Iterable[Scope], render: Callable[[], Any]):
+    """A whole rendered page for this user, built by ``render()`` (an ``HttpResponse``)
+    at most once per version of ``scopes``.
+
+    Only for pages the caller has already authorized. The key adds everything the layout
+    shows beyond the data: the user, the language, the full path, the parent's chosen
+    child and the CSRF secret the page's forms carry (a page cached for one secret is not
+    served under another). Pages with pending messages, or for a browser without a CSRF
+    cookie yet, are rendered afresh.
+    """
+    import hashlib
+
+    from django.conf import settings
+    from django.contrib.messages import get_messages
+    from django.http import HttpResponse
+    from django.utils.translation import get_language
+
+    csrf_cookie = request.COOKIES.get(settings.CSRF_COOKIE_NAME)
+    storage = get_messages(request)
+    if not csrf_cookie or len(storage):  # counting does not mark them shown
+        return render()
+    from dziennik.accounts.children import SESSION_KEY as CHILD_KEY
+
+    layout = "|".join(
+        (
+            str(request.user.pk),
+            get_language() or "",
+            request.get_full_path(),
+            str(request.session.get(CHILD_KEY)),
+            hashlib.sha256(csrf_cookie.encode()).hexdigest()[:16],
+        )
+    )
+    full = f"page:{key}:{layout}@" + ".".join(versions(*scopes))
+    found = cache.get(full)
+    if found is not None:
+        content, content_type = found
+        return HttpResponse(content, content_type=content_type)
+    response = render()
+    if response.status_code == 200 and not response.cookies and not response.streaming:
+        cache.set(full, (response.content, response["Content-Type"]), ENTRY_TIMEOUT)
+    return response

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from dziennik.accounts.children import active_child_id
-from dziennik.core.cache import cached
+from dziennik.core.cache import cached, cached_page
 from dziennik.core.viewer import get_viewer
 from dziennik.schools import selectors as school_selectors
 
@@ -85,7 +85,8 @@ def _render_report(viewer, scope, term_id: int | None) -> dict:
 @login_required
 def student_grades(request, student_id: int):
     """The child's grades. The page body is computed once per version of the data it
-    shows (see ``core.cache``): a reload, or the second parent, costs a cache read."""
+    shows (see ``core.cache``), and the whole page once per user on top: a reload costs
+    a few cache reads."""
     viewer = get_viewer(request.user)
     term_id = _int_or_none(request.GET.get("okres"))
     scope = selectors.report_cache_scope(viewer, student_id)
@@ -101,19 +102,28 @@ def student_grades(request, student_id: int):
             scope.last_seen.timestamp() if scope.last_seen else "-",
         )
     )
-    page = cached(key, scope.scopes, lambda: _render_report(viewer, scope, term_id))
-    response = render(
-        request,
-        "grades/student.html",
-        {"report_html": page["html"], "student_name": page["student_name"]},
-    )
+    had_new = False
+
+    def render_page():
+        nonlocal had_new
+        page = cached(key, scope.scopes, lambda: _render_report(viewer, scope, term_id))
+        had_new = page["had_new"]
+        return render(
+            request,
+            "grades/student.html",
+            {"report_html": page["html"], "student_name": page["student_name"]},
+        )
+
+    # A whole page cached under this "last seen" mark had nothing new: had it shown new
+    # grades, the mark would have moved on and with it the key.
+    response = cached_page(request, key, scope.scopes, render_page)
     # Only the people it is about move the "new since last visit" mark.
     if student_id in viewer.child_ids or student_id == viewer.student_id:
         services.grade_visit_seen(
             user=request.user,
             student_id=student_id,
             last_seen=scope.last_seen,
-            had_new=page["had_new"],
+            had_new=had_new,
         )
     return response
 
