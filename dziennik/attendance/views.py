@@ -9,16 +9,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.safestring import mark_safe
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from dziennik.accounts.children import active_child_id
-from dziennik.core.cache import cached, cached_page
+from dziennik.core.cache import cached_page
 from dziennik.core.viewer import get_viewer
 from dziennik.schools import selectors as school_selectors
 from dziennik.timetable import selectors as timetable
@@ -168,57 +165,35 @@ def missing(request):
 
 
 # --- a student's attendance ---------------------------------------------------------
-def _student_body(viewer, student_id: int, date_from, date_to, terms) -> dict:
-    student = school_selectors.get_student_for(viewer, student_id)
-    recent_since = timezone.localdate() - datetime.timedelta(days=14)
-    recent, absences = selectors.student_page_rows(student, date_from, date_to, recent_since)
-    html = render_to_string(
-        "attendance/_student_body.html",
-        {
-            "student": student,
-            "date_from": date_from,
-            "date_to": date_to,
-            "absences": absences,
-            "recent": recent,
-            "stats": selectors.student_statistics(student, date_from, date_to, terms),
-            "justifications": selectors.student_justifications(student),
-            "alerts": selectors.alerts_for_students([student.pk], since=recent_since),
-            "may_justify": services.may_justify(viewer, student),
-        },
-    )
-    return {"html": mark_safe(html), "student_name": student.full_name}  # noqa: S308
-
-
 @login_required
 def student_attendance(request, student_id: int):
-    """A student's attendance. The page body is computed once per version of the data
-    it shows (``core.cache``); it is kept per user, as what one may do differs."""
+    """A student's attendance: rendered once per version of the data it shows and per
+    user (``core.cache.cached_page``)."""
     viewer = get_viewer(request.user)
     scopes = school_selectors.student_cache_scopes(viewer, student_id)
-    date_from, date_to, terms = _period(request, viewer.school_id)
-    key = ":".join(
-        str(part)
-        for part in (
-            "attendance-page",
-            student_id,
-            viewer.user_id,
-            get_language(),
-            timezone.localdate().isoformat(),
-            date_from.isoformat(),
-            date_to.isoformat(),
-        )
-    )
 
     def render_page():
-        page = cached(
-            key, scopes, lambda: _student_body(viewer, student_id, date_from, date_to, terms)
-        )
+        student = school_selectors.get_student_for(viewer, student_id)
+        date_from, date_to, terms = _period(request, student.school_id)
+        recent_since = timezone.localdate() - datetime.timedelta(days=14)
+        recent, absences = selectors.student_page_rows(student, date_from, date_to, recent_since)
         return render(
             request,
             "attendance/student.html",
-            {"body_html": page["html"], "student_name": page["student_name"]},
+            {
+                "student": student,
+                "date_from": date_from,
+                "date_to": date_to,
+                "absences": absences,
+                "recent": recent,
+                "stats": selectors.student_statistics(student, date_from, date_to, terms),
+                "justifications": selectors.student_justifications(student),
+                "alerts": selectors.alerts_for_students([student.pk], since=recent_since),
+                "may_justify": services.may_justify(viewer, student),
+            },
         )
 
+    key = f"attendance-page:{student_id}:{timezone.localdate().isoformat()}"
     return cached_page(request, key, scopes, render_page)
 
 

@@ -342,17 +342,21 @@ def visit_cache_key(user_id: int, student_id: int) -> str:
 def last_visit(user_id: int, student_id: int) -> datetime.datetime | None:
     """When the user last saw the student's grades; the cache keeps a copy, written
     through by ``services.grade_visit_record``."""
-    key = visit_cache_key(user_id, student_id)
-    found = cache.get(key)
-    if found is None:
-        seen = (
-            GradeVisit.objects.filter(user_id=user_id, student_id=student_id)
-            .values_list("seen_at", flat=True)
-            .first()
-        )
-        found = ("seen", seen)
-        cache.set(key, found, ENTRY_TIMEOUT)
-    return found[1]
+    found = cache.get(visit_cache_key(user_id, student_id))
+    if found is not None:
+        return found[1]
+    seen = (
+        GradeVisit.objects.filter(user_id=user_id, student_id=student_id)
+        .values_list("seen_at", flat=True)
+        .first()
+    )
+    remember_visit(user_id, student_id, seen)
+    return seen
+
+
+def remember_visit(user_id: int, student_id: int, seen: datetime.datetime | None) -> None:
+    """Keep the cached copy of the mark (``None``: no visit yet) in step with the row."""
+    cache.set(visit_cache_key(user_id, student_id), ("seen", seen), ENTRY_TIMEOUT)
 
 
 def report_cache_scope(viewer, student_id: int) -> ReportCacheScope:

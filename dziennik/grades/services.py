@@ -896,9 +896,7 @@ def grade_visit_record(*, user, student_id: int, at: datetime.datetime | None = 
     at = at or timezone.now()
     if not GradeVisit.objects.filter(user_id=user.pk, student_id=student_id).update(seen_at=at):
         GradeVisit.objects.create(user_id=user.pk, student_id=student_id, seen_at=at)
-    cache.cache.set(
-        selectors.visit_cache_key(user.pk, student_id), ("seen", at), cache.ENTRY_TIMEOUT
-    )
+    selectors.remember_visit(user.pk, student_id, at)
 
 
 VISIT_REFRESH = datetime.timedelta(minutes=5)

@@ -11,16 +11,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import formats, timezone
-from django.utils.safestring import mark_safe
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from dziennik.accounts.children import active_child_id
-from dziennik.core.cache import cached, cached_page
+from dziennik.core.cache import cached_page
 from dziennik.core.viewer import get_viewer
 from dziennik.schools import selectors as school_selectors
 
@@ -58,47 +55,18 @@ def index(request):
 
 
 # --- parents and students -----------------------------------------------------------------
-def _render_report(viewer, scope, term_id: int | None) -> dict:
-    report = selectors.student_report(
-        viewer, scope.student_id, term_id=term_id, last_seen=scope.last_seen
-    )
-    for subject in report.subjects:
-        subject.chart = charts.line_chart(subject.series, small=True)
-    html = render_to_string(
-        "grades/_student_report.html",
-        {
-            "report": report,
-            "overall_chart": charts.line_chart(report.overall_series),
-            "need_weights": sorted(
-                {row.assessment.weight for r in report.subjects for row in r.rows}
-            )
-            or [Decimal(1), Decimal(2), Decimal(3)],
-        },
-    )
-    return {
-        "html": mark_safe(html),  # noqa: S308 – our own template's output
-        "student_name": report.student.full_name,
-        "had_new": any(s.new_count for s in report.subjects),
-    }
-
-
 @login_required
 def student_grades(request, student_id: int):
-    """The child's grades. The page body is computed once per version of the data it
-    shows (see ``core.cache``), and the whole page once per user on top: a reload costs
-    a few cache reads."""
+    """The child's grades: rendered once per version of the data they show and per user
+    (``core.cache.cached_page``); a reload costs a few cache reads."""
     viewer = get_viewer(request.user)
-    term_id = _int_or_none(request.GET.get("okres"))
     scope = selectors.report_cache_scope(viewer, student_id)
     key = ":".join(
         str(part)
         for part in (
             "grade-page",
             student_id,
-            term_id,
-            get_language(),
             timezone.localdate().isoformat(),
-            int(viewer.is_staff_member),
             scope.last_seen.timestamp() if scope.last_seen else "-",
         )
     )
@@ -106,16 +74,30 @@ def student_grades(request, student_id: int):
 
     def render_page():
         nonlocal had_new
-        page = cached(key, scope.scopes, lambda: _render_report(viewer, scope, term_id))
-        had_new = page["had_new"]
+        report = selectors.student_report(
+            viewer,
+            student_id,
+            term_id=_int_or_none(request.GET.get("okres")),
+            last_seen=scope.last_seen,
+        )
+        for subject in report.subjects:
+            subject.chart = charts.line_chart(subject.series, small=True)
+        had_new = any(s.new_count for s in report.subjects)
         return render(
             request,
             "grades/student.html",
-            {"report_html": page["html"], "student_name": page["student_name"]},
+            {
+                "report": report,
+                "overall_chart": charts.line_chart(report.overall_series),
+                "need_weights": sorted(
+                    {row.assessment.weight for r in report.subjects for row in r.rows}
+                )
+                or [Decimal(1), Decimal(2), Decimal(3)],
+            },
         )
 
-    # A whole page cached under this "last seen" mark had nothing new: had it shown new
-    # grades, the mark would have moved on and with it the key.
+    # A page served from the cache had nothing new: had it shown new grades, the "last
+    # seen" mark would have moved on, and with it the key.
     response = cached_page(request, key, scope.scopes, render_page)
     # Only the people it is about move the "new since last visit" mark.
     if student_id in viewer.child_ids or student_id == viewer.student_id:
