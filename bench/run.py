@@ -26,7 +26,16 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from harness import BENCH_ENV, GUNICORN, PYTHON, ROOT, Session, django_lookup, run_load
+from harness import (
+    BENCH_ENV,
+    GUNICORN,
+    PYTHON,
+    ROOT,
+    Session,
+    django_lookup,
+    run_load,
+    server_cpu_seconds,
+)
 
 
 def bench_env(database_url: str) -> dict[str, str]:
@@ -83,6 +92,17 @@ def build(env: dict[str, str], database_url: str, args) -> None:
     subprocess.run([*manage, "collectstatic", "--noinput", "-v0"], env=env, check=True, cwd=ROOT)
 
 
+def start_worker(env: dict[str, str]):
+    """The background worker of the production stack (tasks queued in the database)."""
+    command = [PYTHON, str(ROOT / "manage.py"), "db_worker", "--no-reload", "--interval", "1"]
+    log = ROOT / "bench" / "results" / "worker.log"
+    log.parent.mkdir(exist_ok=True)
+    with log.open("w") as out:  # one line per task: kept out of the figures
+        return subprocess.Popen(
+            command, env=env, cwd=ROOT, start_new_session=True, stdout=out, stderr=out
+        )
+
+
 def start_server(env: dict[str, str], port: int, workers: int, threads: int):
     command = [
         GUNICORN,
@@ -114,6 +134,23 @@ def start_server(env: dict[str, str], port: int, workers: int, threads: int):
     raise RuntimeError("gunicorn did not start")
 
 
+def report_backlog(limit: float = 60.0) -> None:
+    """How long after the load the worker had re-checked the warnings of every save."""
+    started = time.perf_counter()
+    while True:
+        pending = int(
+            django_lookup(
+                "from dziennik.attendance.models import AttendanceMark;"
+                "print(AttendanceMark.objects.filter(alerts_pending=True).count())"
+            )
+        )
+        waited = time.perf_counter() - started
+        if pending == 0 or waited > limit:
+            break
+        time.sleep(0.5)
+    print(f"\nwarnings' check: {pending} marks waiting {waited:.1f} s after the load ended")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
@@ -140,8 +177,17 @@ def main() -> None:
     if not args.skip_build:
         build(env, args.database_url, args)
     else:  # a cache left by an earlier run may hold pages of an earlier database
+        subprocess.run(
+            [PYTHON, str(ROOT / "manage.py"), "migrate", "--noinput", "-v0"],
+            env=env,
+            check=True,
+            cwd=ROOT,
+        )
         django_lookup("from django.core.cache import cache; cache.clear()")
     server = start_server(env, args.port, args.workers, args.threads)
+    worker = start_worker(env)
+    groups = {server.pid, worker.pid}  # both run in sessions (process groups) of their own
+    database = urllib.parse.urlparse(args.database_url).path.lstrip("/")
     results: dict[str, list[dict]] = {}
     try:
         levels = [int(c) for c in args.concurrency.split(",")]
@@ -155,17 +201,28 @@ def main() -> None:
             make_request = scenario.prepare(session)
             make_request(0)  # warm-up and sanity check inside prepare
             for level in levels:
+                cpu_before = server_cpu_seconds(groups, database)
                 result = run_load(session, make_request, level, args.duration)
+                cpu = server_cpu_seconds(groups, database) - cpu_before
+                done = result["requests"] + result["errors"]
+                result["server_cpu_ms"] = cpu * 1000 / done if done else None
                 results.setdefault(scenario.name, []).append(result)
                 print(
                     f"{scenario.name:28s} c={level:<3d} {result['rps']:8.1f} req/s  "
                     f"p50 {result['p50_ms']:7.1f} ms  p95 {result['p95_ms']:7.1f} ms  "
-                    f"p99 {result['p99_ms']:7.1f} ms  errors {result['errors']}",
+                    f"p99 {result['p99_ms']:7.1f} ms  errors {result['errors']}  "
+                    f"server CPU {result['server_cpu_ms'] or 0:5.2f} ms/req",
                     flush=True,
                 )
-    finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=10)
+        report_backlog()
+    finally:
+        for process in (server, worker):
+            if process.poll() is None:
+                os.killpg(process.pid, signal.SIGTERM)
+        server.wait(timeout=10)
+        worker.wait(timeout=30)
 
     baseline = {r["concurrency"]: r for r in results.get("trivial", [])}
     print("\nThroughput relative to the trivial page on the same stack:")

@@ -13,6 +13,8 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
 MAILERS = mailers_from_url(env.email_url("EMAIL_URL"))  # noqa: F405
 # Several worker processes: only a shared cache (Redis) is safe; without one, no cache.
 CACHES = {"default": cache_from_url(default="dummycache://")}
+# Tasks wait in the database for `manage.py db_worker` (docs/production.md).
+TASKS = {"default": {"BACKEND": env("TASKS_BACKEND", default="django_tasks_db.DatabaseBackend")}}
 
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

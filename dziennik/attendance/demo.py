@@ -225,7 +225,7 @@ def populate(ctx: DemoContext) -> None:
                     code = "zw"
                 elif rng.random() < 0.003:
                     code = "ns"
-                marks.append((lesson.pk, sid, k[code], db_day, db_now))
+                marks.append((lesson.pk, sid, k[code], db_day, db_now, False))
         _insert_marks(marks)
         mark_count += len(marks)
     ctx.progress(f"Register: {lesson_count} lessons, {mark_count} attendance marks")
@@ -251,10 +251,11 @@ def _insert_marks(rows: list[tuple]) -> None:
     quote = connection.ops.quote_name
     columns = ", ".join(
         quote(meta.get_field(name).column)
-        for name in ("lesson", "student", "kind", "date", "updated_at")
+        for name in ("lesson", "student", "kind", "date", "updated_at", "alerts_pending")
     )
-    # Names come from the model's metadata, quoted; values are parameters.
-    sql = f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES (%s, %s, %s, %s, %s)"  # noqa: S608
+    # Names come from the model's metadata, quoted; values are parameters. The demo
+    # computes the warnings itself, so its marks are not left for the background check.
+    sql = f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES (%s, %s, %s, %s, %s, %s)"  # noqa: S608
     with connection.cursor() as cursor:
         for start in range(0, len(rows), 5000):
             cursor.executemany(sql, rows[start : start + 5000])

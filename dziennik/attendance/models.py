@@ -186,6 +186,9 @@ class AttendanceMark(models.Model):
     # Denormalised from the lesson for statistics over a student's year without joins.
     date = models.DateField()
     updated_at = models.DateTimeField(auto_now=True)
+    # Set when the mark is written, cleared once the early warnings of its student have
+    # been re-checked in the background (``services.alerts_check_pending``).
+    alerts_pending = models.BooleanField(default=True)
 
     class Meta:
         verbose_name = _("attendance mark")
@@ -193,7 +196,13 @@ class AttendanceMark(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["lesson", "student"], name="uniq_mark_per_lesson"),
         ]
-        indexes = [models.Index(fields=["student", "date"])]
+        indexes = [
+            models.Index(fields=["student", "date"]),
+            # the few marks still waiting for the warnings' check, found without a scan
+            models.Index(
+                fields=["id"], condition=Q(alerts_pending=True), name="mark_alerts_pending"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.student_id} @ {self.lesson_id}: {self.kind_id}"

@@ -51,7 +51,12 @@ def settings_for(school_id: int) -> AttendanceSettings:
 
 
 def kinds_by_id(school_id: int) -> dict[int, AttendanceKind]:
-    return {k.pk: k for k in AttendanceKind.objects.filter(school_id=school_id)}
+    """The school's attendance kinds by id (kept until the configuration changes)."""
+    return cached(
+        f"attendance-kinds:{school_id}",
+        [CONFIG],
+        lambda: {k.pk: k for k in AttendanceKind.objects.filter(school_id=school_id)},
+    )
 
 
 def active_kinds(kinds: dict[int, AttendanceKind]) -> list[AttendanceKind]:
@@ -251,13 +256,27 @@ def lesson_queryset(viewer) -> QuerySet[Lesson]:
     )
 
 
-def get_lesson_for(viewer, lesson_id: int) -> Lesson:
-    return get_object_for(
-        viewer,
-        lesson_queryset(viewer).select_related(
-            "slot", "subject", "teacher", "school_class", "group"
+def get_lesson_for(viewer, lesson_id: int, *, related: bool = True) -> Lesson:
+    """The lesson, if the viewer may open it; ``related=False`` for a write, which needs
+    only the lesson's own columns (no joins)."""
+    queryset = lesson_queryset(viewer)
+    if related:
+        queryset = queryset.select_related("slot", "subject", "teacher", "school_class", "group")
+    return get_object_for(viewer, queryset, pk=lesson_id)
+
+
+def lesson_label(lesson: Lesson) -> str:
+    """The lesson's name for the history, e.g. "27.11.2026 2. Matematyka – 4a". A lesson's
+    date, slot, subject and class never change once it is open, so the name is kept until
+    the configuration (the names) changes."""
+    return cached(
+        f"lesson-label:{lesson.pk}",
+        [CONFIG],
+        lambda: str(
+            Lesson.objects.select_related("slot", "subject", "school_class", "group").get(
+                pk=lesson.pk
+            )
         ),
-        pk=lesson_id,
     )
 
 
@@ -311,10 +330,21 @@ def lesson_roster(lesson: Lesson) -> list[RosterRow]:
 
 def lesson_attendee_ids(lesson: Lesson) -> list[int]:
     """Ids of the students whose attendance the lesson takes: the roster of
-    ``lesson_roster`` without the exempt, in journal order (2 light queries)."""
-    ids = list(_roster_enrolments(lesson).values_list("student_id", flat=True))
-    exempt = _exempt_ids(lesson, ids)
-    return [i for i in ids if i not in exempt]
+    ``lesson_roster`` without the exempt, in journal order. Enrolments, groups and
+    exemptions are configuration, so the list is kept until the configuration changes
+    (2 light queries when it is not kept)."""
+
+    def build() -> list[int]:
+        ids = list(_roster_enrolments(lesson).values_list("student_id", flat=True))
+        exempt = _exempt_ids(lesson, ids)
+        return [i for i in ids if i not in exempt]
+
+    return cached(
+        f"lesson-attendees:{lesson.school_class_id}:{lesson.group_id}:{lesson.subject_id}:"
+        f"{lesson.date.isoformat()}",
+        [CONFIG],
+        build,
+    )
 
 
 def lesson_sheet(lesson: Lesson) -> list[RosterRow]:

@@ -10,6 +10,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.core.cache import cache as django_cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Case, Count, Q, Value, When
@@ -190,7 +191,10 @@ def lesson_save(
 
     ``marks`` maps student id → attendance kind id; students of the lesson left out are
     present. The number of queries does not depend on the number of students: one read
-    of the existing marks, one insert, one update, one insert into the history.
+    of the existing marks, one insert of the new marks and one update per kind the
+    changed marks now have, one update of the lesson, one insert into the history. The
+    early warnings of the students whose marks changed are re-checked in the background
+    once the save has committed (``alerts_check_later``).
     """
     if not can_edit_lesson(actor, lesson):
         raise PermissionDenied
@@ -198,10 +202,8 @@ def lesson_save(
     if len(topic) > 500:
         raise ValidationError({"topic": _("The topic is too long (at most 500 characters).")})
     attendees = selectors.lesson_attendee_ids(lesson)
-    roster_ids = set(attendees)
     kinds = selectors.kinds_by_id(lesson.school_id)
-    unknown = set(marks) - roster_ids
-    if unknown:
+    if not set(marks) <= set(attendees):
         raise ValidationError(_("Some marks are for students who are not in this lesson."))
     bad = {kid for kid in marks.values() if kid not in kinds or not kinds[kid].is_active}
     if bad:
@@ -209,22 +211,30 @@ def lesson_save(
     present = selectors.default_kind(kinds)
 
     now = timezone.now()
-    existing = {m.student_id: m for m in AttendanceMark.objects.filter(lesson=lesson)}
+    existing = {
+        student_id: (pk, kind_id)
+        for pk, student_id, kind_id in AttendanceMark.objects.filter(lesson=lesson).values_list(
+            "pk", "student_id", "kind_id"
+        )
+    }
     to_create, to_update, entries = [], [], []
-    class_id = lesson.school_class_id
+    links = {"school_id": lesson.school_id, "school_class_id": lesson.school_class_id}
     for student_id in attendees:
         kind_id = marks.get(student_id, present.pk)
-        mark = existing.get(student_id)
-        if mark is None:
-            to_create.append(
-                AttendanceMark(
-                    lesson=lesson, student_id=student_id, kind_id=kind_id, date=lesson.date
-                )
-            )
-        elif mark.kind_id != kind_id:
-            old = mark.kind_id
-            mark.kind_id = kind_id
-            mark.updated_at = now
+        pk, old = existing.get(student_id, (None, None))
+        if pk is not None and old == kind_id:
+            continue
+        mark = AttendanceMark(
+            pk=pk,
+            lesson=lesson,
+            student_id=student_id,
+            kind_id=kind_id,
+            date=lesson.date,
+            updated_at=now,
+        )
+        if pk is None:
+            to_create.append(mark)
+        else:
             to_update.append(mark)
             entries.append(
                 audit.build_entry(
@@ -232,33 +242,38 @@ def lesson_save(
                     instance=mark,
                     action="update",
                     changes={"kind": [kinds[old].code, kinds[kind_id].code]},
-                    school_id=lesson.school_id,
                     student_id=student_id,
-                    school_class_id=class_id,
+                    **links,
                 )
             )
     if to_create:
         AttendanceMark.objects.bulk_create(to_create, batch_size=1000)
-        for mark in to_create:
-            entries.append(
-                audit.build_entry(
-                    actor=actor,
-                    instance=mark,
-                    action="create",
-                    changes={"lesson": [None, lesson.pk], "kind": [None, kinds[mark.kind_id].code]},
-                    school_id=lesson.school_id,
-                    student_id=mark.student_id,
-                    school_class_id=class_id,
-                )
+        entries += [
+            audit.build_entry(
+                actor=actor,
+                instance=mark,
+                action="create",
+                changes={"lesson": [None, lesson.pk], "kind": [None, kinds[mark.kind_id].code]},
+                student_id=mark.student_id,
+                **links,
             )
-    if to_update:
-        AttendanceMark.objects.bulk_update(to_update, ["kind", "updated_at"], batch_size=1000)
+            for mark in to_create
+        ]
+    # One UPDATE per kind the changed marks now have (a handful at most): far cheaper
+    # than bulk_update's CASE over every row, whatever the number of students.
+    by_kind: dict[int, list[int]] = defaultdict(list)
+    for mark in to_update:
+        by_kind[mark.kind_id].append(mark.pk)
+    for kind_id, pks in sorted(by_kind.items()):
+        AttendanceMark.objects.filter(pk__in=pks).update(
+            kind_id=kind_id, updated_at=now, alerts_pending=True
+        )
 
     before = audit.snapshot(lesson, fields=["topic", "conducted_at", "attendance_taken_at"])
     if topic != lesson.topic:
         lesson.topic = topic
         lesson.conducted_at = now if topic else None
-    if lesson.attendance_taken_at is None and roster_ids:
+    if lesson.attendance_taken_at is None and attendees:
         lesson.attendance_taken_at = now
     after = audit.snapshot(lesson, fields=before.keys())
     changes = {k: [before[k], after[k]] for k in before if before[k] != after[k]}
@@ -270,20 +285,82 @@ def lesson_save(
                 instance=lesson,
                 action="update",
                 changes=changes,
-                school_class_id=class_id,
+                school_class_id=lesson.school_class_id,
+                object_repr=selectors.lesson_label(lesson),
             )
         )
     audit.record_many(entries)
-    alerts_refresh(
-        school_id=lesson.school_id,
-        day=lesson.date,
-        student_ids=sorted(roster_ids),
-        subject_ids=[lesson.subject_id],
-    )
+    if to_create or to_update:
+        alerts_check_later()
     return [*to_create, *to_update]
 
 
 # --- alerts -----------------------------------------------------------------------
+# Saving marks does not re-check the warnings itself: the marks are left flagged
+# (``AttendanceMark.alerts_pending``) and one background task checks every flagged mark
+# of every school. While a check is queued, further saves queue nothing: the key below
+# says a check is on its way, and the task deletes it before it reads the flags, so a save
+# that commits after that read queues the next check.
+ALERTS_CHECK_QUEUED = "attendance:alerts-check-queued"
+ALERTS_CHECK_QUEUED_TIMEOUT = 60  # s: a lost key costs at most one extra check
+ALERTS_CHECK_BATCH = 2000
+
+
+def alerts_check_later() -> None:
+    """Queue the check of the flagged marks' warnings once this transaction commits."""
+
+    def enqueue() -> None:
+        from .tasks import attendance_alerts_check
+
+        if django_cache.add(ALERTS_CHECK_QUEUED, 1, ALERTS_CHECK_QUEUED_TIMEOUT):
+            attendance_alerts_check.enqueue()
+
+    transaction.on_commit(enqueue)
+
+
+def alerts_check_pending(batch: int = ALERTS_CHECK_BATCH) -> int:
+    """Re-check the warnings of every student with flagged marks, day by day, and clear
+    the flags; returns how many marks were checked.
+
+    Each batch runs in one transaction and locks the flagged marks it reads, skipping
+    those a save still holds: that save queues another check when it commits.
+    """
+    django_cache.delete(ALERTS_CHECK_QUEUED)
+    checked = 0
+    while True:
+        with transaction.atomic():
+            rows = list(
+                AttendanceMark.objects.filter(alerts_pending=True)
+                .select_for_update(skip_locked=True, of=("self",))
+                .order_by("pk")
+                .values_list("pk", "lesson__school_id", "date", "student_id", "lesson__subject_id")[
+                    :batch
+                ]
+            )
+            if not rows:
+                return checked
+            days: dict[tuple[int, datetime.date], tuple[set, set]] = defaultdict(
+                lambda: (set(), set())
+            )
+            for _pk, school_id, day, student_id, subject_id in rows:
+                students, subjects = days[(school_id, day)]
+                students.add(student_id)
+                subjects.add(subject_id)
+            for (school_id, day), (students, subjects) in sorted(days.items()):
+                alerts_refresh(
+                    school_id=school_id,
+                    day=day,
+                    student_ids=sorted(students),
+                    subject_ids=sorted(subjects),
+                )
+            AttendanceMark.objects.filter(pk__in=[row[0] for row in rows]).update(
+                alerts_pending=False
+            )
+        checked += len(rows)
+        if len(rows) < batch:
+            return checked
+
+
 def alerts_refresh(
     *,
     school_id: int,

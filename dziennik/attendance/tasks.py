@@ -1,8 +1,7 @@
-"""Background work of the register: the nightly sweep of early warnings.
+"""Background work of the register: the check of early warnings after marks change, and
+the nightly sweep.
 
-Saving a lesson refreshes the warnings of its students at once; this task re-checks a
-whole school for a day (e.g. after marks were corrected in bulk or a school's threshold
-changed). It takes ids, loads what it needs, calls the service and is safe to run twice.
+Tasks take ids, load what they need, call a service and are safe to run twice.
 """
 
 from __future__ import annotations
@@ -17,8 +16,17 @@ from . import services
 
 
 @task
+def attendance_alerts_check() -> int:
+    """Re-check the warnings of the students whose marks changed; returns how many marks."""
+    return services.alerts_check_pending()
+
+
+@task
 def attendance_alerts_sweep(school_id: int, day: str) -> int:
-    """Refresh every current student's warnings of ``day`` (ISO date); returns how many."""
+    """Refresh every current student's warnings of ``day`` (ISO date); returns how many.
+
+    Re-checks a whole school for a day (e.g. after a school's threshold changed).
+    """
     student_ids = list(
         Enrolment.objects.filter(
             school_class__school_id=school_id, end_date__isnull=True

@@ -109,13 +109,13 @@ def lesson_open(request):
 @login_required
 def lesson_detail(request, lesson_id: int):
     viewer = get_viewer(request.user)
-    lesson = selectors.get_lesson_for(viewer, lesson_id)
-    can_edit = services.can_edit_lesson(viewer, lesson)
     error = None
     posted: dict[int, int] = {}
-    topic = lesson.topic
     if request.method == "POST":
-        if not can_edit:
+        # the save needs the lesson's own columns only; the screen is built again below
+        # only when the input has to be corrected
+        lesson = selectors.get_lesson_for(viewer, lesson_id, related=False)
+        if not services.can_edit_lesson(viewer, lesson):
             raise Http404
         topic = request.POST.get("topic", "")
         try:
@@ -128,6 +128,10 @@ def lesson_detail(request, lesson_id: int):
         else:
             messages.success(request, _("The lesson has been saved."))
             return redirect("attendance:lesson", lesson_id=lesson.pk)
+    lesson = selectors.get_lesson_for(viewer, lesson_id)
+    can_edit = services.can_edit_lesson(viewer, lesson)
+    if request.method != "POST":
+        topic = lesson.topic
     kinds = selectors.kinds_by_id(lesson.school_id)
     rows = selectors.lesson_sheet(lesson)
     present = selectors.default_kind(kinds)

@@ -75,14 +75,17 @@ def build_entry(
     school_id: int | None = None,
     student_id: int | None = None,
     school_class_id: int | None = None,
+    object_repr: str | None = None,
 ) -> AuditEntry:
+    """An entry to record; ``object_repr`` when the caller knows the instance's name
+    without the queries ``str(instance)`` would make."""
     return AuditEntry(
         school_id=_school_id(instance, school_id),
         actor=actor if getattr(actor, "pk", None) else None,
         action=action,
         content_type=ContentType.objects.get_for_model(instance, for_concrete_model=True),
         object_id=str(instance.pk),
-        object_repr=str(instance)[:300],
+        object_repr=(str(instance) if object_repr is None else object_repr)[:300],
         changes=changes,
         student_id=student_id,
         school_class_id=school_class_id,

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
+from django.test import TestCase
 from django.utils import timezone
 
 from dziennik.attendance import services
@@ -116,13 +117,24 @@ def save_lesson(
     day: datetime.date | None = None,
     topic: str = "Temat",
 ) -> Lesson:
-    """Open and save a lesson; ``marks`` maps student → kind code (others present)."""
+    """Open and save a lesson; ``marks`` maps student → kind code (others present).
+
+    The save "commits" as a request's would: what it leaves for after the commit (the
+    check of the warnings, run at once by the tests' in-process task backend) runs too.
+    """
     day = day or reg.day
     lesson = open_lesson(world, entry, day)
-    services.lesson_save(
-        actor=lesson.teacher,
-        lesson=lesson,
-        topic=topic,
-        marks={s.pk: reg.kinds[code].pk for s, code in marks.items()},
-    )
+    with committed():
+        services.lesson_save(
+            actor=lesson.teacher,
+            lesson=lesson,
+            topic=topic,
+            marks={s.pk: reg.kinds[code].pk for s, code in marks.items()},
+        )
     return lesson
+
+
+def committed():
+    """Run the on-commit callbacks of what happens inside, as if it had committed (the
+    test's own transaction never does)."""
+    return TestCase.captureOnCommitCallbacks(execute=True)
