@@ -95,10 +95,12 @@ class AttendanceKind(models.Model):
         ordering = ["school", "order", "code"]
         constraints = [
             models.UniqueConstraint(fields=["school", "code"], name="uniq_attendance_code"),
+            # Only the active kinds are offered on the lesson screen, so only they need
+            # distinct keys: a deactivated kind may keep its old shortcut.
             models.UniqueConstraint(
                 fields=["school", "shortcut"],
-                condition=~Q(shortcut=""),
-                name="uniq_attendance_shortcut",
+                condition=~Q(shortcut="") & Q(is_active=True),
+                name="uniq_active_attendance_shortcut",
             ),
         ]
 

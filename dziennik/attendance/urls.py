@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_settings
 
 app_name = "attendance"
 
@@ -32,4 +32,23 @@ urlpatterns = [
     path("klasa/<int:class_id>/", views.class_summary, name="class_summary"),
     path("klasa/<int:class_id>/arkusz.pdf", views.class_sheet_pdf, name="class_sheet"),
     path("szkola/", views.school_view, name="school"),
+    # the principal's attendance rules and subject exemptions
+    path("ustawienia/", views_settings.settings_index, name="settings"),
+    path("ustawienia/domyslne/", views_settings.kinds_setup, name="kinds_setup"),
+    path("ustawienia/rodzaje/nowy/", views_settings.kind_new, name="kind_new"),
+    path("ustawienia/rodzaje/<int:kind_id>/", views_settings.kind_edit, name="kind_edit"),
+    path("ustawienia/rodzaje/<int:kind_id>/usun/", views_settings.kind_delete, name="kind_delete"),
+    path("ustawienia/zasady/", views_settings.rules_edit, name="rules"),
+    path("zwolnienia/", views_settings.exemption_list, name="exemptions"),
+    path("zwolnienia/nowe/", views_settings.exemption_new, name="exemption_new"),
+    path(
+        "zwolnienia/<int:exemption_id>/zakoncz/",
+        views_settings.exemption_end,
+        name="exemption_end",
+    ),
+    path(
+        "zwolnienia/<int:exemption_id>/wycofaj/",
+        views_settings.exemption_withdraw,
+        name="exemption_withdraw",
+    ),
 ]
