@@ -205,8 +205,7 @@ def lesson_save(
     kinds = selectors.kinds_by_id(lesson.school_id)
     if not set(marks) <= set(attendees):
         raise ValidationError(_("Some marks are for students who are not in this lesson."))
-    bad = {kid for kid in marks.values() if kid not in kinds or not kinds[kid].is_active}
-    if bad:
+    if any(kid not in kinds for kid in marks.values()):
         raise ValidationError(_("Unknown attendance kind."))
     present = selectors.default_kind(kinds)
 
@@ -217,6 +216,12 @@ def lesson_save(
             "pk", "student_id", "kind_id"
         )
     }
+    # a kind the school no longer uses may stay where it is, but not be given anew
+    if any(
+        not kinds[kid].is_active and existing.get(sid, (None, None))[1] != kid
+        for sid, kid in marks.items()
+    ):
+        raise ValidationError(_("Unknown attendance kind."))
     to_create, to_update, entries = [], [], []
     links = {"school_id": lesson.school_id, "school_class_id": lesson.school_class_id}
     for student_id in attendees:

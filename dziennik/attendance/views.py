@@ -137,6 +137,10 @@ def lesson_detail(request, lesson_id: int):
     present = selectors.default_kind(kinds)
     for row in rows:
         row.selected = posted.get(row.student.pk, row.mark.kind_id if row.mark else present.pk)
+        # a mark of a kind the school no longer uses stays on offer for its student only,
+        # so saving the lesson again keeps it instead of turning it into "present"
+        kind = kinds.get(row.selected)
+        row.retired_kind = kind if kind is not None and not kind.is_active else None
     return render(
         request,
         "attendance/lesson.html",

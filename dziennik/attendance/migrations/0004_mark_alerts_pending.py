@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('attendance', '0002_initial'),
+        ('attendance', '0003_active_kind_shortcuts'),
         ('schools', '0002_verbose_names'),
     ]
 

@@ -186,3 +186,27 @@ def test_today_page_offers_to_open_only_past_and_present_lessons(world, reg):
     later = (reg.day + datetime.timedelta(days=7)).isoformat()
     future = client.get("/frekwencja/dzis/", {"dzien": later}).content.decode()
     assert 'id="lessons-table"' in future and 'class="open-lesson"' not in future
+
+
+def test_a_mark_of_a_kind_no_longer_in_use_survives_saving_the_lesson_again(world, reg):
+    lesson = save_lesson(world, reg, reg.math2, {world.student: "zw"})
+    reg.kinds["zw"].is_active = False
+    reg.kinds["zw"].save()
+    client = world.client("teacher_in")
+    url = f"/frekwencja/lekcje/{lesson.pk}/"
+    page = client.get(url).content.decode()
+    # offered, checked, only in the row of the student who has it
+    retired = f'value="{reg.kinds["zw"].pk}" checked'
+    assert page.count(f'value="{reg.kinds["zw"].pk}"') == 1
+    assert f'name="mark-{world.student.pk}" {retired}' in page
+    data = {
+        "topic": "Temat",
+        f"mark-{world.student.pk}": reg.kinds["zw"].pk,
+        f"mark-{world.classmate.pk}": reg.kinds["ob"].pk,
+    }
+    assert client.post(url, data).status_code == 302
+    assert AttendanceMark.objects.get(lesson=lesson, student=world.student).kind.code == "zw"
+    # but nobody can be given it anew
+    data[f"mark-{world.classmate.pk}"] = reg.kinds["zw"].pk
+    assert client.post(url, data).status_code == 400
+    assert AttendanceMark.objects.get(lesson=lesson, student=world.classmate).kind.code == "ob"
