@@ -11,6 +11,19 @@ from .selectors import EditorOptions
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label=gettext_lazy("CSV file"),
+        help_text=gettext_lazy("UTF-8, separated by semicolons or commas, one lesson a row."),
+    )
+    valid_from = forms.DateField(
+        label=gettext_lazy("The new plan applies from"),
+        required=False,
+        widget=DATE_INPUT,
+        help_text=gettext_lazy("For rows without a date in the column obowiazuje_od."),
+    )
+
+
 def _choices(items, label=str, empty: str | None = None):
     choices = [(item.pk, label(item)) for item in items]
     return [("", empty), *choices] if empty is not None else choices

@@ -22,6 +22,7 @@ from dziennik.schools.models import (
     DayOff,
     Enrolment,
     LessonSlot,
+    School,
     SchoolClass,
     SchoolRole,
     Student,
@@ -344,7 +345,15 @@ def school_teachers(viewer) -> list:
     )
 
 
-# --- the principal's plan editor -----------------------------------------
+# --- the principal's plan editor and import -----------------------------------------
+def managed_school(viewer) -> School:
+    """The school whose plan the viewer manages, or 404 (as for a missing page)."""
+    v = get_viewer(viewer)
+    if not permissions.can_manage_timetable(v):
+        raise Http404
+    return get_object_for(v, School.objects.all(), pk=v.school_id)
+
+
 def get_managed_class_for(viewer, class_id: int) -> SchoolClass:
     """A class whose plan the viewer may change; 404 for missing and forbidden alike."""
     v = get_viewer(viewer)

@@ -1,4 +1,4 @@
-"""Writes to the timetable: entries, day-to-day changes,
+"""Writes to the timetable: entries (one by one or a whole import), day-to-day changes,
 calendar feed addresses. The weekly plan is changed by the principal, deputy or secretary
 (``permissions.can_manage_timetable``); every write is checked, runs in a transaction
 and is recorded in the history with the class it concerns."""
@@ -8,13 +8,15 @@ from __future__ import annotations
 import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import DataError, IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from dziennik.core import audit
+from dziennik.core import audit, cache
+from dziennik.core.models import AuditEntry
 from dziennik.schools.models import ClassGroup, LessonSlot, School, SchoolClass, Subject
 
-from . import collisions, permissions
+from . import collisions, imports, permissions
 from .models import CalendarFeed, Room, TimetableChange, TimetableEntry, Weekday
 
 
@@ -246,6 +248,104 @@ def _settle_changes(
             continue
         audit.record_delete(actor=actor, instance=change, school_class_id=old.school_class_id)
         change.delete()
+
+
+# --- the import ---------------------------------------------------------------------
+
+
+def timetable_import(
+    *,
+    actor,
+    school: School,
+    data: bytes,
+    default_valid_from: datetime.date | None = None,
+    dry_run: bool = False,
+    today: datetime.date | None = None,
+) -> imports.TimetableImportResult:
+    """Replace the plans of the classes in CSV ``data`` from each class's date.
+
+    All or nothing: a file with any bad row, or any collision, writes nothing and the
+    result names every problem with its line. Otherwise, for each class in the file, its
+    entries valid on the date end the day before (the past keeps them, and lessons
+    already recorded keep their entry), entries that would only start later go, and the
+    file's lessons are created; the same lesson imported again from the same date is
+    left as it is. With ``dry_run`` nothing is written and the result shows what would be.
+    """
+    _authorize(actor, school.pk)
+    today = today or timezone.localdate()
+    result = imports.TimetableImportResult(dry_run=dry_run)
+    rows = imports.parse(data, result, default_valid_from=default_valid_from)
+    if not result.ok:
+        return result
+    try:
+        with transaction.atomic():
+            _lock_school(school.pk)
+            imports.plan(school, rows, result, today=today)
+            if result.ok and not dry_run:
+                _write_import(actor, result)
+    except (IntegrityError, DataError) as exc:
+        # The checks should make this impossible; if the database still refuses, nothing
+        # is half-done and the person importing is told.
+        result.file_errors.append(
+            _("The database refused the import, nothing was imported: %(error)s") % {"error": exc}
+        )
+    return result
+
+
+def _history(actor, instance, action: str, **links) -> AuditEntry:
+    values = audit.snapshot(instance)
+    if action == "create":
+        changes = {name: [None, value] for name, value in values.items()}
+    else:
+        changes = {name: [value, None] for name, value in values.items()}
+    return audit.build_entry(
+        actor=actor, instance=instance, action=action, changes=changes, **links
+    )
+
+
+def _write_import(actor, result: imports.TimetableImportResult) -> None:
+    """Write a checked plan in bulk: a fixed number of statements per class."""
+    history: list[AuditEntry] = []
+    if result.new_rooms:
+        Room.objects.bulk_create(result.new_rooms)
+        history += [_history(actor, room, "create") for room in result.new_rooms]
+    gone_changes: list[int] = []
+    gone_entries: list[int] = []
+    for class_plan in result.classes:
+        class_id = class_plan.school_class.pk
+        for change in class_plan.changes_removed:
+            history.append(_history(actor, change, "delete", school_class_id=class_id))
+            gone_changes.append(change.pk)
+        for entry in class_plan.removed:
+            history.append(_history(actor, entry, "delete", school_class_id=class_id))
+            gone_entries.append(entry.pk)
+        last_day = class_plan.last_old_day
+        for entry in class_plan.ending:
+            before = audit.snapshot(entry, fields=["valid_to"])["valid_to"]
+            entry.valid_to = last_day
+            history.append(
+                audit.build_entry(
+                    actor=actor,
+                    instance=entry,
+                    action="update",
+                    changes={"valid_to": [before, last_day.isoformat()]},
+                    school_class_id=class_id,
+                )
+            )
+        if class_plan.ending:
+            TimetableEntry.objects.filter(pk__in=[e.pk for e in class_plan.ending]).update(
+                valid_to=last_day
+            )
+    if gone_changes:
+        TimetableChange.objects.filter(pk__in=gone_changes).delete()
+    if gone_entries:
+        TimetableEntry.objects.filter(pk__in=gone_entries).delete()
+    new = [entry for class_plan in result.classes for entry in class_plan.new]
+    TimetableEntry.objects.bulk_create(new, batch_size=500)
+    history += [_history(actor, e, "create", school_class_id=e.school_class_id) for e in new]
+    audit.record_many(history)
+    # Bulk writes send no signals: the cached configuration moves here, once.
+    cache.bump(cache.CONFIG)
 
 
 @transaction.atomic

@@ -392,9 +392,10 @@ def test_principal_edits_a_class_plan_over_http(world, reg):
     assert (1, 2, "Matematyka", "", "n-in", "12") in plan_of(world.school_class, reg.day)
 
 
-def test_links_to_the_editor_for_those_who_may_use_it(world, reg):
+def test_links_to_the_editor_and_the_import_for_those_who_may_use_them(world, reg):
     principal = world.client("principal").get("/plan/").content.decode()
     assert f'href="/plan/klasa/{world.school_class.pk}/edycja/"' in principal
+    assert 'href="/plan/import/"' in principal
     week = f"/plan/klasa/{world.school_class.pk}/"
     assert 'id="edit-plan"' in world.client("principal").get(week).content.decode()
     assert 'id="edit-plan"' not in world.client("class_teacher").get(week).content.decode()
