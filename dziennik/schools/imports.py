@@ -11,11 +11,8 @@ or an existing link to the student.
 
 from __future__ import annotations
 
-import csv
 import datetime
-import io
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -25,7 +22,8 @@ from django.db import DataError, IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from dziennik.core import audit
+from dziennik.core import audit, csvimport
+from dziennik.core.csvimport import parse_date
 
 from .models import (
     Enrolment,
@@ -39,7 +37,7 @@ from .models import (
 )
 from .selectors import current_school_year
 
-MAX_FILE_BYTES = 2 * 1024 * 1024
+MAX_FILE_BYTES = csvimport.MAX_FILE_BYTES
 MAX_JOURNAL_NUMBER = 999
 
 GUARDIAN_SLOTS = (1, 2)
@@ -156,12 +154,6 @@ TEMPLATE_ROWS = [
 
 
 @dataclass
-class RowError:
-    line: int
-    messages: list[str]
-
-
-@dataclass
 class Counts:
     created: int = 0
     updated: int = 0
@@ -172,18 +164,10 @@ KINDS = ("classes", "students", "enrolments", "guardians", "guardianships", "fam
 
 
 @dataclass
-class ImportResult:
+class ImportResult(csvimport.CheckedFile):
     """What an import did (or, for a dry run or a refused file, would have done)."""
 
-    file_errors: list[str] = field(default_factory=list)
-    row_errors: list[RowError] = field(default_factory=list)
-    rows: int = 0
-    dry_run: bool = False
     counts: dict[str, Counts] = field(default_factory=lambda: {k: Counts() for k in KINDS})
-
-    @property
-    def ok(self) -> bool:
-        return not self.file_errors and not self.row_errors
 
     @property
     def changes(self) -> int:
@@ -199,13 +183,6 @@ class ImportResult:
             "families": _("Families"),
         }
         return [(key, labels[key], self.counts[key]) for key in KINDS]
-
-    def error(self, line: int, message: str) -> None:
-        for row_error in self.row_errors:
-            if row_error.line == line:
-                row_error.messages.append(message)
-                return
-        self.row_errors.append(RowError(line, [message]))
 
 
 # --- parsing ----------------------------------------------------------------------
@@ -269,27 +246,9 @@ def _squash(text: str) -> str:
 
 
 def normalize_column(name: str) -> str:
-    """``"Opiekun 1 – imię"`` → ``"opiekun1_imie"``: no case, accents or punctuation."""
-    name = name.replace("ł", "l").replace("Ł", "L")
-    name = unicodedata.normalize("NFKD", name)
-    name = "".join(ch for ch in name if not unicodedata.combining(ch)).casefold().strip()
-    name = re.sub(r"[^a-z0-9]+", "_", name).strip("_")
-    name = re.sub(r"([a-z])_(\d)_", r"\1\2_", name)  # "opiekun_1_imie" → "opiekun1_imie"
+    """``"Opiekun 1 – imię"`` → ``"opiekun1_imie"``; English names → the Polish ones."""
+    name = csvimport.plain_name(name)
     return COLUMN_ALIASES.get(name, name)
-
-
-def parse_date(value: str) -> datetime.date | None:
-    value = value.strip()
-    for pattern in (r"(\d{1,2})\.(\d{1,2})\.(\d{4})", r"(\d{4})-(\d{1,2})-(\d{1,2})"):
-        match = re.fullmatch(pattern, value)
-        if match:
-            numbers = [int(g) for g in match.groups()]
-            day, month, year = numbers if pattern.startswith(r"(\d{1,2})") else numbers[::-1]
-            try:
-                return datetime.date(year, month, day)
-            except ValueError:
-                return None
-    return None
 
 
 PESEL_WEIGHTS = (1, 3, 7, 9, 1, 3, 7, 9, 1, 3)
@@ -324,119 +283,16 @@ def normalize_phone(value: str) -> str | None:
     return ("+" if value.startswith("+") else "") + digits
 
 
-def _decode(data: bytes, result: ImportResult) -> str | None:
-    if not data.strip():
-        result.file_errors.append(_("The file is empty."))
-        return None
-    if len(data) > MAX_FILE_BYTES:
-        result.file_errors.append(
-            _("The file is too large (at most %(size)s MB).")
-            % {"size": MAX_FILE_BYTES // (1024 * 1024)}
-        )
-        return None
-    if b"\x00" in data:
-        result.file_errors.append(
-            _(
-                "This is not a CSV text file (it looks like a spreadsheet or another binary "
-                "file). Save it as “CSV UTF-8” and try again."
-            )
-        )
-        return None
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        result.file_errors.append(
-            _(
-                "The file is not in UTF-8 encoding. Save it as “CSV UTF-8 (comma or "
-                "semicolon delimited)” and try again."
-            )
-        )
-        return None
-
-
-def detect_separator(header_line: str) -> str:
-    """``;`` or ``,``: whichever the header row uses more (Polish Excel writes ``;``)."""
-    return ";" if header_line.count(";") >= header_line.count(",") else ","
-
-
 def parse(data: bytes, result: ImportResult) -> list[StudentRow]:
     """Read and check the file on its own (no database). Problems go into ``result``."""
-    text = _decode(data, result)
-    if text is None:
-        return []
-    first_line = text.lstrip("\r\n").splitlines()[0]
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=detect_separator(first_line))
-    try:
-        header = next(reader)
-        while not any(cell.strip() for cell in header):
-            header = next(reader)
-    except StopIteration:
-        result.file_errors.append(_("The file is empty."))
-        return []
-    except csv.Error as exc:
-        result.file_errors.append(_("The file is not valid CSV: %(error)s") % {"error": exc})
-        return []
-    columns = [normalize_column(name) for name in header]
-    # Spreadsheets often add empty columns at the end: a column without a name is ignored
-    # (a value under it is an error in its row).
-    unknown = [
-        raw for raw, name in zip(header, columns, strict=True) if name and name not in COLUMNS
-    ]
-    if unknown:
-        result.file_errors.append(
-            _("Unknown columns: %(columns)s. See the template for the column names.")
-            % {"columns": ", ".join(c.strip() for c in unknown)}
-        )
-    seen: set[str] = set()
-    duplicated = sorted({c for c in columns if c and (c in seen or seen.add(c))})
-    if duplicated:
-        result.file_errors.append(
-            _("Columns given twice: %(columns)s.") % {"columns": ", ".join(duplicated)}
-        )
-    missing = [name for name, required in COLUMNS.items() if required and name not in columns]
-    if missing:
-        result.file_errors.append(
-            _("Required columns are missing: %(columns)s.") % {"columns": ", ".join(missing)}
-        )
-    if result.file_errors:
-        return []
-
     rows: list[StudentRow] = []
-    try:
-        for cells in reader:
-            line = reader.line_num
-            if not any(cell.strip() for cell in cells):
-                continue
-            result.rows += 1
-            unnamed = [
-                cell
-                for index, cell in enumerate(cells)
-                if (index >= len(columns) or not columns[index]) and cell.strip()
-            ]
-            if unnamed:
-                result.error(
-                    line,
-                    _(
-                        "The row has values outside the named columns: %(values)s (check the "
-                        "separator and quotes)."
-                    )
-                    % {"values": ", ".join(unnamed[:3])},
-                )
-                continue
-            values = dict.fromkeys(COLUMNS, "")
-            values.update(
-                {name: cell.strip() for name, cell in zip(columns, cells, strict=False) if name}
-            )
-            row = _parse_row(line, values, result)
-            if row is not None:
-                rows.append(row)
-    except csv.Error as exc:
-        result.file_errors.append(
-            _("The file is not valid CSV (line %(line)s): %(error)s")
-            % {"line": reader.line_num, "error": exc}
-        )
-        return []
-    if result.rows == 0:
+    for line, values in csvimport.read_rows(
+        data, columns=COLUMNS, normalize=normalize_column, result=result
+    ):
+        row = _parse_row(line, values, result)
+        if row is not None:
+            rows.append(row)
+    if not result.file_errors and result.rows == 0:
         result.file_errors.append(_("The file has a header but no students."))
     _check_file_consistency(rows, result)
     result.row_errors.sort(key=lambda e: e.line)
@@ -1079,9 +935,4 @@ def _import_checked(actor, school, year, rows, result, today, dry_run) -> None:
 
 def template_csv() -> str:
     """The downloadable template: the header and two example rows, ``;``-separated."""
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerow(COLUMNS.keys())
-    for row in TEMPLATE_ROWS:
-        writer.writerow([row[name] for name in COLUMNS])
-    return out.getvalue()
+    return csvimport.template_csv(list(COLUMNS), TEMPLATE_ROWS)

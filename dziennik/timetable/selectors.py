@@ -14,10 +14,22 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
+from django.http import Http404
 
 from dziennik.core.viewer import NOTHING, get_object_for, get_viewer
-from dziennik.schools.models import DayOff, Enrolment, LessonSlot, Student
+from dziennik.schools.models import (
+    ClassGroup,
+    DayOff,
+    Enrolment,
+    LessonSlot,
+    School,
+    SchoolClass,
+    SchoolRole,
+    Student,
+    Subject,
+)
 
+from . import permissions
 from .models import CalendarFeed, Room, TimetableChange, TimetableEntry
 
 
@@ -278,8 +290,6 @@ def feed_for(viewer) -> CalendarFeed | None:
 
 
 def feed_by_token(token: str) -> CalendarFeed:
-    from django.http import Http404
-
     feed = CalendarFeed.objects.filter(token=token).select_related("user").first()
     if feed is None or not feed.user.is_active:
         raise Http404
@@ -332,4 +342,116 @@ def school_teachers(viewer) -> list:
         User.objects.filter(school_id=v.school_id, school_roles__role="teacher", is_active=True)
         .distinct()
         .order_by("last_name", "first_name")
+    )
+
+
+# --- the principal's plan editor and import -----------------------------------------
+def managed_school(viewer) -> School:
+    """The school whose plan the viewer manages, or 404 (as for a missing page)."""
+    v = get_viewer(viewer)
+    if not permissions.can_manage_timetable(v):
+        raise Http404
+    return get_object_for(v, School.objects.all(), pk=v.school_id)
+
+
+def get_managed_class_for(viewer, class_id: int) -> SchoolClass:
+    """A class whose plan the viewer may change; 404 for missing and forbidden alike."""
+    v = get_viewer(viewer)
+    qs = SchoolClass.objects.filter(NOTHING)
+    if permissions.can_manage_timetable(v):
+        qs = SchoolClass.objects.filter(school_id=v.school_id).select_related("school_year")
+    return get_object_for(v, qs, pk=class_id)
+
+
+def get_managed_entry_for(viewer, entry_id: int) -> TimetableEntry:
+    """A weekly lesson the viewer may change or end; 404 for missing and forbidden alike."""
+    v = get_viewer(viewer)
+    qs = TimetableEntry.objects.filter(NOTHING)
+    if permissions.can_manage_timetable(v):
+        qs = TimetableEntry.objects.filter(school_id=v.school_id).select_related(*ENTRY_RELATED)
+    return get_object_for(v, qs, pk=entry_id)
+
+
+def plan_week(school_class: SchoolClass, monday: datetime.date) -> list[Occurrence]:
+    """The class's weekly plan in the week of ``monday``: each entry on each day of the
+    week it is valid, without days off or changes (the editor shows the plan, not the
+    calendar). One query."""
+    sunday = monday + datetime.timedelta(days=6)
+    entries = (
+        TimetableEntry.objects.filter(school_class=school_class, valid_from__lte=sunday)
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=monday))
+        .select_related(*ENTRY_RELATED)
+    )
+    result = []
+    for entry in entries:
+        day = monday + datetime.timedelta(days=entry.weekday - 1)
+        if entry.is_valid_on(day):
+            result.append(
+                Occurrence(
+                    entry=entry, date=day, slot=entry.slot, teacher=entry.teacher, room=entry.room
+                )
+            )
+    result.sort(key=lambda o: (o.date, o.slot.number, o.entry.group_id or 0, o.entry.pk))
+    return result
+
+
+def plan_grid(occurrences: list[Occurrence], monday: datetime.date, slots: list[LessonSlot]):
+    """Every lesson number × the weekdays (Saturday and Sunday when used), each cell with
+    its day and lessons, so the editor can offer to add a lesson in any of them."""
+    grid = week_grid(occurrences, monday, slots)
+    rows = [
+        {
+            "slot": row["slot"],
+            "cells": [
+                {"day": day, "weekday": day.isoweekday(), "occurrences": cell}
+                for day, cell in zip(grid["days"], row["cells"], strict=True)
+            ],
+        }
+        for row in grid["rows"]
+    ]
+    return {"days": grid["days"], "rows": rows}
+
+
+@dataclass
+class EditorOptions:
+    """What the editor's forms offer: the school's lesson numbers, subjects, teachers and
+    rooms, and the class's groups."""
+
+    slots: list[LessonSlot]
+    subjects: list[Subject]
+    teachers: list
+    rooms: list[Room]
+    groups: list[ClassGroup]
+
+
+TEACHING_ROLES = (
+    SchoolRole.Role.TEACHER,
+    SchoolRole.Role.PRINCIPAL,
+    SchoolRole.Role.DEPUTY_PRINCIPAL,
+)
+
+
+def editor_options(viewer, school_class: SchoolClass) -> EditorOptions:
+    """Five queries, whatever the size of the school (the class is already checked)."""
+    from dziennik.accounts.models import User
+
+    v = get_viewer(viewer)
+    if not permissions.can_manage_timetable(v, school_id=school_class.school_id):
+        raise Http404
+    school_id = school_class.school_id
+    return EditorOptions(
+        slots=slots_of(school_id),
+        subjects=list(Subject.objects.filter(school_id=school_id).order_by("name")),
+        teachers=list(
+            User.objects.filter(
+                school_id=school_id,
+                is_active=True,
+                school_roles__school_id=school_id,
+                school_roles__role__in=TEACHING_ROLES,
+            )
+            .distinct()
+            .order_by("last_name", "first_name", "pk")
+        ),
+        rooms=list(Room.objects.filter(school_id=school_id).order_by("name")),
+        groups=list(ClassGroup.objects.filter(school_class=school_class).order_by("name")),
     )

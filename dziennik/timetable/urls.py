@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_editor, views_import
 
 app_name = "timetable"
 
@@ -8,6 +8,13 @@ urlpatterns = [
     path("", views.index, name="index"),
     path("uczen/<int:student_id>/", views.student_week, name="student"),
     path("klasa/<int:class_id>/", views.class_week, name="class"),
+    path("klasa/<int:class_id>/edycja/", views_editor.editor, name="editor"),
+    path("klasa/<int:class_id>/edycja/dodaj/", views_editor.entry_add, name="entry_add"),
+    path("wpis/<int:entry_id>/zmien/", views_editor.entry_change, name="entry_change"),
+    path("wpis/<int:entry_id>/zakoncz/", views_editor.entry_end, name="entry_end"),
+    path("import/", views_import.import_timetable, name="import"),
+    path("import/potwierdz/", views_import.import_confirm, name="import_confirm"),
+    path("import/szablon.csv", views_import.import_template, name="import_template"),
     path("nauczyciel/", views.teacher_week, name="teacher"),
     path("sala/<int:room_id>/", views.room_week, name="room"),
     path("zmiany/", views.changes, name="changes"),

@@ -21,7 +21,7 @@ from dziennik.accounts.children import active_child_id
 from dziennik.core.viewer import get_viewer
 from dziennik.schools import selectors as school_selectors
 
-from . import selectors, services
+from . import permissions, selectors, services
 from .models import TimetableChange
 
 
@@ -57,6 +57,7 @@ def index(request):
             {
                 "classes": school_selectors.class_list(viewer),
                 "rooms": selectors.room_list(viewer),
+                "can_manage": permissions.can_manage_timetable(viewer),
             },
         )
     student_id = active_child_id(request)
@@ -99,6 +100,9 @@ def class_week(request, class_id: int):
             school_class.school_id,
             heading=_("Class %(name)s") % {"name": school_class.name},
             show_class=False,
+            edit_url=reverse("timetable:editor", args=[school_class.pk])
+            if permissions.can_manage_timetable(viewer, school_id=school_class.school_id)
+            else None,
         ),
     )
 

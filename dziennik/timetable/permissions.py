@@ -1,0 +1,18 @@
+"""Who may change the timetable: one place for the services, selectors and views."""
+
+from __future__ import annotations
+
+from dziennik.core.viewer import get_viewer
+
+
+def can_manage_timetable(viewer, *, school_id: int | None = None) -> bool:
+    """The principal, deputy principal or secretary of the school.
+
+    They manage the school's structure (classes, the student import, the Django admin),
+    and the weekly plan is part of it. Teachers read the plan; they change single
+    occurrences only through the principal's substitutions page.
+    """
+    v = get_viewer(viewer)
+    if not v.is_authenticated or v.school_id is None or not v.is_school_wide:
+        return False
+    return school_id is None or school_id == v.school_id
