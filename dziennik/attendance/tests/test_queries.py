@@ -15,8 +15,9 @@ from .factories import add_students, build_register, committed, open_lesson, sav
 
 # Pinned counts (the same for small and large classes / histories).
 # POST: topic + every student's mark and the history. Cold: 5 to know the viewer, 2 for
-# the roster, 1 for the kinds, 1 for the lesson's name in the history, 2 content types. Warm (one mark changed, same topic):
-# session, user, lesson, the marks, their update, the history, and the savepoint pair.
+# the roster, 1 for the kinds, 1 for the lesson's name in the history, 2 content types.
+# Warm (one mark changed, same topic): session, user, lesson, the marks, their update,
+# the history, and the savepoint pair.
 # The warnings are re-checked afterwards, in the background (ALERTS_CHECK).
 SAVE_LESSON = 20  # was 25 with the warnings checked in the request, 29 before that
 SAVE_LESSON_WARM = 8
