@@ -150,15 +150,16 @@ def cached_page(request, key: str, scopes: Iterable[Scope], render: Callable[[],
 
     Only for pages the caller has already authorized. The key adds everything the layout
     shows beyond the data: the user, the language, the full path, the parent's chosen
-    child and the CSRF secret the page's forms carry (a page cached for one secret is not
-    served under another). Pages with pending messages, or for a browser without a CSRF
-    cookie yet, are rendered afresh.
+    child, the day (pages count "today", "this week") and the CSRF secret the page's
+    forms carry (a page cached for one secret is not served under another). Pages with
+    pending messages, or for a browser without a CSRF cookie yet, are rendered afresh.
     """
     import hashlib
 
     from django.conf import settings
     from django.contrib.messages import get_messages
     from django.http import HttpResponse
+    from django.utils import timezone
     from django.utils.translation import get_language
 
     csrf_cookie = request.COOKIES.get(settings.CSRF_COOKIE_NAME)
@@ -173,6 +174,7 @@ def cached_page(request, key: str, scopes: Iterable[Scope], render: Callable[[],
             get_language() or "",
             request.get_full_path(),
             str(request.session.get(CHILD_KEY)),
+            timezone.localdate().isoformat(),
             hashlib.sha256(csrf_cookie.encode()).hexdigest()[:16],
         )
     )

@@ -5,6 +5,7 @@ from django.shortcuts import render
 from dziennik.accounts.children import active_child_id
 from dziennik.schools import selectors as school_selectors
 
+from .cache import cached_page
 from .extensions import collect_home_panels
 from .viewer import get_viewer
 
@@ -17,6 +18,19 @@ def home(request):
     user has (pinned in ``core/tests/test_screens_home.py``).
     """
     viewer = get_viewer(request.user)
+    if (viewer.is_parent or viewer.is_student) and not viewer.is_staff_member:
+        # a family's home shows only its own students' data: rendered once per version
+        # of it (staff pages mix in their classes' and the school's, and are not kept)
+        return cached_page(
+            request,
+            "home",
+            school_selectors.family_cache_scopes(viewer),
+            lambda: _render_home(request, viewer),
+        )
+    return _render_home(request, viewer)
+
+
+def _render_home(request, viewer):
     context = {"panels": collect_home_panels(request, viewer)}
     if viewer.is_parent:
         # The same list as the layout's child switcher (cached with the viewer).

@@ -225,9 +225,10 @@ def _add_classes(world, n):
 # Attendance panels add: parent/student 2 (alerts, recent absences), teacher 3 (today's
 # plan: entries, changes, days off), class teacher 2 more (class alerts, pending excuses).
 GROWTH = {
-    # + the grades panel's recent grades: one query for parent and student.
-    "own_parent": (_add_children, 16),
-    "student": (_add_subjects, 14),
+    # + the grades panel's recent grades: one query for parent and student, and one to
+    # find the classes whose data the cached page depends on (family_cache_scopes).
+    "own_parent": (_add_children, 17),
+    "student": (_add_subjects, 15),
     "teacher_in": (_add_assignments, 14),
     "class_teacher": (_add_assignments, 17),
     "principal": (_add_classes, 15),
@@ -243,3 +244,35 @@ def test_home_query_count_does_not_grow(world, django_assert_num_queries, role, 
     with django_assert_num_queries(expected):
         response = client.get("/")
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize("role", ["own_parent", "student"])
+def test_family_home_is_served_from_the_cache_until_its_data_changes(
+    world, role, assert_warm_queries
+):
+    from dziennik.attendance.tests.factories import build_register, save_lesson
+
+    reg = build_register(world)
+    client = world.client(role)
+    client.get("/")  # the first page gives the browser its CSRF cookie
+    first = client.get("/")
+    with assert_warm_queries(2):  # session and user: the page comes from the cache
+        again = client.get("/")
+    assert again.content == first.content
+    assert "data-alert-kind" not in first.content.decode()
+    # the child is absent today: the warning and the absence show at once
+    save_lesson(world, reg, reg.math2, {world.student: "nb"})
+    after = client.get("/").content.decode()
+    assert f'data-alert-kind="unexcused" data-student="{world.student.pk}"' in after
+    with assert_warm_queries(2):  # and is kept again
+        assert client.get("/").content.decode() == after
+    # corrected (excused): the warning goes at once
+    save_lesson(world, reg, reg.math2, {world.student: "u"})
+    assert "data-alert-kind" not in client.get("/").content.decode()
+
+
+def test_family_home_cache_is_per_user(world):
+    own = world.client("own_parent").get("/").content.decode()
+    other = world.client("other_parent").get("/").content.decode()
+    assert world.student.first_name in own
+    assert world.student.first_name not in other
