@@ -20,3 +20,17 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class ViewOnlyAdmin(admin.ModelAdmin):
+    """For data the school edits on its own screens, whose services check the rules and
+    record the history: the admin panel shows it, but does not bypass them."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

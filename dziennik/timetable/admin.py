@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from dziennik.core.admin import ViewOnlyAdmin
+
 from .models import CalendarFeed, Room, TimetableChange, TimetableEntry
 
 
@@ -10,7 +12,7 @@ class RoomAdmin(admin.ModelAdmin):
 
 
 @admin.register(TimetableEntry)
-class TimetableEntryAdmin(admin.ModelAdmin):
+class TimetableEntryAdmin(ViewOnlyAdmin):
     list_display = ("school_class", "group", "weekday", "slot", "subject", "teacher", "room")
     list_filter = ("school", "weekday")
     list_select_related = ("school_class", "group", "slot", "subject", "teacher", "room")
@@ -18,7 +20,7 @@ class TimetableEntryAdmin(admin.ModelAdmin):
 
 
 @admin.register(TimetableChange)
-class TimetableChangeAdmin(admin.ModelAdmin):
+class TimetableChangeAdmin(ViewOnlyAdmin):
     list_display = ("date", "kind", "entry", "substitute_teacher")
     list_filter = ("kind", "school")
     raw_id_fields = ("entry", "substitute_teacher", "room", "new_slot")
