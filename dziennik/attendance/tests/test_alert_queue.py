@@ -4,6 +4,7 @@ and its real worker (``db_worker``); one queued check serves every save until it
 import pytest
 from django.core.cache import cache
 from django.core.management import call_command
+from django.db import transaction
 from django.test import override_settings
 from django_tasks_db.models import DBTaskResult
 
@@ -13,6 +14,10 @@ from dziennik.attendance.models import AttendanceAlert, AttendanceMark
 from .factories import build_register, committed, open_lesson
 
 DATABASE_QUEUE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+# Real commits: the worker reads only what a save has committed, and closes its
+# database connection when it is done, as it does in production.
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
@@ -92,18 +97,19 @@ def test_a_lost_queue_key_costs_only_an_extra_check(world, reg):
 
 def test_marks_left_flagged_are_checked_in_batches(world, reg):
     lesson = open_lesson(world, reg.math2, reg.day)
-    services.lesson_save(  # not committed: no check queued, the marks stay flagged
-        actor=lesson.teacher,
-        lesson=lesson,
-        topic="Temat",
-        marks={world.student.pk: reg.kinds["nb"].pk},
-    )
     other = open_lesson(world, reg.math3, reg.day)
-    services.lesson_save(actor=other.teacher, lesson=other, topic="Temat", marks={})
-    assert AttendanceMark.objects.filter(alerts_pending=True).count() == 4
-    assert services.alerts_check_pending(batch=3) == 4  # two batches
-    assert not AttendanceMark.objects.filter(alerts_pending=True).exists()
-    assert active_alerts() == {("unexcused", world.student.pk, reg.day)}
+    with transaction.atomic():  # not committed yet: no check queued, the marks flagged
+        services.lesson_save(
+            actor=lesson.teacher,
+            lesson=lesson,
+            topic="Temat",
+            marks={world.student.pk: reg.kinds["nb"].pk},
+        )
+        services.lesson_save(actor=other.teacher, lesson=other, topic="Temat", marks={})
+        assert AttendanceMark.objects.filter(alerts_pending=True).count() == 4
+        assert services.alerts_check_pending(batch=3) == 4  # two batches
+        assert not AttendanceMark.objects.filter(alerts_pending=True).exists()
+        assert active_alerts() == {("unexcused", world.student.pk, reg.day)}
 
 
 def test_the_nightly_command_queues_a_sweep_per_school(world, reg):
