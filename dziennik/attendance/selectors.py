@@ -44,9 +44,15 @@ ONE_DECIMAL = Decimal("0.1")
 
 
 def settings_for(school_id: int) -> AttendanceSettings:
-    """The school's attendance settings (defaults when the school never changed them)."""
-    return AttendanceSettings.objects.filter(school_id=school_id).first() or AttendanceSettings(
-        school_id=school_id
+    """The school's attendance settings (defaults when the school never changed them),
+    kept until the configuration changes."""
+    return cached(
+        f"attendance-settings:{school_id}",
+        [CONFIG],
+        lambda: (
+            AttendanceSettings.objects.filter(school_id=school_id).first()
+            or AttendanceSettings(school_id=school_id)
+        ),
     )
 
 

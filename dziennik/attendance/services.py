@@ -448,11 +448,7 @@ def alerts_refresh(
 
 
 def _risk_alerts(school_id, term, student_ids, subject_ids, day) -> dict[str, AttendanceAlert]:
-    from .models import AttendanceSettings
-
-    config = AttendanceSettings.objects.filter(school_id=school_id).first() or (
-        AttendanceSettings(school_id=school_id)
-    )
+    config = selectors.settings_for(school_id)
     rows = (
         AttendanceMark.objects.filter(
             student_id__in=student_ids,

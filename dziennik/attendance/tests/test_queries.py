@@ -21,14 +21,14 @@ from .factories import add_students, build_register, committed, open_lesson, sav
 # The warnings are re-checked afterwards, in the background (ALERTS_CHECK).
 SAVE_LESSON = 20  # was 25 with the warnings checked in the request, 29 before that
 SAVE_LESSON_WARM = 8
-ALERTS_CHECK = 10  # the background check of the changed students' warnings
+ALERTS_CHECK = 9  # the background check of the changed students' warnings (settings cached)
 LESSON_SCREEN = 14
 # cold: rows, statistics, year with terms in one query each; 2 to find the page's
 # cache versions (the student's class)
 PARENT_PAGE = 16
 PARENT_PAGE_WARM = 2  # session and user: the page body and the layout come from the cache
 TODAY = 11
-CLASS_SUMMARY = 13  # was 17: the school year and its terms in one query
+CLASS_SUMMARY = 14  # the school year and its terms in one query; the risk threshold (cold)
 
 
 def count(client, method, url, data=None) -> int:

@@ -1,4 +1,5 @@
 import datetime
+import re
 from decimal import Decimal
 
 import pytest
@@ -166,3 +167,23 @@ def test_nightly_sweep_task_is_idempotent(world, reg):
         assert result.return_value == 2
     assert alerts() == {("unexcused", world.student.pk, 2), ("selective", world.student.pk, 2)}
     assert AttendanceAlert.objects.count() == 2
+
+
+def test_class_summary_highlights_attendance_below_the_schools_threshold(world, reg):
+    # the student: 1 of 2 lessons today (50%); the classmate: 2 of 2
+    save_lesson(world, reg, reg.math2, {world.student: "nb"})
+    save_lesson(world, reg, reg.math3, {})
+    client = world.client("class_teacher")
+    url = f"/frekwencja/klasa/{world.school_class.pk}/"
+
+    def low_rows():
+        page = client.get(url).content.decode()
+        return {
+            int(pk)
+            for pk, cells in re.findall(r'<tr data-student="(\d+)">(.*?)</tr>', page)
+            if "pct-low" in cells
+        }
+
+    assert low_rows() == set()  # 50% is not below the default threshold of 50%
+    AttendanceSettings.objects.create(school=world.school, risk_threshold_percent=60)
+    assert low_rows() == {world.student.pk}
