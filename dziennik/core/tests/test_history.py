@@ -250,3 +250,29 @@ def test_history_write_methods_matrix(world, matrix):
             state=state,
             secrets=["Zakopane"],
         )
+
+
+def test_linked_records_are_named_not_numbered(world, django_assert_num_queries):
+    from dziennik.attendance.tests.factories import build_register, save_lesson
+
+    reg = build_register(world)
+    lessons = [
+        save_lesson(world, reg, entry, {world.student: "nb"})
+        for entry in (reg.history1, reg.math2, reg.math3)
+    ]
+    client = client_for(world, "principal")
+    client.get(URL)
+    page = client.get(URL + f"?student={world.student.pk}").content.decode()
+    # a mark's lesson by its name, not its id
+    for lesson in lessons:
+        assert str(lesson) in page
+    # one query per kind of linked record, however many entries: the same with 3 lessons
+    # as with 6
+    with django_assert_num_queries(HISTORY_PAGE_QUERIES + 1):
+        client.get(URL + f"?student={world.student.pk}")
+    for entry in (reg.history4,):
+        save_lesson(world, reg, entry, {world.student: "nb"})
+    save_lesson(world, reg, reg.math2, {world.student: "u"}, day=reg.day - datetime.timedelta(7))
+    save_lesson(world, reg, reg.math3, {world.student: "u"}, day=reg.day - datetime.timedelta(7))
+    with django_assert_num_queries(HISTORY_PAGE_QUERIES + 1):
+        client.get(URL + f"?student={world.student.pk}")
