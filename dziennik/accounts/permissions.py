@@ -6,6 +6,9 @@ from django.db.models import Q
 
 from dziennik.core.viewer import NOTHING, SCHOOL_WIDE_ROLES, Viewer, get_viewer
 
+# The roles that make an account a staff account (a parents' council seat does not).
+STAFF_ROLES = SCHOOL_WIDE_ROLES | {"teacher"}
+
 
 def can_manage_class_accounts(viewer: Viewer, school_class) -> bool:
     """The class teacher of the class, or the principal, deputy or secretary of its school."""
@@ -24,6 +27,35 @@ def managed_class_filter(viewer: Viewer, prefix: str = "") -> Q:
     if v.is_school_wide:
         return school
     return school & Q(**{f"{prefix}pk__in": list(v.led_class_ids)})
+
+
+def can_manage_staff_accounts(viewer: Viewer) -> bool:
+    """The principal, deputy or secretary: the office that manages every account of the
+    school (the same rule as for the class account pages and for password resets)."""
+    v = get_viewer(viewer)
+    return v.is_authenticated and v.school_id is not None and v.is_school_wide
+
+
+def staff_user_filter(viewer: Viewer) -> Q:
+    """A Q on User: the staff accounts of the viewer's school, for those who manage them.
+
+    Staff are the accounts of the school that hold a staff role there (not a parents'
+    council seat alone), lead one of its classes or teach in it: a class teacher or a
+    teacher with assignments need not hold the teacher role.
+    """
+    from dziennik.schools.models import SchoolClass, SchoolRole, TeachingAssignment
+
+    v = get_viewer(viewer)
+    if not can_manage_staff_accounts(v):
+        return NOTHING
+    roles = SchoolRole.objects.filter(school_id=v.school_id, role__in=STAFF_ROLES)
+    teachers = TeachingAssignment.objects.filter(school_id=v.school_id)
+    class_teachers = SchoolClass.objects.filter(school_id=v.school_id, class_teacher__isnull=False)
+    return Q(school_id=v.school_id) & (
+        Q(pk__in=roles.values("user_id"))
+        | Q(pk__in=teachers.values("teacher_id"))
+        | Q(pk__in=class_teachers.values("class_teacher_id"))
+    )
 
 
 def resettable_user_filter(viewer: Viewer) -> Q:

@@ -15,5 +15,6 @@ urlpatterns = [
         views.class_credentials,
         name="class_credentials",
     ),
+    path("pracownicy/", views.staff_accounts, name="staff_accounts"),
     path("konta/<int:user_id>/nowe-haslo/", views.password_reset, name="password_reset"),
 ]

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from dziennik.core.viewer import get_viewer
 
-from . import selectors, services
+from . import permissions, selectors, services
 from .children import set_active_child
 from .forms import LoginForm, PasswordChangeForm
 from .letters import render_letters
@@ -121,6 +121,17 @@ def class_credentials(request, class_id: int):
             "guardians": guardians,
             "without_account": sum(1 for row in [*students, *guardians] if row.user is None),
         },
+    )
+
+
+@login_required
+def staff_accounts(request):
+    """The school's staff accounts, for the principal, deputy and secretary."""
+    viewer = get_viewer(request.user)
+    if not permissions.can_manage_staff_accounts(viewer):
+        raise Http404
+    return render(
+        request, "accounts/staff_accounts.html", {"rows": selectors.staff_accounts(viewer)}
     )
 
 
