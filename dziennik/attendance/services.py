@@ -701,10 +701,9 @@ def justification_decide(
                 )
             )
             mark.kind = mark.kind.excused_kind
-        AttendanceMark.objects.bulk_update(marks, ["kind"])
+            mark.alerts_pending = True
+        AttendanceMark.objects.bulk_update(marks, ["kind", "alerts_pending"])
         audit.record_many(entries)
-        for day in sorted({m.date for m in marks}):
-            alerts_refresh(
-                school_id=justification.school_id, day=day, student_ids=[justification.student_id]
-            )
+        if marks:  # the warnings of the excused days, by the same check as a lesson's save
+            alerts_check_later()
     return justification

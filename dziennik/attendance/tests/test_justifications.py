@@ -13,7 +13,7 @@ from dziennik.attendance.models import (
 )
 from dziennik.core.models import AuditEntry
 
-from .factories import build_register, save_lesson
+from .factories import build_register, committed, save_lesson
 
 
 @pytest.fixture
@@ -50,9 +50,10 @@ def test_parent_justifies_a_day_and_the_class_teacher_accepts(world, reg):
     assert sorted(j.marks.values_list("kind__code", flat=True)) == ["nb", "sp"]
     with pytest.raises(ValidationError):  # nothing left: both are pending
         submit(world, reg)
-    services.justification_decide(
-        actor=world.user("class_teacher"), justification=j, accept=True, comment="OK"
-    )
+    with committed():
+        services.justification_decide(
+            actor=world.user("class_teacher"), justification=j, accept=True, comment="OK"
+        )
     j.refresh_from_db()
     assert (j.status, j.decided_by, j.decision_comment) == (
         "accepted",
