@@ -4,7 +4,25 @@ import os
 
 import pytest
 
-from dziennik.core.testing import AuthzMatrix, build_world
+from testsupport.world import AuthzMatrix, build_world
+
+
+def pytest_configure(config):
+    """Compile the translations (git-ignored ``.mo`` files) before Django loads them, so
+    plain ``pytest`` works without ``make`` first. Cheap: only stale catalogues are
+    compiled; under xdist only the controller does it, before the workers start."""
+    if hasattr(config, "workerinput"):
+        return
+    from django.conf import settings
+    from django.core.signals import setting_changed
+
+    from scripts.compile_messages import main as compile_messages
+
+    if compile_messages():
+        # Django may have read the catalogues while setting up: make it read them again.
+        setting_changed.send(
+            sender=None, setting="LOCALE_PATHS", value=settings.LOCALE_PATHS, enter=True
+        )
 
 
 @pytest.fixture(autouse=True)
@@ -56,7 +74,7 @@ def matrix(world):
 def chromium_browser():
     from playwright.sync_api import sync_playwright
 
-    from dziennik.core.browser import CHROMIUM_FLAGS, chromium_path
+    from testsupport.browser import CHROMIUM_FLAGS, chromium_path
 
     executable = chromium_path()
     if not os.path.exists(executable):

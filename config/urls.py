@@ -8,7 +8,7 @@ admin.site.site_header = "Dziennik"
 admin.site.site_title = "Dziennik"
 
 urlpatterns = [
-    path("", include("dziennik.core.urls")),
+    path("", include("dziennik.portal.urls")),
     path("konto/", include("dziennik.accounts.urls")),
     path("szkola/", include("dziennik.schools.urls")),
     path("plan/", include("dziennik.timetable.urls")),

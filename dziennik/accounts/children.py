@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from dziennik.core.viewer import get_viewer
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from dziennik.core.cache import Scope, cached_page
+from dziennik.schools.selectors import children_of
+from dziennik.schools.viewer import get_viewer
 
 SESSION_KEY = "active_child_id"
 
@@ -19,8 +24,6 @@ def active_child_id(request) -> int | None:
 
 
 def active_child_for(request):
-    from dziennik.schools.selectors import children_of
-
     wanted = active_child_id(request)
     for child in children_of(request.user):
         if child.pk == wanted:
@@ -34,3 +37,8 @@ def set_active_child(request, student_id: int) -> bool:
         return False
     request.session[SESSION_KEY] = student_id
     return True
+
+
+def family_page(request, key: str, scopes: Iterable[Scope], render: Callable[[], Any]):
+    """``core.cache.cached_page`` for pages whose layout shows the parent's chosen child."""
+    return cached_page(request, key, scopes, render, vary=(str(request.session.get(SESSION_KEY)),))

@@ -1,5 +1,6 @@
 """Accounts: everyone who logs in (parents, students, staff) has a ``User``."""
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.utils.crypto import salted_hmac
@@ -47,7 +48,6 @@ class User(AbstractUser):
 
     def get_session_auth_fallback_hash(self):
         # Keep sessions valid across SECRET_KEY rotation, as Django does.
-        from django.conf import settings
 
         key_salt = "dziennik.accounts.User.get_session_auth_hash"
         for fallback_secret in settings.SECRET_KEY_FALLBACKS:

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from django.db.models import Q
 
-from dziennik.core.viewer import NOTHING, SCHOOL_WIDE_ROLES, Viewer, get_viewer
+from dziennik.schools.models import (
+    Enrolment,
+    Guardianship,
+    SchoolClass,
+    SchoolRole,
+    TeachingAssignment,
+)
+from dziennik.schools.viewer import NOTHING, SCHOOL_WIDE_ROLES, Viewer, get_viewer
 
 # The roles that make an account a staff account (a parents' council seat does not).
 STAFF_ROLES = SCHOOL_WIDE_ROLES | {"teacher"}
@@ -43,7 +50,6 @@ def staff_user_filter(viewer: Viewer) -> Q:
     council seat alone), lead one of its classes or teach in it: a class teacher or a
     teacher with assignments need not hold the teacher role.
     """
-    from dziennik.schools.models import SchoolClass, SchoolRole, TeachingAssignment
 
     v = get_viewer(viewer)
     if not can_manage_staff_accounts(v):
@@ -68,7 +74,6 @@ def resettable_user_filter(viewer: Viewer) -> Q:
     account that itself holds a school-wide role: otherwise the secretary could take
     over the principal's account with a one-time password.
     """
-    from dziennik.schools.models import Enrolment, Guardianship, SchoolRole
 
     v = get_viewer(viewer)
     if not v.is_authenticated or v.school_id is None:

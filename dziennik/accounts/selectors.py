@@ -7,7 +7,15 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Prefetch, QuerySet
 from django.utils import timezone
 
-from dziennik.core.viewer import Viewer, get_object_for, get_viewer
+from dziennik.core.text import polish_sort_key
+from dziennik.schools.models import (
+    Enrolment,
+    Guardianship,
+    SchoolClass,
+    SchoolRole,
+    TeachingAssignment,
+)
+from dziennik.schools.viewer import Viewer, get_object_for, get_viewer
 
 from .models import User
 from .permissions import managed_class_filter, resettable_user_filter, staff_user_filter
@@ -15,7 +23,6 @@ from .permissions import managed_class_filter, resettable_user_filter, staff_use
 
 def get_managed_class_for(viewer: Viewer, class_id: int):
     """A class whose accounts the viewer manages; 404 for missing and forbidden alike."""
-    from dziennik.schools.models import SchoolClass
 
     queryset = SchoolClass.objects.filter(managed_class_filter(viewer)).select_related(
         "school", "school_year", "class_teacher"
@@ -60,7 +67,6 @@ def class_accounts(viewer: Viewer, school_class) -> tuple[list[AccountRow], list
     Three queries, whatever the size of the class. The caller already got ``school_class``
     through :func:`get_managed_class_for`.
     """
-    from dziennik.schools.models import Enrolment, Guardianship
 
     v = get_viewer(viewer)
     if school_class.school_id != v.school_id:
@@ -139,8 +145,6 @@ def staff_accounts(viewer: Viewer) -> list[StaffRow]:
     Empty for anyone who does not manage the school's accounts. Five queries, whatever
     the number of staff. Sorted by last name in the order of the Polish alphabet.
     """
-    from dziennik.schools.demo_data import polish_sort_key
-    from dziennik.schools.models import SchoolClass, SchoolRole, TeachingAssignment
 
     v = get_viewer(viewer)
     day = timezone.localdate()

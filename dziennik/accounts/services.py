@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from axes.utils import reset as axes_reset
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -9,16 +10,17 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from dziennik.core.audit import build_entry, record_create, record_update, snapshot
+from dziennik.schools.models import Enrolment, Family, Guardian, Guardianship, Student
 
 from .credentials import generate_password, taken_checker, unique_username, username_base
 from .letters import KIND_GUARDIAN, KIND_STAFF, KIND_STUDENT, IssuedCredential
 from .models import User
 from .permissions import can_manage_class_accounts
+from .selectors import resettable_users
 
 
 def family_user_ids(user: User) -> set[int]:
     """Accounts linked to ``user`` through a family: siblings and their guardians."""
-    from dziennik.schools.models import Family
 
     families = Family.objects.filter(Q(students__user=user) | Q(guardians__user=user)).values_list(
         "pk", flat=True
@@ -102,7 +104,6 @@ def _create_account(
 
 def _issue_new_password(*, actor: User, user: User, links: dict) -> str:
     """A new one-time password: forced change, lock lifted, every session ended."""
-    from axes.utils import reset as axes_reset
 
     password = generate_password()
     before_forced = user.must_change_password
@@ -122,7 +123,6 @@ def _issue_new_password(*, actor: User, user: User, links: dict) -> str:
 
 def _guardian_children(guardian_ids) -> dict[int, list[str]]:
     """Each guardian's children with access, as "Zofia Wiśniewska (4a)"."""
-    from dziennik.schools.models import Enrolment, Guardianship
 
     links = list(
         Guardianship.objects.filter(
@@ -163,7 +163,6 @@ def credentials_generate_for_class(
     gets one account and one letter. The plain passwords exist only in the returned
     list, for the letters; only their Argon2 hashes are stored.
     """
-    from dziennik.schools.models import Enrolment, Guardian, Guardianship
 
     if not can_manage_class_accounts(actor, school_class):
         raise PermissionDenied
@@ -193,8 +192,6 @@ def credentials_generate_for_class(
     )
     resettable: set[int] = set()
     if regenerate:
-        from .selectors import resettable_users
-
         existing = [e.student.user_id for e in enrolments] + [g.user_id for g in guardians]
         resettable = set(
             resettable_users(actor)
@@ -258,9 +255,6 @@ def password_reset(*, actor: User, user: User) -> IssuedCredential:
     The account must change it at the next login, its login lock is lifted and all its
     sessions end. The plain password is returned for the letter and not stored.
     """
-    from dziennik.schools.models import Enrolment, Guardian, Student
-
-    from .selectors import resettable_users
 
     if not resettable_users(actor).filter(pk=user.pk).exists():
         raise PermissionDenied

@@ -11,7 +11,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from dziennik.core.viewer import get_viewer
+from dziennik.schools.viewer import get_viewer
 
 from . import permissions, selectors, services
 from .children import set_active_child
@@ -52,7 +52,7 @@ def password_change(request):
         else:
             update_session_auth_hash(request, request.user)
             messages.success(request, _("Your password has been changed."))
-            return redirect("core:home")
+            return redirect("portal:home")
     return render(
         request,
         "accounts/password_change.html",
@@ -66,7 +66,7 @@ def logout_everywhere(request):
     services.logout_everywhere(actor=request.user, user=request.user)
     update_session_auth_hash(request, request.user)
     messages.success(request, _("You have been logged out on all other devices."))
-    return redirect("core:home")
+    return redirect("portal:home")
 
 
 @login_required

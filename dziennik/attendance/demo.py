@@ -10,17 +10,20 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
+from typing import TYPE_CHECKING
 
 from django.db import connection
 from django.utils import timezone
 
-from dziennik.core.demo import DemoContext
 from dziennik.schools.models import ClassGroup, Guardianship, SchoolClass
 from dziennik.timetable import selectors as timetable
 from dziennik.timetable.models import TimetableEntry
 
-from . import services
+from . import alerts, services
 from .models import AttendanceAlert, AttendanceMark, Justification, Lesson
+
+if TYPE_CHECKING:  # the demo app calls populate(); apps name its context in hints only
+    from dziennik.demo.context import DemoContext
 
 TOPICS = {
     "Język polski": [
@@ -233,7 +236,7 @@ def populate(ctx: DemoContext) -> None:
     recent = [d for d in days if d >= ctx.today - datetime.timedelta(days=14)]
     subject_ids = [s.pk for s in ctx.subjects]
     for day in recent:
-        services.alerts_refresh(
+        alerts.alerts_refresh(
             school_id=ctx.school.pk,
             day=day,
             student_ids=all_students,

@@ -3,8 +3,8 @@ place for the web views and any future API."""
 
 from __future__ import annotations
 
-from dziennik.core.viewer import get_viewer
 from dziennik.schools.models import Enrolment, Student
+from dziennik.schools.viewer import get_viewer
 
 
 def can_manage_rules(viewer) -> bool:

@@ -24,9 +24,10 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from dziennik.core.cache import CONFIG, cached
-from dziennik.core.viewer import NOTHING, get_object_for, get_viewer
 from dziennik.schools import selectors as school_selectors
 from dziennik.schools.models import Enrolment, SchoolClass, SchoolYear, Student, Term
+from dziennik.schools.viewer import NOTHING, get_object_for, get_viewer
+from dziennik.timetable import selectors as timetable
 
 from .models import (
     AttendanceAlert,
@@ -390,7 +391,6 @@ def lessons_missing(viewer, date_from, date_to) -> dict:
 
     A teacher sees their own; the principal the whole school.
     """
-    from dziennik.timetable import selectors as timetable
 
     v = get_viewer(viewer)
     if not v.is_staff_member:

@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from django.db.models import Exists, OuterRef, QuerySet, Subquery
 from django.http import Http404
 
-from dziennik.core.viewer import NOTHING, get_object_for, get_viewer
 from dziennik.schools.models import Enrolment, SchoolClass, Subject
+from dziennik.schools.viewer import NOTHING, get_object_for, get_viewer
 
 from . import permissions, selectors
 from .models import AttendanceKind, AttendanceMark, AttendanceSettings, SubjectExemption

@@ -20,11 +20,12 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from dziennik.core import audit, cache, contrast
-from dziennik.core.viewer import get_viewer
 from dziennik.schools.models import School, Student, Subject
+from dziennik.schools.viewer import get_viewer
 
 from . import permissions, selectors, services
 from .models import AttendanceKind, AttendanceMark, AttendanceSettings, SubjectExemption
+from .tasks import attendance_alerts_sweep
 
 Base = AttendanceKind.Base
 Counts = AttendanceKind.Counts
@@ -435,8 +436,6 @@ def attendance_settings_update(*, actor, **changes) -> AttendanceSettings:
     else:
         audit.record_update(actor=actor, instance=config, before=before)
     if set(changed) & set(RISK_FIELDS):
-        from .tasks import attendance_alerts_sweep
-
         day = timezone.localdate().isoformat()
         transaction.on_commit(lambda: attendance_alerts_sweep.enqueue(school_id, day))
     return config

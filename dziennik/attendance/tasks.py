@@ -12,13 +12,13 @@ from django.tasks import task
 
 from dziennik.schools.models import Enrolment, Subject
 
-from . import services
+from . import alerts
 
 
 @task
 def attendance_alerts_check() -> int:
     """Re-check the warnings of the students whose marks changed; returns how many marks."""
-    return services.alerts_check_pending()
+    return alerts.alerts_check_pending()
 
 
 @task
@@ -32,7 +32,7 @@ def attendance_alerts_sweep(school_id: int, day: str) -> int:
             school_class__school_id=school_id, end_date__isnull=True
         ).values_list("student_id", flat=True)
     )
-    services.alerts_refresh(
+    alerts.alerts_refresh(
         school_id=school_id,
         day=datetime.date.fromisoformat(day),
         student_ids=student_ids,

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dziennik.core.extensions import HomePanel, NavItem
+from dziennik.timetable import selectors as timetable
 
 from . import selectors
 
@@ -37,9 +38,14 @@ def nav_items(viewer):
     return items
 
 
-def home_panels(request, viewer):
-    from dziennik.timetable import selectors as timetable
+def annotate_week(viewer, occurrences) -> None:
+    """The teacher's week shows each occurrence's lesson record (topic, attendance)."""
+    lessons = selectors.lessons_by_occurrence(occurrences, viewer.school_id)
+    for o in occurrences:
+        o.lesson = lessons.get((o.entry.school_class_id, o.entry.group_id, o.date, o.slot.pk))
 
+
+def home_panels(request, viewer):
     panels = []
     today = timezone.localdate()
     since = today - datetime.timedelta(days=7)

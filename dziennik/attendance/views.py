@@ -14,10 +14,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from dziennik.accounts.children import active_child_id
-from dziennik.core.cache import cached_page
-from dziennik.core.viewer import get_viewer
+from dziennik.accounts.children import active_child_id, family_page
 from dziennik.schools import selectors as school_selectors
+from dziennik.schools.viewer import get_viewer
 from dziennik.timetable import selectors as timetable
 
 from . import printing, selectors, services
@@ -202,7 +201,7 @@ def student_attendance(request, student_id: int):
         )
 
     key = f"attendance-page:{student_id}:{timezone.localdate().isoformat()}"
-    return cached_page(request, key, scopes, render_page)
+    return family_page(request, key, scopes, render_page)
 
 
 @login_required

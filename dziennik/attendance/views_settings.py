@@ -15,8 +15,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
-from dziennik.core.viewer import get_viewer
 from dziennik.schools import selectors as school_selectors
+from dziennik.schools.viewer import get_viewer
 
 from . import permissions, settings_selectors
 from . import settings_services as services

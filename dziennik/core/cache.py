@@ -25,15 +25,21 @@ is new on every read, so nothing is ever served from the cache – slower, never
 
 from __future__ import annotations
 
+import hashlib
 import time
 import uuid
 from collections.abc import Callable, Iterable
 from contextvars import ContextVar
 from typing import Any
 
+from django.conf import settings
+from django.contrib.messages import get_messages
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.http import HttpResponse
+from django.utils import timezone
+from django.utils.translation import get_language
 
 CONFIG = ("config",)
 ENTRY_TIMEOUT = 60 * 60
@@ -144,36 +150,35 @@ def register_config_models(*models) -> None:
 # --- whole pages ----------------------------------------------------------------------
 
 
-def cached_page(request, key: str, scopes: Iterable[Scope], render: Callable[[], Any]):
+def cached_page(
+    request,
+    key: str,
+    scopes: Iterable[Scope],
+    render: Callable[[], Any],
+    *,
+    vary: Iterable[str] = (),
+):
     """A whole rendered page for this user, built by ``render()`` (an ``HttpResponse``)
     at most once per version of ``scopes``.
 
     Only for pages the caller has already authorized. The key adds everything the layout
-    shows beyond the data: the user, the language, the full path, the parent's chosen
-    child, the day (pages count "today", "this week") and the CSRF secret the page's
-    forms carry (a page cached for one secret is not served under another). Pages with
-    pending messages, or for a browser without a CSRF cookie yet, are rendered afresh.
+    shows beyond the data: the user, the language, the full path, ``vary`` (e.g. the
+    parent's chosen child: ``accounts.children.family_page``), the day (pages count
+    "today", "this week") and the CSRF secret the page's forms carry (a page cached for
+    one secret is not served under another). Pages with pending messages, or for a
+    browser without a CSRF cookie yet, are rendered afresh.
     """
-    import hashlib
-
-    from django.conf import settings
-    from django.contrib.messages import get_messages
-    from django.http import HttpResponse
-    from django.utils import timezone
-    from django.utils.translation import get_language
 
     csrf_cookie = request.COOKIES.get(settings.CSRF_COOKIE_NAME)
     storage = get_messages(request)
     if not csrf_cookie or len(storage):  # counting does not mark them shown
         return render()
-    from dziennik.accounts.children import SESSION_KEY as CHILD_KEY
-
     layout = "|".join(
         (
             str(request.user.pk),
             get_language() or "",
             request.get_full_path(),
-            str(request.session.get(CHILD_KEY)),
+            *vary,
             timezone.localdate().isoformat(),
             hashlib.sha256(csrf_cookie.encode()).hexdigest()[:16],
         )

@@ -3,7 +3,11 @@
 An app may have a module ``<app>/ui.py`` defining:
 
 * ``nav_items(viewer) -> list[NavItem]`` – entries for the main navigation;
-* ``home_panels(request, viewer) -> list[HomePanel]`` – panels on the home page.
+* ``home_panels(request, viewer) -> list[HomePanel]`` – panels on the home page;
+* ``annotate_week(viewer, occurrences) -> None`` – attach what the app knows of each
+  timetable occurrence of a teacher's week (attendance: the lesson record, ``o.lesson``).
+  The timetable is below the apps that know about its lessons, so they add to its page
+  through this hook instead of the timetable importing them.
 
 ``core`` collects them from every installed ``dziennik.*`` app, in INSTALLED_APPS order.
 """
@@ -60,3 +64,9 @@ def collect_home_panels(request, viewer) -> list[HomePanel]:
         if hasattr(module, "home_panels"):
             panels.extend(module.home_panels(request, viewer))
     return sorted(panels, key=lambda panel: panel.order)
+
+
+def annotate_week(viewer, occurrences) -> None:
+    for module in _ui_modules():
+        if hasattr(module, "annotate_week"):
+            module.annotate_week(viewer, occurrences)

@@ -1,4 +1,4 @@
-"""Demo grades: a living gradebook for the school days so far (see ``core/demo.py``).
+"""Demo grades: a living gradebook for the school days so far (see ``dziennik/demo/context.py``).
 
 Every class and subject gets columns of the usual categories spread over the school
 days of each term so far, with grades that follow each student's steady ability, a few

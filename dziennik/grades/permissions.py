@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django.db.models import Q
 
-from dziennik.core.viewer import get_viewer
 from dziennik.schools.models import TeachingAssignment
+from dziennik.schools.viewer import get_viewer
 
 
 def can_grade(viewer, *, school_class, subject_id: int, group_id: int | None) -> bool:

@@ -29,7 +29,6 @@ from django.http import Http404
 from django.utils import timezone
 
 from dziennik.core.cache import ENTRY_TIMEOUT, cache
-from dziennik.core.viewer import get_object_for, get_viewer
 from dziennik.schools import selectors as school_selectors
 from dziennik.schools.models import (
     ClassGroup,
@@ -40,6 +39,7 @@ from dziennik.schools.models import (
     TeachingAssignment,
     Term,
 )
+from dziennik.schools.viewer import get_object_for, get_viewer
 
 from . import permissions
 from .models import (

@@ -13,7 +13,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dziennik.core import audit, cache
-from dziennik.core.viewer import get_viewer
 from dziennik.schools.models import (
     ClassGroup,
     Enrolment,
@@ -23,6 +22,7 @@ from dziennik.schools.models import (
     Subject,
     Term,
 )
+from dziennik.schools.viewer import get_viewer
 
 from . import permissions, selectors
 from .models import (

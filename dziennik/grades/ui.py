@@ -1,7 +1,10 @@
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from dziennik.accounts.children import active_child_id
 from dziennik.core.extensions import HomePanel, NavItem
+
+from .selectors import recent_grades
 
 
 def nav_items(viewer):
@@ -19,9 +22,6 @@ def home_panels(request, viewer):
     """Parents and students: the newest grades of the active child."""
     if not (viewer.is_parent or viewer.is_student):
         return []
-    from dziennik.accounts.children import active_child_id
-
-    from .selectors import recent_grades
 
     student_id = active_child_id(request)
     if student_id is None:

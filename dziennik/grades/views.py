@@ -16,13 +16,13 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from dziennik.accounts.children import active_child_id
-from dziennik.core.cache import cached_page
-from dziennik.core.viewer import get_viewer
+from dziennik.accounts.children import active_child_id, family_page
 from dziennik.schools import selectors as school_selectors
+from dziennik.schools.viewer import get_viewer
 
 from . import charts, permissions, selectors, services
 from .models import Assessment, BehaviourGrade, GradingSettings
+from .pdf import grade_sheet_pdf
 from .rules import lowest_grade_for_target
 
 
@@ -98,7 +98,7 @@ def student_grades(request, student_id: int):
 
     # A page served from the cache had nothing new: had it shown new grades, the "last
     # seen" mark would have moved on, and with it the key.
-    response = cached_page(request, key, scope.scopes, render_page)
+    response = family_page(request, key, scope.scopes, render_page)
     # Only the people it is about move the "new since last visit" mark.
     if student_id in viewer.child_ids or student_id == viewer.student_id:
         services.grade_visit_seen(
@@ -141,7 +141,6 @@ def student_need(request, student_id: int):
 
 @login_required
 def student_pdf(request, student_id: int):
-    from .pdf import grade_sheet_pdf
 
     viewer = get_viewer(request.user)
     report = selectors.student_report(

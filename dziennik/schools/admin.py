@@ -18,7 +18,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from dziennik.core import audit
-from dziennik.core.viewer import get_viewer
+from dziennik.schools.viewer import get_viewer
 
 from .models import (
     ClassGroup,

@@ -269,11 +269,6 @@ class Family(models.Model):
 
 
 class StudentQuerySet(models.QuerySet):
-    def visible_to(self, user) -> StudentQuerySet:
-        from dziennik.core.viewer import get_viewer
-
-        return self.filter(get_viewer(user).student_filter())
-
     def in_class(self, school_class_id: int) -> StudentQuerySet:
         return self.filter(
             enrolments__school_class_id=school_class_id, enrolments__end_date__isnull=True

@@ -3,34 +3,54 @@
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from dziennik.core.audit import data_scope, student_scope
 from dziennik.core.cache import CONFIG, cached
-from dziennik.core.viewer import get_object_for, get_viewer
 
-from .models import Enrolment, SchoolClass, SchoolYear, Student, Term
+from . import permissions
+from .models import (
+    Enrolment,
+    Guardian,
+    Guardianship,
+    School,
+    SchoolClass,
+    SchoolYear,
+    Student,
+    TeachingAssignment,
+    Term,
+)
+from .viewer import (  # noqa: F401 – re-exported
+    ChildOption,
+    Viewer,
+    child_options,
+    child_options_of,
+    children_of,
+    get_object_for,
+    get_viewer,
+)
 
 
-def student_queryset(viewer) -> QuerySet[Student]:
-    return Student.objects.filter(get_viewer(viewer).student_filter())
+def student_queryset(viewer: Viewer) -> QuerySet[Student]:
+    return permissions.students.queryset(get_viewer(viewer))
 
 
-def get_student_for(viewer, student_id: int) -> Student:
+def get_student_for(viewer: Viewer, student_id: int) -> Student:
     """The student, if the viewer may see them; otherwise 404 (same as missing)."""
-    return get_object_for(viewer, student_queryset(viewer), pk=student_id)
+    return permissions.students.get(get_viewer(viewer), student_id)
 
 
-def class_queryset(viewer) -> QuerySet[SchoolClass]:
-    return SchoolClass.objects.filter(get_viewer(viewer).class_filter())
+def class_queryset(viewer: Viewer) -> QuerySet[SchoolClass]:
+    return permissions.classes.queryset(get_viewer(viewer))
 
 
-def get_class_for(viewer, class_id: int) -> SchoolClass:
-    return get_object_for(
-        viewer, class_queryset(viewer).select_related("class_teacher", "school_year"), pk=class_id
+def get_class_for(viewer: Viewer, class_id: int) -> SchoolClass:
+    return permissions.classes.get(
+        get_viewer(viewer),
+        class_id,
+        queryset=SchoolClass.objects.select_related("class_teacher", "school_year"),
     )
 
 
@@ -56,55 +76,6 @@ def class_students(viewer, school_class: SchoolClass) -> list[Enrolment]:
     if not (v.is_school_wide or school_class.pk in (v.taught_class_ids | v.led_class_ids)):
         qs = qs.filter(student__in=student_queryset(v))
     return list(qs)
-
-
-def children_of(viewer) -> list[Student]:
-    """A guardian's children they have access to, with their current class."""
-    v = get_viewer(viewer)
-    if not v.child_ids:
-        return []
-    current = Enrolment.objects.filter(end_date__isnull=True).select_related("school_class")
-    return list(
-        Student.objects.filter(pk__in=v.child_ids, school_id=v.school_id)
-        .prefetch_related(Prefetch("enrolments", queryset=current, to_attr="current_enrolments"))
-        .order_by("first_name", "pk")
-    )
-
-
-@dataclass(frozen=True)
-class ChildOption:
-    """A child in the parent's switcher: enough to show and choose it."""
-
-    pk: int
-    first_name: str
-    last_name: str
-    class_label: str
-
-    @property
-    def full_name(self) -> str:
-        return f"{self.first_name} {self.last_name}"
-
-    def as_student(self, school_id: int) -> Student:
-        """An unsaved stand-in for selectors that need only the student's identity."""
-        return Student(
-            pk=self.pk, school_id=school_id, first_name=self.first_name, last_name=self.last_name
-        )
-
-
-def child_options(viewer) -> list[ChildOption]:
-    """``children_of`` for the layout's switcher, cached with the viewer (``get_viewer``)."""
-    v = get_viewer(viewer)
-    if not v.child_ids:
-        return []
-    if "child_options" not in v.extra:
-        v.extra["child_options"] = child_options_of(v)
-    return v.extra["child_options"]
-
-
-def child_options_of(viewer) -> list[ChildOption]:
-    return [
-        ChildOption(c.pk, c.first_name, c.last_name, c.class_label) for c in children_of(viewer)
-    ]
 
 
 def student_cache_scopes(viewer, student_id: int, *, year_level: bool = False) -> tuple:
@@ -185,7 +156,6 @@ def current_enrolment(student: Student) -> Enrolment | None:
 
 def teacher_assignments(viewer):
     """The viewer's own teaching assignments, for their home page."""
-    from .models import TeachingAssignment
 
     v = get_viewer(viewer)
     return (
@@ -197,9 +167,6 @@ def teacher_assignments(viewer):
 
 def school_overview(viewer) -> dict:
     """Counts for the principal's home page (school-wide viewers only)."""
-    from django.db.models import Count, Q
-
-    from .models import Guardian, School
 
     v = get_viewer(viewer)
     if not v.is_school_wide:
@@ -229,7 +196,6 @@ def school_overview(viewer) -> dict:
 def student_guardianships(viewer, student: Student):
     """Guardians of a student the viewer already may see. Staff see all links (with the
     court-limited ones marked); a guardian sees the links of their own child."""
-    from .models import Guardianship
 
     v = get_viewer(viewer)
     if not (v.is_staff_member or student.pk in v.child_ids or student.pk == v.student_id):
@@ -244,9 +210,6 @@ def student_overview(viewer, student: Student) -> dict:
     """What the home page shows about one student the viewer may see: the current class
     (with its class teacher and school year) and the subjects with their teachers (the
     whole-class ones and those of the student's own groups). Two queries."""
-    from django.db.models import Q
-
-    from .models import TeachingAssignment
 
     v = get_viewer(viewer)
     if not v.can_see_student(student):
@@ -273,7 +236,6 @@ def student_overview(viewer, student: Student) -> dict:
 def class_overview(viewer) -> list[SchoolClass]:
     """The classes of the current school year with their number of students, for the
     school-wide home page (one query; empty for everyone else)."""
-    from django.db.models import Count, Q
 
     v = get_viewer(viewer)
     if not v.is_school_wide:

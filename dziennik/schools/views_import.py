@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from dziennik.core.viewer import get_viewer
+from dziennik.schools.viewer import get_viewer
 
 from . import imports
 from .models import School

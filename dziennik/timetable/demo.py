@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
-
-from dziennik.core.demo import DemoContext
+from typing import TYPE_CHECKING
 
 from .models import Room, TimetableChange, TimetableEntry
+
+if TYPE_CHECKING:  # the demo app calls populate(); apps name its context in hints only
+    from dziennik.demo.context import DemoContext
 
 WEEKLY_HOURS = {
     "Edukacja wczesnoszkolna": 16,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dziennik.core.viewer import get_viewer
+from dziennik.schools.viewer import get_viewer
 
 
 def can_manage_timetable(viewer, *, school_id: int | None = None) -> bool:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from dziennik.core.viewer import NOTHING, get_object_for, get_viewer
+from dziennik.accounts.models import User
 from dziennik.schools.models import (
     ClassGroup,
     DayOff,
@@ -28,6 +28,7 @@ from dziennik.schools.models import (
     Student,
     Subject,
 )
+from dziennik.schools.viewer import NOTHING, get_object_for, get_viewer
 
 from . import permissions
 from .models import CalendarFeed, Room, TimetableChange, TimetableEntry
@@ -333,7 +334,6 @@ def get_change_for(viewer, change_id: int) -> TimetableChange:
 
 def school_teachers(viewer) -> list:
     """Active teachers of the viewer's school (for choosing a substitute)."""
-    from dziennik.accounts.models import User
 
     v = get_viewer(viewer)
     if not v.is_school_wide:
@@ -433,7 +433,6 @@ TEACHING_ROLES = (
 
 def editor_options(viewer, school_class: SchoolClass) -> EditorOptions:
     """Five queries, whatever the size of the school (the class is already checked)."""
-    from dziennik.accounts.models import User
 
     v = get_viewer(viewer)
     if not permissions.can_manage_timetable(v, school_id=school_class.school_id):

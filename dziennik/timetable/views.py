@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import zoneinfo
 
+import icalendar
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -18,8 +19,9 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from dziennik.accounts.children import active_child_id
-from dziennik.core.viewer import get_viewer
+from dziennik.core.extensions import annotate_week
 from dziennik.schools import selectors as school_selectors
+from dziennik.schools.viewer import get_viewer
 
 from . import permissions, selectors, services
 from .models import TimetableChange
@@ -109,16 +111,14 @@ def class_week(request, class_id: int):
 
 @login_required
 def teacher_week(request):
-    from dziennik.attendance import selectors as attendance
-
     viewer = get_viewer(request.user)
     if not viewer.is_staff_member:
         raise Http404
     monday = _monday(request)
     occurrences = selectors.teacher_occurrences(viewer, monday, monday + datetime.timedelta(days=6))
-    lessons = attendance.lessons_by_occurrence(occurrences, viewer.school_id)
     for o in occurrences:
-        o.lesson = lessons.get((o.entry.school_class_id, o.entry.group_id, o.date, o.slot.pk))
+        o.lesson = None
+    annotate_week(viewer, occurrences)  # the apps that keep lesson records fill ``o.lesson``
     return render(
         request,
         "timetable/week.html",
@@ -254,7 +254,6 @@ def feed_settings(request):
 
 def feed(request, token: str):
     """The iCalendar feed: no login, only the secret token in the address."""
-    import icalendar
 
     calendar_feed = selectors.feed_by_token(token)
     user = calendar_feed.user

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from dziennik.core.viewer import get_viewer
+from dziennik.schools.viewer import get_viewer
 
 from . import selectors, services
 from .forms import EndForm, EntryForm

@@ -18,7 +18,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from dziennik.core.viewer import get_viewer
+from dziennik.schools.viewer import get_viewer
 
 from . import imports, selectors, services
 from .forms import ImportForm

@@ -5,9 +5,9 @@ from django.urls import reverse
 
 from dziennik.accounts.models import User
 from dziennik.accounts.tests.factories import UserFactory
-from dziennik.core.testing import CLASS_STAFF_PAGE, ROLES
 from dziennik.schools import models as sm
 from dziennik.schools.tests import factories as sf
+from testsupport.world import CLASS_STAFF_PAGE, ROLES
 
 pytestmark = pytest.mark.django_db
 
@@ -49,7 +49,7 @@ def test_class_credentials_page_matrix(world, letter_class):
 
 
 def matrix_check(world, url, expected, **kwargs):
-    from dziennik.core.testing import AuthzMatrix
+    from testsupport.world import AuthzMatrix
 
     return AuthzMatrix(world).check(
         url,

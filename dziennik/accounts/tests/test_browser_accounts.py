@@ -11,7 +11,7 @@ from pypdf import PdfReader
 from dziennik.accounts.models import User
 from dziennik.accounts.services import credentials_generate_for_class
 from dziennik.accounts.tests.factories import TEST_PASSWORD
-from dziennik.core.browser import login
+from testsupport.browser import login
 
 pytestmark = pytest.mark.browser
 

@@ -3,7 +3,7 @@ import re
 import pytest
 
 from dziennik.accounts.tests.factories import TEST_PASSWORD
-from dziennik.core.browser import login
+from testsupport.browser import login
 
 pytestmark = pytest.mark.browser
 

@@ -102,7 +102,7 @@ def test_account_lock_lifts_after_the_cool_off(world):
     age_attempts(16, username="rodzic-test")
     response = attempt("rodzic-test", TEST_PASSWORD, "10.0.1.9")
     assert response.status_code == 302
-    assert response["Location"] == reverse("core:home")
+    assert response["Location"] == reverse("portal:home")
 
 
 def test_address_lock_lifts_after_the_cool_off(world):

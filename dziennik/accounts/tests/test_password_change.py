@@ -77,7 +77,7 @@ def test_changing_the_password_lifts_the_redirect(world, first_login):
         },
     )
     assert response.status_code == 302
-    assert response["Location"] == reverse("core:home")
+    assert response["Location"] == reverse("portal:home")
     assert client.get("/").status_code == 200  # the session survived the change
     user = User.objects.get(username=kacper.username)
     assert user.must_change_password is False

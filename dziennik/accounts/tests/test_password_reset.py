@@ -79,7 +79,7 @@ def test_reset_lifts_the_account_lock(world):
         reverse("accounts:login"), {"username": "uczen-test", "password": issued.password}
     )
     assert response.status_code == 302
-    assert response["Location"] == reverse("core:home")
+    assert response["Location"] == reverse("portal:home")
     assert fresh.get("/").url == reverse("accounts:password_change")
 
 

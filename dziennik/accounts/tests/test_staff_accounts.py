@@ -9,9 +9,9 @@ from django.utils import timezone
 from dziennik.accounts import selectors
 from dziennik.accounts.models import User
 from dziennik.accounts.tests.factories import UserFactory
-from dziennik.core.testing import ROLES
 from dziennik.schools import models as sm
 from dziennik.schools.tests import factories as sf
+from testsupport.world import ROLES
 
 pytestmark = pytest.mark.django_db
 

@@ -11,10 +11,10 @@ from django.utils import timezone
 
 from dziennik.attendance import services
 from dziennik.attendance.models import AttendanceKind, Lesson
-from dziennik.core.testing import World
 from dziennik.schools import models as sm
 from dziennik.schools.tests import factories as sf
 from dziennik.timetable.models import Room, TimetableEntry
+from testsupport.world import World
 
 BELLS = [
     (1, "08:00", "08:45"),

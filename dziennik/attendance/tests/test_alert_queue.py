@@ -8,7 +8,7 @@ from django.db import transaction
 from django.test import override_settings
 from django_tasks_db.models import DBTaskResult
 
-from dziennik.attendance import services
+from dziennik.attendance import alerts, services
 from dziennik.attendance.models import AttendanceAlert, AttendanceMark
 
 from .factories import build_register, committed, open_lesson
@@ -107,7 +107,7 @@ def test_marks_left_flagged_are_checked_in_batches(world, reg):
         )
         services.lesson_save(actor=other.teacher, lesson=other, topic="Temat", marks={})
         assert AttendanceMark.objects.filter(alerts_pending=True).count() == 4
-        assert services.alerts_check_pending(batch=3) == 4  # two batches
+        assert alerts.alerts_check_pending(batch=3) == 4  # two batches
         assert not AttendanceMark.objects.filter(alerts_pending=True).exists()
         assert active_alerts() == {("unexcused", world.student.pk, reg.day)}
 

@@ -5,9 +5,9 @@ from decimal import Decimal
 
 import pytest
 
-from dziennik.attendance import services
+from dziennik.attendance import alerts, services
 from dziennik.attendance.models import AttendanceAlert, AttendanceMark
-from dziennik.core.testing import cold_queries
+from testsupport.world import cold_queries
 
 from .factories import add_students, build_register, save_lesson
 
@@ -55,7 +55,7 @@ def test_updating_many_risk_warnings_costs_the_same(world, at_risk):
     services.lesson_save(actor=lesson.teacher, lesson=lesson, topic="Temat", marks={})
     assert AttendanceMark.objects.filter(alerts_pending=True).count() == at_risk
     with cold_queries() as ctx:
-        assert services.alerts_check_pending() == at_risk
+        assert alerts.alerts_check_pending() == at_risk
     assert AttendanceAlert.objects.filter(kind="risk", percent=20, is_active=True).count() == (
         at_risk
     )

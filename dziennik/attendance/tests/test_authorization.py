@@ -5,7 +5,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from dziennik.attendance import services
 from dziennik.attendance.models import AttendanceMark, Justification, Lesson
-from dziennik.core.testing import CLASS_STAFF_PAGE, ROLES, STUDENT_PAGE
+from testsupport.world import CLASS_STAFF_PAGE, ROLES, STUDENT_PAGE
 
 from .factories import build_register, save_lesson
 

@@ -6,8 +6,8 @@ from django.utils import timezone
 
 from dziennik.attendance import demo as attendance_demo
 from dziennik.attendance.models import AttendanceAlert, AttendanceMark, Justification, Lesson
-from dziennik.core.demo import DemoContext
 from dziennik.core.models import AuditEntry
+from dziennik.demo.context import DemoContext
 from dziennik.schools import models as sm
 from dziennik.timetable import demo as timetable_demo
 from dziennik.timetable.models import TimetableEntry

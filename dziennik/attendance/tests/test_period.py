@@ -3,8 +3,8 @@
 import datetime
 
 from dziennik.attendance import selectors
-from dziennik.core.testing import cold_queries
 from dziennik.schools.models import SchoolYear, Term
+from testsupport.world import cold_queries
 
 
 def test_year_with_terms_in_one_query(world):

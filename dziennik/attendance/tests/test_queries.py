@@ -7,9 +7,9 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from dziennik.attendance import services
+from dziennik.attendance import alerts, services
 from dziennik.attendance.models import AttendanceAlert, AttendanceMark
-from dziennik.core.testing import cold_queries
+from testsupport.world import cold_queries
 
 from .factories import add_students, build_register, committed, open_lesson, save_lesson
 
@@ -73,7 +73,7 @@ def test_saving_a_lesson_costs_the_same_for_5_and_30_students(
         assert client.post(url, data).status_code == 302
     # the background check of that change, as the worker runs it
     with assert_warm_queries(ALERTS_CHECK):
-        assert services.alerts_check_pending() == 1
+        assert alerts.alerts_check_pending() == 1
     assert AttendanceAlert.objects.filter(kind="unexcused", is_active=True).count() == 4
 
 

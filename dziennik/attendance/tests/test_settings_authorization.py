@@ -12,7 +12,7 @@ from django.utils import timezone
 from dziennik.attendance import settings_services
 from dziennik.attendance.models import AttendanceKind, AttendanceSettings, SubjectExemption
 from dziennik.attendance.services import attendance_kinds_ensure_defaults
-from dziennik.core.testing import ROLES
+from testsupport.world import ROLES
 
 SECRET_KIND = "Tajne zajęcia pozaszkolne"
 BASIS = "Opinia lekarska 17/2026"

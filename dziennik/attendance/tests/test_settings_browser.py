@@ -2,8 +2,8 @@ import pytest
 
 from dziennik.accounts.tests.factories import TEST_PASSWORD
 from dziennik.attendance.models import AttendanceKind, SubjectExemption
-from dziennik.core.a11y import assert_no_serious_axe_violations
-from dziennik.core.browser import login
+from testsupport.a11y import assert_no_serious_axe_violations
+from testsupport.browser import login
 
 from .factories import build_register
 

@@ -7,8 +7,8 @@ targets of at least 44 × 44 px in the top bar and the child switcher.
 import pytest
 
 from dziennik.accounts.tests.factories import TEST_PASSWORD
-from dziennik.core.a11y import assert_no_serious_axe_violations, axe_violations
-from dziennik.core.browser import login
+from testsupport.a11y import assert_no_serious_axe_violations, axe_violations
+from testsupport.browser import login
 
 pytestmark = pytest.mark.browser
 

@@ -4,10 +4,10 @@ open the menu on a phone, change the language."""
 import pytest
 
 from dziennik.accounts.tests.factories import TEST_PASSWORD
-from dziennik.core.a11y import assert_no_serious_axe_violations
-from dziennik.core.browser import login
 from dziennik.schools import models as sm
 from dziennik.schools.tests import factories as sf
+from testsupport.a11y import assert_no_serious_axe_violations
+from testsupport.browser import login
 
 pytestmark = pytest.mark.browser
 

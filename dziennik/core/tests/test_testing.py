@@ -1,6 +1,6 @@
 """The authorization matrix's leak check itself."""
 
-from dziennik.core.testing import leaks
+from testsupport.world import leaks
 
 
 def test_a_class_name_inside_a_csrf_token_is_not_a_leak():

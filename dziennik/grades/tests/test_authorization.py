@@ -4,7 +4,6 @@ writes change nothing."""
 import pytest
 from django.urls import reverse
 
-from dziennik.core.testing import STUDENT_PAGE
 from dziennik.grades.models import (
     Assessment,
     BehaviourGrade,
@@ -12,6 +11,7 @@ from dziennik.grades.models import (
     Grade,
     GradingSettings,
 )
+from testsupport.world import STUDENT_PAGE
 
 ANON_LOGIN = 302
 GRADEBOOK_PAGE = {

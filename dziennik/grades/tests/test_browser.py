@@ -6,8 +6,8 @@ import pytest
 from django.urls import reverse
 
 from dziennik.accounts.tests.factories import TEST_PASSWORD
-from dziennik.core.browser import login
 from dziennik.grades.models import Assessment, Grade
+from testsupport.browser import login
 
 from .helpers import fill_class
 

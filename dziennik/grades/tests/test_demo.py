@@ -3,7 +3,7 @@
 import datetime
 import random
 
-from dziennik.core.demo import DemoContext
+from dziennik.demo.context import DemoContext
 from dziennik.grades import demo
 from dziennik.grades.models import Assessment, Grade, StudentAverage
 from dziennik.grades.rules import weighted_average

@@ -257,10 +257,10 @@ def test_analytics_distribution_and_students_at_risk(world, grading):
 
 
 def test_home_panel_shows_recent_grades(world, column):
-    html = world.client("own_parent").get(reverse("core:home")).content.decode()
+    html = world.client("own_parent").get(reverse("portal:home")).content.decode()
     assert 'id="recent-grades"' in html and "Sprawdzian – ułamki" in html
     assert "<strong>4+</strong>" in html
-    html = world.client("other_parent").get(reverse("core:home")).content.decode()
+    html = world.client("other_parent").get(reverse("portal:home")).content.decode()
     assert "<strong>2</strong>" in html  # the other child's own grade in the same test
     assert "<strong>4+</strong>" not in html
 
@@ -331,7 +331,7 @@ def test_final_grade_suggestion_uses_the_whole_year(world, grading):
 
 
 def test_no_home_panel_without_grades(world, grading):
-    html = world.client("own_parent").get(reverse("core:home")).content.decode()
+    html = world.client("own_parent").get(reverse("portal:home")).content.decode()
     assert 'id="recent-grades"' not in html
 
 

@@ -2,10 +2,10 @@
 
 from django.urls import reverse
 
-from dziennik.core.testing import CLASS_STAFF_PAGE, STUDENT_PAGE
-from dziennik.core.viewer import get_viewer
 from dziennik.schools import selectors
 from dziennik.schools.models import Guardianship
+from dziennik.schools.viewer import get_viewer
+from testsupport.world import CLASS_STAFF_PAGE, STUDENT_PAGE
 
 
 def test_student_page_matrix(world, matrix):

@@ -3,8 +3,8 @@
 import pytest
 
 from dziennik.accounts.tests.factories import TEST_PASSWORD
-from dziennik.core.browser import login
 from dziennik.schools.models import Student
+from testsupport.browser import login
 
 from .test_import import ROWS, csv_bytes
 

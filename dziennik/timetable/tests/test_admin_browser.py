@@ -3,9 +3,9 @@
 import pytest
 
 from dziennik.accounts.tests.factories import TEST_PASSWORD
-from dziennik.core.a11y import assert_no_serious_axe_violations
-from dziennik.core.browser import login
 from dziennik.timetable.models import TimetableEntry
+from testsupport.a11y import assert_no_serious_axe_violations
+from testsupport.browser import login
 
 from .helpers import build, csv_bytes, next_monday, plan_rows
 

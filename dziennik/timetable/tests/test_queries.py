@@ -3,8 +3,8 @@
 import pytest
 
 from dziennik.attendance.tests.factories import build_register
-from dziennik.core.testing import cold_queries
 from dziennik.timetable.models import TimetableChange, TimetableEntry
+from testsupport.world import cold_queries
 
 STUDENT_WEEK = 13  # parent: session, viewer, layout, student, plan (entries, changes, days off)
 TEACHER_WEEK = 12

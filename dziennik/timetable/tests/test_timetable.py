@@ -5,10 +5,10 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from dziennik.attendance.tests.factories import build_register
-from dziennik.core.testing import ROLES, STUDENT_PAGE
 from dziennik.schools.models import DayOff
 from dziennik.timetable import selectors, services
 from dziennik.timetable.models import CalendarFeed, TimetableChange
+from testsupport.world import ROLES, STUDENT_PAGE
 
 
 @pytest.fixture

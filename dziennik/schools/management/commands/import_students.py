@@ -2,9 +2,9 @@
 
 from pathlib import Path
 
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from dziennik.accounts.models import User
 from dziennik.schools.imports import students_import
 from dziennik.schools.models import School
 
@@ -30,7 +30,7 @@ class Command(BaseCommand):
             raise CommandError(f"No school with id {school}.") from exc
         actor_obj = None
         if actor:
-            actor_obj = User.objects.filter(username=actor, school=school_obj).first()
+            actor_obj = get_user_model().objects.filter(username=actor, school=school_obj).first()
             if actor_obj is None:
                 raise CommandError(f"No user {actor!r} in school {school}.")
         try:

@@ -2,7 +2,7 @@ from django.urls import path
 
 from . import views, views_history
 
-app_name = "core"
+app_name = "portal"
 
 urlpatterns = [
     path("", views.home, name="home"),

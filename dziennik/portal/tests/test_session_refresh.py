@@ -18,15 +18,15 @@ def _session_writes(client, url):
 
 def test_requests_within_the_interval_do_not_write_the_session(world, client):
     client.force_login(world.user("own_parent"))
-    url = reverse("core:healthz")
+    url = reverse("portal:healthz")
     assert len(_session_writes(client, url)) == 1  # the first one stamps the session
     assert _session_writes(client, url) == []
-    assert _session_writes(client, reverse("core:home")) == []
+    assert _session_writes(client, reverse("portal:home")) == []
 
 
 def test_after_the_interval_a_request_extends_the_expiry(world, client, settings):
     client.force_login(world.user("own_parent"))
-    url = reverse("core:healthz")
+    url = reverse("portal:healthz")
     client.get(url)
     key = client.session.session_key
     session = client.session
@@ -36,7 +36,7 @@ def test_after_the_interval_a_request_extends_the_expiry(world, client, settings
         expire_date=Session.objects.get(session_key=key).expire_date.replace(year=2000)
     )
     # The session looks expired in the database now, so it is a new anonymous request...
-    assert client.get(reverse("core:home")).status_code == 302
+    assert client.get(reverse("portal:home")).status_code == 302
     # ...while a session that is still valid gets its expiry pushed forward.
     client.force_login(world.user("own_parent"))
     client.get(url)
@@ -51,5 +51,5 @@ def test_after_the_interval_a_request_extends_the_expiry(world, client, settings
 
 
 def test_anonymous_requests_create_no_session(db, client):
-    client.get(reverse("core:healthz"))
+    client.get(reverse("portal:healthz"))
     assert Session.objects.count() == 0

@@ -9,7 +9,7 @@ from .selectors import can_browse_history
 def nav_items(viewer):
     items = []
     if can_browse_history(viewer):
-        items.append(NavItem(_("History"), reverse("core:history"), order=80, key="history"))
+        items.append(NavItem(_("History"), reverse("portal:history"), order=80, key="history"))
     if viewer.is_school_wide:
         # The import belongs to schools; its entry sits here with the other school-wide
         # administration pages.

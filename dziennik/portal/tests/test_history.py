@@ -7,8 +7,9 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from dziennik.core import audit, selectors
+from dziennik.core import audit
 from dziennik.core.models import AuditEntry
+from dziennik.portal import selectors
 
 ONLY_SCHOOL_WIDE = {
     "anonymous": 302,
@@ -52,7 +53,7 @@ def client_for(world, role) -> Client:
 
 
 def test_url():
-    assert reverse("core:history") == URL
+    assert reverse("portal:history") == URL
 
 
 def test_history_matrix(world, matrix):

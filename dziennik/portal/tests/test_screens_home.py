@@ -7,9 +7,9 @@ import pytest
 from django.test import Client
 
 from dziennik.accounts.tests.factories import UserFactory
-from dziennik.core.testing import ROLES
 from dziennik.schools import models as sm
 from dziennik.schools.tests import factories as sf
+from testsupport.world import ROLES
 
 OTHER_SCHOOL_SECRETS = ("Liceum Ogólnokształcące nr 2", "Jan Obcy")
 OWN_SCHOOL_SECRETS = ("Szkoła Podstawowa nr 7", "Zofia", "Wiśniewska", "Kacper", "Halina")

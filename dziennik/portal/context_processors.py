@@ -1,7 +1,9 @@
 from django.utils.functional import SimpleLazyObject
 
-from .extensions import collect_nav_items
-from .viewer import get_viewer
+from dziennik.accounts.children import active_child_id
+from dziennik.core.extensions import collect_nav_items
+from dziennik.schools.selectors import child_options
+from dziennik.schools.viewer import get_viewer
 
 
 def viewer(request):
@@ -12,7 +14,6 @@ def viewer(request):
     v = get_viewer(user)
 
     def children():
-        from dziennik.schools.selectors import child_options
 
         return child_options(v)
 
@@ -20,7 +21,6 @@ def viewer(request):
 
     def active_child():
         # Picked from the same list as the switcher shows, so no second query.
-        from dziennik.accounts.children import active_child_id
 
         wanted = active_child_id(request)
         return next((child for child in lazy_children if child.pk == wanted), None)

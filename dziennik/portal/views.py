@@ -2,12 +2,10 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import render
 
-from dziennik.accounts.children import active_child_id
+from dziennik.accounts.children import active_child_id, family_page
+from dziennik.core.extensions import collect_home_panels
 from dziennik.schools import selectors as school_selectors
-
-from .cache import cached_page
-from .extensions import collect_home_panels
-from .viewer import get_viewer
+from dziennik.schools.viewer import get_viewer
 
 
 @login_required
@@ -21,7 +19,7 @@ def home(request):
     if (viewer.is_parent or viewer.is_student) and not viewer.is_staff_member:
         # a family's home shows only its own students' data: rendered once per version
         # of it (staff pages mix in their classes' and the school's, and are not kept)
-        return cached_page(
+        return family_page(
             request,
             "home",
             school_selectors.family_cache_scopes(viewer),
@@ -55,7 +53,7 @@ def _render_home(request, viewer):
         context["overview"] = school_selectors.school_overview(viewer)
         context["current_term"] = school_selectors.current_term(viewer.school_id)
         context["class_overview"] = school_selectors.class_overview(viewer)
-    return render(request, "core/home.html", context)
+    return render(request, "portal/home.html", context)
 
 
 def healthz(request):

@@ -8,8 +8,9 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from .models import AuditEntry
-from .viewer import get_viewer
+from dziennik.core.models import AuditEntry
+from dziennik.schools.models import Enrolment, SchoolClass, Student
+from dziennik.schools.viewer import get_viewer
 
 
 def can_browse_history(viewer) -> bool:
@@ -41,8 +42,6 @@ def audit_entries_for(
     if student_id is not None:
         qs = qs.filter(student_id=student_id)
     if class_id is not None:
-        from dziennik.schools.models import Enrolment
-
         members = Enrolment.objects.filter(school_class_id=class_id).values("student_id")
         qs = qs.filter(
             Q(school_class_id=class_id) | Q(school_class__isnull=True, student_id__in=members)
@@ -64,7 +63,6 @@ def history_filter_choices(viewer, *, actor_id: int | None = None) -> dict:
     Anyone else who wrote (a parent excusing an absence) is reached through the author
     links of the entries; the currently chosen author is always among the options.
     """
-    from dziennik.schools.models import SchoolClass, Student
 
     v = get_viewer(viewer)
     if not can_browse_history(v):

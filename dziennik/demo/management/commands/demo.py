@@ -12,7 +12,7 @@ from django.db.models import ProtectedError, Q
 
 from dziennik.accounts.models import User
 from dziennik.core.models import AppendOnlyError, AuditEntry
-from dziennik.schools.management.demo_school import DemoOptions, build_demo, reset_apps
+from dziennik.demo.school import DemoOptions, build_demo, reset_apps
 from dziennik.schools.models import School
 
 RESET_REFUSED = (

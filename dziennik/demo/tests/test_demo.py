@@ -13,15 +13,15 @@ from django.utils import timezone
 
 from dziennik.accounts.models import User
 from dziennik.core.audit import record_create
-from dziennik.core.viewer import get_viewer
-from dziennik.schools import demo_data
-from dziennik.schools.calendar import lesson_days
-from dziennik.schools.management.demo_school import (
+from dziennik.core.text import polish_sort_key
+from dziennik.demo.school import (
     DEMO_PASSWORD,
     FIXED_USERNAMES,
     DemoOptions,
     build_demo,
 )
+from dziennik.schools import demo_data
+from dziennik.schools.calendar import lesson_days
 from dziennik.schools.models import (
     ClassGroup,
     DayOff,
@@ -36,6 +36,7 @@ from dziennik.schools.models import (
     Student,
     TeachingAssignment,
 )
+from dziennik.schools.viewer import get_viewer
 
 pytestmark = pytest.mark.django_db
 
@@ -74,7 +75,7 @@ def test_demo_builds_the_promised_school():
         enrolments = list(Enrolment.objects.filter(school_class=c).select_related("student"))
         assert [e.journal_number for e in enrolments] == [1, 2, 3, 4]
         names = [(e.student.last_name, e.student.first_name) for e in enrolments]
-        assert names == sorted(names, key=lambda n: demo_data.polish_sort_key(" ".join(n)))
+        assert names == sorted(names, key=lambda n: polish_sort_key(" ".join(n)))
         for e in enrolments:
             # Born in the year the level fits (or one year earlier: a later start).
             age_year = year.start_date.year - 6 - c.level

@@ -5,9 +5,9 @@ import io
 import pytest
 from django.core.management import call_command
 
-from dziennik.core.browser import login
-from dziennik.schools.management.demo_school import DEMO_PASSWORD
+from dziennik.demo.school import DEMO_PASSWORD
 from dziennik.schools.models import School, Student
+from testsupport.browser import login
 
 pytestmark = pytest.mark.browser
 

@@ -6,7 +6,7 @@ open, and fails when axe reports any violation of impact ``serious`` or ``critic
 naming each rule and the elements it found. Every app's browser tests can call it on the
 parent and student screens they add::
 
-    from dziennik.core.a11y import assert_no_serious_axe_violations
+    from testsupport.a11y import assert_no_serious_axe_violations
 
     page.goto(f"/oceny/uczniowie/{student.pk}/")
     assert_no_serious_axe_violations(page)

@@ -16,9 +16,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
+from dziennik.core.models import AuditEntry
+from dziennik.schools.viewer import get_viewer
+
 from . import selectors
-from .models import AuditEntry
-from .viewer import get_viewer
 
 PAGE_SIZE = 50
 
@@ -143,7 +144,7 @@ def history(request):
     query.pop("page", None)
     return render(
         request,
-        "core/history.html",
+        "portal/history.html",
         {
             "form": form,
             "page": page,

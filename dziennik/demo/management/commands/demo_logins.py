@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand
 
 from dziennik.accounts.models import User
-from dziennik.schools.management.demo_school import DEMO_PASSWORD, FIXED_USERNAMES
+from dziennik.demo.school import DEMO_PASSWORD, FIXED_USERNAMES
 from dziennik.schools.models import SchoolClass, Student
 
 ROLES = {

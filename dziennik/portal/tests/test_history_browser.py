@@ -4,8 +4,8 @@ import pytest
 
 from dziennik.accounts.tests.factories import TEST_PASSWORD
 from dziennik.core import audit
-from dziennik.core.browser import login
 from dziennik.core.models import AuditEntry
+from testsupport.browser import login
 
 pytestmark = pytest.mark.browser
 

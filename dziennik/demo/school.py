@@ -22,7 +22,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from dziennik.accounts.models import User
-from dziennik.core.demo import DemoContext
+from dziennik.core.text import polish_sort_key
+from dziennik.demo.context import DemoContext
 from dziennik.schools import demo_data as data
 from dziennik.schools.calendar import default_bell_schedule, lesson_days, plan_school_year
 from dziennik.schools.models import (
@@ -322,8 +323,8 @@ class SchoolBuilder:
         for class_id, rows in per_class.items():
             rows.sort(
                 key=lambda r: (
-                    data.polish_sort_key(r[0].last_name),
-                    data.polish_sort_key(r[0].first_name),
+                    polish_sort_key(r[0].last_name),
+                    polish_sort_key(r[0].first_name),
                 )
             )
             ordered[class_id] = [(s, sex) for s, sex, _ in rows]

@@ -10,12 +10,26 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 from django.http import Http404
+
+from dziennik.core.cache import CONFIG
+from dziennik.core.cache import cached as cached_value
+from dziennik.core.policy import NOTHING
+
+from .models import (
+    ClassGroup,
+    Enrolment,
+    Guardian,
+    Guardianship,
+    SchoolClass,
+    SchoolRole,
+    Student,
+    TeachingAssignment,
+)
 
 SCHOOL_WIDE_ROLES = frozenset({"principal", "deputy_principal", "secretary"})
 PRINCIPAL_ROLES = frozenset({"principal", "deputy_principal"})
-NOTHING = Q(pk__in=[])
 
 
 @dataclass(frozen=True)
@@ -83,7 +97,6 @@ class Viewer:
     # --- filters for querysets ---------------------------------------------------
     def student_filter(self, prefix: str = "") -> Q:
         """A Q on a Student queryset (or on a relation to Student via ``prefix``)."""
-        from dziennik.schools.models import ClassGroup, Enrolment
 
         if not self.is_authenticated or self.school_id is None:
             return NOTHING
@@ -115,7 +128,6 @@ class Viewer:
 
     def class_filter(self, prefix: str = "") -> Q:
         """A Q on a SchoolClass queryset: the classes the viewer may open."""
-        from dziennik.schools.models import Enrolment
 
         if not self.is_authenticated or self.school_id is None:
             return NOTHING
@@ -148,7 +160,6 @@ class Viewer:
             return False
         if self.is_school_wide or student.pk in self.child_ids or student.pk == self.student_id:
             return True
-        from dziennik.schools.models import Student
 
         return Student.objects.filter(self.student_filter(), pk=student.pk).exists()
 
@@ -164,15 +175,6 @@ ANONYMOUS = Viewer(user_id=None, school_id=None)
 
 def build_viewer(user) -> Viewer:
     """Compute the viewer of ``user`` (a handful of small queries)."""
-    from dziennik.schools.models import (
-        Guardian,
-        Guardianship,
-        SchoolClass,
-        SchoolRole,
-        Student,
-        TeachingAssignment,
-    )
-
     if user is None or not user.is_authenticated or not user.is_active:
         return ANONYMOUS
     school_id = user.school_id
@@ -245,20 +247,16 @@ def get_viewer(user) -> Viewer:
     if cached is None:
         if not user.is_active:
             return ANONYMOUS
-        from .cache import CONFIG
-        from .cache import cached as from_cache
 
         def build() -> Viewer:
             viewer = build_viewer(user)
             if viewer.child_ids:
-                from dziennik.schools.selectors import child_options_of
-
                 # The child switcher of every page: kept with the viewer, read with it.
                 viewer.extra["child_options"] = child_options_of(viewer)
             return viewer
 
         key = f"viewer:{user.pk}:{user.school_id}:{int(user.is_superuser)}"
-        cached = from_cache(key, [CONFIG], build)
+        cached = cached_value(key, [CONFIG], build)
         user._dziennik_viewer = cached
     return cached
 
@@ -271,3 +269,55 @@ def get_object_for(viewer_or_user, queryset, **lookup):
     if obj is None:
         raise Http404
     return obj
+
+
+# --- the viewer's own children (the parent's child switcher) ---------------------------
+
+
+def children_of(viewer) -> list[Student]:
+    """A guardian's children they have access to, with their current class."""
+    v = get_viewer(viewer)
+    if not v.child_ids:
+        return []
+    current = Enrolment.objects.filter(end_date__isnull=True).select_related("school_class")
+    return list(
+        Student.objects.filter(pk__in=v.child_ids, school_id=v.school_id)
+        .prefetch_related(Prefetch("enrolments", queryset=current, to_attr="current_enrolments"))
+        .order_by("first_name", "pk")
+    )
+
+
+@dataclass(frozen=True)
+class ChildOption:
+    """A child in the parent's switcher: enough to show and choose it."""
+
+    pk: int
+    first_name: str
+    last_name: str
+    class_label: str
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+    def as_student(self, school_id: int) -> Student:
+        """An unsaved stand-in for selectors that need only the student's identity."""
+        return Student(
+            pk=self.pk, school_id=school_id, first_name=self.first_name, last_name=self.last_name
+        )
+
+
+def child_options(viewer) -> list[ChildOption]:
+    """``children_of`` for the layout's switcher, cached with the viewer (``get_viewer``)."""
+    v = get_viewer(viewer)
+    if not v.child_ids:
+        return []
+    if "child_options" not in v.extra:
+        v.extra["child_options"] = child_options_of(v)
+    return v.extra["child_options"]
+
+
+def child_options_of(viewer) -> list[ChildOption]:
+    return [
+        ChildOption(c.pk, c.first_name, c.last_name, c.class_label) for c in children_of(viewer)
+    ]
