@@ -138,28 +138,40 @@ def read_rows(
         result.file_errors.append(_("The file is not valid CSV: %(error)s") % {"error": exc})
         return []
     names = [normalize(name) for name in header]
+    result.file_errors.extend(_header_errors(header, names, columns))
+    if result.file_errors:
+        return []
+    return _data_rows(reader, names, columns, result)
+
+
+def _header_errors(header: list[str], names: list[str], columns: dict[str, bool]) -> list[str]:
+    """What is wrong with the header row: unknown, repeated or missing columns."""
+    errors = []
     # Spreadsheets often add empty columns at the end: a column without a name is ignored
     # (a value under it is an error in its row).
     unknown = [raw for raw, name in zip(header, names, strict=True) if name and name not in columns]
     if unknown:
-        result.file_errors.append(
+        errors.append(
             _("Unknown columns: %(columns)s. See the template for the column names.")
             % {"columns": ", ".join(c.strip() for c in unknown)}
         )
     seen: set[str] = set()
     duplicated = sorted({c for c in names if c and (c in seen or seen.add(c))})
     if duplicated:
-        result.file_errors.append(
-            _("Columns given twice: %(columns)s.") % {"columns": ", ".join(duplicated)}
-        )
+        errors.append(_("Columns given twice: %(columns)s.") % {"columns": ", ".join(duplicated)})
     missing = [name for name, required in columns.items() if required and name not in names]
     if missing:
-        result.file_errors.append(
+        errors.append(
             _("Required columns are missing: %(columns)s.") % {"columns": ", ".join(missing)}
         )
-    if result.file_errors:
-        return []
+    return errors
 
+
+def _data_rows(
+    reader, names: list[str], columns: dict[str, bool], result: CheckedFile
+) -> list[tuple[int, dict[str, str]]]:
+    """The rows after the header; a row with values outside the named columns is reported
+    and skipped, a broken CSV quote fails the whole file."""
     rows: list[tuple[int, dict[str, str]]] = []
     try:
         for cells in reader:

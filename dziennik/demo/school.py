@@ -235,11 +235,9 @@ class SchoolBuilder:
         return "guardian"
 
     def _students_and_families(self) -> None:
-        rng = self.rng
         self.families: list[_Family] = []
         self.student_sex: dict[int, str] = {}
         per_class: dict[int, list[tuple[Student, str, _Family]]] = {}
-        start_year = self.year.start_date.year
         self.fixed_family: _Family | None = None
         self.fixed_child: Student | None = None
         self.court_family: _Family | None = None
@@ -250,61 +248,9 @@ class SchoolBuilder:
         for school_class in self.classes:
             rows = []
             for i in range(m):
-                sex = rng.choice("FM")
-                family = None
-                if school_class is first_of_level[2] and i == 0:
-                    # The fixed parent's family: a child in 2a and (below) one in 5a.
-                    family = self._new_family("two_parents")
-                    self.fixed_family = family
-                elif school_class is first_of_level[5] and i == 0 and self.fixed_family:
-                    family = self.fixed_family
-                elif school_class is first_of_level[3] and i == min(1, m - 1):
-                    family = self._new_family("court")
-                    self.court_family = family
-                elif rng.random() < 0.14:
-                    candidates = [
-                        f
-                        for f in self.families
-                        if len(f.children) == 1
-                        and school_class.level not in f.levels
-                        and f.kind != "court"
-                        and f is not self.fixed_family
-                    ]
-                    if candidates:
-                        family = rng.choice(candidates[-40:])
-                if family is None:
-                    family = self._new_family(self._family_kind())
-                siblings = {child.first_name for child in family.children}
-                first = rng.choice(
-                    [
-                        name
-                        for name in (
-                            data.FEMALE_FIRST_NAMES[:26]
-                            if sex == "F"
-                            else data.MALE_FIRST_NAMES[:22]
-                        )
-                        if name not in siblings
-                    ]
-                )
-                second = ""
-                if rng.random() < 0.4:
-                    second = rng.choice(
-                        data.FEMALE_FIRST_NAMES if sex == "F" else data.MALE_FIRST_NAMES
-                    )
-                birth_year = start_year - 6 - school_class.level - (1 if rng.random() < 0.03 else 0)
-                birth = datetime.date(birth_year, 1, 1) + datetime.timedelta(
-                    days=rng.randint(0, 364)
-                )
-                student = Student(
-                    school=self.school,
-                    first_name=first,
-                    second_name=second if second != first else "",
-                    last_name=family.surname[1 if sex == "F" else 0],
-                    birth_date=birth,
-                    birth_place=rng.choice(data.BIRTH_PLACES),
-                    pesel=self._pesel(birth, sex),
-                    address=family.address,
-                )
+                sex = self.rng.choice("FM")
+                family = self._family_for(school_class, i, first_of_level)
+                student = self._new_student(school_class, sex, family)
                 family.children.append(student)
                 family.levels.add(school_class.level)
                 rows.append((student, sex, family))
@@ -319,6 +265,57 @@ class SchoolBuilder:
         for f in self.families:
             for child in f.children:
                 child.family = f.row
+        self._save_students(per_class)
+
+    def _family_for(self, school_class, i: int, first_of_level) -> _Family:
+        """The family of the class's ``i``-th new student: the fixed parent's (a child in
+        2a and one in 5a), the court-limited one, a sibling's (14%), or a new one."""
+        m = self.options.students_per_class
+        if school_class is first_of_level[2] and i == 0:
+            self.fixed_family = self._new_family("two_parents")
+            return self.fixed_family
+        if school_class is first_of_level[5] and i == 0 and self.fixed_family:
+            return self.fixed_family
+        if school_class is first_of_level[3] and i == min(1, m - 1):
+            self.court_family = self._new_family("court")
+            return self.court_family
+        if self.rng.random() < 0.14:
+            candidates = [
+                f
+                for f in self.families
+                if len(f.children) == 1
+                and school_class.level not in f.levels
+                and f.kind != "court"
+                and f is not self.fixed_family
+            ]
+            if candidates:
+                return self.rng.choice(candidates[-40:])
+        return self._new_family(self._family_kind())
+
+    def _new_student(self, school_class, sex: str, family: _Family) -> Student:
+        rng = self.rng
+        siblings = {child.first_name for child in family.children}
+        names = data.FEMALE_FIRST_NAMES[:26] if sex == "F" else data.MALE_FIRST_NAMES[:22]
+        first = rng.choice([name for name in names if name not in siblings])
+        second = ""
+        if rng.random() < 0.4:
+            second = rng.choice(data.FEMALE_FIRST_NAMES if sex == "F" else data.MALE_FIRST_NAMES)
+        start_year = self.year.start_date.year
+        birth_year = start_year - 6 - school_class.level - (1 if rng.random() < 0.03 else 0)
+        birth = datetime.date(birth_year, 1, 1) + datetime.timedelta(days=rng.randint(0, 364))
+        return Student(
+            school=self.school,
+            first_name=first,
+            second_name=second if second != first else "",
+            last_name=family.surname[1 if sex == "F" else 0],
+            birth_date=birth,
+            birth_place=rng.choice(data.BIRTH_PLACES),
+            pesel=self._pesel(birth, sex),
+            address=family.address,
+        )
+
+    def _save_students(self, per_class: dict[int, list[tuple[Student, str, _Family]]]) -> None:
+        """Students in journal order (Polish alphabetical), with their enrolments."""
         ordered: dict[int, list[tuple[Student, str]]] = {}
         for class_id, rows in per_class.items():
             rows.sort(
@@ -426,61 +423,12 @@ class SchoolBuilder:
         return units
 
     def _teachers_and_assignments(self) -> None:
-        rng = self.rng
-        units = self._units()
-        plan: list[tuple[str, list]] = []  # (specialism key, units) per teacher
-        for spec in data.SPECIALISMS:
-            spec_units = units[spec.key]
-            if not spec_units:
-                continue
-            count = math.ceil(len(spec_units) / spec.units_per_teacher)
-            size = math.ceil(len(spec_units) / count)
-            for i in range(count):
-                plan.append((spec.key, spec_units[i * size : (i + 1) * size]))
-        used_names: set[tuple[str, str]] = set()
-        users: list[User] = []
-        for n in range(1, len(plan) + 1):
-            sex = "F" if rng.random() < 0.8 else "M"
-            first, surname = self._person(sex)
-            while (first, surname[0]) in used_names:
-                first, surname = self._person(sex)
-            used_names.add((first, surname[0]))
-            users.append(
-                User(
-                    username=f"{self.prefix}-n{n:03d}",
-                    first_name=first,
-                    last_name=surname[1 if sex == "F" else 0],
-                    school=self.school,
-                    password=make_password(None),
-                )
-            )
+        plan = self._teacher_plan()
+        users = self._teacher_users(len(plan))
         # The fixed teachers: "nauczyciel" teaches maths in several classes and leads
         # none; "wychowawca" (chosen below) leads the first class 4 and teaches there.
         nauczyciel_index = next(i for i, (key, _) in enumerate(plan) if key == "maths")
-        class_teacher_of: dict[int, int] = {}  # class id -> teacher index
-        leading: set[int] = set()
-        for school_class in self.classes:
-            teaching = [
-                i
-                for i, (key, teacher_units) in enumerate(plan)
-                if any(u[0] is school_class for u in teacher_units)
-            ]
-            if school_class.level <= 3:
-                candidates = [i for i in teaching if plan[i][0] == "early"]
-            else:
-                rank = {key: r for r, key in enumerate(data.CLASS_TEACHER_PREFERENCE)}
-                candidates = sorted(
-                    (i for i in teaching if plan[i][0] in rank and i != nauczyciel_index),
-                    key=lambda i: rank[plan[i][0]],
-                )
-                candidates += [
-                    i
-                    for i in range(len(plan))
-                    if plan[i][0] != "early" and i != nauczyciel_index and i not in candidates
-                ]
-            chosen = next(i for i in candidates if i not in leading)
-            leading.add(chosen)
-            class_teacher_of[school_class.pk] = chosen
+        class_teacher_of = self._class_teachers(plan, nauczyciel_index)
         if self.first:
             first_4 = next(c for c in self.classes if c.level == 4)
             wychowawca_index = class_teacher_of[first_4.pk]
@@ -537,6 +485,70 @@ class SchoolBuilder:
             if school_class.level >= 4
         ]
         self.assignments = TeachingAssignment.objects.bulk_create(assignments, batch_size=500)
+
+    def _teacher_plan(self) -> list[tuple[str, list]]:
+        """(specialism key, units) per teacher: each specialism's units shared out evenly."""
+        units = self._units()
+        plan: list[tuple[str, list]] = []
+        for spec in data.SPECIALISMS:
+            spec_units = units[spec.key]
+            if not spec_units:
+                continue
+            count = math.ceil(len(spec_units) / spec.units_per_teacher)
+            size = math.ceil(len(spec_units) / count)
+            for i in range(count):
+                plan.append((spec.key, spec_units[i * size : (i + 1) * size]))
+        return plan
+
+    def _teacher_users(self, count: int) -> list[User]:
+        """Unsaved accounts of ``count`` teachers with distinct names (80% women)."""
+        used_names: set[tuple[str, str]] = set()
+        users: list[User] = []
+        for n in range(1, count + 1):
+            sex = "F" if self.rng.random() < 0.8 else "M"
+            first, surname = self._person(sex)
+            while (first, surname[0]) in used_names:
+                first, surname = self._person(sex)
+            used_names.add((first, surname[0]))
+            users.append(
+                User(
+                    username=f"{self.prefix}-n{n:03d}",
+                    first_name=first,
+                    last_name=surname[1 if sex == "F" else 0],
+                    school=self.school,
+                    password=make_password(None),
+                )
+            )
+        return users
+
+    def _class_teachers(self, plan, nauczyciel_index: int) -> dict[int, int]:
+        """Class id -> index of its class teacher in ``plan``: an early-education teacher
+        for classes 1-3, a teacher of the class by preferred subject from class 4 on."""
+        class_teacher_of: dict[int, int] = {}
+        leading: set[int] = set()
+        for school_class in self.classes:
+            teaching = [
+                i
+                for i, (key, teacher_units) in enumerate(plan)
+                if any(u[0] is school_class for u in teacher_units)
+            ]
+            if school_class.level <= 3:
+                candidates = [i for i in teaching if plan[i][0] == "early"]
+            else:
+                rank = {key: r for r, key in enumerate(data.CLASS_TEACHER_PREFERENCE)}
+                candidates = sorted(
+                    (i for i in teaching if plan[i][0] in rank and i != nauczyciel_index),
+                    key=lambda i: rank[plan[i][0]],
+                )
+                candidates += [
+                    i
+                    for i in range(len(plan))
+                    if plan[i][0] != "early" and i != nauczyciel_index and i not in candidates
+                ]
+            chosen = next(i for i in candidates if i not in leading)
+            leading.add(chosen)
+            class_teacher_of[school_class.pk] = chosen
+        return class_teacher_of
 
     def _staff_name(self, sex: str) -> tuple[str, str]:
         first, surname = self._person(sex)

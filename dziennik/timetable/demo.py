@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from .models import Room, TimetableChange, TimetableEntry
@@ -54,7 +55,6 @@ def _hours(subject_name: str, level: int) -> int:
 
 def populate(ctx: DemoContext) -> None:
     ctx.progress("Timetable: planning the week of every class")
-    slots = {s.number: s for s in ctx.lesson_slots}
     rooms_home = Room.objects.bulk_create(
         [Room(school=ctx.school, name=f"s. {100 + i + 1}") for i in range(len(ctx.classes))]
     )
@@ -64,10 +64,25 @@ def populate(ctx: DemoContext) -> None:
     gyms = Room.objects.bulk_create(
         [Room(school=ctx.school, name=f"sala gimnastyczna {i + 1}") for i in range(4)]
     )
-    home_room = {c.pk: rooms_home[i] for i, c in enumerate(ctx.classes)}
-    subject_name = {s.pk: s.name for s in ctx.subjects}
+    planner = _Planner(
+        ctx=ctx,
+        slots={s.number: s for s in ctx.lesson_slots},
+        subject_name={s.pk: s.name for s in ctx.subjects},
+        home_room={c.pk: rooms_home[i] for i, c in enumerate(ctx.classes)},
+        group_rooms=group_rooms,
+        gyms=gyms,
+    )
+    units = _units(ctx, planner.subject_name)
+    for school_class in ctx.classes:
+        planner.place_class(school_class, units[school_class.pk])
+    TimetableEntry.objects.bulk_create(planner.entries, batch_size=1000)
+    ctx.progress(f"Timetable: {len(planner.entries)} weekly lessons")
+    _changes(ctx, planner.entries, planner.teacher_busy)
 
-    # Units per class: whole-class subjects, and bundles of groups that run together.
+
+def _units(ctx: DemoContext, subject_name: dict[int, str]) -> dict[int, list[list]]:
+    """Units per class: whole-class subjects, and bundles of groups that run together,
+    each with its weekly hours."""
     units: dict[int, list[list]] = defaultdict(list)
     by_class_subject: dict[tuple[int, str], list] = defaultdict(list)
     for a in ctx.assignments:
@@ -87,76 +102,90 @@ def populate(ctx: DemoContext) -> None:
             hours = max(_hours(subject_name[a.subject_id], levels[class_id]) for a in bundle)
             if hours:
                 units[class_id].append([bundle, hours])
+    return units
 
-    teacher_busy: set[tuple[int, int, int]] = set()
-    room_busy: set[tuple[int, int, int]] = set()
-    entries: list[TimetableEntry] = []
-    group_hours: dict[tuple, int] = defaultdict(int)
-    valid_from = ctx.year.start_date
-    for school_class in ctx.classes:
+
+@dataclass
+class _Planner:
+    """Places every class's units in the week, so that no teacher and no room is booked
+    twice at the same time."""
+
+    ctx: DemoContext
+    slots: dict
+    subject_name: dict[int, str]
+    home_room: dict
+    group_rooms: list
+    gyms: list
+    teacher_busy: set[tuple[int, int, int]] = field(default_factory=set)
+    room_busy: set[tuple[int, int, int]] = field(default_factory=set)
+    entries: list[TimetableEntry] = field(default_factory=list)
+    group_hours: dict[tuple, int] = field(default_factory=lambda: defaultdict(int))
+
+    def place_class(self, school_class, class_units: list[list]) -> None:
         class_busy: set[tuple[int, int]] = set()
         per_day: dict[int, int] = defaultdict(int)
         subject_days: dict[int, set[int]] = defaultdict(set)
-        demands = sorted(units[school_class.pk], key=lambda u: -u[1])
+        demands = sorted(class_units, key=lambda u: -u[1])
         order = [u for u in demands for _ in range(u[1])]
         for index, unit in enumerate(order):
-            assignments = unit[0]
-            teachers = {a.teacher_id for a in assignments}
-            key = id(assignments)
-            placed = False
+            key = id(unit[0])
             days = sorted(
                 DAYS,
                 key=lambda d: (key in subject_days[d], per_day[d], (d + index) % 5),
             )
-            for day in days:
-                for number in SLOTS:
-                    if (day, number) in class_busy:
-                        continue
-                    if any((t, day, number) in teacher_busy for t in teachers):
-                        continue
-                    rooms = _rooms_for(
-                        assignments,
-                        subject_name,
-                        home_room[school_class.pk],
-                        group_rooms,
-                        gyms,
-                        room_busy,
-                        day,
-                        number,
-                    )
-                    if rooms is None:
-                        continue
-                    for a, room in zip(assignments, rooms, strict=True):
-                        wanted = _hours(subject_name[a.subject_id], school_class.level)
-                        if group_hours[(school_class.pk, a.group_id, a.subject_id)] >= wanted:
-                            continue  # e.g. ethics has fewer hours than religion
-                        group_hours[(school_class.pk, a.group_id, a.subject_id)] += 1
-                        entries.append(
-                            TimetableEntry(
-                                school=ctx.school,
-                                school_class=school_class,
-                                group_id=a.group_id,
-                                weekday=day,
-                                slot=slots[number],
-                                subject_id=a.subject_id,
-                                teacher_id=a.teacher_id,
-                                room=room,
-                                valid_from=valid_from,
-                            )
-                        )
-                        teacher_busy.add((a.teacher_id, day, number))
-                        if room is not None:
-                            room_busy.add((room.pk, day, number))
-                    class_busy.add((day, number))
-                    per_day[day] += 1
-                    subject_days[day].add(key)
-                    placed = True
-                    break
-                if placed:
-                    break
-    TimetableEntry.objects.bulk_create(entries, batch_size=1000)
-    ctx.progress(f"Timetable: {len(entries)} weekly lessons")
-    _changes(ctx, entries, teacher_busy)
+            placed = self._place_unit(school_class, unit[0], days, class_busy)
+            if placed is not None:
+                per_day[placed] += 1
+                subject_days[placed].add(key)
+
+    def _place_unit(self, school_class, assignments, days, class_busy) -> int | None:
+        """Put one hour of a unit into the first free (day, slot); the day, or None."""
+        teachers = {a.teacher_id for a in assignments}
+        for day in days:
+            for number in SLOTS:
+                if (day, number) in class_busy:
+                    continue
+                if any((t, day, number) in self.teacher_busy for t in teachers):
+                    continue
+                rooms = _rooms_for(
+                    assignments,
+                    self.subject_name,
+                    self.home_room[school_class.pk],
+                    self.group_rooms,
+                    self.gyms,
+                    self.room_busy,
+                    day,
+                    number,
+                )
+                if rooms is None:
+                    continue
+                for a, room in zip(assignments, rooms, strict=True):
+                    self._add_entry(school_class, a, room, day, number)
+                class_busy.add((day, number))
+                return day
+        return None
+
+    def _add_entry(self, school_class, a, room, day: int, number: int) -> None:
+        wanted = _hours(self.subject_name[a.subject_id], school_class.level)
+        if self.group_hours[(school_class.pk, a.group_id, a.subject_id)] >= wanted:
+            return  # e.g. ethics has fewer hours than religion
+        self.group_hours[(school_class.pk, a.group_id, a.subject_id)] += 1
+        self.entries.append(
+            TimetableEntry(
+                school=self.ctx.school,
+                school_class=school_class,
+                group_id=a.group_id,
+                weekday=day,
+                slot=self.slots[number],
+                subject_id=a.subject_id,
+                teacher_id=a.teacher_id,
+                room=room,
+                valid_from=self.ctx.year.start_date,
+            )
+        )
+        self.teacher_busy.add((a.teacher_id, day, number))
+        if room is not None:
+            self.room_busy.add((room.pk, day, number))
 
 
 def _rooms_for(assignments, subject_name, home, group_rooms, gyms, room_busy, day, number):
