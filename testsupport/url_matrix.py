@@ -249,10 +249,6 @@ class Scene:
     def student_account(self):
         return self.world.user("student")
 
-    @property
-    def teacher_account(self):
-        return self.world.user("teacher_in")
-
     def url(self, name: str, case: Case) -> str:
         for need in case.needs:
             getattr(self, need)
@@ -263,9 +259,17 @@ class Scene:
         return reverse(name, kwargs=kwargs)
 
 
-A = "dziennik/attendance/tests/test_authorization.py::"
-AS = "dziennik/attendance/tests/test_settings_authorization.py::"
-G = "dziennik/grades/tests/test_authorization.py::"
+# Known authorization bugs (see the module docstring).
+SECRETARY_READS_EXCUSES = (
+    "The secretary opens excuses and their attachments (reasons, doctors' notes), though "
+    "only those who decide on them should (L-19, P-08): the list refuses her and "
+    "justification_queryset's docstring names the principal, but it admits is_school_wide"
+)
+
+# The files with the POST matrices most lines refer to.
+ATTENDANCE_AUTHZ = "dziennik/attendance/tests/test_authorization.py::"
+SETTINGS_AUTHZ = "dziennik/attendance/tests/test_settings_authorization.py::"
+GRADES_AUTHZ = "dziennik/grades/tests/test_authorization.py::"
 
 URLS: dict[str, Case] = {
     # --- portal -----------------------------------------------------------------------
@@ -462,12 +466,12 @@ URLS: dict[str, Case] = {
         secrets=("Matematyka",),
         secrets_for={"other_principal": ("Matematyka",), "teacher_out": ("Matematyka",)},
     ),
-    "attendance:lesson_open": Case(POST_ONLY, post=A + "test_open_lesson"),
+    "attendance:lesson_open": Case(POST_ONLY, post=ATTENDANCE_AUTHZ + "test_open_lesson"),
     "attendance:lesson": Case(
         expect(404, teacher_in=200, class_teacher=200, principal=200, secretary=200),
         kwargs={"lesson_id": "lesson"},
         secrets=(TOPIC, "Wiśniewska"),
-        post=A + "test_lesson_screen",
+        post=ATTENDANCE_AUTHZ + "test_lesson_screen",
         note="Its teacher, the class teacher and the principal edit; the secretary reads",
     ),
     "attendance:missing": Case(
@@ -490,8 +494,11 @@ URLS: dict[str, Case] = {
         kwargs={"student_id": "student"},
         needs=("lesson",),
         secrets=("Matematyka",),
-        post=A + "test_justification_form",
-        note="Only a parent excuses; an adult student who may is tested in test_justifications",
+        post=ATTENDANCE_AUTHZ + "test_justification_form",
+        note=(
+            "A parent excuses; an adult student only where the school allows it "
+            "(attendance/tests/test_justifications.py)"
+        ),
     ),
     "attendance:justifications": Case(
         expect(404, class_teacher=200, principal=200, other_principal=200),
@@ -504,22 +511,14 @@ URLS: dict[str, Case] = {
         expect(404, own_parent=200, student=200, class_teacher=200, principal=200),
         kwargs={"justification_id": "justification"},
         secrets=(EXCUSE,),
-        post=A + "test_justification_detail_and_decision",
-        bug=(
-            "The secretary reads excuses (reasons, doctors' notes) although only those who "
-            "decide may (the list refuses her; justification_queryset's docstring says the "
-            "principal; L-19, P-08): justification_queryset uses is_school_wide"
-        ),
+        post=ATTENDANCE_AUTHZ + "test_justification_detail_and_decision",
+        bug=SECRETARY_READS_EXCUSES,
     ),
     "attendance:justification_attachment": Case(
         expect(404, own_parent=200, student=200, class_teacher=200, principal=200),
         kwargs={"justification_id": "justification"},
         secrets=("zwolnienie",),
-        bug=(
-            "The secretary reads excuses (reasons, doctors' notes) although only those who "
-            "decide may (the list refuses her; justification_queryset's docstring says the "
-            "principal; L-19, P-08): justification_queryset uses is_school_wide"
-        ),
+        bug=SECRETARY_READS_EXCUSES,
     ),
     "attendance:class_summary": Case(
         CLASS_STAFF_PAGE,
@@ -545,27 +544,27 @@ URLS: dict[str, Case] = {
         secrets=(SECRET_KIND,),
         secrets_for={"other_principal": (SECRET_KIND,)},
     ),
-    "attendance:kinds_setup": Case(POST_ONLY, post=AS + "test_default_kinds_setup"),
+    "attendance:kinds_setup": Case(POST_ONLY, post=SETTINGS_AUTHZ + "test_default_kinds_setup"),
     "attendance:kind_new": Case(
         PRINCIPAL_PAGE,
-        post=AS + "test_new_kind",
+        post=SETTINGS_AUTHZ + "test_new_kind",
         nothing_to_leak="An empty form; the roles it refuses get no trace of the school",
     ),
     "attendance:kind_edit": Case(
         PRINCIPAL_OBJECT,
         kwargs={"kind_id": "kind"},
         secrets=(SECRET_KIND,),
-        post=AS + "test_edit_kind",
+        post=SETTINGS_AUTHZ + "test_edit_kind",
     ),
     "attendance:kind_delete": Case(
         PRINCIPAL_OBJECT,
         kwargs={"kind_id": "kind"},
         secrets=(SECRET_KIND,),
-        post=AS + "test_delete_kind",
+        post=SETTINGS_AUTHZ + "test_delete_kind",
     ),
     "attendance:rules": Case(
         PRINCIPAL_PAGE,
-        post=AS + "test_rules",
+        post=SETTINGS_AUTHZ + "test_rules",
         nothing_to_leak="Each principal gets the numbers of their own school's rules",
     ),
     "attendance:exemptions": Case(
@@ -578,16 +577,18 @@ URLS: dict[str, Case] = {
         expect(404, principal=200, class_teacher=200, other_principal=200),
         secrets=("Wiśniewska",),
         secrets_for={"other_principal": ("Wiśniewska", "Matematyka")},
-        post=AS + "test_new_exemption",
+        post=SETTINGS_AUTHZ + "test_new_exemption",
     ),
     "attendance:exemption_end": Case(
         expect(404, principal=200, class_teacher=200),
         kwargs={"exemption_id": "exemption"},
         secrets=(BASIS, "Wiśniewska"),
-        post=AS + "test_end_exemption",
+        post=SETTINGS_AUTHZ + "test_end_exemption",
     ),
     "attendance:exemption_withdraw": Case(
-        POST_ONLY, kwargs={"exemption_id": "exemption"}, post=AS + "test_withdraw_exemption"
+        POST_ONLY,
+        kwargs={"exemption_id": "exemption"},
+        post=SETTINGS_AUTHZ + "test_withdraw_exemption",
     ),
     # --- grades -----------------------------------------------------------------------
     "grades:index": Case(expect(302), note="Everyone is sent to their own page"),
@@ -625,7 +626,7 @@ URLS: dict[str, Case] = {
     "grades:assessment_new": Case(
         POST_ONLY,
         kwargs={"class_id": "school_class", "subject_id": "subject"},
-        post=G + "test_new_column_matrix",
+        post=GRADES_AUTHZ + "test_new_column_matrix",
     ),
     "grades:analytics": Case(
         expect(404, teacher_in=200, class_teacher=200, principal=200),
@@ -638,35 +639,35 @@ URLS: dict[str, Case] = {
         kwargs={"class_id": "school_class", "subject_id": "subject"},
         needs=("column",),
         secrets=("Dąbrowski",),
-        post=G + "test_classification_post_matrix",
+        post=GRADES_AUTHZ + "test_classification_post_matrix",
     ),
     "grades:assessment_edit": Case(
         expect(404, teacher_in=200, principal=200),
         kwargs={"assessment_id": "column"},
         secrets=("ułamki",),
-        post=G + "test_edit_column_matrix",
+        post=GRADES_AUTHZ + "test_edit_column_matrix",
     ),
     "grades:assessment_delete": Case(
         expect(404, teacher_in=200, principal=200),
         kwargs={"assessment_id": "column"},
         secrets=("ułamki",),
-        post=G + "test_delete_column_matrix",
+        post=GRADES_AUTHZ + "test_delete_column_matrix",
     ),
     "grades:grade_cell": Case(
-        POST_ONLY, kwargs={"assessment_id": "column"}, post=G + "test_grade_cell_matrix"
+        POST_ONLY, kwargs={"assessment_id": "column"}, post=GRADES_AUTHZ + "test_grade_cell_matrix"
     ),
     "grades:behaviour": Case(
         expect(404, class_teacher=200, principal=200),
         kwargs={"class_id": "school_class"},
         needs=("grading",),
         secrets=("Dąbrowski",),
-        post=G + "test_behaviour_matrix",
-        note="The principal reads; only the class teacher sets (L-19)",
+        post=GRADES_AUTHZ + "test_behaviour_matrix",
+        note="The principal reads; the class teacher sets (L-19)",
     ),
     "grades:settings": Case(
         PRINCIPAL_PAGE,
         needs=("grading",),
-        post=G + "test_settings_matrix",
+        post=GRADES_AUTHZ + "test_settings_matrix",
         nothing_to_leak="Each principal gets the values of their own school's statute",
     ),
 }
@@ -696,11 +697,12 @@ def url_names(resolver: URLResolver | None = None) -> tuple[set[str], list[str]]
     return names, unnamed
 
 
+def _matches(excluded: str, name: str) -> bool:
+    return name == excluded or (excluded.endswith(":") and name.startswith(excluded))
+
+
 def is_excluded(name: str) -> bool:
-    return any(
-        name == excluded or (excluded.endswith(":") and name.startswith(excluded))
-        for excluded in EXCLUDED
-    )
+    return any(_matches(excluded, name) for excluded in EXCLUDED)
 
 
 def table_gaps(resolver: URLResolver | None = None) -> dict[str, list[str]]:
@@ -714,12 +716,7 @@ def table_gaps(resolver: URLResolver | None = None) -> dict[str, list[str]]:
             route for route in unnamed if not route.startswith("admin/")
         ),
         "EXCLUDED entries that match no URL any more": sorted(
-            excluded
-            for excluded in EXCLUDED
-            if not any(
-                name == excluded or (excluded.endswith(":") and name.startswith(excluded))
-                for name in names
-            )
+            excluded for excluded in EXCLUDED if not any(_matches(excluded, n) for n in names)
         ),
     }
     return {kind: items for kind, items in gaps.items() if items}

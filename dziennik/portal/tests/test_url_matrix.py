@@ -87,7 +87,8 @@ def _extra_view(request):
 
 
 def test_a_new_url_without_a_line_in_the_table_is_reported():
-    """The check itself: a resolver with one URL more (and one the table lacks)."""
+    """The check itself: the project's URLs plus a named one the table lacks and an
+    unnamed one."""
     patterns = [
         path("", include("config.urls")),
         path("nowa-strona/", _extra_view, name="brand_new_page"),
