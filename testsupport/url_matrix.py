@@ -1,0 +1,722 @@
+"""The authorization matrix of every URL of the project, in one table.
+
+``URLS`` maps each URL name the resolver knows (``namespace:name``) to a ``Case``: the
+objects of the test world its URL points at, the status every role must get for a GET,
+what must not leak, and where its POST is tested. ``dziennik/portal/tests/test_url_matrix.py``
+runs every case through ``AuthzMatrix`` and fails when the resolver has a URL name that
+this table lacks, or the table names a URL that no longer exists. So adding a URL means
+adding its line here: decide who may open it, and say so.
+
+The roles are ``testsupport.world.ROLES`` plus the secretary (a school-wide member of
+staff who is not the principal). The principal of another school (``other_principal``)
+gets 200 on a page about "my school" (their own), never on an object of this school.
+
+An expected status is the *correct* one. Where the code does something else (a real
+authorization bug), the case carries ``bug=...`` and its test is marked
+``xfail(strict=True)`` with that reason: the suite stays green while the bug lasts, and
+fails the day it is fixed, until the mark is removed.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
+from types import MappingProxyType
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db.models import Model
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+
+from dziennik.attendance import services as attendance_services
+from dziennik.attendance import settings_services
+from dziennik.attendance.tests.factories import Register, build_register, save_lesson
+from dziennik.grades import services as grades_services
+from dziennik.grades.models import GradeCategory
+from dziennik.timetable import services as timetable_services
+from testsupport.world import ROLES, World
+
+MATRIX_ROLES = (*ROLES, "secretary")
+
+# URL names the table leaves out on purpose, each with the reason. A namespace is
+# written with a trailing colon and covers every name inside it.
+EXCLUDED = MappingProxyType(
+    {
+        # Django's admin has its own gate (``is_staff``, model permissions, one school per
+        # secretary), not the register's viewer, and its own login page; who may use it
+        # and that its writes are audited is tested in dziennik/schools/tests/test_admin.py.
+        "admin:": "Django admin: its own permission system",
+        # Django's language switch: public by design (anyone may choose the language);
+        # it sets only the language of the session and shows no register data.
+        "set_language": "Django i18n view, public, no register data",
+        # Django's JavaScript translation catalogue: the same strings for everyone.
+        "javascript-catalog": "Django i18n view, public, no register data",
+    }
+)
+
+# What the pages of the scene contain, used as secrets that must not leak.
+TOPIC = "Tajny temat lekcji 4a"
+COLUMN = "Sprawdzian – ułamki"
+SECRET_KIND = "Tajne zajęcia pozaszkolne"
+BASIS = "Opinia lekarska 17/2026"
+EXCUSE = "Choroba Zofii"
+
+
+def expect(default: int, **overrides: int) -> dict[str, int]:
+    """Every role gets ``default``, an anonymous visitor is sent to the login page."""
+    result = dict.fromkeys(MATRIX_ROLES, default)
+    result["anonymous"] = 302
+    result.update(overrides)
+    return result
+
+
+# A GET of a URL that only takes POST: the login comes first, then 405.
+POST_ONLY = expect(405)
+# A page about the world's student (Zofia, 4a): herself, her parent, her teachers and the
+# school office; never the other family, a teacher who does not teach her, another school.
+STUDENT_PAGE = expect(200, other_parent=404, teacher_out=404, other_principal=404)
+# A page only staff of class 4a may open.
+CLASS_STAFF_PAGE = expect(404, teacher_in=200, class_teacher=200, principal=200, secretary=200)
+# A page about "my school" for its principal (another school's principal gets their own).
+PRINCIPAL_PAGE = expect(404, principal=200, other_principal=200)
+# The same, for the whole school office (principal, deputy, secretary).
+SCHOOL_OFFICE_PAGE = expect(404, principal=200, other_principal=200, secretary=200)
+# An object of this school that only its principal manages.
+PRINCIPAL_OBJECT = expect(404, principal=200)
+# Any member of staff (of either school, each seeing their own), not a family.
+STAFF_PAGE = expect(200, student=404, own_parent=404, other_parent=404)
+
+
+@dataclass(frozen=True)
+class Case:
+    """One URL name: how to build its URL and what each role gets for a GET.
+
+    - ``kwargs`` maps each URL keyword to an attribute of ``Scene`` (a model instance
+      gives its primary key); ``query`` gives the GET parameters a page needs.
+    - ``needs`` are further scene objects the page should show, so that the secrets
+      exist in the database and the leak check means something.
+    - ``secrets`` must not appear in any response that is not a 200 (and must appear in
+      some 200, or they prove nothing); ``secrets_for`` not even in that role's 200. A
+      page that refuses some roles and serves others names a secret, or says in
+      ``nothing_to_leak`` why it has none.
+    - ``post`` names the test (``path::function``) with the URL's POST matrix; a URL
+      that takes only POST must name one.
+    - ``note`` explains a status that would surprise a reader; ``bug`` marks a known
+      authorization bug (``expected`` is then the correct behaviour, see above).
+    """
+
+    expected: Mapping[str, int]
+    kwargs: Mapping[str, str] = field(default_factory=dict)
+    query: Callable[[Scene], dict] | None = None
+    needs: tuple[str, ...] = ()
+    secrets: tuple[str, ...] = ()
+    secrets_for: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    post: str = ""
+    note: str = ""
+    nothing_to_leak: str = ""
+    bug: str = ""
+
+
+class Scene:
+    """The world and the register objects the URLs point at, each made on first use."""
+
+    def __init__(self, world: World):
+        self.world = world
+
+    # The world's own objects.
+    @property
+    def student(self):
+        return self.world.student
+
+    @property
+    def classmate(self):
+        return self.world.classmate
+
+    @property
+    def school_class(self):
+        return self.world.school_class
+
+    @property
+    def subject(self):
+        return self.world.subject
+
+    @cached_property
+    def register(self) -> Register:
+        """Today, 4a: 1 Historia, 2 Matematyka (teacher_in), 3 Matematyka, 4 Historia;
+        4b: 2 Historia (teacher_out); all in room 12."""
+        return build_register(self.world)
+
+    @cached_property
+    def lesson(self):
+        """Today's Matematyka in 4a, saved with a topic; Zofia absent."""
+        return save_lesson(
+            self.world, self.register, self.register.math2, {self.student: "nb"}, topic=TOPIC
+        )
+
+    @cached_property
+    def justification(self):
+        """Zofia's mother excuses today's absence, with a doctor's note attached."""
+        self.lesson  # noqa: B018 (the absence to excuse)
+        day = self.register.day
+        return attendance_services.justification_submit(
+            actor=self.world.user("own_parent"),
+            student=self.student,
+            reason=EXCUSE,
+            date_from=day,
+            date_to=day,
+            attachment=SimpleUploadedFile("zwolnienie.pdf", b"%PDF-1.4 zwolnienie"),
+        )
+
+    @cached_property
+    def kind(self):
+        """A school-defined attendance kind of this school."""
+        attendance_services.attendance_kinds_ensure_defaults(school=self.world.school)
+        return settings_services.attendance_kind_create(
+            actor=self.world.user("principal"),
+            code="zp",
+            name=SECRET_KIND,
+            base="school_reasons",
+            counts_as="present",
+        )
+
+    @cached_property
+    def exemption(self):
+        """Zofia exempted from Matematyka from the day after tomorrow."""
+        today = timezone.localdate()
+        return settings_services.subject_exemption_create(
+            actor=self.world.user("principal"),
+            student=self.student,
+            subject=self.subject,
+            date_from=today + datetime.timedelta(days=2),
+            date_to=today + datetime.timedelta(days=60),
+            basis=BASIS,
+        )
+
+    @cached_property
+    def grading(self):
+        return grades_services.grading_setup_defaults(school=self.world.school)
+
+    @cached_property
+    def column(self):
+        """A Matematyka test in 4a with Zofia's 4+ and Kacper's 2."""
+        teacher = self.world.user("teacher_in")
+        self.grading  # noqa: B018 (the school's categories)
+        assessment = grades_services.assessment_create(
+            actor=teacher,
+            school_class=self.school_class,
+            subject=self.subject,
+            term=self.world.term1,
+            name=COLUMN,
+            date=self.world.term1.start_date + datetime.timedelta(days=10),
+            category=GradeCategory.objects.get(school=self.world.school, name="Sprawdzian"),
+        )
+        for student, raw in ((self.student, "4+"), (self.classmate, "2")):
+            grades_services.grade_set(
+                actor=teacher, assessment=assessment, student=student, raw=raw
+            )
+        return assessment
+
+    @property
+    def entry(self):
+        """4a's Matematyka at lesson 2 in the timetable."""
+        return self.register.math2
+
+    @property
+    def room(self):
+        return self.register.room
+
+    @cached_property
+    def change(self):
+        """Today's Matematyka in 4a cancelled."""
+        return timetable_services.timetable_change_create(
+            actor=self.world.user("principal"),
+            entry=self.register.math2,
+            date=self.register.day,
+            kind="cancellation",
+        )
+
+    @cached_property
+    def revoked_feed_token(self) -> str:
+        """The calendar address Zofia's mother had, and revoked."""
+        parent = self.world.user("own_parent")
+        token = timetable_services.calendar_feed_create(actor=parent).token
+        timetable_services.calendar_feed_revoke(actor=parent)
+        return token
+
+    @property
+    def student_account(self):
+        return self.world.user("student")
+
+    def url(self, name: str, case: Case) -> str:
+        for need in case.needs:
+            getattr(self, need)
+        kwargs = {}
+        for keyword, attribute in case.kwargs.items():
+            value = getattr(self, attribute)
+            kwargs[keyword] = value.pk if isinstance(value, Model) else value
+        return reverse(name, kwargs=kwargs)
+
+
+# Known authorization bugs (see the module docstring).
+SECRETARY_READS_EXCUSES = (
+    "The secretary opens excuses and their attachments (reasons, doctors' notes), though "
+    "only those who decide on them should (L-19, P-08): the list refuses her and "
+    "justification_queryset's docstring names the principal, but it admits is_school_wide"
+)
+
+# The files with the POST matrices most lines refer to.
+ATTENDANCE_AUTHZ = "dziennik/attendance/tests/test_authorization.py::"
+SETTINGS_AUTHZ = "dziennik/attendance/tests/test_settings_authorization.py::"
+GRADES_AUTHZ = "dziennik/grades/tests/test_authorization.py::"
+
+URLS: dict[str, Case] = {
+    # --- portal -----------------------------------------------------------------------
+    "portal:home": Case(
+        expect(200),
+        secrets_for={
+            "other_parent": ("Zofia", "Wiśniewska"),
+            "student": ("Kacper", "Dąbrowski"),
+            "own_parent": ("Kacper", "Dąbrowski"),
+            "other_principal": ("Zofia", "Kacper", "Grażyna"),
+        },
+        note="Everyone's own home; what it shows is tested in portal/tests/test_screens_home.py",
+    ),
+    "portal:healthz": Case(
+        expect(200, anonymous=200),
+        note="The load balancer's probe: public, says only that the app answers",
+    ),
+    "portal:history": Case(
+        SCHOOL_OFFICE_PAGE,
+        needs=("column",),
+        secrets=(COLUMN,),
+        secrets_for={"other_principal": (COLUMN, "Wiśniewska")},
+    ),
+    # --- accounts ---------------------------------------------------------------------
+    "accounts:login": Case(
+        expect(302, anonymous=200),
+        note="A logged-in user is sent on to the home page",
+    ),
+    "accounts:logout": Case(
+        expect(405, anonymous=405),
+        post="dziennik/accounts/tests/test_login_protection.py::test_logout_ends_the_session",
+        note="POST only, and open to anyone: logging out needs no login",
+    ),
+    "accounts:password_change": Case(expect(200), note="Everyone changes their own password"),
+    "accounts:logout_everywhere": Case(
+        POST_ONLY,
+        post=(
+            "dziennik/accounts/tests/test_login_protection.py::"
+            "test_logout_everywhere_needs_post_and_login"
+        ),
+    ),
+    "accounts:switch_child": Case(
+        POST_ONLY,
+        post="dziennik/portal/tests/test_url_matrix.py::test_switch_child_post_matrix",
+    ),
+    "accounts:class_credentials": Case(
+        expect(404, class_teacher=200, principal=200, secretary=200),
+        kwargs={"class_id": "school_class"},
+        secrets=("Dąbrowski", "uczen-test", "rodzic-test"),
+        post="dziennik/accounts/tests/test_authorization.py::test_class_credentials_post_matrix",
+        note="The class teacher and the school office; a teacher of the class does not",
+    ),
+    "accounts:staff_accounts": Case(
+        SCHOOL_OFFICE_PAGE,
+        secrets=("n-in", "Lewandowski"),
+        secrets_for={"other_principal": ("n-in", "Lewandowski")},
+    ),
+    "accounts:password_reset": Case(
+        expect(404, class_teacher=200, principal=200, secretary=200),
+        kwargs={"user_id": "student_account"},
+        secrets=("uczen-test", "Wiśniewska"),
+        post="dziennik/accounts/tests/test_authorization.py::test_password_reset_matrix",
+        note="The student's own password is changed, not reset",
+    ),
+    # --- schools ----------------------------------------------------------------------
+    "schools:class_list": Case(
+        expect(200),
+        secrets_for={"other_principal": ("4a",), "teacher_in": ("4b",)},
+    ),
+    "schools:class_detail": Case(
+        expect(200, teacher_out=404, other_principal=404),
+        kwargs={"class_id": "school_class"},
+        secrets=("Dąbrowski",),
+        secrets_for={"own_parent": ("Dąbrowski",), "other_parent": ("Wiśniewska",)},
+        note="A family sees the class with its own child only",
+    ),
+    "schools:student_detail": Case(
+        STUDENT_PAGE,
+        kwargs={"student_id": "student"},
+        secrets=("Wiśniewska",),
+    ),
+    "schools:import": Case(
+        SCHOOL_OFFICE_PAGE,
+        secrets=("Szkoła Podstawowa nr 7",),
+        secrets_for={"other_principal": ("Szkoła Podstawowa nr 7",)},
+        post="dziennik/schools/tests/test_import_views.py::test_import_post_matrix",
+    ),
+    "schools:import_confirm": Case(
+        POST_ONLY, post="dziennik/schools/tests/test_import_views.py::test_confirm_matrix"
+    ),
+    "schools:import_template": Case(
+        SCHOOL_OFFICE_PAGE, nothing_to_leak="The same sample file for every school"
+    ),
+    # --- timetable --------------------------------------------------------------------
+    "timetable:index": Case(
+        expect(302, principal=200, other_principal=200, secretary=200),
+        note="Staff and families are sent to their own week; the school office gets a list",
+    ),
+    "timetable:student": Case(
+        STUDENT_PAGE,
+        kwargs={"student_id": "student"},
+        needs=("register",),
+        secrets=("Wiśniewska", "Lewandowski"),
+    ),
+    "timetable:class": Case(
+        expect(200, teacher_out=404, other_principal=404),
+        kwargs={"class_id": "school_class"},
+        needs=("register",),
+        secrets=("Lewandowski",),
+    ),
+    "timetable:editor": Case(
+        expect(404, principal=200, secretary=200),
+        kwargs={"class_id": "school_class"},
+        needs=("register",),
+        secrets=("Lewandowski",),
+    ),
+    "timetable:entry_add": Case(
+        expect(404, principal=200, secretary=200),
+        kwargs={"class_id": "school_class"},
+        secrets=("Lewandowski",),
+        post="dziennik/timetable/tests/test_editor.py::test_editor_writes_matrix",
+    ),
+    "timetable:entry_change": Case(
+        expect(404, principal=200, secretary=200),
+        kwargs={"entry_id": "entry"},
+        secrets=("Lewandowski",),
+        post="dziennik/timetable/tests/test_editor.py::test_editor_writes_matrix",
+    ),
+    "timetable:entry_end": Case(
+        expect(404, principal=200, secretary=200),
+        kwargs={"entry_id": "entry"},
+        secrets=("Lewandowski",),
+        post="dziennik/timetable/tests/test_editor.py::test_editor_writes_matrix",
+    ),
+    "timetable:import": Case(
+        SCHOOL_OFFICE_PAGE,
+        secrets=("Szkoła Podstawowa nr 7",),
+        secrets_for={"other_principal": ("Szkoła Podstawowa nr 7",)},
+        post="dziennik/timetable/tests/test_import_views.py::test_import_post_matrix",
+    ),
+    "timetable:import_confirm": Case(
+        POST_ONLY,
+        post="dziennik/timetable/tests/test_import_views.py::test_confirm_and_template_matrix",
+    ),
+    "timetable:import_template": Case(
+        SCHOOL_OFFICE_PAGE, nothing_to_leak="The same sample file for every school"
+    ),
+    "timetable:teacher": Case(
+        STAFF_PAGE,
+        needs=("register",),
+        secrets=("Matematyka",),
+        secrets_for={"other_principal": ("Matematyka",)},
+    ),
+    "timetable:room": Case(
+        expect(200, student=404, own_parent=404, other_parent=404, other_principal=404),
+        kwargs={"room_id": "room"},
+        secrets=("Matematyka",),
+    ),
+    "timetable:changes": Case(
+        expect(404, principal=200, other_principal=200, secretary=200),
+        needs=("change",),
+        secrets=("Lewandowski",),
+        secrets_for={"other_principal": ("Lewandowski", "Matematyka")},
+        post="dziennik/timetable/tests/test_timetable.py::test_changes_page_and_writes",
+    ),
+    "timetable:change_delete": Case(
+        POST_ONLY,
+        kwargs={"change_id": "change"},
+        post="dziennik/timetable/tests/test_timetable.py::test_changes_page_and_writes",
+    ),
+    "timetable:feed_settings": Case(
+        expect(200),
+        post=(
+            "dziennik/timetable/tests/test_timetable.py::"
+            "test_calendar_feed_needs_only_the_token_and_revoking_kills_it"
+        ),
+        note="Everyone manages their own calendar address",
+    ),
+    "timetable:feed": Case(
+        expect(404, anonymous=404),
+        kwargs={"token": "revoked_feed_token"},
+        needs=("register",),
+        secrets=("Matematyka",),
+        note=(
+            "No login: the secret token in the address is the credential. A revoked one is "
+            "404 for everyone; a live one is tested in test_timetable.py"
+        ),
+    ),
+    # --- attendance -------------------------------------------------------------------
+    "attendance:index": Case(expect(302), note="Everyone is sent to their own page"),
+    "attendance:today": Case(
+        STAFF_PAGE,
+        needs=("lesson",),
+        secrets=("Matematyka",),
+        secrets_for={"other_principal": ("Matematyka",), "teacher_out": ("Matematyka",)},
+    ),
+    "attendance:lesson_open": Case(POST_ONLY, post=ATTENDANCE_AUTHZ + "test_open_lesson"),
+    "attendance:lesson": Case(
+        expect(404, teacher_in=200, class_teacher=200, principal=200, secretary=200),
+        kwargs={"lesson_id": "lesson"},
+        secrets=(TOPIC, "Wiśniewska"),
+        post=ATTENDANCE_AUTHZ + "test_lesson_screen",
+        note="Its teacher, the class teacher and the principal edit; the secretary reads",
+    ),
+    "attendance:missing": Case(
+        STAFF_PAGE,
+        needs=("register",),
+        secrets=("Matematyka",),
+        secrets_for={"other_principal": ("Matematyka", "Lewandowski")},
+    ),
+    "attendance:student": Case(
+        STUDENT_PAGE, kwargs={"student_id": "student"}, needs=("lesson",), secrets=(TOPIC,)
+    ),
+    "attendance:student_topics": Case(
+        STUDENT_PAGE, kwargs={"student_id": "student"}, needs=("lesson",), secrets=(TOPIC,)
+    ),
+    "attendance:student_pdf": Case(
+        STUDENT_PAGE, kwargs={"student_id": "student"}, needs=("lesson",), secrets=("Wiśniewska",)
+    ),
+    "attendance:justification_new": Case(
+        expect(404, own_parent=200),
+        kwargs={"student_id": "student"},
+        needs=("lesson",),
+        secrets=("Matematyka",),
+        post=ATTENDANCE_AUTHZ + "test_justification_form",
+        note=(
+            "A parent excuses; an adult student only where the school allows it "
+            "(attendance/tests/test_justifications.py)"
+        ),
+    ),
+    "attendance:justifications": Case(
+        expect(404, class_teacher=200, principal=200, other_principal=200),
+        needs=("justification",),
+        secrets=("Wiśniewska",),
+        secrets_for={"other_principal": ("Wiśniewska",)},
+        note="Those who decide: the class teacher, the principal",
+    ),
+    "attendance:justification": Case(
+        expect(404, own_parent=200, student=200, class_teacher=200, principal=200),
+        kwargs={"justification_id": "justification"},
+        secrets=(EXCUSE,),
+        post=ATTENDANCE_AUTHZ + "test_justification_detail_and_decision",
+        bug=SECRETARY_READS_EXCUSES,
+    ),
+    "attendance:justification_attachment": Case(
+        expect(404, own_parent=200, student=200, class_teacher=200, principal=200),
+        kwargs={"justification_id": "justification"},
+        secrets=("zwolnienie",),
+        bug=SECRETARY_READS_EXCUSES,
+    ),
+    "attendance:class_summary": Case(
+        CLASS_STAFF_PAGE,
+        kwargs={"class_id": "school_class"},
+        needs=("lesson",),
+        secrets=("Wiśniewska",),
+    ),
+    "attendance:class_sheet": Case(
+        expect(404, class_teacher=200, principal=200, secretary=200),
+        kwargs={"class_id": "school_class"},
+        needs=("lesson",),
+        secrets=("Dąbrowski",),
+    ),
+    "attendance:school": Case(
+        SCHOOL_OFFICE_PAGE,
+        needs=("lesson",),
+        secrets=("4a",),
+        secrets_for={"other_principal": ("4a",)},
+    ),
+    "attendance:settings": Case(
+        PRINCIPAL_PAGE,
+        needs=("kind",),
+        secrets=(SECRET_KIND,),
+        secrets_for={"other_principal": (SECRET_KIND,)},
+    ),
+    "attendance:kinds_setup": Case(POST_ONLY, post=SETTINGS_AUTHZ + "test_default_kinds_setup"),
+    "attendance:kind_new": Case(
+        PRINCIPAL_PAGE,
+        post=SETTINGS_AUTHZ + "test_new_kind",
+        nothing_to_leak="An empty form; the roles it refuses get no trace of the school",
+    ),
+    "attendance:kind_edit": Case(
+        PRINCIPAL_OBJECT,
+        kwargs={"kind_id": "kind"},
+        secrets=(SECRET_KIND,),
+        post=SETTINGS_AUTHZ + "test_edit_kind",
+    ),
+    "attendance:kind_delete": Case(
+        PRINCIPAL_OBJECT,
+        kwargs={"kind_id": "kind"},
+        secrets=(SECRET_KIND,),
+        post=SETTINGS_AUTHZ + "test_delete_kind",
+    ),
+    "attendance:rules": Case(
+        PRINCIPAL_PAGE,
+        post=SETTINGS_AUTHZ + "test_rules",
+        nothing_to_leak="Each principal gets the numbers of their own school's rules",
+    ),
+    "attendance:exemptions": Case(
+        expect(404, principal=200, class_teacher=200, other_principal=200),
+        needs=("exemption",),
+        secrets=(BASIS, "Wiśniewska"),
+        secrets_for={"other_principal": (BASIS, "Wiśniewska")},
+    ),
+    "attendance:exemption_new": Case(
+        expect(404, principal=200, class_teacher=200, other_principal=200),
+        secrets=("Wiśniewska",),
+        secrets_for={"other_principal": ("Wiśniewska", "Matematyka")},
+        post=SETTINGS_AUTHZ + "test_new_exemption",
+    ),
+    "attendance:exemption_end": Case(
+        expect(404, principal=200, class_teacher=200),
+        kwargs={"exemption_id": "exemption"},
+        secrets=(BASIS, "Wiśniewska"),
+        post=SETTINGS_AUTHZ + "test_end_exemption",
+    ),
+    "attendance:exemption_withdraw": Case(
+        POST_ONLY,
+        kwargs={"exemption_id": "exemption"},
+        post=SETTINGS_AUTHZ + "test_withdraw_exemption",
+    ),
+    # --- grades -----------------------------------------------------------------------
+    "grades:index": Case(expect(302), note="Everyone is sent to their own page"),
+    "grades:student": Case(
+        STUDENT_PAGE,
+        kwargs={"student_id": "student"},
+        needs=("column",),
+        secrets=("Wiśniewska", COLUMN),
+        secrets_for={"student": ("Dąbrowski",), "own_parent": ("Dąbrowski",)},
+    ),
+    "grades:student_need": Case(
+        STUDENT_PAGE,
+        kwargs={"student_id": "student"},
+        query=lambda scene: {"subject": scene.subject.pk, "weight": "3", "target": "4"},
+        needs=("column",),
+        secrets=("need-answer",),
+        note="What grade Zofia needs for a 4 in Matematyka",
+    ),
+    "grades:student_pdf": Case(
+        STUDENT_PAGE, kwargs={"student_id": "student"}, needs=("column",), secrets=("Wiśniewska",)
+    ),
+    "grades:gradebook_list": Case(
+        STAFF_PAGE,
+        needs=("column",),
+        secrets=("Matematyka",),
+        secrets_for={"teacher_out": ("Matematyka",), "other_principal": ("Matematyka", "4a")},
+    ),
+    "grades:gradebook": Case(
+        expect(404, teacher_in=200, class_teacher=200, principal=200),
+        kwargs={"class_id": "school_class", "subject_id": "subject"},
+        needs=("column",),
+        secrets=("Dąbrowski", "ułamki"),
+        note="The class teacher reads every subject of the class they lead",
+    ),
+    "grades:assessment_new": Case(
+        POST_ONLY,
+        kwargs={"class_id": "school_class", "subject_id": "subject"},
+        post=GRADES_AUTHZ + "test_new_column_matrix",
+    ),
+    "grades:analytics": Case(
+        expect(404, teacher_in=200, class_teacher=200, principal=200),
+        kwargs={"class_id": "school_class", "subject_id": "subject"},
+        needs=("column",),
+        secrets=(COLUMN,),
+    ),
+    "grades:classification": Case(
+        expect(404, teacher_in=200, class_teacher=200, principal=200),
+        kwargs={"class_id": "school_class", "subject_id": "subject"},
+        needs=("column",),
+        secrets=("Dąbrowski",),
+        post=GRADES_AUTHZ + "test_classification_post_matrix",
+    ),
+    "grades:assessment_edit": Case(
+        expect(404, teacher_in=200, principal=200),
+        kwargs={"assessment_id": "column"},
+        secrets=("ułamki",),
+        post=GRADES_AUTHZ + "test_edit_column_matrix",
+    ),
+    "grades:assessment_delete": Case(
+        expect(404, teacher_in=200, principal=200),
+        kwargs={"assessment_id": "column"},
+        secrets=("ułamki",),
+        post=GRADES_AUTHZ + "test_delete_column_matrix",
+    ),
+    "grades:grade_cell": Case(
+        POST_ONLY, kwargs={"assessment_id": "column"}, post=GRADES_AUTHZ + "test_grade_cell_matrix"
+    ),
+    "grades:behaviour": Case(
+        expect(404, class_teacher=200, principal=200),
+        kwargs={"class_id": "school_class"},
+        needs=("grading",),
+        secrets=("Dąbrowski",),
+        post=GRADES_AUTHZ + "test_behaviour_matrix",
+        note="The principal reads; the class teacher sets (L-19)",
+    ),
+    "grades:settings": Case(
+        PRINCIPAL_PAGE,
+        needs=("grading",),
+        post=GRADES_AUTHZ + "test_settings_matrix",
+        nothing_to_leak="Each principal gets the values of their own school's statute",
+    ),
+}
+
+
+# --- the resolver ---------------------------------------------------------------------
+
+
+def url_names(resolver: URLResolver | None = None) -> tuple[set[str], list[str]]:
+    """Every URL name of the project as ``namespace:name``, and the routes that have no
+    name (a URL without a name cannot be in the table, so it is reported too)."""
+    names: set[str] = set()
+    unnamed: list[str] = []
+
+    def walk(patterns, namespaces: tuple[str, ...], prefix: str) -> None:
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                inner = (*namespaces, pattern.namespace) if pattern.namespace else namespaces
+                walk(pattern.url_patterns, inner, prefix + str(pattern.pattern))
+            elif isinstance(pattern, URLPattern):
+                if pattern.name:
+                    names.add(":".join((*namespaces, pattern.name)))
+                else:
+                    unnamed.append(prefix + str(pattern.pattern))
+
+    walk((resolver or get_resolver()).url_patterns, (), "")
+    return names, unnamed
+
+
+def _matches(excluded: str, name: str) -> bool:
+    return name == excluded or (excluded.endswith(":") and name.startswith(excluded))
+
+
+def is_excluded(name: str) -> bool:
+    return any(_matches(excluded, name) for excluded in EXCLUDED)
+
+
+def table_gaps(resolver: URLResolver | None = None) -> dict[str, list[str]]:
+    """What is out of step between the resolver and the table, by kind (empty: nothing)."""
+    names, unnamed = url_names(resolver)
+    checked = {name for name in names if not is_excluded(name)}
+    gaps = {
+        "URL names without a line in testsupport/url_matrix.py URLS": sorted(checked - set(URLS)),
+        "lines in URLS for URL names that no longer exist": sorted(set(URLS) - checked),
+        "routes without a name (name them, then add them to URLS)": sorted(
+            route for route in unnamed if not route.startswith("admin/")
+        ),
+        "EXCLUDED entries that match no URL any more": sorted(
+            excluded for excluded in EXCLUDED if not any(_matches(excluded, n) for n in names)
+        ),
+    }
+    return {kind: items for kind, items in gaps.items() if items}
