@@ -7,6 +7,7 @@ from django.utils import timezone
 from dziennik.attendance import selectors, services
 from dziennik.attendance.models import AttendanceMark, Lesson
 from dziennik.core.models import AuditEntry
+from dziennik.schools.viewer import get_viewer
 
 from .factories import add_students, build_register, open_lesson, save_lesson
 
@@ -122,7 +123,7 @@ def test_subject_exemption_leaves_the_student_out_of_the_lesson(world, reg):
 def test_lessons_missing_topic_or_attendance(world, reg):
     done = save_lesson(world, reg, reg.math2, {}, topic="Działania")
     no_topic = save_lesson(world, reg, reg.math3, {}, topic="")
-    principal = selectors.lessons_missing(world.user("principal"), reg.day, reg.day)
+    principal = selectors.lessons_missing(get_viewer(world.user("principal")), reg.day, reg.day)
     assert [lesson.pk for lesson in principal["lessons"]] == [no_topic.pk]
     unopened = {(o.entry.pk, o.date) for o in principal["unopened"]}
     assert unopened == {
@@ -130,10 +131,10 @@ def test_lessons_missing_topic_or_attendance(world, reg):
         (reg.history4.pk, reg.day),
         (reg.other.pk, reg.day),
     }
-    teacher = selectors.lessons_missing(world.user("teacher_in"), reg.day, reg.day)
+    teacher = selectors.lessons_missing(get_viewer(world.user("teacher_in")), reg.day, reg.day)
     assert [lesson.pk for lesson in teacher["lessons"]] == [no_topic.pk]
     assert teacher["unopened"] == []
-    mine = selectors.lessons_missing(world.user("class_teacher"), reg.day, reg.day)
+    mine = selectors.lessons_missing(get_viewer(world.user("class_teacher")), reg.day, reg.day)
     assert {o.entry.pk for o in mine["unopened"]} == {reg.history1.pk, reg.history4.pk}
     assert done.pk not in [lesson.pk for lesson in mine["lessons"]]
 
