@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.db import connection
@@ -78,37 +79,59 @@ TOPICS = {
 }
 
 
+@dataclass
+class Absences:
+    """Who misses which days and lessons, and what became of their excuses."""
+
+    truants: set[int]  # skip single lessons in the middle of the day
+    skippers: dict[int, int | None]  # skip one subject (chosen at their first lesson)
+    sick: dict[int, list[tuple[datetime.date, datetime.date]]]  # illnesses, first/last day
+    sick_days: set[tuple[int, datetime.date]]
+    verdict: dict[tuple[int, datetime.date], str]  # by (student, first day): the excuse
+    excused: set[tuple[int, datetime.date]]  # days whose absences were excused
+
+
 def populate(ctx: DemoContext) -> None:
     kinds = services.attendance_kinds_ensure_defaults(school=ctx.school, record_history=False)
     k = {code: kind.pk for code, kind in kinds.items()}
-    rng = ctx.rng
-    now = timezone.localtime()
     days = [d for d in ctx.school_days if d <= ctx.today]
     if not days:
         return
     ctx.progress(f"Register: lessons and attendance for {len(days)} school days")
     entries = TimetableEntry.objects.filter(school=ctx.school)
-    occurrences = [
-        o
-        for o in timetable.expand(entries, days[0], days[-1], school_id=ctx.school.pk)
-        if o.takes_place
-    ]
-    lesson_days = set(days)
     by_day: dict[datetime.date, list] = defaultdict(list)
-    for o in occurrences:
-        if o.date in lesson_days:
+    lesson_days = set(days)
+    for o in timetable.expand(entries, days[0], days[-1], school_id=ctx.school.pk):
+        if o.takes_place and o.date in lesson_days:
             by_day[o.date].append(o)
-
-    group_members: dict[int, set[int]] = defaultdict(set)
-    for group_id, student_id in ClassGroup.students.through.objects.filter(
-        classgroup__school_class__school=ctx.school
-    ).values_list("classgroup_id", "student_id"):
-        group_members[group_id].add(student_id)
     students_of_class = {cid: [s.pk for s in ss] for cid, ss in ctx.students_by_class.items()}
     all_students = [sid for ids in students_of_class.values() for sid in ids]
+    absences = _absences(ctx, days, all_students)
+    lesson_count = mark_count = 0
+    register = _Register(ctx, k, students_of_class, absences)
+    for day in days:
+        lessons, marks = register.write_day(day, by_day.get(day, []))
+        lesson_count += lessons
+        mark_count += marks
+    ctx.progress(f"Register: {lesson_count} lessons, {mark_count} attendance marks")
+    _justifications(ctx, absences.sick, absences.verdict, k)
+    recent = [d for d in days if d >= ctx.today - datetime.timedelta(days=14)]
+    subject_ids = [s.pk for s in ctx.subjects]
+    for day in recent:
+        alerts.alerts_refresh(
+            school_id=ctx.school.pk,
+            day=day,
+            student_ids=all_students,
+            subject_ids=subject_ids if day == recent[-1] else (),
+        )
+    ctx.progress("Register: justifications and early warnings ready")
 
-    # Who skips school: ~1% (at least 3) truants who skip lessons in the middle of the day;
-    # a few who skip one subject so often that they risk non-classification.
+
+def _absences(ctx: DemoContext, days: list[datetime.date], all_students: list[int]) -> Absences:
+    """~1% (at least 3) truants who skip lessons in the middle of the day; a few who skip
+    one subject so often that they risk non-classification; illnesses of a few days.
+    Illnesses justified long ago are accepted; a few were rejected; recent ones pending."""
+    rng = ctx.rng
     truants = set(rng.sample(all_students, max(3, len(all_students) // 100)))
     skippers = {sid: None for sid in rng.sample(all_students, max(2, len(all_students) // 200))}
     sick: dict[int, list[tuple[datetime.date, datetime.date]]] = defaultdict(list)
@@ -123,13 +146,11 @@ def populate(ctx: DemoContext) -> None:
                 i = end + 3
             else:
                 i += 1
-    sick_days = {
-        (sid, d)
-        for sid, spans in sick.items()
-        for a, b in spans
-        for d in days[day_index[a] : day_index[b] + 1]
-    }
-    # Illnesses justified long ago are accepted; a few were rejected; recent ones pending.
+
+    def days_of(a: datetime.date, b: datetime.date) -> list[datetime.date]:
+        return days[day_index[a] : day_index[b] + 1]
+
+    sick_days = {(sid, d) for sid, spans in sick.items() for a, b in spans for d in days_of(a, b)}
     verdict: dict[tuple[int, datetime.date], str] = {}
     for sid, spans in sick.items():
         for start, end in spans:
@@ -149,100 +170,109 @@ def populate(ctx: DemoContext) -> None:
         if v == "accepted"
         for a, b in sick[sid]
         if a == start
-        for d in days[day_index[a] : day_index[b] + 1]
+        for d in days_of(a, b)
     }
+    return Absences(truants, skippers, sick, sick_days, verdict, excused)
 
-    db_now = connection.ops.adapt_datetimefield_value(timezone.now())
-    topic_counter: dict[tuple, int] = defaultdict(int)
-    lesson_count = mark_count = 0
-    for day in days:
-        todays = sorted(by_day.get(day, []), key=lambda o: (o.entry.school_class_id, o.slot.number))
-        if day == ctx.today:
-            todays = [o for o in todays if o.slot.ends_at < now.time()]
-        lessons: list[Lesson] = []
-        for o in todays:
-            key = (o.entry.school_class_id, o.entry.group_id, o.entry.subject_id)
-            topic_counter[key] += 1
-            # a few lessons are left without a topic (the principal's list shows them)
-            missing = day >= ctx.today - datetime.timedelta(days=7) and rng.random() < 0.02
-            topics = TOPICS.get(o.entry.subject.name)
-            n = topic_counter[key]
-            topic = (
-                ""
-                if missing
-                else (
-                    f"{topics[(n - 1) % len(topics)]}"
-                    if topics
-                    else f"Lekcja {n}: {o.entry.subject.name}"
-                )
-            )
-            stamp = datetime.datetime.combine(day, o.slot.ends_at, tzinfo=now.tzinfo)
-            lessons.append(
-                Lesson(
-                    school=ctx.school,
-                    school_class_id=o.entry.school_class_id,
-                    group_id=o.entry.group_id,
-                    subject_id=o.entry.subject_id,
-                    teacher_id=o.teacher.pk if o.teacher else o.entry.teacher_id,
-                    date=day,
-                    slot=o.slot,
-                    timetable_entry=o.entry,
-                    topic=topic,
-                    conducted_at=stamp if topic else None,
-                    attendance_taken_at=stamp,
-                )
-            )
+
+class _Register:
+    """Writes the demo register one school day at a time."""
+
+    def __init__(self, ctx: DemoContext, k: dict[str, int], students_of_class, absences):
+        self.ctx, self.k, self.absences = ctx, k, absences
+        self.students_of_class = students_of_class
+        self.group_members: dict[int, set[int]] = defaultdict(set)
+        for group_id, student_id in ClassGroup.students.through.objects.filter(
+            classgroup__school_class__school=ctx.school
+        ).values_list("classgroup_id", "student_id"):
+            self.group_members[group_id].add(student_id)
+        self.now = timezone.localtime()
+        self.db_now = connection.ops.adapt_datetimefield_value(timezone.now())
+        self.topic_counter: dict[tuple, int] = defaultdict(int)
+
+    def write_day(self, day: datetime.date, occurrences: list) -> tuple[int, int]:
+        """The day's lessons and their marks; how many of each."""
+        todays = sorted(occurrences, key=lambda o: (o.entry.school_class_id, o.slot.number))
+        if day == self.ctx.today:
+            todays = [o for o in todays if o.slot.ends_at < self.now.time()]
+        lessons = [self._lesson(day, o) for o in todays]
         Lesson.objects.bulk_create(lessons, batch_size=1000)
-        lesson_count += len(lessons)
+        marks = self._marks(day, lessons)
+        _insert_marks(marks)
+        return len(lessons), len(marks)
+
+    def _lesson(self, day: datetime.date, o) -> Lesson:
+        key = (o.entry.school_class_id, o.entry.group_id, o.entry.subject_id)
+        self.topic_counter[key] += 1
+        # a few lessons are left without a topic (the principal's list shows them)
+        missing = (
+            day >= self.ctx.today - datetime.timedelta(days=7) and self.ctx.rng.random() < 0.02
+        )
+        topics = TOPICS.get(o.entry.subject.name)
+        n = self.topic_counter[key]
+        topic = (
+            ""
+            if missing
+            else (
+                f"{topics[(n - 1) % len(topics)]}"
+                if topics
+                else f"Lekcja {n}: {o.entry.subject.name}"
+            )
+        )
+        stamp = datetime.datetime.combine(day, o.slot.ends_at, tzinfo=self.now.tzinfo)
+        return Lesson(
+            school=self.ctx.school,
+            school_class_id=o.entry.school_class_id,
+            group_id=o.entry.group_id,
+            subject_id=o.entry.subject_id,
+            teacher_id=o.teacher.pk if o.teacher else o.entry.teacher_id,
+            date=day,
+            slot=o.slot,
+            timetable_entry=o.entry,
+            topic=topic,
+            conducted_at=stamp if topic else None,
+            attendance_taken_at=stamp,
+        )
+
+    def _marks(self, day: datetime.date, lessons: list[Lesson]) -> list[tuple]:
         per_class_slots: dict[int, list[int]] = defaultdict(list)
         for lesson in lessons:
             per_class_slots[lesson.school_class_id].append(lesson.slot.number)
         marks: list[tuple] = []
         db_day = connection.ops.adapt_datefield_value(day)
         for lesson in lessons:
+            roster = self.students_of_class.get(lesson.school_class_id, [])
             if lesson.group_id:
-                roster = [
-                    s
-                    for s in students_of_class.get(lesson.school_class_id, [])
-                    if s in group_members[lesson.group_id]
-                ]
-            else:
-                roster = students_of_class.get(lesson.school_class_id, [])
+                roster = [s for s in roster if s in self.group_members[lesson.group_id]]
             slots_today = per_class_slots[lesson.school_class_id]
             first, last = min(slots_today), max(slots_today)
             middle = first < lesson.slot.number < last
             for sid in roster:
-                code = "ob"
-                if (sid, day) in sick_days:
-                    code = "u" if (sid, day) in excused else "nb"
-                elif sid in truants and middle and rng.random() < 0.12:
-                    code = "nb"
-                elif sid in skippers:
-                    if skippers[sid] is None:
-                        skippers[sid] = lesson.subject_id
-                    if skippers[sid] == lesson.subject_id and rng.random() < 0.6:
-                        code = "nb"
-                elif lesson.slot.number == first and rng.random() < 0.02:
-                    code = "sp"
-                elif rng.random() < 0.002:
-                    code = "zw"
-                elif rng.random() < 0.003:
-                    code = "ns"
-                marks.append((lesson.pk, sid, k[code], db_day, db_now, False))
-        _insert_marks(marks)
-        mark_count += len(marks)
-    ctx.progress(f"Register: {lesson_count} lessons, {mark_count} attendance marks")
-    _justifications(ctx, sick, verdict, k)
-    recent = [d for d in days if d >= ctx.today - datetime.timedelta(days=14)]
-    subject_ids = [s.pk for s in ctx.subjects]
-    for day in recent:
-        alerts.alerts_refresh(
-            school_id=ctx.school.pk,
-            day=day,
-            student_ids=all_students,
-            subject_ids=subject_ids if day == recent[-1] else (),
-        )
-    ctx.progress("Register: justifications and early warnings ready")
+                code = self._code(
+                    sid, day, lesson, first=lesson.slot.number == first, middle=middle
+                )
+                marks.append((lesson.pk, sid, self.k[code], db_day, self.db_now, False))
+        return marks
+
+    def _code(self, sid: int, day: datetime.date, lesson: Lesson, *, first: bool, middle: bool):
+        rng, absences = self.ctx.rng, self.absences
+        if (sid, day) in absences.sick_days:
+            return "u" if (sid, day) in absences.excused else "nb"
+        if sid in absences.truants and middle and rng.random() < 0.12:
+            return "nb"
+        if sid in absences.skippers:
+            if absences.skippers[sid] is None:
+                absences.skippers[sid] = lesson.subject_id
+            if absences.skippers[sid] == lesson.subject_id and rng.random() < 0.6:
+                return "nb"
+            return "ob"
+        if first and rng.random() < 0.02:
+            return "sp"
+        if rng.random() < 0.002:
+            return "zw"
+        if rng.random() < 0.003:
+            return "ns"
+        return "ob"
 
 
 def _insert_marks(rows: list[tuple]) -> None:

@@ -54,7 +54,6 @@ def _hours(subject_name: str, level: int) -> int:
 
 def populate(ctx: DemoContext) -> None:
     ctx.progress("Timetable: planning the week of every class")
-    slots = {s.number: s for s in ctx.lesson_slots}
     rooms_home = Room.objects.bulk_create(
         [Room(school=ctx.school, name=f"s. {100 + i + 1}") for i in range(len(ctx.classes))]
     )
@@ -65,9 +64,18 @@ def populate(ctx: DemoContext) -> None:
         [Room(school=ctx.school, name=f"sala gimnastyczna {i + 1}") for i in range(4)]
     )
     home_room = {c.pk: rooms_home[i] for i, c in enumerate(ctx.classes)}
-    subject_name = {s.pk: s.name for s in ctx.subjects}
+    planner = _Planner(ctx, group_rooms, gyms)
+    units = _units(ctx, planner.subject_name)
+    for school_class in ctx.classes:
+        planner.plan_class(school_class, units[school_class.pk], home_room[school_class.pk])
+    TimetableEntry.objects.bulk_create(planner.entries, batch_size=1000)
+    ctx.progress(f"Timetable: {len(planner.entries)} weekly lessons")
+    _changes(ctx, planner.entries, planner.teacher_busy)
 
-    # Units per class: whole-class subjects, and bundles of groups that run together.
+
+def _units(ctx: DemoContext, subject_name: dict[int, str]) -> dict[int, list[list]]:
+    """Per class, what to place in the week: whole-class subjects and bundles of groups
+    that run together, each with its weekly hours."""
     units: dict[int, list[list]] = defaultdict(list)
     by_class_subject: dict[tuple[int, str], list] = defaultdict(list)
     for a in ctx.assignments:
@@ -87,76 +95,83 @@ def populate(ctx: DemoContext) -> None:
             hours = max(_hours(subject_name[a.subject_id], levels[class_id]) for a in bundle)
             if hours:
                 units[class_id].append([bundle, hours])
+    return units
 
-    teacher_busy: set[tuple[int, int, int]] = set()
-    room_busy: set[tuple[int, int, int]] = set()
-    entries: list[TimetableEntry] = []
-    group_hours: dict[tuple, int] = defaultdict(int)
-    valid_from = ctx.year.start_date
-    for school_class in ctx.classes:
+
+class _Planner:
+    """Places each class's lessons in the week, so that no teacher and no room is booked
+    twice at the same time."""
+
+    def __init__(self, ctx: DemoContext, group_rooms: list[Room], gyms: list[Room]):
+        self.ctx, self.group_rooms, self.gyms = ctx, group_rooms, gyms
+        self.slots = {s.number: s for s in ctx.lesson_slots}
+        self.subject_name = {s.pk: s.name for s in ctx.subjects}
+        self.teacher_busy: set[tuple[int, int, int]] = set()
+        self.room_busy: set[tuple[int, int, int]] = set()
+        self.entries: list[TimetableEntry] = []
+        self.group_hours: dict[tuple, int] = defaultdict(int)
+
+    def plan_class(self, school_class, units: list[list], home: Room) -> None:
         class_busy: set[tuple[int, int]] = set()
         per_day: dict[int, int] = defaultdict(int)
         subject_days: dict[int, set[int]] = defaultdict(set)
-        demands = sorted(units[school_class.pk], key=lambda u: -u[1])
+        demands = sorted(units, key=lambda u: -u[1])
         order = [u for u in demands for _ in range(u[1])]
         for index, unit in enumerate(order):
             assignments = unit[0]
-            teachers = {a.teacher_id for a in assignments}
             key = id(assignments)
-            placed = False
             days = sorted(
                 DAYS,
                 key=lambda d: (key in subject_days[d], per_day[d], (d + index) % 5),
             )
-            for day in days:
-                for number in SLOTS:
-                    if (day, number) in class_busy:
-                        continue
-                    if any((t, day, number) in teacher_busy for t in teachers):
-                        continue
-                    rooms = _rooms_for(
-                        assignments,
-                        subject_name,
-                        home_room[school_class.pk],
-                        group_rooms,
-                        gyms,
-                        room_busy,
-                        day,
-                        number,
-                    )
-                    if rooms is None:
-                        continue
-                    for a, room in zip(assignments, rooms, strict=True):
-                        wanted = _hours(subject_name[a.subject_id], school_class.level)
-                        if group_hours[(school_class.pk, a.group_id, a.subject_id)] >= wanted:
-                            continue  # e.g. ethics has fewer hours than religion
-                        group_hours[(school_class.pk, a.group_id, a.subject_id)] += 1
-                        entries.append(
-                            TimetableEntry(
-                                school=ctx.school,
-                                school_class=school_class,
-                                group_id=a.group_id,
-                                weekday=day,
-                                slot=slots[number],
-                                subject_id=a.subject_id,
-                                teacher_id=a.teacher_id,
-                                room=room,
-                                valid_from=valid_from,
-                            )
-                        )
-                        teacher_busy.add((a.teacher_id, day, number))
-                        if room is not None:
-                            room_busy.add((room.pk, day, number))
-                    class_busy.add((day, number))
-                    per_day[day] += 1
-                    subject_days[day].add(key)
-                    placed = True
-                    break
-                if placed:
-                    break
-    TimetableEntry.objects.bulk_create(entries, batch_size=1000)
-    ctx.progress(f"Timetable: {len(entries)} weekly lessons")
-    _changes(ctx, entries, teacher_busy)
+            for day, number in ((d, n) for d in days for n in SLOTS):
+                if (day, number) in class_busy or not self._place(
+                    school_class, assignments, home, day, number
+                ):
+                    continue
+                class_busy.add((day, number))
+                per_day[day] += 1
+                subject_days[day].add(key)
+                break
+
+    def _place(self, school_class, assignments, home: Room, day: int, number: int) -> bool:
+        """Book the bundle at (day, number) if its teachers and rooms are free."""
+        if any((a.teacher_id, day, number) in self.teacher_busy for a in assignments):
+            return False
+        rooms = _rooms_for(
+            assignments,
+            self.subject_name,
+            home,
+            self.group_rooms,
+            self.gyms,
+            self.room_busy,
+            day,
+            number,
+        )
+        if rooms is None:
+            return False
+        for a, room in zip(assignments, rooms, strict=True):
+            wanted = _hours(self.subject_name[a.subject_id], school_class.level)
+            if self.group_hours[(school_class.pk, a.group_id, a.subject_id)] >= wanted:
+                continue  # e.g. ethics has fewer hours than religion
+            self.group_hours[(school_class.pk, a.group_id, a.subject_id)] += 1
+            self.entries.append(
+                TimetableEntry(
+                    school=self.ctx.school,
+                    school_class=school_class,
+                    group_id=a.group_id,
+                    weekday=day,
+                    slot=self.slots[number],
+                    subject_id=a.subject_id,
+                    teacher_id=a.teacher_id,
+                    room=room,
+                    valid_from=self.ctx.year.start_date,
+                )
+            )
+            self.teacher_busy.add((a.teacher_id, day, number))
+            if room is not None:
+                self.room_busy.add((room.pk, day, number))
+        return True
 
 
 def _rooms_for(assignments, subject_name, home, group_rooms, gyms, room_busy, day, number):
