@@ -336,8 +336,3 @@ def exemption_class_filter(viewer: Viewer, prefix: str = "") -> Q:
     if viewer.is_principal:
         return school
     return school & Q(**{f"{prefix}pk__in": list(viewer.led_class_ids)})
-
-
-def can_manage_exemptions_of(viewer: Viewer, student: Student) -> bool:
-    """``student_attendance.allows(viewer, "exempt", student)``."""
-    return student_attendance.allows(viewer, "exempt", student)

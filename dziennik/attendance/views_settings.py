@@ -93,7 +93,7 @@ def _excused_choices(kinds, kind=None) -> list[tuple[int, str]]:
     ]
 
 
-def _default_changed(request, before, viewer) -> None:
+def _default_changed(request, before, viewer: Viewer) -> None:
     """Say so when a change made another kind the mark lessons start with."""
     after = settings_selectors.default_kind_of(settings_selectors.kind_list(viewer))
     if after is not None and (before is None or after.pk != before.pk):

@@ -183,9 +183,7 @@ def _mark_errors(
         if student_id in names:
             message = _("%(student)s is not in this lesson.") % {"student": names[student_id]}
         else:
-            message = _("The student with id %(id)s is not in this lesson.") % {
-                "id": student_id
-            }
+            message = _("The student with id %(id)s is not in this lesson.") % {"id": student_id}
         errors[f"mark-{student_id}"] = [message]
     return errors
 
