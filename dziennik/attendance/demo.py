@@ -79,40 +79,42 @@ TOPICS = {
 }
 
 
+@dataclass
+class Absences:
+    """Who misses which days and lessons, and what became of their excuses."""
+
+    truants: set[int]  # skip single lessons in the middle of the day
+    skippers: dict[int, int | None]  # skip one subject (chosen at their first lesson)
+    sick: dict[int, list[tuple[datetime.date, datetime.date]]]  # illnesses, first/last day
+    sick_days: set[tuple[int, datetime.date]]
+    verdict: dict[tuple[int, datetime.date], str]  # by (student, first day): the excuse
+    excused: set[tuple[int, datetime.date]]  # days whose absences were excused
+
+
 def populate(ctx: DemoContext) -> None:
     kinds = services.attendance_kinds_ensure_defaults(school=ctx.school, record_history=False)
     k = {code: kind.pk for code, kind in kinds.items()}
-    now = timezone.localtime()
     days = [d for d in ctx.school_days if d <= ctx.today]
     if not days:
         return
     ctx.progress(f"Register: lessons and attendance for {len(days)} school days")
-    by_day = _occurrences_by_day(ctx, days)
+    entries = TimetableEntry.objects.filter(school=ctx.school)
+    by_day: dict[datetime.date, list] = defaultdict(list)
+    lesson_days = set(days)
+    for o in timetable.expand(entries, days[0], days[-1], school_id=ctx.school.pk):
+        if o.takes_place and o.date in lesson_days:
+            by_day[o.date].append(o)
     students_of_class = {cid: [s.pk for s in ss] for cid, ss in ctx.students_by_class.items()}
     all_students = [sid for ids in students_of_class.values() for sid in ids]
-    plan = _AbsencePlan.draw(ctx, days, all_students)
-    day_marks = _DayMarks(
-        rng=ctx.rng,
-        plan=plan,
-        kinds=k,
-        students_of_class=students_of_class,
-        group_members=_group_members(ctx),
-        db_now=connection.ops.adapt_datetimefield_value(timezone.now()),
-    )
-    topic_counter: dict[tuple, int] = defaultdict(int)
+    absences = _absences(ctx, days, all_students)
     lesson_count = mark_count = 0
+    register = _Register(ctx, k, students_of_class, absences)
     for day in days:
-        todays = sorted(by_day.get(day, []), key=lambda o: (o.entry.school_class_id, o.slot.number))
-        if day == ctx.today:
-            todays = [o for o in todays if o.slot.ends_at < now.time()]
-        lessons = [_lesson(ctx, o, day, topic_counter, now) for o in todays]
-        Lesson.objects.bulk_create(lessons, batch_size=1000)
-        lesson_count += len(lessons)
-        marks = day_marks.of(day, lessons)
-        _insert_marks(marks)
-        mark_count += len(marks)
+        lessons, marks = register.write_day(day, by_day.get(day, []))
+        lesson_count += lessons
+        mark_count += marks
     ctx.progress(f"Register: {lesson_count} lessons, {mark_count} attendance marks")
-    _justifications(ctx, plan.sick, plan.verdict, k)
+    _justifications(ctx, absences.sick, absences.verdict, k)
     recent = [d for d in days if d >= ctx.today - datetime.timedelta(days=14)]
     subject_ids = [s.pk for s in ctx.subjects]
     for day in recent:
@@ -125,124 +127,114 @@ def populate(ctx: DemoContext) -> None:
     ctx.progress("Register: justifications and early warnings ready")
 
 
-def _occurrences_by_day(ctx: DemoContext, days: list[datetime.date]) -> dict[datetime.date, list]:
-    entries = TimetableEntry.objects.filter(school=ctx.school)
-    lesson_days = set(days)
-    by_day: dict[datetime.date, list] = defaultdict(list)
-    for o in timetable.expand(entries, days[0], days[-1], school_id=ctx.school.pk):
-        if o.takes_place and o.date in lesson_days:
-            by_day[o.date].append(o)
-    return by_day
+def _absences(ctx: DemoContext, days: list[datetime.date], all_students: list[int]) -> Absences:
+    """~1% (at least 3) truants who skip lessons in the middle of the day; a few who skip
+    one subject so often that they risk non-classification; illnesses of a few days.
+    Illnesses justified long ago are accepted; a few were rejected; recent ones pending."""
+    rng = ctx.rng
+    truants = set(rng.sample(all_students, max(3, len(all_students) // 100)))
+    skippers = {sid: None for sid in rng.sample(all_students, max(2, len(all_students) // 200))}
+    sick: dict[int, list[tuple[datetime.date, datetime.date]]] = defaultdict(list)
+    day_index = {d: i for i, d in enumerate(days)}
+    for sid in all_students:
+        i = 0
+        while i < len(days):
+            if rng.random() < 0.012:
+                length = rng.choice((1, 1, 2, 3, 4, 5))
+                end = min(i + length - 1, len(days) - 1)
+                sick[sid].append((days[i], days[end]))
+                i = end + 3
+            else:
+                i += 1
+
+    def days_of(a: datetime.date, b: datetime.date) -> list[datetime.date]:
+        return days[day_index[a] : day_index[b] + 1]
+
+    sick_days = {(sid, d) for sid, spans in sick.items() for a, b in spans for d in days_of(a, b)}
+    verdict: dict[tuple[int, datetime.date], str] = {}
+    for sid, spans in sick.items():
+        for start, end in spans:
+            age = (ctx.today - end).days
+            roll = rng.random()
+            if age <= 3:
+                verdict[(sid, start)] = "pending" if roll < 0.5 else "none"
+            elif roll < 0.8:
+                verdict[(sid, start)] = "accepted"
+            elif roll < 0.88:
+                verdict[(sid, start)] = "rejected"
+            else:
+                verdict[(sid, start)] = "none"
+    excused = {
+        (sid, d)
+        for (sid, start), v in verdict.items()
+        if v == "accepted"
+        for a, b in sick[sid]
+        if a == start
+        for d in days_of(a, b)
+    }
+    return Absences(truants, skippers, sick, sick_days, verdict, excused)
 
 
-def _group_members(ctx: DemoContext) -> dict[int, set[int]]:
-    group_members: dict[int, set[int]] = defaultdict(set)
-    for group_id, student_id in ClassGroup.students.through.objects.filter(
-        classgroup__school_class__school=ctx.school
-    ).values_list("classgroup_id", "student_id"):
-        group_members[group_id].add(student_id)
-    return group_members
+class _Register:
+    """Writes the demo register one school day at a time."""
 
+    def __init__(self, ctx: DemoContext, k: dict[str, int], students_of_class, absences):
+        self.ctx, self.k, self.absences = ctx, k, absences
+        self.students_of_class = students_of_class
+        self.group_members: dict[int, set[int]] = defaultdict(set)
+        for group_id, student_id in ClassGroup.students.through.objects.filter(
+            classgroup__school_class__school=ctx.school
+        ).values_list("classgroup_id", "student_id"):
+            self.group_members[group_id].add(student_id)
+        self.now = timezone.localtime()
+        self.db_now = connection.ops.adapt_datetimefield_value(timezone.now())
+        self.topic_counter: dict[tuple, int] = defaultdict(int)
 
-@dataclass
-class _AbsencePlan:
-    """Who is absent when: ~1% (at least 3) truants who skip lessons in the middle of the
-    day; a few who skip one subject so often that they risk non-classification; spells
-    of illness, justified long ago and accepted, a few rejected, recent ones pending."""
+    def write_day(self, day: datetime.date, occurrences: list) -> tuple[int, int]:
+        """The day's lessons and their marks; how many of each."""
+        todays = sorted(occurrences, key=lambda o: (o.entry.school_class_id, o.slot.number))
+        if day == self.ctx.today:
+            todays = [o for o in todays if o.slot.ends_at < self.now.time()]
+        lessons = [self._lesson(day, o) for o in todays]
+        Lesson.objects.bulk_create(lessons, batch_size=1000)
+        marks = self._marks(day, lessons)
+        _insert_marks(marks)
+        return len(lessons), len(marks)
 
-    truants: set[int]
-    skippers: dict[int, int | None]
-    sick: dict[int, list[tuple[datetime.date, datetime.date]]]
-    verdict: dict[tuple[int, datetime.date], str]
-    sick_days: set[tuple[int, datetime.date]]
-    excused: set[tuple[int, datetime.date]]
+    def _lesson(self, day: datetime.date, o) -> Lesson:
+        key = (o.entry.school_class_id, o.entry.group_id, o.entry.subject_id)
+        self.topic_counter[key] += 1
+        # a few lessons are left without a topic (the principal's list shows them)
+        missing = (
+            day >= self.ctx.today - datetime.timedelta(days=7) and self.ctx.rng.random() < 0.02
+        )
+        topics = TOPICS.get(o.entry.subject.name)
+        n = self.topic_counter[key]
+        topic = (
+            ""
+            if missing
+            else (
+                f"{topics[(n - 1) % len(topics)]}"
+                if topics
+                else f"Lekcja {n}: {o.entry.subject.name}"
+            )
+        )
+        stamp = datetime.datetime.combine(day, o.slot.ends_at, tzinfo=self.now.tzinfo)
+        return Lesson(
+            school=self.ctx.school,
+            school_class_id=o.entry.school_class_id,
+            group_id=o.entry.group_id,
+            subject_id=o.entry.subject_id,
+            teacher_id=o.teacher.pk if o.teacher else o.entry.teacher_id,
+            date=day,
+            slot=o.slot,
+            timetable_entry=o.entry,
+            topic=topic,
+            conducted_at=stamp if topic else None,
+            attendance_taken_at=stamp,
+        )
 
-    @classmethod
-    def draw(cls, ctx: DemoContext, days: list[datetime.date], all_students: list[int]):
-        rng = ctx.rng
-        truants = set(rng.sample(all_students, max(3, len(all_students) // 100)))
-        skippers = {sid: None for sid in rng.sample(all_students, max(2, len(all_students) // 200))}
-        sick: dict[int, list[tuple[datetime.date, datetime.date]]] = defaultdict(list)
-        for sid in all_students:
-            i = 0
-            while i < len(days):
-                if rng.random() < 0.012:
-                    length = rng.choice((1, 1, 2, 3, 4, 5))
-                    end = min(i + length - 1, len(days) - 1)
-                    sick[sid].append((days[i], days[end]))
-                    i = end + 3
-                else:
-                    i += 1
-        verdict: dict[tuple[int, datetime.date], str] = {}
-        for sid, spans in sick.items():
-            for start, end in spans:
-                verdict[(sid, start)] = _verdict((ctx.today - end).days, rng.random())
-        day_index = {d: i for i, d in enumerate(days)}
-
-        def span(a, b):
-            return days[day_index[a] : day_index[b] + 1]
-
-        sick_days = {(sid, d) for sid, spans in sick.items() for a, b in spans for d in span(a, b)}
-        excused = {
-            (sid, d)
-            for (sid, start), v in verdict.items()
-            if v == "accepted"
-            for a, b in sick[sid]
-            if a == start
-            for d in span(a, b)
-        }
-        return cls(truants, skippers, sick, verdict, sick_days, excused)
-
-
-def _verdict(age: int, roll: float) -> str:
-    if age <= 3:
-        return "pending" if roll < 0.5 else "none"
-    if roll < 0.8:
-        return "accepted"
-    return "rejected" if roll < 0.88 else "none"
-
-
-def _lesson(ctx: DemoContext, o, day: datetime.date, topic_counter: dict, now) -> Lesson:
-    key = (o.entry.school_class_id, o.entry.group_id, o.entry.subject_id)
-    topic_counter[key] += 1
-    # a few lessons are left without a topic (the principal's list shows them)
-    missing = day >= ctx.today - datetime.timedelta(days=7) and ctx.rng.random() < 0.02
-    topics = TOPICS.get(o.entry.subject.name)
-    n = topic_counter[key]
-    if missing:
-        topic = ""
-    elif topics:
-        topic = f"{topics[(n - 1) % len(topics)]}"
-    else:
-        topic = f"Lekcja {n}: {o.entry.subject.name}"
-    stamp = datetime.datetime.combine(day, o.slot.ends_at, tzinfo=now.tzinfo)
-    return Lesson(
-        school=ctx.school,
-        school_class_id=o.entry.school_class_id,
-        group_id=o.entry.group_id,
-        subject_id=o.entry.subject_id,
-        teacher_id=o.teacher.pk if o.teacher else o.entry.teacher_id,
-        date=day,
-        slot=o.slot,
-        timetable_entry=o.entry,
-        topic=topic,
-        conducted_at=stamp if topic else None,
-        attendance_taken_at=stamp,
-    )
-
-
-@dataclass
-class _DayMarks:
-    """Every student's mark in each of a day's lessons, following the absence plan."""
-
-    rng: object
-    plan: _AbsencePlan
-    kinds: dict[str, int]
-    students_of_class: dict[int, list[int]]
-    group_members: dict[int, set[int]]
-    db_now: object
-
-    def of(self, day: datetime.date, lessons: list[Lesson]) -> list[tuple]:
+    def _marks(self, day: datetime.date, lessons: list[Lesson]) -> list[tuple]:
         per_class_slots: dict[int, list[int]] = defaultdict(list)
         for lesson in lessons:
             per_class_slots[lesson.school_class_id].append(lesson.slot.number)
@@ -256,22 +248,25 @@ class _DayMarks:
             first, last = min(slots_today), max(slots_today)
             middle = first < lesson.slot.number < last
             for sid in roster:
-                code = self._code(sid, day, lesson, first, middle)
-                marks.append((lesson.pk, sid, self.kinds[code], db_day, self.db_now, False))
+                code = self._code(
+                    sid, day, lesson, first=lesson.slot.number == first, middle=middle
+                )
+                marks.append((lesson.pk, sid, self.k[code], db_day, self.db_now, False))
         return marks
 
-    def _code(self, sid: int, day: datetime.date, lesson: Lesson, first: int, middle: bool):
-        plan, rng = self.plan, self.rng
-        if (sid, day) in plan.sick_days:
-            return "u" if (sid, day) in plan.excused else "nb"
-        if sid in plan.truants and middle and rng.random() < 0.12:
+    def _code(self, sid: int, day: datetime.date, lesson: Lesson, *, first: bool, middle: bool):
+        rng, absences = self.ctx.rng, self.absences
+        if (sid, day) in absences.sick_days:
+            return "u" if (sid, day) in absences.excused else "nb"
+        if sid in absences.truants and middle and rng.random() < 0.12:
             return "nb"
-        if sid in plan.skippers:
-            if plan.skippers[sid] is None:
-                plan.skippers[sid] = lesson.subject_id
-            hit = plan.skippers[sid] == lesson.subject_id and rng.random() < 0.6
-            return "nb" if hit else "ob"
-        if lesson.slot.number == first and rng.random() < 0.02:
+        if sid in absences.skippers:
+            if absences.skippers[sid] is None:
+                absences.skippers[sid] = lesson.subject_id
+            if absences.skippers[sid] == lesson.subject_id and rng.random() < 0.6:
+                return "nb"
+            return "ob"
+        if first and rng.random() < 0.02:
             return "sp"
         if rng.random() < 0.002:
             return "zw"

@@ -11,19 +11,16 @@ from django.db.models import Exists, OuterRef, QuerySet, Subquery
 from django.http import Http404
 
 from dziennik.schools.models import Enrolment, SchoolClass, Subject
-from dziennik.schools.viewer import NOTHING, get_object_for, get_viewer
+from dziennik.schools.viewer import Viewer
 
-from . import permissions, selectors
+from . import config, permissions
 from .models import AttendanceKind, AttendanceMark, AttendanceSettings, SubjectExemption
 
 
 # --- attendance kinds ---------------------------------------------------------------
-def kind_queryset(viewer) -> QuerySet[AttendanceKind]:
+def kind_queryset(viewer: Viewer) -> QuerySet[AttendanceKind]:
     """The kinds of the viewer's school, for those who manage its rules; none otherwise."""
-    v = get_viewer(viewer)
-    if not permissions.can_manage_rules(v):
-        return AttendanceKind.objects.filter(NOTHING)
-    return AttendanceKind.objects.filter(school_id=v.school_id)
+    return permissions.kinds.queryset(viewer, "manage")
 
 
 def _with_use(queryset: QuerySet[AttendanceKind]) -> QuerySet[AttendanceKind]:
@@ -31,7 +28,7 @@ def _with_use(queryset: QuerySet[AttendanceKind]) -> QuerySet[AttendanceKind]:
     return queryset.annotate(in_use=Exists(AttendanceMark.objects.filter(kind_id=OuterRef("pk"))))
 
 
-def kind_list(viewer) -> list[AttendanceKind]:
+def kind_list(viewer: Viewer) -> list[AttendanceKind]:
     """The school's kinds in register order, each with ``in_use`` and its excused
     counterpart loaded (one query)."""
     return list(
@@ -39,49 +36,35 @@ def kind_list(viewer) -> list[AttendanceKind]:
     )
 
 
-def get_kind_for(viewer, kind_id: int) -> AttendanceKind:
+def get_kind_for(viewer: Viewer, kind_id: int) -> AttendanceKind:
     """One kind of the viewer's school with ``in_use``; 404 when missing or forbidden."""
-    return get_object_for(viewer, _with_use(kind_queryset(viewer)), pk=kind_id)
+    return permissions.kinds.get(
+        viewer, kind_id, "manage", queryset=_with_use(AttendanceKind.objects.all())
+    )
 
 
 def default_kind_of(kinds: list[AttendanceKind]) -> AttendanceKind | None:
-    """The kind every student starts a lesson with (see ``selectors.default_kind``)."""
+    """The kind every student starts a lesson with (see ``config.default_kind``)."""
     try:
-        return selectors.default_kind({k.pk: k for k in kinds})
+        return config.default_kind({k.pk: k for k in kinds})
     except LookupError:
         return None
 
 
 # --- the school's rules -------------------------------------------------------------
-def rules_for(viewer) -> AttendanceSettings:
+def rules_for(viewer: Viewer) -> AttendanceSettings:
     """The viewer's school's attendance settings (unsaved defaults when never changed);
     404 for whoever may not manage them."""
-    v = get_viewer(viewer)
-    if not permissions.can_manage_rules(v):
+    if not permissions.can_manage_rules(viewer):
         raise Http404
-    return selectors.settings_for(v.school_id)
+    return config.settings_for(viewer.school_id)
 
 
 # --- subject exemptions -------------------------------------------------------------
-def _current_students_of(viewer):
-    """Ids of the students in the classes the viewer manages exemptions for (a subquery)."""
-    v = get_viewer(viewer)
-    return Enrolment.objects.filter(
-        school_class_id__in=list(v.led_class_ids), end_date__isnull=True
-    ).values("student_id")
-
-
-def exemption_queryset(viewer) -> QuerySet[SubjectExemption]:
+def exemption_queryset(viewer: Viewer) -> QuerySet[SubjectExemption]:
     """Exemptions of the whole school for the principal, of the students of their
-    classes for a class teacher; none for anyone else."""
-    v = get_viewer(viewer)
-    if not permissions.can_manage_exemptions(v):
-        return SubjectExemption.objects.filter(NOTHING)
-    if v.is_principal:
-        return SubjectExemption.objects.filter(school_id=v.school_id)
-    return SubjectExemption.objects.filter(
-        school_id=v.school_id, student_id__in=_current_students_of(v)
-    )
+    classes for a class teacher; none for anyone else (``permissions.exemptions``)."""
+    return permissions.exemptions.queryset(viewer, "manage")
 
 
 def _class_name():
@@ -101,7 +84,7 @@ def _class_id():
 
 
 def exemption_list(
-    viewer,
+    viewer: Viewer,
     *,
     today: datetime.date,
     include_ended: bool = False,
@@ -122,15 +105,16 @@ def exemption_list(
     )
 
 
-def get_exemption_for(viewer, exemption_id: int) -> SubjectExemption:
+def get_exemption_for(viewer: Viewer, exemption_id: int) -> SubjectExemption:
     """One exemption the viewer manages (with student, subject and the student's current
     ``class_id``); 404 when missing or forbidden."""
-    return get_object_for(
+    return permissions.exemptions.get(
         viewer,
-        exemption_queryset(viewer)
-        .annotate(class_id=_class_id())
-        .select_related("student", "subject"),
-        pk=exemption_id,
+        exemption_id,
+        "manage",
+        queryset=SubjectExemption.objects.annotate(class_id=_class_id()).select_related(
+            "student", "subject"
+        ),
     )
 
 
@@ -142,28 +126,24 @@ class StudentChoice:
     class_name: str
 
 
-def exemption_classes(viewer) -> list[SchoolClass]:
-    """The classes whose students' exemptions the viewer manages (one query)."""
-    v = get_viewer(viewer)
-    if not permissions.can_manage_exemptions(v):
+def exemption_classes(viewer: Viewer) -> list[SchoolClass]:
+    """The classes with students whose exemptions the viewer manages (one query)."""
+    if not permissions.can_manage_exemptions(viewer):
         return []
     qs = SchoolClass.objects.filter(
-        school_id=v.school_id,
+        permissions.exemption_class_filter(viewer),
         pk__in=Enrolment.objects.filter(end_date__isnull=True).values("school_class_id"),
     )
-    if not v.is_principal:
-        qs = qs.filter(pk__in=list(v.led_class_ids))
     return list(qs.order_by("level", "name"))
 
 
-def exemption_students(viewer, *, class_id: int | None = None) -> list[StudentChoice]:
+def exemption_students(viewer: Viewer, *, class_id: int | None = None) -> list[StudentChoice]:
     """The students the viewer may exempt, by class and journal number (one query)."""
-    v = get_viewer(viewer)
-    if not permissions.can_manage_exemptions(v):
+    if not permissions.can_manage_exemptions(viewer):
         return []
-    qs = Enrolment.objects.filter(end_date__isnull=True, school_class__school_id=v.school_id)
-    if not v.is_principal:
-        qs = qs.filter(school_class_id__in=list(v.led_class_ids))
+    qs = Enrolment.objects.filter(
+        permissions.exemption_class_filter(viewer, "school_class__"), end_date__isnull=True
+    )
     if class_id is not None:
         qs = qs.filter(school_class_id=class_id)
     rows = qs.values_list(
@@ -180,9 +160,8 @@ def exemption_students(viewer, *, class_id: int | None = None) -> list[StudentCh
     ]
 
 
-def exemption_subjects(viewer) -> list[Subject]:
+def exemption_subjects(viewer: Viewer) -> list[Subject]:
     """The subjects of the viewer's school (one query)."""
-    v = get_viewer(viewer)
-    if not permissions.can_manage_exemptions(v):
+    if not permissions.can_manage_exemptions(viewer):
         return []
-    return list(Subject.objects.filter(school_id=v.school_id).order_by("name"))
+    return list(Subject.objects.filter(school_id=viewer.school_id).order_by("name"))

@@ -9,12 +9,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dziennik.core.extensions import HomePanel, NavItem
+from dziennik.schools.viewer import Viewer
 from dziennik.timetable import selectors as timetable
 
-from . import selectors
+from . import permissions, selectors
 
 
-def nav_items(viewer):
+def nav_items(viewer: Viewer) -> list[NavItem]:
     items = []
     if viewer.is_parent or viewer.is_student:
         items.append(
@@ -22,7 +23,7 @@ def nav_items(viewer):
         )
     if viewer.is_teacher:
         items.append(NavItem(_("Today"), reverse("attendance:today"), order=30, key="today"))
-    if viewer.is_class_teacher or viewer.is_principal:
+    if permissions.justifications.decides_any(viewer):
         items.append(
             NavItem(
                 _("Justifications"),
@@ -31,21 +32,21 @@ def nav_items(viewer):
                 key="justifications",
             )
         )
-    if viewer.is_school_wide:
+    if permissions.sees_school_attendance(viewer):
         items.append(
             NavItem(_("Attendance"), reverse("attendance:school"), order=40, key="attendance")
         )
     return items
 
 
-def annotate_week(viewer, occurrences) -> None:
+def annotate_week(viewer: Viewer, occurrences) -> None:
     """The teacher's week shows each occurrence's lesson record (topic, attendance)."""
     lessons = selectors.lessons_by_occurrence(occurrences, viewer.school_id)
     for o in occurrences:
         o.lesson = lessons.get((o.entry.school_class_id, o.entry.group_id, o.date, o.slot.pk))
 
 
-def home_panels(request, viewer):
+def home_panels(request, viewer: Viewer) -> list[HomePanel]:
     panels = []
     today = timezone.localdate()
     since = today - datetime.timedelta(days=7)

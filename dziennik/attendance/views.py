@@ -16,10 +16,11 @@ from django.views.decorators.http import require_POST
 
 from dziennik.accounts.children import active_child_id, family_page
 from dziennik.schools import selectors as school_selectors
-from dziennik.schools.viewer import get_viewer
+from dziennik.schools.models import SchoolClass
+from dziennik.schools.viewer import Viewer
 from dziennik.timetable import selectors as timetable
 
-from . import printing, selectors, services
+from . import permissions, printing, selectors, services
 from .forms import DecisionForm, JustificationForm
 from .models import Justification
 
@@ -43,15 +44,14 @@ def _period(request, school_id: int) -> tuple[datetime.date, datetime.date, list
     return date_from, date_to, terms
 
 
-def _staff_only(viewer):
-    if not viewer.is_staff_member:
+def _staff_only(viewer: Viewer) -> None:
+    if not permissions.uses_register(viewer):
         raise Http404
 
 
 @login_required
 def index(request):
-    viewer = get_viewer(request.user)
-    if viewer.is_staff_member:
+    if permissions.uses_register(request.viewer):
         return redirect("attendance:today")
     student_id = active_child_id(request)
     if student_id is None:
@@ -62,7 +62,7 @@ def index(request):
 # --- teacher: today's lessons, the lesson screen ------------------------------------
 @login_required
 def today(request):
-    viewer = get_viewer(request.user)
+    viewer = request.viewer
     _staff_only(viewer)
     day = _date(request.GET.get("dzien"), timezone.localdate())
     occurrences = timetable.teacher_occurrences(viewer, day, day)
@@ -88,8 +88,7 @@ def today(request):
 @login_required
 @require_POST
 def lesson_open(request):
-    viewer = get_viewer(request.user)
-    _staff_only(viewer)
+    _staff_only(request.viewer)
     try:
         entry_id = int(request.POST.get("entry", ""))
         day = datetime.date.fromisoformat(request.POST.get("date", ""))
@@ -105,30 +104,50 @@ def lesson_open(request):
     return redirect("attendance:lesson", lesson_id=lesson.pk)
 
 
+def _posted_marks(post) -> tuple[dict[int, int | None], bool]:
+    """The lesson form's marks: student id → kind id, ``None`` for a value that is not a
+    kind's number (the save names it as an unknown kind). False when some ``mark-``
+    field is not a student's."""
+    marks: dict[int, int | None] = {}
+    readable = True
+    for key, value in post.items():
+        if not key.startswith("mark-"):
+            continue
+        try:
+            student_id = int(key[5:])
+        except ValueError:
+            readable = False
+            continue
+        try:
+            marks[student_id] = int(value)
+        except ValueError:
+            marks[student_id] = None
+    return marks, readable
+
+
 @login_required
 def lesson_detail(request, lesson_id: int):
-    viewer = get_viewer(request.user)
-    error = None
-    posted: dict[int, int] = {}
+    """The lesson's screen; POST saves the topic and every mark, or nothing: then the
+    screen comes back with what was typed and every bad row named."""
+    viewer = request.viewer
+    errors: dict[str, list[str]] = {}
+    posted: dict[int, int | None] = {}
     if request.method == "POST":
         # the save needs the lesson's own columns only; the screen is built again below
         # only when the input has to be corrected
-        lesson = selectors.get_lesson_for(viewer, lesson_id, related=False)
-        if not services.can_edit_lesson(viewer, lesson):
-            raise Http404
+        lesson = selectors.get_lesson_for(viewer, lesson_id, action="edit", related=False)
         topic = request.POST.get("topic", "")
+        posted, readable = _posted_marks(request.POST)
         try:
-            for key, value in request.POST.items():
-                if key.startswith("mark-"):
-                    posted[int(key[5:])] = int(value)
+            if not readable:
+                raise ValidationError(_("Invalid input."))
             services.lesson_save(actor=request.user, lesson=lesson, topic=topic, marks=posted)
-        except (ValueError, ValidationError) as exc:
-            error = " ".join(getattr(exc, "messages", [_("Invalid input.")]))
+        except ValidationError as exc:
+            errors = exc.message_dict if hasattr(exc, "error_dict") else {"": exc.messages}
         else:
             messages.success(request, _("The lesson has been saved."))
             return redirect("attendance:lesson", lesson_id=lesson.pk)
     lesson = selectors.get_lesson_for(viewer, lesson_id)
-    can_edit = services.can_edit_lesson(viewer, lesson)
     if request.method != "POST":
         topic = lesson.topic
     kinds = selectors.kinds_by_id(lesson.school_id)
@@ -140,6 +159,7 @@ def lesson_detail(request, lesson_id: int):
         # so saving the lesson again keeps it instead of turning it into "present"
         kind = kinds.get(row.selected)
         row.retired_kind = kind if kind is not None and not kind.is_active else None
+        row.error = " ".join(errors.get(f"mark-{row.student.pk}", []))
     return render(
         request,
         "attendance/lesson.html",
@@ -148,17 +168,18 @@ def lesson_detail(request, lesson_id: int):
             "rows": rows,
             "kinds": selectors.active_kinds(kinds),
             "topic": topic,
-            "can_edit": can_edit,
-            "error": error,
+            "can_edit": permissions.lessons.allows(viewer, "edit", lesson),
+            "errors": [message for field in errors.values() for message in field],
+            "topic_error": " ".join(errors.get("topic", [])),
             "has_previous": any(r.previous_kind_id for r in rows),
         },
-        status=400 if error else 200,
+        status=400 if errors else 200,
     )
 
 
 @login_required
 def missing(request):
-    viewer = get_viewer(request.user)
+    viewer = request.viewer
     _staff_only(viewer)
     today_ = timezone.localdate()
     date_to = _date(request.GET.get("do"), today_)
@@ -176,11 +197,11 @@ def missing(request):
 def student_attendance(request, student_id: int):
     """A student's attendance: rendered once per version of the data it shows and per
     user (``core.cache.cached_page``)."""
-    viewer = get_viewer(request.user)
+    viewer = request.viewer
     scopes = school_selectors.student_cache_scopes(viewer, student_id)
 
     def render_page():
-        student = school_selectors.get_student_for(viewer, student_id)
+        student = permissions.student_attendance.get(viewer, student_id)
         date_from, date_to, terms = _period(request, student.school_id)
         recent_since = timezone.localdate() - datetime.timedelta(days=14)
         recent, absences = selectors.student_page_rows(student, date_from, date_to, recent_since)
@@ -196,7 +217,7 @@ def student_attendance(request, student_id: int):
                 "stats": selectors.student_statistics(student, date_from, date_to, terms),
                 "justifications": selectors.student_justifications(student),
                 "alerts": selectors.alerts_for_students([student.pk], since=recent_since),
-                "may_justify": services.may_justify(viewer, student),
+                "may_justify": permissions.student_attendance.allows(viewer, "justify", student),
             },
         )
 
@@ -206,8 +227,7 @@ def student_attendance(request, student_id: int):
 
 @login_required
 def student_topics(request, student_id: int):
-    viewer = get_viewer(request.user)
-    student = school_selectors.get_student_for(viewer, student_id)
+    student = permissions.student_attendance.get(request.viewer, student_id)
     date_from, date_to, _terms = _period(request, student.school_id)
     return render(
         request,
@@ -223,8 +243,7 @@ def student_topics(request, student_id: int):
 
 @login_required
 def student_pdf(request, student_id: int):
-    viewer = get_viewer(request.user)
-    student = school_selectors.get_student_for(viewer, student_id)
+    student = permissions.student_attendance.get(request.viewer, student_id)
     date_from, date_to, terms = _period(request, student.school_id)
     enrolment = school_selectors.current_enrolment(student)
     content = printing.student_attendance_pdf(
@@ -246,10 +265,7 @@ def student_pdf(request, student_id: int):
 # --- justifications -----------------------------------------------------------------
 @login_required
 def justification_new(request, student_id: int):
-    viewer = get_viewer(request.user)
-    student = school_selectors.get_student_for(viewer, student_id)
-    if not services.may_justify(viewer, student):
-        raise Http404
+    student = permissions.student_attendance.get(request.viewer, student_id, "justify")
     candidates = list(selectors.justifiable_marks(student))
     choices = [
         (
@@ -291,8 +307,8 @@ def justification_new(request, student_id: int):
 
 @login_required
 def justification_list(request):
-    viewer = get_viewer(request.user)
-    if not (viewer.is_class_teacher or viewer.is_principal):
+    viewer = request.viewer
+    if not permissions.justifications.decides_any(viewer):
         raise Http404
     status = request.GET.get("status") or Justification.Status.PENDING
     if status not in Justification.Status.values and status != "all":
@@ -307,9 +323,9 @@ def justification_list(request):
 
 @login_required
 def justification_detail(request, justification_id: int):
-    viewer = get_viewer(request.user)
+    viewer = request.viewer
     justification = selectors.get_justification_for(viewer, justification_id)
-    may_decide = services.may_decide(viewer, justification)
+    may_decide = permissions.justifications.allows(viewer, "decide", justification)
     form = DecisionForm(request.POST or None)
     if request.method == "POST":
         if not may_decide:
@@ -342,8 +358,7 @@ def justification_detail(request, justification_id: int):
 
 @login_required
 def justification_attachment(request, justification_id: int):
-    viewer = get_viewer(request.user)
-    justification = selectors.get_justification_for(viewer, justification_id)
+    justification = selectors.get_justification_for(request.viewer, justification_id)
     if not justification.attachment:
         raise Http404
     name = justification.attachment.name.rsplit("/", 1)[-1]
@@ -353,12 +368,11 @@ def justification_attachment(request, justification_id: int):
 # --- class teacher and principal ----------------------------------------------------
 @login_required
 def class_summary(request, class_id: int):
-    viewer = get_viewer(request.user)
-    _staff_only(viewer)
-    school_class = school_selectors.get_class_for(viewer, class_id)
+    viewer = request.viewer
+    school_class = permissions.class_attendance.get(viewer, class_id, "summary")
     date_from, date_to, _terms = _period(request, school_class.school_id)
     since = timezone.localdate() - datetime.timedelta(days=14)
-    leads = viewer.leads_class(class_id) or viewer.is_school_wide
+    leads = permissions.class_attendance.allows(viewer, "lead", school_class)
     return render(
         request,
         "attendance/class_summary.html",
@@ -378,10 +392,9 @@ def class_summary(request, class_id: int):
 
 @login_required
 def class_sheet_pdf(request, class_id: int):
-    viewer = get_viewer(request.user)
-    if not (viewer.leads_class(class_id) or viewer.is_school_wide):
-        raise Http404
-    school_class = school_selectors.get_class_for(viewer, class_id)
+    school_class = permissions.class_attendance.get(
+        request.viewer, class_id, "lead", queryset=SchoolClass.objects.select_related("school")
+    )
     try:
         month = datetime.date.fromisoformat((request.GET.get("miesiac") or "") + "-01")
     except ValueError:
@@ -400,8 +413,8 @@ def class_sheet_pdf(request, class_id: int):
 
 @login_required
 def school_view(request):
-    viewer = get_viewer(request.user)
-    if not viewer.is_school_wide:
+    viewer = request.viewer
+    if not permissions.sees_school_attendance(viewer):
         raise Http404
     date_from, date_to, _terms = _period(request, viewer.school_id)
     return render(

@@ -15,8 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
-from dziennik.schools import selectors as school_selectors
-from dziennik.schools.viewer import get_viewer
+from dziennik.schools.viewer import Viewer
 
 from . import permissions, settings_selectors
 from . import settings_services as services
@@ -33,15 +32,15 @@ def _form_errors(form, exc: ValidationError) -> None:
         form.add_error(None, exc)
 
 
-def _rules_manager(request):
-    viewer = get_viewer(request.user)
+def _rules_manager(request) -> Viewer:
+    viewer = request.viewer
     if not permissions.can_manage_rules(viewer):
         raise Http404
     return viewer
 
 
-def _exemptions_manager(request):
-    viewer = get_viewer(request.user)
+def _exemptions_manager(request) -> Viewer:
+    viewer = request.viewer
     if not permissions.can_manage_exemptions(viewer):
         raise Http404
     return viewer
@@ -94,7 +93,7 @@ def _excused_choices(kinds, kind=None) -> list[tuple[int, str]]:
     ]
 
 
-def _default_changed(request, before, viewer) -> None:
+def _default_changed(request, before, viewer: Viewer) -> None:
     """Say so when a change made another kind the mark lessons start with."""
     after = settings_selectors.default_kind_of(settings_selectors.kind_list(viewer))
     if after is not None and (before is None or after.pk != before.pk):
@@ -276,7 +275,7 @@ def exemption_new(request):
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        student = school_selectors.get_student_for(viewer, data["student"])
+        student = permissions.student_attendance.get(viewer, data["student"], "exempt")
         subject = next(s for s in subjects if s.pk == data["subject"])
         try:
             services.subject_exemption_create(

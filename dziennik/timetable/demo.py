@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from .models import Room, TimetableChange, TimetableEntry
@@ -64,25 +63,19 @@ def populate(ctx: DemoContext) -> None:
     gyms = Room.objects.bulk_create(
         [Room(school=ctx.school, name=f"sala gimnastyczna {i + 1}") for i in range(4)]
     )
-    planner = _Planner(
-        ctx=ctx,
-        slots={s.number: s for s in ctx.lesson_slots},
-        subject_name={s.pk: s.name for s in ctx.subjects},
-        home_room={c.pk: rooms_home[i] for i, c in enumerate(ctx.classes)},
-        group_rooms=group_rooms,
-        gyms=gyms,
-    )
+    home_room = {c.pk: rooms_home[i] for i, c in enumerate(ctx.classes)}
+    planner = _Planner(ctx, group_rooms, gyms)
     units = _units(ctx, planner.subject_name)
     for school_class in ctx.classes:
-        planner.place_class(school_class, units[school_class.pk])
+        planner.plan_class(school_class, units[school_class.pk], home_room[school_class.pk])
     TimetableEntry.objects.bulk_create(planner.entries, batch_size=1000)
     ctx.progress(f"Timetable: {len(planner.entries)} weekly lessons")
     _changes(ctx, planner.entries, planner.teacher_busy)
 
 
 def _units(ctx: DemoContext, subject_name: dict[int, str]) -> dict[int, list[list]]:
-    """Units per class: whole-class subjects, and bundles of groups that run together,
-    each with its weekly hours."""
+    """Per class, what to place in the week: whole-class subjects and bundles of groups
+    that run together, each with its weekly hours."""
     units: dict[int, list[list]] = defaultdict(list)
     by_class_subject: dict[tuple[int, str], list] = defaultdict(list)
     for a in ctx.assignments:
@@ -105,87 +98,80 @@ def _units(ctx: DemoContext, subject_name: dict[int, str]) -> dict[int, list[lis
     return units
 
 
-@dataclass
 class _Planner:
-    """Places every class's units in the week, so that no teacher and no room is booked
+    """Places each class's lessons in the week, so that no teacher and no room is booked
     twice at the same time."""
 
-    ctx: DemoContext
-    slots: dict
-    subject_name: dict[int, str]
-    home_room: dict
-    group_rooms: list
-    gyms: list
-    teacher_busy: set[tuple[int, int, int]] = field(default_factory=set)
-    room_busy: set[tuple[int, int, int]] = field(default_factory=set)
-    entries: list[TimetableEntry] = field(default_factory=list)
-    group_hours: dict[tuple, int] = field(default_factory=lambda: defaultdict(int))
+    def __init__(self, ctx: DemoContext, group_rooms: list[Room], gyms: list[Room]):
+        self.ctx, self.group_rooms, self.gyms = ctx, group_rooms, gyms
+        self.slots = {s.number: s for s in ctx.lesson_slots}
+        self.subject_name = {s.pk: s.name for s in ctx.subjects}
+        self.teacher_busy: set[tuple[int, int, int]] = set()
+        self.room_busy: set[tuple[int, int, int]] = set()
+        self.entries: list[TimetableEntry] = []
+        self.group_hours: dict[tuple, int] = defaultdict(int)
 
-    def place_class(self, school_class, class_units: list[list]) -> None:
+    def plan_class(self, school_class, units: list[list], home: Room) -> None:
         class_busy: set[tuple[int, int]] = set()
         per_day: dict[int, int] = defaultdict(int)
         subject_days: dict[int, set[int]] = defaultdict(set)
-        demands = sorted(class_units, key=lambda u: -u[1])
+        demands = sorted(units, key=lambda u: -u[1])
         order = [u for u in demands for _ in range(u[1])]
         for index, unit in enumerate(order):
-            key = id(unit[0])
+            assignments = unit[0]
+            key = id(assignments)
             days = sorted(
                 DAYS,
                 key=lambda d: (key in subject_days[d], per_day[d], (d + index) % 5),
             )
-            placed = self._place_unit(school_class, unit[0], days, class_busy)
-            if placed is not None:
-                per_day[placed] += 1
-                subject_days[placed].add(key)
-
-    def _place_unit(self, school_class, assignments, days, class_busy) -> int | None:
-        """Put one hour of a unit into the first free (day, slot); the day, or None."""
-        teachers = {a.teacher_id for a in assignments}
-        for day in days:
-            for number in SLOTS:
-                if (day, number) in class_busy:
+            for day, number in ((d, n) for d in days for n in SLOTS):
+                if (day, number) in class_busy or not self._place(
+                    school_class, assignments, home, day, number
+                ):
                     continue
-                if any((t, day, number) in self.teacher_busy for t in teachers):
-                    continue
-                rooms = _rooms_for(
-                    assignments,
-                    self.subject_name,
-                    self.home_room[school_class.pk],
-                    self.group_rooms,
-                    self.gyms,
-                    self.room_busy,
-                    day,
-                    number,
-                )
-                if rooms is None:
-                    continue
-                for a, room in zip(assignments, rooms, strict=True):
-                    self._add_entry(school_class, a, room, day, number)
                 class_busy.add((day, number))
-                return day
-        return None
+                per_day[day] += 1
+                subject_days[day].add(key)
+                break
 
-    def _add_entry(self, school_class, a, room, day: int, number: int) -> None:
-        wanted = _hours(self.subject_name[a.subject_id], school_class.level)
-        if self.group_hours[(school_class.pk, a.group_id, a.subject_id)] >= wanted:
-            return  # e.g. ethics has fewer hours than religion
-        self.group_hours[(school_class.pk, a.group_id, a.subject_id)] += 1
-        self.entries.append(
-            TimetableEntry(
-                school=self.ctx.school,
-                school_class=school_class,
-                group_id=a.group_id,
-                weekday=day,
-                slot=self.slots[number],
-                subject_id=a.subject_id,
-                teacher_id=a.teacher_id,
-                room=room,
-                valid_from=self.ctx.year.start_date,
-            )
+    def _place(self, school_class, assignments, home: Room, day: int, number: int) -> bool:
+        """Book the bundle at (day, number) if its teachers and rooms are free."""
+        if any((a.teacher_id, day, number) in self.teacher_busy for a in assignments):
+            return False
+        rooms = _rooms_for(
+            assignments,
+            self.subject_name,
+            home,
+            self.group_rooms,
+            self.gyms,
+            self.room_busy,
+            day,
+            number,
         )
-        self.teacher_busy.add((a.teacher_id, day, number))
-        if room is not None:
-            self.room_busy.add((room.pk, day, number))
+        if rooms is None:
+            return False
+        for a, room in zip(assignments, rooms, strict=True):
+            wanted = _hours(self.subject_name[a.subject_id], school_class.level)
+            if self.group_hours[(school_class.pk, a.group_id, a.subject_id)] >= wanted:
+                continue  # e.g. ethics has fewer hours than religion
+            self.group_hours[(school_class.pk, a.group_id, a.subject_id)] += 1
+            self.entries.append(
+                TimetableEntry(
+                    school=self.ctx.school,
+                    school_class=school_class,
+                    group_id=a.group_id,
+                    weekday=day,
+                    slot=self.slots[number],
+                    subject_id=a.subject_id,
+                    teacher_id=a.teacher_id,
+                    room=room,
+                    valid_from=self.ctx.year.start_date,
+                )
+            )
+            self.teacher_busy.add((a.teacher_id, day, number))
+            if room is not None:
+                self.room_busy.add((room.pk, day, number))
+        return True
 
 
 def _rooms_for(assignments, subject_name, home, group_rooms, gyms, room_busy, day, number):

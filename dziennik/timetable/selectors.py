@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.shortcuts import get_object_or_404
 
 from dziennik.accounts.models import User
 from dziennik.schools.models import (
@@ -28,7 +29,7 @@ from dziennik.schools.models import (
     Student,
     Subject,
 )
-from dziennik.schools.viewer import NOTHING, get_object_for, get_viewer
+from dziennik.schools.viewer import Viewer
 
 from . import permissions
 from .models import CalendarFeed, Room, TimetableChange, TimetableEntry
@@ -203,7 +204,7 @@ def teacher_entries(teacher_id: int, school_id: int) -> QuerySet[TimetableEntry]
     return TimetableEntry.objects.filter(teacher_id=teacher_id, school_id=school_id)
 
 
-def student_week(viewer, student: Student, monday: datetime.date) -> list[Occurrence]:
+def student_week(student: Student, monday: datetime.date) -> list[Occurrence]:
     """The student's week (the student is already checked against the viewer)."""
     sunday = monday + datetime.timedelta(days=6)
     return expand(student_entries(student, monday), monday, sunday, school_id=student.school_id)
@@ -220,21 +221,20 @@ def class_week(school_class, monday: datetime.date) -> list[Occurrence]:
 
 
 def teacher_occurrences(
-    viewer, date_from: datetime.date, date_to: datetime.date
+    viewer: Viewer, date_from: datetime.date, date_to: datetime.date
 ) -> list[Occurrence]:
     """The viewer's own lessons: their entries and the lessons they substitute in.
 
     Their entries taken over by someone else stay in the list, marked as substituted.
     """
-    v = get_viewer(viewer)
-    if not v.is_authenticated or v.school_id is None:
+    if not viewer.is_authenticated or viewer.school_id is None:
         return []
     return expand(
-        teacher_entries(v.user_id, v.school_id),
+        teacher_entries(viewer.user_id, viewer.school_id),
         date_from,
         date_to,
-        school_id=v.school_id,
-        extra_change_filter=Q(substitute_teacher_id=v.user_id),
+        school_id=viewer.school_id,
+        extra_change_filter=Q(substitute_teacher_id=viewer.user_id),
     )
 
 
@@ -249,45 +249,38 @@ def room_occurrences(room: Room, date_from, date_to) -> list[Occurrence]:
     return [o for o in occurrences if o.room is not None and o.room.pk == room.pk]
 
 
-def room_queryset(viewer) -> QuerySet[Room]:
-    v = get_viewer(viewer)
-    if not v.is_staff_member:
-        return Room.objects.filter(NOTHING)
-    return Room.objects.filter(v.school_filter())
+def room_queryset(viewer: Viewer) -> QuerySet[Room]:
+    return permissions.rooms.queryset(viewer)
 
 
-def get_room_for(viewer, room_id: int) -> Room:
-    return get_object_for(viewer, room_queryset(viewer), pk=room_id)
+def get_room_for(viewer: Viewer, room_id: int) -> Room:
+    return permissions.rooms.get(viewer, room_id)
 
 
-def room_list(viewer) -> QuerySet[Room]:
+def room_list(viewer: Viewer) -> QuerySet[Room]:
     return room_queryset(viewer).order_by("name")
 
 
-def change_list(viewer, date_from, date_to) -> QuerySet[TimetableChange]:
+def change_list(viewer: Viewer, date_from, date_to) -> QuerySet[TimetableChange]:
     """Changes in a date range, for the principal's list of substitutions."""
-    v = get_viewer(viewer)
-    if not v.is_school_wide:
-        return TimetableChange.objects.none()
     return (
-        TimetableChange.objects.filter(school_id=v.school_id, date__range=(date_from, date_to))
+        permissions.changes.queryset(viewer, "manage")
+        .filter(date__range=(date_from, date_to))
         .select_related("substitute_teacher", "room", "new_slot")
         .select_related(*(f"entry__{name}" for name in ENTRY_RELATED))
         .order_by("date", "entry__slot__number", "entry__school_class__name")
     )
 
 
-def entry_queryset(viewer) -> QuerySet[TimetableEntry]:
-    """Entries the principal may change (school-wide staff only)."""
-    v = get_viewer(viewer)
-    if not v.is_school_wide:
-        return TimetableEntry.objects.none()
-    return TimetableEntry.objects.filter(school_id=v.school_id)
+def entry_queryset(viewer: Viewer) -> QuerySet[TimetableEntry]:
+    """Entries the viewer may change (``permissions.entries``)."""
+    return permissions.entries.queryset(viewer, "manage")
 
 
-def feed_for(viewer) -> CalendarFeed | None:
-    v = get_viewer(viewer)
-    return CalendarFeed.objects.filter(user_id=v.user_id).first()
+def feed_for(viewer: Viewer) -> CalendarFeed | None:
+    if viewer.user_id is None:
+        return None
+    return CalendarFeed.objects.filter(user_id=viewer.user_id).first()
 
 
 def feed_by_token(token: str) -> CalendarFeed:
@@ -324,52 +317,45 @@ def slots_of(school_id: int) -> list[LessonSlot]:
     return list(LessonSlot.objects.filter(school_id=school_id).order_by("number"))
 
 
-def get_change_for(viewer, change_id: int) -> TimetableChange:
-    v = get_viewer(viewer)
-    qs = TimetableChange.objects.filter(NOTHING)
-    if v.is_school_wide:
-        qs = TimetableChange.objects.filter(school_id=v.school_id).select_related("entry")
-    return get_object_for(v, qs, pk=change_id)
+def get_change_for(viewer: Viewer, change_id: int) -> TimetableChange:
+    return permissions.changes.get(
+        viewer, change_id, "manage", queryset=TimetableChange.objects.select_related("entry")
+    )
 
 
-def school_teachers(viewer) -> list:
+def school_teachers(viewer: Viewer) -> list:
     """Active teachers of the viewer's school (for choosing a substitute)."""
-
-    v = get_viewer(viewer)
-    if not v.is_school_wide:
+    if not permissions.can_manage_timetable(viewer):
         return []
     return list(
-        User.objects.filter(school_id=v.school_id, school_roles__role="teacher", is_active=True)
+        User.objects.filter(
+            school_id=viewer.school_id, school_roles__role="teacher", is_active=True
+        )
         .distinct()
         .order_by("last_name", "first_name")
     )
 
 
 # --- the principal's plan editor and import -----------------------------------------
-def managed_school(viewer) -> School:
+def managed_school(viewer: Viewer) -> School:
     """The school whose plan the viewer manages, or 404 (as for a missing page)."""
-    v = get_viewer(viewer)
-    if not permissions.can_manage_timetable(v):
+    if not permissions.can_manage_timetable(viewer):
         raise Http404
-    return get_object_for(v, School.objects.all(), pk=v.school_id)
+    return get_object_or_404(School, pk=viewer.school_id)
 
 
-def get_managed_class_for(viewer, class_id: int) -> SchoolClass:
+def get_managed_class_for(viewer: Viewer, class_id: int) -> SchoolClass:
     """A class whose plan the viewer may change; 404 for missing and forbidden alike."""
-    v = get_viewer(viewer)
-    qs = SchoolClass.objects.filter(NOTHING)
-    if permissions.can_manage_timetable(v):
-        qs = SchoolClass.objects.filter(school_id=v.school_id).select_related("school_year")
-    return get_object_for(v, qs, pk=class_id)
+    return permissions.class_plans.get(
+        viewer, class_id, "manage", queryset=SchoolClass.objects.select_related("school_year")
+    )
 
 
-def get_managed_entry_for(viewer, entry_id: int) -> TimetableEntry:
+def get_managed_entry_for(viewer: Viewer, entry_id: int) -> TimetableEntry:
     """A weekly lesson the viewer may change or end; 404 for missing and forbidden alike."""
-    v = get_viewer(viewer)
-    qs = TimetableEntry.objects.filter(NOTHING)
-    if permissions.can_manage_timetable(v):
-        qs = TimetableEntry.objects.filter(school_id=v.school_id).select_related(*ENTRY_RELATED)
-    return get_object_for(v, qs, pk=entry_id)
+    return permissions.entries.get(
+        viewer, entry_id, "manage", queryset=TimetableEntry.objects.select_related(*ENTRY_RELATED)
+    )
 
 
 def plan_week(school_class: SchoolClass, monday: datetime.date) -> list[Occurrence]:
@@ -431,12 +417,9 @@ TEACHING_ROLES = (
 )
 
 
-def editor_options(viewer, school_class: SchoolClass) -> EditorOptions:
+def editor_options(viewer: Viewer, school_class: SchoolClass) -> EditorOptions:
     """Five queries, whatever the size of the school (the class is already checked)."""
-
-    v = get_viewer(viewer)
-    if not permissions.can_manage_timetable(v, school_id=school_class.school_id):
-        raise Http404
+    permissions.class_plans.require(viewer, "manage", school_class)
     school_id = school_class.school_id
     return EditorOptions(
         slots=slots_of(school_id),

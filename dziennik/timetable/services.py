@@ -1,6 +1,6 @@
 """Writes to the timetable: entries (one by one or a whole import), day-to-day changes,
 calendar feed addresses. The weekly plan is changed by the principal, deputy or secretary
-(``permissions.can_manage_timetable``); every write is checked, runs in a transaction
+(``permissions``); every write is checked, runs in a transaction
 and is recorded in the history with the class it concerns."""
 
 from __future__ import annotations
@@ -12,16 +12,20 @@ from django.db import DataError, IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from dziennik.accounts.models import User
 from dziennik.core import audit, cache
 from dziennik.core.models import AuditEntry
+from dziennik.core.policy import Policy
 from dziennik.schools.models import ClassGroup, LessonSlot, School, SchoolClass, Subject
+from dziennik.schools.viewer import get_viewer
 
 from . import collisions, imports, permissions
 from .models import CalendarFeed, Room, TimetableChange, TimetableEntry, Weekday
 
 
-def _authorize(actor, school_id: int) -> None:
-    if not permissions.can_manage_timetable(actor, school_id=school_id):
+def _authorize(actor: User, policy: Policy, obj) -> None:
+    """``PermissionDenied`` unless the actor may manage ``obj`` (``permissions``)."""
+    if not policy.allows(get_viewer(actor), "manage", obj):
         raise PermissionDenied
 
 
@@ -38,7 +42,7 @@ def _check_entry(
     weekday: int,
     slot: LessonSlot,
     subject: Subject,
-    teacher,
+    teacher: User,
     room: Room | None,
     valid_from: datetime.date,
     valid_to: datetime.date | None,
@@ -69,19 +73,19 @@ def _refuse_collisions(entry: TimetableEntry, valid_from, valid_to, ignore=()) -
 @transaction.atomic
 def timetable_entry_create(
     *,
-    actor,
+    actor: User,
     school_class: SchoolClass,
     weekday: int,
     slot: LessonSlot,
     subject: Subject,
-    teacher,
+    teacher: User,
     valid_from: datetime.date,
     valid_to: datetime.date | None = None,
     room: Room | None = None,
     group: ClassGroup | None = None,
 ) -> TimetableEntry:
     """Add a weekly lesson to a class's plan (from ``valid_from``), if nothing collides."""
-    _authorize(actor, school_class.school_id)
+    _authorize(actor, permissions.class_plans, school_class)
     _lock_school(school_class.school_id)
     values = {
         "school_class": school_class,
@@ -108,13 +112,13 @@ CHANGEABLE = ("group", "weekday", "slot", "subject", "teacher", "room")
 @transaction.atomic
 def timetable_entry_change(
     *,
-    actor,
+    actor: User,
     entry: TimetableEntry,
     from_date: datetime.date,
     weekday: int,
     slot: LessonSlot,
     subject: Subject,
-    teacher,
+    teacher: User,
     room: Room | None = None,
     group: ClassGroup | None = None,
 ) -> TimetableEntry:
@@ -126,7 +130,7 @@ def timetable_entry_change(
     Substitutions and cancellations from ``from_date`` follow the lesson when it still
     takes place on their date, and are removed otherwise.
     """
-    _authorize(actor, entry.school_id)
+    _authorize(actor, permissions.entries, entry)
     _lock_school(entry.school_id)
     entry = _fresh(entry)
     if from_date < entry.valid_from:
@@ -185,7 +189,7 @@ def timetable_entry_change(
 
 @transaction.atomic
 def timetable_entry_end(
-    *, actor, entry: TimetableEntry, last_day: datetime.date
+    *, actor: User, entry: TimetableEntry, last_day: datetime.date
 ) -> TimetableEntry | None:
     """Stop a weekly lesson after ``last_day`` (the plan changes; the past stays).
 
@@ -193,7 +197,7 @@ def timetable_entry_end(
     removes it, which is allowed only while no lesson has been recorded under it (the
     history keeps it); returns None then.
     """
-    _authorize(actor, entry.school_id)
+    _authorize(actor, permissions.entries, entry)
     _lock_school(entry.school_id)
     entry = _fresh(entry)
     if entry.valid_to is not None and last_day >= entry.valid_to:
@@ -232,7 +236,7 @@ def _fresh(entry: TimetableEntry) -> TimetableEntry:
 
 
 def _settle_changes(
-    actor, *, old: TimetableEntry, new: TimetableEntry | None, from_date: datetime.date
+    actor: User, *, old: TimetableEntry, new: TimetableEntry | None, from_date: datetime.date
 ) -> None:
     """The changes of ``old`` from ``from_date``: moved to ``new`` where it takes place on
     their date, removed where no lesson is left for them to change."""
@@ -255,7 +259,7 @@ def _settle_changes(
 
 def timetable_import(
     *,
-    actor,
+    actor: User,
     school: School,
     data: bytes,
     default_valid_from: datetime.date | None = None,
@@ -271,7 +275,8 @@ def timetable_import(
     file's lessons are created; the same lesson imported again from the same date is
     left as it is. With ``dry_run`` nothing is written and the result shows what would be.
     """
-    _authorize(actor, school.pk)
+    if not permissions.can_manage_timetable(get_viewer(actor), school_id=school.pk):
+        raise PermissionDenied
     today = today or timezone.localdate()
     result = imports.TimetableImportResult(dry_run=dry_run)
     rows = imports.parse(data, result, default_valid_from=default_valid_from)
@@ -292,7 +297,7 @@ def timetable_import(
     return result
 
 
-def _history(actor, instance, action: str, **links) -> AuditEntry:
+def _history(actor: User, instance, action: str, **links) -> AuditEntry:
     values = audit.snapshot(instance)
     if action == "create":
         changes = {name: [None, value] for name, value in values.items()}
@@ -303,7 +308,7 @@ def _history(actor, instance, action: str, **links) -> AuditEntry:
     )
 
 
-def _write_import(actor, result: imports.TimetableImportResult) -> None:
+def _write_import(actor: User, result: imports.TimetableImportResult) -> None:
     """Write a checked plan in bulk: a fixed number of statements per class."""
     history: list[AuditEntry] = []
     if result.new_rooms:
@@ -351,18 +356,18 @@ def _write_import(actor, result: imports.TimetableImportResult) -> None:
 @transaction.atomic
 def timetable_change_create(
     *,
-    actor,
+    actor: User,
     entry: TimetableEntry,
     date: datetime.date,
     kind: str,
-    substitute_teacher=None,
+    substitute_teacher: User | None = None,
     room: Room | None = None,
     new_date: datetime.date | None = None,
     new_slot: LessonSlot | None = None,
     note: str = "",
 ) -> TimetableChange:
     """Record a substitution, cancellation or move of one planned lesson."""
-    _authorize(actor, entry.school_id)
+    _authorize(actor, permissions.entries, entry)
     if not entry.is_valid_on(date):
         raise ValidationError(_("This lesson does not take place on that date."))
     if kind == TimetableChange.Kind.SUBSTITUTION and substitute_teacher is None:
@@ -389,14 +394,14 @@ def timetable_change_create(
 
 
 @transaction.atomic
-def timetable_change_delete(*, actor, change: TimetableChange) -> None:
-    _authorize(actor, change.school_id)
+def timetable_change_delete(*, actor: User, change: TimetableChange) -> None:
+    _authorize(actor, permissions.changes, change)
     audit.record_delete(actor=actor, instance=change, school_class_id=change.entry.school_class_id)
     change.delete()
 
 
 @transaction.atomic
-def calendar_feed_create(*, actor) -> CalendarFeed:
+def calendar_feed_create(*, actor: User) -> CalendarFeed:
     """Give the actor a new secret feed address, replacing (revoking) any old one."""
     calendar_feed_revoke(actor=actor)
     feed = CalendarFeed.objects.create(user=actor)
@@ -404,7 +409,7 @@ def calendar_feed_create(*, actor) -> CalendarFeed:
     return feed
 
 
-def _record_feed(actor, feed: CalendarFeed, action: str) -> None:
+def _record_feed(actor: User, feed: CalendarFeed, action: str) -> None:
     # The token itself never goes into the history: it is a credential.
     value = {"user": feed.user_id, "token": "***"}
     changes = {k: [None, v] if action == "create" else [v, None] for k, v in value.items()}
@@ -422,7 +427,7 @@ def _record_feed(actor, feed: CalendarFeed, action: str) -> None:
 
 
 @transaction.atomic
-def calendar_feed_revoke(*, actor) -> None:
+def calendar_feed_revoke(*, actor: User) -> None:
     """Revoke the actor's feed: its address stops working at once."""
     feed = CalendarFeed.objects.filter(user=actor).first()
     if feed is not None:

@@ -49,10 +49,10 @@ def _week_context(occurrences, monday, school_id, **extra):
 
 @login_required
 def index(request):
-    viewer = get_viewer(request.user)
+    viewer = request.viewer
     if viewer.is_teacher:
         return redirect("timetable:teacher")
-    if viewer.is_school_wide:
+    if permissions.can_manage_timetable(viewer):
         return render(
             request,
             "timetable/index.html",
@@ -70,10 +70,9 @@ def index(request):
 
 @login_required
 def student_week(request, student_id: int):
-    viewer = get_viewer(request.user)
-    student = school_selectors.get_student_for(viewer, student_id)
+    student = school_selectors.get_student_for(request.viewer, student_id)
     monday = _monday(request)
-    occurrences = selectors.student_week(viewer, student, monday)
+    occurrences = selectors.student_week(student, monday)
     return render(
         request,
         "timetable/week.html",
@@ -89,7 +88,7 @@ def student_week(request, student_id: int):
 
 @login_required
 def class_week(request, class_id: int):
-    viewer = get_viewer(request.user)
+    viewer = request.viewer
     school_class = school_selectors.get_class_for(viewer, class_id)
     monday = _monday(request)
     occurrences = selectors.class_week(school_class, monday)
@@ -103,7 +102,7 @@ def class_week(request, class_id: int):
             heading=_("Class %(name)s") % {"name": school_class.name},
             show_class=False,
             edit_url=reverse("timetable:editor", args=[school_class.pk])
-            if permissions.can_manage_timetable(viewer, school_id=school_class.school_id)
+            if permissions.class_plans.allows(viewer, "manage", school_class)
             else None,
         ),
     )
@@ -111,8 +110,8 @@ def class_week(request, class_id: int):
 
 @login_required
 def teacher_week(request):
-    viewer = get_viewer(request.user)
-    if not viewer.is_staff_member:
+    viewer = request.viewer
+    if not permissions.is_school_staff(viewer):
         raise Http404
     monday = _monday(request)
     occurrences = selectors.teacher_occurrences(viewer, monday, monday + datetime.timedelta(days=6))
@@ -135,8 +134,7 @@ def teacher_week(request):
 
 @login_required
 def room_week(request, room_id: int):
-    viewer = get_viewer(request.user)
-    room = selectors.get_room_for(viewer, room_id)
+    room = selectors.get_room_for(request.viewer, room_id)
     monday = _monday(request)
     occurrences = selectors.room_occurrences(room, monday, monday + datetime.timedelta(days=6))
     return render(
@@ -175,8 +173,8 @@ class ChangeForm(forms.Form):
 @login_required
 def changes(request):
     """The principal's list of substitutions, cancellations and moves, and a form."""
-    viewer = get_viewer(request.user)
-    if not viewer.is_school_wide:
+    viewer = request.viewer
+    if not permissions.can_manage_timetable(viewer):
         raise Http404
     day = _date_param(request.GET.get("dzien")) or timezone.localdate()
     teachers = selectors.school_teachers(viewer)
@@ -238,7 +236,6 @@ def _date_param(value):
 # --- calendar feed ------------------------------------------------------------------
 @login_required
 def feed_settings(request):
-    viewer = get_viewer(request.user)
     if request.method == "POST":
         if request.POST.get("action") == "revoke":
             services.calendar_feed_revoke(actor=request.user)
@@ -247,7 +244,7 @@ def feed_settings(request):
             services.calendar_feed_create(actor=request.user)
             messages.success(request, _("A new calendar address has been created."))
         return redirect("timetable:feed_settings")
-    feed = selectors.feed_for(viewer)
+    feed = selectors.feed_for(request.viewer)
     url = request.build_absolute_uri(reverse("timetable:feed", args=[feed.token])) if feed else None
     return render(request, "timetable/feed_settings.html", {"feed": feed, "feed_url": url})
 
@@ -257,11 +254,12 @@ def feed(request, token: str):
 
     calendar_feed = selectors.feed_by_token(token)
     user = calendar_feed.user
+    # Not the request's viewer (there is no login): the feed's owner's.
     viewer = get_viewer(user)
     today = timezone.localdate()
     date_from, date_to = today - datetime.timedelta(days=14), today + datetime.timedelta(days=56)
     occurrences = []
-    if viewer.is_staff_member:
+    if permissions.is_school_staff(viewer):
         occurrences = selectors.teacher_occurrences(viewer, date_from, date_to)
         occurrences = [o for o in occurrences if o.teacher.pk == viewer.user_id]
     else:
@@ -312,7 +310,7 @@ def feed(request, token: str):
 @login_required
 @require_POST
 def change_delete(request, change_id: int):
-    change = selectors.get_change_for(get_viewer(request.user), change_id)
+    change = selectors.get_change_for(request.viewer, change_id)
     services.timetable_change_delete(actor=request.user, change=change)
     messages.success(request, _("The change has been removed."))
     return redirect(f"{reverse('timetable:changes')}?dzien={change.date:%Y-%m-%d}")

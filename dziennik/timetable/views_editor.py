@@ -18,8 +18,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from dziennik.schools.viewer import get_viewer
-
 from . import selectors, services
 from .forms import EndForm, EntryForm
 from .views import _monday
@@ -38,7 +36,7 @@ def _first_day(request) -> datetime.date:
 @login_required
 @require_GET
 def editor(request, class_id: int):
-    viewer = get_viewer(request.user)
+    viewer = request.viewer
     school_class = selectors.get_managed_class_for(viewer, class_id)
     monday = _monday(request)
     occurrences = selectors.plan_week(school_class, monday)
@@ -65,7 +63,7 @@ def _form_page(request, template, context, form):
 @login_required
 @require_http_methods(["GET", "POST"])
 def entry_add(request, class_id: int):
-    viewer = get_viewer(request.user)
+    viewer = request.viewer
     school_class = selectors.get_managed_class_for(viewer, class_id)
     options = selectors.editor_options(viewer, school_class)
     initial = {"date": _first_day(request)}
@@ -98,7 +96,7 @@ def entry_add(request, class_id: int):
 @login_required
 @require_http_methods(["GET", "POST"])
 def entry_change(request, entry_id: int):
-    viewer = get_viewer(request.user)
+    viewer = request.viewer
     entry = selectors.get_managed_entry_for(viewer, entry_id)
     options = selectors.editor_options(viewer, entry.school_class)
     initial = {
@@ -131,7 +129,7 @@ def entry_change(request, entry_id: int):
 @login_required
 @require_http_methods(["GET", "POST"])
 def entry_end(request, entry_id: int):
-    viewer = get_viewer(request.user)
+    viewer = request.viewer
     entry = selectors.get_managed_entry_for(viewer, entry_id)
     # The day before the week being edited (or today): the lesson is gone from that week.
     default = max(

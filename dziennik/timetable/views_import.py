@@ -18,8 +18,6 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from dziennik.schools.viewer import get_viewer
-
 from . import imports, selectors, services
 from .forms import ImportForm
 
@@ -51,7 +49,7 @@ def _refused(message: str) -> imports.TimetableImportResult:
 @login_required
 @require_http_methods(["GET", "POST"])
 def import_timetable(request):
-    school = selectors.managed_school(get_viewer(request.user))
+    school = selectors.managed_school(request.viewer)
     if request.method == "GET":
         return _render(request, school, ImportForm())
     form = ImportForm(request.POST, request.FILES)
@@ -93,7 +91,7 @@ def import_timetable(request):
 @require_POST
 def import_confirm(request):
     """Import the file checked in the preview (kept in the session)."""
-    school = selectors.managed_school(get_viewer(request.user))
+    school = selectors.managed_school(request.viewer)
     stored = request.session.get(SESSION_KEY) or {}
     if stored.get("token") != request.POST.get("token") or stored.get("school") != school.pk:
         result = _refused(_("The checked file is no longer available. Please choose it again."))
@@ -114,7 +112,7 @@ def import_confirm(request):
 @require_GET
 def import_template(request):
     """The template CSV: header and example rows (UTF-8 with BOM for spreadsheets)."""
-    selectors.managed_school(get_viewer(request.user))
+    selectors.managed_school(request.viewer)
     response = HttpResponse(
         imports.template_csv().encode("utf-8-sig"), content_type="text/csv; charset=utf-8"
     )

@@ -1,12 +1,15 @@
 import datetime
+import re
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from dziennik.attendance import selectors, services
 from dziennik.attendance.models import AttendanceMark, Lesson
 from dziennik.core.models import AuditEntry
+from dziennik.schools.tests.factories import StudentFactory
+from dziennik.schools.viewer import get_viewer
 
 from .factories import add_students, build_register, open_lesson, save_lesson
 
@@ -122,7 +125,7 @@ def test_subject_exemption_leaves_the_student_out_of_the_lesson(world, reg):
 def test_lessons_missing_topic_or_attendance(world, reg):
     done = save_lesson(world, reg, reg.math2, {}, topic="Działania")
     no_topic = save_lesson(world, reg, reg.math3, {}, topic="")
-    principal = selectors.lessons_missing(world.user("principal"), reg.day, reg.day)
+    principal = selectors.lessons_missing(get_viewer(world.user("principal")), reg.day, reg.day)
     assert [lesson.pk for lesson in principal["lessons"]] == [no_topic.pk]
     unopened = {(o.entry.pk, o.date) for o in principal["unopened"]}
     assert unopened == {
@@ -130,10 +133,10 @@ def test_lessons_missing_topic_or_attendance(world, reg):
         (reg.history4.pk, reg.day),
         (reg.other.pk, reg.day),
     }
-    teacher = selectors.lessons_missing(world.user("teacher_in"), reg.day, reg.day)
+    teacher = selectors.lessons_missing(get_viewer(world.user("teacher_in")), reg.day, reg.day)
     assert [lesson.pk for lesson in teacher["lessons"]] == [no_topic.pk]
     assert teacher["unopened"] == []
-    mine = selectors.lessons_missing(world.user("class_teacher"), reg.day, reg.day)
+    mine = selectors.lessons_missing(get_viewer(world.user("class_teacher")), reg.day, reg.day)
     assert {o.entry.pk for o in mine["unopened"]} == {reg.history1.pk, reg.history4.pk}
     assert done.pk not in [lesson.pk for lesson in mine["lessons"]]
 
@@ -210,3 +213,104 @@ def test_a_mark_of_a_kind_no_longer_in_use_survives_saving_the_lesson_again(worl
     data[f"mark-{world.classmate.pk}"] = reg.kinds["zw"].pk
     assert client.post(url, data).status_code == 400
     assert AttendanceMark.objects.get(lesson=lesson, student=world.classmate).kind.code == "ob"
+
+
+def test_a_bad_save_writes_nothing_and_names_every_bad_row(world, reg):
+    lesson = save_lesson(world, reg, reg.math2, {world.student: "nb"}, topic="Ułamki")
+    reg.kinds["zw"].is_active = False
+    reg.kinds["zw"].save()
+    before = (
+        sorted(AttendanceMark.objects.values_list("student_id", "kind_id", "updated_at")),
+        AuditEntry.objects.count(),
+        Lesson.objects.get(pk=lesson.pk).topic,
+    )
+    moved_away = add_students(world, 1, world.other_class)[0]
+    stranger = StudentFactory(school=world.other_school)  # of another school: never named
+    with pytest.raises(ValidationError) as caught, translation.override("en"):
+        services.lesson_save(
+            actor=world.user("teacher_in"),
+            lesson=lesson,
+            topic="x" * 501,
+            marks={
+                world.student.pk: reg.kinds["sp"].pk,  # fine on its own
+                world.classmate.pk: reg.kinds["zw"].pk,  # no longer in use, given anew
+                moved_away.pk: reg.kinds["ob"].pk,  # not in the lesson
+                stranger.pk + 1000: reg.kinds["ob"].pk,  # no such student
+                stranger.pk: None,  # not in the lesson (and no kind)
+            },
+        )
+    errors = caught.value.message_dict
+    assert list(errors) == [
+        "topic",
+        f"mark-{world.classmate.pk}",
+        f"mark-{moved_away.pk}",
+        f"mark-{stranger.pk}",
+        f"mark-{stranger.pk + 1000}",
+    ]
+    assert errors[f"mark-{world.classmate.pk}"] == [
+        "Kacper Dąbrowski: the kind zwolnienie is no longer in use; choose another."
+    ]
+    # teacher_in does not teach 4b: its student is not named, nor one of another school
+    assert errors[f"mark-{moved_away.pk}"] == [
+        f"The student with id {moved_away.pk} is not in this lesson."
+    ]
+    assert stranger.last_name not in errors[f"mark-{stranger.pk}"][0]
+    after = (
+        sorted(AttendanceMark.objects.values_list("student_id", "kind_id", "updated_at")),
+        AuditEntry.objects.count(),
+        Lesson.objects.get(pk=lesson.pk).topic,
+    )
+    assert after == before
+
+
+def test_an_unknown_kind_names_the_student_and_the_principal_sees_every_name(world, reg):
+    lesson = open_lesson(world, reg.math2, reg.day)
+    other_class_student = add_students(world, 1, world.other_class)[0]
+    with pytest.raises(ValidationError) as caught, translation.override("en"):
+        services.lesson_save(
+            actor=world.user("principal"),
+            lesson=lesson,
+            topic="",
+            marks={world.student.pk: -1, other_class_student.pk: reg.kinds["ob"].pk},
+        )
+    assert caught.value.message_dict == {
+        f"mark-{world.student.pk}": [
+            "Zofia Wiśniewska: unknown attendance kind; choose one of the kinds."
+        ],
+        f"mark-{other_class_student.pk}": [
+            f"{other_class_student.full_name} is not in this lesson."
+        ],
+    }
+    assert not AttendanceMark.objects.exists()
+
+
+def test_the_lesson_screen_shows_every_error_and_keeps_what_was_typed(world, reg):
+    lesson = save_lesson(world, reg, reg.math2, {}, topic="Ułamki")
+    reg.kinds["zw"].is_active = False
+    reg.kinds["zw"].save()
+    client = world.client("teacher_in")
+    url = f"/frekwencja/lekcje/{lesson.pk}/"
+    data = {
+        "topic": "Ułamki dziesiętne",
+        f"mark-{world.student.pk}": reg.kinds["sp"].pk,
+        f"mark-{world.classmate.pk}": reg.kinds["zw"].pk,
+    }
+    response = client.post(url, data)
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert 'id="lesson-error"' in page and "Nic nie zostało zapisane." in page
+    assert page.count("Kacper Dąbrowski: rodzaj zwolnienie nie jest już używany") == 2
+    assert f'id="mark-error-{world.classmate.pk}"' in page
+    assert f'aria-describedby="mark-error-{world.classmate.pk}"' in page
+    assert f'id="mark-error-{world.student.pk}"' not in page
+    # what was typed is still there: the topic, the lateness, the retired kind
+    assert 'value="Ułamki dziesiętne"' in page
+    assert f'name="mark-{world.student.pk}" value="{reg.kinds["sp"].pk}"' in page
+    assert re.search(
+        rf'name="mark-{world.student.pk}" value="{reg.kinds["sp"].pk}"[^>]*checked', page
+    )
+    assert re.search(
+        rf'name="mark-{world.classmate.pk}" value="{reg.kinds["zw"].pk}"[^>]*checked', page
+    )
+    assert set(AttendanceMark.objects.values_list("kind__code", flat=True)) == {"ob"}
+    assert Lesson.objects.get(pk=lesson.pk).topic == "Ułamki"

@@ -7,6 +7,7 @@ import pytest
 from dziennik.attendance import selectors
 from dziennik.attendance.models import AttendanceAlert, AttendanceSettings
 from dziennik.attendance.tasks import attendance_alerts_sweep
+from dziennik.schools.viewer import get_viewer
 
 from .factories import build_register, save_lesson
 
@@ -68,10 +69,15 @@ def test_statistics_match_hand_computed_figures_for_every_kind(world, reg):
     assert rows[s.pk].percent == Decimal("71.4")
     assert (klass["overall"].present, klass["overall"].absent) == (13, 2)
     assert klass["overall"].percent == Decimal("86.7")
-    school = dict(selectors.school_statistics(world.user("principal"), week_ago(reg), reg.day))
+    school = dict(
+        selectors.school_statistics(get_viewer(world.user("principal")), week_ago(reg), reg.day)
+    )
     assert school[world.school_class].percent == Decimal("86.7")
     assert school[world.other_class].percent is None
-    assert selectors.school_statistics(world.user("teacher_in"), week_ago(reg), reg.day) == []
+    assert (
+        selectors.school_statistics(get_viewer(world.user("teacher_in")), week_ago(reg), reg.day)
+        == []
+    )
 
 
 def alerts(**filters):

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 
 from dziennik.attendance.tests.factories import build_register
 from dziennik.schools.models import DayOff
+from dziennik.schools.viewer import get_viewer
 from dziennik.timetable import selectors, services
 from dziennik.timetable.models import CalendarFeed, TimetableChange
 from testsupport.world import ROLES, STUDENT_PAGE
@@ -32,7 +33,7 @@ def summary(occurrences):
 
 def test_student_week_follows_validity_days_off_and_changes(world, reg):
     monday = selectors.week_start(reg.day)
-    week = selectors.student_week(world.user("student"), world.student, monday)
+    week = selectors.student_week(world.student, monday)
     assert [(o.date, o.slot.number) for o in week] == [(reg.day, n) for n in (1, 2, 3, 4)]
     # the plan changes: lesson 4 ends before this week
     services.timetable_entry_end(
@@ -60,7 +61,7 @@ def test_student_week_follows_validity_days_off_and_changes(world, reg):
         new_date=tomorrow,
         new_slot=reg.slots[6],
     )
-    week = selectors.student_week(world.user("student"), world.student, monday)
+    week = selectors.student_week(world.student, monday)
     expected = [
         (reg.day, 1, "Historia", "n-out", True),
         (reg.day, 2, "Matematyka", "n-in", False),
@@ -70,12 +71,14 @@ def test_student_week_follows_validity_days_off_and_changes(world, reg):
         expected.append((tomorrow, 6, "Matematyka", "n-in", True))
     assert summary(week) == expected
     # the substitute sees the lesson; the absent teacher sees it as taken over
-    substitute = selectors.teacher_occurrences(world.user("teacher_out"), reg.day, reg.day)
+    substitute = selectors.teacher_occurrences(
+        get_viewer(world.user("teacher_out")), reg.day, reg.day
+    )
     assert [(o.entry.pk, o.teacher.username) for o in substitute] == [
         (reg.history1.pk, "n-out"),
         (reg.other.pk, "n-out"),
     ]
-    own = selectors.teacher_occurrences(world.user("class_teacher"), reg.day, reg.day)
+    own = selectors.teacher_occurrences(get_viewer(world.user("class_teacher")), reg.day, reg.day)
     assert [(o.entry.pk, o.is_substitution) for o in own] == [(reg.history1.pk, True)]
     # a day off removes the day
     DayOff.objects.create(
@@ -86,9 +89,9 @@ def test_student_week_follows_validity_days_off_and_changes(world, reg):
         date_from=reg.day,
         date_to=reg.day,
     )
-    assert [
-        o.date for o in selectors.student_week(world.user("student"), world.student, monday)
-    ] == ([tomorrow] if tomorrow <= monday + datetime.timedelta(days=6) else [])
+    assert [o.date for o in selectors.student_week(world.student, monday)] == (
+        [tomorrow] if tomorrow <= monday + datetime.timedelta(days=6) else []
+    )
 
 
 def test_changes_are_validated(world, reg):

@@ -1,0 +1,94 @@
+"""Reads of the lesson register, always through the viewer, with fixed query counts.
+
+A package of topic modules; every public name stays importable from here:
+``dziennik.attendance.config`` (the school's settings, kinds, year and terms),
+``lessons`` (lessons, rosters, sheets), ``statistics`` (tallies, class and school
+figures, the monthly sheet), ``students`` (one student's marks and pages),
+``justifications`` and ``alerts``. Who may see what is ``permissions``.
+"""
+
+from ..config import (
+    active_kinds,
+    default_kind,
+    kinds_by_id,
+    settings_for,
+    year_and_terms,
+)
+from .alerts import alerts_for_classes, alerts_for_students, recent_absences
+from .justifications import (
+    get_justification_for,
+    justification_marks,
+    justification_queryset,
+    justifications_to_decide,
+)
+from .lessons import (
+    RosterRow,
+    get_lesson_for,
+    lesson_attendee_ids,
+    lesson_label,
+    lesson_queryset,
+    lesson_roster,
+    lesson_sheet,
+    lessons_by_occurrence,
+    lessons_missing,
+    previous_lesson,
+    student_names,
+)
+from .statistics import (
+    Tally,
+    class_statistics,
+    month_sheet,
+    percent,
+    school_statistics,
+    student_statistics,
+    tally,
+    term_case,
+)
+from .students import (
+    current_class_ids,
+    justifiable_marks,
+    lessons_with_topics,
+    student_justifications,
+    student_marks,
+    student_page_rows,
+)
+
+__all__ = [
+    "RosterRow",
+    "Tally",
+    "active_kinds",
+    "alerts_for_classes",
+    "alerts_for_students",
+    "class_statistics",
+    "current_class_ids",
+    "default_kind",
+    "get_justification_for",
+    "get_lesson_for",
+    "justifiable_marks",
+    "justification_marks",
+    "justification_queryset",
+    "justifications_to_decide",
+    "kinds_by_id",
+    "lesson_attendee_ids",
+    "lesson_label",
+    "lesson_queryset",
+    "lesson_roster",
+    "lesson_sheet",
+    "lessons_by_occurrence",
+    "lessons_missing",
+    "lessons_with_topics",
+    "month_sheet",
+    "percent",
+    "previous_lesson",
+    "recent_absences",
+    "school_statistics",
+    "settings_for",
+    "student_justifications",
+    "student_marks",
+    "student_names",
+    "student_page_rows",
+    "student_statistics",
+    "tally",
+    "term_case",
+    "year_and_terms",
+]

@@ -1,0 +1,122 @@
+"""Reads of one student's attendance: marks, the page's rows, lesson topics, the
+absences still to justify. Each takes a student the caller has already checked
+(``permissions.student_attendance``) and runs one query."""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from dziennik.schools.models import Enrolment, Student
+
+from ..config import settings_for
+from ..models import AttendanceKind, AttendanceMark, Justification, Lesson
+
+Base = AttendanceKind.Base
+
+
+def student_marks(student: Student, date_from, date_to) -> list[AttendanceMark]:
+    """All the student's marks in a period with lesson, subject, topic (one query)."""
+    return list(
+        AttendanceMark.objects.filter(student=student, date__range=(date_from, date_to))
+        .select_related("kind", "lesson__slot", "lesson__subject")
+        .only(
+            "id",
+            "date",
+            "student_id",
+            "kind__id",
+            "kind__code",
+            "kind__name",
+            "kind__base",
+            "kind__counts_as",
+            "kind__colour",
+            "kind__excused_kind_id",
+            "lesson__id",
+            "lesson__topic",
+            "lesson__date",
+            "lesson__slot__number",
+            "lesson__slot__starts_at",
+            "lesson__subject__name",
+        )
+        .order_by("-date", "-lesson__slot__number")
+    )
+
+
+def student_page_rows(
+    student: Student, date_from, date_to, recent_since: datetime.date
+) -> tuple[list[dict], list[dict]]:
+    """What the student's attendance page lists, as plain rows (one query): the lessons
+    since ``recent_since`` and every absence or lateness of the period, newest first,
+    each with ``pending`` when a justification of it awaits a decision."""
+    waiting = Justification.marks.through.objects.filter(
+        attendancemark_id=OuterRef("pk"), justification__status=Justification.Status.PENDING
+    )
+    rows = list(
+        AttendanceMark.objects.filter(student=student, date__range=(date_from, date_to))
+        .filter(Q(date__gte=recent_since) | ~Q(kind__base=Base.PRESENT))
+        .annotate(pending=Exists(waiting))
+        .values(
+            "id",
+            "date",
+            "pending",
+            kind_code=F("kind__code"),
+            kind_name=F("kind__name"),
+            kind_base=F("kind__base"),
+            counts_as=F("kind__counts_as"),
+            excusable=F("kind__excused_kind_id"),
+            topic=F("lesson__topic"),
+            slot=F("lesson__slot__number"),
+            subject=F("lesson__subject__name"),
+        )
+        .order_by("-date", "-lesson__slot__number")
+    )
+    recent = [r for r in rows if r["date"] >= recent_since]
+    absences = [r for r in rows if r["kind_base"] != Base.PRESENT]
+    return recent, absences
+
+
+def justifiable_marks(student: Student) -> QuerySet[AttendanceMark]:
+    """Unexcused absences and lateness with no pending excuse, within the deadline."""
+    config = settings_for(student.school_id)
+    qs = AttendanceMark.objects.filter(student=student, kind__excused_kind__isnull=False).exclude(
+        justifications__status=Justification.Status.PENDING
+    )
+    if config.justification_deadline_days:
+        since = timezone.localdate() - datetime.timedelta(days=config.justification_deadline_days)
+        qs = qs.filter(date__gte=since)
+    return qs.select_related("lesson__subject", "lesson__slot", "kind").order_by(
+        "date", "lesson__slot__number"
+    )
+
+
+def current_class_ids(student_ids) -> list[tuple[int, int]]:
+    return list(
+        Enrolment.objects.filter(
+            student_id__in=list(student_ids), end_date__isnull=True
+        ).values_list("student_id", "school_class_id")
+    )
+
+
+def student_justifications(student: Student) -> list[Justification]:
+    return list(
+        Justification.objects.filter(student=student)
+        .defer("reason", "attachment")
+        .order_by("-submitted_at", "-id")[:50]
+    )
+
+
+def lessons_with_topics(student: Student, date_from, date_to) -> dict:
+    """Topics of the student's lessons, by subject (one query)."""
+    lessons = (
+        Lesson.objects.filter(marks__student=student, date__range=(date_from, date_to))
+        .exclude(topic="")
+        .select_related("subject", "slot", "teacher")
+        .order_by("subject__name", "-date", "-slot__number")
+    )
+    by_subject: dict[str, list[Lesson]] = defaultdict(list)
+    for lesson in lessons:
+        by_subject[lesson.subject.name].append(lesson)
+    return dict(by_subject)

@@ -1,0 +1,199 @@
+"""Writes to excuses (*usprawiedliwienia*, A-05): submitting one, deciding on it."""
+
+from __future__ import annotations
+
+import datetime
+import os
+from collections.abc import Iterable
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from dziennik.accounts.models import User
+from dziennik.core import audit
+from dziennik.schools.models import Student
+from dziennik.schools.viewer import get_viewer
+
+from .. import permissions, selectors
+from ..models import AttendanceMark, Justification
+from .lessons import alerts_check_later
+
+ALLOWED_ATTACHMENT_TYPES = {
+    ".pdf": b"%PDF",
+    ".png": b"\x89PNG",
+    ".jpg": b"\xff\xd8\xff",
+    ".jpeg": b"\xff\xd8\xff",
+}
+MAX_ATTACHMENT_BYTES = 5 * 1024 * 1024
+
+
+def validate_attachment(upload) -> None:
+    """A PDF, PNG or JPEG up to 5 MB, checked by extension and by its first bytes."""
+
+    if upload is None:
+        return
+    ext = os.path.splitext(upload.name or "")[1].lower()
+    magic = ALLOWED_ATTACHMENT_TYPES.get(ext)
+    if magic is None:
+        raise ValidationError({"attachment": _("The attachment must be a PDF, PNG or JPEG file.")})
+    if upload.size > MAX_ATTACHMENT_BYTES:
+        raise ValidationError({"attachment": _("The attachment is larger than 5 MB.")})
+    head = upload.read(8)
+    upload.seek(0)
+    if not head.startswith(magic):
+        raise ValidationError(
+            {"attachment": _("The file's content does not match its type (PDF, PNG or JPEG).")}
+        )
+
+
+def _marks_to_justify(
+    student: Student,
+    *,
+    date_from: datetime.date | None,
+    date_to: datetime.date | None,
+    mark_ids: Iterable[int] | None,
+) -> list[AttendanceMark]:
+    """The chosen lessons, or the unexcused marks of the period; refused when some
+    chosen lesson cannot be justified or nothing is left to justify."""
+    candidates = selectors.justifiable_marks(student)
+    mark_ids = [int(m) for m in (mark_ids or [])]
+    if mark_ids:
+        marks = list(candidates.filter(pk__in=mark_ids))
+        if len(marks) != len(set(mark_ids)):
+            raise ValidationError(
+                _("Some of the chosen lessons cannot be justified (already excused or pending).")
+            )
+    else:
+        if date_from is None or date_to is None:
+            raise ValidationError(_("Choose the dates or the lessons to justify."))
+        if date_from > date_to:
+            raise ValidationError({"date_to": _("The end date is before the start date.")})
+        marks = list(candidates.filter(date__range=(date_from, date_to)))
+    if not marks:
+        raise ValidationError(
+            _("There are no unexcused absences or lateness to justify in this period.")
+        )
+    return marks
+
+
+@transaction.atomic
+def justification_submit(
+    *,
+    actor: User,
+    student: Student,
+    reason: str,
+    date_from: datetime.date | None = None,
+    date_to: datetime.date | None = None,
+    mark_ids: Iterable[int] | None = None,
+    attachment=None,
+) -> Justification:
+    """Submit an excuse for a date range or for chosen lessons (A-05).
+
+    Only unexcused absences and lateness without a pending excuse can be justified,
+    within the school's deadline, by whoever ``permissions.student_attendance`` lets
+    ``justify`` the student.
+    """
+    if not permissions.student_attendance.allows(get_viewer(actor), "justify", student):
+        raise PermissionDenied
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Give the reason for the absence.")})
+    validate_attachment(attachment)
+    marks = _marks_to_justify(student, date_from=date_from, date_to=date_to, mark_ids=mark_ids)
+    enrolment = selectors.current_class_ids([student.pk])
+    if not enrolment:
+        raise ValidationError(_("The student is not enrolled in a class."))
+    justification = Justification.objects.create(
+        school_id=student.school_id,
+        student=student,
+        school_class_id=enrolment[0][1],
+        submitted_by=actor,
+        date_from=min(m.date for m in marks),
+        date_to=max(m.date for m in marks),
+        reason=reason,
+        attachment=attachment or "",
+    )
+    justification.marks.set(marks)
+    fields = [f.name for f in Justification._meta.concrete_fields if f.name != "attachment"]
+    changes = {n: [None, v] for n, v in audit.snapshot(justification, fields=fields).items()}
+    changes["attachment"] = [None, justification.attachment.name or ""]
+    changes["marks"] = [None, sorted(m.pk for m in marks)]
+    audit.record_many(
+        [
+            audit.build_entry(
+                actor=actor,
+                instance=justification,
+                action="create",
+                changes=changes,
+                student_id=student.pk,
+                school_class_id=justification.school_class_id,
+            )
+        ]
+    )
+    return justification
+
+
+@transaction.atomic
+def justification_decide(
+    *, actor: User, justification: Justification, accept: bool, comment: str = ""
+) -> Justification:
+    """Accept (the marks become excused) or reject an excuse, with a comment. Whoever
+    ``permissions.justifications`` lets ``decide`` it (L-19)."""
+    justification = Justification.objects.select_for_update().get(pk=justification.pk)
+    if not permissions.justifications.allows(get_viewer(actor), "decide", justification):
+        raise PermissionDenied
+    if justification.status != Justification.Status.PENDING:
+        raise ValidationError(_("This justification has already been decided."))
+    comment = (comment or "").strip()
+    if not accept and not comment:
+        raise ValidationError({"comment": _("Say why the justification is rejected.")})
+    before = audit.snapshot(
+        justification, fields=["status", "decided_by", "decided_at", "decision_comment"]
+    )
+    justification.status = (
+        Justification.Status.ACCEPTED if accept else Justification.Status.REJECTED
+    )
+    justification.decided_by = actor
+    justification.decided_at = timezone.now()
+    justification.decision_comment = comment[:500]
+    justification.save(update_fields=["status", "decided_by", "decided_at", "decision_comment"])
+    audit.record_update(
+        actor=actor,
+        instance=justification,
+        before=before,
+        student_id=justification.student_id,
+        school_class_id=justification.school_class_id,
+    )
+    if accept:
+        _excuse_marks(actor, justification)
+    return justification
+
+
+def _excuse_marks(actor: User, justification: Justification) -> None:
+    """An accepted excuse turns its marks into their excused kinds (A-05)."""
+    marks = list(
+        justification.marks.select_related("kind__excused_kind", "lesson").filter(
+            kind__excused_kind__isnull=False
+        )
+    )
+    entries = []
+    for mark in marks:
+        entries.append(
+            audit.build_entry(
+                actor=actor,
+                instance=mark,
+                action="update",
+                changes={"kind": [mark.kind.code, mark.kind.excused_kind.code]},
+                school_id=justification.school_id,
+                student_id=mark.student_id,
+                school_class_id=mark.lesson.school_class_id,
+            )
+        )
+        mark.kind = mark.kind.excused_kind
+        mark.alerts_pending = True
+    AttendanceMark.objects.bulk_update(marks, ["kind", "alerts_pending"])
+    audit.record_many(entries)
+    if marks:  # the warnings of the excused days, by the same check as a lesson's save
+        alerts_check_later()

@@ -1,0 +1,224 @@
+"""The register's policies: who may see and change lessons, excuses, a student's and a
+class's attendance, exemptions; and that the lists and the writes ask the same rule."""
+
+import datetime
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.test import Client
+
+from dziennik.attendance import permissions, selectors, services, settings_services
+from dziennik.attendance.models import AttendanceMark, SubjectExemption
+from dziennik.schools import models as sm
+from dziennik.schools.tests import factories as sf
+from dziennik.schools.viewer import get_viewer
+from testsupport.policies import disagreements
+from testsupport.world import ROLES, _user
+
+from .factories import add_students, build_register, save_lesson
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def reg(world):
+    """4a's Matematyka (teacher_in) and Historia (class_teacher), 4b's Historia
+    (teacher_out), an excuse of Zofia's absence, exemptions in 4a and 4b, a teacher of
+    only a group of 4a, and a teacher whose child is in 4b."""
+    r = build_register(world)
+    r.math = save_lesson(world, r, r.math2, {world.student: "nb"})
+    r.history = save_lesson(world, r, r.history1, {})
+    r.other_student = add_students(world, 1, world.other_class)[0]
+    r.other_lesson = save_lesson(world, r, r.other, {})
+    r.justification = services.justification_submit(
+        actor=world.user("own_parent"),
+        student=world.student,
+        reason="Choroba",
+        date_from=r.day,
+        date_to=r.day,
+    )
+    r.exemption = SubjectExemption.objects.create(
+        school=world.school,
+        student=world.classmate,
+        subject=world.subject,
+        date_from=r.day,
+        date_to=r.day,
+    )
+    r.other_exemption = SubjectExemption.objects.create(
+        school=world.school,
+        student=r.other_student,
+        subject=world.subject,
+        date_from=r.day,
+        date_to=r.day,
+    )
+    r.group_teacher = _user("n-grupa", world.school, "Piotr", "Nowak")
+    sm.SchoolRole.objects.create(school=world.school, user=r.group_teacher, role="teacher")
+    group = sm.ClassGroup.objects.create(school_class=world.school_class, name="gr. 1")
+    group.students.add(world.student)
+    sm.TeachingAssignment.objects.create(
+        school=world.school,
+        teacher=r.group_teacher,
+        subject=world.other_subject,
+        school_class=world.school_class,
+        group=group,
+    )
+    r.teaching_parent = _user("n-rodzic", world.school, "Olga", "Mazur")
+    sm.SchoolRole.objects.create(school=world.school, user=r.teaching_parent, role="teacher")
+    guardian = sf.GuardianFactory(school=world.school, user=r.teaching_parent)
+    sf.GuardianshipFactory(guardian=guardian, student=r.other_student)
+    return r
+
+
+def viewer_of(world, reg, role):
+    extra = {"group_teacher": reg.group_teacher, "teaching_parent": reg.teaching_parent}
+    return get_viewer(extra[role] if role in extra else world.user(role))
+
+
+ALL_ROLES = [*ROLES, "secretary", "group_teacher", "teaching_parent"]
+
+
+def test_every_policy_agrees_with_its_queryset_on_the_register(world, reg):
+    users = [*world.users.values(), reg.group_teacher, reg.teaching_parent]
+    assert disagreements(users) == []
+
+
+def test_who_may_open_and_save_a_lesson(world, reg):
+    everything = {reg.math.pk, reg.history.pk, reg.other_lesson.pk}
+    expected_view = {
+        "teacher_in": {reg.math.pk},
+        "class_teacher": {reg.history.pk, reg.math.pk},  # 4a's class teacher
+        "teacher_out": {reg.other_lesson.pk},
+        "principal": everything,
+        "secretary": everything,  # reads the whole register
+    }
+    expected_edit = dict(expected_view, secretary=set())  # ... but does not keep it
+    for role in ALL_ROLES:
+        viewer = viewer_of(world, reg, role)
+        seen = set(selectors.lesson_queryset(viewer).values_list("pk", flat=True))
+        edited = set(selectors.lesson_queryset(viewer, "edit").values_list("pk", flat=True))
+        assert (role, seen) == (role, expected_view.get(role, set()))
+        assert (role, edited) == (role, expected_edit.get(role, set()))
+
+
+@pytest.mark.parametrize("role", ALL_ROLES[1:])
+def test_the_lesson_list_and_the_save_ask_the_same_rule(world, reg, role):
+    viewer = viewer_of(world, reg, role)
+    user = reg.group_teacher if role == "group_teacher" else None
+    user = user or (reg.teaching_parent if role == "teaching_parent" else world.user(role))
+    editable = set(selectors.lesson_queryset(viewer, "edit").values_list("pk", flat=True))
+    for lesson in (reg.math, reg.history, reg.other_lesson):
+        marks = dict(AttendanceMark.objects.filter(lesson=lesson).values_list("pk", "kind_id"))
+        if lesson.pk in editable:
+            services.lesson_save(actor=user, lesson=lesson, topic="Nowy temat", marks={})
+            lesson.refresh_from_db()
+            assert lesson.topic == "Nowy temat"
+        else:
+            with pytest.raises(PermissionDenied):
+                services.lesson_save(actor=user, lesson=lesson, topic="Nowy temat", marks={})
+            lesson.refresh_from_db()
+            assert lesson.topic == "Temat"
+            assert dict(lesson.marks.values_list("pk", "kind_id")) == marks
+
+
+def test_who_may_open_a_lesson_of_the_plan(world, reg):
+    opens = permissions.lessons.may_open
+    entry = {
+        "school_id": world.school.pk,
+        "teacher_id": world.user("teacher_in").pk,
+        "school_class_id": world.school_class.pk,
+    }
+    allowed = {r for r in ALL_ROLES if opens(viewer_of(world, reg, r), **entry)}
+    assert allowed == {"teacher_in", "class_teacher", "principal"}
+    # a substitute: the lesson's teacher that day
+    substitute = dict(entry, teacher_id=world.user("teacher_out").pk)
+    assert opens(viewer_of(world, reg, "teacher_out"), **substitute)
+    assert not opens(viewer_of(world, reg, "teacher_in"), **substitute)
+
+
+def test_who_may_see_and_decide_an_excuse(world, reg):
+    see = {
+        r
+        for r in ALL_ROLES
+        if permissions.justifications.allows(viewer_of(world, reg, r), "view", reg.justification)
+    }
+    decide = {
+        r
+        for r in ALL_ROLES
+        if permissions.justifications.allows(viewer_of(world, reg, r), "decide", reg.justification)
+    }
+    assert see == {"student", "own_parent", "class_teacher", "principal", "secretary"}
+    assert decide == {"class_teacher", "principal"}
+    deciders = {
+        r for r in ALL_ROLES if permissions.justifications.decides_any(viewer_of(world, reg, r))
+    }
+    assert deciders == {"class_teacher", "principal", "other_principal"}  # their own school's
+
+
+def test_who_may_justify_a_students_absences(world, reg):
+    def justifiers(student):
+        return {
+            r
+            for r in ALL_ROLES
+            if permissions.student_attendance.allows(viewer_of(world, reg, r), "justify", student)
+        }
+
+    assert justifiers(world.student) == {"own_parent"}
+    assert justifiers(world.classmate) == {"other_parent"}
+    assert justifiers(reg.other_student) == {"teaching_parent"}
+    world.student.birth_date = datetime.date(2000, 1, 1)  # an adult student
+    world.student.save()
+    assert justifiers(world.student) == {"own_parent"}  # until the school allows it
+    settings_services.attendance_settings_update(
+        actor=world.user("principal"), adult_students_may_justify=True
+    )
+    assert justifiers(world.student) == {"own_parent", "student"}
+
+
+def test_who_sees_a_class_summary_and_its_warnings(world, reg):
+    def roles(action, school_class):
+        return {
+            r
+            for r in ALL_ROLES
+            if permissions.class_attendance.allows(viewer_of(world, reg, r), action, school_class)
+        }
+
+    management = {"principal", "secretary"}
+    # every teacher of 4a, the teacher of one of its groups too, sees the whole class
+    assert (
+        roles("summary", world.school_class)
+        == {
+            "teacher_in",
+            "class_teacher",
+            "group_teacher",
+        }
+        | management
+    )
+    assert roles("lead", world.school_class) == {"class_teacher"} | management
+    # a teacher whose child is in 4b sees the child's pages, not the class's summary
+    assert roles("summary", world.other_class) == {"teacher_out"} | management
+    parent_teacher = viewer_of(world, reg, "teaching_parent")
+    assert permissions.student_attendance.allows(parent_teacher, "view", reg.other_student)
+    client = Client()
+    client.force_login(reg.teaching_parent)
+    assert client.get(f"/frekwencja/klasa/{world.other_class.pk}/").status_code == 404
+    assert client.get(f"/frekwencja/uczen/{reg.other_student.pk}/").status_code == 200
+    client.force_login(reg.group_teacher)
+    page = client.get(f"/frekwencja/klasa/{world.school_class.pk}/").content.decode()
+    assert "Dąbrowski" in page  # not in the group, but in the class
+
+
+def test_who_manages_which_exemptions(world, reg):
+    def managed(role):
+        viewer = viewer_of(world, reg, role)
+        return set(permissions.exemptions.queryset(viewer, "manage").values_list("pk", flat=True))
+
+    assert managed("principal") == {reg.exemption.pk, reg.other_exemption.pk}
+    assert managed("class_teacher") == {reg.exemption.pk}  # 4a's only
+    for role in ("teacher_in", "secretary", "own_parent", "other_principal", "group_teacher"):
+        assert managed(role) == set()
+    exempting = {
+        r
+        for r in ALL_ROLES
+        if permissions.student_attendance.allows(viewer_of(world, reg, r), "exempt", world.student)
+    }
+    assert exempting == {"class_teacher", "principal"}
