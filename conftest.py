@@ -1,5 +1,6 @@
 import contextlib
 import functools
+import gettext
 import os
 
 import pytest
@@ -19,7 +20,9 @@ def pytest_configure(config):
     from scripts.compile_messages import main as compile_messages
 
     if compile_messages():
-        # Django may have read the catalogues while setting up: make it read them again.
+        # Django may have read the catalogues while setting up (and Python's gettext keeps
+        # every catalogue it opened by path): make both read them again.
+        gettext._translations.clear()
         setting_changed.send(
             sender=None, setting="LOCALE_PATHS", value=settings.LOCALE_PATHS, enter=True
         )
