@@ -10,12 +10,20 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from dziennik.core.audit import build_entry, record_create, record_update, snapshot
-from dziennik.schools.models import Enrolment, Family, Guardian, Guardianship, Student
+from dziennik.schools.models import (
+    Enrolment,
+    Family,
+    Guardian,
+    Guardianship,
+    SchoolClass,
+    Student,
+)
+from dziennik.schools.viewer import get_viewer
 
 from .credentials import generate_password, taken_checker, unique_username, username_base
 from .letters import KIND_GUARDIAN, KIND_STAFF, KIND_STUDENT, IssuedCredential
 from .models import User
-from .permissions import can_manage_class_accounts
+from .permissions import can_manage_class_accounts, users
 from .selectors import resettable_users
 
 
@@ -149,7 +157,7 @@ def _guardian_children(guardian_ids) -> dict[int, list[str]]:
 
 @transaction.atomic
 def credentials_generate_for_class(
-    *, actor: User, school_class, regenerate: bool = False
+    *, actor: User, school_class: SchoolClass, regenerate: bool = False
 ) -> list[IssuedCredential]:
     """Logins and first passwords for a class's students and their guardians.
 
@@ -164,7 +172,8 @@ def credentials_generate_for_class(
     list, for the letters; only their Argon2 hashes are stored.
     """
 
-    if not can_manage_class_accounts(actor, school_class):
+    viewer = get_viewer(actor)
+    if not can_manage_class_accounts(viewer, school_class):
         raise PermissionDenied
     school = school_class.school
     class_link = {"school_class_id": school_class.pk, "school_id": school.pk}
@@ -194,7 +203,7 @@ def credentials_generate_for_class(
     if regenerate:
         existing = [e.student.user_id for e in enrolments] + [g.user_id for g in guardians]
         resettable = set(
-            resettable_users(actor)
+            resettable_users(viewer)
             .filter(pk__in=[pk for pk in existing if pk is not None])
             .values_list("pk", flat=True)
         )
@@ -256,7 +265,7 @@ def password_reset(*, actor: User, user: User) -> IssuedCredential:
     sessions end. The plain password is returned for the letter and not stored.
     """
 
-    if not resettable_users(actor).filter(pk=user.pk).exists():
+    if not users.allows(get_viewer(actor), "reset_password", user):
         raise PermissionDenied
     user = User.objects.select_for_update(of=("self",)).select_related("school").get(pk=user.pk)
     links: dict = {"school_id": user.school_id}

@@ -3,7 +3,6 @@ from django.utils.functional import SimpleLazyObject
 from dziennik.accounts.children import active_child_id
 from dziennik.core.extensions import collect_nav_items
 from dziennik.schools.selectors import child_options
-from dziennik.schools.viewer import get_viewer
 
 
 def viewer(request):
@@ -11,7 +10,7 @@ def viewer(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    v = get_viewer(user)
+    v = request.viewer
 
     def children():
 

@@ -274,14 +274,13 @@ def get_object_for(viewer_or_user, queryset, **lookup):
 # --- the viewer's own children (the parent's child switcher) ---------------------------
 
 
-def children_of(viewer) -> list[Student]:
+def children_of(viewer: Viewer) -> list[Student]:
     """A guardian's children they have access to, with their current class."""
-    v = get_viewer(viewer)
-    if not v.child_ids:
+    if not viewer.child_ids:
         return []
     current = Enrolment.objects.filter(end_date__isnull=True).select_related("school_class")
     return list(
-        Student.objects.filter(pk__in=v.child_ids, school_id=v.school_id)
+        Student.objects.filter(pk__in=viewer.child_ids, school_id=viewer.school_id)
         .prefetch_related(Prefetch("enrolments", queryset=current, to_attr="current_enrolments"))
         .order_by("first_name", "pk")
     )
@@ -307,17 +306,16 @@ class ChildOption:
         )
 
 
-def child_options(viewer) -> list[ChildOption]:
+def child_options(viewer: Viewer) -> list[ChildOption]:
     """``children_of`` for the layout's switcher, cached with the viewer (``get_viewer``)."""
-    v = get_viewer(viewer)
-    if not v.child_ids:
+    if not viewer.child_ids:
         return []
-    if "child_options" not in v.extra:
-        v.extra["child_options"] = child_options_of(v)
-    return v.extra["child_options"]
+    if "child_options" not in viewer.extra:
+        viewer.extra["child_options"] = child_options_of(viewer)
+    return viewer.extra["child_options"]
 
 
-def child_options_of(viewer) -> list[ChildOption]:
+def child_options_of(viewer: Viewer) -> list[ChildOption]:
     return [
         ChildOption(c.pk, c.first_name, c.last_name, c.class_label) for c in children_of(viewer)
     ]
