@@ -141,6 +141,12 @@ SCHOOL_LOOKUPS: dict[str, str] = {
 }
 
 
+def administers(viewer: Viewer, school_id: int | None) -> bool:
+    """The viewer may set up the school ``school_id`` (its structure, people and roles):
+    its office, or the system administrator for any school."""
+    return viewer.is_superuser or (manages_school(viewer) and school_id == viewer.school_id)
+
+
 def administered_rows(viewer: Viewer, queryset: models.QuerySet) -> models.QuerySet:
     """The rows of ``queryset`` the viewer administers in the administration panel: those
     of the school whose office they run (every row for the system administrator)."""
