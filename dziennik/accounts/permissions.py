@@ -18,7 +18,7 @@ from dziennik.schools.models import (
     SchoolRole,
     TeachingAssignment,
 )
-from dziennik.schools.permissions import classes, manages_school
+from dziennik.schools.permissions import administers, classes, manages_school
 from dziennik.schools.viewer import SCHOOL_WIDE_ROLES, Viewer
 
 from .models import User
@@ -119,3 +119,20 @@ def can_manage_staff_accounts(viewer: Viewer) -> bool:
 def can_manage_class_accounts(viewer: Viewer, school_class: SchoolClass) -> bool:
     """The class teacher of the class, or the school's office (``classes`` ``manage``)."""
     return classes.allows(viewer, "manage", school_class)
+
+
+def may_administer_account(viewer: Viewer, user: User) -> bool:
+    """Change or remove the account ``user`` in the administration panel: the system
+    administrator, or the office of the account's school (``users`` ``manage``)."""
+    return viewer.is_superuser or users.allows(viewer, "manage", user)
+
+
+def may_open_account(viewer: Viewer, school_id: int | None) -> bool:
+    """Create an account in the school ``school_id`` (``None``: no school)."""
+    return administers(viewer, school_id)
+
+
+def may_grant_privileges(viewer: Viewer) -> bool:
+    """Make someone a superuser or give them Django groups and permissions: the system
+    administrator only (a school's office never)."""
+    return viewer.is_superuser

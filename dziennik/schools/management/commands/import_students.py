@@ -39,9 +39,7 @@ class Command(BaseCommand):
         except OSError as exc:
             raise CommandError(f"Cannot read {file}: {exc}") from exc
         try:
-            result = students_import(
-                actor=actor_obj, school=school_obj, data=data, dry_run=dry_run
-            )
+            result = students_import(actor=actor_obj, school=school_obj, data=data, dry_run=dry_run)
         except PermissionDenied as exc:
             raise CommandError(
                 f"{actor!r} does not run the office of school {school} (principal, deputy "
