@@ -362,6 +362,8 @@ class Student(models.Model):
                 fields=["school", "external_id"],
                 condition=~Q(external_id=""),
                 name="uniq_student_external_id",
+                violation_error_code="external_id_taken",
+                violation_error_message=_("Another student has this import identifier."),
             ),
         ]
 
@@ -418,11 +420,15 @@ class Enrolment(models.Model):
                 fields=["student"],
                 condition=Q(end_date__isnull=True),
                 name="one_current_enrolment",
+                violation_error_code="enrolled",
+                violation_error_message=_("The student is in a class already."),
             ),
             models.UniqueConstraint(
                 fields=["school_class", "journal_number"],
                 condition=Q(end_date__isnull=True),
                 name="uniq_current_journal_number",
+                violation_error_code="journal_number_taken",
+                violation_error_message=_("This journal number is taken in the class."),
             ),
         ]
         indexes = [models.Index(fields=["school_class", "end_date"])]
@@ -505,6 +511,8 @@ class Guardian(models.Model):
                 fields=["school", "external_id"],
                 condition=~Q(external_id=""),
                 name="uniq_guardian_external_id",
+                violation_error_code="external_id_taken",
+                violation_error_message=_("Another guardian has this import identifier."),
             ),
         ]
 
@@ -563,6 +571,8 @@ class Guardianship(models.Model):
             models.CheckConstraint(
                 condition=Q(access="full") | ~Q(court_order_reference=""),
                 name="court_limit_needs_reference",
+                violation_error_code="court_order_reference",
+                violation_error_message=_("A limit by a court order needs its reference."),
             ),
         ]
 
