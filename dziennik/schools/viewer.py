@@ -154,15 +154,7 @@ class Viewer:
             return NOTHING
         return Q(**{f"{prefix}school_id": self.school_id})
 
-    # --- single-object checks ----------------------------------------------------
-    def can_see_student(self, student) -> bool:
-        if student.school_id != self.school_id or not self.is_authenticated:
-            return False
-        if self.is_school_wide or student.pk in self.child_ids or student.pk == self.student_id:
-            return True
-
-        return Student.objects.filter(self.student_filter(), pk=student.pk).exists()
-
+    # --- single-object checks (whether one may see a student: ``permissions.students``) --
     def leads_class(self, school_class_id: int) -> bool:
         return school_class_id in self.led_class_ids
 
