@@ -8,9 +8,9 @@ from dziennik.schools.selectors import child_options
 def viewer(request):
     """``viewer``, ``nav_items`` and, for guardians, ``children`` and ``active_child``."""
     user = getattr(request, "user", None)
-    if user is None or not user.is_authenticated:
+    v = getattr(request, "viewer", None)  # set by ViewerMiddleware on every request
+    if user is None or v is None or not user.is_authenticated:
         return {}
-    v = request.viewer
 
     def children():
 

@@ -19,7 +19,7 @@ from typing import Any
 
 from django.contrib import admin
 from django.contrib.admin.utils import get_fields_from_path
-from django.db import models
+from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
 
 from . import permissions, services
@@ -300,8 +300,9 @@ class AuditedModelAdmin(SchoolScopedMixin, admin.ModelAdmin):
         writes.delete(actor=request.user, **{writes.name: obj})
 
     def delete_queryset(self, request, queryset):
-        for obj in queryset:
-            self.delete_model(request, obj)
+        with transaction.atomic():  # all the chosen rows, or none
+            for obj in queryset:
+                self.delete_model(request, obj)
 
 
 class ScopedTabularInline(SchoolScopedMixin, admin.TabularInline):
