@@ -1,19 +1,27 @@
 """The admin for login accounts: a UserAdmin for ``accounts.User`` with its school.
 
-A secretary sees and edits the accounts of their own school only and cannot grant
-superuser rights, groups or permissions; every change is in the history.
+A secretary sees and edits the accounts of their own school only (never the system
+administrator's) and cannot grant superuser rights, groups or permissions. Every add,
+change, password and delete goes through the account services, and so into the history
+(a password never in clear).
 """
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponseRedirect
+from django.urls import reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from dziennik.core import audit
-from dziennik.schools.admin import AuditedModelAdmin
+from dziennik.schools.admin import AuditedModelAdmin, Writes
 
+from . import permissions, services
 from .models import User
 
-PRIVILEGE_FIELDS = ("is_superuser", "groups", "user_permissions")
+USER_WRITES = Writes("user", services.user_create, services.user_update, services.user_delete)
 
 
 @admin.register(User)
@@ -33,6 +41,8 @@ class UserAdmin(AuditedModelAdmin, DjangoUserAdmin):
     list_select_related = ("school",)
     ordering = ("last_name", "first_name", "username")
     readonly_fields = ("last_login", "date_joined", "activated_at")
+    # A teacher's account may move to another school (by the system administrator).
+    school_fixed = False
     fieldsets = (
         (None, {"fields": ("username", "password")}),
         (_("Personal info"), {"fields": ("first_name", "last_name", "email")}),
@@ -62,28 +72,62 @@ class UserAdmin(AuditedModelAdmin, DjangoUserAdmin):
         ),
     )
 
+    def writes(self) -> Writes:
+        return USER_WRITES
+
     def get_readonly_fields(self, request, obj=None):
         fields = tuple(super().get_readonly_fields(request, obj))
-        if not request.user.is_superuser:
-            fields += PRIVILEGE_FIELDS
+        if not permissions.may_grant_privileges(request.viewer):
+            fields += services.PRIVILEGE_FIELDS
         return fields
-
-    def user_change_password(self, request, id, form_url=""):
-        response = super().user_change_password(request, id, form_url)
-        if request.method == "POST" and response.status_code == 302:
-            user = self.get_object(request, id)
-            if user is not None:
-                audit.build_entry(
-                    actor=request.user,
-                    instance=user,
-                    action="update",
-                    changes={"password": ["***", "***"]},
-                ).save()
-        return response
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
         if not request.user.is_superuser:
             # The system administrator's accounts are out of a school secretary's reach.
-            queryset = queryset.filter(is_superuser=False)
+            queryset = queryset.filter(permissions.users.filter(request.viewer, "manage"))
         return queryset
+
+    def service_create(self, request, obj, form) -> User:
+        data = form.cleaned_data
+        return services.user_create(
+            actor=request.user,
+            username=obj.username,
+            school=obj.school,
+            password=data.get("password1") if data.get("set_usable_password") else None,
+            first_name=obj.first_name,
+            last_name=obj.last_name,
+            email=obj.email,
+            must_change_password=obj.must_change_password,
+            is_active=obj.is_active,
+            is_staff=obj.is_staff,
+        )
+
+    def user_change_password(self, request, id, form_url=""):
+        """The password form of the admin, saved through ``services.password_set``."""
+        if request.method != "POST":
+            return super().user_change_password(request, id, form_url)
+        user = self.get_object(request, unquote(id))
+        if user is None or not self.has_change_permission(request, user):
+            raise PermissionDenied
+        form = self.change_password_form(user, request.POST)
+        if not form.is_valid() or not (
+            form.cleaned_data["set_usable_password"] or "unset-password" in request.POST
+        ):
+            # Errors and conflicting choices are shown by the admin's own view.
+            return super().user_change_password(request, id, form_url)
+        usable = form.cleaned_data["set_usable_password"]
+        services.password_set(
+            actor=request.user,
+            user=user,
+            new_password=form.cleaned_data["password1"] if usable else None,
+        )
+        self.log_change(request, user, self.construct_change_message(request, form, None))
+        if usable:
+            messages.success(request, gettext("Password changed successfully."))
+        else:
+            messages.success(request, gettext("Password-based authentication was disabled."))
+        update_session_auth_hash(request, user)
+        return HttpResponseRedirect(
+            reverse(f"{self.admin_site.name}:accounts_user_change", args=[user.pk])
+        )

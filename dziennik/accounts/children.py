@@ -7,14 +7,13 @@ from typing import Any
 
 from dziennik.core.cache import Scope, cached_page
 from dziennik.schools.selectors import children_of
-from dziennik.schools.viewer import get_viewer
 
 SESSION_KEY = "active_child_id"
 
 
 def active_child_id(request) -> int | None:
     """The chosen child, or the first child; never a child the viewer cannot see."""
-    v = get_viewer(request.user)
+    v = request.viewer
     if not v.child_ids:
         return v.student_id
     chosen = request.session.get(SESSION_KEY)
@@ -25,15 +24,14 @@ def active_child_id(request) -> int | None:
 
 def active_child_for(request):
     wanted = active_child_id(request)
-    for child in children_of(request.user):
+    for child in children_of(request.viewer):
         if child.pk == wanted:
             return child
     return None
 
 
 def set_active_child(request, student_id: int) -> bool:
-    v = get_viewer(request.user)
-    if student_id not in v.child_ids:
+    if student_id not in request.viewer.child_ids:
         return False
     request.session[SESSION_KEY] = student_id
     return True

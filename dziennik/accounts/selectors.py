@@ -15,28 +15,32 @@ from dziennik.schools.models import (
     SchoolRole,
     TeachingAssignment,
 )
-from dziennik.schools.viewer import Viewer, get_object_for, get_viewer
+from dziennik.schools.permissions import classes
+from dziennik.schools.viewer import Viewer
 
+from . import permissions
 from .models import User
-from .permissions import managed_class_filter, resettable_user_filter, staff_user_filter
 
 
-def get_managed_class_for(viewer: Viewer, class_id: int):
+def get_managed_class_for(viewer: Viewer, class_id: int) -> SchoolClass:
     """A class whose accounts the viewer manages; 404 for missing and forbidden alike."""
-
-    queryset = SchoolClass.objects.filter(managed_class_filter(viewer)).select_related(
-        "school", "school_year", "class_teacher"
+    return classes.get(
+        viewer,
+        class_id,
+        "manage",
+        queryset=SchoolClass.objects.select_related("school", "school_year", "class_teacher"),
     )
-    return get_object_for(viewer, queryset, pk=class_id)
 
 
 def resettable_users(viewer: Viewer) -> QuerySet[User]:
-    return User.objects.filter(resettable_user_filter(viewer))
+    return permissions.users.queryset(viewer, "reset_password")
 
 
 def get_resettable_user_for(viewer: Viewer, user_id: int) -> User:
     """An account whose password the viewer may reset; 404 for missing and forbidden."""
-    return get_object_for(viewer, resettable_users(viewer).select_related("school"), pk=user_id)
+    return permissions.users.get(
+        viewer, user_id, "reset_password", queryset=User.objects.select_related("school")
+    )
 
 
 @dataclass
@@ -61,15 +65,15 @@ class AccountRow:
         return "active"
 
 
-def class_accounts(viewer: Viewer, school_class) -> tuple[list[AccountRow], list[AccountRow]]:
+def class_accounts(
+    viewer: Viewer, school_class: SchoolClass
+) -> tuple[list[AccountRow], list[AccountRow]]:
     """The class's students and their guardians (with access) and their accounts.
 
     Three queries, whatever the size of the class. The caller already got ``school_class``
     through :func:`get_managed_class_for`.
     """
-
-    v = get_viewer(viewer)
-    if school_class.school_id != v.school_id:
+    if not classes.allows(viewer, "manage", school_class):
         return [], []
     enrolments = list(
         Enrolment.objects.filter(school_class=school_class, end_date__isnull=True)
@@ -112,7 +116,9 @@ def class_accounts(viewer: Viewer, school_class) -> tuple[list[AccountRow], list
     guardians = sorted(by_guardian.values(), key=lambda r: (r.journal_number, r.full_name))
     user_ids = [row.user.pk for row in [*students, *guardians] if row.user is not None]
     if user_ids:
-        resettable = set(resettable_users(v).filter(pk__in=user_ids).values_list("pk", flat=True))
+        resettable = set(
+            resettable_users(viewer).filter(pk__in=user_ids).values_list("pk", flat=True)
+        )
         for row in [*students, *guardians]:
             row.can_reset = row.user is not None and row.user.pk in resettable
     return students, guardians
@@ -146,14 +152,13 @@ def staff_accounts(viewer: Viewer) -> list[StaffRow]:
     the number of staff. Sorted by last name in the order of the Polish alphabet.
     """
 
-    v = get_viewer(viewer)
     day = timezone.localdate()
     this_year = {"school_year__start_date__lte": day, "school_year__end_date__gte": day}
-    led = SchoolClass.objects.filter(school_id=v.school_id, **this_year).only(
+    led = SchoolClass.objects.filter(school_id=viewer.school_id, **this_year).only(
         "pk", "name", "level", "class_teacher_id"
     )
     users = list(
-        User.objects.filter(staff_user_filter(v))
+        permissions.users.queryset(viewer, "view_staff")
         .only(
             "pk",
             "username",
@@ -167,7 +172,9 @@ def staff_accounts(viewer: Viewer) -> list[StaffRow]:
         .prefetch_related(
             Prefetch(
                 "school_roles",
-                queryset=SchoolRole.objects.filter(school_id=v.school_id).only("user_id", "role"),
+                queryset=SchoolRole.objects.filter(school_id=viewer.school_id).only(
+                    "user_id", "role"
+                ),
                 to_attr="roles_here",
             ),
             Prefetch(
@@ -181,7 +188,7 @@ def staff_accounts(viewer: Viewer) -> list[StaffRow]:
     teaching = {
         row["teacher_id"]: row
         for row in TeachingAssignment.objects.filter(
-            school_id=v.school_id,
+            school_id=viewer.school_id,
             teacher_id__in=user_ids,
             **{f"school_class__{key}": value for key, value in this_year.items()},
         )
@@ -192,7 +199,7 @@ def staff_accounts(viewer: Viewer) -> list[StaffRow]:
         )
         .order_by()
     }
-    resettable = set(resettable_users(v).filter(pk__in=user_ids).values_list("pk", flat=True))
+    resettable = set(resettable_users(viewer).filter(pk__in=user_ids).values_list("pk", flat=True))
     rows = []
     for user in users:
         roles = sorted({r.role for r in user.roles_here}, key=_ROLE_ORDER.index)

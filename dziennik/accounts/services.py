@@ -2,20 +2,39 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from axes.utils import reset as axes_reset
+from django.contrib.auth.models import Group, Permission
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from dziennik.core.audit import build_entry, record_create, record_update, snapshot
-from dziennik.schools.models import Enrolment, Family, Guardian, Guardianship, Student
+from dziennik.core.audit import build_entry, record_create, record_many, record_update, snapshot
+from dziennik.schools.models import (
+    Enrolment,
+    Family,
+    Guardian,
+    Guardianship,
+    School,
+    SchoolClass,
+    Student,
+)
+from dziennik.schools.services import recording
+from dziennik.schools.viewer import get_viewer
 
 from .credentials import generate_password, taken_checker, unique_username, username_base
 from .letters import KIND_GUARDIAN, KIND_STAFF, KIND_STUDENT, IssuedCredential
 from .models import User
-from .permissions import can_manage_class_accounts
+from .permissions import (
+    can_manage_class_accounts,
+    may_administer_account,
+    may_grant_privileges,
+    may_open_account,
+    users,
+)
 from .selectors import resettable_users
 
 
@@ -149,7 +168,7 @@ def _guardian_children(guardian_ids) -> dict[int, list[str]]:
 
 @transaction.atomic
 def credentials_generate_for_class(
-    *, actor: User, school_class, regenerate: bool = False
+    *, actor: User, school_class: SchoolClass, regenerate: bool = False
 ) -> list[IssuedCredential]:
     """Logins and first passwords for a class's students and their guardians.
 
@@ -164,7 +183,8 @@ def credentials_generate_for_class(
     list, for the letters; only their Argon2 hashes are stored.
     """
 
-    if not can_manage_class_accounts(actor, school_class):
+    viewer = get_viewer(actor)
+    if not can_manage_class_accounts(viewer, school_class):
         raise PermissionDenied
     school = school_class.school
     class_link = {"school_class_id": school_class.pk, "school_id": school.pk}
@@ -174,7 +194,53 @@ def credentials_generate_for_class(
         .select_for_update(of=("self", "student"))
         .order_by("journal_number")
     )
-    order = {e.student_id: e.journal_number for e in enrolments}
+    guardians = _class_guardians(school.pk, {e.student_id: e.journal_number for e in enrolments})
+    resettable: set[int] = set()
+    if regenerate:
+        existing = [e.student.user_id for e in enrolments] + [g.user_id for g in guardians]
+        resettable = set(
+            resettable_users(viewer)
+            .filter(pk__in=[pk for pk in existing if pk is not None])
+            .values_list("pk", flat=True)
+        )
+    issued: list[IssuedCredential] = []
+    for enrolment in enrolments:
+        student = enrolment.student
+        links = dict(class_link, student_id=student.pk)
+        account = _account_for(actor, student, school.pk, resettable, links, guardian=False)
+        if account is not None:
+            issued.append(
+                IssuedCredential(
+                    user_id=account[0].pk,
+                    full_name=student.full_name,
+                    username=account[0].username,
+                    password=account[1],
+                    kind=KIND_STUDENT,
+                    about=(school_class.name,),
+                    school_name=school.name,
+                )
+            )
+    children = _guardian_children([g.pk for g in guardians])
+    for guardian in guardians:
+        account = _account_for(actor, guardian, school.pk, resettable, class_link, guardian=True)
+        if account is not None:
+            issued.append(
+                IssuedCredential(
+                    user_id=account[0].pk,
+                    full_name=guardian.full_name,
+                    username=account[0].username,
+                    password=account[1],
+                    kind=KIND_GUARDIAN,
+                    about=tuple(children.get(guardian.pk, ())),
+                    school_name=school.name,
+                )
+            )
+    return issued
+
+
+def _class_guardians(school_id: int, order: dict[int, int]) -> list[Guardian]:
+    """The guardians with access of the students ``order`` lists (student id → journal
+    number), locked, in the order of their first child in the journal."""
     guardian_first_child: dict[int, int] = {}
     for guardian_id, student_id in Guardianship.objects.filter(
         student_id__in=order,
@@ -184,68 +250,26 @@ def credentials_generate_for_class(
         guardian_first_child[guardian_id] = min(
             guardian_first_child.get(guardian_id, order[student_id]), order[student_id]
         )
-    guardians = sorted(
+    return sorted(
         Guardian.objects.select_for_update(of=("self",))
         .select_related("user")
-        .filter(pk__in=guardian_first_child, school_id=school.pk),
+        .filter(pk__in=guardian_first_child, school_id=school_id),
         key=lambda g: (guardian_first_child[g.pk], g.last_name, g.first_name, g.pk),
     )
-    resettable: set[int] = set()
-    if regenerate:
-        existing = [e.student.user_id for e in enrolments] + [g.user_id for g in guardians]
-        resettable = set(
-            resettable_users(actor)
-            .filter(pk__in=[pk for pk in existing if pk is not None])
-            .values_list("pk", flat=True)
-        )
-    issued: list[IssuedCredential] = []
-    for enrolment in enrolments:
-        student = enrolment.student
-        links = dict(class_link, student_id=student.pk)
-        if student.user is None:
-            user, password = _create_account(
-                actor=actor, person=student, school_id=school.pk, guardian=False, links=links
-            )
-        elif student.user_id in resettable:
-            user = student.user
-            password = _issue_new_password(actor=actor, user=user, links=links)
-        else:
-            continue
-        issued.append(
-            IssuedCredential(
-                user_id=user.pk,
-                full_name=student.full_name,
-                username=user.username,
-                password=password,
-                kind=KIND_STUDENT,
-                about=(school_class.name,),
-                school_name=school.name,
-            )
-        )
 
-    children = _guardian_children([g.pk for g in guardians])
-    for guardian in guardians:
-        if guardian.user is None:
-            user, password = _create_account(
-                actor=actor, person=guardian, school_id=school.pk, guardian=True, links=class_link
-            )
-        elif guardian.user_id in resettable:
-            user = guardian.user
-            password = _issue_new_password(actor=actor, user=user, links=class_link)
-        else:
-            continue
-        issued.append(
-            IssuedCredential(
-                user_id=user.pk,
-                full_name=guardian.full_name,
-                username=user.username,
-                password=password,
-                kind=KIND_GUARDIAN,
-                about=tuple(children.get(guardian.pk, ())),
-                school_name=school.name,
-            )
+
+def _account_for(
+    actor: User, person, school_id: int, resettable: set[int], links: dict, *, guardian: bool
+) -> tuple[User, str] | None:
+    """A new account for a student or guardian without one, or a new one-time password
+    for an account being regenerated: ``(user, password)``; ``None`` leaves them out."""
+    if person.user is None:
+        return _create_account(
+            actor=actor, person=person, school_id=school_id, guardian=guardian, links=links
         )
-    return issued
+    if person.user_id in resettable:
+        return person.user, _issue_new_password(actor=actor, user=person.user, links=links)
+    return None
 
 
 @transaction.atomic
@@ -256,7 +280,7 @@ def password_reset(*, actor: User, user: User) -> IssuedCredential:
     sessions end. The plain password is returned for the letter and not stored.
     """
 
-    if not resettable_users(actor).filter(pk=user.pk).exists():
+    if not users.allows(get_viewer(actor), "reset_password", user):
         raise PermissionDenied
     user = User.objects.select_for_update(of=("self",)).select_related("school").get(pk=user.pk)
     links: dict = {"school_id": user.school_id}
@@ -286,4 +310,118 @@ def password_reset(*, actor: User, user: User) -> IssuedCredential:
         kind=kind,
         about=about,
         school_name=user.school.name if user.school else "",
+    )
+
+
+# --- accounts in the administration panel ----------------------------------------------
+
+USER_FIELDS = (
+    "username",
+    "first_name",
+    "last_name",
+    "email",
+    "school",
+    "must_change_password",
+    "is_active",
+    "is_staff",
+    "is_superuser",
+    "date_joined",
+)
+PRIVILEGE_FIELDS = ("is_superuser", "groups", "user_permissions")
+
+
+def _require_privileges(actor: User, changes: dict) -> None:
+    if set(changes) & set(PRIVILEGE_FIELDS) and not may_grant_privileges(get_viewer(actor)):
+        raise PermissionDenied
+
+
+@transaction.atomic
+def user_create(
+    *,
+    actor: User,
+    username: str,
+    school: School | None,
+    password: str | None,
+    first_name: str = "",
+    last_name: str = "",
+    email: str = "",
+    must_change_password: bool = False,
+    is_active: bool = True,
+    is_staff: bool = False,
+) -> User:
+    """A login account, in ``school`` (only the system administrator creates accounts
+    without a school). ``password`` is the plain password chosen (checked against the
+    password rules and stored hashed); ``None`` leaves the account without one."""
+    if not may_open_account(get_viewer(actor), school.pk if school is not None else None):
+        raise PermissionDenied
+    user = User(
+        username=username,
+        school=school,
+        first_name=first_name,
+        last_name=last_name,
+        email=email,
+        must_change_password=must_change_password,
+        is_active=is_active,
+        is_staff=is_staff,
+    )
+    if password is None:
+        user.set_unusable_password()
+    else:
+        validate_password(password, user)
+        user.set_password(password)
+    return recording.create(actor, user)
+
+
+@transaction.atomic
+def user_update(
+    *,
+    actor: User,
+    user: User,
+    groups: Iterable[Group] | None = None,
+    user_permissions: Iterable[Permission] | None = None,
+    **changes,
+) -> User:
+    """Change an account (``USER_FIELDS``). Superuser rights, Django groups and
+    permissions (``PRIVILEGE_FIELDS``) are the system administrator's to give."""
+    viewer = get_viewer(actor)
+    if not may_administer_account(viewer, user):
+        raise PermissionDenied
+    many = {"groups": groups, "user_permissions": user_permissions}
+    many = {name: value for name, value in many.items() if value is not None}
+    _require_privileges(actor, {**changes, **many})
+    if "school" in changes and not may_open_account(viewer, getattr(changes["school"], "pk", None)):
+        raise PermissionDenied
+    recording.update(actor, user, changes, editable=USER_FIELDS)
+    for name, related in many.items():
+        recording.set_many(actor, user, name, related)
+    return user
+
+
+@transaction.atomic
+def user_delete(*, actor: User, user: User) -> None:
+    """Remove an account (one that wrote register history cannot be removed: the history
+    keeps its author)."""
+    if not may_administer_account(get_viewer(actor), user):
+        raise PermissionDenied
+    recording.delete(actor, user)
+
+
+@transaction.atomic
+def password_set(*, actor: User, user: User, new_password: str | None) -> None:
+    """Set an account's password for its owner (the administration panel), or disable
+    password login (``None``). The history records that it changed, never the value."""
+    if not may_administer_account(get_viewer(actor), user):
+        raise PermissionDenied
+    if new_password is None:
+        user.set_unusable_password()
+    else:
+        validate_password(new_password, user)
+        user.set_password(new_password)
+    user.save(update_fields=["password"])
+    record_many(
+        [
+            build_entry(
+                actor=actor, instance=user, action="update", changes={"password": ["***", "***"]}
+            )
+        ]
     )

@@ -11,8 +11,6 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from dziennik.schools.viewer import get_viewer
-
 from . import permissions, selectors, services
 from .children import set_active_child
 from .forms import LoginForm, PasswordChangeForm
@@ -95,7 +93,7 @@ def _pdf_response(content: bytes, filename: str) -> HttpResponse:
 @login_required
 def class_credentials(request, class_id: int):
     """GET: what the credential letters are, who has an account. POST: the letters PDF."""
-    viewer = get_viewer(request.user)
+    viewer = request.viewer
     school_class = selectors.get_managed_class_for(viewer, class_id)
     if request.method == "POST":
         issued = services.credentials_generate_for_class(
@@ -127,7 +125,7 @@ def class_credentials(request, class_id: int):
 @login_required
 def staff_accounts(request):
     """The school's staff accounts, for the principal, deputy and secretary."""
-    viewer = get_viewer(request.user)
+    viewer = request.viewer
     if not permissions.can_manage_staff_accounts(viewer):
         raise Http404
     return render(
@@ -138,8 +136,7 @@ def staff_accounts(request):
 @login_required
 def password_reset(request, user_id: int):
     """GET: confirm whose password is reset. POST: the new one-time password letter."""
-    viewer = get_viewer(request.user)
-    account = selectors.get_resettable_user_for(viewer, user_id)
+    account = selectors.get_resettable_user_for(request.viewer, user_id)
     if request.method == "POST":
         issued = services.password_reset(actor=request.user, user=account)
         pdf = render_letters([issued], login_url=request.build_absolute_uri(reverse(LOGIN_URL)))

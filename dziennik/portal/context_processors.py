@@ -3,15 +3,14 @@ from django.utils.functional import SimpleLazyObject
 from dziennik.accounts.children import active_child_id
 from dziennik.core.extensions import collect_nav_items
 from dziennik.schools.selectors import child_options
-from dziennik.schools.viewer import get_viewer
 
 
 def viewer(request):
     """``viewer``, ``nav_items`` and, for guardians, ``children`` and ``active_child``."""
     user = getattr(request, "user", None)
-    if user is None or not user.is_authenticated:
+    v = getattr(request, "viewer", None)  # set by ViewerMiddleware on every request
+    if user is None or v is None or not user.is_authenticated:
         return {}
-    v = get_viewer(user)
 
     def children():
 

@@ -10,12 +10,9 @@ from django.utils import timezone
 
 from dziennik.core.models import AuditEntry
 from dziennik.schools.models import Enrolment, SchoolClass, Student
-from dziennik.schools.viewer import get_viewer
+from dziennik.schools.viewer import Viewer
 
-
-def can_browse_history(viewer) -> bool:
-    """The principal, the deputy and the secretary browse their school's history (L-04)."""
-    return get_viewer(viewer).is_school_wide
+from .permissions import can_browse_history, history
 
 
 def _day_start(day: datetime.date) -> datetime.datetime:
@@ -23,7 +20,7 @@ def _day_start(day: datetime.date) -> datetime.datetime:
 
 
 def audit_entries_for(
-    viewer,
+    viewer: Viewer,
     student_id: int | None = None,
     class_id: int | None = None,
     actor_id: int | None = None,
@@ -35,10 +32,9 @@ def audit_entries_for(
     ``class_id`` finds entries about the class and about its students (while the entry
     itself names no class); ``date_from``/``date_to`` are local days, both included.
     """
-    v = get_viewer(viewer)
-    if not can_browse_history(v):
+    if not can_browse_history(viewer):
         return AuditEntry.objects.none()
-    qs = AuditEntry.objects.filter(school_id=v.school_id)
+    qs = history.queryset(viewer)
     if student_id is not None:
         qs = qs.filter(student_id=student_id)
     if class_id is not None:
@@ -57,16 +53,15 @@ def audit_entries_for(
     )
 
 
-def history_filter_choices(viewer, *, actor_id: int | None = None) -> dict:
+def history_filter_choices(viewer: Viewer, *, actor_id: int | None = None) -> dict:
     """Options for the history filters: the school's classes, students and staff.
 
     Anyone else who wrote (a parent excusing an absence) is reached through the author
     links of the entries; the currently chosen author is always among the options.
     """
-
-    v = get_viewer(viewer)
-    if not can_browse_history(v):
+    if not can_browse_history(viewer):
         return {"classes": [], "students": [], "actors": []}
+    v = viewer
     actors = Q(school_roles__school_id=v.school_id)
     if actor_id is not None:
         actors |= Q(pk=actor_id)

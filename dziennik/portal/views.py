@@ -5,7 +5,6 @@ from django.shortcuts import render
 from dziennik.accounts.children import active_child_id, family_page
 from dziennik.core.extensions import collect_home_panels
 from dziennik.schools import selectors as school_selectors
-from dziennik.schools.viewer import get_viewer
 
 
 @login_required
@@ -15,7 +14,7 @@ def home(request):
     Its query count does not depend on how many children, classes or assignments the
     user has (pinned in ``core/tests/test_screens_home.py``).
     """
-    viewer = get_viewer(request.user)
+    viewer = request.viewer
     if (viewer.is_parent or viewer.is_student) and not viewer.is_staff_member:
         # a family's home shows only its own students' data: rendered once per version
         # of it (staff pages mix in their classes' and the school's, and are not kept)

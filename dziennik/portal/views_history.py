@@ -17,9 +17,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from dziennik.core.models import AuditEntry
-from dziennik.schools.viewer import get_viewer
 
-from . import selectors
+from . import permissions, selectors
 
 PAGE_SIZE = 50
 
@@ -116,8 +115,8 @@ def _record_kind(entry: AuditEntry) -> str:
 @login_required
 @require_GET
 def history(request):
-    viewer = get_viewer(request.user)
-    if not selectors.can_browse_history(viewer):
+    viewer = request.viewer
+    if not permissions.can_browse_history(viewer):
         raise Http404
     form = HistoryFilterForm(request.GET or None)
     filters: dict[str, Any] = {}

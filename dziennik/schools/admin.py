@@ -2,24 +2,27 @@
 
 Two rules hold for every page here:
 
-* a secretary (a staff user with a school-wide role) sees and edits only their own
-  school: querysets and the choices of every relation are limited to
-  ``request.user.school``; only a superuser sees all schools;
-* every change made here lands in the history of changes (``dziennik.core.audit``) with
-  the logged-in user as the author, including inline rows and many-to-many choices.
+* a secretary (a staff user who runs a school's office) sees and edits only their own
+  school: querysets and the choices of every relation are limited to it
+  (``permissions.administered_rows``); only a superuser sees all schools;
+* every add, change and delete goes through the school services (``WRITES``), inline
+  rows and many-to-many choices included: the services validate, apply their rules (a
+  role is granted only below one's own) and record the change in the history of changes
+  with the logged-in user as the author. What no service writes is refused.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
 from django.contrib import admin
 from django.contrib.admin.utils import get_fields_from_path
-from django.db import models
-from django.db.models import Q
+from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
 
-from dziennik.core import audit
-from dziennik.schools.viewer import get_viewer
-
+from . import permissions, services
 from .models import (
     ClassGroup,
     DayOff,
@@ -38,90 +41,143 @@ from .models import (
     Term,
 )
 
-# How each model reaches its school (a lookup path ending at the school's id).
-SCHOOL_LOOKUPS: dict[str, str] = {
-    "schools.school": "pk",
-    "schools.schoolyear": "school_id",
-    "schools.term": "school_year__school_id",
-    "schools.dayoff": "school_id",
-    "schools.lessonslot": "school_id",
-    "schools.subject": "school_id",
-    "schools.schoolclass": "school_id",
-    "schools.classgroup": "school_class__school_id",
-    "schools.family": "school_id",
-    "schools.student": "school_id",
-    "schools.enrolment": "student__school_id",
-    "schools.guardian": "school_id",
-    "schools.guardianship": "student__school_id",
-    "schools.schoolrole": "school_id",
-    "schools.teachingassignment": "school_id",
-    "accounts.user": "school_id",
+
+@dataclass(frozen=True)
+class Writes:
+    """The services through which the admin writes one model; ``None`` refuses that
+    write. ``name`` is the keyword by which ``update`` and ``delete`` take the row;
+    ``create`` and ``update`` take the model's fields by their names."""
+
+    name: str
+    create: Callable[..., models.Model] | None
+    update: Callable[..., models.Model] | None
+    delete: Callable[..., None] | None
+
+
+WRITES: dict[type[models.Model], Writes] = {
+    # A new school (a new tenant) is the system administrator's; a school is never
+    # deleted here (its history keeps it).
+    School: Writes("school", services.school_create, services.school_update, None),
+    SchoolYear: Writes(
+        "school_year",
+        services.school_year_add,
+        services.school_year_update,
+        services.school_year_delete,
+    ),
+    Term: Writes("term", services.term_create, services.term_update, services.term_delete),
+    DayOff: Writes(
+        "day_off", services.day_off_create, services.day_off_update, services.day_off_delete
+    ),
+    LessonSlot: Writes(
+        "lesson_slot",
+        services.lesson_slot_create,
+        services.lesson_slot_update,
+        services.lesson_slot_delete,
+    ),
+    Subject: Writes(
+        "subject", services.subject_create, services.subject_update, services.subject_delete
+    ),
+    SchoolClass: Writes(
+        "school_class",
+        services.school_class_create,
+        services.school_class_update,
+        services.school_class_delete,
+    ),
+    ClassGroup: Writes(
+        "class_group",
+        services.class_group_create,
+        services.class_group_update,
+        services.class_group_delete,
+    ),
+    Student: Writes(
+        "student", services.student_create, services.student_update, services.student_delete
+    ),
+    Enrolment: Writes(
+        "enrolment", services.student_enrol, services.enrolment_update, services.enrolment_delete
+    ),
+    Guardian: Writes(
+        "guardian", services.guardian_create, services.guardian_update, services.guardian_delete
+    ),
+    Guardianship: Writes(
+        "guardianship",
+        services.guardianship_create,
+        services.guardianship_update,
+        services.guardianship_delete,
+    ),
+    Family: Writes(
+        "family", services.family_create, services.family_update, services.family_delete
+    ),
+    # A role is granted or revoked, never edited in place (see ``services.roles``).
+    SchoolRole: Writes(
+        "school_role", services.school_role_grant, None, services.school_role_revoke
+    ),
+    TeachingAssignment: Writes(
+        "teaching_assignment",
+        services.teaching_assignment_create,
+        services.teaching_assignment_update,
+        services.teaching_assignment_delete,
+    ),
 }
 
 
-def school_lookup(model) -> str | None:
-    return SCHOOL_LOOKUPS.get(model._meta.label_lower)
+def is_school_administrator(request) -> bool:
+    """A staff user who runs the office of one school (secretary, principal, deputy)."""
+    user = request.user
+    return bool(user.is_active and user.is_staff and permissions.manages_school(request.viewer))
 
 
-def limit_to_school(queryset: models.QuerySet, user) -> models.QuerySet:
-    """The rows of the user's school only (everything for a superuser)."""
-    if user.is_superuser:
-        return queryset
-    lookup = school_lookup(queryset.model)
-    if lookup is None or user.school_id is None:
-        return queryset.none()
-    return queryset.filter(Q(**{lookup: user.school_id}))
-
-
-def is_school_administrator(user) -> bool:
-    """A staff user of one school with a school-wide role (secretary, principal, deputy)."""
-    return bool(
-        user.is_active and user.is_staff and user.school_id and get_viewer(user).is_school_wide
-    )
-
-
-def history_links(obj, *, deleting: bool = False) -> dict:
-    """``school_id``/``student_id``/``school_class_id`` for the history entry of ``obj``.
-
-    A deleted student or class is not linked by id: the entry would protect the row and
-    make the deletion impossible (the entry keeps its name in ``object_repr``).
-    """
-    links: dict = {}
-    if isinstance(obj, School):
-        links["school_id"] = None if deleting else obj.pk
-    elif isinstance(obj, Term):
-        links["school_id"] = obj.school_year.school_id
-    elif isinstance(obj, Student):
-        links["student_id"] = None if deleting else obj.pk
-    elif isinstance(obj, SchoolClass):
-        links["school_class_id"] = None if deleting else obj.pk
-    elif isinstance(obj, Enrolment):
-        links.update(
-            school_id=obj.student.school_id,
-            student_id=obj.student_id,
-            school_class_id=obj.school_class_id,
-        )
-    elif isinstance(obj, Guardianship):
-        links.update(school_id=obj.student.school_id, student_id=obj.student_id)
-    elif isinstance(obj, ClassGroup):
-        links.update(school_id=obj.school_class.school_id, school_class_id=obj.school_class_id)
-    elif isinstance(obj, TeachingAssignment):
-        links["school_class_id"] = obj.school_class_id
-    return links
-
-
-def _m2m_ids(obj, names) -> dict[str, list]:
-    return {
-        name: sorted(obj._meta.get_field(name).value_from_object(obj), key=lambda o: o.pk)
-        for name in names
+def new_row_values(obj: models.Model, form=None) -> dict[str, Any]:
+    """A new row's fields (and the form's many-to-many choices) as a create service
+    takes them."""
+    values = {
+        field.name: getattr(obj, field.name)
+        for field in obj._meta.concrete_fields
+        if field.editable and not field.primary_key
     }
+    if form is not None:
+        for field in obj._meta.many_to_many:
+            if field.name in form.cleaned_data:
+                values[field.name] = list(form.cleaned_data[field.name])
+    return values
+
+
+def changed_values(obj: models.Model, changed: list[str], form=None) -> dict[str, Any]:
+    """The changed fields of an edited row as an update service takes them."""
+    concrete = {field.name for field in obj._meta.concrete_fields}
+    many = {field.name for field in obj._meta.many_to_many}
+    values: dict[str, Any] = {name: getattr(obj, name) for name in changed if name in concrete}
+    if form is not None:
+        values.update({name: list(form.cleaned_data[name]) for name in changed if name in many})
+    return values
+
+
+def adopt(obj: models.Model, created: models.Model) -> None:
+    """Make the form's unsaved ``obj`` the row a create service saved, for what the admin
+    does next with it (inline rows, the change message, the redirect)."""
+    obj.pk = created.pk
+    obj._state.adding = False
+    obj._state.db = created._state.db
+
+
+def _fill_school(obj, request, parent=None) -> None:
+    """A new row of a non-superuser always belongs to their school."""
+    if not hasattr(obj, "school_id") or obj.school_id is not None:
+        return
+    if parent is not None:
+        obj.school_id = parent.pk if isinstance(parent, School) else parent.school_id
+    elif not request.user.is_superuser:
+        obj.school_id = request.viewer.school_id
 
 
 class SchoolScopedMixin:
-    """Limits querysets, relation choices and permissions to the user's school."""
+    """Limits querysets, relation choices and permissions to the user's school, and
+    refuses the writes no service makes (``WRITES``)."""
+
+    def writes(self) -> Writes:
+        return WRITES[self.model]
 
     def get_queryset(self, request):
-        return limit_to_school(super().get_queryset(request), request.user)
+        return permissions.administered_rows(request.viewer, super().get_queryset(request))
 
     def get_list_filter(self, request):
         """Relation filters offer only the values in the user's own rows, and the school
@@ -143,7 +199,7 @@ class SchoolScopedMixin:
         queryset = kwargs.get("queryset")
         if queryset is None:
             queryset = db_field.remote_field.model._default_manager.all()
-        kwargs["queryset"] = limit_to_school(queryset, request.user)
+        kwargs["queryset"] = permissions.administered_rows(request.viewer, queryset)
         return kwargs
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
@@ -151,9 +207,9 @@ class SchoolScopedMixin:
         if (
             db_field.remote_field.model is School
             and not request.user.is_superuser
-            and request.user.school_id
+            and request.viewer.school_id
         ):
-            kwargs.setdefault("initial", request.user.school_id)
+            kwargs.setdefault("initial", request.viewer.school_id)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
@@ -162,110 +218,91 @@ class SchoolScopedMixin:
 
     # -- permissions: Django's model permissions, or a school administrator ------
     def _allowed(self, request, obj=None) -> bool:
-        if not is_school_administrator(request.user):
+        if not is_school_administrator(request):
             return False
         if obj is None or request.user.is_superuser:
             return True
-        return limit_to_school(type(obj)._default_manager.filter(pk=obj.pk), request.user).exists()
+        rows = type(obj)._default_manager.filter(pk=obj.pk)
+        return permissions.administered_rows(request.viewer, rows).exists()
 
     def has_module_permission(self, request):
-        return super().has_module_permission(request) or is_school_administrator(request.user)
+        return super().has_module_permission(request) or is_school_administrator(request)
 
     def has_view_permission(self, request, obj=None):
         return super().has_view_permission(request, obj) or self._allowed(request, obj)
 
     def has_add_permission(self, request, *args):
+        if self.writes().create is None:
+            return False
         return super().has_add_permission(request, *args) or self._allowed(request)
 
     def has_change_permission(self, request, obj=None):
+        if self.writes().update is None:
+            return False
         return super().has_change_permission(request, obj) or self._allowed(request, obj)
 
     def has_delete_permission(self, request, obj=None):
+        if self.writes().delete is None:
+            return False
         return super().has_delete_permission(request, obj) or self._allowed(request, obj)
 
 
-def _fill_school(obj, request, parent=None) -> None:
-    """A new row of a non-superuser always belongs to their school."""
-    if not hasattr(obj, "school_id") or obj.school_id is not None:
-        return
-    if parent is not None:
-        obj.school_id = parent.pk if isinstance(parent, School) else parent.school_id
-    elif not request.user.is_superuser:
-        obj.school_id = request.user.school_id
-
-
 class AuditedModelAdmin(SchoolScopedMixin, admin.ModelAdmin):
-    """A ModelAdmin whose every save and delete (also of inlines) is in the history."""
+    """A ModelAdmin whose every save and delete (also of inlines) goes through the school
+    services, and so into the history."""
+
+    # A row of the school's structure never moves to another school.
+    school_fixed = True
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = tuple(super().get_readonly_fields(request, obj))
+        if self.school_fixed and obj is not None and hasattr(obj, "school_id"):
+            fields += ("school",)
+        return fields
+
+    def service_create(self, request, obj, form) -> models.Model:
+        writes = self.writes()
+        return writes.create(actor=request.user, **new_row_values(obj, form))
+
+    def service_update(self, request, obj, form) -> None:
+        writes = self.writes()
+        stored = type(obj)._default_manager.get(pk=obj.pk)
+        changes = changed_values(obj, form.changed_data, form)
+        writes.update(actor=request.user, **{writes.name: stored}, **changes)
 
     def save_model(self, request, obj, form, change):
-        _fill_school(obj, request)
-        before = None
         if change:
-            stored = type(obj)._default_manager.filter(pk=obj.pk).first()
-            before = audit.snapshot(stored) if stored is not None else None
-        m2m_names = [
-            f.name
-            for f in obj._meta.many_to_many
-            if f.name in form.fields and f.remote_field.through._meta.auto_created
-        ]
-        request._dziennik_m2m_before = _m2m_ids(obj, m2m_names) if change else {}
-        request._dziennik_m2m_names = m2m_names
-        super().save_model(request, obj, form, change)
-        if before is None:
-            audit.record_create(actor=request.user, instance=obj, **history_links(obj))
+            self.service_update(request, obj, form)
         else:
-            audit.record_update(
-                actor=request.user, instance=obj, before=before, **history_links(obj)
-            )
+            _fill_school(obj, request)
+            adopt(obj, self.service_create(request, obj, form))
 
     def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        obj = form.instance
-        names = getattr(request, "_dziennik_m2m_names", [])
-        before = getattr(request, "_dziennik_m2m_before", {})
-        after = _m2m_ids(obj, names)
-        changes = {
-            name: [[o.pk for o in before.get(name, [])], [o.pk for o in after[name]]]
-            for name in names
-            if [o.pk for o in before.get(name, [])] != [o.pk for o in after[name]]
-        }
-        if changes:
-            audit.build_entry(
-                actor=request.user,
-                instance=obj,
-                action="update",
-                changes=changes,
-                **history_links(obj),
-            ).save()
+        # The many-to-many choices went through the service with the row (save_model).
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
 
     def save_formset(self, request, form, formset, change):
+        writes = WRITES[formset.model]
         formset.save(commit=False)
-        changed = [obj for obj, _fields in formset.changed_objects]
-        originals = formset.model._default_manager.in_bulk([obj.pk for obj in changed])
         for obj in formset.deleted_objects:
-            audit.record_delete(
-                actor=request.user, instance=obj, **history_links(obj, deleting=True)
-            )
-            obj.delete()
+            writes.delete(actor=request.user, **{writes.name: obj})
         for obj in formset.new_objects:
             _fill_school(obj, request, parent=form.instance)
-            obj.save()
-            audit.record_create(actor=request.user, instance=obj, **history_links(obj))
-        for obj in changed:
-            before = audit.snapshot(originals[obj.pk])
-            obj.save()
-            audit.record_update(
-                actor=request.user, instance=obj, before=before, **history_links(obj)
-            )
-        formset.save_m2m()
+            adopt(obj, writes.create(actor=request.user, **new_row_values(obj)))
+        for obj, changed in formset.changed_objects:
+            stored = formset.model._default_manager.get(pk=obj.pk)
+            changes = changed_values(obj, changed)
+            writes.update(actor=request.user, **{writes.name: stored}, **changes)
 
     def delete_model(self, request, obj):
-        audit.record_delete(actor=request.user, instance=obj, **history_links(obj, deleting=True))
-        super().delete_model(request, obj)
+        writes = self.writes()
+        writes.delete(actor=request.user, **{writes.name: obj})
 
     def delete_queryset(self, request, queryset):
-        for obj in queryset:
-            self.delete_model(request, obj)
+        with transaction.atomic():  # all the chosen rows, or none
+            for obj in queryset:
+                self.delete_model(request, obj)
 
 
 class ScopedTabularInline(SchoolScopedMixin, admin.TabularInline):
@@ -309,10 +346,7 @@ class SchoolAdmin(AuditedModelAdmin):
 
     def has_add_permission(self, request, *args):
         # A new school (a new tenant) is created by the system administrator only.
-        return request.user.is_superuser
-
-    def has_delete_permission(self, request, obj=None):
-        return request.user.is_superuser
+        return request.user.is_superuser and super().has_add_permission(request, *args)
 
 
 class TermInline(ScopedTabularInline):
@@ -477,11 +511,28 @@ class FamilyAdmin(AuditedModelAdmin):
 
 @admin.register(SchoolRole)
 class SchoolRoleAdmin(AuditedModelAdmin):
+    """Roles are granted (added) and revoked (deleted), only below one's own role."""
+
     list_display = ("user", "role", "school")
     list_filter = ("role", "school")
     search_fields = ("user__last_name", "user__first_name", "user__username")
     autocomplete_fields = ("user",)
     list_select_related = ("user", "school")
+
+    def formfield_for_choice_field(self, db_field, request, **kwargs):
+        if db_field.name == "role":
+            grantable = permissions.grantable_roles(request.viewer, request.viewer.school_id)
+            kwargs["choices"] = [("", "---------")] + [
+                (value, label) for value, label in db_field.choices if value in grantable
+            ]
+        return super().formfield_for_choice_field(db_field, request, **kwargs)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.role not in permissions.grantable_roles(
+            request.viewer, obj.school_id
+        ):
+            return False
+        return super().has_delete_permission(request, obj)
 
 
 @admin.register(TeachingAssignment)

@@ -16,6 +16,18 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
+def _other_school(errors: dict, field: str, own_school_id, related_school_id) -> None:
+    """Note in ``errors`` that ``field`` points into another school (rows never cross
+    schools). Unknown ids (a form still being filled in) are not judged."""
+    if None not in (own_school_id, related_school_id) and own_school_id != related_school_id:
+        errors[field] = _("This belongs to another school.")
+
+
+def _raise(errors: dict) -> None:
+    if errors:
+        raise ValidationError(errors)
+
+
 class Voivodeship(models.TextChoices):
     DOLNOSLASKIE = "dolnoslaskie", "dolnośląskie"
     KUJAWSKO_POMORSKIE = "kujawsko-pomorskie", "kujawsko-pomorskie"
@@ -131,6 +143,15 @@ class Term(models.Model):
     def __str__(self) -> str:
         return f"{self.school_year} – {_('term')} {self.number}"
 
+    def clean(self) -> None:
+        year = self.school_year if self.school_year_id else None
+        if year is None or self.start_date is None or self.end_date is None:
+            return
+        if self.start_date > self.end_date:
+            raise ValidationError({"end_date": _("A term ends after it starts.")})
+        if not (year.contains(self.start_date) and year.contains(self.end_date)):
+            raise ValidationError(_("A term lies within its school year."))
+
 
 class DayOff(models.Model):
     """A day or range of days without lessons: national holidays, breaks, school free days."""
@@ -165,6 +186,12 @@ class DayOff(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.date_from:%d.%m.%Y}–{self.date_to:%d.%m.%Y})"
+
+    def clean(self) -> None:
+        if self.school_year_id:
+            errors: dict = {}
+            _other_school(errors, "school_year", self.school_id, self.school_year.school_id)
+            _raise(errors)
 
 
 class LessonSlot(models.Model):
@@ -250,6 +277,14 @@ class SchoolClass(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def clean(self) -> None:
+        errors: dict = {}
+        if self.school_year_id:
+            _other_school(errors, "school_year", self.school_id, self.school_year.school_id)
+        if self.class_teacher_id:
+            _other_school(errors, "class_teacher", self.school_id, self.class_teacher.school_id)
+        _raise(errors)
+
 
 class Family(models.Model):
     """A family (*rodzina*): siblings and their guardians, whose accounts are linked."""
@@ -327,11 +362,21 @@ class Student(models.Model):
                 fields=["school", "external_id"],
                 condition=~Q(external_id=""),
                 name="uniq_student_external_id",
+                violation_error_code="external_id_taken",
+                violation_error_message=_("Another student has this import identifier."),
             ),
         ]
 
     def __str__(self) -> str:
         return self.full_name
+
+    def clean(self) -> None:
+        errors: dict = {}
+        if self.family_id:
+            _other_school(errors, "family", self.school_id, self.family.school_id)
+        if self.user_id:
+            _other_school(errors, "user", self.school_id, self.user.school_id)
+        _raise(errors)
 
     @property
     def full_name(self) -> str:
@@ -375,17 +420,31 @@ class Enrolment(models.Model):
                 fields=["student"],
                 condition=Q(end_date__isnull=True),
                 name="one_current_enrolment",
+                violation_error_code="enrolled",
+                violation_error_message=_("The student is in a class already."),
             ),
             models.UniqueConstraint(
                 fields=["school_class", "journal_number"],
                 condition=Q(end_date__isnull=True),
                 name="uniq_current_journal_number",
+                violation_error_code="journal_number_taken",
+                violation_error_message=_("This journal number is taken in the class."),
             ),
         ]
         indexes = [models.Index(fields=["school_class", "end_date"])]
 
     def __str__(self) -> str:
         return f"{self.student} – {self.school_class} ({self.journal_number})"
+
+    def clean(self) -> None:
+        errors: dict = {}
+        if self.student_id and self.school_class_id:
+            _other_school(
+                errors, "school_class", self.student.school_id, self.school_class.school_id
+            )
+        if self.start_date and self.end_date and self.end_date < self.start_date:
+            errors["end_date"] = _("An enrolment ends on or after the day it starts.")
+        _raise(errors)
 
 
 class ClassGroup(models.Model):
@@ -452,11 +511,21 @@ class Guardian(models.Model):
                 fields=["school", "external_id"],
                 condition=~Q(external_id=""),
                 name="uniq_guardian_external_id",
+                violation_error_code="external_id_taken",
+                violation_error_message=_("Another guardian has this import identifier."),
             ),
         ]
 
     def __str__(self) -> str:
         return self.full_name
+
+    def clean(self) -> None:
+        errors: dict = {}
+        if self.family_id:
+            _other_school(errors, "family", self.school_id, self.family.school_id)
+        if self.user_id:
+            _other_school(errors, "user", self.school_id, self.user.school_id)
+        _raise(errors)
 
     @property
     def full_name(self) -> str:
@@ -502,11 +571,19 @@ class Guardianship(models.Model):
             models.CheckConstraint(
                 condition=Q(access="full") | ~Q(court_order_reference=""),
                 name="court_limit_needs_reference",
+                violation_error_code="court_order_reference",
+                violation_error_message=_("A limit by a court order needs its reference."),
             ),
         ]
 
     def __str__(self) -> str:
         return f"{self.guardian} → {self.student}"
+
+    def clean(self) -> None:
+        errors: dict = {}
+        if self.guardian_id and self.student_id:
+            _other_school(errors, "student", self.guardian.school_id, self.student.school_id)
+        _raise(errors)
 
 
 class SchoolRole(models.Model):
@@ -543,6 +620,12 @@ class SchoolRole(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} – {self.get_role_display()}"
+
+    def clean(self) -> None:
+        errors: dict = {}
+        if self.user_id:
+            _other_school(errors, "user", self.school_id, self.user.school_id)
+        _raise(errors)
 
 
 class TeachingAssignment(models.Model):
@@ -592,3 +675,19 @@ class TeachingAssignment(models.Model):
     def __str__(self) -> str:
         target = self.group or self.school_class
         return f"{self.subject} – {target} – {self.teacher}"
+
+    def clean(self) -> None:
+        errors: dict = {}
+        if self.teacher_id:
+            _other_school(errors, "teacher", self.school_id, self.teacher.school_id)
+        if self.subject_id:
+            _other_school(errors, "subject", self.school_id, self.subject.school_id)
+        if self.school_class_id:
+            _other_school(errors, "school_class", self.school_id, self.school_class.school_id)
+        if (
+            self.group_id
+            and self.school_class_id
+            and self.group.school_class_id != self.school_class_id
+        ):
+            errors["group"] = _("The group belongs to another class.")
+        _raise(errors)

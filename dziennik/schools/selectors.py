@@ -34,51 +34,51 @@ from .viewer import (  # noqa: F401 – re-exported
 
 
 def student_queryset(viewer: Viewer) -> QuerySet[Student]:
-    return permissions.students.queryset(get_viewer(viewer))
+    return permissions.students.queryset(viewer)
 
 
 def get_student_for(viewer: Viewer, student_id: int) -> Student:
     """The student, if the viewer may see them; otherwise 404 (same as missing)."""
-    return permissions.students.get(get_viewer(viewer), student_id)
+    return permissions.students.get(viewer, student_id)
 
 
 def class_queryset(viewer: Viewer) -> QuerySet[SchoolClass]:
-    return permissions.classes.queryset(get_viewer(viewer))
+    return permissions.classes.queryset(viewer)
 
 
 def get_class_for(viewer: Viewer, class_id: int) -> SchoolClass:
     return permissions.classes.get(
-        get_viewer(viewer),
+        viewer,
         class_id,
         queryset=SchoolClass.objects.select_related("class_teacher", "school_year"),
     )
 
 
-def class_list(viewer, *, school_year: SchoolYear | None = None) -> QuerySet[SchoolClass]:
+def class_list(viewer: Viewer, *, school_year: SchoolYear | None = None) -> QuerySet[SchoolClass]:
     qs = class_queryset(viewer).select_related("class_teacher", "school_year")
     if school_year is not None:
         qs = qs.filter(school_year=school_year)
     return qs.order_by("level", "name")
 
 
-def class_students(viewer, school_class: SchoolClass) -> list[Enrolment]:
+def class_students(viewer: Viewer, school_class: SchoolClass) -> list[Enrolment]:
     """Current enrolments of a class, limited to the students the viewer may see.
 
-    The principal, the class teacher and whole-class teachers get the whole list; a
-    group's teacher gets the group; a parent or student only their own.
+    Those who may see the class's whole roster (``permissions.classes``: the principal,
+    the class teacher, whole-class teachers) get the whole list; a group's teacher gets
+    the group; a parent or student only their own.
     """
-    v = get_viewer(viewer)
     qs = (
         Enrolment.objects.filter(school_class=school_class, end_date__isnull=True)
         .select_related("student")
         .order_by("journal_number")
     )
-    if not (v.is_school_wide or school_class.pk in (v.taught_class_ids | v.led_class_ids)):
-        qs = qs.filter(student__in=student_queryset(v))
+    if not permissions.classes.allows(viewer, "roster", school_class):
+        qs = qs.filter(student__in=student_queryset(viewer))
     return list(qs)
 
 
-def student_cache_scopes(viewer, student_id: int, *, year_level: bool = False) -> tuple:
+def student_cache_scopes(viewer: Viewer, student_id: int, *, year_level: bool = False) -> tuple:
     """The cache scopes (``core.cache``) of a page about one student: the configuration,
     the student, and their class's register data – or, with ``year_level``, that of every
     class of their year (for pages comparing with the year). 404 when the viewer may not
@@ -104,7 +104,7 @@ def student_cache_scopes(viewer, student_id: int, *, year_level: bool = False) -
     return (CONFIG, student_scope(student_id), *(data_scope(c) for c in classes))
 
 
-def family_cache_scopes(viewer) -> tuple:
+def family_cache_scopes(viewer: Viewer) -> tuple:
     """The cache scopes of a page about all the viewer's own students – a parent's
     children, or a student themself: the configuration, each student, and the register
     data of their current classes (one query when not kept, however many children)."""
@@ -154,25 +154,21 @@ def current_enrolment(student: Student) -> Enrolment | None:
     )
 
 
-def teacher_assignments(viewer):
+def teacher_assignments(viewer: Viewer) -> QuerySet[TeachingAssignment]:
     """The viewer's own teaching assignments, for their home page."""
-
-    v = get_viewer(viewer)
     return (
-        TeachingAssignment.objects.filter(teacher_id=v.user_id, school_id=v.school_id)
+        TeachingAssignment.objects.filter(teacher_id=viewer.user_id, school_id=viewer.school_id)
         .select_related("subject", "school_class", "group")
         .order_by("school_class__level", "school_class__name", "subject__name")
     )
 
 
-def school_overview(viewer) -> dict:
-    """Counts for the principal's home page (school-wide viewers only)."""
-
-    v = get_viewer(viewer)
-    if not v.is_school_wide:
+def school_overview(viewer: Viewer) -> dict:
+    """Counts for the principal's home page (the school's office only)."""
+    if not permissions.manages_school(viewer):
         return {}
     school = (
-        School.objects.filter(pk=v.school_id)
+        School.objects.filter(pk=viewer.school_id)
         .annotate(
             n_students=Count(
                 "students",
@@ -189,30 +185,27 @@ def school_overview(viewer) -> dict:
         "students": school.n_students,
         "classes": school.n_classes,
         "teachers": school.n_teachers,
-        "guardians": Guardian.objects.filter(school_id=v.school_id).count(),
+        "guardians": Guardian.objects.filter(school_id=viewer.school_id).count(),
     }
 
 
-def student_guardianships(viewer, student: Student):
-    """Guardians of a student the viewer already may see. Staff see all links (with the
-    court-limited ones marked); a guardian sees the links of their own child."""
-
-    v = get_viewer(viewer)
-    if not (v.is_staff_member or student.pk in v.child_ids or student.pk == v.student_id):
-        return Guardianship.objects.none()
-    qs = Guardianship.objects.filter(student=student).select_related("guardian")
-    if not v.is_staff_member:
-        qs = qs.filter(access=Guardianship.Access.FULL)
-    return qs.order_by("guardian__last_name", "guardian__first_name")
+def student_guardianships(viewer: Viewer, student: Student) -> QuerySet[Guardianship]:
+    """Guardians of a student, as ``permissions.guardianships`` shows them: staff see all
+    links (with the court-limited ones marked); a family sees its own links with access."""
+    return (
+        permissions.guardianships.queryset(viewer)
+        .filter(student=student)
+        .select_related("guardian")
+        .order_by("guardian__last_name", "guardian__first_name")
+    )
 
 
-def student_overview(viewer, student: Student) -> dict:
+def student_overview(viewer: Viewer, student: Student) -> dict:
     """What the home page shows about one student the viewer may see: the current class
     (with its class teacher and school year) and the subjects with their teachers (the
     whole-class ones and those of the student's own groups). Two queries."""
 
-    v = get_viewer(viewer)
-    if not v.can_see_student(student):
+    if not permissions.students.allows(viewer, "view", student):
         return {"enrolment": None, "subjects": []}
     enrolment = (
         Enrolment.objects.filter(student=student, end_date__isnull=True)
@@ -233,16 +226,14 @@ def student_overview(viewer, student: Student) -> dict:
     return {"enrolment": enrolment, "subjects": subjects}
 
 
-def class_overview(viewer) -> list[SchoolClass]:
+def class_overview(viewer: Viewer) -> list[SchoolClass]:
     """The classes of the current school year with their number of students, for the
-    school-wide home page (one query; empty for everyone else)."""
-
-    v = get_viewer(viewer)
-    if not v.is_school_wide:
+    office's home page (one query; empty for everyone else)."""
+    if not permissions.manages_school(viewer):
         return []
     day = timezone.localdate()
     return list(
-        class_list(v)
+        class_list(viewer)
         .filter(school_year__start_date__lte=day, school_year__end_date__gte=day)
         .annotate(
             n_students=Count("enrolments", filter=Q(enrolments__end_date__isnull=True)),

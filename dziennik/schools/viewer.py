@@ -154,15 +154,7 @@ class Viewer:
             return NOTHING
         return Q(**{f"{prefix}school_id": self.school_id})
 
-    # --- single-object checks ----------------------------------------------------
-    def can_see_student(self, student) -> bool:
-        if student.school_id != self.school_id or not self.is_authenticated:
-            return False
-        if self.is_school_wide or student.pk in self.child_ids or student.pk == self.student_id:
-            return True
-
-        return Student.objects.filter(self.student_filter(), pk=student.pk).exists()
-
+    # --- single-object checks (whether one may see a student: ``permissions.students``) --
     def leads_class(self, school_class_id: int) -> bool:
         return school_class_id in self.led_class_ids
 
@@ -274,14 +266,13 @@ def get_object_for(viewer_or_user, queryset, **lookup):
 # --- the viewer's own children (the parent's child switcher) ---------------------------
 
 
-def children_of(viewer) -> list[Student]:
+def children_of(viewer: Viewer) -> list[Student]:
     """A guardian's children they have access to, with their current class."""
-    v = get_viewer(viewer)
-    if not v.child_ids:
+    if not viewer.child_ids:
         return []
     current = Enrolment.objects.filter(end_date__isnull=True).select_related("school_class")
     return list(
-        Student.objects.filter(pk__in=v.child_ids, school_id=v.school_id)
+        Student.objects.filter(pk__in=viewer.child_ids, school_id=viewer.school_id)
         .prefetch_related(Prefetch("enrolments", queryset=current, to_attr="current_enrolments"))
         .order_by("first_name", "pk")
     )
@@ -307,17 +298,16 @@ class ChildOption:
         )
 
 
-def child_options(viewer) -> list[ChildOption]:
+def child_options(viewer: Viewer) -> list[ChildOption]:
     """``children_of`` for the layout's switcher, cached with the viewer (``get_viewer``)."""
-    v = get_viewer(viewer)
-    if not v.child_ids:
+    if not viewer.child_ids:
         return []
-    if "child_options" not in v.extra:
-        v.extra["child_options"] = child_options_of(v)
-    return v.extra["child_options"]
+    if "child_options" not in viewer.extra:
+        viewer.extra["child_options"] = child_options_of(viewer)
+    return viewer.extra["child_options"]
 
 
-def child_options_of(viewer) -> list[ChildOption]:
+def child_options_of(viewer: Viewer) -> list[ChildOption]:
     return [
         ChildOption(c.pk, c.first_name, c.last_name, c.class_label) for c in children_of(viewer)
     ]

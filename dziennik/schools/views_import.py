@@ -10,15 +10,13 @@ import hashlib
 
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from dziennik.schools.viewer import get_viewer
-
-from . import imports
+from . import imports, permissions
 from .models import School
 
 SESSION_KEY = "schools_import_upload"
@@ -32,10 +30,8 @@ class ImportForm(forms.Form):
 
 
 def _school_for(request) -> School:
-    viewer = get_viewer(request.user)
-    if not viewer.is_school_wide:
-        raise Http404
-    return School.objects.get(pk=viewer.school_id)
+    """The school whose office the user runs; 404 for everyone else."""
+    return permissions.schools.get(request.viewer, request.viewer.school_id, "manage")
 
 
 def _render(request, school, form, result=None, token=None, status=200):

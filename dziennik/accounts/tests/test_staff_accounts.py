@@ -11,6 +11,7 @@ from dziennik.accounts.models import User
 from dziennik.accounts.tests.factories import UserFactory
 from dziennik.schools import models as sm
 from dziennik.schools.tests import factories as sf
+from dziennik.schools.viewer import get_viewer
 from testsupport.world import ROLES
 
 pytestmark = pytest.mark.django_db
@@ -116,7 +117,7 @@ def by_login(rows):
 
 
 def test_lists_the_schools_staff_with_roles_classes_and_statuses(world, staff):
-    rows = selectors.staff_accounts(world.user("principal"))
+    rows = selectors.staff_accounts(get_viewer(world.user("principal")))
     # Sorted by last name in the Polish alphabet (Ł after L, Z and Ż last).
     assert [row.user.username for row in rows] == [
         "wych-4b",  # Adamska
@@ -167,7 +168,7 @@ def test_page_shows_the_table_in_polish(world, staff):
 
 
 def test_other_school_sees_only_its_own_staff(world, staff):
-    rows = selectors.staff_accounts(world.user("other_principal"))
+    rows = selectors.staff_accounts(get_viewer(world.user("other_principal")))
     assert [row.user.username for row in rows] == ["inny-n", "dyrektor-inny"]
 
 
@@ -220,7 +221,7 @@ def test_reset_links_only_where_the_viewer_may_reset(world, staff):
         assert client.get(reverse("accounts:password_reset", args=[user.pk])).status_code == 200
     for user in (world.user("principal"), staff["deputy"], world.user("secretary")):
         assert client.get(reverse("accounts:password_reset", args=[user.pk])).status_code == 404
-    rows = by_login(selectors.staff_accounts(world.user("secretary")))
+    rows = by_login(selectors.staff_accounts(get_viewer(world.user("secretary"))))
     assert {login for login, row in rows.items() if row.can_reset} == teachers
 
 
@@ -228,14 +229,14 @@ def test_django_admin_staff_get_no_reset_link(world):
     teacher = world.user("teacher_in")
     teacher.is_staff = True
     teacher.save()
-    rows = by_login(selectors.staff_accounts(world.user("principal")))
+    rows = by_login(selectors.staff_accounts(get_viewer(world.user("principal"))))
     assert rows["n-in"].can_reset is False
     assert rows["n-out"].can_reset is True
 
 
 def test_nobody_else_gets_rows_from_the_selector(world, staff):
     for role in ("teacher_in", "class_teacher", "own_parent", "student", "anonymous"):
-        assert selectors.staff_accounts(world.user(role)) == []
+        assert selectors.staff_accounts(get_viewer(world.user(role))) == []
 
 
 def add_teachers(world, count: int) -> None:

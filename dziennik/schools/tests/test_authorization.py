@@ -97,6 +97,7 @@ def test_group_teacher_sees_only_group_students(world):
         school_class=world.school_class,
         group=group,
     )
-    visible = selectors.class_students(teacher, world.school_class)
+    viewer = get_viewer(teacher)
+    visible = selectors.class_students(viewer, world.school_class)
     assert [e.student for e in visible] == [world.classmate]
-    assert list(selectors.student_queryset(teacher)) == [world.classmate]
+    assert list(selectors.student_queryset(viewer)) == [world.classmate]

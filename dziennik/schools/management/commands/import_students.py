@@ -3,6 +3,7 @@
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError
 
 from dziennik.schools.imports import students_import
@@ -37,7 +38,13 @@ class Command(BaseCommand):
             data = file.read_bytes()
         except OSError as exc:
             raise CommandError(f"Cannot read {file}: {exc}") from exc
-        result = students_import(actor=actor_obj, school=school_obj, data=data, dry_run=dry_run)
+        try:
+            result = students_import(actor=actor_obj, school=school_obj, data=data, dry_run=dry_run)
+        except PermissionDenied as exc:
+            raise CommandError(
+                f"{actor!r} does not run the office of school {school} (principal, deputy "
+                "principal or secretary)."
+            ) from exc
         if not result.ok:
             lines = [str(error) for error in result.file_errors]
             for row_error in result.row_errors:
