@@ -115,7 +115,7 @@ def populate(ctx) -> None:
             count = max(1, len(days) // 6)
             chosen = sorted(rng.sample(days, min(count, len(days))))
             for index, day in enumerate(chosen):
-                if school_class.level <= 3:
+                if school_class.has_descriptive_grades:
                     category, kind = categories["Odpowiedź ustna"], Assessment.Kind.DESCRIPTIVE
                 else:
                     name = rng.choices([p[0] for p in PLAN], weights=[p[1] for p in PLAN])[0]
@@ -289,7 +289,7 @@ def _classification(ctx, terms, by_student_term, rules, classes) -> None:
                     kind=ClassificationGrade.Kind.TERM,
                     teacher_id=teacher_id,
                 )
-                if school_class.level <= 3:
+                if school_class.has_descriptive_grades:
                     value = {"grade": None, "text": rng.choice(TERM_TEXTS)}
                 else:
                     value = {"grade": rules.proposed_grade(avg), "text": ""}
@@ -299,7 +299,7 @@ def _classification(ctx, terms, by_student_term, rules, classes) -> None:
                 if over:
                     rows.append(ClassificationGrade(is_proposal=False, **common, **value))
             if over and school_class.class_teacher_id:
-                descriptive = school_class.level <= 3
+                descriptive = school_class.has_descriptive_grades
                 behaviour.append(
                     BehaviourGrade(
                         school=ctx.school,

@@ -287,7 +287,6 @@ class StudentReport:
     behaviour: list[BehaviourGrade]
     rules: Rules
     last_seen: datetime.datetime | None
-    descriptive_classification: bool
 
 
 def _student_subjects(school_class: SchoolClass | None, student: Student) -> dict[int, dict]:
@@ -558,7 +557,6 @@ def student_report(
         behaviour=behaviour,
         rules=rules,
         last_seen=last_seen,
-        descriptive_classification=bool(school_class and school_class.level <= 3),
     )
 
 
@@ -943,6 +941,5 @@ def behaviour_sheet(viewer, class_id: int, *, term_id: int | None = None) -> dic
         "terms": terms,
         "term": term,
         "rows": [(n, s, existing.get(s.pk, {})) for n, s in students],
-        "descriptive": school_class.level <= 3,
         "can_edit": permissions.can_set_behaviour(v, school_class=school_class),
     }

@@ -766,7 +766,7 @@ def classification_grade_set(
     ).exists():
         raise ValidationError(_("This student is not in the class."))
     text = (text or "").strip()
-    if school_class.level <= 3:
+    if school_class.has_descriptive_grades:
         if grade is not None:
             raise ValidationError(
                 _("Classes 1–3 get descriptive term and final grades, not numbers.")
@@ -877,7 +877,7 @@ def behaviour_grade_set(
     ).exists():
         raise ValidationError(_("This student is not in the class."))
     text = (text or "").strip()
-    if school_class.level <= 3:
+    if school_class.has_descriptive_grades:
         if value:
             raise ValidationError(_("Classes 1–3 get a descriptive behaviour grade."))
     elif text or (value and value not in BehaviourGrade.Value.values):

@@ -472,7 +472,7 @@ def classification(request, class_id: int, subject_id: int):
                             continue
                         raw = request.POST.get(name, "").strip()
                         grade, text = None, ""
-                        if book.school_class.level <= 3:
+                        if book.school_class.has_descriptive_grades:
                             text = raw
                         elif raw:
                             if not raw.isdigit():
@@ -510,7 +510,6 @@ def classification(request, class_id: int, subject_id: int):
             "sheet": sheet,
             "errors": errors,
             "posted": request.POST if errors else {},
-            "descriptive": book.school_class.level <= 3,
             "book_url": _book_url(book),
         },
         status=400 if errors else 200,
@@ -527,6 +526,7 @@ def behaviour(request, class_id: int):
     if request.method == "POST":
         if not sheet["can_edit"]:
             raise PermissionDenied
+        descriptive = sheet["school_class"].has_descriptive_grades
         for _number, student, _existing in sheet["rows"]:
             for kind in (BehaviourGrade.Kind.TERM, BehaviourGrade.Kind.FINAL):
                 name = f"{kind}_{student.pk}"
@@ -540,8 +540,8 @@ def behaviour(request, class_id: int):
                         school_class=sheet["school_class"],
                         term=sheet["term"],
                         kind=kind,
-                        value="" if sheet["descriptive"] else raw,
-                        text=raw if sheet["descriptive"] else "",
+                        value="" if descriptive else raw,
+                        text=raw if descriptive else "",
                     )
                 except ValidationError as exc:
                     errors.append(f"{student.full_name}: {' '.join(exc.messages)}")
