@@ -8,7 +8,16 @@ One module per topic; every public name is importable from here.
 """
 
 from .analytics import class_analytics
-from .classification import behaviour_sheet, classification_sheet
+from .classification import (
+    BehaviourRow,
+    BehaviourSheet,
+    ClassificationRow,
+    ClassificationSheet,
+    SheetCell,
+    behaviour_classes,
+    behaviour_sheet,
+    classification_sheet,
+)
 from .comparisons import MIN_GROUP
 from .gradebook import (
     Gradebook,
@@ -49,13 +58,19 @@ from .visits import last_visit, remember_visit, visit_cache_key
 __all__ = [
     "MIN_GROUP",
     "AssessmentView",
+    "BehaviourRow",
+    "BehaviourSheet",
+    "ClassificationRow",
+    "ClassificationSheet",
     "GradeRow",
     "GradeView",
     "Gradebook",
     "GridRow",
     "ReportCacheScope",
+    "SheetCell",
     "StudentReport",
     "SubjectReport",
+    "behaviour_classes",
     "behaviour_sheet",
     "categories",
     "cell_grade",

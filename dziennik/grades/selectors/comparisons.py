@@ -26,9 +26,7 @@ def _mean(total, count) -> Decimal | None:
     return quantize(Decimal(str(total)) / count)
 
 
-def _attach_comparisons(
-    reports: list[SubjectReport], school_class: SchoolClass, term: Term
-) -> None:
+def attach_comparisons(reports: list[SubjectReport], school_class: SchoolClass, term: Term) -> None:
     """Class and year averages per subject and class averages per assessment (n ≥ 5)."""
     subject_ids = [r.subject.pk for r in reports]
     class_rows = {

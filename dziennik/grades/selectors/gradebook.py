@@ -9,7 +9,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -22,7 +22,7 @@ from dziennik.schools.models import (
     TeachingAssignment,
     Term,
 )
-from dziennik.schools.viewer import get_object_for, get_viewer
+from dziennik.schools.viewer import Viewer, get_object_for
 
 from .. import permissions
 from ..models import Assessment, Grade, GradeCategory
@@ -30,7 +30,6 @@ from ..rules import Entry, Rules, weighted_average
 from .grading import categories, entry_for, load_rules, pick_term, year_terms
 
 
-# --- the teacher's grid ---------------------------------------------------------------
 @dataclass
 class GridRow:
     student: Student
@@ -42,6 +41,8 @@ class GridRow:
 
 @dataclass
 class Gradebook:
+    """One gradebook as its pages show it; ``can_edit``: the viewer may grade in it."""
+
     school_class: SchoolClass
     subject: Subject
     group: ClassGroup | None
@@ -54,22 +55,24 @@ class Gradebook:
     categories: list[GradeCategory]
 
 
-def gradebook_target(viewer, class_id: int, subject_id: int, group_id: int | None):
+def gradebook_target(
+    viewer: Viewer, class_id: int, subject_id: int, group_id: int | None
+) -> tuple[SchoolClass, Subject, ClassGroup | None, bool]:
     """(class, subject, group, can_edit) if the viewer may open this gradebook, else 404."""
-    v = get_viewer(viewer)
     school_class = get_object_for(
-        v,
-        SchoolClass.objects.filter(school_id=v.school_id).select_related("school_year"),
+        viewer,
+        SchoolClass.objects.filter(viewer.school_filter()).select_related("school_year"),
         pk=class_id,
     )
-    subject = get_object_for(v, Subject.objects.filter(school_id=v.school_id), pk=subject_id)
+    subject = get_object_for(viewer, Subject.objects.filter(viewer.school_filter()), pk=subject_id)
     group = None
     if group_id is not None:
-        group = get_object_for(v, ClassGroup.objects.filter(school_class=school_class), pk=group_id)
-    can_edit = permissions.can_grade(
-        v, school_class=school_class, subject_id=subject.pk, group_id=group_id
-    )
-    if not can_edit and not v.leads_class(school_class.pk):
+        group = get_object_for(
+            viewer, ClassGroup.objects.filter(school_class=school_class), pk=group_id
+        )
+    target = {"school_class": school_class, "subject_id": subject.pk, "group_id": group_id}
+    can_edit = permissions.can_grade(viewer, **target)
+    if not can_edit and not permissions.can_view_gradebook(viewer, **target):
         raise Http404
     return school_class, subject, group, can_edit
 
@@ -91,7 +94,7 @@ def roster(school_class: SchoolClass, group: ClassGroup | None) -> list[tuple[in
 
 
 def gradebook(
-    viewer,
+    viewer: Viewer,
     class_id: int,
     subject_id: int,
     *,
@@ -99,6 +102,8 @@ def gradebook(
     term_id: int | None = None,
     today: datetime.date | None = None,
 ) -> Gradebook:
+    """The grid of a gradebook in one term (the current one unless ``term_id``): every
+    column, every student's grades and average, in a fixed number of queries."""
     school_class, subject, group, can_edit = gradebook_target(
         viewer, class_id, subject_id, group_id
     )
@@ -112,7 +117,24 @@ def gradebook(
             school_class=school_class, subject=subject, term=term, group=group
         ).select_related("category")
     )
-    students = roster(school_class, group)
+    return Gradebook(
+        school_class=school_class,
+        subject=subject,
+        group=group,
+        term=term,
+        terms=terms,
+        assessments=assessments,
+        rows=_grid_rows(roster(school_class, group), assessments, rules),
+        rules=rules,
+        can_edit=can_edit,
+        categories=categories(school_class.school_id) if can_edit else [],
+    )
+
+
+def _grid_rows(
+    students: list[tuple[int, Student]], assessments: list[Assessment], rules: Rules
+) -> list[GridRow]:
+    """Each student's cells (grade and its correction per column) and average."""
     grades = Grade.objects.filter(assessment__in=[a.pk for a in assessments]).order_by(
         "created_at", "pk"
     )
@@ -141,38 +163,19 @@ def gradebook(
             )
         avg = weighted_average(entries[student.pk], rules)
         rows.append(GridRow(student, number, cells, avg, rules.proposed_grade(avg)))
-    return Gradebook(
-        school_class=school_class,
-        subject=subject,
-        group=group,
-        term=term,
-        terms=terms,
-        assessments=assessments,
-        rows=rows,
-        rules=rules,
-        can_edit=can_edit,
-        categories=categories(school_class.school_id) if can_edit else [],
-    )
+    return rows
 
 
-def get_assessment_for_grading(viewer, assessment_id: int) -> Assessment:
+def get_assessment_for_grading(viewer: Viewer, assessment_id: int) -> Assessment:
     """An assessment the viewer may grade in; 404 for missing and forbidden alike."""
-    v = get_viewer(viewer)
-    assessment = get_object_for(
-        v,
-        Assessment.objects.filter(school_id=v.school_id).select_related(
+    return permissions.assessments.get(
+        viewer,
+        assessment_id,
+        "grade",
+        queryset=Assessment.objects.select_related(
             "school_class", "category", "school", "term", "subject"
         ),
-        pk=assessment_id,
     )
-    if not permissions.can_grade(
-        v,
-        school_class=assessment.school_class,
-        subject_id=assessment.subject_id,
-        group_id=assessment.group_id,
-    ):
-        raise Http404
-    return assessment
 
 
 def column_grade_count(assessment: Assessment) -> int:
@@ -209,12 +212,11 @@ def cell_state(assessment: Assessment, student: Student, rules: Rules):
     return own, correction, weighted_average(entries, rules)
 
 
-def teacher_gradebooks(viewer) -> QuerySet[TeachingAssignment]:
-    """The gradebooks the viewer may open: their own assignments (principal: all)."""
-    v = get_viewer(viewer)
-    qs = TeachingAssignment.objects.filter(school_id=v.school_id).select_related(
-        "subject", "school_class", "group", "teacher"
+def teacher_gradebooks(viewer: Viewer) -> QuerySet[TeachingAssignment]:
+    """The gradebooks the viewer may open, one per teaching assignment: their own, those of
+    the class they lead, any of the subjects they teach there (principal: all)."""
+    return (
+        permissions.gradebooks.queryset(viewer, "view")
+        .select_related("subject", "school_class", "group", "teacher")
+        .order_by("school_class__level", "school_class__name", "subject__name", "group__name")
     )
-    if not v.is_principal:
-        qs = qs.filter(Q(teacher_id=v.user_id) | Q(school_class_id__in=list(v.led_class_ids)))
-    return qs.order_by("school_class__level", "school_class__name", "subject__name", "group__name")

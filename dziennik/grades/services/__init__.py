@@ -4,8 +4,14 @@ change in the history (``AuditEntry`` with ``student_id`` and ``school_class_id`
 One module per topic; every public name is importable from here.
 """
 
-from .averages import recompute_school, refresh_average, refresh_averages
-from .classification import behaviour_grade_set, classification_grade_set, proposals_publish
+from .averages import recompute_school, refresh_average, refresh_averages, stored_value
+from .classification import (
+    behaviour_grade_set,
+    behaviour_sheet_save,
+    classification_grade_set,
+    classification_sheet_save,
+    proposals_publish,
+)
 from .columns import (
     COLUMN_FIELDS,
     COLUMN_VALUE_FIELDS,
@@ -40,7 +46,9 @@ __all__ = [
     "assessment_delete",
     "assessment_update",
     "behaviour_grade_set",
+    "behaviour_sheet_save",
     "classification_grade_set",
+    "classification_sheet_save",
     "comparisons_switch",
     "grade_comment_set",
     "grade_correct",
@@ -53,4 +61,5 @@ __all__ = [
     "recompute_school",
     "refresh_average",
     "refresh_averages",
+    "stored_value",
 ]

@@ -29,7 +29,7 @@ def recompute_school(school_id: int) -> None:
     )
     entries = defaultdict(list)
     for g in grades:
-        g.value = _stored_value(rules, g.assessment, g.symbol, g.points)
+        g.value = stored_value(rules, g.assessment, g.symbol, g.points)
         a = g.assessment
         entries[(g.student_id, a.subject_id, a.term_id)].append(
             selectors.entry_for(g, a, a.category.counts_towards_average)
@@ -59,7 +59,8 @@ def recompute_school(school_id: int) -> None:
     cache.bump(cache.CONFIG)  # every value and average of the school may have moved
 
 
-def _stored_value(rules: Rules, assessment: Assessment, symbol: str, points) -> Decimal | None:
+def stored_value(rules: Rules, assessment: Assessment, symbol: str, points) -> Decimal | None:
+    """What a grade is worth under ``rules`` (``Grade.value``): none for a descriptive one."""
     if assessment.kind == Assessment.Kind.DESCRIPTIVE:
         return None
     try:

@@ -7,19 +7,21 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Model
 from django.utils.translation import gettext as _
 
+from dziennik.accounts.models import User
 from dziennik.core import audit
+from dziennik.core.models import AuditEntry
 from dziennik.schools.models import ClassGroup, SchoolClass, Subject, Term
 from dziennik.schools.viewer import get_viewer
 
 from .. import permissions, selectors
 from ..models import Assessment, Grade, GradeCategory
 from ..rules import homework_grading_forbidden
-from .averages import _stored_value, refresh_averages
+from .averages import refresh_averages, stored_value
 
 
-# --- columns ------------------------------------------------------------------------------
 def _column_errors(
     *,
     school_class: SchoolClass,
@@ -64,7 +66,7 @@ def _column_errors(
 @transaction.atomic
 def assessment_create(
     *,
-    actor,
+    actor: User,
     school_class: SchoolClass,
     subject: Subject,
     term: Term,
@@ -79,7 +81,7 @@ def assessment_create(
     """A new gradebook column for the whole class (or group) in one step."""
     group_id = group.pk if group else None
     if not permissions.can_grade(
-        actor, school_class=school_class, subject_id=subject.pk, group_id=group_id
+        get_viewer(actor), school_class=school_class, subject_id=subject.pk, group_id=group_id
     ):
         raise PermissionDenied
     if weight is None:
@@ -102,7 +104,7 @@ def assessment_create(
         group=group,
         subject=subject,
         term=term,
-        teacher_id=get_viewer(actor).user_id,
+        teacher_id=actor.pk,
         category=category,
         name=name.strip(),
         date=date,
@@ -128,18 +130,13 @@ def _locked_column(assessment: Assessment) -> Assessment:
     )
 
 
-def _check_can_grade(actor, assessment: Assessment) -> None:
-    if not permissions.can_grade(
-        actor,
-        school_class=assessment.school_class,
-        subject_id=assessment.subject_id,
-        group_id=assessment.group_id,
-    ):
+def _check_can_grade(actor: User, assessment: Assessment) -> None:
+    if not permissions.assessments.allows(get_viewer(actor), "grade", assessment):
         raise PermissionDenied
 
 
 @transaction.atomic
-def assessment_update(*, actor, assessment: Assessment, **changes) -> Assessment:
+def assessment_update(*, actor: User, assessment: Assessment, **changes) -> Assessment:
     """Change a column's name, date, category, weight or (points only) maximum.
 
     The same rules as ``assessment_create``; ``weight=None`` takes the category's weight.
@@ -201,7 +198,7 @@ def assessment_update(*, actor, assessment: Assessment, **changes) -> Assessment
         if "max_points" in changed:
             # The stored value of a points grade follows from the points and the maximum.
             for g in grades:
-                g.value = _stored_value(rules, assessment, g.symbol, g.points)
+                g.value = stored_value(rules, assessment, g.symbol, g.points)
             Grade.objects.bulk_update(grades, ["value"])
         refresh_averages(
             student_ids={g.student_id for g in grades},
@@ -213,7 +210,7 @@ def assessment_update(*, actor, assessment: Assessment, **changes) -> Assessment
     return assessment
 
 
-def _deletion(actor, instance, **links):
+def _deletion(actor: User, instance: Model, **links) -> AuditEntry:
     """A history entry for ``instance`` about to be deleted (for ``record_many``)."""
     return audit.build_entry(
         actor=actor,
@@ -225,7 +222,9 @@ def _deletion(actor, instance, **links):
 
 
 @transaction.atomic
-def assessment_delete(*, actor, assessment: Assessment, expected_grades: int | None = None) -> int:
+def assessment_delete(
+    *, actor: User, assessment: Assessment, expected_grades: int | None = None
+) -> int:
     """Delete a column with all its grades (and their corrections); returns how many
     grades went.
 

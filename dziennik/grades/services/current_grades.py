@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from dziennik.accounts.models import User
 from dziennik.core import audit
 from dziennik.schools.models import Enrolment, Student
 from dziennik.schools.viewer import get_viewer
@@ -20,7 +21,6 @@ from ..rules import InvalidGrade, Rules, homework_grading_forbidden
 from .averages import refresh_average
 
 
-# --- grades -------------------------------------------------------------------------------
 def _check_student(assessment: Assessment, student: Student) -> None:
     in_class = Enrolment.objects.filter(
         student=student, school_class_id=assessment.school_class_id, end_date__isnull=True
@@ -78,7 +78,7 @@ GRADE_FIELDS = ["symbol", "points", "text", "value", "comment"]
 @transaction.atomic
 def grade_set(
     *,
-    actor,
+    actor: User,
     assessment: Assessment,
     student: Student,
     raw: str,
@@ -86,12 +86,7 @@ def grade_set(
     rules: Rules | None = None,
 ) -> Grade | None:
     """Enter, change or (with empty input) delete a student's grade in a column."""
-    if not permissions.can_grade(
-        actor,
-        school_class=assessment.school_class,
-        subject_id=assessment.subject_id,
-        group_id=assessment.group_id,
-    ):
+    if not permissions.assessments.allows(get_viewer(actor), "grade", assessment):
         raise PermissionDenied
     _check_student(assessment, student)
     rules = rules or selectors.load_rules(assessment.school_id)
@@ -105,7 +100,7 @@ def grade_set(
         if grade is not None:
             audit.record_delete(actor=actor, instance=grade, **links)
             grade.delete()
-            _refresh(assessment, student, rules)
+            _refresh(assessment, student.pk, rules)
         return None
     symbol, points, text, value = _parse_input(rules, assessment, raw)
     if comment is not None and len(comment) > 300:
@@ -120,7 +115,7 @@ def grade_set(
             text=text,
             value=value,
             comment=(comment or "").strip(),
-            teacher_id=get_viewer(actor).user_id,
+            teacher_id=actor.pk,
         )
         audit.record_create(actor=actor, instance=grade, **links)
     else:
@@ -130,19 +125,14 @@ def grade_set(
             grade.comment = comment.strip()
         grade.save()
         audit.record_update(actor=actor, instance=grade, before=before, **links)
-    _refresh(assessment, student, rules)
+    _refresh(assessment, student.pk, rules)
     return grade
 
 
 @transaction.atomic
-def grade_comment_set(*, actor, grade: Grade, comment: str) -> Grade:
-    assessment = grade.assessment
-    if not permissions.can_grade(
-        actor,
-        school_class=assessment.school_class,
-        subject_id=assessment.subject_id,
-        group_id=assessment.group_id,
-    ):
+def grade_comment_set(*, actor: User, grade: Grade, comment: str) -> Grade:
+    """Change the comment of a grade (or of its correction)."""
+    if not permissions.grades.allows(get_viewer(actor), "grade", grade):
         raise PermissionDenied
     if len(comment) > 300:
         raise ValidationError(_("The comment may have at most 300 characters."))
@@ -154,23 +144,20 @@ def grade_comment_set(*, actor, grade: Grade, comment: str) -> Grade:
         instance=grade,
         before=before,
         student_id=grade.student_id,
-        school_class_id=assessment.school_class_id,
+        school_class_id=grade.assessment.school_class_id,
     )
     return grade
 
 
 @transaction.atomic
-def grade_correct(*, actor, grade: Grade, raw: str, rules: Rules | None = None) -> Grade | None:
+def grade_correct(
+    *, actor: User, grade: Grade, raw: str, rules: Rules | None = None
+) -> Grade | None:
     """Record (or change, or with empty input remove) the correction (*poprawa*) of a grade."""
     assessment = grade.assessment
     if grade.corrects_id is not None:
         raise ValidationError(_("Correct the original grade, not its correction."))
-    if not permissions.can_grade(
-        actor,
-        school_class=assessment.school_class,
-        subject_id=assessment.subject_id,
-        group_id=assessment.group_id,
-    ):
+    if not permissions.grades.allows(get_viewer(actor), "grade", grade):
         raise PermissionDenied
     rules = rules or selectors.load_rules(assessment.school_id)
     links = {"student_id": grade.student_id, "school_class_id": assessment.school_class_id}
@@ -179,7 +166,7 @@ def grade_correct(*, actor, grade: Grade, raw: str, rules: Rules | None = None) 
         if existing is not None:
             audit.record_delete(actor=actor, instance=existing, **links)
             existing.delete()
-            _refresh(assessment, grade.student, rules)
+            _refresh(assessment, grade.student_id, rules)
         return None
     symbol, points, text, value = _parse_input(rules, assessment, raw)
     if existing is None:
@@ -192,7 +179,7 @@ def grade_correct(*, actor, grade: Grade, raw: str, rules: Rules | None = None) 
             text=text,
             value=value,
             corrects=grade,
-            teacher_id=get_viewer(actor).user_id,
+            teacher_id=actor.pk,
         )
         audit.record_create(actor=actor, instance=existing, **links)
     else:
@@ -205,13 +192,13 @@ def grade_correct(*, actor, grade: Grade, raw: str, rules: Rules | None = None) 
         )
         existing.save()
         audit.record_update(actor=actor, instance=existing, before=before, **links)
-    _refresh(assessment, grade.student, rules)
+    _refresh(assessment, grade.student_id, rules)
     return existing
 
 
-def _refresh(assessment: Assessment, student: Student, rules: Rules) -> None:
+def _refresh(assessment: Assessment, student_id: int, rules: Rules) -> None:
     refresh_average(
-        student_id=student.pk,
+        student_id=student_id,
         subject_id=assessment.subject_id,
         term_id=assessment.term_id,
         rules=rules,

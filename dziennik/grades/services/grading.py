@@ -9,6 +9,7 @@ from decimal import Decimal
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
+from dziennik.accounts.models import User
 from dziennik.core import audit
 from dziennik.schools.models import School
 from dziennik.schools.viewer import get_viewer
@@ -42,7 +43,7 @@ DEFAULT_THRESHOLDS = [(1, "0"), (2, "1.75"), (3, "2.75"), (4, "3.75"), (5, "4.75
 
 # --- the school's rules -----------------------------------------------------------------
 @transaction.atomic
-def grading_setup_defaults(*, school: School, actor=None) -> GradingSettings:
+def grading_setup_defaults(*, school: School, actor: User | None = None) -> GradingSettings:
     """Give a school the usual statute defaults (idempotent: existing rows are kept).
 
     Recorded in the history when a person (``actor``) caused it; the demo and new-school
@@ -111,9 +112,9 @@ SETTINGS_FIELDS = (
 
 
 @transaction.atomic
-def grading_settings_update(*, actor, school_id: int, **changes) -> GradingSettings:
+def grading_settings_update(*, actor: User, school_id: int, **changes) -> GradingSettings:
     """The principal changes the school's rules; stored values and averages follow."""
-    if not permissions.can_manage_rules(actor) or get_viewer(actor).school_id != school_id:
+    if not permissions.can_manage_rules(get_viewer(actor), school_id=school_id):
         raise PermissionDenied
     unknown = set(changes) - set(SETTINGS_FIELDS)
     if unknown:
@@ -134,6 +135,6 @@ def grading_settings_update(*, actor, school_id: int, **changes) -> GradingSetti
     return grading
 
 
-def comparisons_switch(*, actor, school_id: int, enabled: bool) -> GradingSettings:
+def comparisons_switch(*, actor: User, school_id: int, enabled: bool) -> GradingSettings:
     """The principal's switch: show parents class and year averages (or not)."""
     return grading_settings_update(actor=actor, school_id=school_id, comparisons_enabled=enabled)

@@ -6,11 +6,13 @@ import datetime
 
 from django.utils import timezone
 
+from dziennik.accounts.models import User
+
 from .. import selectors
 from ..models import GradeVisit
 
 
-def grade_visit_record(*, user, student_id: int, at: datetime.datetime | None = None) -> None:
+def grade_visit_record(*, user: User, student_id: int, at: datetime.datetime | None = None) -> None:
     """Remember when the user last saw the student's grades (not register data)."""
     at = at or timezone.now()
     if not GradeVisit.objects.filter(user_id=user.pk, student_id=student_id).update(seen_at=at):
@@ -23,7 +25,7 @@ VISIT_REFRESH = datetime.timedelta(minutes=5)
 
 def grade_visit_seen(
     *,
-    user,
+    user: User,
     student_id: int,
     last_seen: datetime.datetime | None,
     had_new: bool,
