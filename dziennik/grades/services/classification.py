@@ -84,7 +84,9 @@ def _enrolled(school_class: SchoolClass, student_ids: Iterable[int]) -> set[int]
     return set(
         Enrolment.objects.filter(
             school_class=school_class, end_date__isnull=True, student_id__in=set(student_ids)
-        ).values_list("student_id", flat=True)
+        )
+        .order_by()
+        .values_list("student_id", flat=True)
     )
 
 

@@ -189,25 +189,31 @@ def assessment_update(*, actor: User, assessment: Assessment, **changes) -> Asse
         before=before,
         school_class_id=assessment.school_class_id,
     )
-    changed = set(entry.changes) if entry is not None else set()
+    _revalue(assessment, set(entry.changes) if entry is not None else set())
+    return assessment
+
+
+def _revalue(assessment: Assessment, changed: set[str]) -> None:
+    """After a change of the column's category, weight or maximum: its grades' stored
+    values and its students' stored averages follow."""
     grades = (
         list(Grade.objects.filter(assessment=assessment)) if changed & COLUMN_VALUE_FIELDS else []
     )
-    if grades:
-        rules = selectors.load_rules(assessment.school_id)
-        if "max_points" in changed:
-            # The stored value of a points grade follows from the points and the maximum.
-            for g in grades:
-                g.value = stored_value(rules, assessment, g.symbol, g.points)
-            Grade.objects.bulk_update(grades, ["value"])
-        refresh_averages(
-            student_ids={g.student_id for g in grades},
-            subject_id=assessment.subject_id,
-            term_id=assessment.term_id,
-            school_id=assessment.school_id,
-            rules=rules,
-        )
-    return assessment
+    if not grades:
+        return
+    rules = selectors.load_rules(assessment.school_id)
+    if "max_points" in changed:
+        # The stored value of a points grade follows from the points and the maximum.
+        for g in grades:
+            g.value = stored_value(rules, assessment, g.symbol, g.points)
+        Grade.objects.bulk_update(grades, ["value"])
+    refresh_averages(
+        student_ids={g.student_id for g in grades},
+        subject_id=assessment.subject_id,
+        term_id=assessment.term_id,
+        school_id=assessment.school_id,
+        rules=rules,
+    )
 
 
 def _deletion(actor: User, instance: Model, **links) -> AuditEntry:
