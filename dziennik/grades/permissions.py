@@ -138,6 +138,11 @@ class GradebookPolicy(_GradebookRule):
     model = TeachingAssignment
 
 
+def has_own_grades(viewer: Viewer) -> bool:
+    """Parents and students have grades of their own to open: their children's, theirs."""
+    return viewer.is_parent or viewer.is_student
+
+
 def has_gradebooks(viewer: Viewer) -> bool:
     """Teachers (class teachers included) and the principal have gradebooks to open:
     the nav entry and the list of gradebooks."""

@@ -11,7 +11,7 @@ from .selectors import recent_grades
 
 def nav_items(viewer: Viewer) -> list[NavItem]:
     items = []
-    if viewer.is_parent or viewer.is_student:
+    if permissions.has_own_grades(viewer):
         items.append(NavItem(_("Grades"), reverse("grades:index"), order=30, key="grades"))
     if permissions.has_gradebooks(viewer):
         items.append(
@@ -22,7 +22,7 @@ def nav_items(viewer: Viewer) -> list[NavItem]:
 
 def home_panels(request, viewer: Viewer) -> list[HomePanel]:
     """Parents and students: the newest grades of the active child."""
-    if not (viewer.is_parent or viewer.is_student):
+    if not permissions.has_own_grades(viewer):
         return []
 
     student_id = active_child_id(request)

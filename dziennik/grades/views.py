@@ -45,11 +45,11 @@ def _decimal(value, default=None) -> Decimal | None:
 def index(request):
     """Parents and students go to the child's grades, teachers to their gradebooks."""
     viewer = request.viewer
-    if viewer.is_parent or viewer.is_student:
+    if permissions.has_own_grades(viewer):
         child = active_child_id(request)
         if child is not None:
             return redirect("grades:student", student_id=child)
-    if viewer.is_staff_member:
+    if permissions.has_gradebooks(viewer):
         return redirect("grades:gradebook_list")
     raise Http404
 
