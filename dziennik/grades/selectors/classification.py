@@ -71,7 +71,7 @@ class ClassificationRow:
 
 @dataclass
 class ClassificationSheet(_Sheet):
-    deadline: datetime.date = None
+    deadline: datetime.date | None = None
     deadline_passed: bool = False
     shown_anyway: set[str] = field(default_factory=set)  # proposals parents see anyway
     days_left: int = 0
@@ -88,9 +88,9 @@ class BehaviourRow:
 
 @dataclass
 class BehaviourSheet(_Sheet):
-    school_class: SchoolClass = None
+    school_class: SchoolClass | None = None
     terms: list[Term] = field(default_factory=list)
-    term: Term = None
+    term: Term | None = None
     can_edit: bool = False
 
 
