@@ -76,27 +76,50 @@ def populate(ctx) -> None:
     ctx.progress("grades: rules")
     services.grading_setup_defaults(school=ctx.school)
     rules = selectors.load_rules(ctx.school.pk)
-    categories = {c.name: c for c in GradeCategory.objects.filter(school=ctx.school)}
-    rng = ctx.rng
-    school = ctx.school
     classes = {c.pk: c for c in ctx.classes}
-    group_members: dict[int, set[int]] = defaultdict(set)
-    group_ids = [a.group_id for a in ctx.assignments if a.group_id]
-    for group_id, student_id in ClassGroup.students.through.objects.filter(
-        classgroup_id__in=group_ids
-    ).values_list("classgroup_id", "student_id"):
-        group_members[group_id].add(student_id)
-
+    # Each student's steady ability, drawn first: the same seed, the same school.
     ability = {
-        s.pk: rng.gauss(3.9, 0.85) for students in ctx.students_by_class.values() for s in students
+        s.pk: ctx.rng.gauss(3.9, 0.85)
+        for students in ctx.students_by_class.values()
+        for s in students
     }
     terms = [t for t in ctx.terms if t.start_date <= ctx.today]
+
+    ctx.progress("grades: columns")
+    assessments = _columns(ctx, terms, classes)
+    Assessment.objects.bulk_create(assessments, batch_size=1000)
+
+    ctx.progress("grades: grades")
+    grades, corrections = _grades(ctx, assessments, rules, ability)
+    _insert_grades(ctx.school.pk, grades)
+    originals = {
+        (assessment_id, student_id): pk
+        for assessment_id, student_id, pk in Grade.objects.filter(
+            assessment_id__in=[a.pk for a, *_rest in corrections], corrects__isnull=True
+        ).values_list("assessment_id", "student_id", "pk")
+    }
+    _insert_grades(
+        ctx.school.pk,
+        corrections,
+        corrects=[originals[(a.pk, student_id)] for a, student_id, *_rest in corrections],
+    )
+
+    ctx.progress("grades: averages")
+    by_student_term = _averages(ctx.school, grades, corrections, rules)
+
+    ctx.progress("grades: term grades")
+    _classification(ctx, terms, by_student_term, rules, classes)
+    _analyze()
+
+
+def _columns(ctx, terms, classes) -> list[Assessment]:
+    """Columns of the usual categories on random school days of each term so far."""
+    rng, school = ctx.rng, ctx.school
+    categories = {c.name: c for c in GradeCategory.objects.filter(school=school)}
     days_by_term = {
         t.pk: [d for d in ctx.school_days if t.start_date <= d <= min(t.end_date, ctx.today)]
         for t in terms
     }
-
-    ctx.progress("grades: columns")
     assessments: list[Assessment] = []
     for assignment in ctx.assignments:
         school_class = classes.get(assignment.school_class_id)
@@ -115,7 +138,7 @@ def populate(ctx) -> None:
             count = max(1, len(days) // 6)
             chosen = sorted(rng.sample(days, min(count, len(days))))
             for index, day in enumerate(chosen):
-                if school_class.level <= 3:
+                if school_class.has_descriptive_grades:
                     category, kind = categories["Odpowiedź ustna"], Assessment.Kind.DESCRIPTIVE
                 else:
                     name = rng.choices([p[0] for p in PLAN], weights=[p[1] for p in PLAN])[0]
@@ -144,10 +167,19 @@ def populate(ctx) -> None:
                         max_points=Decimal(20) if kind == Assessment.Kind.POINTS else None,
                     )
                 )
-    Assessment.objects.bulk_create(assessments, batch_size=1000)
+    return assessments
 
-    ctx.progress("grades: grades")
-    # (assessment, student id, symbol, points, text, value, comment)
+
+def _grades(ctx, assessments, rules, ability) -> tuple[list[tuple], list[tuple]]:
+    """Grades following each student's ability, and corrections of failed tests, as
+    ``(assessment, student id, symbol, points, text, value, comment)``."""
+    rng = ctx.rng
+    group_members: dict[int, set[int]] = defaultdict(set)
+    group_ids = [a.group_id for a in ctx.assignments if a.group_id]
+    for group_id, student_id in ClassGroup.students.through.objects.filter(
+        classgroup_id__in=group_ids
+    ).values_list("classgroup_id", "student_id"):
+        group_members[group_id].add(student_id)
     grades: list[tuple] = []
     corrections: list[tuple] = []
     for a in assessments:
@@ -186,20 +218,12 @@ def populate(ctx) -> None:
                 corrections.append(
                     (a, student.pk, fixed, None, "", rules.value_of(fixed), "Poprawa")
                 )
-    _insert_grades(school.pk, grades)
-    originals = {
-        (assessment_id, student_id): pk
-        for assessment_id, student_id, pk in Grade.objects.filter(
-            assessment_id__in=[a.pk for a, *_rest in corrections], corrects__isnull=True
-        ).values_list("assessment_id", "student_id", "pk")
-    }
-    _insert_grades(
-        school.pk,
-        corrections,
-        corrects=[originals[(a.pk, student_id)] for a, student_id, *_rest in corrections],
-    )
+    return grades, corrections
 
-    ctx.progress("grades: averages")
+
+def _averages(school, grades, corrections, rules) -> dict:
+    """The stored averages (``StudentAverage``) of the generated grades; returns them by
+    (student, term, class) and subject for the term grades."""
     entries = defaultdict(list)
     for n, (a, student_id, symbol, points, _text, _value, _comment) in enumerate(
         [*grades, *corrections]
@@ -236,10 +260,7 @@ def populate(ctx) -> None:
         )
         by_student_term[(student_id, term_id, class_id)][subject_id] = avg
     StudentAverage.objects.bulk_create(averages, batch_size=2000)
-
-    ctx.progress("grades: term grades")
-    _classification(ctx, terms, by_student_term, rules, classes)
-    _analyze()
+    return by_student_term
 
 
 def _analyze() -> None:
@@ -289,7 +310,7 @@ def _classification(ctx, terms, by_student_term, rules, classes) -> None:
                     kind=ClassificationGrade.Kind.TERM,
                     teacher_id=teacher_id,
                 )
-                if school_class.level <= 3:
+                if school_class.has_descriptive_grades:
                     value = {"grade": None, "text": rng.choice(TERM_TEXTS)}
                 else:
                     value = {"grade": rules.proposed_grade(avg), "text": ""}
@@ -299,7 +320,7 @@ def _classification(ctx, terms, by_student_term, rules, classes) -> None:
                 if over:
                     rows.append(ClassificationGrade(is_proposal=False, **common, **value))
             if over and school_class.class_teacher_id:
-                descriptive = school_class.level <= 3
+                descriptive = school_class.has_descriptive_grades
                 behaviour.append(
                     BehaviourGrade(
                         school=ctx.school,

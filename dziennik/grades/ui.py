@@ -3,24 +3,26 @@ from django.utils.translation import gettext as _
 
 from dziennik.accounts.children import active_child_id
 from dziennik.core.extensions import HomePanel, NavItem
+from dziennik.schools.viewer import Viewer
 
+from . import permissions
 from .selectors import recent_grades
 
 
-def nav_items(viewer):
+def nav_items(viewer: Viewer) -> list[NavItem]:
     items = []
-    if viewer.is_parent or viewer.is_student:
+    if permissions.has_own_grades(viewer):
         items.append(NavItem(_("Grades"), reverse("grades:index"), order=30, key="grades"))
-    if viewer.is_teacher or viewer.is_principal:
+    if permissions.has_gradebooks(viewer):
         items.append(
             NavItem(_("Gradebook"), reverse("grades:gradebook_list"), order=31, key="gradebook")
         )
     return items
 
 
-def home_panels(request, viewer):
+def home_panels(request, viewer: Viewer) -> list[HomePanel]:
     """Parents and students: the newest grades of the active child."""
-    if not (viewer.is_parent or viewer.is_student):
+    if not permissions.has_own_grades(viewer):
         return []
 
     student_id = active_child_id(request)

@@ -18,12 +18,12 @@ from django.views.decorators.http import require_POST
 
 from dziennik.accounts.children import active_child_id, family_page
 from dziennik.schools import selectors as school_selectors
-from dziennik.schools.viewer import get_viewer
 
 from . import charts, permissions, selectors, services
 from .models import Assessment, BehaviourGrade, GradingSettings
 from .pdf import grade_sheet_pdf
 from .rules import lowest_grade_for_target
+from .sheets import BEHAVIOUR_COLUMNS, CLASSIFICATION_COLUMNS, SheetInvalid, posted_cells
 
 
 def _int_or_none(value) -> int | None:
@@ -44,12 +44,12 @@ def _decimal(value, default=None) -> Decimal | None:
 @login_required
 def index(request):
     """Parents and students go to the child's grades, teachers to their gradebooks."""
-    viewer = get_viewer(request.user)
-    if viewer.is_parent or viewer.is_student:
+    viewer = request.viewer
+    if permissions.has_own_grades(viewer):
         child = active_child_id(request)
         if child is not None:
             return redirect("grades:student", student_id=child)
-    if viewer.is_staff_member:
+    if permissions.has_gradebooks(viewer):
         return redirect("grades:gradebook_list")
     raise Http404
 
@@ -59,7 +59,8 @@ def index(request):
 def student_grades(request, student_id: int):
     """The child's grades: rendered once per version of the data they show and per user
     (``core.cache.cached_page``); a reload costs a few cache reads."""
-    viewer = get_viewer(request.user)
+    viewer = request.viewer
+    permissions.require_student_grades(viewer, student_id)
     scope = selectors.report_cache_scope(viewer, student_id)
     key = ":".join(
         str(part)
@@ -100,7 +101,7 @@ def student_grades(request, student_id: int):
     # seen" mark would have moved on, and with it the key.
     response = family_page(request, key, scope.scopes, render_page)
     # Only the people it is about move the "new since last visit" mark.
-    if student_id in viewer.child_ids or student_id == viewer.student_id:
+    if permissions.is_own_student(viewer, student_id):
         services.grade_visit_seen(
             user=request.user,
             student_id=student_id,
@@ -113,7 +114,7 @@ def student_grades(request, student_id: int):
 @login_required
 def student_need(request, student_id: int):
     """ "What do I need?": the lowest grade of a given weight that reaches a target."""
-    viewer = get_viewer(request.user)
+    viewer = request.viewer
     student = school_selectors.get_student_for(viewer, student_id)
     enrolment = school_selectors.current_enrolment(student)
     if enrolment is None:
@@ -142,7 +143,7 @@ def student_need(request, student_id: int):
 @login_required
 def student_pdf(request, student_id: int):
 
-    viewer = get_viewer(request.user)
+    viewer = request.viewer
     report = selectors.student_report(
         viewer, student_id, term_id=_int_or_none(request.GET.get("okres"))
     )
@@ -155,15 +156,15 @@ def student_pdf(request, student_id: int):
 # --- teachers ---------------------------------------------------------------------------------
 @login_required
 def gradebook_list(request):
-    viewer = get_viewer(request.user)
-    if not viewer.is_staff_member:
+    viewer = request.viewer
+    if not permissions.has_gradebooks(viewer):
         raise Http404
     return render(
         request,
         "grades/gradebook_list.html",
         {
             "assignments": selectors.teacher_gradebooks(viewer),
-            "led_classes": school_selectors.class_list(viewer).filter(pk__in=viewer.led_class_ids),
+            "led_classes": selectors.behaviour_classes(viewer),
             "can_manage": permissions.can_manage_rules(viewer),
         },
     )
@@ -171,7 +172,7 @@ def gradebook_list(request):
 
 def _book(request, class_id: int, subject_id: int):
     return selectors.gradebook(
-        get_viewer(request.user),
+        request.viewer,
         class_id,
         subject_id,
         group_id=_int_or_none(request.GET.get("grupa") or request.POST.get("grupa")),
@@ -286,7 +287,7 @@ def _column_initial(assessment: Assessment) -> dict:
 @login_required
 def assessment_edit(request, assessment_id: int):
     """Change a column's name, date, category, weight or maximum points."""
-    viewer = get_viewer(request.user)
+    viewer = request.viewer
     assessment = selectors.get_assessment_for_grading(viewer, assessment_id)
     categories = selectors.categories(assessment.school_id)
     errors = []
@@ -339,7 +340,7 @@ def assessment_edit(request, assessment_id: int):
 @login_required
 def assessment_delete(request, assessment_id: int):
     """GET: what deleting the column removes; POST: delete it, once confirmed."""
-    viewer = get_viewer(request.user)
+    viewer = request.viewer
     assessment = selectors.get_assessment_for_grading(viewer, assessment_id)
     errors = []
     if request.method == "POST":
@@ -378,7 +379,7 @@ def assessment_delete(request, assessment_id: int):
 @require_POST
 def grade_cell(request, assessment_id: int):
     """One cell of the grid: set, change or clear a grade, its comment or correction."""
-    viewer = get_viewer(request.user)
+    viewer = request.viewer
     assessment = selectors.get_assessment_for_grading(viewer, assessment_id)
     student_id = _int_or_none(request.POST.get("student"))
     if student_id is None:
@@ -442,126 +443,99 @@ def analytics(request, class_id: int, subject_id: int):
 
 @login_required
 def classification(request, class_id: int, subject_id: int):
-    """Term and final grades and their proposals for the gradebook's students."""
+    """Term and final grades and their proposals for the gradebook's students: the whole
+    sheet is saved at once, or – with any bad cell – nothing, and every bad cell says why."""
     book = _book(request, class_id, subject_id)
-    errors = []
+    refused = None
     if request.method == "POST":
         if not book.can_edit:
             raise Http404
+        target = {"school_class": book.school_class, "subject": book.subject, "term": book.term}
         try:
             if "publish" in request.POST:
-                count = services.proposals_publish(
-                    actor=request.user,
-                    school_class=book.school_class,
-                    subject=book.subject,
-                    term=book.term,
-                )
+                count = services.proposals_publish(actor=request.user, **target)
                 messages.success(
                     request, _("Published proposed grades: %(count)s.") % {"count": count}
                 )
             else:
-                for row in book.rows:
-                    for kind, is_proposal in (
-                        ("term", True),
-                        ("term", False),
-                        ("final", True),
-                        ("final", False),
-                    ):
-                        name = f"{kind}{'_proposal' if is_proposal else ''}_{row.student.pk}"
-                        if name not in request.POST:
-                            continue
-                        raw = request.POST.get(name, "").strip()
-                        grade, text = None, ""
-                        if book.school_class.level <= 3:
-                            text = raw
-                        elif raw:
-                            if not raw.isdigit():
-                                errors.append(
-                                    _("%(student)s: “%(value)s” is not a grade from 1 to 6.")
-                                    % {"student": row.student.full_name, "value": raw}
-                                )
-                                continue
-                            grade = int(raw)
-                        try:
-                            services.classification_grade_set(
-                                actor=request.user,
-                                student=row.student,
-                                school_class=book.school_class,
-                                subject=book.subject,
-                                term=book.term,
-                                kind=kind,
-                                is_proposal=is_proposal,
-                                grade=grade,
-                                text=text,
-                            )
-                        except ValidationError as exc:
-                            errors.append(f"{row.student.full_name}: {' '.join(exc.messages)}")
+                services.classification_sheet_save(
+                    actor=request.user,
+                    cells=posted_cells(
+                        request.POST, [row.student for row in book.rows], CLASSIFICATION_COLUMNS
+                    ),
+                    based_on=request.POST.get("version") or None,
+                    **target,
+                )
+                messages.success(request, _("Saved."))
+        except SheetInvalid as exc:
+            refused = exc
         except PermissionDenied:
             raise Http404 from None
-        if not errors:
-            messages.success(request, _("Saved."))
+        if refused is None:
             return redirect(_book_url(book, "grades:classification"))
-    sheet = selectors.classification_sheet(book, request.user)
-    return render(
+    sheet = selectors.classification_sheet(book)
+    return _sheet_page(
         request,
         "grades/classification.html",
-        {
-            "book": book,
-            "sheet": sheet,
-            "errors": errors,
-            "posted": request.POST if errors else {},
-            "descriptive": book.school_class.level <= 3,
-            "book_url": _book_url(book),
-        },
-        status=400 if errors else 200,
+        sheet,
+        refused,
+        {"book": book, "sheet": sheet, "book_url": _book_url(book)},
+    )
+
+
+def _sheet_page(request, template: str, sheet, refused: SheetInvalid | None, context: dict):
+    """A sheet's page; after a refused save (400) every cell keeps what was typed and
+    shows its error, and the form carries the sheet's current version."""
+    if refused is not None:
+        sheet.show_input(request.POST, refused.by_name, stale=refused.stale)
+    return render(
+        request,
+        template,
+        {**context, "errors": refused.messages if refused else []},
+        status=400 if refused else 200,
     )
 
 
 @login_required
 def behaviour(request, class_id: int):
-    viewer = get_viewer(request.user)
+    """The class teacher's behaviour grades of the class: saved at once, or not at all."""
     sheet = selectors.behaviour_sheet(
-        viewer, class_id, term_id=_int_or_none(request.GET.get("okres"))
+        request.viewer, class_id, term_id=_int_or_none(request.GET.get("okres"))
     )
-    errors = []
+    refused = None
     if request.method == "POST":
-        if not sheet["can_edit"]:
+        if not sheet.can_edit:
             raise PermissionDenied
-        for _number, student, _existing in sheet["rows"]:
-            for kind in (BehaviourGrade.Kind.TERM, BehaviourGrade.Kind.FINAL):
-                name = f"{kind}_{student.pk}"
-                if name not in request.POST:
-                    continue
-                raw = request.POST.get(name, "").strip()
-                try:
-                    services.behaviour_grade_set(
-                        actor=request.user,
-                        student=student,
-                        school_class=sheet["school_class"],
-                        term=sheet["term"],
-                        kind=kind,
-                        value="" if sheet["descriptive"] else raw,
-                        text=raw if sheet["descriptive"] else "",
-                    )
-                except ValidationError as exc:
-                    errors.append(f"{student.full_name}: {' '.join(exc.messages)}")
-        if not errors:
+        try:
+            services.behaviour_sheet_save(
+                actor=request.user,
+                school_class=sheet.school_class,
+                term=sheet.term,
+                cells=posted_cells(
+                    request.POST, [row.student for row in sheet.rows], BEHAVIOUR_COLUMNS
+                ),
+                based_on=request.POST.get("version") or None,
+            )
+        except SheetInvalid as exc:
+            refused = exc
+        else:
             messages.success(request, _("Saved."))
             return redirect(
-                reverse("grades:behaviour", args=[class_id]) + f"?okres={sheet['term'].pk}"
+                reverse("grades:behaviour", args=[class_id]) + f"?okres={sheet.term.pk}"
             )
-    return render(
+    return _sheet_page(
         request,
         "grades/behaviour.html",
-        {**sheet, "errors": errors, "values": BehaviourGrade.Value.choices},
-        status=400 if errors else 200,
+        sheet,
+        refused,
+        {"sheet": sheet, "values": BehaviourGrade.Value.choices},
     )
 
 
 @login_required
 def school_settings(request):
     """The principal's page: the comparison switch and the school's grading rules."""
-    viewer = get_viewer(request.user)
+    viewer = request.viewer
     if not permissions.can_manage_rules(viewer):
         raise Http404
     grading = selectors.settings_for(viewer.school_id)

@@ -285,6 +285,12 @@ class SchoolClass(models.Model):
             _other_school(errors, "class_teacher", self.school_id, self.class_teacher.school_id)
         _raise(errors)
 
+    @property
+    def has_descriptive_grades(self) -> bool:
+        """Classes 1–3 (early education, *edukacja wczesnoszkolna*) get descriptive term
+        and final grades, behaviour included, instead of a grade on a scale (G-10, B-01)."""
+        return self.level <= 3
+
 
 class Family(models.Model):
     """A family (*rodzina*): siblings and their guardians, whose accounts are linked."""

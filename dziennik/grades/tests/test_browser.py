@@ -1,12 +1,14 @@
 """In the browser: the teacher adds a column and grades the whole class with the keyboard
 only; the parent sees the grade and the new average; the class comparison appears only
-after the principal switches it on."""
+after the principal switches it on. A term grades sheet with a bad cell saves nothing and
+says why next to the cell."""
 
 import pytest
 from django.urls import reverse
 
 from dziennik.accounts.tests.factories import TEST_PASSWORD
-from dziennik.grades.models import Assessment, Grade
+from dziennik.grades.models import Assessment, ClassificationGrade, Grade
+from testsupport.a11y import assert_no_serious_axe_violations
 from testsupport.browser import login
 
 from .helpers import fill_class
@@ -104,3 +106,33 @@ def test_keyboard_grading_and_what_the_parent_sees(page, world, grading):
     # A phone-width screen still shows the chart and the average.
     page.set_viewport_size({"width": 360, "height": 740})
     assert page.locator("svg.avg-chart").first.bounding_box()["width"] <= 360
+
+
+def test_a_refused_sheet_shows_each_error_by_its_cell_and_saves_nothing(page, world, grading):
+    """The teacher types a proposal and an impossible grade: nothing is saved, the bad
+    cell says why, both keep what was typed; corrected, the whole sheet saves."""
+    login(page, "n-in", TEST_PASSWORD)
+    page.goto(reverse("grades:classification", args=[world.school_class.pk, world.subject.pk]))
+    good = page.locator(f'input[name="term_proposal_{world.student.pk}"]')
+    bad = page.locator(f'input[name="term_proposal_{world.classmate.pk}"]')
+    good.fill("4")
+    bad.fill("7")
+    with page.expect_navigation():
+        bad.press("Enter")
+    assert page.locator("#classification-errors").is_visible()
+    assert "Kacper Dąbrowski" in page.locator("#classification-errors").inner_text()
+    assert not ClassificationGrade.objects.exists()
+    assert good.input_value() == "4" and good.get_attribute("aria-invalid") is None
+    assert bad.input_value() == "7" and bad.get_attribute("aria-invalid") == "true"
+    error = page.locator(f"#{bad.get_attribute('aria-describedby')}")
+    assert "od 1 do 6" in error.inner_text()
+    assert_no_serious_axe_violations(page)
+
+    bad.fill("3")
+    with page.expect_navigation():
+        bad.press("Enter")
+    assert page.locator("#classification-errors").count() == 0
+    saved = dict(
+        ClassificationGrade.objects.filter(is_proposal=True).values_list("student_id", "grade")
+    )
+    assert saved == {world.student.pk: 4, world.classmate.pk: 3}

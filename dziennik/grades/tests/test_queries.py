@@ -4,10 +4,11 @@ the number of students, subjects and grades."""
 import re
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 
 from dziennik.grades import services
-from dziennik.grades.models import Assessment, BehaviourGrade, Grade
+from dziennik.grades.models import Assessment, BehaviourGrade, ClassificationGrade, Grade
 from dziennik.grades.selectors import load_rules
 from dziennik.schools import models as sm
 
@@ -139,3 +140,52 @@ def test_teacher_grid_queries(world, sized, django_assert_num_queries):
     html = response.content.decode()
     students, _subjects, columns = sized
     assert html.count('class="grade-input"') == students * columns
+
+
+# The term and final grades sheet: the gradebook's queries, its saved rows, the school's
+# settings and the year's grades for the suggestions. Saving a sheet costs a fixed number
+# of queries whatever the size of the class (it used to cost a few per cell): the
+# layout's, the gradebook's (or the behaviour sheet's) as the page reads it, then the
+# assignment, the enrolments, the saved rows, one insert of the grades, one of their
+# history, and the savepoint.
+CLASSIFICATION_PAGE_QUERIES = 23  # a first request, as the grid's pin
+CLASSIFICATION_SAVE_QUERIES = 24
+BEHAVIOUR_SAVE_QUERIES = 17
+
+
+@pytest.fixture
+def history_types():
+    """The history's content types, as a running server has them cached after its first
+    write (Django keeps them for the life of the process)."""
+    for model in (ClassificationGrade, BehaviourGrade):
+        ContentType.objects.get_for_model(model)
+
+
+def test_classification_sheet_queries(world, sized, history_types, django_assert_num_queries):
+    client = world.client("teacher_in")
+    url = reverse("grades:classification", args=[world.school_class.pk, world.subject.pk])
+    with django_assert_num_queries(CLASSIFICATION_PAGE_QUERIES):
+        html = client.get(url).content.decode()
+    students = sized[0]
+    assert html.count('name="term_proposal_') == students
+    data = {
+        f"{key}_{student.pk}": "4"
+        for student in sm.Student.objects.filter(enrolments__school_class=world.school_class)
+        for key in ("term_proposal", "term")
+    }
+    with django_assert_num_queries(CLASSIFICATION_SAVE_QUERIES):
+        assert client.post(url, data).status_code == 302
+    assert ClassificationGrade.objects.filter(grade=4).count() == 2 * students
+
+
+def test_behaviour_sheet_save_queries(world, sized, history_types, django_assert_num_queries):
+    client = world.client("class_teacher")
+    url = reverse("grades:behaviour", args=[world.school_class.pk])
+    client.get(url)
+    data = {
+        f"term_{student.pk}": "bdb"
+        for student in sm.Student.objects.filter(enrolments__school_class=world.school_class)
+    }
+    with django_assert_num_queries(BEHAVIOUR_SAVE_QUERIES):
+        assert client.post(url, data).status_code == 302
+    assert BehaviourGrade.objects.filter(value="bdb").count() == sized[0]

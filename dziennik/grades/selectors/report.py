@@ -1,0 +1,383 @@
+"""The student's grade page (parents, students, their teachers): everything it shows
+in a fixed number of queries.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Q
+from django.utils import timezone
+
+from dziennik.schools import selectors as school_selectors
+from dziennik.schools.models import (
+    ClassGroup,
+    Enrolment,
+    SchoolClass,
+    Student,
+    Subject,
+    TeachingAssignment,
+    Term,
+)
+from dziennik.schools.viewer import Viewer
+
+from .. import permissions
+from ..models import (
+    Assessment,
+    BehaviourGrade,
+    ClassificationGrade,
+    Grade,
+    GradeVisit,
+    GradingSettings,
+)
+from ..rules import Entry, Rules, average_series, overall_average, overall_series, weighted_average
+from .comparisons import attach_comparisons
+from .grading import entry_for, load_rules, pick_term, proposal_visible, settings_for, year_terms
+from .visits import last_visit
+
+
+@dataclass(slots=True)
+class GradeView:
+    """What the student's page shows of a grade (read from one lean query)."""
+
+    pk: int
+    symbol: str
+    points: Decimal | None
+    text: str
+    comment: str
+
+    display = property(Grade.display.fget)  # the same text as ``Grade.display``
+
+
+@dataclass(slots=True)
+class AssessmentView:
+    """What the student's page shows of an assessment."""
+
+    pk: int
+    name: str
+    date: datetime.date
+    weight: Decimal
+    kind: str
+    max_points: Decimal | None
+
+
+@dataclass
+class GradeRow:
+    grade: GradeView
+    assessment: AssessmentView
+    category_name: str
+    colour: str
+    teacher_name: str
+    is_new: bool
+    correction_of: Grade | None = None
+    class_average: Decimal | None = None
+
+
+@dataclass
+class SubjectReport:
+    subject: Subject
+    teachers: list[str]
+    rows: list[GradeRow] = field(default_factory=list)
+    entries: list[Entry] = field(default_factory=list)
+    average: Decimal | None = None
+    series: list = field(default_factory=list)
+    class_average: Decimal | None = None
+    level_average: Decimal | None = None
+    classification: dict = field(default_factory=dict)
+    chart: str = ""
+
+    @property
+    def new_count(self) -> int:
+        return sum(1 for row in self.rows if row.is_new)
+
+
+@dataclass
+class StudentReport:
+    student: Student
+    school_class: SchoolClass | None
+    terms: list[Term]
+    term: Term | None
+    subjects: list[SubjectReport]
+    overall: Decimal | None
+    overall_series: list
+    comparisons: bool
+    behaviour: list[BehaviourGrade]
+    rules: Rules
+    last_seen: datetime.datetime | None
+
+
+def _student_subjects(school_class: SchoolClass | None, student: Student) -> dict[int, dict]:
+    """Subjects the student is taught (whole class or their groups) with the teachers."""
+    if school_class is None:
+        return {}
+    rows = (
+        TeachingAssignment.objects.filter(school_class=school_class)
+        .filter(
+            Q(group__isnull=True)
+            | Q(
+                group_id__in=ClassGroup.students.through.objects.filter(
+                    student_id=student.pk
+                ).values("classgroup_id")
+            )
+        )
+        .select_related("subject", "teacher")
+        .only(
+            "subject__name",
+            "subject__counts_towards_average",
+            "subject__school_id",
+            "teacher__first_name",
+            "teacher__last_name",
+            "school_class_id",
+        )
+        .order_by("subject__name")
+    )
+    result: dict[int, dict] = {}
+    for assignment in rows:
+        item = result.setdefault(
+            assignment.subject_id, {"subject": assignment.subject, "teachers": []}
+        )
+        name = assignment.teacher.get_full_name()
+        if name not in item["teachers"]:
+            item["teachers"].append(name)
+    return result
+
+
+@dataclass(frozen=True)
+class ReportCacheScope:
+    """What the grade page of one student is computed from, as cache scopes."""
+
+    student_id: int
+    scopes: tuple
+    last_seen: datetime.datetime | None
+
+
+def report_cache_scope(viewer: Viewer, student_id: int) -> ReportCacheScope:
+    """What the student's grade page depends on. Its year comparison moves with any class
+    of the year, so all count. Authorize first (``permissions.require_student_grades``):
+    this only computes."""
+    scopes = school_selectors.student_cache_scopes(viewer, student_id, year_level=True)
+    visit = last_visit(viewer.user_id, student_id)
+    return ReportCacheScope(student_id, scopes, visit)
+
+
+_UNKNOWN = object()
+
+
+def student_report(
+    viewer: Viewer,
+    student_id: int,
+    *,
+    term_id: int | None = None,
+    today: datetime.date | None = None,
+    last_seen=_UNKNOWN,
+) -> StudentReport:
+    """Everything the student's grade page shows, in a fixed number of queries (404 when
+    the viewer may not see the student). ``last_seen``: when the viewer last saw it, if
+    the caller knows (otherwise read here); newer grades are marked new."""
+    student = school_selectors.get_student_for(viewer, student_id)
+    today = today or timezone.localdate()
+    enrolment = (
+        Enrolment.objects.filter(student=student, end_date__isnull=True)
+        .select_related("school_class")
+        .first()
+    )
+    school_class = enrolment.school_class if enrolment else None
+    terms = year_terms(school_class.school_year_id) if school_class else []
+    term = pick_term(terms, term_id, today)
+    grading = settings_for(student.school_id)
+    rules = load_rules(student.school_id, grading)
+    subjects = _student_subjects(school_class, student)
+    if last_seen is _UNKNOWN:
+        visit = GradeVisit.objects.filter(user_id=viewer.user_id, student=student).first()
+        last_seen = visit.seen_at if visit else None
+
+    reports = _subject_reports(student, subjects, _term_grades(student, term), last_seen)
+    for report in reports.values():
+        report.average = weighted_average(report.entries, rules)
+        report.series = average_series(report.entries, rules)
+    if term and school_class:
+        shown = _classification_grades(viewer, student, terms, grading, today)
+        for cg in shown:
+            if cg.subject_id in reports:
+                key = f"{cg.kind}{'_proposal' if cg.is_proposal else ''}_{cg.term_id}"
+                reports[cg.subject_id].classification[key] = cg
+
+    comparisons = bool(grading.comparisons_enabled and school_class and term)
+    ordered = sorted(reports.values(), key=lambda r: r.subject.name)
+    if comparisons:
+        attach_comparisons(ordered, school_class, term)
+    counted = [r for r in ordered if r.subject.counts_towards_average]
+    return StudentReport(
+        student=student,
+        school_class=school_class,
+        terms=terms,
+        term=term,
+        subjects=ordered,
+        overall=overall_average(r.average for r in counted),
+        overall_series=overall_series({r.subject.pk: r.series for r in counted if r.series}),
+        comparisons=comparisons,
+        behaviour=_behaviour_grades(student, terms),
+        rules=rules,
+        last_seen=last_seen,
+    )
+
+
+# What the page shows of each grade: read as plain (named) tuples in one lean query, not
+# model instances over four joined tables.
+_GRADE_COLUMNS = (
+    "pk",
+    "symbol",
+    "points",
+    "text",
+    "comment",
+    "corrects_id",
+    "created_at",
+    "updated_at",
+    "teacher__first_name",
+    "teacher__last_name",
+    "assessment_id",
+    "assessment__name",
+    "assessment__date",
+    "assessment__weight",
+    "assessment__kind",
+    "assessment__max_points",
+    "assessment__subject_id",
+    "assessment__subject__name",
+    "assessment__subject__counts_towards_average",
+    "assessment__category__name",
+    "assessment__category__colour",
+    "assessment__category__counts_towards_average",
+)
+
+
+def _term_grades(student: Student, term: Term | None):
+    if term is None:
+        return []
+    return (
+        Grade.objects.filter(student=student, assessment__term=term)
+        .order_by("assessment__date", "created_at", "pk")
+        .values_list(*_GRADE_COLUMNS, named=True)
+    )
+
+
+def _subject_reports(
+    student: Student, subjects: dict[int, dict], grades, last_seen: datetime.datetime | None
+) -> dict[int, SubjectReport]:
+    """One report per subject the student is taught or has grades in, with its rows and
+    average entries; a correction's row links the grade it corrects."""
+    reports: dict[int, SubjectReport] = {
+        sid: SubjectReport(subject=item["subject"], teachers=item["teachers"])
+        for sid, item in subjects.items()
+    }
+    by_id: dict[int, GradeView] = {}
+    assessments: dict[int, AssessmentView] = {}
+    corrections: list[tuple[GradeRow, int]] = []
+    for g in grades:
+        report = reports.get(g.assessment__subject_id)
+        if report is None:  # graded in a subject nobody teaches the class any more
+            subject = Subject(
+                pk=g.assessment__subject_id,
+                school_id=student.school_id,
+                name=g.assessment__subject__name,
+                counts_towards_average=g.assessment__subject__counts_towards_average,
+            )
+            report = reports[subject.pk] = SubjectReport(subject=subject, teachers=[])
+        row = _grade_row(g, assessments, last_seen)
+        by_id[g.pk] = row.grade
+        report.rows.append(row)
+        report.entries.append(_grade_entry(g))
+        if g.corrects_id is not None:
+            corrections.append((row, g.corrects_id))
+    for row, corrects_id in corrections:
+        row.correction_of = by_id.get(corrects_id)
+    return reports
+
+
+def _grade_row(g, assessments: dict[int, AssessmentView], last_seen) -> GradeRow:
+    a = assessments.get(g.assessment_id)
+    if a is None:
+        a = assessments[g.assessment_id] = AssessmentView(
+            g.assessment_id,
+            g.assessment__name,
+            g.assessment__date,
+            g.assessment__weight,
+            g.assessment__kind,
+            g.assessment__max_points,
+        )
+    first, last = g.teacher__first_name, g.teacher__last_name
+    return GradeRow(
+        grade=GradeView(g.pk, g.symbol, g.points, g.text, g.comment),
+        assessment=a,
+        category_name=g.assessment__category__name,
+        colour=g.assessment__category__colour,
+        teacher_name=f"{first} {last}".strip() if first is not None else "",
+        is_new=last_seen is None or g.updated_at > last_seen,
+    )
+
+
+def _grade_entry(g) -> Entry:
+    """The grade as the averages count it (``entry_for`` of a lean row)."""
+    return Entry(
+        key=g.pk,
+        symbol=g.symbol,
+        weight=g.assessment__weight,
+        counts=g.assessment__category__counts_towards_average
+        and g.assessment__kind != Assessment.Kind.DESCRIPTIVE,
+        points=g.points,
+        max_points=g.assessment__max_points,
+        corrects=g.corrects_id,
+        order=(g.created_at, g.pk),
+        date=g.assessment__date,
+    )
+
+
+def _classification_grades(
+    viewer: Viewer,
+    student: Student,
+    terms: list[Term],
+    grading: GradingSettings,
+    today: datetime.date,
+) -> list[ClassificationGrade]:
+    """The student's term and final grades of the year that the viewer is shown:
+    proposals not yet published only to staff."""
+    rows = ClassificationGrade.objects.filter(student=student, term__in=[t.pk for t in terms]).only(
+        "subject_id", "term_id", "kind", "is_proposal", "grade", "text", "published_at"
+    )
+    staff = permissions.sees_unpublished_proposals(viewer)
+    return [cg for cg in rows if staff or proposal_visible(cg, terms, grading, today)]
+
+
+def _behaviour_grades(student: Student, terms: list[Term]) -> list[BehaviourGrade]:
+    term_by_id = {t.pk: t for t in terms}
+    behaviour = sorted(
+        BehaviourGrade.objects.filter(student=student, term__in=list(term_by_id)).order_by("kind"),
+        key=lambda b: term_by_id[b.term_id].number,
+    )
+    for b in behaviour:
+        b.term = term_by_id[b.term_id]  # the page shows its number: no query per row
+    return behaviour
+
+
+def student_entries(viewer: Viewer, student: Student, subject_id: int, term: Term) -> list[Entry]:
+    """The student's grades in one subject and term as average entries (one query)."""
+    grades = (
+        permissions.grades.queryset(viewer)
+        .filter(student=student, assessment__subject_id=subject_id, assessment__term=term)
+        .select_related("assessment__category")
+        .order_by("assessment__date", "created_at", "pk")
+    )
+    return [
+        entry_for(g, g.assessment, g.assessment.category.counts_towards_average) for g in grades
+    ]
+
+
+def recent_grades(viewer: Viewer, student_id: int, *, limit: int = 5) -> list[Grade]:
+    """The newest grades of a child the viewer may see (for the home panel)."""
+    return list(
+        permissions.grades.queryset(viewer)
+        .filter(student_id=student_id)
+        .select_related("assessment__subject", "assessment__category")
+        .order_by("-created_at", "-pk")[:limit]
+    )

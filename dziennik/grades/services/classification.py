@@ -1,0 +1,389 @@
+"""Term and final grades (and their proposals) and behaviour grades: one at a time, or a
+class's whole sheet in one transaction – every cell is checked first, and one bad cell
+saves nothing."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Model
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from dziennik.accounts.models import User
+from dziennik.core import audit
+from dziennik.schools.models import Enrolment, SchoolClass, Student, Subject, Term
+from dziennik.schools.viewer import get_viewer
+
+from .. import permissions
+from ..models import BehaviourGrade, ClassificationGrade
+from ..sheets import (
+    BEHAVIOUR_COLUMNS,
+    CLASSIFICATION_COLUMNS,
+    CellError,
+    CellInput,
+    SheetInvalid,
+    sheet_version,
+)
+
+KINDS = {ClassificationGrade.Kind.TERM, ClassificationGrade.Kind.FINAL}
+
+
+# --- the rules of one cell ------------------------------------------------------------------
+def _classification_values(
+    school_class: SchoolClass, grade: int | None, text: str
+) -> tuple[int | None, str]:
+    """(grade, text) of a term or final grade, or ``ValidationError``: descriptive in
+    classes 1–3, a grade from 1 to 6 above."""
+    text = (text or "").strip()
+    if school_class.has_descriptive_grades:
+        if grade is not None:
+            raise ValidationError(
+                _("Classes 1–3 get descriptive term and final grades, not numbers.")
+            )
+    elif text:
+        raise ValidationError(_("Classes 4 and above get a grade from 1 to 6."))
+    elif grade is not None and not 1 <= grade <= 6:
+        raise ValidationError(_("The grade must be from 1 to 6."))
+    return grade, text
+
+
+def _typed_classification(school_class: SchoolClass, raw: str) -> tuple[int | None, str]:
+    """(grade, text) from what was typed in a cell of the sheet."""
+    raw = (raw or "").strip()
+    if school_class.has_descriptive_grades:
+        return _classification_values(school_class, None, raw)
+    if raw and not raw.isdigit():
+        raise ValidationError(_("“%(value)s” is not a grade from 1 to 6.") % {"value": raw})
+    return _classification_values(school_class, int(raw) if raw else None, "")
+
+
+def _behaviour_values(school_class: SchoolClass, value: str, text: str) -> tuple[str, str]:
+    """(value, text) of a behaviour grade: descriptive in classes 1–3 (B-01), from the
+    scale above."""
+    value, text = (value or "").strip(), (text or "").strip()
+    if school_class.has_descriptive_grades:
+        if value:
+            raise ValidationError(_("Classes 1–3 get a descriptive behaviour grade."))
+    elif text or (value and value not in BehaviourGrade.Value.values):
+        raise ValidationError(_("Choose a behaviour grade from the scale."))
+    return value, text
+
+
+def _typed_behaviour(school_class: SchoolClass, raw: str) -> tuple[str, str]:
+    if school_class.has_descriptive_grades:
+        return _behaviour_values(school_class, "", raw)
+    return _behaviour_values(school_class, raw, "")
+
+
+# --- shared checks and the writer -------------------------------------------------------------
+def _enrolled(school_class: SchoolClass, student_ids: Iterable[int]) -> set[int]:
+    """Which of the students are in the class now (one query)."""
+    return set(
+        Enrolment.objects.filter(
+            school_class=school_class, end_date__isnull=True, student_id__in=set(student_ids)
+        )
+        .order_by()
+        .values_list("student_id", flat=True)
+    )
+
+
+def _require_same_year(school_class: SchoolClass, term: Term) -> None:
+    if term.school_year_id != school_class.school_year_id:
+        raise ValidationError(_("Choose a term of this school year."))
+
+
+def _write_rows(
+    *,
+    actor: User,
+    model: type[Model],
+    school_class: SchoolClass,
+    rows: Sequence[tuple[Model | None, dict, dict]],
+) -> tuple[list[Model | None], int]:
+    """For each ``(saved row or None, lookup, values)``: create the row, update it, or –
+    when every value is empty – delete it, with the history. A fixed number of queries
+    whatever the number of rows; unchanged rows are not written. Returns the rows as
+    they are now (``None``: none) and how many changed."""
+    now = timezone.now()
+    created, updated, deleted, entries, result = [], [], [], [], []
+    for row, lookup, values in rows:
+        links = {"student_id": lookup["student_id"], "school_class_id": school_class.pk}
+        if all(value in (None, "") for value in values.values()):
+            if row is not None:
+                deleted.append(row)
+                entries.append(_entry(actor, row, "delete", audit.snapshot(row), links))
+            result.append(None)
+            continue
+        if row is None:
+            row = model(
+                **lookup,
+                **values,
+                school_id=school_class.school_id,
+                school_class=school_class,
+                teacher_id=actor.pk,
+            )
+            created.append((row, links))
+        else:
+            before = audit.snapshot(row, fields=list(values))
+            for name, value in values.items():
+                setattr(row, name, value)
+            after = audit.snapshot(row, fields=list(values))
+            changes = {k: [before[k], after[k]] for k in before if before[k] != after[k]}
+            if changes:
+                row.updated_at = now
+                updated.append(row)
+                entries.append(_entry(actor, row, "update", changes, links))
+        result.append(row)
+    if deleted:
+        model.objects.filter(pk__in=[row.pk for row in deleted]).delete()
+    if created:
+        model.objects.bulk_create([row for row, _links in created])
+        entries.extend(
+            _entry(actor, row, "create", audit.snapshot(row), links) for row, links in created
+        )
+    if updated:
+        model.objects.bulk_update(updated, [*rows[0][2], "updated_at"])
+    if entries:
+        audit.record_many(entries)
+    return result, len(entries)
+
+
+def _entry(actor: User, row: Model, action: str, values: dict, links: dict):
+    """A history entry; ``values`` are the changes of an update, or the row's snapshot
+    (what it became, or what it was) for a create or a delete."""
+    if action == "create":
+        values = {name: [None, value] for name, value in values.items()}
+    elif action == "delete":
+        values = {name: [value, None] for name, value in values.items()}
+    return audit.build_entry(actor=actor, instance=row, action=action, changes=values, **links)
+
+
+def _require_classifier(actor: User, school_class: SchoolClass, subject: Subject) -> None:
+    viewer = get_viewer(actor)
+    if not permissions.can_classify(viewer, school_class=school_class, subject_id=subject.pk):
+        raise PermissionDenied
+
+
+def _saved_classification(
+    student_ids: Iterable[int], subject: Subject, term: Term
+) -> dict[tuple[int, str, bool], ClassificationGrade]:
+    """The saved term and final grades of the students, locked until the save ends."""
+    return {
+        (cg.student_id, cg.kind, cg.is_proposal): cg
+        for cg in ClassificationGrade.objects.select_for_update()
+        .filter(student_id__in=set(student_ids), subject=subject, term=term)
+        .order_by("pk")
+    }
+
+
+# --- term and final grades ------------------------------------------------------------------
+@transaction.atomic
+def classification_grade_set(
+    *,
+    actor: User,
+    student: Student,
+    school_class: SchoolClass,
+    subject: Subject,
+    term: Term,
+    kind: str,
+    is_proposal: bool,
+    grade: int | None = None,
+    text: str = "",
+) -> ClassificationGrade | None:
+    """Set a term or final grade (or its proposal); descriptive in classes 1–3. Empty
+    input removes it."""
+    if kind not in KINDS:
+        raise ValueError(f"Unknown kind: {kind!r}")
+    _require_classifier(actor, school_class, subject)
+    _require_same_year(school_class, term)
+    if student.pk not in _enrolled(school_class, [student.pk]):
+        raise ValidationError(_("This student is not in the class."))
+    grade, text = _classification_values(school_class, grade, text)
+    saved = _saved_classification([student.pk], subject, term)
+    lookup = {
+        "student_id": student.pk,
+        "subject": subject,
+        "term": term,
+        "kind": kind,
+        "is_proposal": is_proposal,
+    }
+    row = saved.get((student.pk, kind, is_proposal))
+    values = {"grade": grade, "text": text}
+    written, _count = _write_rows(
+        actor=actor,
+        model=ClassificationGrade,
+        school_class=school_class,
+        rows=[(row, lookup, values)],
+    )
+    return written[0]
+
+
+@transaction.atomic
+def classification_sheet_save(
+    *,
+    actor: User,
+    school_class: SchoolClass,
+    subject: Subject,
+    term: Term,
+    cells: Iterable[CellInput],
+    based_on: str | None = None,
+) -> int:
+    """Save a class's sheet of term and final grades and proposals in one subject and
+    term: every cell is checked first, and on any bad cell nothing is saved
+    (``SheetInvalid`` names each one: student, column, reason). ``based_on`` is the
+    version of the sheet the form showed (``sheets.sheet_version``): when its grades
+    changed since, nothing is saved either. Returns how many grades changed."""
+    cells = list(cells)
+    _require_classifier(actor, school_class, subject)
+    _require_same_year(school_class, term)
+    if any(cell.column not in CLASSIFICATION_COLUMNS for cell in cells):
+        raise ValueError("A cell of another sheet")
+    enrolled = _enrolled(school_class, (cell.student.pk for cell in cells))
+    saved = _saved_classification((cell.student.pk for cell in cells), subject, term)
+    errors, rows = [], []
+    for cell in cells:
+        try:
+            if cell.student.pk not in enrolled:
+                raise ValidationError(_("This student is not in the class."))
+            grade, text = _typed_classification(school_class, cell.raw)
+        except ValidationError as exc:
+            errors.append(CellError(cell, " ".join(exc.messages)))
+            continue
+        key = (cell.student.pk, cell.column.kind, cell.column.is_proposal)
+        lookup = {
+            "student_id": cell.student.pk,
+            "subject": subject,
+            "term": term,
+            "kind": cell.column.kind,
+            "is_proposal": cell.column.is_proposal,
+        }
+        rows.append((saved.get(key), lookup, {"grade": grade, "text": text}))
+    stale = based_on is not None and based_on != sheet_version(saved.values())
+    if errors or stale:
+        raise SheetInvalid(errors, stale=stale)
+    _written, changed = _write_rows(
+        actor=actor, model=ClassificationGrade, school_class=school_class, rows=rows
+    )
+    return changed
+
+
+@transaction.atomic
+def proposals_publish(
+    *, actor: User, school_class: SchoolClass, subject: Subject, term: Term
+) -> int:
+    """Show the class's proposed grades in a subject to parents and students."""
+    _require_classifier(actor, school_class, subject)
+    now = timezone.now()
+    pending = list(
+        ClassificationGrade.objects.select_for_update().filter(
+            school_class=school_class,
+            subject=subject,
+            term=term,
+            is_proposal=True,
+            published_at__isnull=True,
+        )
+    )
+    entries = []
+    for cg in pending:
+        entries.append(
+            audit.build_entry(
+                actor=actor,
+                instance=cg,
+                action="update",
+                changes={"published_at": [None, now.isoformat()]},
+                student_id=cg.student_id,
+                school_class_id=school_class.pk,
+            )
+        )
+        cg.published_at = now
+    ClassificationGrade.objects.bulk_update(pending, ["published_at"])
+    audit.record_many(entries)
+    return len(pending)
+
+
+# --- behaviour grades -----------------------------------------------------------------------
+def _require_class_teacher(actor: User, school_class: SchoolClass) -> None:
+    if not permissions.can_set_behaviour(get_viewer(actor), school_class=school_class):
+        raise PermissionDenied
+
+
+def _saved_behaviour(
+    student_ids: Iterable[int], term: Term
+) -> dict[tuple[int, str], BehaviourGrade]:
+    return {
+        (bg.student_id, bg.kind): bg
+        for bg in BehaviourGrade.objects.select_for_update()
+        .filter(student_id__in=set(student_ids), term=term)
+        .order_by("pk")
+    }
+
+
+@transaction.atomic
+def behaviour_grade_set(
+    *,
+    actor: User,
+    student: Student,
+    school_class: SchoolClass,
+    term: Term,
+    kind: str,
+    value: str = "",
+    text: str = "",
+) -> BehaviourGrade | None:
+    """The class teacher sets a behaviour grade; descriptive in classes 1–3 (B-01)."""
+    if kind not in KINDS:
+        raise ValueError(f"Unknown kind: {kind!r}")
+    _require_class_teacher(actor, school_class)
+    _require_same_year(school_class, term)
+    if student.pk not in _enrolled(school_class, [student.pk]):
+        raise ValidationError(_("This student is not in the class."))
+    value, text = _behaviour_values(school_class, value, text)
+    row = _saved_behaviour([student.pk], term).get((student.pk, kind))
+    lookup = {"student_id": student.pk, "term": term, "kind": kind}
+    written, _count = _write_rows(
+        actor=actor,
+        model=BehaviourGrade,
+        school_class=school_class,
+        rows=[(row, lookup, {"value": value, "text": text})],
+    )
+    return written[0]
+
+
+@transaction.atomic
+def behaviour_sheet_save(
+    *,
+    actor: User,
+    school_class: SchoolClass,
+    term: Term,
+    cells: Iterable[CellInput],
+    based_on: str | None = None,
+) -> int:
+    """Save the class teacher's sheet of behaviour grades: all cells or, on any bad cell
+    or a stale ``based_on``, nothing (``SheetInvalid``). Returns how many changed."""
+    cells = list(cells)
+    _require_class_teacher(actor, school_class)
+    _require_same_year(school_class, term)
+    if any(cell.column not in BEHAVIOUR_COLUMNS for cell in cells):
+        raise ValueError("A cell of another sheet")
+    enrolled = _enrolled(school_class, (cell.student.pk for cell in cells))
+    saved = _saved_behaviour((cell.student.pk for cell in cells), term)
+    errors, rows = [], []
+    for cell in cells:
+        try:
+            if cell.student.pk not in enrolled:
+                raise ValidationError(_("This student is not in the class."))
+            value, text = _typed_behaviour(school_class, cell.raw)
+        except ValidationError as exc:
+            errors.append(CellError(cell, " ".join(exc.messages)))
+            continue
+        lookup = {"student_id": cell.student.pk, "term": term, "kind": cell.column.kind}
+        row = saved.get((cell.student.pk, cell.column.kind))
+        rows.append((row, lookup, {"value": value, "text": text}))
+    stale = based_on is not None and based_on != sheet_version(saved.values())
+    if errors or stale:
+        raise SheetInvalid(errors, stale=stale)
+    _written, changed = _write_rows(
+        actor=actor, model=BehaviourGrade, school_class=school_class, rows=rows
+    )
+    return changed

@@ -1,0 +1,205 @@
+"""Current grades (*oceny bieżące*): one cell of the gradebook, its comment and its
+correction (*poprawa*).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from dziennik.accounts.models import User
+from dziennik.core import audit
+from dziennik.schools.models import Enrolment, Student
+from dziennik.schools.viewer import get_viewer
+
+from .. import permissions, selectors
+from ..models import Assessment, Grade
+from ..rules import InvalidGrade, Rules, homework_grading_forbidden
+from .averages import refresh_average
+
+
+def _check_student(assessment: Assessment, student: Student) -> None:
+    in_class = Enrolment.objects.filter(
+        student=student, school_class_id=assessment.school_class_id, end_date__isnull=True
+    )
+    if assessment.group_id:
+        in_class = in_class.filter(student__class_groups__pk=assessment.group_id)
+    if not in_class.exists():
+        raise ValidationError(_("This student is not in the class or group of this column."))
+
+
+def _parse_input(
+    rules: Rules, assessment: Assessment, raw: str
+) -> tuple[str, Decimal | None, str, Decimal | None]:
+    """(symbol, points, text, value) from what the teacher typed, or ``ValidationError``."""
+    raw = (raw or "").strip()
+    if assessment.kind == Assessment.Kind.DESCRIPTIVE:
+        return "", None, raw, None
+    if assessment.kind == Assessment.Kind.POINTS:
+        try:
+            points = Decimal(raw.replace(",", "."))
+        except InvalidOperation:
+            points = None
+        if points is not None and points.is_finite():
+            try:
+                symbol = rules.points_symbol(points, assessment.max_points)
+            except InvalidGrade as exc:
+                raise ValidationError(str(exc)) from exc
+            return "", points, "", rules.value_of(symbol)
+        # Special marks (np, 0…) are allowed in a points column too.
+    try:
+        symbol, value, mark = rules.parse(raw)
+    except InvalidGrade as exc:
+        raise ValidationError(str(exc)) from exc
+    school = assessment.school
+    if (
+        assessment.category.is_homework or (mark and mark.is_homework)
+    ) and homework_grading_forbidden(
+        is_public=school.is_public,
+        is_primary=school.is_primary,
+        level=assessment.school_class.level,
+        day=assessment.date,
+    ):
+        raise ValidationError(
+            _(
+                "Homework is not graded in classes 1–8 of a public primary school "
+                "(since 1 April 2024)."
+            )
+        )
+    return symbol, None, "", value
+
+
+GRADE_FIELDS = ["symbol", "points", "text", "value", "comment"]
+
+
+@transaction.atomic
+def grade_set(
+    *,
+    actor: User,
+    assessment: Assessment,
+    student: Student,
+    raw: str,
+    comment: str | None = None,
+    rules: Rules | None = None,
+) -> Grade | None:
+    """Enter, change or (with empty input) delete a student's grade in a column."""
+    if not permissions.assessments.allows(get_viewer(actor), "grade", assessment):
+        raise PermissionDenied
+    _check_student(assessment, student)
+    rules = rules or selectors.load_rules(assessment.school_id)
+    links = {"student_id": student.pk, "school_class_id": assessment.school_class_id}
+    grade = (
+        Grade.objects.select_for_update()
+        .filter(assessment=assessment, student=student, corrects__isnull=True)
+        .first()
+    )
+    if not (raw or "").strip():
+        if grade is not None:
+            audit.record_delete(actor=actor, instance=grade, **links)
+            grade.delete()
+            _refresh(assessment, student.pk, rules)
+        return None
+    symbol, points, text, value = _parse_input(rules, assessment, raw)
+    if comment is not None and len(comment) > 300:
+        raise ValidationError(_("The comment may have at most 300 characters."))
+    if grade is None:
+        grade = Grade.objects.create(
+            school_id=assessment.school_id,
+            assessment=assessment,
+            student=student,
+            symbol=symbol,
+            points=points,
+            text=text,
+            value=value,
+            comment=(comment or "").strip(),
+            teacher_id=actor.pk,
+        )
+        audit.record_create(actor=actor, instance=grade, **links)
+    else:
+        before = audit.snapshot(grade, fields=GRADE_FIELDS)
+        grade.symbol, grade.points, grade.text, grade.value = symbol, points, text, value
+        if comment is not None:
+            grade.comment = comment.strip()
+        grade.save()
+        audit.record_update(actor=actor, instance=grade, before=before, **links)
+    _refresh(assessment, student.pk, rules)
+    return grade
+
+
+@transaction.atomic
+def grade_comment_set(*, actor: User, grade: Grade, comment: str) -> Grade:
+    """Change the comment of a grade (or of its correction)."""
+    if not permissions.grades.allows(get_viewer(actor), "grade", grade):
+        raise PermissionDenied
+    if len(comment) > 300:
+        raise ValidationError(_("The comment may have at most 300 characters."))
+    before = audit.snapshot(grade, fields=["comment"])
+    grade.comment = comment.strip()
+    grade.save(update_fields=["comment", "updated_at"])
+    audit.record_update(
+        actor=actor,
+        instance=grade,
+        before=before,
+        student_id=grade.student_id,
+        school_class_id=grade.assessment.school_class_id,
+    )
+    return grade
+
+
+@transaction.atomic
+def grade_correct(
+    *, actor: User, grade: Grade, raw: str, rules: Rules | None = None
+) -> Grade | None:
+    """Record (or change, or with empty input remove) the correction (*poprawa*) of a grade."""
+    assessment = grade.assessment
+    if grade.corrects_id is not None:
+        raise ValidationError(_("Correct the original grade, not its correction."))
+    if not permissions.grades.allows(get_viewer(actor), "grade", grade):
+        raise PermissionDenied
+    rules = rules or selectors.load_rules(assessment.school_id)
+    links = {"student_id": grade.student_id, "school_class_id": assessment.school_class_id}
+    existing = Grade.objects.select_for_update().filter(corrects=grade).first()
+    if not (raw or "").strip():
+        if existing is not None:
+            audit.record_delete(actor=actor, instance=existing, **links)
+            existing.delete()
+            _refresh(assessment, grade.student_id, rules)
+        return None
+    symbol, points, text, value = _parse_input(rules, assessment, raw)
+    if existing is None:
+        existing = Grade.objects.create(
+            school_id=assessment.school_id,
+            assessment=assessment,
+            student_id=grade.student_id,
+            symbol=symbol,
+            points=points,
+            text=text,
+            value=value,
+            corrects=grade,
+            teacher_id=actor.pk,
+        )
+        audit.record_create(actor=actor, instance=existing, **links)
+    else:
+        before = audit.snapshot(existing, fields=GRADE_FIELDS)
+        existing.symbol, existing.points, existing.text, existing.value = (
+            symbol,
+            points,
+            text,
+            value,
+        )
+        existing.save()
+        audit.record_update(actor=actor, instance=existing, before=before, **links)
+    _refresh(assessment, grade.student_id, rules)
+    return existing
+
+
+def _refresh(assessment: Assessment, student_id: int, rules: Rules) -> None:
+    refresh_average(
+        student_id=student_id,
+        subject_id=assessment.subject_id,
+        term_id=assessment.term_id,
+        rules=rules,
+    )
