@@ -591,7 +591,10 @@ URLS: dict[str, Case] = {
         post=SETTINGS_AUTHZ + "test_withdraw_exemption",
     ),
     # --- grades -----------------------------------------------------------------------
-    "grades:index": Case(expect(302), note="Everyone is sent to their own page"),
+    "grades:index": Case(
+        expect(302, secretary=404),
+        note="Everyone is sent to their own page; the secretary keeps no grades",
+    ),
     "grades:student": Case(
         STUDENT_PAGE,
         kwargs={"student_id": "student"},
@@ -611,7 +614,8 @@ URLS: dict[str, Case] = {
         STUDENT_PAGE, kwargs={"student_id": "student"}, needs=("column",), secrets=("Wiśniewska",)
     ),
     "grades:gradebook_list": Case(
-        STAFF_PAGE,
+        expect(200, student=404, own_parent=404, other_parent=404, secretary=404),
+        note="Those who may open a gradebook; the secretary keeps no grades",
         needs=("column",),
         secrets=("Matematyka",),
         secrets_for={"teacher_out": ("Matematyka",), "other_principal": ("Matematyka", "4a")},
