@@ -23,7 +23,7 @@ from django.db.models import (
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
-from dziennik.core.cache import CONFIG, cached
+from dziennik.core.cache import cached, config_scope
 from dziennik.schools import selectors as school_selectors
 from dziennik.schools.models import Enrolment, SchoolClass, SchoolYear, Student, Term
 from dziennik.schools.viewer import NOTHING, get_object_for, get_viewer
@@ -49,7 +49,7 @@ def settings_for(school_id: int) -> AttendanceSettings:
     kept until the configuration changes."""
     return cached(
         f"attendance-settings:{school_id}",
-        [CONFIG],
+        [config_scope(school_id)],
         lambda: (
             AttendanceSettings.objects.filter(school_id=school_id).first()
             or AttendanceSettings(school_id=school_id)
@@ -61,7 +61,7 @@ def kinds_by_id(school_id: int) -> dict[int, AttendanceKind]:
     """The school's attendance kinds by id (kept until the configuration changes)."""
     return cached(
         f"attendance-kinds:{school_id}",
-        [CONFIG],
+        [config_scope(school_id)],
         lambda: {k.pk: k for k in AttendanceKind.objects.filter(school_id=school_id)},
     )
 
@@ -83,7 +83,7 @@ def year_and_terms(school_id: int, day: datetime.date) -> tuple[SchoolYear | Non
     configuration changes)."""
     return cached(
         f"year-and-terms:{school_id}:{day.isoformat()}",
-        [CONFIG],
+        [config_scope(school_id)],
         lambda: _year_and_terms(school_id, day),
     )
 
@@ -278,7 +278,7 @@ def lesson_label(lesson: Lesson) -> str:
     the configuration (the names) changes."""
     return cached(
         f"lesson-label:{lesson.pk}",
-        [CONFIG],
+        [config_scope(lesson.school_id)],
         lambda: str(
             Lesson.objects.select_related("slot", "subject", "school_class", "group").get(
                 pk=lesson.pk
@@ -349,7 +349,7 @@ def lesson_attendee_ids(lesson: Lesson) -> list[int]:
     return cached(
         f"lesson-attendees:{lesson.school_class_id}:{lesson.group_id}:{lesson.subject_id}:"
         f"{lesson.date.isoformat()}",
-        [CONFIG],
+        [config_scope(lesson.school_id)],
         build,
     )
 

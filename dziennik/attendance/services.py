@@ -17,7 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from dziennik.core import audit
+from dziennik.core import audit, cache
 from dziennik.schools.models import School, Student
 from dziennik.schools.viewer import get_viewer
 from dziennik.timetable import selectors as timetable
@@ -107,6 +107,8 @@ def attendance_kinds_ensure_defaults(
                 kind.excused_kind = existing[spec.excused]
                 links.append(kind)
         AttendanceKind.objects.bulk_update(links, ["excused_kind"])
+        # bulk writes send no signals: move the school's configuration version here
+        cache.bump(cache.config_scope(school.pk))
     if created and record_history:
         audit.record_many(
             [

@@ -4,8 +4,9 @@ zajęć*, A-04).
 
 Every service takes the actor, checks that they may make the change, runs in one
 transaction and records the change in the history (``dziennik.core.audit``). Kinds,
-settings and exemptions are configuration: saving them moves the ``CONFIG`` cache
-version through the signals of ``core.apps``; the one bulk write here moves it itself.
+settings and exemptions are configuration: saving them moves the school's configuration
+cache version (``core.cache.config_scope``) through the signals of ``core.apps``; the
+default kinds, written in bulk, move it themselves (``services``).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from django.db.models import ProtectedError
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from dziennik.core import audit, cache, contrast
+from dziennik.core import audit, contrast
 from dziennik.schools.models import School, Student, Subject
 from dziennik.schools.viewer import get_viewer
 
@@ -235,12 +236,9 @@ def attendance_kinds_setup(*, actor) -> dict[str, AttendanceKind]:
     _lock_school(school_id)
     if AttendanceKind.objects.filter(school_id=school_id).exists():
         raise ValidationError(_("The school already has attendance kinds."))
-    kinds = services.attendance_kinds_ensure_defaults(
+    return services.attendance_kinds_ensure_defaults(
         school=School.objects.get(pk=school_id), actor=actor
     )
-    # bulk_create sends no signals: move the configuration's version here
-    cache.bump(cache.CONFIG)
-    return kinds
 
 
 @transaction.atomic

@@ -12,27 +12,25 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
 from . import cache
+from .cache import data_scope, student_scope
 from .models import AuditEntry
-
-
-def data_scope(school_class_id: int) -> cache.Scope:
-    """The cache scope of a class's register data (grades, attendance, topics…)."""
-    return ("data", school_class_id)
-
-
-def student_scope(student_id: int) -> cache.Scope:
-    return ("student", student_id)
 
 
 def _changed(entries: Iterable[AuditEntry]) -> None:
     """Every recorded change also moves the cache versions of what it touched."""
     scopes = set()
     for entry in entries:
-        if entry.school_class_id is not None:
-            scopes.add(data_scope(entry.school_class_id))
-        if entry.student_id is not None:
-            scopes.add(student_scope(entry.student_id))
+        scopes.update(_scopes(entry.school_class_id, entry.student_id))
     cache.bump(*scopes)
+
+
+def _scopes(school_class_id: int | None, student_id: int | None) -> list[cache.Scope]:
+    scopes = []
+    if school_class_id is not None:
+        scopes.append(data_scope(school_class_id))
+    if student_id is not None:
+        scopes.append(student_scope(student_id))
+    return scopes
 
 
 def _json_value(value: Any) -> Any:

@@ -326,15 +326,6 @@ def _student_subjects(school_class: SchoolClass | None, student: Student) -> dic
     return result
 
 
-@dataclass(frozen=True)
-class ReportCacheScope:
-    """What the grade page of one student is computed from, as cache scopes."""
-
-    student_id: int
-    scopes: tuple
-    last_seen: datetime.datetime | None
-
-
 def visit_cache_key(user_id: int, student_id: int) -> str:
     return f"grade-visit:{user_id}:{student_id}"
 
@@ -357,15 +348,6 @@ def last_visit(user_id: int, student_id: int) -> datetime.datetime | None:
 def remember_visit(user_id: int, student_id: int, seen: datetime.datetime | None) -> None:
     """Keep the cached copy of the mark (``None``: no visit yet) in step with the row."""
     cache.set(visit_cache_key(user_id, student_id), ("seen", seen), ENTRY_TIMEOUT)
-
-
-def report_cache_scope(viewer, student_id: int) -> ReportCacheScope:
-    """What the student's grade page depends on (404 when the viewer may not see the
-    student). Its year comparison moves with any class of the year, so all count."""
-    v = get_viewer(viewer)
-    scopes = school_selectors.student_cache_scopes(v, student_id, year_level=True)
-    visit = last_visit(v.user_id, student_id)
-    return ReportCacheScope(student_id, scopes, visit)
 
 
 _UNKNOWN = object()

@@ -120,6 +120,7 @@ def grading_setup_defaults(*, school: School, actor=None) -> GradingSettings:
         )
     if entries:
         audit.record_many(entries)
+    cache.bump(cache.config_scope(school.pk))  # the bulk writes above sent no signals
     return grading
 
 
@@ -203,7 +204,8 @@ def recompute_school(school_id: int) -> None:
             )
     StudentAverage.objects.filter(school_id=school_id).delete()
     StudentAverage.objects.bulk_create(rows, batch_size=1000)
-    cache.bump(cache.CONFIG)  # every value and average of the school may have moved
+    # every value and average of the school may have moved
+    cache.bump(cache.config_scope(school_id))
 
 
 def _stored_value(rules: Rules, assessment: Assessment, symbol: str, points) -> Decimal | None:
