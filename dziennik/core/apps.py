@@ -1,4 +1,5 @@
 from django.apps import AppConfig, apps
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 # Models whose rows shape what many pages show (who may see what, names, rules), each
@@ -48,6 +49,11 @@ QUIET_FIELDS = {
     "attendance.AttendanceMark": ("alerts_pending",),
 }
 
+# Rows that point at a student or a class but are no register data: the history itself,
+# and the "last seen" mark of the grade page (part of that page's key, written through).
+NOT_REGISTER_DATA = ("core.AuditEntry", "grades.GradeVisit")
+# Register data is whatever points at a student or a class (``core.cache_guard``).
+REGISTER_ANCHORS = ("schools.Student", "schools.SchoolClass")
 
 
 class CoreConfig(AppConfig):
@@ -56,9 +62,15 @@ class CoreConfig(AppConfig):
     verbose_name = _("Register core")
 
     def ready(self):
-        from . import checks  # noqa: F401 – registers the deployment checks
+        from . import cache_guard, checks  # noqa: F401 – registers the deployment checks
         from .cache import register_config_models
 
         config = {apps.get_model(label): path for label, path in CONFIG_MODELS.items()}
         quiet = {apps.get_model(label): names for label, names in QUIET_FIELDS.items()}
         register_config_models(config, quiet)
+        if getattr(settings, "CACHE_WRITE_GUARD", settings.DEBUG):
+            cache_guard.install(
+                config_models=config,
+                ignored=[apps.get_model(label) for label in NOT_REGISTER_DATA],
+                anchors=[apps.get_model(label) for label in REGISTER_ANCHORS],
+            )

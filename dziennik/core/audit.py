@@ -101,10 +101,13 @@ def record_create(*, actor, instance: models.Model, **links) -> AuditEntry:
 def record_update(
     *, actor, instance: models.Model, before: dict[str, Any], **links
 ) -> AuditEntry | None:
-    """Record the fields that differ between ``before`` (a snapshot) and the instance now."""
+    """Record the fields that differ between ``before`` (a snapshot) and the instance now.
+    Nothing differs: no entry, but the versions still move, since the instance was saved
+    (its ``updated_at`` with it)."""
     after = snapshot(instance, fields=before.keys())
     changes = {k: [before[k], after[k]] for k in before if before[k] != after.get(k)}
     if not changes:
+        cache.bump(*_scopes(links.get("school_class_id"), links.get("student_id")))
         return None
     entry = build_entry(actor=actor, instance=instance, action="update", changes=changes, **links)
     entry.save()

@@ -17,7 +17,8 @@ Scopes (what a version stands for), all of them within one school:
 - ``data_scope(class_id)`` and ``student_scope(student_id)``: a class's or a student's
   register data (grades, attendance, topics, justifications…). Every service that writes
   records the change in the history (``core.audit``) with the class and student it
-  concerns, and recording it bumps these versions – one hook for all apps.
+  concerns, and recording it bumps these versions – one hook for all apps. A write that
+  skips it fails the tests (``core.cache_guard``).
 
 A bump happens at once *and* again when the transaction commits: a reader who read the
 old data between the two gets a key that is already out of date at the second bump.
@@ -70,6 +71,9 @@ def student_scope(student_id: int) -> Scope:
 # Versions already read during this request (set up by ``RequestVersionsMiddleware``):
 # a page asks for its school's configuration several times, the cache server is asked once.
 _request_versions: ContextVar[dict | None] = ContextVar("request_versions", default=None)
+
+# Whoever must hear of every bump (``core.cache_guard`` in DEBUG and tests).
+bump_listeners: list[Callable[[frozenset[Scope]], None]] = []
 
 
 class RequestVersionsMiddleware:
@@ -124,6 +128,8 @@ def bump(*scopes: Scope) -> None:
 
     write()
     transaction.on_commit(write)
+    for listener in bump_listeners:
+        listener(unique)
 
 
 def cached(key: str, scopes: Iterable[Scope], build: Callable[[], Any]) -> Any:

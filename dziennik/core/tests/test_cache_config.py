@@ -12,7 +12,7 @@ from dziennik.accounts.tests.factories import UserFactory
 from dziennik.attendance.models import AttendanceSettings, SubjectExemption
 from dziennik.attendance.services import attendance_kinds_ensure_defaults
 from dziennik.attendance.tests.factories import make_slots
-from dziennik.core import cache
+from dziennik.core import cache, cache_guard
 from dziennik.core.apps import CONFIG_MODELS
 from dziennik.grades.services import grading_setup_defaults
 from dziennik.schools import models as sm
@@ -110,6 +110,24 @@ def test_a_row_of_every_configuration_model_moves_only_its_own_school(world, lab
     after = _versions(world)
     assert after[1] != before[1], "the other school's configuration did not move"
     assert after[0] == before[0], "the world's school's pages were invalidated too"
+
+
+def test_every_model_of_a_school_is_configuration_or_guarded_register_data():
+    """A new model that belongs to a school is either in ``CONFIG_MODELS`` (its saves move
+    the school's configuration) or register data that the history moves (and the guard
+    watches): never cached silently."""
+    unsorted = []
+    for model in apps.get_models():
+        belongs = any(
+            (f.many_to_one or f.one_to_one) and f.related_model is sm.School
+            for f in model._meta.concrete_fields
+        )
+        label = model._meta.label
+        if not model.__module__.startswith("dziennik.") or not belongs:
+            continue
+        if label not in CONFIG_MODELS and model not in cache_guard._row_scopes:
+            unsorted.append(label)
+    assert unsorted == ["core.AuditEntry"]  # the history itself
 
 
 def test_a_deleted_row_moves_its_school(world):
