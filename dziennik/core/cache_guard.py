@@ -17,8 +17,10 @@ guard makes such a write fail where it is made:
   its student's, its class's or its school's configuration scope, any other written row
   of register data needs some bump, a written configuration row a bump of a
   configuration scope;
-* at the end of that block (the release of its savepoint, or the commit) a write left
-  without its bump raises ``UnrecordedWrite``, naming it.
+* at the end of that block a write left without its bump raises ``UnrecordedWrite``,
+  naming it: in tests before its savepoint is released (the test's transaction rolls it
+  back), in DEBUG just after the commit (Django has no hook before it: written, but
+  loud).
 
 Writes outside any transaction are not checked: in tests they are the factories building
 the test's world (the services always write in a transaction). A statement that changes
