@@ -2,9 +2,9 @@
 
 For every registered policy, every role of the test world (plus the world's other
 users: secretary, group teachers, whoever a test added) and every object of the
-policy's model, ``policy.allows(viewer, action, obj)`` must equal "the object is in
-``policy.queryset(viewer, action)``". A fast path (``check``) that drifts from the rule
-(``filter``) fails here.
+policy's model, ``policy.allows(viewer, action, obj)`` (and ``check_pk`` where it
+answers) must equal "the object is in ``policy.queryset(viewer, action)``". A fast path
+(``check``, ``check_pk``) that drifts from the rule (``filter``) fails here.
 """
 
 from __future__ import annotations
@@ -45,6 +45,13 @@ def disagreements(users) -> list[str]:
                         problems.append(
                             f"{policy_class.__name__}.{action}: user {viewer.user_id} "
                             f"{obj._meta.label} {obj.pk}: allows={says}, "
+                            f"in queryset={obj.pk in allowed}"
+                        )
+                    by_pk = policy.check_pk(viewer, action, obj.pk)
+                    if by_pk is not None and by_pk != (obj.pk in allowed):
+                        problems.append(
+                            f"{policy_class.__name__}.{action}: user {viewer.user_id} "
+                            f"{obj._meta.label} {obj.pk}: check_pk={by_pk}, "
                             f"in queryset={obj.pk in allowed}"
                         )
     return problems

@@ -21,3 +21,6 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 # One process per test worker; conftest.py empties it before every test.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# A write that changes what cached pages show without moving their versions fails the
+# test that makes it (dziennik/core/cache_guard.py); local development (DEBUG) too.
+CACHE_WRITE_GUARD = True

@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from typing import Any
-
-from dziennik.core.cache import Scope, cached_page
 from dziennik.schools.selectors import children_of
 
 SESSION_KEY = "active_child_id"
@@ -37,6 +33,6 @@ def set_active_child(request, student_id: int) -> bool:
     return True
 
 
-def family_page(request, key: str, scopes: Iterable[Scope], render: Callable[[], Any]):
-    """``core.cache.cached_page`` for pages whose layout shows the parent's chosen child."""
-    return cached_page(request, key, scopes, render, vary=(str(request.session.get(SESSION_KEY)),))
+def family_vary(request) -> tuple[str]:
+    """``core.cache.PageCache.vary`` of pages whose layout shows the parent's chosen child."""
+    return (str(request.session.get(SESSION_KEY)),)

@@ -15,7 +15,7 @@ from django.core.cache import cache as django_cache
 from django.db import transaction
 from django.db.models import Case, Count, Q, Value, When
 
-from dziennik.core import audit, cache
+from dziennik.core import cache
 from dziennik.schools.models import Term
 
 from . import selectors
@@ -237,7 +237,7 @@ def _sync_alerts(school_id, student_ids, scope: Q, desired: dict[str, Attendance
         AttendanceAlert.objects.bulk_update(changed, ["percent"])
     if new or revive or stale or changed:
         # Warnings are derived, not recorded in the history: move the pages' versions here.
-        cache.bump(*(audit.student_scope(s) for s in student_ids))
+        cache.bump(*(cache.student_scope(s) for s in student_ids))
 
 
 # --- justifications ---------------------------------------------------------------

@@ -1,7 +1,7 @@
 """The school's attendance configuration as the register reads it: its settings, its
 attendance kinds, the school year and terms. Each is kept in the cache until the
-configuration changes (``core.cache.CONFIG``). Below the selectors and the permissions,
-which both read it."""
+school's configuration changes (``core.cache.config_scope``). Below the selectors and
+the permissions, which both read it."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import datetime
 
 from django.db.models import Subquery
 
-from dziennik.core.cache import CONFIG, cached
+from dziennik.core.cache import cached, config_scope
 from dziennik.schools import selectors as school_selectors
 from dziennik.schools.models import SchoolYear, Term
 
@@ -23,7 +23,7 @@ def settings_for(school_id: int) -> AttendanceSettings:
     kept until the configuration changes."""
     return cached(
         f"attendance-settings:{school_id}",
-        [CONFIG],
+        [config_scope(school_id)],
         lambda: (
             AttendanceSettings.objects.filter(school_id=school_id).first()
             or AttendanceSettings(school_id=school_id)
@@ -35,7 +35,7 @@ def kinds_by_id(school_id: int) -> dict[int, AttendanceKind]:
     """The school's attendance kinds by id (kept until the configuration changes)."""
     return cached(
         f"attendance-kinds:{school_id}",
-        [CONFIG],
+        [config_scope(school_id)],
         lambda: {k.pk: k for k in AttendanceKind.objects.filter(school_id=school_id)},
     )
 
@@ -57,7 +57,7 @@ def year_and_terms(school_id: int, day: datetime.date) -> tuple[SchoolYear | Non
     configuration changes)."""
     return cached(
         f"year-and-terms:{school_id}:{day.isoformat()}",
-        [CONFIG],
+        [config_scope(school_id)],
         lambda: _year_and_terms(school_id, day),
     )
 

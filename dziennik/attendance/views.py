@@ -14,7 +14,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from dziennik.accounts.children import active_child_id, family_page
+from dziennik.accounts.children import active_child_id, family_vary
+from dziennik.core.cache import PageCache
+from dziennik.schools import permissions as school_permissions
 from dziennik.schools import selectors as school_selectors
 from dziennik.schools.models import SchoolClass
 from dziennik.schools.viewer import Viewer
@@ -193,12 +195,25 @@ def missing(request):
 
 
 # --- a student's attendance ---------------------------------------------------------
+# Kept whole per version of what it shows: the school's configuration, the student, their
+# class's register data.
+STUDENT_PAGE = PageCache(
+    "attendance-page",
+    authorize=lambda request, student_id: school_permissions.students.require_pk(
+        request.viewer, student_id
+    ),
+    scopes=lambda request, student_id: school_selectors.student_cache_scopes(
+        request.viewer, student_id
+    ),
+    vary=family_vary,
+)
+
+
 @login_required
 def student_attendance(request, student_id: int):
     """A student's attendance: rendered once per version of the data it shows and per
-    user (``core.cache.cached_page``)."""
+    user (``STUDENT_PAGE``)."""
     viewer = request.viewer
-    scopes = school_selectors.student_cache_scopes(viewer, student_id)
 
     def render_page():
         student = permissions.student_attendance.get(viewer, student_id)
@@ -221,8 +236,7 @@ def student_attendance(request, student_id: int):
             },
         )
 
-    key = f"attendance-page:{student_id}:{timezone.localdate().isoformat()}"
-    return family_page(request, key, scopes, render_page)
+    return STUDENT_PAGE.serve(request, render_page, student_id=student_id)
 
 
 @login_required

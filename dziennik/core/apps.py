@@ -1,37 +1,59 @@
 from django.apps import AppConfig, apps
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-# Models whose rows shape what many pages show (who may see what, names, rules). Their
-# saves and deletes bump the cache's CONFIG version (see ``dziennik.core.cache``).
-CONFIG_MODELS = (
-    "accounts.User",
-    "schools.School",
-    "schools.SchoolYear",
-    "schools.Term",
-    "schools.DayOff",
-    "schools.LessonSlot",
-    "schools.Subject",
-    "schools.SchoolClass",
-    "schools.Family",
-    "schools.Student",
-    "schools.Enrolment",
-    "schools.ClassGroup",
-    "schools.Guardian",
-    "schools.Guardianship",
-    "schools.SchoolRole",
-    "schools.TeachingAssignment",
-    "timetable.Room",
-    "timetable.TimetableEntry",
-    "timetable.TimetableChange",
-    "attendance.AttendanceSettings",
-    "attendance.AttendanceKind",
-    "attendance.SubjectExemption",
-    "grades.GradingSettings",
-    "grades.GradeCategory",
-    "grades.SpecialMark",
-    "grades.PointScaleStep",
-    "grades.AverageThreshold",
-)
+# Models whose rows shape what many pages show (who may see what, names, rules), each
+# with the way a row finds its school (``core.cache.school_resolver``). Their saves and
+# deletes bump the configuration scope of that school (see ``dziennik.core.cache``).
+# A user without a school (a superuser) bumps the scope of "no school".
+CONFIG_MODELS = {
+    "accounts.User": "school",
+    "schools.School": "pk",
+    "schools.SchoolYear": "school",
+    "schools.Term": "school_year__school",
+    "schools.DayOff": "school",
+    "schools.LessonSlot": "school",
+    "schools.Subject": "school",
+    "schools.SchoolClass": "school",
+    "schools.Family": "school",
+    "schools.Student": "school",
+    "schools.Enrolment": "school_class__school|student__school",
+    "schools.ClassGroup": "school_class__school",
+    "schools.Guardian": "school",
+    "schools.Guardianship": "student__school|guardian__school",
+    "schools.SchoolRole": "school",
+    "schools.TeachingAssignment": "school",
+    "timetable.Room": "school",
+    "timetable.TimetableEntry": "school",
+    "timetable.TimetableChange": "school",
+    "attendance.AttendanceSettings": "school",
+    "attendance.AttendanceKind": "school",
+    "attendance.SubjectExemption": "school",
+    "grades.GradingSettings": "school",
+    "grades.GradeCategory": "school",
+    "grades.SpecialMark": "school",
+    "grades.PointScaleStep": "school",
+    "grades.AverageThreshold": "school",
+}
+
+# Fields whose changes no page shows: a login, a password change; the flag of a mark
+# whose warnings wait for their background check.
+QUIET_FIELDS = {
+    "accounts.User": (
+        "last_login",
+        "password",
+        "must_change_password",
+        "activated_at",
+        "session_generation",
+    ),
+    "attendance.AttendanceMark": ("alerts_pending",),
+}
+
+# Rows that point at a student or a class but are no register data: the history itself,
+# and the "last seen" mark of the grade page (part of that page's key, written through).
+NOT_REGISTER_DATA = ("core.AuditEntry", "grades.GradeVisit")
+# Register data is whatever points at a student or a class (``core.cache_guard``).
+REGISTER_ANCHORS = ("schools.Student", "schools.SchoolClass")
 
 
 class CoreConfig(AppConfig):
@@ -40,7 +62,15 @@ class CoreConfig(AppConfig):
     verbose_name = _("Register core")
 
     def ready(self):
-        from . import checks  # noqa: F401 – registers the deployment checks
+        from . import cache_guard, checks  # noqa: F401 – registers the deployment checks
         from .cache import register_config_models
 
-        register_config_models(*(apps.get_model(label) for label in CONFIG_MODELS))
+        config = {apps.get_model(label): path for label, path in CONFIG_MODELS.items()}
+        quiet = {apps.get_model(label): names for label, names in QUIET_FIELDS.items()}
+        register_config_models(config, quiet)
+        if getattr(settings, "CACHE_WRITE_GUARD", settings.DEBUG):
+            cache_guard.install(
+                config_models=config,
+                ignored=[apps.get_model(label) for label in NOT_REGISTER_DATA],
+                anchors=[apps.get_model(label) for label in REGISTER_ANCHORS],
+            )

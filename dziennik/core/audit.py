@@ -12,27 +12,25 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
 from . import cache
+from .cache import data_scope, student_scope
 from .models import AuditEntry
-
-
-def data_scope(school_class_id: int) -> cache.Scope:
-    """The cache scope of a class's register data (grades, attendance, topics…)."""
-    return ("data", school_class_id)
-
-
-def student_scope(student_id: int) -> cache.Scope:
-    return ("student", student_id)
 
 
 def _changed(entries: Iterable[AuditEntry]) -> None:
     """Every recorded change also moves the cache versions of what it touched."""
     scopes = set()
     for entry in entries:
-        if entry.school_class_id is not None:
-            scopes.add(data_scope(entry.school_class_id))
-        if entry.student_id is not None:
-            scopes.add(student_scope(entry.student_id))
+        scopes.update(_scopes(entry.school_class_id, entry.student_id))
     cache.bump(*scopes)
+
+
+def _scopes(school_class_id: int | None, student_id: int | None) -> list[cache.Scope]:
+    scopes = []
+    if school_class_id is not None:
+        scopes.append(data_scope(school_class_id))
+    if student_id is not None:
+        scopes.append(student_scope(student_id))
+    return scopes
 
 
 def _json_value(value: Any) -> Any:
@@ -103,10 +101,13 @@ def record_create(*, actor, instance: models.Model, **links) -> AuditEntry:
 def record_update(
     *, actor, instance: models.Model, before: dict[str, Any], **links
 ) -> AuditEntry | None:
-    """Record the fields that differ between ``before`` (a snapshot) and the instance now."""
+    """Record the fields that differ between ``before`` (a snapshot) and the instance now.
+    Nothing differs: no entry, but the versions still move, since the instance was saved
+    (its ``updated_at`` with it)."""
     after = snapshot(instance, fields=before.keys())
     changes = {k: [before[k], after[k]] for k in before if before[k] != after.get(k)}
     if not changes:
+        cache.bump(*_scopes(links.get("school_class_id"), links.get("student_id")))
         return None
     entry = build_entry(actor=actor, instance=instance, action="update", changes=changes, **links)
     entry.save()

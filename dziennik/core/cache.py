@@ -5,19 +5,26 @@ A cached entry is never invalidated by deleting it. Its key carries the current
 *bumps* the version, so the next read builds a new key and misses. Old entries simply
 age out (``ENTRY_TIMEOUT``).
 
-Scopes (what a version stands for):
+Scopes (what a version stands for), all of them within one school:
 
-- ``CONFIG``: the structure of every school – users' roles, classes, enrolments,
-  guardianships, subjects, teaching assignments, timetables, grading rules. Bumped by
-  ``post_save``/``post_delete`` of those models (``register_config_models``), so admin
-  edits and imports are covered too; changes are rare, so one global version is enough.
-- ``("data", class_id)`` and ``("student", student_id)``: a class's or a student's register
-  data (grades, attendance, topics, justifications…). Every service that writes records
-  the change in the history (``core.audit``) with the class and student it concerns, and
-  recording it bumps these versions – one hook for all apps.
+- ``config_scope(school_id)``: the structure of one school – users' roles, classes,
+  enrolments, guardianships, subjects, teaching assignments, timetables, grading and
+  attendance rules. Bumped by ``post_save``/``post_delete`` of those models
+  (``register_config_models``, the table ``core.apps.CONFIG_MODELS`` says how each row
+  finds its school), so admin edits are covered too; bulk writes bump it themselves.
+  A row without a school (a superuser without one) bumps ``config_scope(None)``, the
+  scope of the users without a school: no school's pages show such a user.
+- ``data_scope(class_id)`` and ``student_scope(student_id)``: a class's or a student's
+  register data (grades, attendance, topics, justifications…). Every service that writes
+  records the change in the history (``core.audit``) with the class and student it
+  concerns, and recording it bumps these versions – one hook for all apps. A write that
+  skips it fails the tests (``core.cache_guard``).
 
 A bump happens at once *and* again when the transaction commits: a reader who read the
 old data between the two gets a key that is already out of date at the second bump.
+
+Whole pages are declared with ``PageCache`` next to their view: what authorizes the
+viewer, which scopes the page is computed from, what else tells two copies apart.
 
 Without a shared cache (``CACHE_URL`` unset in production: ``DummyCache``) every version
 is new on every read, so nothing is ever served from the cache – slower, never stale.
@@ -28,27 +35,45 @@ from __future__ import annotations
 import hashlib
 import time
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from contextvars import ContextVar
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
 from django.contrib.messages import get_messages
 from django.core.cache import cache
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import get_language
 
-CONFIG = ("config",)
 ENTRY_TIMEOUT = 60 * 60
 Scope = tuple
 
 
+def config_scope(school_id: int | None) -> Scope:
+    """The cache scope of one school's configuration (``None``: users without a school)."""
+    return ("config", school_id)
+
+
+def data_scope(school_class_id: int) -> Scope:
+    """The cache scope of a class's register data (grades, attendance, topics…)."""
+    return ("data", school_class_id)
+
+
+def student_scope(student_id: int) -> Scope:
+    """The cache scope of one student's register data."""
+    return ("student", student_id)
+
+
 # Versions already read during this request (set up by ``RequestVersionsMiddleware``):
-# a page asks for CONFIG several times, the cache server is asked once.
+# a page asks for its school's configuration several times, the cache server is asked once.
 _request_versions: ContextVar[dict | None] = ContextVar("request_versions", default=None)
+
+# Whoever must hear of every bump (``core.cache_guard`` in DEBUG and tests).
+bump_listeners: list[Callable[[frozenset[Scope]], None]] = []
 
 
 class RequestVersionsMiddleware:
@@ -90,7 +115,8 @@ def bump(*scopes: Scope) -> None:
     """Mark the data of ``scopes`` as changed, now and when the transaction commits."""
     if not scopes:
         return
-    keys = [_key(s) for s in set(scopes)]
+    unique = frozenset(scopes)
+    keys = [_key(s) for s in unique]
 
     def write() -> None:
         stamp = time.time_ns()
@@ -102,6 +128,8 @@ def bump(*scopes: Scope) -> None:
 
     write()
     transaction.on_commit(write)
+    for listener in bump_listeners:
+        listener(unique)
 
 
 def cached(key: str, scopes: Iterable[Scope], build: Callable[[], Any]) -> Any:
@@ -116,35 +144,114 @@ def cached(key: str, scopes: Iterable[Scope], build: Callable[[], Any]) -> Any:
 
 # --- the configuration scope --------------------------------------------------------------
 
-# Saves of a user that change nothing another page shows (logins, password changes).
-_QUIET_USER_FIELDS = frozenset(
-    {"last_login", "password", "must_change_password", "activated_at", "session_generation"}
-)
+SchoolOf = Callable[..., "int | None"]
 
 
-def _config_changed(sender, instance=None, update_fields=None, **kwargs) -> None:
-    if update_fields is not None and frozenset(update_fields) <= _QUIET_USER_FIELDS:
+def school_resolver(model: type[models.Model], path: str) -> SchoolOf:
+    """How a row of ``model`` finds its school id, from a path in the ORM's lookup
+    syntax: ``"pk"`` (the school itself), ``"school"`` (its own foreign key), or
+    ``"<relation>__school"`` (the school of a row it points to, e.g.
+    ``"school_year__school"``). ``"a__school|b__school"`` gives alternatives: the first
+    whose related row is already loaded answers without a query; when none is, the first
+    answers with one (once per related row for the rows of one deletion: ``memo``).
+
+    Raises ``FieldDoesNotExist`` for a path the model does not have, so a wrong table
+    fails when the app starts, not at a save."""
+    options: list[tuple[Any, str]] = []
+    for alternative in path.split("|"):
+        if alternative == "pk":
+            options.append((None, "pk"))
+            continue
+        first, _sep, rest = alternative.partition("__")
+        relation = model._meta.get_field(first)
+        if not rest:
+            options.append((None, relation.attname))
+            continue
+        if rest != "school":
+            raise ValueError(f"{model._meta.label}: {alternative!r} is more than one step away")
+        relation.related_model._meta.get_field("school")
+        options.append((relation, "school_id"))
+
+    def school_of(instance: models.Model, memo: dict | None = None) -> int | None:
+        loaded = (o for o in options if o[0] is None or o[0].is_cached(instance))
+        relation, attname = next(loaded, options[0])
+        if relation is None:
+            return getattr(instance, attname)
+        if relation.is_cached(instance):
+            related = getattr(instance, relation.name)
+            return None if related is None else getattr(related, attname)
+        related_id = getattr(instance, relation.attname)
+        if related_id is None:
+            return None
+        key = (relation.related_model, related_id)
+        if memo is None or key not in memo:
+            found = (
+                relation.related_model._base_manager.filter(pk=related_id)
+                .order_by("pk")  # not the model's ordering, which may join other tables
+                .values_list(attname, flat=True)
+                .first()
+            )
+            if memo is None:
+                return found
+            memo[key] = found
+        return memo[key]
+
+    return school_of
+
+
+# Per model, the fields whose changes no page shows (``register_config_models``).
+quiet_fields: dict[type[models.Model], frozenset[str]] = {}
+_config_school_of: dict[type[models.Model], SchoolOf] = {}
+
+
+def config_school_of(instance: models.Model, memo: dict | None = None) -> int | None:
+    """The school whose configuration ``instance`` (a configuration row) belongs to."""
+    return _config_school_of[type(instance)._meta.concrete_model](instance, memo)
+
+
+def is_quiet(model: type[models.Model], update_fields: Iterable[str] | None) -> bool:
+    """Whether a save of ``update_fields`` changes nothing a page shows."""
+    quiet = quiet_fields.get(model)
+    return update_fields is not None and quiet is not None and set(update_fields) <= quiet
+
+
+def _config_changed(sender, instance=None, update_fields=None, origin=None, **kwargs) -> None:
+    if is_quiet(sender, update_fields):
         return
-    bump(CONFIG)
+    # The rows of one deletion (a class and its enrolments) look their schools up once.
+    memo = None if origin is None else vars(origin).setdefault("_dziennik_schools", {})
+    bump(config_scope(config_school_of(instance, memo)))
 
 
-def _config_m2m_changed(sender, action=None, **kwargs) -> None:
+def _config_m2m_changed(sender, instance=None, action=None, **kwargs) -> None:
     if action in ("post_add", "post_remove", "post_clear"):
-        bump(CONFIG)
+        bump(config_scope(config_school_of(instance)))
 
 
-def register_config_models(*models) -> None:
-    """Bump ``CONFIG`` whenever one of ``models`` is saved or deleted (cache upkeep only)."""
-    for model in models:
+def register_config_models(
+    table: Mapping[type[models.Model], str],
+    quiet: Mapping[type[models.Model], Iterable[str]] = {},
+) -> None:
+    """Bump the configuration scope of the row's school whenever a row of one of the
+    models is saved or deleted (cache upkeep only). ``table`` maps each model to the path
+    of its school (``school_resolver``); a save of only ``quiet`` fields (a login) moves
+    nothing. A many-to-many field counts when the model at its other end is in the table
+    too (a class group's students; not a user's Django groups, which no cached page
+    shows)."""
+    quiet_fields.update({model: frozenset(names) for model, names in quiet.items()})
+    for model, path in table.items():
+        _config_school_of[model] = school_resolver(model, path)
+    for model in table:
         uid = f"dziennik-config-{model._meta.label_lower}"
         post_save.connect(_config_changed, sender=model, dispatch_uid=uid + "-save")
         post_delete.connect(_config_changed, sender=model, dispatch_uid=uid + "-delete")
-        for field in model._meta.local_many_to_many:
-            m2m_changed.connect(
-                _config_m2m_changed,
-                sender=field.remote_field.through,
-                dispatch_uid=uid + "-" + field.name,
-            )
+        for m2m in model._meta.local_many_to_many:
+            if m2m.related_model in table:
+                m2m_changed.connect(
+                    _config_m2m_changed,
+                    sender=m2m.remote_field.through,
+                    dispatch_uid=uid + "-" + m2m.name,
+                )
 
 
 # --- whole pages ----------------------------------------------------------------------
@@ -159,11 +266,11 @@ def cached_page(
     vary: Iterable[str] = (),
 ):
     """A whole rendered page for this user, built by ``render()`` (an ``HttpResponse``)
-    at most once per version of ``scopes``.
+    at most once per version of ``scopes``. Pages use it through ``PageCache``.
 
     Only for pages the caller has already authorized. The key adds everything the layout
     shows beyond the data: the user, the language, the full path, ``vary`` (e.g. the
-    parent's chosen child: ``accounts.children.family_page``), the day (pages count
+    parent's chosen child: ``accounts.children.family_vary``), the day (pages count
     "today", "this week") and the CSRF secret the page's forms carry (a page cached for
     one secret is not served under another). Pages with pending messages, or for a
     browser without a CSRF cookie yet, are rendered afresh.
@@ -192,3 +299,69 @@ def cached_page(
     if response.status_code == 200 and not response.cookies and not response.streaming:
         cache.set(full, (response.content, response["Content-Type"]), ENTRY_TIMEOUT)
     return response
+
+
+def own_data(request: HttpRequest, **arguments: Any) -> None:
+    """``PageCache.authorize`` of a page that shows only the viewer's own data (a family's
+    home page): nothing to check."""
+
+
+def _no_vary(request: HttpRequest) -> tuple[str, ...]:
+    return ()
+
+
+@dataclass(frozen=True)
+class PageCache:
+    """A page kept whole in the cache, declared once, next to its view::
+
+        STUDENT_PAGE = PageCache(
+            "attendance-page",
+            authorize=lambda request, student_id: students.require_pk(request.viewer, student_id),
+            scopes=lambda request, student_id: student_cache_scopes(request.viewer, student_id),
+            vary=family_vary,
+        )
+        return STUDENT_PAGE.serve(request, render_page, student_id=student_id)
+
+    ``authorize(request, **arguments)`` raises ``Http404`` unless the viewer may see the
+    page; it runs before anything else, so ``scopes(request, **arguments)`` (the cache
+    scopes the page is computed from) never authorizes and never runs for a stranger.
+    ``vary(request)`` adds what else the layout shows (the parent's chosen child).
+    """
+
+    name: str
+    authorize: Callable[..., None]
+    scopes: Callable[..., Iterable[Scope]]
+    vary: Callable[[HttpRequest], Iterable[str]] = _no_vary
+
+    def open(self, request: HttpRequest, **arguments: Any) -> OpenPage:
+        """Authorize, then work out the page's scopes; ``serve`` it next."""
+        self.authorize(request, **arguments)
+        return OpenPage(self, request, arguments, tuple(self.scopes(request, **arguments)))
+
+    def serve(
+        self, request: HttpRequest, render: Callable[[], HttpResponse], **arguments: Any
+    ) -> HttpResponse:
+        """The page from the cache, or ``render()``'s, kept for the next request."""
+        return self.open(request, **arguments).serve(render)
+
+
+@dataclass(frozen=True)
+class OpenPage:
+    """A ``PageCache`` page for one authorized request, with its scopes worked out."""
+
+    page: PageCache
+    request: HttpRequest
+    arguments: dict[str, Any]
+    scopes: tuple[Scope, ...] = field(default=())
+
+    def serve(self, render: Callable[[], HttpResponse], *, key: Iterable[Any] = ()) -> HttpResponse:
+        """``key``: what else the page depends on that no scope stands for (the grade
+        page's "last seen" mark)."""
+        parts = (self.page.name, *(f"{k}={v}" for k, v in sorted(self.arguments.items())), *key)
+        return cached_page(
+            self.request,
+            ":".join(str(part) for part in parts),
+            self.scopes,
+            render,
+            vary=tuple(self.page.vary(self.request)),
+        )

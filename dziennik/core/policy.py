@@ -55,6 +55,11 @@ class Policy:
         """The same rule for one object without a query, or ``None`` when it needs one."""
         return None
 
+    def check_pk(self, viewer: Any, action: str, pk: Any) -> bool | None:
+        """The same rule from the object's primary key alone (no object, no query), or
+        ``None`` when it needs the database."""
+        return None
+
     # --- derived answers ----------------------------------------------------------
     def _action(self, action: str) -> str:
         if action not in self.actions:
@@ -77,6 +82,18 @@ class Policy:
         """``Http404`` unless ``viewer`` may ``action`` the object: a forbidden object
         answers exactly like a missing one."""
         if not self.allows(viewer, action, obj):
+            raise Http404
+
+    def require_pk(self, viewer: Any, pk: Any, action: str = "view") -> None:
+        """``Http404`` unless ``viewer`` may ``action`` the object ``pk`` (missing and
+        forbidden alike), without loading it: ``check_pk``, else one ``EXISTS`` query.
+        For a page that must authorize before anything else (``core.cache.PageCache``)."""
+        if getattr(viewer, "user_id", None) is None:
+            raise Http404
+        allowed = self.check_pk(viewer, self._action(action), pk)
+        if allowed is None:
+            allowed = self.queryset(viewer, action).filter(pk=pk).exists()
+        if not allowed:
             raise Http404
 
     def get(

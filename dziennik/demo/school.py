@@ -22,6 +22,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from dziennik.accounts.models import User
+from dziennik.core import cache
 from dziennik.core.text import polish_sort_key
 from dziennik.demo.context import DemoContext
 from dziennik.schools import demo_data as data
@@ -142,6 +143,8 @@ class SchoolBuilder:
             self._groups()
             self._teachers_and_assignments()
             self._guardians()
+            # written in bulk, without signals: the school's cached configuration moves here
+            cache.bump(cache.config_scope(self.school.pk))
         ctx = DemoContext(
             school=self.school,
             year=self.year,
@@ -666,6 +669,9 @@ def populate_apps(ctx: DemoContext) -> list[str]:
         ctx.progress(f"{ctx.school.name}: {module_name}")
         with transaction.atomic():
             populate(ctx)
+            # bulk-written register data has no history: every cached page of the school
+            # moves with its configuration
+            cache.bump(cache.config_scope(ctx.school.pk))
         called.append(module_name)
     return called
 

@@ -181,8 +181,7 @@ def is_own_student(viewer: Viewer, student_id: int) -> bool:
 def require_student_grades(viewer: Viewer, student_id: int) -> None:
     """404 unless the viewer may see the student's grades: whoever may see the student
     (``schools.permissions.students``); their own students without a query."""
-    if not is_own_student(viewer, student_id):
-        students.get(viewer, student_id)
+    students.require_pk(viewer, student_id)
 
 
 class GradePolicy(Policy):

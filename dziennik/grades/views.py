@@ -16,7 +16,8 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from dziennik.accounts.children import active_child_id, family_page
+from dziennik.accounts.children import active_child_id, family_vary
+from dziennik.core.cache import PageCache
 from dziennik.schools import selectors as school_selectors
 
 from . import charts, permissions, selectors, services
@@ -55,22 +56,27 @@ def index(request):
 
 
 # --- parents and students -----------------------------------------------------------------
+# Kept whole per version of what it shows: the school's configuration, the student, and
+# the register data of every class of their year (the page compares with the year).
+STUDENT_PAGE = PageCache(
+    "grade-page",
+    authorize=lambda request, student_id: permissions.require_student_grades(
+        request.viewer, student_id
+    ),
+    scopes=lambda request, student_id: school_selectors.student_cache_scopes(
+        request.viewer, student_id, year_level=True
+    ),
+    vary=family_vary,
+)
+
+
 @login_required
 def student_grades(request, student_id: int):
-    """The child's grades: rendered once per version of the data they show and per user
-    (``core.cache.cached_page``); a reload costs a few cache reads."""
+    """The child's grades: rendered once per version of the data they show, per user and
+    per "last seen" mark (``STUDENT_PAGE``); a reload costs a few cache reads."""
     viewer = request.viewer
-    permissions.require_student_grades(viewer, student_id)
-    scope = selectors.report_cache_scope(viewer, student_id)
-    key = ":".join(
-        str(part)
-        for part in (
-            "grade-page",
-            student_id,
-            timezone.localdate().isoformat(),
-            scope.last_seen.timestamp() if scope.last_seen else "-",
-        )
-    )
+    page = STUDENT_PAGE.open(request, student_id=student_id)  # authorized from here on
+    last_seen = selectors.last_visit(viewer.user_id, student_id)
     had_new = False
 
     def render_page():
@@ -79,7 +85,7 @@ def student_grades(request, student_id: int):
             viewer,
             student_id,
             term_id=_int_or_none(request.GET.get("okres")),
-            last_seen=scope.last_seen,
+            last_seen=last_seen,
         )
         for subject in report.subjects:
             subject.chart = charts.line_chart(subject.series, small=True)
@@ -99,13 +105,13 @@ def student_grades(request, student_id: int):
 
     # A page served from the cache had nothing new: had it shown new grades, the "last
     # seen" mark would have moved on, and with it the key.
-    response = family_page(request, key, scope.scopes, render_page)
+    response = page.serve(render_page, key=[last_seen.timestamp() if last_seen else "-"])
     # Only the people it is about move the "new since last visit" mark.
     if permissions.is_own_student(viewer, student_id):
         services.grade_visit_seen(
             user=request.user,
             student_id=student_id,
-            last_seen=scope.last_seen,
+            last_seen=last_seen,
             had_new=had_new,
         )
     return response

@@ -2,9 +2,19 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import render
 
-from dziennik.accounts.children import active_child_id, family_page
+from dziennik.accounts.children import active_child_id, family_vary
+from dziennik.core.cache import PageCache, own_data
 from dziennik.core.extensions import collect_home_panels
 from dziennik.schools import selectors as school_selectors
+
+# A family's home shows only its own students' data: kept whole per version of it (staff
+# pages mix in their classes' and the school's, and are not kept).
+FAMILY_HOME = PageCache(
+    "home",
+    authorize=own_data,
+    scopes=lambda request: school_selectors.family_cache_scopes(request.viewer),
+    vary=family_vary,
+)
 
 
 @login_required
@@ -16,14 +26,7 @@ def home(request):
     """
     viewer = request.viewer
     if (viewer.is_parent or viewer.is_student) and not viewer.is_staff_member:
-        # a family's home shows only its own students' data: rendered once per version
-        # of it (staff pages mix in their classes' and the school's, and are not kept)
-        return family_page(
-            request,
-            "home",
-            school_selectors.family_cache_scopes(viewer),
-            lambda: _render_home(request, viewer),
-        )
+        return FAMILY_HOME.serve(request, lambda: _render_home(request, viewer))
     return _render_home(request, viewer)
 
 

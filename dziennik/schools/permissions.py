@@ -60,6 +60,10 @@ class StudentPolicy(Policy):
             return True
         return None  # a taught class or group: the enrolment decides
 
+    def check_pk(self, viewer: Viewer, action: str, pk: int) -> bool | None:
+        # the viewer's own children and the student themself: no query
+        return True if pk in viewer.child_ids or pk == viewer.student_id else None
+
 
 class SchoolClassPolicy(Policy):
     """``view``: open the class page. ``roster``: see the whole list of its students (a

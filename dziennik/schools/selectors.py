@@ -7,8 +7,7 @@ import datetime
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
-from dziennik.core.audit import data_scope, student_scope
-from dziennik.core.cache import CONFIG, cached
+from dziennik.core.cache import cached, config_scope, data_scope, student_scope
 
 from . import permissions
 from .models import (
@@ -79,13 +78,12 @@ def class_students(viewer: Viewer, school_class: SchoolClass) -> list[Enrolment]
 
 
 def student_cache_scopes(viewer: Viewer, student_id: int, *, year_level: bool = False) -> tuple:
-    """The cache scopes (``core.cache``) of a page about one student: the configuration,
-    the student, and their class's register data – or, with ``year_level``, that of every
-    class of their year (for pages comparing with the year). 404 when the viewer may not
-    see the student, exactly as ``get_student_for``."""
-    v = get_viewer(viewer)
-    if not (student_id in v.child_ids or student_id == v.student_id):
-        get_student_for(v, student_id)
+    """The cache scopes (``core.cache``) of a page about one student: their school's
+    configuration, the student, and their class's register data – or, with
+    ``year_level``, that of every class of their year (for pages comparing with the year).
+
+    No authorization here: the caller has authorized the viewer for the student first
+    (``permissions.students.require_pk``), so the student is of the viewer's school."""
 
     def build() -> tuple[tuple[int, ...], tuple[int, ...]]:
         enrolment = (
@@ -99,17 +97,18 @@ def student_cache_scopes(viewer: Viewer, student_id: int, *, year_level: bool = 
         year = SchoolClass.objects.filter(school_year_id=own.school_year_id, level=own.level)
         return (own.pk,), tuple(year.order_by("pk").values_list("pk", flat=True))
 
-    own, year = cached(f"student-classes:{student_id}", [CONFIG], build)
+    config = config_scope(viewer.school_id)
+    own, year = cached(f"student-classes:{student_id}", [config], build)
     classes = year if year_level else own
-    return (CONFIG, student_scope(student_id), *(data_scope(c) for c in classes))
+    return (config, student_scope(student_id), *(data_scope(c) for c in classes))
 
 
 def family_cache_scopes(viewer: Viewer) -> tuple:
     """The cache scopes of a page about all the viewer's own students – a parent's
-    children, or a student themself: the configuration, each student, and the register
-    data of their current classes (one query when not kept, however many children)."""
-    v = get_viewer(viewer)
-    ids = sorted(set(v.child_ids) | ({v.student_id} if v.student_id else set()))
+    children, or a student themself: their school's configuration, each student, and the
+    register data of their current classes (one query when not kept, however many
+    children). The viewer's own: nothing to authorize."""
+    ids = sorted(set(viewer.child_ids) | ({viewer.student_id} if viewer.student_id else set()))
 
     def build() -> tuple[int, ...]:
         return tuple(
@@ -122,8 +121,9 @@ def family_cache_scopes(viewer: Viewer) -> tuple:
             )
         )
 
-    classes = cached(f"family-classes:{v.user_id}", [CONFIG], build) if ids else ()
-    return (CONFIG, *(student_scope(i) for i in ids), *(data_scope(c) for c in classes))
+    config = config_scope(viewer.school_id)
+    classes = cached(f"family-classes:{viewer.user_id}", [config], build) if ids else ()
+    return (config, *(student_scope(i) for i in ids), *(data_scope(c) for c in classes))
 
 
 def current_school_year(school_id: int, day: datetime.date | None = None) -> SchoolYear | None:

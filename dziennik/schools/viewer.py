@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from django.db.models import Prefetch, Q
 from django.http import Http404
 
-from dziennik.core.cache import CONFIG
 from dziennik.core.cache import cached as cached_value
+from dziennik.core.cache import config_scope
 from dziennik.core.policy import NOTHING
 
 from .models import (
@@ -230,7 +230,7 @@ def build_viewer(user) -> Viewer:
 
 def get_viewer(user) -> Viewer:
     """The viewer of ``user``: cached on the user object for the rest of the request, and
-    across requests until the school's configuration changes (``core.cache.CONFIG``)."""
+    across requests until the school's configuration changes (``core.cache.config_scope``)."""
     if isinstance(user, Viewer):
         return user
     if user is None or not getattr(user, "is_authenticated", False):
@@ -248,7 +248,7 @@ def get_viewer(user) -> Viewer:
             return viewer
 
         key = f"viewer:{user.pk}:{user.school_id}:{int(user.is_superuser)}"
-        cached = cached_value(key, [CONFIG], build)
+        cached = cached_value(key, [config_scope(user.school_id)], build)
         user._dziennik_viewer = cached
     return cached
 

@@ -287,7 +287,7 @@ def timetable_import(
             _lock_school(school.pk)
             imports.plan(school, rows, result, today=today)
             if result.ok and not dry_run:
-                _write_import(actor, result)
+                _write_import(actor, result, school_id=school.pk)
     except (IntegrityError, DataError) as exc:
         # The checks should make this impossible; if the database still refuses, nothing
         # is half-done and the person importing is told.
@@ -308,7 +308,7 @@ def _history(actor: User, instance, action: str, **links) -> AuditEntry:
     )
 
 
-def _write_import(actor: User, result: imports.TimetableImportResult) -> None:
+def _write_import(actor: User, result: imports.TimetableImportResult, *, school_id: int) -> None:
     """Write a checked plan in bulk: a fixed number of statements per class."""
     history: list[AuditEntry] = []
     if result.new_rooms:
@@ -349,8 +349,8 @@ def _write_import(actor: User, result: imports.TimetableImportResult) -> None:
     TimetableEntry.objects.bulk_create(new, batch_size=500)
     history += [_history(actor, e, "create", school_class_id=e.school_class_id) for e in new]
     audit.record_many(history)
-    # Bulk writes send no signals: the cached configuration moves here, once.
-    cache.bump(cache.CONFIG)
+    # Bulk writes send no signals: the school's cached configuration moves here, once.
+    cache.bump(cache.config_scope(school_id))
 
 
 @transaction.atomic

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
 
-from dziennik.core.cache import CONFIG, cached
+from dziennik.core.cache import cached, config_scope
 from dziennik.schools.models import Enrolment, Student
 from dziennik.schools.viewer import Viewer
 from dziennik.timetable import selectors as timetable
@@ -41,7 +41,7 @@ def lesson_label(lesson: Lesson) -> str:
     the configuration (the names) changes."""
     return cached(
         f"lesson-label:{lesson.pk}",
-        [CONFIG],
+        [config_scope(lesson.school_id)],
         lambda: str(
             Lesson.objects.select_related("slot", "subject", "school_class", "group").get(
                 pk=lesson.pk
@@ -112,7 +112,7 @@ def lesson_attendee_ids(lesson: Lesson) -> list[int]:
     return cached(
         f"lesson-attendees:{lesson.school_class_id}:{lesson.group_id}:{lesson.subject_id}:"
         f"{lesson.date.isoformat()}",
-        [CONFIG],
+        [config_scope(lesson.school_id)],
         build,
     )
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from dziennik.accounts.models import User
-from dziennik.core import audit
+from dziennik.core import audit, cache
 from dziennik.schools.models import School
 
 from ..models import AttendanceKind
@@ -87,6 +87,8 @@ def attendance_kinds_ensure_defaults(
                 kind.excused_kind = existing[spec.excused]
                 links.append(kind)
         AttendanceKind.objects.bulk_update(links, ["excused_kind"])
+        # bulk writes send no signals: move the school's configuration version here
+        cache.bump(cache.config_scope(school.pk))
     if created and record_history:
         audit.record_many(
             [

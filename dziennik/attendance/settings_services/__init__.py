@@ -5,8 +5,9 @@ zajęć*, A-04).
 Every service takes the actor (a ``User``), asks ``permissions`` whether they may make
 the change, runs in one transaction and records the change in the history
 (``dziennik.core.audit``). Kinds, settings and exemptions are configuration: saving them
-moves the ``CONFIG`` cache version through the signals of ``core.apps``; the one bulk
-write here moves it itself.
+moves the school's configuration cache version (``core.cache.config_scope``) through the
+signals of ``core.apps``; the default kinds, written in bulk, move it themselves
+(``services.attendance_kinds_ensure_defaults``).
 
 A package of topic modules; every public name stays importable from here:
 ``kind_rules`` (what makes a kind valid), ``kinds``, ``school_settings``, ``exemptions``.

@@ -10,7 +10,7 @@ from django.db.models import ProtectedError
 from django.utils.translation import gettext as _
 
 from dziennik.accounts.models import User
-from dziennik.core import audit, cache
+from dziennik.core import audit
 from dziennik.schools.models import School
 
 from .. import services
@@ -55,12 +55,9 @@ def attendance_kinds_setup(*, actor: User) -> dict[str, AttendanceKind]:
     _lock_school(school_id)
     if AttendanceKind.objects.filter(school_id=school_id).exists():
         raise ValidationError(_("The school already has attendance kinds."))
-    kinds = services.attendance_kinds_ensure_defaults(
+    return services.attendance_kinds_ensure_defaults(
         school=School.objects.get(pk=school_id), actor=actor
     )
-    # bulk_create sends no signals: move the configuration's version here
-    cache.bump(cache.CONFIG)
-    return kinds
 
 
 @transaction.atomic

@@ -407,18 +407,22 @@ def test_the_secretary_does_not_set_the_rules(world, kinds):
         services.attendance_settings_update(actor=world.user("secretary"), risk_minimum_lessons=9)
 
 
-def test_a_kind_change_moves_the_configuration_version(principal, kinds):
-    before = cache.versions(cache.CONFIG)
+def test_a_kind_change_moves_the_configuration_version_of_its_school(world, principal, kinds):
+    scopes = (cache.config_scope(world.school.pk), cache.config_scope(world.other_school.pk))
+    before = cache.versions(*scopes)
     services.attendance_kind_update(actor=principal, kind=kinds["nb"], name="nb")
-    assert cache.versions(cache.CONFIG) != before
+    after = cache.versions(*scopes)
+    assert after[0] != before[0]
+    assert after[1] == before[1]  # the other school's pages stay
 
 
 # --- the default kinds for a new school ---------------------------------------------
 def test_a_school_without_kinds_gets_the_defaults_once(world, principal):
-    before = cache.versions(cache.CONFIG)
+    before = cache.versions(cache.config_scope(world.school.pk))
     created = services.attendance_kinds_setup(actor=principal)
     assert sorted(created) == ["nb", "ns", "ob", "sp", "su", "u", "zw"]
-    assert cache.versions(cache.CONFIG) != before  # bulk_create sent no signal
+    # bulk_create sent no signal: the service moved it
+    assert cache.versions(cache.config_scope(world.school.pk)) != before
     entries = AuditEntry.objects.filter(content_type__model="attendancekind", action="create")
     assert sorted(e.changes["code"][1] for e in entries) == sorted(created)
     assert {e.actor_id for e in entries} == {principal.pk}

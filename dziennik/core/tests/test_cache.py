@@ -1,9 +1,10 @@
 """Versioned cache and whole-page cache (``dziennik.core.cache``)."""
 
+import pytest
 from django.contrib import messages
 from django.contrib.messages.middleware import MessageMiddleware
 from django.contrib.sessions.middleware import SessionMiddleware
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.test import RequestFactory
 
 from dziennik.core import cache
@@ -31,7 +32,7 @@ def _counting():
 
 def test_a_page_is_rendered_once_per_version(world):
     calls, render = _counting()
-    scopes = [cache.CONFIG, ("data", 1)]
+    scopes = [cache.config_scope(1), ("data", 1)]
     first = cache.cached_page(_request(world), "k", scopes, render)
     again = cache.cached_page(_request(world), "k", scopes, render)
     assert first.content == again.content == b"page 1"
@@ -42,25 +43,26 @@ def test_a_page_is_rendered_once_per_version(world):
 
 def test_the_layout_bits_are_part_of_the_key(world):
     calls, render = _counting()
-    cache.cached_page(_request(world), "k", [cache.CONFIG], render)
-    cache.cached_page(_request(world, csrf="secret-b"), "k", [cache.CONFIG], render)
-    cache.cached_page(_request(world, path="/oceny/uczen/1/?okres=2"), "k", [cache.CONFIG], render)
+    scopes = [cache.config_scope(1)]
+    cache.cached_page(_request(world), "k", scopes, render)
+    cache.cached_page(_request(world, csrf="secret-b"), "k", scopes, render)
+    cache.cached_page(_request(world, path="/oceny/uczen/1/?okres=2"), "k", scopes, render)
     assert len(calls) == 3
 
 
 def test_no_cache_without_a_csrf_cookie_or_with_messages_to_show(world):
     calls, render = _counting()
-    cache.cached_page(_request(world, csrf=None), "k", [cache.CONFIG], render)
-    cache.cached_page(_request(world, csrf=None), "k", [cache.CONFIG], render)
+    cache.cached_page(_request(world, csrf=None), "k", [cache.config_scope(1)], render)
+    cache.cached_page(_request(world, csrf=None), "k", [cache.config_scope(1)], render)
     assert len(calls) == 2
     request = _request(world)
     messages.success(request, "saved")
-    cache.cached_page(request, "k", [cache.CONFIG], render)
-    cache.cached_page(_request(world), "k", [cache.CONFIG], render)  # now stored
+    cache.cached_page(request, "k", [cache.config_scope(1)], render)
+    cache.cached_page(_request(world), "k", [cache.config_scope(1)], render)  # now stored
     assert len(calls) == 4
     request = _request(world)
     messages.info(request, "hello")
-    assert cache.cached_page(request, "k", [cache.CONFIG], render).content == b"page 5"
+    assert cache.cached_page(request, "k", [cache.config_scope(1)], render).content == b"page 5"
 
 
 def test_a_bump_inside_a_request_is_seen_by_the_same_request(world):
@@ -68,11 +70,64 @@ def test_a_bump_inside_a_request_is_seen_by_the_same_request(world):
     seen = []
 
     def view(request):
-        seen.append(cache.versions(cache.CONFIG))
-        cache.bump(cache.CONFIG)
-        seen.append(cache.versions(cache.CONFIG))
+        seen.append(cache.versions(cache.config_scope(1)))
+        cache.bump(cache.config_scope(1))
+        seen.append(cache.versions(cache.config_scope(1)))
         return HttpResponse()
 
     middleware.get_response = view
     middleware(_request(world))
     assert seen[0] != seen[1]
+
+
+def _page(calls, *, allowed=True):
+    def authorize(request, student_id):
+        calls.append("authorize")
+        if not allowed:
+            raise Http404
+
+    def scopes(request, student_id):
+        calls.append("scopes")
+        return [cache.config_scope(1), cache.student_scope(student_id)]
+
+    return cache.PageCache("p", authorize=authorize, scopes=scopes)
+
+
+def test_a_declared_page_authorizes_before_it_works_out_its_scopes(world):
+    calls = []
+    page = _page(calls)
+    response = page.serve(_request(world), lambda: HttpResponse("page"), student_id=7)
+    assert response.content == b"page"
+    assert calls == ["authorize", "scopes"]
+    calls.clear()
+    with pytest.raises(Http404):
+        _page(calls, allowed=False).serve(_request(world), lambda: HttpResponse(), student_id=8)
+    assert calls == ["authorize"]  # a stranger never reaches the scopes
+
+
+def test_a_declared_page_is_kept_per_argument_and_extra_key(world):
+    calls, render = _counting()
+    page = _page([])
+    page.serve(_request(world), render, student_id=7)
+    page.serve(_request(world), render, student_id=7)
+    page.serve(_request(world), render, student_id=9)
+    page.open(_request(world), student_id=7).serve(render, key=["seen-yesterday"])
+    assert len(calls) == 3
+    cache.bump(cache.student_scope(9))
+    page.serve(_request(world), render, student_id=7)
+    page.serve(_request(world), render, student_id=9)
+    assert len(calls) == 4
+
+
+def test_vary_tells_copies_of_a_page_apart(world):
+    calls, render = _counting()
+    chosen = iter(["child-1", "child-2", "child-2"])
+    page = cache.PageCache(
+        "home",
+        authorize=cache.own_data,
+        scopes=lambda request: [cache.config_scope(1)],
+        vary=lambda request: [next(chosen)],
+    )
+    for _ in range(3):
+        page.serve(_request(world), render)
+    assert len(calls) == 2

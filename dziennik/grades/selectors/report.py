@@ -35,7 +35,6 @@ from ..models import (
 from ..rules import Entry, Rules, average_series, overall_average, overall_series, weighted_average
 from .comparisons import attach_comparisons
 from .grading import entry_for, load_rules, pick_term, proposal_visible, settings_for, year_terms
-from .visits import last_visit
 
 
 @dataclass(slots=True)
@@ -142,24 +141,6 @@ def _student_subjects(school_class: SchoolClass | None, student: Student) -> dic
         if name not in item["teachers"]:
             item["teachers"].append(name)
     return result
-
-
-@dataclass(frozen=True)
-class ReportCacheScope:
-    """What the grade page of one student is computed from, as cache scopes."""
-
-    student_id: int
-    scopes: tuple
-    last_seen: datetime.datetime | None
-
-
-def report_cache_scope(viewer: Viewer, student_id: int) -> ReportCacheScope:
-    """What the student's grade page depends on. Its year comparison moves with any class
-    of the year, so all count. Authorize first (``permissions.require_student_grades``):
-    this only computes."""
-    scopes = school_selectors.student_cache_scopes(viewer, student_id, year_level=True)
-    visit = last_visit(viewer.user_id, student_id)
-    return ReportCacheScope(student_id, scopes, visit)
 
 
 _UNKNOWN = object()

@@ -56,7 +56,8 @@ def recompute_school(school_id: int) -> None:
             )
     StudentAverage.objects.filter(school_id=school_id).delete()
     StudentAverage.objects.bulk_create(rows, batch_size=1000)
-    cache.bump(cache.CONFIG)  # every value and average of the school may have moved
+    # every value and average of the school may have moved
+    cache.bump(cache.config_scope(school_id))
 
 
 def stored_value(rules: Rules, assessment: Assessment, symbol: str, points) -> Decimal | None:
@@ -89,6 +90,7 @@ def refresh_average(*, student_id: int, subject_id: int, term_id: int, rules: Ru
         StudentAverage.objects.filter(
             student_id=student_id, subject_id=subject_id, term_id=term_id
         ).delete()
+        cache.bump(cache.student_scope(student_id))  # derived data, not in the history
         return
     class_id = (
         Enrolment.objects.filter(student_id=student_id, end_date__isnull=True)
@@ -104,6 +106,7 @@ def refresh_average(*, student_id: int, subject_id: int, term_id: int, rules: Ru
         term_id=term_id,
         defaults={"average": avg, "school_class_id": class_id, "school_id": school_id},
     )
+    cache.bump(cache.student_scope(student_id))  # derived data, not in the history
 
 
 def refresh_averages(

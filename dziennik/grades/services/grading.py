@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
 from dziennik.accounts.models import User
-from dziennik.core import audit
+from dziennik.core import audit, cache
 from dziennik.schools.models import School
 from dziennik.schools.viewer import get_viewer
 
@@ -98,6 +98,7 @@ def grading_setup_defaults(*, school: School, actor: User | None = None) -> Grad
         )
     if entries:
         audit.record_many(entries)
+    cache.bump(cache.config_scope(school.pk))  # the bulk writes above sent no signals
     return grading
 
 

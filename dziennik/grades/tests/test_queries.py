@@ -5,6 +5,7 @@ import re
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
 from django.urls import reverse
 
 from dziennik.grades import services
@@ -58,11 +59,12 @@ def build(world, *, students: int, subjects: int, columns: int):
                     )
                 )
     Grade.objects.bulk_create(grades)
-    for subject in subject_list:
-        for pupil in pupils:
-            services.refresh_average(
-                student_id=pupil.pk, subject_id=subject.pk, term_id=world.term1.pk, rules=rules
-            )
+    with transaction.atomic():  # as the services call it, in their transaction
+        for subject in subject_list:
+            for pupil in pupils:
+                services.refresh_average(
+                    student_id=pupil.pk, subject_id=subject.pk, term_id=world.term1.pk, rules=rules
+                )
 
 
 @pytest.fixture(params=[(2, 1, 1), (15, 6, 8)], ids=["few", "many"])

@@ -90,12 +90,16 @@ def test_import_replaces_the_plan_of_the_classes_in_the_file_from_its_date(world
 
 
 def test_the_bulk_import_moves_the_cached_configuration(world, reg):
-    """Bulk writes send no signals; the service moves the CONFIG version itself."""
-    before = cache.versions(cache.CONFIG)
+    """Bulk writes send no signals; the service moves the school's configuration version
+    itself (and no other school's)."""
+    scopes = (cache.config_scope(world.school.pk), cache.config_scope(world.other_school.pk))
+    before = cache.versions(*scopes)
     assert run(world, csv_bytes(plan_rows(next_monday(reg))), dry_run=True).ok
-    assert cache.versions(cache.CONFIG) == before
+    assert cache.versions(*scopes) == before
     assert run(world, csv_bytes(plan_rows(next_monday(reg)))).ok
-    assert cache.versions(cache.CONFIG) != before
+    after = cache.versions(*scopes)
+    assert after[0] != before[0]
+    assert after[1] == before[1]
 
 
 def test_preview_writes_nothing_and_shows_what_would_happen(world, reg):

@@ -85,7 +85,8 @@ class Command(BaseCommand):
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
         progress("planner statistics updated (ANALYZE)")
-        # Bulk loads bypass the cache's version bumps; nothing cached may outlive them.
+        # The loaders moved each new school's cache versions; a reset may have handed the
+        # old schools' ids out again, so nothing else cached (visit marks) outlives them.
         cache.clear()
         students = sum(len(s) for ctx in contexts for s in ctx.students_by_class.values())
         self.stdout.write(
