@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from django.db.models import Q
 
+from dziennik.core.policy import NOTHING, Policy
 from dziennik.schools.models import TeachingAssignment
-from dziennik.schools.viewer import get_viewer
+from dziennik.schools.viewer import Viewer, get_viewer
+
+from .models import AverageThreshold, GradeCategory, PointScaleStep, SpecialMark
 
 
 def can_grade(viewer, *, school_class, subject_id: int, group_id: int | None) -> bool:
@@ -53,3 +56,41 @@ def can_manage_rules(viewer) -> bool:
     """The principal sets the school's grading rules and the comparison switch."""
     v = get_viewer(viewer)
     return v.is_authenticated and v.is_principal
+
+
+# --- the school's rule tables (categories, special marks, point scale, thresholds) ---
+class SchoolRulesPolicy(Policy):
+    """A rule table of the school's statute (G-04…G-09): its principal manages the rows
+    of their own school; nobody else sees them on the settings screens."""
+
+    actions = ("manage",)
+
+    def filter(self, viewer: Viewer, action: str = "manage") -> Q:
+        if not can_manage_rules(viewer):
+            return NOTHING
+        return Q(school_id=viewer.school_id)
+
+    def check(self, viewer: Viewer, action: str, obj) -> bool | None:
+        return can_manage_rules(viewer) and obj.school_id == viewer.school_id
+
+
+class GradeCategoryPolicy(SchoolRulesPolicy):
+    model = GradeCategory
+
+
+class SpecialMarkPolicy(SchoolRulesPolicy):
+    model = SpecialMark
+
+
+class PointScaleStepPolicy(SchoolRulesPolicy):
+    model = PointScaleStep
+
+
+class AverageThresholdPolicy(SchoolRulesPolicy):
+    model = AverageThreshold
+
+
+grade_categories = GradeCategoryPolicy()
+special_marks = SpecialMarkPolicy()
+point_scale_steps = PointScaleStepPolicy()
+average_thresholds = AverageThresholdPolicy()

@@ -162,8 +162,12 @@ def load_rules(school_id: int, grading: GradingSettings | None = None) -> Rules:
     )
 
 
-def categories(school_id: int) -> list[GradeCategory]:
-    return list(GradeCategory.objects.filter(school_id=school_id))
+def categories(school_id: int, *, keep_id: int | None = None) -> list[GradeCategory]:
+    """The categories a column may take: the active ones (and ``keep_id``, a column's
+    current category, even when the principal has deactivated it since)."""
+    return list(
+        GradeCategory.objects.filter(Q(is_active=True) | Q(pk=keep_id), school_id=school_id)
+    )
 
 
 def entry_for(grade: Grade, assessment: Assessment, category_counts: bool) -> Entry:
