@@ -95,7 +95,7 @@ def test_category_input_is_checked_field_by_field(world, grading, principal):
 def test_a_new_weight_moves_the_columns_that_follow_it_and_the_stored_average(
     world, principal, two_columns
 ):
-    test, quiz = two_columns
+    test, _quiz = two_columns
     own = add_column(world, name="Sprawdzian z wagą 5", cat="Sprawdzian", weight="5")
     sprawdzian = category(world.school)
     version = settings_selectors.category_version(sprawdzian)
