@@ -64,8 +64,8 @@ class CategoryForm(forms.Form):
         required=False,
         initial=True,
         help_text=_(
-            "Columns a teacher gave another weight keep theirs. The students' averages are "
-            "recomputed at once."
+            "Columns a teacher gave another weight keep theirs. The students' stored "
+            "averages are recomputed right after the save."
         ),
     )
     version = forms.CharField(required=False, widget=forms.HiddenInput)

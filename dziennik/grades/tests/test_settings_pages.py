@@ -97,7 +97,9 @@ def test_a_mistake_keeps_what_was_typed(world, grading):
     assert GradeCategory.objects.filter(school=world.school).count() == 7
 
 
-def test_the_principal_changes_a_weight_and_the_stored_average_follows(world, column):
+def test_the_principal_changes_a_weight_and_the_stored_average_follows(
+    world, column, django_capture_on_commit_callbacks
+):
     add_column(world)  # a quiz, weight 2
     services.grade_set(
         actor=world.user("teacher_in"),
@@ -112,18 +114,19 @@ def test_the_principal_changes_a_weight_and_the_stored_average_follows(world, co
     html = client.get(url).content.decode()
     assert "1 kolumna ma tę kategorię; z wagą kategorii: 1." in html
     version = re.search(r'name="version" value="(\w+)"', html).group(1)
-    response = client.post(
-        url,
-        {
-            "name": "Sprawdzian",
-            "weight": "1",
-            "colour": "#b00020",
-            "counts_towards_average": "on",
-            "is_active": "on",
-            "weight_to_columns": "on",
-            "version": version,
-        },
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            url,
+            {
+                "name": "Sprawdzian",
+                "weight": "1",
+                "colour": "#b00020",
+                "counts_towards_average": "on",
+                "is_active": "on",
+                "weight_to_columns": "on",
+                "version": version,
+            },
+        )
     assert response.status_code == 302
     assert average_of(world) == Decimal("2.83")  # (4.5 × 1 + 2 × 2) / 3
     entry = AuditEntry.objects.get(

@@ -8,7 +8,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from dziennik.core.models import AuditEntry
-from dziennik.grades import selectors, services, settings_selectors
+from dziennik.grades import selectors, services, settings_selectors, tasks
 from dziennik.grades import settings_services as rules
 from dziennik.grades.models import (
     Assessment,
@@ -44,6 +44,19 @@ def history(model, pk=None, action=None):
 @pytest.fixture
 def principal(world):
     return world.user("principal")
+
+
+@pytest.fixture
+def queue(monkeypatch):
+    """The recomputes queued (the schools' ids), instead of running them."""
+    queued = []
+
+    class Queue:
+        def enqueue(self, school_id):
+            queued.append(school_id)
+
+    monkeypatch.setattr(tasks, "grades_recompute_school", Queue())
+    return queued
 
 
 @pytest.fixture
@@ -93,16 +106,17 @@ def test_category_input_is_checked_field_by_field(world, grading, principal):
 
 
 def test_a_new_weight_moves_the_columns_that_follow_it_and_the_stored_average(
-    world, principal, two_columns
+    world, principal, two_columns, django_capture_on_commit_callbacks
 ):
     test, _quiz = two_columns
     own = add_column(world, name="Sprawdzian z wagą 5", cat="Sprawdzian", weight="5")
     sprawdzian = category(world.school)
     version = settings_selectors.category_version(sprawdzian)
 
-    rules.grade_category_update(
-        actor=principal, category=sprawdzian, version=version, weight=D("1")
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        rules.grade_category_update(
+            actor=principal, category=sprawdzian, version=version, weight=D("1")
+        )
 
     test.refresh_from_db()
     own.refresh_from_db()
@@ -119,11 +133,15 @@ def test_a_new_weight_moves_the_columns_that_follow_it_and_the_stored_average(
     assert history(Assessment, own.pk, "update") == []
 
 
-def test_a_new_weight_for_future_columns_only(world, principal, two_columns):
+def test_a_new_weight_for_future_columns_only(
+    world, principal, two_columns, django_capture_on_commit_callbacks, queue
+):
     test, _quiz = two_columns
-    rules.grade_category_update(
-        actor=principal, category=category(world.school), weight=D("1"), weight_to_columns=False
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        rules.grade_category_update(
+            actor=principal, category=category(world.school), weight=D("1"), weight_to_columns=False
+        )
+    assert queue == []  # nothing that counts changed: no recompute
     test.refresh_from_db()
     assert test.weight == D("3.00")
     assert average_of(world) == D("3.50")
@@ -131,27 +149,59 @@ def test_a_new_weight_for_future_columns_only(world, principal, two_columns):
     assert add_column(world, name="Nowy", cat="Sprawdzian").weight == D("1.00")
 
 
-def test_a_category_that_stops_counting_leaves_the_stored_average(world, principal, two_columns):
+def test_the_recompute_waits_for_the_commit_and_is_queued_once(
+    world, principal, two_columns, django_capture_on_commit_callbacks, monkeypatch, queue
+):
+    with django_capture_on_commit_callbacks() as on_commit:
+        rules.grade_category_update(actor=principal, category=category(world.school), weight=1)
+        rules.grade_category_update(
+            actor=principal,
+            category=category(world.school, "Kartkówka"),
+            counts_towards_average=False,
+        )
+    assert average_of(world) == D("3.50")  # not before the commit
+    for callback in on_commit:
+        callback()
+    assert queue == [world.school.pk]  # one recompute waits for both changes
+    monkeypatch.undo()
+    tasks.grades_recompute_school.call(world.school.pk)  # the worker runs it
+    assert average_of(world) == D("4.50")  # the test alone, weight 1
+    # the task deleted its key: the next change queues the next recompute
+    with django_capture_on_commit_callbacks(execute=True):
+        rules.grade_category_update(
+            actor=principal,
+            category=category(world.school, "Kartkówka"),
+            counts_towards_average=True,
+        )
+    assert average_of(world) == D("2.83")
+
+
+def test_a_category_that_stops_counting_leaves_the_stored_average(
+    world, principal, two_columns, django_capture_on_commit_callbacks
+):
     quiz_category = category(world.school, "Kartkówka")
-    rules.grade_category_update(
-        actor=principal, category=quiz_category, counts_towards_average=False
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        rules.grade_category_update(
+            actor=principal, category=quiz_category, counts_towards_average=False
+        )
     assert average_of(world) == D("4.50")  # only the test counts now
     [entry] = history(GradeCategory, quiz_category.pk, "update")
     assert entry.changes == {"counts_towards_average": [True, False]}
 
 
 def test_a_renamed_category_keeps_the_averages_and_records_only_the_name(
-    world, principal, two_columns
+    world, principal, two_columns, django_capture_on_commit_callbacks, queue
 ):
     sprawdzian = category(world.school)
-    rules.grade_category_update(
-        actor=principal,
-        category=sprawdzian,
-        name="Praca klasowa",
-        weight=D("3"),
-        colour="#b00020",
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        rules.grade_category_update(
+            actor=principal,
+            category=sprawdzian,
+            name="Praca klasowa",
+            weight=D("3"),
+            colour="#b00020",
+        )
+    assert queue == []
     [entry] = history(GradeCategory, sprawdzian.pk, "update")
     assert entry.changes == {"name": ["Sprawdzian", "Praca klasowa"]}
     assert average_of(world) == D("3.50")
@@ -270,7 +320,9 @@ def test_special_mark_rules(world, grading, principal):
     assert entry.changes["symbol"] == [None, "nk"]
 
 
-def test_a_used_marks_new_value_revalues_its_grades_and_the_average(world, principal, column):
+def test_a_used_marks_new_value_revalues_its_grades_and_the_average(
+    world, principal, column, django_capture_on_commit_callbacks
+):
     teacher = world.user("teacher_in")
     quiz = add_column(world)
     grade = services.grade_set(actor=teacher, assessment=quiz, student=world.student, raw="np")
@@ -278,13 +330,14 @@ def test_a_used_marks_new_value_revalues_its_grades_and_the_average(world, princ
     assert average_of(world) == D("4.50")
     np = SpecialMark.objects.get(school=world.school, symbol="np")
 
-    rules.special_mark_update(
-        actor=principal,
-        mark=np,
-        version=settings_selectors.mark_version(np),
-        rule="value",
-        value=D("1"),
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        rules.special_mark_update(
+            actor=principal,
+            mark=np,
+            version=settings_selectors.mark_version(np),
+            rule="value",
+            value=D("1"),
+        )
 
     grade.refresh_from_db()
     assert grade.value == D("1.00")
@@ -336,7 +389,9 @@ def test_point_scale_is_checked_as_a_whole(world, grading, principal):
     assert history(PointScaleStep) == []
 
 
-def test_a_new_point_scale_revalues_points_grades_with_history(world, grading, principal):
+def test_a_new_point_scale_revalues_points_grades_with_history(
+    world, grading, principal, django_capture_on_commit_callbacks
+):
     quiz = add_column(world, kind=Assessment.Kind.POINTS, max_points=D(20))
     grade = services.grade_set(
         actor=world.user("teacher_in"), assessment=quiz, student=world.student, raw="17"
@@ -345,7 +400,8 @@ def test_a_new_point_scale_revalues_points_grades_with_history(world, grading, p
     table = settings_selectors.point_scale(world.user("principal"))
     steps = [(D(0), "1"), (D(40), "2"), (D(55), "3"), (D(70), "4"), (D("85"), "5"), (D(98), "6")]
 
-    rules.point_scale_set(actor=principal, steps=steps, version=table.version)
+    with django_capture_on_commit_callbacks(execute=True):
+        rules.point_scale_set(actor=principal, steps=steps, version=table.version)
 
     grade.refresh_from_db()
     assert grade.value == D(5)
