@@ -98,6 +98,11 @@ class GradeCategory(models.Model):
         default=False,
         help_text=_("Not graded in public primary schools since 1 April 2024."),
     )
+    is_active = models.BooleanField(
+        _("active"),
+        default=True,
+        help_text=_("An inactive category is not offered for new columns; its columns keep it."),
+    )
 
     class Meta:
         verbose_name = _("grade category")

@@ -33,7 +33,16 @@ from dziennik.schools.models import SchoolClass, TeachingAssignment
 from dziennik.schools.permissions import students
 from dziennik.schools.viewer import Viewer
 
-from .models import Assessment, BehaviourGrade, ClassificationGrade, Grade
+from .models import (
+    Assessment,
+    AverageThreshold,
+    BehaviourGrade,
+    ClassificationGrade,
+    Grade,
+    GradeCategory,
+    PointScaleStep,
+    SpecialMark,
+)
 
 GRADEBOOK_ACTIONS = ("view", "grade")
 
@@ -321,3 +330,41 @@ grades = GradePolicy()
 classification_grades = ClassificationGradePolicy()
 behaviour_grades = BehaviourGradePolicy()
 behaviour_sheets = BehaviourSheetPolicy()
+
+
+# --- the school's rule tables (categories, special marks, point scale, thresholds) ---
+class SchoolRulesPolicy(Policy):
+    """A rule table of the school's statute (G-04…G-09): its principal manages the rows
+    of their own school; nobody else sees them on the settings screens."""
+
+    actions = ("manage",)
+
+    def filter(self, viewer: Viewer, action: str = "manage") -> Q:
+        if not can_manage_rules(viewer):
+            return NOTHING
+        return Q(school_id=viewer.school_id)
+
+    def check(self, viewer: Viewer, action: str, obj) -> bool | None:
+        return can_manage_rules(viewer) and obj.school_id == viewer.school_id
+
+
+class GradeCategoryPolicy(SchoolRulesPolicy):
+    model = GradeCategory
+
+
+class SpecialMarkPolicy(SchoolRulesPolicy):
+    model = SpecialMark
+
+
+class PointScaleStepPolicy(SchoolRulesPolicy):
+    model = PointScaleStep
+
+
+class AverageThresholdPolicy(SchoolRulesPolicy):
+    model = AverageThreshold
+
+
+grade_categories = GradeCategoryPolicy()
+special_marks = SpecialMarkPolicy()
+point_scale_steps = PointScaleStepPolicy()
+average_thresholds = AverageThresholdPolicy()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_settings
 
 app_name = "grades"
 
@@ -27,4 +27,27 @@ urlpatterns = [
     path("ocena/<int:assessment_id>/", views.grade_cell, name="grade_cell"),
     path("zachowanie/<int:class_id>/", views.behaviour, name="behaviour"),
     path("ustawienia/", views.school_settings, name="settings"),
+    # the principal's rule tables: categories, special marks, point scale, thresholds
+    path("ustawienia/tabele/", views_settings.rules_index, name="rule_tables"),
+    path("ustawienia/tabele/domyslne/", views_settings.rules_setup, name="rules_setup"),
+    path("ustawienia/kategorie/nowa/", views_settings.category_new, name="category_new"),
+    path(
+        "ustawienia/kategorie/<int:category_id>/",
+        views_settings.category_edit,
+        name="category_edit",
+    ),
+    path(
+        "ustawienia/kategorie/<int:category_id>/usun/",
+        views_settings.category_delete,
+        name="category_delete",
+    ),
+    path("ustawienia/oceny-specjalne/nowa/", views_settings.mark_new, name="mark_new"),
+    path("ustawienia/oceny-specjalne/<int:mark_id>/", views_settings.mark_edit, name="mark_edit"),
+    path(
+        "ustawienia/oceny-specjalne/<int:mark_id>/usun/",
+        views_settings.mark_delete,
+        name="mark_delete",
+    ),
+    path("ustawienia/skala-punktowa/", views_settings.point_scale_edit, name="point_scale"),
+    path("ustawienia/progi-srednich/", views_settings.thresholds_edit, name="thresholds"),
 ]

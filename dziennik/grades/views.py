@@ -295,7 +295,7 @@ def assessment_edit(request, assessment_id: int):
     """Change a column's name, date, category, weight or maximum points."""
     viewer = request.viewer
     assessment = selectors.get_assessment_for_grading(viewer, assessment_id)
-    categories = selectors.categories(assessment.school_id)
+    categories = selectors.categories(assessment.school_id, keep_id=assessment.category_id)
     errors = []
     if request.method == "POST":
         category = next(

@@ -6,9 +6,11 @@ from .models import CalendarFeed, Room, TimetableChange, TimetableEntry
 
 
 @admin.register(Room)
-class RoomAdmin(admin.ModelAdmin):
-    list_display = ("name", "school")
-    list_filter = ("school",)
+class RoomAdmin(ViewOnlyAdmin):
+    """Rooms are changed on the timetable's rooms screen (``views_rooms``), in the history."""
+
+    list_display = ("name", "school", "is_active")
+    list_filter = ("school", "is_active")
 
 
 @admin.register(TimetableEntry)
@@ -27,6 +29,9 @@ class TimetableChangeAdmin(ViewOnlyAdmin):
 
 
 @admin.register(CalendarFeed)
-class CalendarFeedAdmin(admin.ModelAdmin):
+class CalendarFeedAdmin(ViewOnlyAdmin):
+    """A person creates and revokes their own feed address (in the history); the admin
+    only shows who has one, never the secret token."""
+
     list_display = ("user", "created_at")
     exclude = ("token",)

@@ -59,7 +59,9 @@ class EntryForm(forms.Form):
         self.fields["teacher"].choices = _choices(
             options.teachers, lambda t: f"{t.last_name} {t.first_name}".strip() or t.username, "–"
         )
-        self.fields["room"].choices = _choices(options.rooms, empty="–")
+        # An inactive room is not offered, except as the lesson's current room.
+        rooms = [r for r in options.rooms if r.is_active or r.pk == self.initial.get("room")]
+        self.fields["room"].choices = _choices(rooms, empty="–")
         if changing:
             self.fields["date"].label = gettext_lazy("The change applies from")
             del self.fields["valid_to"]
@@ -86,3 +88,27 @@ class EndForm(forms.Form):
     last_day = forms.DateField(
         label=gettext_lazy("Last day of the lesson in the plan"), widget=DATE_INPUT
     )
+
+
+class RoomForm(forms.Form):
+    """A room: its name, and (when changing one) whether it is still in use."""
+
+    name = forms.CharField(
+        label=gettext_lazy("Name"),
+        max_length=50,
+        help_text=gettext_lazy("As the plan shows it, e.g. 12, 2B or sala gimnastyczna."),
+    )
+    is_active = forms.BooleanField(
+        label=gettext_lazy("Active"),
+        required=False,
+        help_text=gettext_lazy(
+            "An inactive room is no longer offered for new lessons; the plan's lessons in "
+            "it stay as they are."
+        ),
+    )
+    version = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, adding: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if adding:
+            del self.fields["is_active"]

@@ -34,6 +34,11 @@ class Room(models.Model):
 
     school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="rooms")
     name = models.CharField(_("name"), max_length=50)
+    is_active = models.BooleanField(
+        _("active"),
+        default=True,
+        help_text=_("An inactive room is not offered for new lessons; the plan keeps its past."),
+    )
 
     class Meta:
         verbose_name = _("room")

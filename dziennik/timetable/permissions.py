@@ -66,18 +66,23 @@ class ClassPlanPolicy(_ManagedBySchool):
 
 
 class RoomPolicy(Policy):
-    """A room of the school: ``view`` (its week) by the school's staff."""
+    """A room of the school (*sala*): ``view`` (its week) by the school's staff;
+    ``manage`` (add, rename, deactivate, delete an unused one) by those who manage the
+    school's timetable."""
 
     model = Room
-    actions = ("view",)
+    actions = ("view", "manage")
 
     def filter(self, viewer: Viewer, action: str = "view") -> Q:
-        if not is_school_staff(viewer):
+        allowed = is_school_staff(viewer) if action == "view" else can_manage_timetable(viewer)
+        if not allowed:
             return NOTHING
         return Q(school_id=viewer.school_id)
 
     def check(self, viewer: Viewer, action: str, obj: Room) -> bool:
-        return is_school_staff(viewer) and obj.school_id == viewer.school_id
+        if action == "view":
+            return is_school_staff(viewer) and obj.school_id == viewer.school_id
+        return can_manage_timetable(viewer, school_id=obj.school_id)
 
 
 entries = TimetableEntryPolicy()

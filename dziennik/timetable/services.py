@@ -46,6 +46,7 @@ def _check_entry(
     room: Room | None,
     valid_from: datetime.date,
     valid_to: datetime.date | None,
+    current_room_id: int | None = None,
 ) -> None:
     school_id = school_class.school_id
     if group is not None and group.school_class_id != school_class.pk:
@@ -56,6 +57,10 @@ def _check_entry(
         raise ValidationError(_("The teacher must be an active teacher of the school."))
     if room is not None and room.school_id != school_id:
         raise ValidationError(_("The room must belong to the school."))
+    if room is not None and not room.is_active and room.pk != current_room_id:
+        raise ValidationError(
+            _("The room %(room)s is no longer in use: choose another.") % {"room": room.name}
+        )
     if weekday not in Weekday.values:
         raise ValidationError(_("Choose a weekday."))
     if valid_to is not None and valid_to < valid_from:
@@ -154,7 +159,11 @@ def timetable_entry_change(
     if all(getattr(entry, name) == value for name, value in values.items()):
         raise ValidationError(_("Nothing has changed."))
     _check_entry(
-        school_class=entry.school_class, **values, valid_from=from_date, valid_to=entry.valid_to
+        school_class=entry.school_class,
+        **values,
+        valid_from=from_date,
+        valid_to=entry.valid_to,
+        current_room_id=entry.room_id,
     )
     if from_date == entry.valid_from:
         before = audit.snapshot(entry, fields=CHANGEABLE)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_editor, views_import
+from . import views, views_editor, views_import, views_rooms
 
 app_name = "timetable"
 
@@ -17,6 +17,9 @@ urlpatterns = [
     path("import/szablon.csv", views_import.import_template, name="import_template"),
     path("nauczyciel/", views.teacher_week, name="teacher"),
     path("sala/<int:room_id>/", views.room_week, name="room"),
+    path("sale/", views_rooms.room_list, name="rooms"),
+    path("sale/<int:room_id>/", views_rooms.room_edit, name="room_edit"),
+    path("sale/<int:room_id>/usun/", views_rooms.room_delete, name="room_delete"),
     path("zmiany/", views.changes, name="changes"),
     path("zmiany/<int:change_id>/usun/", views.change_delete, name="change_delete"),
     path("kalendarz/", views.feed_settings, name="feed_settings"),

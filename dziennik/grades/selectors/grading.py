@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime
 
-from django.db.models import BooleanField, CharField, DecimalField, F, IntegerField, Value
+from django.db.models import BooleanField, CharField, DecimalField, F, IntegerField, Q, Value
 from django.db.models.functions import Cast
 from django.http import Http404
 from django.utils import timezone
@@ -120,8 +120,12 @@ def load_rules(school_id: int, grading: GradingSettings | None = None) -> Rules:
     )
 
 
-def categories(school_id: int) -> list[GradeCategory]:
-    return list(GradeCategory.objects.filter(school_id=school_id))
+def categories(school_id: int, *, keep_id: int | None = None) -> list[GradeCategory]:
+    """The categories a column may take: the active ones (and ``keep_id``, a column's
+    current category, even when the principal has deactivated it since)."""
+    return list(
+        GradeCategory.objects.filter(Q(is_active=True) | Q(pk=keep_id), school_id=school_id)
+    )
 
 
 def entry_for(grade: Grade, assessment: Assessment, category_counts: bool) -> Entry:

@@ -28,13 +28,18 @@ def recompute_school(school_id: int) -> None:
         .order_by("created_at", "pk")
     )
     entries = defaultdict(list)
+    revalued = []
     for g in grades:
-        g.value = stored_value(rules, g.assessment, g.symbol, g.points)
+        value = stored_value(rules, g.assessment, g.symbol, g.points)
+        if value != g.value:
+            g.value = value
+            revalued.append(g)
         a = g.assessment
         entries[(g.student_id, a.subject_id, a.term_id)].append(
             selectors.entry_for(g, a, a.category.counts_towards_average)
         )
-    Grade.objects.bulk_update(grades, ["value"], batch_size=1000)
+    # only the grades whose value moved: rewriting all of them is most of the cost
+    Grade.objects.bulk_update(revalued, ["value"], batch_size=1000)
     class_of = dict(
         Enrolment.objects.filter(student__school_id=school_id, end_date__isnull=True).values_list(
             "student_id", "school_class_id"

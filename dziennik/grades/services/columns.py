@@ -32,6 +32,7 @@ def _column_errors(
     weight: Decimal,
     kind: str,
     max_points: Decimal | None,
+    current_category_id: int | None = None,
 ) -> dict[str, str]:
     """What is wrong with a column's values (the same rules for a new and a changed one)."""
     errors = {}
@@ -39,6 +40,8 @@ def _column_errors(
         errors["name"] = _("Enter a name for the column.")
     if category.school_id != school_class.school_id:
         errors["category"] = _("Choose a category of this school.")
+    elif not category.is_active and category.pk != current_category_id:
+        errors["category"] = _("The category is no longer in use: choose another one.")
     if term.school_year_id != school_class.school_year_id:
         errors["term"] = _("Choose a term of this school year.")
     elif not (term.start_date <= date <= term.end_date):
@@ -166,6 +169,7 @@ def assessment_update(*, actor: User, assessment: Assessment, **changes) -> Asse
         weight=values["weight"],
         kind=assessment.kind,
         max_points=values["max_points"],
+        current_category_id=assessment.category_id,
     )
     if not is_points and values["max_points"] is not None:
         errors["max_points"] = _("Only a points column has a maximum number of points.")
