@@ -34,8 +34,10 @@ from dziennik.attendance import services as attendance_services
 from dziennik.attendance import settings_services
 from dziennik.attendance.tests.factories import Register, build_register, save_lesson
 from dziennik.grades import services as grades_services
+from dziennik.grades import settings_services as grade_rules
 from dziennik.grades.models import GradeCategory
 from dziennik.timetable import services as timetable_services
+from dziennik.timetable import settings_services as room_services
 from testsupport.world import ROLES, World
 
 MATRIX_ROLES = (*ROLES, "secretary")
@@ -62,6 +64,9 @@ COLUMN = "Sprawdzian – ułamki"
 SECRET_KIND = "Tajne zajęcia pozaszkolne"
 BASIS = "Opinia lekarska 17/2026"
 EXCUSE = "Choroba Zofii"
+SECRET_CATEGORY = "Tajny konkurs kuratoryjny"
+SECRET_MARK = "tajemniczy znak"
+SECRET_ROOM = "Pracownia chemiczna"
 
 
 def expect(default: int, **overrides: int) -> dict[str, int]:
@@ -245,6 +250,27 @@ class Scene:
         timetable_services.calendar_feed_revoke(actor=parent)
         return token
 
+    @cached_property
+    def category(self):
+        """A grade category of this school's statute, made by its principal."""
+        self.grading  # noqa: B018 (the school's usual rules first)
+        return grade_rules.grade_category_create(
+            actor=self.world.user("principal"), name=SECRET_CATEGORY, weight=5, colour="#5b2a86"
+        )
+
+    @cached_property
+    def mark(self):
+        """A special mark of this school's statute."""
+        self.grading  # noqa: B018
+        return grade_rules.special_mark_create(
+            actor=self.world.user("principal"), symbol="tz", name=SECRET_MARK
+        )
+
+    @cached_property
+    def new_room(self):
+        """A room of this school no lesson has used."""
+        return room_services.room_create(actor=self.world.user("principal"), name=SECRET_ROOM)
+
     @property
     def student_account(self):
         return self.world.user("student")
@@ -270,6 +296,10 @@ SECRETARY_READS_EXCUSES = (
 ATTENDANCE_AUTHZ = "dziennik/attendance/tests/test_authorization.py::"
 SETTINGS_AUTHZ = "dziennik/attendance/tests/test_settings_authorization.py::"
 GRADES_AUTHZ = "dziennik/grades/tests/test_authorization.py::"
+RULES_AUTHZ = "dziennik/grades/tests/test_settings_authorization.py::"
+ROOMS_AUTHZ = "dziennik/timetable/tests/test_rooms.py::"
+# Rooms: those who manage the school's timetable (principal, deputy, secretary).
+TIMETABLE_MANAGERS = expect(404, principal=200, secretary=200)
 
 URLS: dict[str, Case] = {
     # --- portal -----------------------------------------------------------------------
@@ -427,6 +457,26 @@ URLS: dict[str, Case] = {
         expect(200, student=404, own_parent=404, other_parent=404, other_principal=404),
         kwargs={"room_id": "room"},
         secrets=("Matematyka",),
+    ),
+    "timetable:rooms": Case(
+        expect(404, principal=200, other_principal=200, secretary=200),
+        needs=("new_room",),
+        secrets=(SECRET_ROOM,),
+        secrets_for={"other_principal": (SECRET_ROOM,)},
+        post=ROOMS_AUTHZ + "test_rooms_writes_matrix",
+        note="Another school's principal gets their own school's rooms",
+    ),
+    "timetable:room_edit": Case(
+        TIMETABLE_MANAGERS,
+        kwargs={"room_id": "new_room"},
+        secrets=(SECRET_ROOM,),
+        post=ROOMS_AUTHZ + "test_rooms_writes_matrix",
+    ),
+    "timetable:room_delete": Case(
+        TIMETABLE_MANAGERS,
+        kwargs={"room_id": "new_room"},
+        secrets=(SECRET_ROOM,),
+        post=ROOMS_AUTHZ + "test_rooms_writes_matrix",
     ),
     "timetable:changes": Case(
         expect(404, principal=200, other_principal=200, secretary=200),
@@ -673,6 +723,63 @@ URLS: dict[str, Case] = {
         needs=("grading",),
         post=GRADES_AUTHZ + "test_settings_matrix",
         nothing_to_leak="Each principal gets the values of their own school's statute",
+    ),
+    "grades:rule_tables": Case(
+        PRINCIPAL_PAGE,
+        needs=("category", "mark"),
+        secrets=(SECRET_CATEGORY, SECRET_MARK),
+        secrets_for={"other_principal": (SECRET_CATEGORY, SECRET_MARK)},
+        post=RULES_AUTHZ + "test_overview",
+        note="Another school's principal gets their own school's tables",
+    ),
+    "grades:rules_setup": Case(POST_ONLY, post=RULES_AUTHZ + "test_usual_rules_setup"),
+    "grades:category_new": Case(
+        PRINCIPAL_PAGE,
+        needs=("category",),
+        post=RULES_AUTHZ + "test_new_category",
+        nothing_to_leak="An empty form; each principal adds to their own school",
+    ),
+    "grades:category_edit": Case(
+        PRINCIPAL_OBJECT,
+        kwargs={"category_id": "category"},
+        secrets=(SECRET_CATEGORY,),
+        post=RULES_AUTHZ + "test_edit_category",
+    ),
+    "grades:category_delete": Case(
+        PRINCIPAL_OBJECT,
+        kwargs={"category_id": "category"},
+        secrets=(SECRET_CATEGORY,),
+        post=RULES_AUTHZ + "test_delete_category",
+    ),
+    "grades:mark_new": Case(
+        PRINCIPAL_PAGE,
+        needs=("mark",),
+        post=RULES_AUTHZ + "test_new_mark",
+        nothing_to_leak="An empty form; each principal adds to their own school",
+    ),
+    "grades:mark_edit": Case(
+        PRINCIPAL_OBJECT,
+        kwargs={"mark_id": "mark"},
+        secrets=(SECRET_MARK,),
+        post=RULES_AUTHZ + "test_edit_mark",
+    ),
+    "grades:mark_delete": Case(
+        PRINCIPAL_OBJECT,
+        kwargs={"mark_id": "mark"},
+        secrets=(SECRET_MARK,),
+        post=RULES_AUTHZ + "test_delete_mark",
+    ),
+    "grades:point_scale": Case(
+        PRINCIPAL_PAGE,
+        needs=("grading",),
+        post=RULES_AUTHZ + "test_point_scale",
+        nothing_to_leak="Each principal gets their own school's scale",
+    ),
+    "grades:thresholds": Case(
+        PRINCIPAL_PAGE,
+        needs=("grading",),
+        post=RULES_AUTHZ + "test_thresholds",
+        nothing_to_leak="Each principal gets their own school's thresholds",
     ),
 }
 

@@ -6,10 +6,13 @@ change, password and delete goes through the account services, and so into the h
 (a password never in clear).
 """
 
+from axes.admin import AccessAttemptAdmin, AccessFailureLogAdmin, AccessLogAdmin
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect
 from django.urls import reverse
@@ -131,3 +134,42 @@ class UserAdmin(AuditedModelAdmin, DjangoUserAdmin):
         return HttpResponseRedirect(
             reverse(f"{self.admin_site.name}:accounts_user_change", args=[user.pk])
         )
+
+
+# --- login protection (django-axes) ---------------------------------------------------
+# Rights in the register come from school roles, not Django's groups: no admin for them.
+admin.site.unregister(Group)
+for model in (AccessAttempt, AccessLog, AccessFailureLog):
+    admin.site.unregister(model)
+
+
+@admin.register(AccessAttempt)
+class LockoutAdmin(AccessAttemptAdmin):
+    """Failed logins and lockouts: deleting one unlocks a login early, through
+    ``services.login_lockouts_clear`` (recorded in the history)."""
+
+    def delete_model(self, request, obj):
+        services.login_lockouts_clear(actor=request.user, attempts=[obj])
+
+    def delete_queryset(self, request, queryset):
+        services.login_lockouts_clear(actor=request.user, attempts=queryset)
+
+
+class _ReadOnlyLog:
+    """A security log: read, never changed or deleted (not even by the administrator)."""
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(AccessLog)
+class LoginLogAdmin(_ReadOnlyLog, AccessLogAdmin):
+    pass
+
+
+@admin.register(AccessFailureLog)
+class LoginFailureLogAdmin(_ReadOnlyLog, AccessFailureLogAdmin):
+    pass

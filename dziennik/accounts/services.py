@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from axes.models import AccessAttempt
 from axes.utils import reset as axes_reset
 from django.contrib.auth.models import Group, Permission
 from django.contrib.auth.password_validation import validate_password
@@ -425,3 +426,26 @@ def password_set(*, actor: User, user: User, new_password: str | None) -> None:
             )
         ]
     )
+
+
+@transaction.atomic
+def login_lockouts_clear(*, actor: User, attempts: Iterable[AccessAttempt]) -> int:
+    """Delete login lockout records (*odblokowanie logowania*): the login or address they
+    locked may try again at once. Only the system administrator does it (the Django
+    admin, a superuser); each record's deletion is in the history."""
+    if not actor.is_superuser:
+        raise PermissionDenied
+    attempts = list(attempts)
+    record_many(
+        [
+            build_entry(
+                actor=actor,
+                instance=attempt,
+                action="delete",
+                changes={name: [value, None] for name, value in snapshot(attempt).items()},
+            )
+            for attempt in attempts
+        ]
+    )
+    AccessAttempt.objects.filter(pk__in=[a.pk for a in attempts]).delete()
+    return len(attempts)

@@ -179,7 +179,7 @@ def grading_rules_setup(*, actor: User) -> int:
             )
     audit.record_many(entries)
     # bulk_create sends no signals: move the configuration's version here
-    cache.bump(cache.CONFIG)
+    cache.bump(cache.config_scope(school.pk))
     return len(entries)
 
 
@@ -593,7 +593,13 @@ def point_scale_set(
     _lock_school(school_id)
     existing = list(PointScaleStep.objects.filter(school_id=school_id).order_by("min_percent"))
     _check_version(version, settings_selectors.table_version(existing))
-    rules = selectors.load_rules(school_id)
+    wanted = _point_scale_wanted(selectors.load_rules(school_id), steps)
+    return _point_scale_write(actor, school_id, existing, wanted)
+
+
+def _point_scale_wanted(rules, steps: Sequence[tuple[Decimal, str]]) -> dict[Decimal, str]:
+    """The checked steps as ``{from percent: grade}``, or ``ValidationError`` naming every
+    bad step: percentages 0–100, real grades, the scale from 0%, never lower for more."""
     errors: list[str] = []
     wanted: dict[Decimal, str] = {}
     values: dict[Decimal, Decimal] = {}
@@ -642,6 +648,14 @@ def point_scale_set(
                 )
     if errors:
         raise ValidationError(errors)
+    return wanted
+
+
+def _point_scale_write(
+    actor: User, school_id: int, existing: list[PointScaleStep], wanted: dict[Decimal, str]
+) -> list[PointScaleStep]:
+    """Write the difference between the stored scale and ``wanted``, with history; the
+    points grades are re-valued in the background when the scale moved."""
     by_percent = {row.min_percent: row for row in existing}
     deleted = [row for percent, row in by_percent.items() if percent not in wanted]
     created, updated = [], []
@@ -660,7 +674,7 @@ def point_scale_set(
     PointScaleStep.objects.bulk_create(created)
     _record_table(actor, created=created, updated=updated, deleted=[])
     # bulk writes send no signals: move the configuration's version here
-    cache.bump(cache.CONFIG)
+    cache.bump(cache.config_scope(school_id))
     if Assessment.objects.filter(school_id=school_id, kind=Assessment.Kind.POINTS).exists():
         _recompute(school_id)
     return list(PointScaleStep.objects.filter(school_id=school_id).order_by("min_percent"))
@@ -717,5 +731,5 @@ def average_thresholds_set(
         AverageThreshold.objects.bulk_update([row for row, _before in updated], ["min_average"])
         AverageThreshold.objects.bulk_create(created)
         _record_table(actor, created=created, updated=updated, deleted=[])
-        cache.bump(cache.CONFIG)
+        cache.bump(cache.config_scope(school_id))
     return list(AverageThreshold.objects.filter(school_id=school_id).order_by("grade"))

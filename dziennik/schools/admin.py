@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import admin
-from django.contrib.admin.utils import get_fields_from_path
+from django.contrib.admin.utils import flatten_fieldsets, get_fields_from_path
 from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
 
@@ -259,6 +259,20 @@ class AuditedModelAdmin(SchoolScopedMixin, admin.ModelAdmin):
         if self.school_fixed and obj is not None and hasattr(obj, "school_id"):
             fields += ("school",)
         return fields
+
+    def get_fieldsets(self, request, obj=None):
+        """A superuser (who belongs to no school) chooses the school of a new row; a
+        school's office adds rows to its own school without being asked."""
+        fieldsets = super().get_fieldsets(request, obj)
+        has_school = any(f.name == "school" for f in self.model._meta.concrete_fields)
+        if (
+            obj is None
+            and has_school
+            and request.user.is_superuser
+            and "school" not in flatten_fieldsets(fieldsets)
+        ):
+            fieldsets = [(None, {"fields": ["school"]}), *fieldsets]
+        return fieldsets
 
     def service_create(self, request, obj, form) -> models.Model:
         writes = self.writes()

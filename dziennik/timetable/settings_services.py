@@ -3,7 +3,8 @@ delete a room no lesson has ever named.
 
 Each service takes the actor, checks through ``permissions`` that they manage the school's
 timetable, runs in one transaction and records the change in the history. A room is
-configuration: saving it moves the ``CONFIG`` cache version (signals of ``core.apps``).
+configuration: saving it moves the school's ``config_scope`` cache version (signals of
+``core.apps``).
 An inactive room is no longer offered for new lessons; the plan's past and present keep
 it, so nothing else changes with it.
 """

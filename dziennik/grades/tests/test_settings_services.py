@@ -19,6 +19,7 @@ from dziennik.grades.models import (
     SpecialMark,
     StudentAverage,
 )
+from dziennik.schools.viewer import get_viewer
 
 from .conftest import add_column, category
 
@@ -397,7 +398,7 @@ def test_a_new_point_scale_revalues_points_grades_with_history(
         actor=world.user("teacher_in"), assessment=quiz, student=world.student, raw="17"
     )
     assert grade.value == D(4)  # 85%: from 75% a 4
-    table = settings_selectors.point_scale(world.user("principal"))
+    table = settings_selectors.point_scale(get_viewer(world.user("principal")))
     steps = [(D(0), "1"), (D(40), "2"), (D(55), "3"), (D(70), "4"), (D("85"), "5"), (D(98), "6")]
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -429,7 +430,7 @@ def test_a_new_point_scale_revalues_points_grades_with_history(
 
 # --- the thresholds -----------------------------------------------------------------
 def test_thresholds_rise_with_the_grade_and_are_recorded(world, grading, principal):
-    table = settings_selectors.average_thresholds(world.user("principal"))
+    table = settings_selectors.average_thresholds(get_viewer(world.user("principal")))
     wanted = {2: D("1.75"), 3: D("2.65"), 4: D("3.65"), 5: D("4.50"), 6: D("5.30")}
     with pytest.raises(ValidationError) as exc:
         rules.average_thresholds_set(

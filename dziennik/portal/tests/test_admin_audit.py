@@ -443,6 +443,7 @@ class Walk:
             self.client.get(self.url(model, "change", sample.pk)).content.decode(),
             f"{model._meta.model_name}_form",
         )
+        school_of_sample = getattr(sample, "school_id", None) or self.world.school.pk
         model._default_manager.filter(pk=sample.pk).delete()
         if change is not None:
             for name, values in change[0].items():
@@ -451,6 +452,19 @@ class Walk:
         for name in ("password1", "password2"):
             if name in data:
                 data[name] = [PASSWORD]
+        # A choice the change form does not show (a row's school is fixed once made) is
+        # chosen as a person would: the world's school, or else the first real option.
+        for name, choices in _options.items():
+            real = [value for value in choices if value]
+            if real and not any(data.get(name, [""])) and types.get(name) == "select":
+                school = str(school_of_sample)
+                data[name] = [school if name == "school" and school in real else real[0]]
+        # Search-as-you-type choices (autocomplete) render no options: the school, and a
+        # fresh account of it for a role.
+        if "school" in types and not any(data.get("school", [""])):
+            data["school"] = [str(school_of_sample)]
+        if "user" in types and not any(data.get("user", [""])) and model is sm.SchoolRole:
+            data["user"] = [str(UserFactory(school=self.world.school).pk)]
         response = self.client.post(url, {**data, "_save": "Zapisz"})
         if response.status_code >= 500:
             self.fail(model, f"add answered {response.status_code}")
