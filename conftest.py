@@ -29,6 +29,18 @@ def pytest_configure(config):
 
 
 @pytest.fixture(autouse=True)
+def _default_language():
+    """Every test starts in the site's default language (Polish): a test that switched
+    to English must not change the messages the next test on the same worker reads."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
 def _empty_cache():
     """Cached pages carry primary keys, which a rolled-back test database hands out again."""
     from django.core.cache import cache

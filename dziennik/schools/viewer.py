@@ -232,7 +232,9 @@ def get_viewer(user) -> Viewer:
     """The viewer of ``user``: cached on the user object for the rest of the request, and
     across requests until the school's configuration changes (``core.cache.config_scope``)."""
     if isinstance(user, Viewer):
-        return user
+        # The seam: views pass ``request.viewer`` on, services derive it once from their
+        # actor. A viewer handed back here means a layer skipped that rule.
+        raise TypeError("get_viewer() takes a User; pass the Viewer itself on")
     if user is None or not getattr(user, "is_authenticated", False):
         return ANONYMOUS
     cached = getattr(user, "_dziennik_viewer", None)

@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from dziennik.core import cache
 from dziennik.core.audit import build_entry, record_create, record_many, snapshot
 
 from ..calendar import YearPlan, default_bell_schedule, plan_school_year
@@ -115,6 +116,7 @@ def school_year_create(
         day_off.school_year = plan.year
     Term.objects.bulk_create(plan.terms)
     DayOff.objects.bulk_create(plan.days_off)
+    cache.bump(cache.config_scope(school.pk))  # bulk writes send no signals
     _record_created(actor, school, [*plan.terms, *plan.days_off])
     return plan
 
@@ -281,6 +283,7 @@ def bell_schedule_create_default(
     if LessonSlot.objects.filter(school=school).exists():
         raise ValidationError(_("This school already has a bell schedule."), code="exists")
     slots = LessonSlot.objects.bulk_create(default_bell_schedule(school, last_lesson=last_lesson))
+    cache.bump(cache.config_scope(school.pk))  # bulk writes send no signals
     _record_created(actor, school, slots)
     return slots
 
