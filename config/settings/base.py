@@ -129,7 +129,13 @@ AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.25)
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
+# The client's address: the connection's own, or the one a trusted reverse proxy appended
+# to X-Forwarded-For (dziennik/core/client_address.py; docs/production.md, section 6).
+# TRUSTED_PROXIES lists the proxies' addresses or networks; empty trusts no header.
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
+AXES_CLIENT_IP_CALLABLE = "dziennik.core.client_address.client_address"
+AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR"]
+AXES_IPWARE_PROXY_ORDER = "left-most"
 AXES_VERBOSE = False
 
 LANGUAGE_CODE = "pl"
