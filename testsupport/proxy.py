@@ -44,7 +44,7 @@ def _handler(upstream: tuple[str, int]) -> type[BaseHTTPRequestHandler]:
     class Forward(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.0"
 
-        def log_message(self, format, *args):  # noqa: A002 – the base class's name
+        def log_message(self, format, *args):
             pass
 
         def _forward(self) -> None:
