@@ -6,7 +6,7 @@ differ on every response, so our templates may not use one at all: no inline
 ``<script>`` or ``<style>``, no ``style="…"`` attribute, no ``on…=`` handler, no
 ``javascript:`` address. Per-school colours come as ``data-colour`` and
 static/js/dziennik.js applies them through the CSSOM, which the policy allows.
-The browser tests (core/tests/test_csp_browser.py) check what actually runs.
+The browser tests (demo/tests/test_csp_browser.py) check what actually runs.
 """
 
 import re

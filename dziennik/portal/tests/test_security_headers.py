@@ -4,7 +4,7 @@ and ``Cache-Control: no-store`` on everything a logged-in user gets.
 Every URL of the authorization table (testsupport/url_matrix.py) is opened by a role it
 serves and by a role it refuses, so pages, files (PDFs, attachments, CSVs, the calendar
 feed), 404s and redirects are all checked. The browser side (no violation on any screen
-of any demo role) is core/tests/test_csp_browser.py.
+of any demo role) is demo/tests/test_csp_browser.py.
 """
 
 import importlib
