@@ -89,7 +89,7 @@ def csp_report(request: HttpRequest) -> HttpResponse:
         return HttpResponse(status=413)
     try:
         reports = _reports(json.loads(body))
-    except ValueError:
+    except (ValueError, RecursionError):  # not JSON, not UTF-8, or nested too deep
         return HttpResponse(status=400)
     if not reports:
         return HttpResponse(status=400)

@@ -79,7 +79,16 @@ def test_a_forged_report_cannot_write_log_lines(caplog):
 
 @pytest.mark.parametrize(
     "body",
-    [b"", b"not json", b"[]", b'{"csp-report": "x"}', b'[{"type": "csp-violation"}]', b"\x00"],
+    [
+        b"",
+        b"not json",
+        b"[]",
+        b'{"csp-report": "x"}',
+        b'[{"type": "csp-violation"}]',
+        b"\x00",
+        b"\xff\xfe",
+        b"[" * 8000 + b"]" * 8000,
+    ],
 )
 def test_what_is_not_a_report_is_refused(body, caplog):
     assert post(body).status_code == 400

@@ -16,6 +16,7 @@ from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 
+from dziennik.timetable import services as timetable_services
 from testsupport.url_matrix import URLS, Scene
 
 POLICY = (
@@ -78,6 +79,14 @@ def test_a_missing_page_and_a_static_file_have_them_too(world):
     assert "camera=()" in static["Permissions-Policy"]
     # Static files are the same for everyone: browsers may keep them.
     assert "no-store" not in static.get("Cache-Control", "")
+
+
+def test_the_calendar_feed_is_never_stored(world):
+    """No login there (the token is the credential), yet it holds a child's timetable."""
+    token = timetable_services.calendar_feed_create(actor=world.user("own_parent")).token
+    response = Client().get(reverse("timetable:feed", kwargs={"token": token}))
+    assert response.status_code == 200
+    assert_security_headers(response, logged_in=True, where="calendar feed")
 
 
 def test_an_anonymous_page_may_be_stored_a_logged_in_one_never(world):
