@@ -5,6 +5,7 @@ import os
 
 import pytest
 
+from testsupport.browser import watch_policy_violations
 from testsupport.world import AuthzMatrix, build_world
 
 
@@ -107,12 +108,25 @@ def chromium_browser():
 
 
 @pytest.fixture
-def page(chromium_browser, live_server):
-    """A fresh browser context (cookies, storage) on the live server, Polish locale."""
+def csp_violations():
+    """What the browser reported against the Content-Security-Policy (see ``page``)."""
+    return []
+
+
+@pytest.fixture
+def page(chromium_browser, live_server, csp_violations):
+    """A fresh browser context (cookies, storage) on the live server, Polish locale.
+
+    The policy is enforced as in production and watched: any violation on any page the
+    test opened fails it (testsupport/browser.py, ``watch_policy_violations``)."""
     context = chromium_browser.new_context(
         base_url=live_server.url, locale="pl-PL", viewport={"width": 1280, "height": 900}
     )
+    watch_policy_violations(context, csp_violations)
     page = context.new_page()
     page.set_default_timeout(15_000)
     yield page
     context.close()
+    assert csp_violations == [], "Content-Security-Policy violations:\n" + "\n".join(
+        str(violation) for violation in csp_violations
+    )

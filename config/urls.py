@@ -9,6 +9,7 @@ admin.site.site_title = "Dziennik"
 
 urlpatterns = [
     path("", include("dziennik.portal.urls")),
+    path("", include("dziennik.core.urls")),
     path("konto/", include("dziennik.accounts.urls")),
     path("szkola/", include("dziennik.schools.urls")),
     path("plan/", include("dziennik.timetable.urls")),

@@ -3,6 +3,12 @@
 Use the ``page`` fixture from the root ``conftest.py``; it drives ``/usr/bin/chromium``
 (or ``$CHROMIUM``) against the test's ``live_server``. A missing Chromium fails the
 test with a clear message: browser tests are never skipped.
+
+Every browser test runs with the Content-Security-Policy enforced and watched: the
+``page`` fixture records each violation (the page's ``securitypolicyviolation`` events
+and Chromium's console errors about the policy or the Permissions-Policy header) in
+``csp_violations`` and fails the test at its end if there was any. A test that causes
+one on purpose inspects and empties that list.
 """
 
 from __future__ import annotations
@@ -18,6 +24,42 @@ CHROMIUM_FLAGS = [
     "--disable-sync",
     "--no-first-run",
 ]
+
+
+# Runs in every document before its own scripts; Playwright's init scripts are not
+# subject to the page's policy. Reports each violation to the test through a binding.
+CSP_LISTENER = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  window.__cspViolation({
+    directive: event.effectiveDirective,
+    blocked: event.blockedURI,
+    source: event.sourceFile,
+    line: event.lineNumber,
+    sample: event.sample,
+    page: document.location.pathname + document.location.search,
+  });
+});
+"""
+CONSOLE_MARKS = ("Content Security Policy", "Content-Security-Policy", "Permissions-Policy")
+
+
+def watch_policy_violations(context, violations: list) -> None:
+    """Record every policy violation of ``context``'s pages in ``violations``."""
+
+    def record(violation):
+        violations.append(violation)
+
+    context.expose_function("__cspViolation", record)
+    context.add_init_script(CSP_LISTENER)
+
+    def on_console(message):
+        if message.type in ("error", "warning") and any(
+            mark in message.text for mark in CONSOLE_MARKS
+        ):
+            page = message.page
+            violations.append({"console": message.text, "page": page.url if page else ""})
+
+    context.on("console", on_console)
 
 
 def chromium_path() -> str:

@@ -323,6 +323,12 @@ URLS: dict[str, Case] = {
         secrets=(COLUMN,),
         secrets_for={"other_principal": (COLUMN, "Wiśniewska")},
     ),
+    # --- core -------------------------------------------------------------------------
+    "core:csp_report": Case(
+        expect(405, anonymous=405),
+        post="dziennik/core/tests/test_csp_report.py::test_a_report_is_logged_from_anyone",
+        note="POST only, no login: browsers report CSP violations of any page, the login too",
+    ),
     # --- accounts ---------------------------------------------------------------------
     "accounts:login": Case(
         expect(302, anonymous=200),

@@ -1,5 +1,6 @@
 """Settings shared by every environment. Values come from the environment via ``env``."""
 
+from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
 from .env import BASE_DIR, cache_from_url, env
@@ -31,6 +32,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "dziennik.core.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "dziennik.core.cache.RequestVersionsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -59,6 +62,7 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
+                "django.template.context_processors.csp",
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
@@ -129,8 +133,58 @@ AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.25)
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
+# The client's address: the connection's own, or the one a trusted reverse proxy appended
+# to X-Forwarded-For (dziennik/core/client_address.py; docs/production.md, section 6).
+# TRUSTED_PROXIES lists the proxies' addresses or networks; empty trusts no header.
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
+AXES_CLIENT_IP_CALLABLE = "dziennik.core.client_address.client_address"
+AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR"]
+AXES_IPWARE_PROXY_ORDER = "left-most"
 AXES_VERBOSE = False
+
+# Content-Security-Policy (Django's own, django.middleware.csp): scripts, styles, images
+# and fonts only from our own static files; nothing inline. Our pages are cached whole
+# per user (core/cache.py), so they never carry a nonce, which must differ on every
+# response: no inline <script>/<style> and no style="" attribute in our templates
+# (core/tests/test_csp_templates.py); per-school colours and sizes go through data
+# attributes that static/js/dziennik.js applies. The nonce is there for Django's admin,
+# whose few inline scripts and styles carry it (the nonce is added to the header only on
+# a response that used it). Reports go to core.views.csp_report.
+CSP_REPORT_URL = "/csp-raport/"
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF, CSP.NONCE],
+    "style-src": [CSP.SELF, CSP.NONCE],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.NONE],
+    "frame-ancestors": [CSP.NONE],
+    "form-action": [CSP.SELF],
+    "report-uri": CSP_REPORT_URL,
+    "report-to": "csp-endpoint",
+}
+SECURE_CSP_REPORT_ONLY = {}
+# Browser features no page of the register uses, off for every page and anything it
+# embeds (dziennik.core.middleware.SecurityHeadersMiddleware).
+PERMISSIONS_POLICY_OFF = [
+    "accelerometer",
+    "autoplay",
+    "camera",
+    "display-capture",
+    "encrypted-media",
+    "geolocation",
+    "gyroscope",
+    "hid",
+    "idle-detection",
+    "magnetometer",
+    "microphone",
+    "midi",
+    "payment",
+    "picture-in-picture",
+    "screen-wake-lock",
+    "serial",
+    "usb",
+    "xr-spatial-tracking",
+]
 
 LANGUAGE_CODE = "pl"
 LANGUAGES = [("pl", _("Polish")), ("en", _("English"))]

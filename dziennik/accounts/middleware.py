@@ -5,7 +5,12 @@ from django.urls import reverse
 class ForcePasswordChangeMiddleware:
     """Send a user whose password is a first or reset one to the password change."""
 
-    allowed_names = ("accounts:password_change", "accounts:logout", "set_language")
+    allowed_names = (
+        "accounts:password_change",
+        "accounts:logout",
+        "set_language",
+        "core:csp_report",
+    )
 
     def __init__(self, get_response):
         self.get_response = get_response

@@ -1,7 +1,9 @@
 """System checks of the deployment (``manage.py check --deploy``)."""
 
+import ipaddress
+
 from django.conf import settings
-from django.core.checks import Tags, Warning, register
+from django.core.checks import Error, Tags, Warning, register
 
 
 @register(Tags.caches, deploy=True)
@@ -26,3 +28,23 @@ def shared_cache_configured(app_configs, **kwargs):
             )
         ]
     return []
+
+
+@register(Tags.security)
+def trusted_proxies_valid(app_configs, **kwargs):
+    """Every ``TRUSTED_PROXIES`` entry is an address or a network (a typo trusts nobody)."""
+    errors = []
+    for entry in settings.TRUSTED_PROXIES:
+        try:
+            ipaddress.ip_network(str(entry).strip(), strict=False)
+        except ValueError:
+            errors.append(
+                Error(
+                    "TRUSTED_PROXIES holds something that is not an IP address or network.",
+                    hint="Write addresses or networks, e.g. TRUSTED_PROXIES=127.0.0.1,::1 "
+                    "(docs/production.md, section 6).",
+                    obj=entry,
+                    id="dziennik.E001",
+                )
+            )
+    return errors

@@ -68,8 +68,24 @@
     }
   }
 
+  // Colours a school chose (attendance kinds, grade categories) come as data-colour and
+  // become the element's --colour: the Content-Security-Policy forbids style attributes,
+  // while the CSSOM is allowed. Without JavaScript the stylesheets' neutral colour stays.
+  var COLOUR = /^#[0-9a-fA-F]{6}$/;
+
+  function applyColours() {
+    var elements = document.querySelectorAll("[data-colour]");
+    for (var i = 0; i < elements.length; i++) {
+      var colour = elements[i].getAttribute("data-colour");
+      if (COLOUR.test(colour)) {
+        elements[i].style.setProperty("--colour", colour);
+      }
+    }
+  }
+
   function ready() {
     setUpMenu();
+    applyColours();
     labelScrollableTables();
     var timer = null;
     window.addEventListener("resize", function () {
@@ -77,6 +93,7 @@
       timer = window.setTimeout(labelScrollableTables, 150);
     });
     document.body.addEventListener("htmx:afterSettle", labelScrollableTables);
+    document.body.addEventListener("htmx:afterSettle", applyColours);
   }
 
   if (document.readyState === "loading") {
