@@ -34,6 +34,7 @@ from .permissions import (
     may_administer_account,
     may_grant_privileges,
     may_open_account,
+    may_set_password,
     users,
 )
 from .selectors import resettable_users
@@ -410,8 +411,10 @@ def user_delete(*, actor: User, user: User) -> None:
 @transaction.atomic
 def password_set(*, actor: User, user: User, new_password: str | None) -> None:
     """Set an account's password for its owner (the administration panel), or disable
-    password login (``None``). The history records that it changed, never the value."""
-    if not may_administer_account(get_viewer(actor), user):
+    password login (``None``): the system administrator, or whoever may reset the
+    account's password (``permissions.may_set_password``). The history records that it
+    changed, never the value."""
+    if not may_set_password(get_viewer(actor), user):
         raise PermissionDenied
     if new_password is None:
         user.set_unusable_password()
