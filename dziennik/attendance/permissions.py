@@ -10,8 +10,9 @@ service accepts cannot drift apart:
 * ``justifications`` – an excuse: ``view``, ``decide`` (L-19);
 * ``student_attendance`` – a student's attendance: ``view`` (their pages), ``justify``
   (submit an excuse, A-05), ``exempt`` (record a subject exemption, A-04);
-* ``class_attendance`` – a class's attendance: ``summary`` (its statistics), ``lead``
-  (its warnings and monthly sheet);
+* ``class_attendance`` – a class's attendance: ``summary`` (its statistics; a group's
+  teacher sees the group's students only, ``summary_students``), ``lead`` (its warnings
+  and monthly sheet);
 * ``exemptions`` and ``kinds`` – the settings screens' rows.
 
 Screen-wide questions without an object ("may this viewer use the register at all") are
@@ -26,7 +27,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from dziennik.core.policy import NOTHING, Policy
-from dziennik.schools.models import Enrolment, SchoolClass, Student
+from dziennik.schools.models import ClassGroup, Enrolment, SchoolClass, Student
 from dziennik.schools.permissions import students
 from dziennik.schools.viewer import Viewer
 
@@ -226,12 +227,13 @@ def _exempting(viewer: Viewer, lookup: str) -> Q:
 class ClassAttendancePolicy(Policy):
     """A class's attendance as a whole.
 
-    ``summary`` (the statistics of every student of the class and of every subject):
-    the school's management and every teacher of the class – the class teacher, whoever
+    ``summary`` (the statistics of the class's students and of its subjects): the
+    school's management and every teacher of the class – the class teacher, whoever
     teaches the whole class, and whoever teaches only a group of it. A group's teacher
-    sees the whole class, as they do in a paper register, which is one book for the
-    class; their student pages stay limited to the group (``students``). A parent or a
-    student never sees a class summary, even of their own class.
+    sees only the group's students in it, totals included (``summary_students``): the
+    rest of the list would tell who does not attend the group – who is not at religion
+    is a special category of data (RODO art. 9). A parent or a student never sees a
+    class summary, even of their own class.
     ``lead`` (the class's warnings and its monthly sheet): the class teacher and the
     school's management.
     """
@@ -257,6 +259,21 @@ class ClassAttendancePolicy(Policy):
             return True
         ids = viewer.led_class_ids if action == "lead" else viewer.teaching_class_ids
         return obj.pk in ids
+
+    @staticmethod
+    def summary_students(viewer: Viewer, school_class: SchoolClass) -> Q:
+        """Which students of ``school_class`` (a class whose ``summary`` the viewer may
+        see) its summary shows, as a ``Q`` on a ``student_id``: all of them to the
+        management, the class teacher and whoever teaches the whole class; to a teacher
+        of only groups of it, the members of those groups."""
+        whole = viewer.led_class_ids | viewer.taught_class_ids
+        if viewer.is_school_wide or school_class.pk in whole:
+            return Q()
+        members = ClassGroup.students.through.objects.filter(
+            classgroup_id__in=list(viewer.taught_group_ids),
+            classgroup__school_class_id=school_class.pk,
+        )
+        return Q(student_id__in=members.values("student_id"))
 
 
 # --- the settings screens ----------------------------------------------------------

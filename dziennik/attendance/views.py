@@ -394,7 +394,7 @@ def class_summary(request, class_id: int):
             "school_class": school_class,
             "date_from": date_from,
             "date_to": date_to,
-            "stats": selectors.class_statistics(school_class, date_from, date_to),
+            "stats": selectors.class_statistics(viewer, school_class, date_from, date_to),
             # below the school's risk threshold, as the warnings count
             "low": selectors.settings_for(school_class.school_id).risk_threshold_percent,
             "alerts": selectors.alerts_for_classes([class_id], since=since) if leads else [],
