@@ -198,10 +198,11 @@ def test_parents_see_their_childs_rows_only(world, graded):
 
 
 def test_unpublished_proposals_are_for_staff(world):
-    assert permissions.sees_unpublished_proposals(get_viewer(world.user("teacher_in")))
-    assert permissions.sees_unpublished_proposals(get_viewer(world.user("principal")))
-    assert not permissions.sees_unpublished_proposals(get_viewer(world.user("own_parent")))
-    assert not permissions.sees_unpublished_proposals(get_viewer(world.user("student")))
+    student = world.student.pk
+    assert permissions.sees_unpublished_proposals(get_viewer(world.user("teacher_in")), student)
+    assert permissions.sees_unpublished_proposals(get_viewer(world.user("principal")), student)
+    assert not permissions.sees_unpublished_proposals(get_viewer(world.user("own_parent")), student)
+    assert not permissions.sees_unpublished_proposals(get_viewer(world.user("student")), student)
 
 
 def test_rules_are_managed_by_the_principal_of_the_school(world):
