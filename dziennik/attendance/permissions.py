@@ -115,12 +115,14 @@ class LessonPolicy(Policy):
 
 # --- justifications -----------------------------------------------------------------
 class JustificationPolicy(Policy):
-    """An excuse (*usprawiedliwienie*).
+    """An excuse (*usprawiedliwienie*): its reasons and attachments (a doctor's note) are
+    read only by those who decide on it and by the family who sent it (L-19, P-08).
 
     ``view``: its student, their parents with full access, the class teacher of the class
-    it was submitted in, and the principal, deputy and secretary. ``decide``: the class
-    teacher of that class or the principal or deputy (L-19), whatever its status (the
-    service refuses to decide one twice).
+    it was submitted in, and the principal or deputy – not the secretary, who keeps the
+    register's set-up but decides no excuse, nor a subject teacher, who sees the marks
+    turn excused. ``decide``: the class teacher of that class or the principal or deputy
+    (L-19), whatever its status (the service refuses to decide one twice).
     """
 
     model = Justification
@@ -131,10 +133,10 @@ class JustificationPolicy(Policy):
             return NOTHING
         school = Q(school_id=viewer.school_id)
         led = Q(school_class_id__in=list(viewer.led_class_ids))
-        if action == "decide":
-            return school if viewer.is_principal else school & led
-        if viewer.is_school_wide:
+        if viewer.is_principal:
             return school
+        if action == "decide":
+            return school & led
         own = Q(student_id__in=list(viewer.child_ids)) | led
         if viewer.student_id:
             own |= Q(student_id=viewer.student_id)
@@ -143,20 +145,30 @@ class JustificationPolicy(Policy):
     def check(self, viewer: Viewer, action: str, obj: Justification) -> bool:
         if not _in_school(viewer) or obj.school_id != viewer.school_id:
             return False
-        led = obj.school_class_id in viewer.led_class_ids
+        if viewer.is_principal or obj.school_class_id in viewer.led_class_ids:
+            return True
         if action == "decide":
-            return viewer.is_principal or led
-        return (
-            viewer.is_school_wide
-            or led
-            or obj.student_id in viewer.child_ids
-            or obj.student_id == viewer.student_id
-        )
+            return False
+        return obj.student_id in viewer.child_ids or obj.student_id == viewer.student_id
 
     @staticmethod
     def decides_any(viewer: Viewer) -> bool:
         """Whether ``viewer`` decides some excuses (the list of excuses to decide)."""
         return _in_school(viewer) and (viewer.is_principal or viewer.is_class_teacher)
+
+    @staticmethod
+    def reads_any_of(viewer: Viewer, student: Student) -> bool:
+        """Whether ``viewer`` is among those who may read some of ``student``'s excuses
+        (the list on the student's page): the family, the principal or deputy, a class
+        teacher (of the class an excuse was submitted in, which the list filters)."""
+        if not _in_school(viewer) or student.school_id != viewer.school_id:
+            return False
+        return (
+            viewer.is_principal
+            or viewer.is_class_teacher
+            or student.pk in viewer.child_ids
+            or student.pk == viewer.student_id
+        )
 
 
 # --- a student's attendance --------------------------------------------------------

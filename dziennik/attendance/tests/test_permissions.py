@@ -147,12 +147,30 @@ def test_who_may_see_and_decide_an_excuse(world, reg):
         for r in ALL_ROLES
         if permissions.justifications.allows(viewer_of(world, reg, r), "decide", reg.justification)
     }
-    assert see == {"student", "own_parent", "class_teacher", "principal", "secretary"}
+    # Those who decide and the family who sent it; not the secretary (L-19, P-08).
+    assert see == {"student", "own_parent", "class_teacher", "principal"}
     assert decide == {"class_teacher", "principal"}
     deciders = {
         r for r in ALL_ROLES if permissions.justifications.decides_any(viewer_of(world, reg, r))
     }
     assert deciders == {"class_teacher", "principal", "other_principal"}  # their own school's
+
+
+def test_the_students_page_lists_excuses_to_those_who_may_read_them(world, reg):
+    """The student's attendance page lists the excuses (with their decision comments)
+    only to those who may open them: a subject teacher and the secretary see the marks,
+    not the excuses (L-19, P-08)."""
+    link = f"/frekwencja/usprawiedliwienia/{reg.justification.pk}/"
+    for role in ALL_ROLES:
+        viewer = viewer_of(world, reg, role)
+        if not permissions.student_attendance.allows(viewer, "view", world.student):
+            continue
+        client = Client()
+        client.force_login(User.objects.get(pk=viewer.user_id))
+        page = client.get(f"/frekwencja/uczen/{world.student.pk}/").content.decode()
+        reads = role in {"student", "own_parent", "class_teacher", "principal"}
+        assert ('id="justifications"' in page, link in page) == (reads, reads), role
+        assert client.get(link).status_code == (200 if reads else 404), role
 
 
 def test_who_may_justify_a_students_absences(world, reg):
