@@ -86,9 +86,16 @@ def password_change(*, actor: User, user: User, new_password: str) -> None:
 
 @transaction.atomic
 def logout_everywhere(*, actor: User, user: User) -> None:
-    """End every session of ``user`` (the session hash includes the generation)."""
-    User.objects.filter(pk=user.pk).update(session_generation=F("session_generation") + 1)
+    """End every session of ``user`` (the session hash includes the generation), with an
+    entry in the history (who ended them, and when)."""
+    generation = (
+        User.objects.select_for_update()
+        .values_list("session_generation", flat=True)
+        .get(pk=user.pk)
+    )
+    User.objects.filter(pk=user.pk).update(session_generation=generation + 1)
     user.refresh_from_db(fields=["session_generation"])
+    record_update(actor=actor, instance=user, before={"session_generation": generation})
 
 
 # --- credential letters and password resets ------------------------------------------
