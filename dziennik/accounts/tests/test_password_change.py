@@ -2,11 +2,12 @@
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
 
 from dziennik.accounts.models import User
-from dziennik.accounts.services import credentials_generate_for_class
+from dziennik.accounts.services import credentials_generate_for_class, password_set, user_create
 from dziennik.core.models import AuditEntry
 from dziennik.schools.models import Student
 
@@ -170,10 +171,6 @@ def test_the_similarity_check_looks_at_the_login_names_and_email(world):
 
 def test_an_account_without_a_name_is_checked_against_its_login(world):
     """The office's account services check the same rules (an unsaved account too)."""
-    from django.core.exceptions import ValidationError
-
-    from dziennik.accounts.services import password_set, user_create
-
     with pytest.raises(ValidationError) as refused:
         user_create(
             actor=world.user("secretary"),
