@@ -29,6 +29,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db.models import Model
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
+from fpdf import FPDF
 
 from dziennik.attendance import services as attendance_services
 from dziennik.attendance import settings_services
@@ -171,7 +172,7 @@ class Scene:
             reason=EXCUSE,
             date_from=day,
             date_to=day,
-            attachment=SimpleUploadedFile("zwolnienie.pdf", b"%PDF-1.4 zwolnienie"),
+            attachment=SimpleUploadedFile("zwolnienie.pdf", _doctors_note()),
         )
 
     @cached_property
@@ -285,12 +286,14 @@ class Scene:
         return reverse(name, kwargs=kwargs)
 
 
-# Known authorization bugs (see the module docstring).
-SECRETARY_READS_EXCUSES = (
-    "The secretary opens excuses and their attachments (reasons, doctors' notes), though "
-    "only those who decide on them should (L-19, P-08): the list refuses her and "
-    "justification_queryset's docstring names the principal, but it admits is_school_wide"
-)
+def _doctors_note() -> bytes:
+    """A real one-page PDF, so that the matrix reads its text like any other PDF's."""
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.set_font("helvetica", size=12)
+    pdf.cell(text="zwolnienie lekarskie")
+    return bytes(pdf.output())
+
 
 # The files with the POST matrices most lines refer to.
 ATTENDANCE_AUTHZ = "dziennik/attendance/tests/test_authorization.py::"
@@ -319,9 +322,10 @@ URLS: dict[str, Case] = {
     ),
     "portal:history": Case(
         SCHOOL_OFFICE_PAGE,
-        needs=("column",),
-        secrets=(COLUMN,),
-        secrets_for={"other_principal": (COLUMN, "Wiśniewska")},
+        needs=("column", "justification"),
+        secrets=(COLUMN, EXCUSE),
+        # The secretary browses the history but reads no excuse (L-19, P-08).
+        secrets_for={"other_principal": (COLUMN, "Wiśniewska"), "secretary": (EXCUSE,)},
     ),
     # --- core -------------------------------------------------------------------------
     "core:csp_report": Case(
@@ -568,13 +572,13 @@ URLS: dict[str, Case] = {
         kwargs={"justification_id": "justification"},
         secrets=(EXCUSE,),
         post=ATTENDANCE_AUTHZ + "test_justification_detail_and_decision",
-        bug=SECRETARY_READS_EXCUSES,
+        note="Those who decide (the class teacher, the principal) and the family (L-19, P-08)",
     ),
     "attendance:justification_attachment": Case(
         expect(404, own_parent=200, student=200, class_teacher=200, principal=200),
         kwargs={"justification_id": "justification"},
         secrets=("zwolnienie",),
-        bug=SECRETARY_READS_EXCUSES,
+        note="Those who decide (the class teacher, the principal) and the family (L-19, P-08)",
     ),
     "attendance:class_summary": Case(
         CLASS_STAFF_PAGE,

@@ -1,9 +1,11 @@
 """The admin for login accounts: a UserAdmin for ``accounts.User`` with its school.
 
-A secretary sees and edits the accounts of their own school only (never the system
-administrator's) and cannot grant superuser rights, groups or permissions. Every add,
-change, password and delete goes through the account services, and so into the history
-(a password never in clear).
+A secretary sees the accounts of their own school only (never the system
+administrator's), changes and removes only those ranked below her (``users`` ``manage``:
+not the principal's, a deputy's, another secretary's or her own), sets passwords only
+where she may reset them (``may_set_password``: families, not staff) and cannot grant
+superuser rights, groups or permissions. Every add, change, password and delete goes
+through the account services, and so into the history (a password never in clear).
 """
 
 from axes.admin import AccessAttemptAdmin, AccessFailureLogAdmin, AccessLogAdmin
@@ -88,8 +90,18 @@ class UserAdmin(AuditedModelAdmin, DjangoUserAdmin):
         queryset = super().get_queryset(request)
         if not request.user.is_superuser:
             # The system administrator's accounts are out of a school secretary's reach.
-            queryset = queryset.filter(permissions.users.filter(request.viewer, "manage"))
+            queryset = queryset.filter(permissions.users.filter(request.viewer, "view"))
         return queryset
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and not permissions.may_administer_account(request.viewer, obj):
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and not permissions.may_administer_account(request.viewer, obj):
+            return False
+        return super().has_delete_permission(request, obj)
 
     def service_create(self, request, obj, form) -> User:
         data = form.cleaned_data
@@ -107,10 +119,13 @@ class UserAdmin(AuditedModelAdmin, DjangoUserAdmin):
         )
 
     def user_change_password(self, request, id, form_url=""):
-        """The password form of the admin, saved through ``services.password_set``."""
+        """The password form of the admin, saved through ``services.password_set``: only
+        for whom the user may set a password (``permissions.may_set_password``)."""
+        user = self.get_object(request, unquote(id))
+        if user is not None and not permissions.may_set_password(request.viewer, user):
+            raise PermissionDenied
         if request.method != "POST":
             return super().user_change_password(request, id, form_url)
-        user = self.get_object(request, unquote(id))
         if user is None or not self.has_change_permission(request, user):
             raise PermissionDenied
         form = self.change_password_form(user, request.POST)

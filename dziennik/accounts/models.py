@@ -26,7 +26,11 @@ class User(AbstractUser):
     )
     must_change_password = models.BooleanField(_("must change password"), default=False)
     activated_at = models.DateTimeField(_("activated at"), null=True, blank=True)
-    session_generation = models.PositiveIntegerField(default=0, editable=False)
+    # How many times every session was ended ("log out everywhere", a new password): the
+    # history shows it under this name.
+    session_generation = models.PositiveIntegerField(
+        _("logouts from every device"), default=0, editable=False
+    )
 
     objects = UserManager()
 

@@ -18,7 +18,7 @@ from dziennik.schools.models import (
     SchoolRole,
     TeachingAssignment,
 )
-from dziennik.schools.permissions import administers, classes, manages_school
+from dziennik.schools.permissions import ROLE_RANK, administers, classes, manages_school
 from dziennik.schools.viewer import SCHOOL_WIDE_ROLES, Viewer
 
 from .models import User
@@ -30,21 +30,43 @@ STAFF_ROLES = SCHOOL_WIDE_ROLES | {"teacher"}
 class UserPolicy(Policy):
     """The accounts a viewer acts on.
 
-    * ``manage``: the school's office (principal, deputy, secretary) manages every account
-      of its school, except the system administrator's (the administration panel).
-    * ``view_staff``: the same office sees the school's staff accounts (*konta
-      pracowników*): the accounts of the school that hold a staff role there (not a
-      parents' council seat alone), lead one of its classes or teach in it.
-    * ``reset_password``: the class teacher resets the passwords of the students
-      currently in their class and of those students' guardians with access (never a
-      court-limited one); the office those of every account of the school. Never one's
-      own account (that is the password change), never a superuser or Django-admin staff
-      account, and never an account that itself holds a school-wide role: otherwise the
-      secretary could take over the principal's account with a one-time password.
+    Accounts are ranked by the highest role their holder has in the office
+    (``schools.permissions.ROLE_RANK``: principal, deputy principal, secretary, teacher):
+    nobody acts on the account of someone ranked at or above them, so that nobody takes
+    over an account worth more than their own.
+
+    * ``view``: the school's office (principal, deputy, secretary) sees every account of
+      its school, except the system administrator's (the administration panel's list).
+    * ``manage`` (rename, deactivate, remove, set in the administration panel): the
+      office, for the accounts of its school whose holder ranks below their own highest
+      role. Never the system administrator's, never one's own (one's own password is
+      the password change page), never that of someone ranked at or above: a secretary
+      does not deactivate or rename the principal, another secretary or herself.
+    * ``view_staff``: the office sees the school's staff accounts (*konta pracowników*):
+      the accounts of the school that hold a staff role there (not a parents' council
+      seat alone), lead one of its classes or teach in it.
+    * ``reset_password`` (a new one-time password, one by one or by regenerating a
+      class's letters; setting a password in the administration panel): a family's
+      accounts are reset by those who look after families, staff accounts by those who
+      rank above them:
+
+      - the class teacher: the accounts that are nothing but those of the students now
+        in their class or of those students' guardians with access (never a
+        court-limited one): no staff role (a parents' council seat is none), no teaching
+        assignment, no class led, no Django-admin flag, in any school. A teacher who is
+        also a parent in the class is a colleague, not a parent, here;
+      - the secretary: the accounts that are nothing but a student's or a guardian's of
+        the school (the same test), and no staff account: the principal's rule decides
+        on staff accounts;
+      - the principal and a deputy: besides those, every account of the school whose
+        holder ranks below their own role (a deputy resets the secretary's and the
+        teachers', the principal also the deputies'), Django-admin flag or not.
+
+      Never one's own account, never a superuser's, never another school's.
     """
 
     model = User
-    actions = ("manage", "view_staff", "reset_password")
+    actions = ("view", "manage", "view_staff", "reset_password")
 
     def filter(self, viewer: Viewer, action: str = "manage") -> Q:
         if not viewer.is_authenticated or viewer.school_id is None:
@@ -53,18 +75,23 @@ class UserPolicy(Policy):
             return self._resettable(viewer)
         if not manages_school(viewer):
             return NOTHING
+        school = Q(school_id=viewer.school_id, is_superuser=False)
+        if action == "view":
+            return school
         if action == "manage":
-            return Q(school_id=viewer.school_id, is_superuser=False)
+            return school & ~Q(pk=viewer.user_id) & ~_ranked_from(_rank(viewer))
         return Q(school_id=viewer.school_id) & self._staff(viewer.school_id)
 
     def check(self, viewer: Viewer, action: str, obj: User) -> bool | None:
         if obj.school_id != viewer.school_id:
             return False
-        if action == "manage":
+        if action == "view":
             return manages_school(viewer) and not obj.is_superuser
-        if action == "reset_password" and (
-            obj.pk == viewer.user_id or obj.is_superuser or obj.is_staff
+        if action in ("manage", "reset_password") and (
+            obj.pk == viewer.user_id or obj.is_superuser
         ):
+            return False
+        if action == "manage" and not manages_school(viewer):
             return False
         return None
 
@@ -83,29 +110,64 @@ class UserPolicy(Policy):
 
     @staticmethod
     def _resettable(viewer: Viewer) -> Q:
-        school = Q(school_id=viewer.school_id, is_superuser=False, is_staff=False) & ~Q(
-            pk=viewer.user_id
-        )
-        school &= ~Q(
-            pk__in=SchoolRole.objects.filter(
-                school_id=viewer.school_id, role__in=SCHOOL_WIDE_ROLES
-            ).values("user_id")
-        )
+        school = Q(school_id=viewer.school_id, is_superuser=False) & ~Q(pk=viewer.user_id)
+        families = NOTHING
         if viewer.is_school_wide:
-            return school
-        if not viewer.led_class_ids:
-            return NOTHING
-        students = Enrolment.objects.filter(
-            school_class_id__in=viewer.led_class_ids,
-            school_class__school_id=viewer.school_id,
-            end_date__isnull=True,
-        ).values("student_id")
-        guardians = Guardianship.objects.filter(
-            student_id__in=students,
-            access=Guardianship.Access.FULL,
-            student__restricts_parent_view=False,
-        ).values("guardian_id")
-        return school & (Q(student_profile__in=students) | Q(guardian_profile__in=guardians))
+            families = _family_accounts(viewer.school_id)
+        elif viewer.led_class_ids:
+            families = _class_family_accounts(viewer)
+        q = families & _nothing_but_family()
+        if viewer.is_principal:
+            q |= ~_ranked_from(_rank(viewer))
+        return school & q
+
+
+def _rank(viewer: Viewer) -> int:
+    """The viewer's highest rank in the office (``ROLE_RANK``; -1 without a ranked role)."""
+    return max((ROLE_RANK[role] for role in viewer.roles if role in ROLE_RANK), default=-1)
+
+
+def _ranked_from(rank: int) -> Q:
+    """Accounts holding a role ranked ``rank`` or higher (in any school)."""
+    roles = [role for role, role_rank in ROLE_RANK.items() if role_rank >= rank]
+    return Q(pk__in=SchoolRole.objects.filter(role__in=roles).values("user_id"))
+
+
+def _nothing_but_family() -> Q:
+    """Accounts that are no staff account anywhere: no staff role, no teaching
+    assignment, no class led, no Django-admin flag (``NOT IN`` subqueries without
+    ``NULL``s)."""
+    return (
+        Q(is_staff=False)
+        & ~Q(pk__in=SchoolRole.objects.filter(role__in=STAFF_ROLES).values("user_id"))
+        & ~Q(pk__in=TeachingAssignment.objects.values("teacher_id"))
+        & ~Q(
+            pk__in=SchoolClass.objects.filter(class_teacher__isnull=False).values(
+                "class_teacher_id"
+            )
+        )
+    )
+
+
+def _family_accounts(school_id: int) -> Q:
+    """The accounts of the school's students and guardians."""
+    return Q(student_profile__school_id=school_id) | Q(guardian_profile__school_id=school_id)
+
+
+def _class_family_accounts(viewer: Viewer) -> Q:
+    """The accounts of the students now in the viewer's classes and of their guardians
+    with access."""
+    students = Enrolment.objects.filter(
+        school_class_id__in=viewer.led_class_ids,
+        school_class__school_id=viewer.school_id,
+        end_date__isnull=True,
+    ).values("student_id")
+    guardians = Guardianship.objects.filter(
+        student_id__in=students,
+        access=Guardianship.Access.FULL,
+        student__restricts_parent_view=False,
+    ).values("guardian_id")
+    return Q(student_profile__in=students) | Q(guardian_profile__in=guardians)
 
 
 users = UserPolicy()
@@ -125,6 +187,13 @@ def may_administer_account(viewer: Viewer, user: User) -> bool:
     """Change or remove the account ``user`` in the administration panel: the system
     administrator, or the office of the account's school (``users`` ``manage``)."""
     return viewer.is_superuser or users.allows(viewer, "manage", user)
+
+
+def may_set_password(viewer: Viewer, user: User) -> bool:
+    """Set or disable the password of ``user`` in the administration panel: the system
+    administrator, or whoever may reset it (``users`` ``reset_password``): choosing a
+    password for someone is a reset whose password the resetter knows."""
+    return viewer.is_superuser or users.allows(viewer, "reset_password", user)
 
 
 def may_open_account(viewer: Viewer, school_id: int | None) -> bool:

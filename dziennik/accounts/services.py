@@ -34,6 +34,7 @@ from .permissions import (
     may_administer_account,
     may_grant_privileges,
     may_open_account,
+    may_set_password,
     users,
 )
 from .selectors import resettable_users
@@ -85,9 +86,16 @@ def password_change(*, actor: User, user: User, new_password: str) -> None:
 
 @transaction.atomic
 def logout_everywhere(*, actor: User, user: User) -> None:
-    """End every session of ``user`` (the session hash includes the generation)."""
-    User.objects.filter(pk=user.pk).update(session_generation=F("session_generation") + 1)
+    """End every session of ``user`` (the session hash includes the generation), with an
+    entry in the history (who ended them, and when)."""
+    generation = (
+        User.objects.select_for_update()
+        .values_list("session_generation", flat=True)
+        .get(pk=user.pk)
+    )
+    User.objects.filter(pk=user.pk).update(session_generation=generation + 1)
     user.refresh_from_db(fields=["session_generation"])
+    record_update(actor=actor, instance=user, before={"session_generation": generation})
 
 
 # --- credential letters and password resets ------------------------------------------
@@ -410,8 +418,10 @@ def user_delete(*, actor: User, user: User) -> None:
 @transaction.atomic
 def password_set(*, actor: User, user: User, new_password: str | None) -> None:
     """Set an account's password for its owner (the administration panel), or disable
-    password login (``None``). The history records that it changed, never the value."""
-    if not may_administer_account(get_viewer(actor), user):
+    password login (``None``): the system administrator, or whoever may reset the
+    account's password (``permissions.may_set_password``). The history records that it
+    changed, never the value."""
+    if not may_set_password(get_viewer(actor), user):
         raise PermissionDenied
     if new_password is None:
         user.set_unusable_password()

@@ -10,8 +10,9 @@ service accepts cannot drift apart:
 * ``justifications`` – an excuse: ``view``, ``decide`` (L-19);
 * ``student_attendance`` – a student's attendance: ``view`` (their pages), ``justify``
   (submit an excuse, A-05), ``exempt`` (record a subject exemption, A-04);
-* ``class_attendance`` – a class's attendance: ``summary`` (its statistics), ``lead``
-  (its warnings and monthly sheet);
+* ``class_attendance`` – a class's attendance: ``summary`` (its statistics; a group's
+  teacher sees the group's students only, ``summary_students``), ``lead`` (its warnings
+  and monthly sheet);
 * ``exemptions`` and ``kinds`` – the settings screens' rows.
 
 Screen-wide questions without an object ("may this viewer use the register at all") are
@@ -26,7 +27,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from dziennik.core.policy import NOTHING, Policy
-from dziennik.schools.models import Enrolment, SchoolClass, Student
+from dziennik.schools.models import ClassGroup, Enrolment, SchoolClass, Student
 from dziennik.schools.permissions import students
 from dziennik.schools.viewer import Viewer
 
@@ -114,12 +115,14 @@ class LessonPolicy(Policy):
 
 # --- justifications -----------------------------------------------------------------
 class JustificationPolicy(Policy):
-    """An excuse (*usprawiedliwienie*).
+    """An excuse (*usprawiedliwienie*): its reasons and attachments (a doctor's note) are
+    read only by those who decide on it and by the family who sent it (L-19, P-08).
 
     ``view``: its student, their parents with full access, the class teacher of the class
-    it was submitted in, and the principal, deputy and secretary. ``decide``: the class
-    teacher of that class or the principal or deputy (L-19), whatever its status (the
-    service refuses to decide one twice).
+    it was submitted in, and the principal or deputy – not the secretary, who keeps the
+    register's set-up but decides no excuse, nor a subject teacher, who sees the marks
+    turn excused. ``decide``: the class teacher of that class or the principal or deputy
+    (L-19), whatever its status (the service refuses to decide one twice).
     """
 
     model = Justification
@@ -130,10 +133,10 @@ class JustificationPolicy(Policy):
             return NOTHING
         school = Q(school_id=viewer.school_id)
         led = Q(school_class_id__in=list(viewer.led_class_ids))
-        if action == "decide":
-            return school if viewer.is_principal else school & led
-        if viewer.is_school_wide:
+        if viewer.is_principal:
             return school
+        if action == "decide":
+            return school & led
         own = Q(student_id__in=list(viewer.child_ids)) | led
         if viewer.student_id:
             own |= Q(student_id=viewer.student_id)
@@ -142,20 +145,30 @@ class JustificationPolicy(Policy):
     def check(self, viewer: Viewer, action: str, obj: Justification) -> bool:
         if not _in_school(viewer) or obj.school_id != viewer.school_id:
             return False
-        led = obj.school_class_id in viewer.led_class_ids
+        if viewer.is_principal or obj.school_class_id in viewer.led_class_ids:
+            return True
         if action == "decide":
-            return viewer.is_principal or led
-        return (
-            viewer.is_school_wide
-            or led
-            or obj.student_id in viewer.child_ids
-            or obj.student_id == viewer.student_id
-        )
+            return False
+        return obj.student_id in viewer.child_ids or obj.student_id == viewer.student_id
 
     @staticmethod
     def decides_any(viewer: Viewer) -> bool:
         """Whether ``viewer`` decides some excuses (the list of excuses to decide)."""
         return _in_school(viewer) and (viewer.is_principal or viewer.is_class_teacher)
+
+    @staticmethod
+    def reads_any_of(viewer: Viewer, student: Student) -> bool:
+        """Whether ``viewer`` is among those who may read some of ``student``'s excuses
+        (the list on the student's page): the family, the principal or deputy, a class
+        teacher (of the class an excuse was submitted in, which the list filters)."""
+        if not _in_school(viewer) or student.school_id != viewer.school_id:
+            return False
+        return (
+            viewer.is_principal
+            or viewer.is_class_teacher
+            or student.pk in viewer.child_ids
+            or student.pk == viewer.student_id
+        )
 
 
 # --- a student's attendance --------------------------------------------------------
@@ -226,12 +239,13 @@ def _exempting(viewer: Viewer, lookup: str) -> Q:
 class ClassAttendancePolicy(Policy):
     """A class's attendance as a whole.
 
-    ``summary`` (the statistics of every student of the class and of every subject):
-    the school's management and every teacher of the class – the class teacher, whoever
+    ``summary`` (the statistics of the class's students and of its subjects): the
+    school's management and every teacher of the class – the class teacher, whoever
     teaches the whole class, and whoever teaches only a group of it. A group's teacher
-    sees the whole class, as they do in a paper register, which is one book for the
-    class; their student pages stay limited to the group (``students``). A parent or a
-    student never sees a class summary, even of their own class.
+    sees only the group's students in it, totals included (``summary_students``): the
+    rest of the list would tell who does not attend the group – who is not at religion
+    is a special category of data (RODO art. 9). A parent or a student never sees a
+    class summary, even of their own class.
     ``lead`` (the class's warnings and its monthly sheet): the class teacher and the
     school's management.
     """
@@ -257,6 +271,21 @@ class ClassAttendancePolicy(Policy):
             return True
         ids = viewer.led_class_ids if action == "lead" else viewer.teaching_class_ids
         return obj.pk in ids
+
+    @staticmethod
+    def summary_students(viewer: Viewer, school_class: SchoolClass) -> Q:
+        """Which students of ``school_class`` (a class whose ``summary`` the viewer may
+        see) its summary shows, as a ``Q`` on a ``student_id``: all of them to the
+        management, the class teacher and whoever teaches the whole class; to a teacher
+        of only groups of it, the members of those groups."""
+        whole = viewer.led_class_ids | viewer.taught_class_ids
+        if viewer.is_school_wide or school_class.pk in whole:
+            return Q()
+        members = ClassGroup.students.through.objects.filter(
+            classgroup_id__in=list(viewer.taught_group_ids),
+            classgroup__school_class_id=school_class.pk,
+        )
+        return Q(student_id__in=members.values("student_id"))
 
 
 # --- the settings screens ----------------------------------------------------------

@@ -230,7 +230,8 @@ def student_attendance(request, student_id: int):
                 "absences": absences,
                 "recent": recent,
                 "stats": selectors.student_statistics(student, date_from, date_to, terms),
-                "justifications": selectors.student_justifications(student),
+                "justifications": selectors.student_justifications(viewer, student),
+                "reads_justifications": permissions.justifications.reads_any_of(viewer, student),
                 "alerts": selectors.alerts_for_students([student.pk], since=recent_since),
                 "may_justify": permissions.student_attendance.allows(viewer, "justify", student),
             },
@@ -394,7 +395,7 @@ def class_summary(request, class_id: int):
             "school_class": school_class,
             "date_from": date_from,
             "date_to": date_to,
-            "stats": selectors.class_statistics(school_class, date_from, date_to),
+            "stats": selectors.class_statistics(viewer, school_class, date_from, date_to),
             # below the school's risk threshold, as the warnings count
             "low": selectors.settings_for(school_class.school_id).risk_threshold_percent,
             "alerts": selectors.alerts_for_classes([class_id], since=since) if leads else [],

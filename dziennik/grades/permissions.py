@@ -10,7 +10,8 @@ The rules:
   class they lead.
 * A **grade**, a **term or final grade** and a **behaviour grade** is *viewed* by whoever
   may see its student (``schools.permissions.students``). Proposed grades not yet
-  published are shown to staff only (``sees_unpublished_proposals``).
+  published are shown to staff only, never on their own child's page
+  (``sees_unpublished_proposals``).
 * Term and final grades and their proposals of a subject are *set* by the principal or a
   teacher who teaches the subject in the class (to the whole class or to a group).
 * Behaviour grades are *set* by the class teacher only (L-19); their sheet is read by the
@@ -263,10 +264,13 @@ def can_classify(viewer: Viewer, *, school_class: SchoolClass, subject_id: int) 
     return _subject_assignments(viewer, school_class=school_class.pk, subject=subject_id).exists()
 
 
-def sees_unpublished_proposals(viewer: Viewer) -> bool:
+def sees_unpublished_proposals(viewer: Viewer, student_id: int) -> bool:
     """Proposed grades reach parents and students once published (or once their deadline
-    has come); the school's staff see them as soon as they are entered."""
-    return viewer.is_staff_member
+    has come); the school's staff see them as soon as they are entered. A member of
+    staff who is the student's parent (or the student) sees the student's pages as the
+    family does: as the child's teacher they see the proposals in the gradebook's
+    classification sheet, not on the child's page."""
+    return viewer.is_staff_member and not is_own_student(viewer, student_id)
 
 
 class BehaviourGradePolicy(Policy):

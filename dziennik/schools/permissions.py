@@ -99,8 +99,9 @@ class SchoolClassPolicy(Policy):
 
 
 class GuardianshipPolicy(Policy):
-    """Who sees a student's guardians: staff who may see the student see every link (the
-    court-limited ones marked); a family sees its own students' links with access."""
+    """Who sees a student's guardians: staff who may see the student as staff see every
+    link (the court-limited ones marked); a family sees its own students' links with
+    access (a teacher's own child included, when they do not teach the child)."""
 
     model = Guardianship
     actions = ("view",)
@@ -110,7 +111,8 @@ class GuardianshipPolicy(Policy):
             return NOTHING
         q = NOTHING
         if viewer.is_staff_member:
-            q |= viewer.student_filter("student__")
+            # as staff: a teacher's own child they do not teach is a family's link here
+            q |= viewer.as_staff.student_filter("student__")
         own = set(viewer.child_ids) | ({viewer.student_id} if viewer.student_id else set())
         if own:
             q |= Q(

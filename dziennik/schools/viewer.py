@@ -8,7 +8,7 @@ the register derive from these sets, so they live in one place.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.db.models import Prefetch, Q
 from django.http import Http404
@@ -88,6 +88,15 @@ class Viewer:
     @property
     def is_staff_member(self) -> bool:
         return self.is_teacher or self.is_school_wide
+
+    @property
+    def as_staff(self) -> Viewer:
+        """The same viewer without their family (children, own student record): what
+        they may see as a member of staff. A rule that gives staff more than a family
+        (every guardian link of a student) asks this viewer, so that a teacher who is
+        also a parent gets nothing more about their own child than any parent, unless
+        their staff roles reach the child."""
+        return replace(self, student_id=None, guardian_id=None, child_ids=frozenset(), extra={})
 
     @property
     def teaching_class_ids(self) -> frozenset[int]:

@@ -94,15 +94,15 @@ def test_the_office_cannot_touch_the_system_administrators_account(world, root):
 
 
 def test_password_set_records_the_change_never_the_value(world):
-    teacher = world.user("teacher_in")
+    parent = world.user("own_parent")
     services.password_set(
-        actor=world.user("secretary"), user=teacher, new_password="Inne-dobre-haslo-2026!"
+        actor=world.user("secretary"), user=parent, new_password="Inne-dobre-haslo-2026!"
     )
-    teacher.refresh_from_db()
-    assert teacher.check_password("Inne-dobre-haslo-2026!")
-    services.password_set(actor=world.user("secretary"), user=teacher, new_password=None)
-    teacher.refresh_from_db()
-    assert not teacher.has_usable_password()
+    parent.refresh_from_db()
+    assert parent.check_password("Inne-dobre-haslo-2026!")
+    services.password_set(actor=world.user("secretary"), user=parent, new_password=None)
+    parent.refresh_from_db()
+    assert not parent.has_usable_password()
     assert [e.changes for e in user_entries()] == [{"password": ["***", "***"]}] * 2
 
 

@@ -15,6 +15,7 @@ from django.utils import timezone
 from dziennik.accounts.models import User
 from dziennik.accounts.tests.factories import TEST_PASSWORD
 from dziennik.core.middleware import REFRESHED_KEY
+from dziennik.core.models import AuditEntry
 
 pytestmark = pytest.mark.django_db
 
@@ -176,6 +177,16 @@ def test_logout_everywhere_ends_the_other_sessions(world):
     response = phone.get("/")
     assert response.status_code == 302
     assert response["Location"].startswith(LOGIN)
+
+
+def test_logout_everywhere_is_in_the_history(world):
+    client = logged_in_client(ip="10.1.0.3")
+    client.post(reverse("accounts:logout_everywhere"))
+    parent = User.objects.get(username="rodzic-test")
+    entries = AuditEntry.objects.filter(content_type__model="user", object_id=str(parent.pk))
+    entry = entries.latest("pk")  # after the login's activation
+    assert (entry.actor, entry.action, entry.school_id) == (parent, "update", world.school.pk)
+    assert entry.changes == {"session_generation": [0, 1]}
 
 
 def test_logout_everywhere_needs_post_and_login(world):

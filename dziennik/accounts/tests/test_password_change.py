@@ -2,12 +2,14 @@
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
 
 from dziennik.accounts.models import User
-from dziennik.accounts.services import credentials_generate_for_class
+from dziennik.accounts.services import credentials_generate_for_class, password_set, user_create
 from dziennik.core.models import AuditEntry
+from dziennik.schools.models import Student
 
 pytestmark = pytest.mark.django_db
 
@@ -129,6 +131,66 @@ def test_weak_passwords_are_refused(world, first_login, new_password, code):
     assert user.must_change_password is True
     # Still forced.
     assert client.get("/")["Location"] == CHANGE
+
+
+NAME_REFUSED = "Hasło zawiera Twoje imię, nazwisko lub login."
+
+
+@pytest.mark.parametrize(
+    "new_password",
+    [
+        "Dabrowski-Haslo-2026",  # the last name, long enough to pass the similarity check
+        "DĄBROWSKI-w-szkole-7",  # any case, with or without the Polish letters
+        "moj-kacper-ma-10-lat",  # the first name
+        "Mieczyslaw#Haslo#99",  # the student's second name (their record, not the login)
+    ],
+)
+def test_passwords_with_ones_own_names_are_refused(world, first_login, new_password):
+    kacper, client = first_login
+    Student.objects.filter(pk=world.classmate.pk).update(second_name="Mieczysław")
+    response = change(client, kacper.password, new_password)
+    assert response.status_code == 200
+    assert "password_contains_personal_name" in error_codes(response, "new_password1")
+    assert NAME_REFUSED in response.content.decode()  # the forced change, in Polish
+    assert User.objects.get(username=kacper.username).check_password(kacper.password)
+
+
+def test_the_similarity_check_looks_at_the_login_names_and_email(world):
+    """Django's similarity check on the login, names and e-mail, in Polish."""
+    parent = User.objects.get(username="rodzic-test")
+    parent.email = "anna.wisniewska@poczta.example"
+    parent.save()
+    client = Client()
+    client.force_login(parent)
+    response = change(client, "Test-haslo-123!", "anna.wisniewska@poczta")
+    assert "password_too_similar" in error_codes(response, "new_password1")
+    assert "Hasło jest zbyt podobne do" in response.content.decode()
+    # The help text under the field names the rule, in Polish.
+    assert "Hasło nie może zawierać Twojego imienia" in client.get(CHANGE).content.decode()
+
+
+def test_an_account_without_a_name_is_checked_against_its_login(world):
+    """The office's account services check the same rules (an unsaved account too)."""
+    with pytest.raises(ValidationError) as refused:
+        user_create(
+            actor=world.user("secretary"),
+            username="j.kowalski",
+            school=world.school,
+            password="Kowalski-Haslo-2026",
+        )
+    assert [e.code for e in refused.value.error_list] == ["password_contains_personal_name"]
+    with pytest.raises(ValidationError):
+        password_set(
+            actor=world.user("secretary"),
+            user=world.user("own_parent"),
+            new_password="Wisniewska-Nowe-2026",
+        )
+    user_create(
+        actor=world.user("secretary"),
+        username="j.kowalski",
+        school=world.school,
+        password="Zupelnie-Inne-Haslo-2026",
+    )
 
 
 def test_wrong_old_password_is_refused(world, first_login):

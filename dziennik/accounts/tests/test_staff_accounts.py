@@ -212,26 +212,38 @@ def reset_links(client) -> set[str]:
 
 def test_reset_links_only_where_the_viewer_may_reset(world, staff):
     teachers = {"n-in", "n-out", "wych", "wych-4b", "n-bez-roli", "n-byly"}
-    # Never the office's own accounts (principal, deputy, secretary) nor one's own.
-    assert reset_links(world.client("principal")) == teachers
-    assert reset_links(world.client("secretary")) == teachers
+    # The principal resets every staff account ranked below hers, never her own; the
+    # secretary resets families only (the principal's rule decides on staff accounts).
+    assert reset_links(world.client("principal")) == teachers | {"wicedyr", "sekr"}
+    assert reset_links(world.client("secretary")) == set()
     # Each link opens, each missing one is refused.
-    client = world.client("secretary")
-    for user in (world.user("teacher_in"), staff["class_teacher_only"]):
+    client = world.client("principal")
+    for user in (world.user("teacher_in"), staff["class_teacher_only"], staff["deputy"]):
         assert client.get(reverse("accounts:password_reset", args=[user.pk])).status_code == 200
-    for user in (world.user("principal"), staff["deputy"], world.user("secretary")):
+    assert (
+        client.get(
+            reverse("accounts:password_reset", args=[world.user("principal").pk])
+        ).status_code
+        == 404
+    )
+    client = world.client("secretary")
+    for user in (world.user("teacher_in"), world.user("principal"), staff["deputy"]):
         assert client.get(reverse("accounts:password_reset", args=[user.pk])).status_code == 404
-    rows = by_login(selectors.staff_accounts(get_viewer(world.user("secretary"))))
-    assert {login for login, row in rows.items() if row.can_reset} == teachers
+    rows = by_login(selectors.staff_accounts(get_viewer(world.user("principal"))))
+    assert {login for login, row in rows.items() if row.can_reset} == teachers | {
+        "wicedyr",
+        "sekr",
+    }
 
 
-def test_django_admin_staff_get_no_reset_link(world):
+def test_the_admin_flag_does_not_lift_a_teacher_above_the_principal(world):
     teacher = world.user("teacher_in")
     teacher.is_staff = True
     teacher.save()
     rows = by_login(selectors.staff_accounts(get_viewer(world.user("principal"))))
+    assert rows["n-in"].can_reset is True
+    rows = by_login(selectors.staff_accounts(get_viewer(world.user("secretary"))))
     assert rows["n-in"].can_reset is False
-    assert rows["n-out"].can_reset is True
 
 
 def test_nobody_else_gets_rows_from_the_selector(world, staff):
@@ -270,5 +282,5 @@ def test_staff_accounts_query_count_does_not_grow(world, teachers, django_assert
     with django_assert_num_queries(STAFF_ACCOUNTS_QUERIES):
         response = client.get(URL)
     assert len(response.context["rows"]) == teachers + 5
-    # The world's three teachers and every added one; not the principal nor the secretary.
-    assert response.content.decode().count("/nowe-haslo/") == teachers + 3
+    # The world's three teachers, the secretary and every added teacher; not the principal.
+    assert response.content.decode().count("/nowe-haslo/") == teachers + 4

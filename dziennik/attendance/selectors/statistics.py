@@ -123,15 +123,18 @@ def student_statistics(student: Student, date_from, date_to, terms: list[Term]) 
     }
 
 
-def class_statistics(school_class: SchoolClass, date_from, date_to) -> dict:
-    """A class's attendance per student and per subject (3 queries)."""
+def class_statistics(viewer: Viewer, school_class: SchoolClass, date_from, date_to) -> dict:
+    """A class's attendance per student and per subject, of the students the viewer's
+    summary shows (``permissions.class_attendance.summary_students``: a group's teacher
+    sees the group only, its counts too). 3 queries."""
+    shown = permissions.class_attendance.summary_students(viewer, school_class)
     enrolments = list(
-        Enrolment.objects.filter(school_class=school_class, end_date__isnull=True)
+        Enrolment.objects.filter(shown, school_class=school_class, end_date__isnull=True)
         .select_related("student")
         .order_by("journal_number")
     )
     marks = AttendanceMark.objects.filter(
-        lesson__school_class=school_class, date__range=(date_from, date_to)
+        shown, lesson__school_class=school_class, date__range=(date_from, date_to)
     )
     per_student = tally(marks, "student_id")
     per_subject = tally(marks, "lesson__subject__name")

@@ -11,7 +11,9 @@ from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from dziennik.schools.models import Enrolment, Student
+from dziennik.schools.viewer import Viewer
 
+from .. import permissions
 from ..config import settings_for
 from ..models import AttendanceKind, AttendanceMark, Justification, Lesson
 
@@ -100,9 +102,12 @@ def current_class_ids(student_ids) -> list[tuple[int, int]]:
     )
 
 
-def student_justifications(student: Student) -> list[Justification]:
+def student_justifications(viewer: Viewer, student: Student) -> list[Justification]:
+    """The student's newest excuses that the viewer may read (``permissions.justifications``:
+    those who decide and the family)."""
     return list(
-        Justification.objects.filter(student=student)
+        permissions.justifications.queryset(viewer)
+        .filter(student=student)
         .defer("reason", "attachment")
         .order_by("-submitted_at", "-id")[:50]
     )

@@ -7,6 +7,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.test import Client
 
+from dziennik.accounts.models import User
 from dziennik.attendance import permissions, selectors, services, settings_services
 from dziennik.attendance.models import AttendanceMark, SubjectExemption
 from dziennik.schools import models as sm
@@ -146,12 +147,30 @@ def test_who_may_see_and_decide_an_excuse(world, reg):
         for r in ALL_ROLES
         if permissions.justifications.allows(viewer_of(world, reg, r), "decide", reg.justification)
     }
-    assert see == {"student", "own_parent", "class_teacher", "principal", "secretary"}
+    # Those who decide and the family who sent it; not the secretary (L-19, P-08).
+    assert see == {"student", "own_parent", "class_teacher", "principal"}
     assert decide == {"class_teacher", "principal"}
     deciders = {
         r for r in ALL_ROLES if permissions.justifications.decides_any(viewer_of(world, reg, r))
     }
     assert deciders == {"class_teacher", "principal", "other_principal"}  # their own school's
+
+
+def test_the_students_page_lists_excuses_to_those_who_may_read_them(world, reg):
+    """The student's attendance page lists the excuses (with their decision comments)
+    only to those who may open them: a subject teacher and the secretary see the marks,
+    not the excuses (L-19, P-08)."""
+    link = f"/frekwencja/usprawiedliwienia/{reg.justification.pk}/"
+    for role in ALL_ROLES:
+        viewer = viewer_of(world, reg, role)
+        if not permissions.student_attendance.allows(viewer, "view", world.student):
+            continue
+        client = Client()
+        client.force_login(User.objects.get(pk=viewer.user_id))
+        page = client.get(f"/frekwencja/uczen/{world.student.pk}/").content.decode()
+        reads = role in {"student", "own_parent", "class_teacher", "principal"}
+        assert ('id="justifications"' in page, link in page) == (reads, reads), role
+        assert client.get(link).status_code == (200 if reads else 404), role
 
 
 def test_who_may_justify_a_students_absences(world, reg):
@@ -183,7 +202,8 @@ def test_who_sees_a_class_summary_and_its_warnings(world, reg):
         }
 
     management = {"principal", "secretary"}
-    # every teacher of 4a, the teacher of one of its groups too, sees the whole class
+    # every teacher of 4a, the teacher of one of its groups too, opens its summary (the
+    # group's teacher sees only the group in it: test_a_group_teacher_sees_the_group_only)
     assert (
         roles("summary", world.school_class)
         == {
@@ -204,7 +224,51 @@ def test_who_sees_a_class_summary_and_its_warnings(world, reg):
     assert client.get(f"/frekwencja/uczen/{reg.other_student.pk}/").status_code == 200
     client.force_login(reg.group_teacher)
     page = client.get(f"/frekwencja/klasa/{world.school_class.pk}/").content.decode()
-    assert "Dąbrowski" in page  # not in the group, but in the class
+    assert "Wiśniewska" in page  # in the group
+    assert "Dąbrowski" not in page  # in the class, not in the group
+
+
+def test_a_group_teacher_sees_the_group_only(world, reg):
+    """The teacher of one group (e.g. religion) sees the class summary of their group's
+    students only: the rest of the class's list would say who does not attend the group
+    (a special category of data, RODO art. 9). Their counts too: the class's totals and
+    per-subject tallies are of the group's marks only."""
+    # Historia 1: both present; Matematyka 2: Zofia absent, Kacper present (saved before
+    # his exemption); Historia 4: both absent.
+    save_lesson(world, reg, reg.history4, {world.classmate: "nb", world.student: "nb"})
+    viewer = viewer_of(world, reg, "group_teacher")
+    stats = selectors.class_statistics(viewer, world.school_class, reg.day, reg.day)
+    assert [e.student for e, _tally in stats["rows"]] == [world.student]
+    assert (stats["overall"].present, stats["overall"].absent) == (1, 2)
+    assert [(name, t.present, t.absent) for name, t in stats["subjects"]] == [
+        ("Historia", 1, 1),
+        ("Matematyka", 0, 1),
+    ]
+    # Whoever teaches the whole class, leads it or runs the school sees all of it.
+    for role in ("teacher_in", "class_teacher", "principal", "secretary"):
+        full = selectors.class_statistics(
+            viewer_of(world, reg, role), world.school_class, reg.day, reg.day
+        )
+        assert [e.student for e, _tally in full["rows"]] == [world.student, world.classmate]
+        assert (full["overall"].present, full["overall"].absent) == (3, 3)
+    # A teacher of a group and of the whole class elsewhere: the group here.
+    sm.TeachingAssignment.objects.create(
+        school=world.school,
+        teacher=reg.group_teacher,
+        subject=world.subject,
+        school_class=world.other_class,
+    )
+    viewer = get_viewer(User.objects.get(pk=reg.group_teacher.pk))
+    stats = selectors.class_statistics(viewer, world.school_class, reg.day, reg.day)
+    assert [e.student for e, _tally in stats["rows"]] == [world.student]
+    client = Client()
+    client.force_login(reg.group_teacher)
+    page = client.get(f"/frekwencja/klasa/{world.school_class.pk}/")
+    assert page.status_code == 200
+    assert "Wiśniewska" in page.content.decode()
+    assert "Dąbrowski" not in page.content.decode()
+    # The class's monthly sheet (its print) stays the class teacher's and the office's.
+    assert client.get(f"/frekwencja/klasa/{world.school_class.pk}/arkusz.pdf").status_code == 404
 
 
 def test_who_manages_which_exemptions(world, reg):

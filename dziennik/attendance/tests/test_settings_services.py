@@ -20,6 +20,7 @@ from dziennik.attendance.models import (
 from dziennik.attendance.services import attendance_kinds_ensure_defaults
 from dziennik.core import cache, contrast
 from dziennik.core.models import AuditEntry
+from dziennik.schools.viewer import get_viewer
 
 from .factories import build_register, save_lesson
 
@@ -269,7 +270,9 @@ def test_renaming_a_used_kind_changes_no_statistic(world, principal):
 
     def figures():
         stats = selectors.student_statistics(s, reg.day, reg.day, terms)
-        klass = selectors.class_statistics(world.school_class, reg.day, reg.day)
+        klass = selectors.class_statistics(
+            get_viewer(world.user("principal")), world.school_class, reg.day, reg.day
+        )
         o = stats["overall"]
         return (
             (o.present, o.absent, o.excluded, o.percent, o.by_kind),

@@ -63,7 +63,9 @@ def test_statistics_match_hand_computed_figures_for_every_kind(world, reg):
     assert terms[1].absent + terms[2].absent == 2
 
     # the classmate was present everywhere: class = 13 present, 2 absent → 86.7%
-    klass = selectors.class_statistics(world.school_class, week_ago(reg), reg.day)
+    klass = selectors.class_statistics(
+        get_viewer(world.user("principal")), world.school_class, week_ago(reg), reg.day
+    )
     rows = {e.student_id: t for e, t in klass["rows"]}
     assert rows[world.classmate.pk].percent == Decimal("100.0")
     assert rows[s.pk].percent == Decimal("71.4")

@@ -322,11 +322,11 @@ def _classification_grades(
     today: datetime.date,
 ) -> list[ClassificationGrade]:
     """The student's term and final grades of the year that the viewer is shown:
-    proposals not yet published only to staff."""
+    proposals not yet published only to staff, and not on their own child's page."""
     rows = ClassificationGrade.objects.filter(student=student, term__in=[t.pk for t in terms]).only(
         "subject_id", "term_id", "kind", "is_proposal", "grade", "text", "published_at"
     )
-    staff = permissions.sees_unpublished_proposals(viewer)
+    staff = permissions.sees_unpublished_proposals(viewer, student.pk)
     return [cg for cg in rows if staff or proposal_visible(cg, terms, grading, today)]
 
 

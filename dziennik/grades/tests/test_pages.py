@@ -5,6 +5,7 @@ import io
 import json
 from decimal import Decimal
 
+import pytest
 from django.core.cache import cache
 from django.urls import reverse
 from pypdf import PdfReader
@@ -489,6 +490,50 @@ def test_proposals_count_as_published_from_the_deadline(world, column, today):
         assert "<strong>5</strong>" in classification_list(page(world, role))
     proposal.refresh_from_db()
     assert proposal.published_at is None  # nothing was written: the date decides
+
+
+def make_parent(world, role: str, child) -> None:
+    """Make the world's ``role`` (a teacher) also a guardian of ``child`` with access."""
+    user = world.user(role)
+    guardian = sm.Guardian.objects.create(
+        school=world.school, first_name=user.first_name, last_name=user.last_name, user=user
+    )
+    sm.Guardianship.objects.create(guardian=guardian, student=child, relation="father")
+
+
+@pytest.mark.parametrize("role", ["teacher_out", "teacher_in"])
+def test_a_teacher_who_is_a_parent_sees_their_childs_proposals_as_a_parent(
+    world, column, today, role
+):
+    """On their child's grade page (and its print) a teacher is a parent: an unpublished
+    proposal stays hidden until the deadline, as from any parent, also when they teach
+    the child the subject (``teacher_in``); the gradebook's classification sheet shows it
+    to them as to the child's teacher."""
+    propose(world, world.student, 5)
+    today(world.term1.end_date - datetime.timedelta(days=20))
+    make_parent(world, role, world.student)
+    assert classification_list(page(world, role)) == ""
+    pdf = world.client(role).get(reverse("grades:student_pdf", args=[world.student.pk]))
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.content)).pages)
+    assert pdf.status_code == 200 and "Matematyka" in text
+    assert text == "".join(
+        p.extract_text()
+        for p in PdfReader(
+            io.BytesIO(
+                world.client("own_parent")
+                .get(reverse("grades:student_pdf", args=[world.student.pk]))
+                .content
+            )
+        ).pages
+    )
+    # The same teacher sees a proposal of a student of theirs who is not their child.
+    propose(world, world.classmate, 4)
+    if role == "teacher_in":
+        assert "<strong>4</strong>" in classification_list(
+            page(world, role, student=world.classmate)
+        )
+        html = classification_page(world, role=role)
+        assert 'id="no-missing-proposals"' in html  # both proposals, their child's included
 
 
 def test_proposal_notice_days_move_the_deadline(world, column, grading, today):

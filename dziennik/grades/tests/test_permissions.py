@@ -4,6 +4,7 @@ class and of a group, grades, term and behaviour grades – and the gradebook-le
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.test import Client
 from django.urls import reverse
 
 from dziennik.accounts.tests.factories import UserFactory
@@ -168,6 +169,22 @@ def test_the_gradebook_list_is_the_gradebooks_the_viewer_may_open(world, graded)
     ]
 
 
+def test_a_group_teacher_opens_the_class_views_of_the_group_only(world, graded):
+    """The gradebook, its analysis and its classification sheet show a group's teacher
+    the group (Kacper), never the whole class: the class's list would say who is not in
+    the group (RODO art. 9 for religion)."""
+    client = Client()
+    client.force_login(graded["group_teacher"])
+    group = {"grupa": graded["group"].pk}
+    args = [world.school_class.pk, world.subject.pk]
+    for name in ("grades:gradebook", "grades:analytics", "grades:classification"):
+        assert client.get(reverse(name, args=args)).status_code == 404, name
+        page = client.get(reverse(name, args=args), group)
+        assert page.status_code == 200, name
+        assert "Wiśniewska" not in page.content.decode(), name
+    assert "Dąbrowski" in client.get(reverse("grades:gradebook", args=args), group).content.decode()
+
+
 def test_parents_see_their_childs_rows_only(world, graded):
     parent = get_viewer(world.user("own_parent"))
     for policy in (
@@ -181,10 +198,11 @@ def test_parents_see_their_childs_rows_only(world, graded):
 
 
 def test_unpublished_proposals_are_for_staff(world):
-    assert permissions.sees_unpublished_proposals(get_viewer(world.user("teacher_in")))
-    assert permissions.sees_unpublished_proposals(get_viewer(world.user("principal")))
-    assert not permissions.sees_unpublished_proposals(get_viewer(world.user("own_parent")))
-    assert not permissions.sees_unpublished_proposals(get_viewer(world.user("student")))
+    student = world.student.pk
+    assert permissions.sees_unpublished_proposals(get_viewer(world.user("teacher_in")), student)
+    assert permissions.sees_unpublished_proposals(get_viewer(world.user("principal")), student)
+    assert not permissions.sees_unpublished_proposals(get_viewer(world.user("own_parent")), student)
+    assert not permissions.sees_unpublished_proposals(get_viewer(world.user("student")), student)
 
 
 def test_rules_are_managed_by_the_principal_of_the_school(world):

@@ -294,14 +294,14 @@ def test_secretary_cannot_make_a_superuser(world, secretary):
 
 
 def test_password_set_by_the_secretary_is_recorded(world, secretary):
-    teacher = world.user("teacher_in")
-    url = reverse("admin:auth_user_password_change", args=[teacher.pk])
+    parent = world.user("own_parent")
+    url = reverse("admin:auth_user_password_change", args=[parent.pk])
     response = secretary.post(
         url, {"password1": "Nowe-haslo-2026!", "password2": "Nowe-haslo-2026!"}
     )
     assert response.status_code == 302
-    teacher.refresh_from_db()
-    assert teacher.check_password("Nowe-haslo-2026!")
+    parent.refresh_from_db()
+    assert parent.check_password("Nowe-haslo-2026!")
     entry = AuditEntry.objects.get(content_type__model="user", action="update")
     assert entry.changes == {"password": ["***", "***"]}
     assert entry.actor == world.user("secretary")

@@ -352,6 +352,38 @@ def test_a_secretary_cannot_grant_herself_principal(world, secretary):
     assert not _entries("schools.schoolrole").exists()
 
 
+@pytest.mark.parametrize("role", ["principal", "deputy_principal", "secretary"])
+@pytest.mark.parametrize("holder", ["secretary", "teacher_in"])
+def test_nobody_grants_a_role_at_or_above_their_own(world, secretary, role, holder):
+    """Neither to herself nor to a colleague: the add form's choices and a forged POST."""
+    roles_before = set(sm.SchoolRole.objects.values_list("user_id", "role"))
+    response = secretary.post(
+        _url("schools.schoolrole", "add"),
+        {"school": world.school.pk, "user": world.user(holder).pk, "role": role},
+    )
+    assert response.status_code == 200
+    assert "role" in response.context["adminform"].form.errors
+    assert set(sm.SchoolRole.objects.values_list("user_id", "role")) == roles_before
+    assert not _entries("schools.schoolrole").exists()
+
+
+def test_a_deputy_grants_below_and_never_principal(world):
+    deputy = UserFactory(username="wicedyr", school=world.school, is_staff=True)
+    sm.SchoolRole.objects.create(school=world.school, user=deputy, role="deputy_principal")
+    client = Client()
+    client.force_login(deputy)
+    url = _url("schools.schoolrole", "add")
+    for role in ("principal", "deputy_principal"):
+        response = client.post(url, {"school": world.school.pk, "user": deputy.pk, "role": role})
+        assert "role" in response.context["adminform"].form.errors
+    response = client.post(
+        url, {"school": world.school.pk, "user": world.user("teacher_in").pk, "role": "secretary"}
+    )
+    assert response.status_code == 302
+    entry = _entries("schools.schoolrole", action="create").get()
+    assert (entry.actor, entry.changes["role"]) == (deputy, [None, "secretary"])
+
+
 def test_a_secretary_cannot_revoke_the_principal(world, secretary):
     role = sm.SchoolRole.objects.get(user=world.user("principal"), role="principal")
     response = secretary.post(_url("schools.schoolrole", "delete", role.pk), {"post": "yes"})

@@ -4,6 +4,7 @@ from django.urls import reverse
 
 from dziennik.schools import selectors
 from dziennik.schools.models import Guardianship
+from dziennik.schools.tests import factories as sf
 from dziennik.schools.viewer import get_viewer
 from testsupport.world import CLASS_STAFF_PAGE, STUDENT_PAGE
 
@@ -101,3 +102,33 @@ def test_group_teacher_sees_only_group_students(world):
     visible = selectors.class_students(viewer, world.school_class)
     assert [e.student for e in visible] == [world.classmate]
     assert list(selectors.student_queryset(viewer)) == [world.classmate]
+
+
+def test_a_teacher_who_is_a_parent_sees_their_childs_guardians_as_a_parent(world, client):
+    """Staff see every guardian link of the students they teach, the court-limited ones
+    marked; a family sees its own links with access. A teacher who is a parent of a
+    child they do not teach is family there: the other parent's court order is not
+    theirs to read (P-03)."""
+    father = sf.GuardianFactory(school=world.school, first_name="Jerzy", last_name="Ojciec")
+    sf.GuardianshipFactory(
+        guardian=father,
+        student=world.student,
+        relation="father",
+        access=Guardianship.Access.COURT_LIMITED,
+        court_order_reference="III RC 123/25",
+    )
+    teacher = world.user("teacher_out")  # teaches 4b, not Zofia's 4a
+    mother = sf.GuardianFactory(school=world.school, user=teacher, last_name="Kamińska")
+    sf.GuardianshipFactory(guardian=mother, student=world.student)
+    url = reverse("schools:student_detail", args=[world.student.pk])
+    for role, sees_father in (
+        ("teacher_out", False),
+        ("own_parent", False),
+        ("class_teacher", True),
+    ):
+        client.force_login(world.user(role))
+        response = client.get(url)
+        assert response.status_code == 200, role
+        assert ("Jerzy Ojciec" in response.content.decode()) is sees_father, role
+    shown = selectors.student_guardianships(get_viewer(teacher), world.student)
+    assert {g.guardian_id for g in shown} == {world.own_guardian.pk, mother.pk}
