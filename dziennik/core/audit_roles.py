@@ -136,7 +136,7 @@ def inspect(cursor) -> list[Finding]:
             Finding(
                 "functions",
                 "The database role owns the trigger functions of the history "
-                f"({', '.join(sorted(functions))}): it can replace them with ones that "
+                f"({', '.join(sorted(set(functions)))}): it can replace them with ones that "
                 "let any change through.",
             )
         )
@@ -172,10 +172,13 @@ SELECT n.nspname, pg_get_userbyid(n.nspowner), pg_get_userbyid(d.datdba), curren
        pg_get_serial_sequence(%s, 'id'),
        ARRAY(SELECT a.attname::text FROM pg_attribute a
              WHERE a.attrelid = c.oid AND a.attacl IS NOT NULL AND NOT a.attisdropped),
-       ARRAY(SELECT DISTINCT p.oid::regprocedure::text FROM pg_proc p
-             LEFT JOIN pg_trigger g ON g.tgfoid = p.oid AND g.tgrelid = c.oid
-             WHERE g.tgrelid IS NOT NULL
-                OR (p.pronamespace = c.relnamespace AND p.proname LIKE 'core\\_auditentry\\_%%'))
+       ARRAY(SELECT ARRAY[fn.nspname::text, p.proname::text,
+                          pg_get_function_identity_arguments(p.oid)]
+             FROM pg_proc p JOIN pg_namespace fn ON fn.oid = p.pronamespace
+             WHERE p.pronamespace = c.relnamespace
+               AND (p.proname LIKE 'core\\_auditentry\\_%%'
+                    OR p.oid IN (SELECT g.tgfoid FROM pg_trigger g
+                                 WHERE g.tgrelid = c.oid AND NOT g.tgisinternal)))
   FROM pg_class c
   JOIN pg_namespace n ON n.oid = c.relnamespace
   JOIN pg_database d ON d.datname = current_database()
@@ -231,8 +234,10 @@ def protection_plan(cursor, *, app_role: str, owner_role: str) -> list[str]:
         f"ALTER ROLE {owner} NOLOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION "
         "NOBYPASSRLS NOINHERIT"
     )
-    cursor.execute(_MEMBERSHIP, [app_role, owner_role, app_role, owner_role])
-    member, direct = cursor.fetchone() if owner_role in roles else (False, False)
+    member = direct = False
+    if owner_role in roles:
+        cursor.execute(_MEMBERSHIP, [app_role, owner_role, app_role, owner_role])
+        member, direct = cursor.fetchone()
     if member and not direct:
         raise ProtectionRefused(
             f"The application's role {app_role} is a member of {owner_role} through another "
@@ -255,7 +260,10 @@ def protection_plan(cursor, *, app_role: str, owner_role: str) -> list[str]:
         *(statement.format(schema=ident(schema), table=table) for statement in GUARD_STATEMENTS),
         *(
             f"ALTER FUNCTION {function} OWNER TO {owner}"
-            for function in sorted({*functions, f"{ident(schema)}.{GUARD_FUNCTION}()"})
+            for function in sorted(
+                {f"{ident(nsp)}.{ident(name)}({args})" for nsp, name, args in functions}
+                | {f"{ident(schema)}.{ident(GUARD_FUNCTION)}()"}
+            )
         ),
         f"REVOKE ALL ON TABLE {table} FROM PUBLIC, {app}",
         *(
