@@ -11,7 +11,7 @@ and keeps owning every other table (its migrations keep running as before).
 
 ``manage.py audit_protect`` sets this up (``protection_plan``); the deployment check and
 the production startup refuse to run while the connected role could rewrite the history
-(``inspect``); ``AsHistoryOwner`` runs a later migration of the history table as its
+(``role_findings``); ``AsHistoryOwner`` runs a later migration of the history table as its
 owner. See docs/production.md, section 2a.
 """
 
@@ -96,7 +96,7 @@ def _unguarded(triggers: list[str]) -> list[str]:
     ]
 
 
-def inspect(cursor) -> list[Finding]:
+def role_findings(cursor) -> list[Finding]:
     """What the connected role (``current_user``) could do to the history table that
     would let it rewrite the history. Empty when the table does not exist yet."""
     cursor.execute(_INSPECT, [TABLE])
@@ -216,9 +216,7 @@ def _roles(cursor, app_role: str, owner_role: str) -> dict[str, tuple]:
 def protection_plan(cursor, *, app_role: str, owner_role: str) -> list[str]:
     """The statements that give the history to ``owner_role`` and leave ``app_role``
     reading and appending only. Read from the catalogue through ``cursor`` (any role may
-    read it); idempotent: run again after a migration, a restore or a role change.
-
-    Long because it is one script read top to bottom, each step with its reason."""
+    read it); idempotent: run again after a migration, a restore or a role change."""
     roles = _roles(cursor, app_role, owner_role)
     cursor.execute(_TABLE, [TABLE, TABLE])
     row = cursor.fetchone()
@@ -369,8 +367,8 @@ class AsHistoryOwner(Operation):
 
 
 def connected_findings() -> list[Finding]:
-    """``inspect`` through the application's own connection (PostgreSQL only)."""
+    """``role_findings`` through the application's own connection (PostgreSQL only)."""
     if default_connection.vendor != "postgresql":
         return []
     with default_connection.cursor() as cursor:
-        return inspect(cursor)
+        return role_findings(cursor)

@@ -32,7 +32,7 @@ def shared_cache_configured(app_configs, **kwargs):
     return []
 
 
-# One id per way the connected role could rewrite the history (audit_roles.inspect).
+# One id per way the connected role could rewrite the history (audit_roles.role_findings).
 HISTORY_CHECK_IDS = {
     "owner": "dziennik.E101",
     "functions": "dziennik.E102",

@@ -11,9 +11,11 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import DatabaseError, connection, connections, transaction
 from django.db.migrations.executor import MigrationExecutor
+from django.db.migrations.loader import MigrationLoader
 
 from dziennik.core import audit, audit_chain
 from dziennik.core.audit_chain import GENESIS, Anchor
+from dziennik.core.audit_roles import AsHistoryOwner
 from dziennik.core.models import AuditEntry
 
 CHAIN_MIGRATION = importlib.import_module("dziennik.core.migrations.0003_auditentry_hash_chain")
@@ -307,3 +309,19 @@ def test_concurrent_appends_to_one_chain_wait_for_each_other(world):
     assert chain[1][2] == chain[0][3]
     assert waited
     assert audit_chain.verify().ok
+
+
+def test_every_migration_of_the_history_since_the_chain_runs_as_its_owner():
+    """After ``audit_protect`` only the history's owner may change its table: each core
+    migration from the chain on must wrap its operations in ``AsHistoryOwner`` (so a
+    superuser session acting as the application runs them; docs/production.md 2a)."""
+    loader = MigrationLoader(None, ignore_no_migrations=True)
+    unwrapped = [
+        f"{name}: {type(operation).__name__}"
+        for (app, name), migration in loader.disk_migrations.items()
+        if app == "core" and name >= "0003"
+        for operation in migration.operations
+        if not isinstance(operation, AsHistoryOwner)
+    ]
+    assert unwrapped == []
+    assert loader.disk_migrations["core", "0003_auditentry_hash_chain"].operations

@@ -23,7 +23,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
 
-from dziennik.core.audit_roles import inspect
+from dziennik.core.audit_roles import role_findings
 
 pytestmark = pytest.mark.skipif(
     connection.vendor != "postgresql",
@@ -129,7 +129,7 @@ def _as_app(setup, sql: str, database: str | None = None):
 def _findings(setup, role: str) -> set[str]:
     with psycopg.connect(setup.admin_url) as admin, admin.cursor() as cursor:
         cursor.execute(f'SET LOCAL ROLE "{role}"')
-        return {finding.code for finding in inspect(cursor)}
+        return {finding.code for finding in role_findings(cursor)}
 
 
 ATTACKS = [

@@ -21,7 +21,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
-from dziennik.core.audit_roles import ProtectionRefused, ident, inspect, protection_plan
+from dziennik.core.audit_roles import ProtectionRefused, ident, protection_plan, role_findings
 
 
 class Command(BaseCommand):
@@ -117,7 +117,7 @@ class Command(BaseCommand):
         # What the application's role can do now, seen as that role.
         with owner.cursor() as cursor:
             cursor.execute(f"SET LOCAL ROLE {ident(app_role)}")
-            findings = inspect(cursor)
+            findings = role_findings(cursor)
         owner.rollback()
         if findings:
             raise CommandError(
