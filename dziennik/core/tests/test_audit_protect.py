@@ -73,6 +73,7 @@ class Setup:
             DATABASE_URL=url or self.app_url,
             DJANGO_SETTINGS_MODULE="config.settings.test",
         )
+        env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set by the browser tests' fixture
         if production:
             env.update(
                 DJANGO_SETTINGS_MODULE="config.settings.production",
