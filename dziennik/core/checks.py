@@ -7,31 +7,6 @@ from django.db import OperationalError, connection
 
 from . import audit_roles
 
-
-@register(Tags.caches, deploy=True)
-def shared_cache_configured(app_configs, **kwargs):
-    backend = settings.CACHES.get("default", {}).get("BACKEND", "")
-    if backend.endswith("DummyCache"):
-        return [
-            Warning(
-                "No cache is configured: every page is computed afresh.",
-                hint="Set CACHE_URL to a Redis server shared by all workers "
-                "(docs/production.md, section 3).",
-                id="dziennik.W001",
-            )
-        ]
-    if backend.endswith("LocMemCache") and not settings.DEBUG:
-        return [
-            Warning(
-                "The in-process memory cache is not shared between worker processes; "
-                "a worker could serve a page another worker's write has made stale.",
-                hint="Set CACHE_URL to a Redis server shared by all workers.",
-                id="dziennik.W002",
-            )
-        ]
-    return []
-
-
 # One id per way the connected role could rewrite the history (audit_roles.role_findings).
 HISTORY_CHECK_IDS = {
     "owner": "dziennik.E101",
@@ -82,3 +57,27 @@ def refuse_unprotected_history() -> None:
             + "\n".join(f"{error.id} {error.msg}" for error in errors)
             + f"\n{HISTORY_HINT}"
         )
+
+
+@register(Tags.caches, deploy=True)
+def shared_cache_configured(app_configs, **kwargs):
+    backend = settings.CACHES.get("default", {}).get("BACKEND", "")
+    if backend.endswith("DummyCache"):
+        return [
+            Warning(
+                "No cache is configured: every page is computed afresh.",
+                hint="Set CACHE_URL to a Redis server shared by all workers "
+                "(docs/production.md, section 3).",
+                id="dziennik.W001",
+            )
+        ]
+    if backend.endswith("LocMemCache") and not settings.DEBUG:
+        return [
+            Warning(
+                "The in-process memory cache is not shared between worker processes; "
+                "a worker could serve a page another worker's write has made stale.",
+                hint="Set CACHE_URL to a Redis server shared by all workers.",
+                id="dziennik.W002",
+            )
+        ]
+    return []
