@@ -6,6 +6,6 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.production")
 application = get_asgi_application()
 
 # Production refuses to start while its database role could rewrite the history.
-from dziennik.core.checks import refuse_unprotected_history  # noqa: E402
+from dziennik.core.history_checks import refuse_unprotected_history  # noqa: E402
 
 refuse_unprotected_history()

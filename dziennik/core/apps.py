@@ -63,7 +63,7 @@ class CoreConfig(AppConfig):
     verbose_name = _("Register core")
 
     def ready(self):
-        from . import cache_guard, checks  # noqa: F401 – registers the deployment checks
+        from . import cache_guard, checks, history_checks  # noqa: F401 – registers the checks
         from .audit_chain import register_sqlite_functions
         from .cache import register_config_models
 

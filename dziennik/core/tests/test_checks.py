@@ -4,11 +4,8 @@ from django.db import OperationalError, connection
 from django.test import override_settings
 
 from dziennik.core import audit_roles
-from dziennik.core.checks import (
-    history_protected,
-    refuse_unprotected_history,
-    shared_cache_configured,
-)
+from dziennik.core.checks import shared_cache_configured
+from dziennik.core.history_checks import history_protected, refuse_unprotected_history
 
 
 def test_deploy_check_warns_without_a_shared_cache():
