@@ -1,7 +1,10 @@
 """Benchmark: the scaled demo school served by the production stack on loopback.
 
 Builds (unless --skip-build) one school of about 1,000 students with this year's data so
-far in a PostgreSQL database, serves it with gunicorn and ``config.settings.production``,
+far in a PostgreSQL database set up as docs/production.md says (an application role that
+owns the database it migrates, then ``audit_protect`` giving the history of changes to
+its own role, through the superuser ``--database-url``), serves it as that application
+role with gunicorn and ``config.settings.production``,
 logs in as the demo users, and measures requests per second and p50/p95/p99 latency at
 1, 10 and 50 concurrent clients for each scenario, next to a trivial page on the same
 stack. Prints a table and writes ``bench/results/<time>.json``. Not a test.
@@ -37,6 +40,17 @@ from harness import (
     server_cpu_seconds,
 )
 
+APP_ROLE = "dziennik_bench_app"
+APP_PASSWORD = "dziennik-bench"  # a role of the benchmark's own server, on loopback only
+
+
+def app_url(database_url: str) -> str:
+    """The application's connection: ``database_url`` (a superuser's) with the bench's
+    application role instead."""
+    parsed = urllib.parse.urlparse(database_url)
+    netloc = f"{APP_ROLE}:{APP_PASSWORD}@{parsed.hostname or '127.0.0.1'}:{parsed.port or 5432}"
+    return urllib.parse.urlunparse(parsed._replace(netloc=netloc))
+
 
 def bench_env(database_url: str) -> dict[str, str]:
     env = dict(os.environ)
@@ -63,7 +77,10 @@ def build(env: dict[str, str], database_url: str, args) -> None:
     admin_url = database_url.rsplit("/", 1)[0] + "/postgres"
     with psycopg.connect(admin_url, autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        conn.execute(f'CREATE DATABASE "{name}"')
+        if not conn.execute("SELECT FROM pg_roles WHERE rolname = %s", [APP_ROLE]).fetchone():
+            conn.execute(f'CREATE ROLE "{APP_ROLE}" LOGIN')
+        conn.execute(f"ALTER ROLE \"{APP_ROLE}\" LOGIN PASSWORD '{APP_PASSWORD}'")
+        conn.execute(f'CREATE DATABASE "{name}" OWNER "{APP_ROLE}"')
     manage = [PYTHON, str(ROOT / "manage.py")]
     subprocess.run([*manage, "migrate", "--noinput", "-v0"], env=env, check=True, cwd=ROOT)
     started = time.perf_counter()
@@ -85,6 +102,12 @@ def build(env: dict[str, str], database_url: str, args) -> None:
         cwd=ROOT,
     )
     print(f"built the scaled demo in {time.perf_counter() - started:.1f} s")
+    subprocess.run(
+        [*manage, "audit_protect", "--owner-url", database_url, "-v0"],
+        env=env,
+        check=True,
+        cwd=ROOT,
+    )
     # planner statistics, as autovacuum would gather them in production (it may be off
     # on the benchmark's server): without them PostgreSQL picks sequential scans
     with psycopg.connect(database_url, autocommit=True) as conn:
@@ -172,7 +195,7 @@ def main() -> None:
 
     from scenarios import SCENARIOS
 
-    env = bench_env(args.database_url)
+    env = bench_env(app_url(args.database_url))
     BENCH_ENV.update(env)
     if not args.skip_build:
         build(env, args.database_url, args)

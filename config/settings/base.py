@@ -83,6 +83,11 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
 else:
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
     DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
+# PostgreSQL: the NOLOGIN role that owns the history of changes, which the application's
+# role may not become (`manage.py audit_protect`, docs/production.md section 2a).
+AUDIT_OWNER_ROLE = env("AUDIT_OWNER_ROLE", default="dziennik_audit_owner")
+# Production refuses to start while the application's role could rewrite the history.
+HISTORY_PROTECTION_REQUIRED = False
 
 # Computed views of register data are cached under versioned keys (dziennik/core/cache.py).
 # Every process must see the same cache: locmem suits one process (runserver); run

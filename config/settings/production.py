@@ -13,6 +13,9 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
 MAILERS = mailers_from_url(env.email_url("EMAIL_URL"))  # noqa: F405
 # Several worker processes: only a shared cache (Redis) is safe; without one, no cache.
 CACHES = {"default": cache_from_url(default="dummycache://")}
+# The WSGI/ASGI application refuses to start while the database role could rewrite the
+# history of changes (dziennik.core.history_checks, docs/production.md section 2a).
+HISTORY_PROTECTION_REQUIRED = True
 # Tasks wait in the database for `manage.py db_worker` (docs/production.md).
 TASKS = {"default": {"BACKEND": env("TASKS_BACKEND", default="django_tasks_db.DatabaseBackend")}}
 

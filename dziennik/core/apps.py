@@ -1,5 +1,6 @@
 from django.apps import AppConfig, apps
 from django.conf import settings
+from django.db.backends.signals import connection_created
 from django.utils.translation import gettext_lazy as _
 
 # Models whose rows shape what many pages show (who may see what, names, rules), each
@@ -62,8 +63,12 @@ class CoreConfig(AppConfig):
     verbose_name = _("Register core")
 
     def ready(self):
-        from . import cache_guard, checks  # noqa: F401 – registers the deployment checks
+        from . import cache_guard, checks, history_checks  # noqa: F401 – registers the checks
+        from .audit_chain import register_sqlite_functions
         from .cache import register_config_models
+
+        # SQLite's history trigger hashes each new entry with a Python function.
+        connection_created.connect(register_sqlite_functions, dispatch_uid="audit-chain")
 
         config = {apps.get_model(label): path for label, path in CONFIG_MODELS.items()}
         quiet = {apps.get_model(label): names for label, names in QUIET_FIELDS.items()}

@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 
@@ -25,6 +26,14 @@ class AuditEntry(models.Model):
 
     *Historia zmian.* Entries are only ever inserted. The model refuses updates and
     deletes, and a database trigger (see migration 0002) refuses them below the ORM too.
+
+    Entries form a hash chain per school (one more chain for entries without a school):
+    the database numbers each new entry (``chain_seq``) and stores the SHA-256 of its
+    content together with the previous entry's hash (migration 0003,
+    ``dziennik.core.audit_chain``), so a change made afterwards even by someone who can
+    switch the triggers off is found by ``manage.py audit_verify``. The application never
+    sets these three fields: on PostgreSQL a trigger computes them before the row is
+    written (and the insert returns them), on SQLite a trigger fills them just after.
     """
 
     class Action(models.TextChoices):
@@ -59,6 +68,11 @@ class AuditEntry(models.Model):
         "schools.SchoolClass", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
 
+    # Filled by the database (see the docstring); the defaults are placeholders only.
+    chain_seq = models.BigIntegerField(db_default=0, editable=False)
+    prev_hash = models.CharField(max_length=64, db_default="", editable=False)
+    entry_hash = models.CharField(max_length=64, db_default="", editable=False)
+
     objects = AuditEntryQuerySet.as_manager()
 
     class Meta:
@@ -71,6 +85,13 @@ class AuditEntry(models.Model):
             models.Index(fields=["student", "-at"]),
             models.Index(fields=["school_class", "-at"]),
             models.Index(fields=["actor", "-at"]),
+        ]
+        constraints = [
+            # One chain per school (0: no school); two entries never share a place in it.
+            # The index also finds a chain's head for the trigger and the verification.
+            models.UniqueConstraint(
+                Coalesce("school", models.Value(0)), "chain_seq", name="core_auditentry_chain_seq"
+            ),
         ]
 
     def __str__(self) -> str:
