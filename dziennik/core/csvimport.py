@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
+from .text import control_characters
+
 MAX_FILE_BYTES = 2 * 1024 * 1024
 
 
@@ -198,6 +200,8 @@ def _data_rows(
             values.update(
                 {name: cell.strip() for name, cell in zip(names, cells, strict=False) if name}
             )
+            if _control_characters(line, values, result):
+                continue
             rows.append((line, values))
     except csv.Error as exc:
         result.file_errors.append(
@@ -206,6 +210,23 @@ def _data_rows(
         )
         return []
     return rows
+
+
+def _control_characters(line: int, values: dict[str, str], result: CheckedFile) -> bool:
+    """Report the row's cells with a line break, a tab or another control character (a
+    quoted cell may hold them): names are printed on certificates, PDFs and file names,
+    where they do not belong. True when there were any."""
+    bad = [name for name, value in values.items() if control_characters(value)]
+    for name in bad:
+        result.error(
+            line,
+            _(
+                "Column %(column)s contains control characters (a line break, a tab or an "
+                "invisible character): remove them."
+            )
+            % {"column": name},
+        )
+    return bool(bad)
 
 
 def template_csv(columns: list[str], rows: list[dict[str, str]]) -> str:
