@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
+from .csvexport import FORMULA_STARTS, write_csv
 from .text import control_characters
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
@@ -198,7 +199,11 @@ def _data_rows(
                 continue
             values = dict.fromkeys(columns, "")
             values.update(
-                {name: cell.strip() for name, cell in zip(names, cells, strict=False) if name}
+                {
+                    name: unprotect(cell.strip())
+                    for name, cell in zip(names, cells, strict=False)
+                    if name
+                }
             )
             if _control_characters(line, values, result):
                 continue
@@ -231,9 +236,11 @@ def _control_characters(line: int, values: dict[str, str], result: CheckedFile) 
 
 def template_csv(columns: list[str], rows: list[dict[str, str]]) -> str:
     """A downloadable template: the header and example rows, ``;``-separated."""
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerow(columns)
-    for row in rows:
-        writer.writerow([row.get(name, "") for name in columns])
-    return out.getvalue()
+    return write_csv(columns, rows)
+
+
+def unprotect(cell: str) -> str:
+    """A cell as typed: ``'=1`` written by an export (``csvexport.safe_cell``) is ``=1``."""
+    if len(cell) > 1 and cell[0] == "'" and cell[1:].startswith(FORMULA_STARTS):
+        return cell[1:]
+    return cell

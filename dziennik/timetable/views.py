@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 from dziennik.accounts.children import active_child_id
 from dziennik.core.extensions import annotate_week
 from dziennik.core.forms import BoundedDateField
+from dziennik.core.http import content_disposition
 from dziennik.core.params import query_date
 from dziennik.schools import selectors as school_selectors
 from dziennik.schools.viewer import get_viewer
@@ -294,7 +295,7 @@ def feed(request, token: str):
         event.add("description", teacher)
         cal.add_component(event)
     response = HttpResponse(cal.to_ical(), content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = 'inline; filename="plan.ics"'
+    response["Content-Disposition"] = content_disposition("plan.ics", inline=True)
     response["Cache-Control"] = "private, no-store"
     response["X-Robots-Tag"] = "noindex"
     return response
