@@ -150,9 +150,10 @@ def parse_id(value) -> int | None:
     id (not a plain decimal number, or out of range) – a missing object."""
     if value in (None, ""):
         return None
-    if not isinstance(value, str) or not value.isascii() or not value.strip().isdecimal():
-        raise Http404
-    number = int(value)
+    text = value.strip() if isinstance(value, str) else ""
+    if not text or len(text) > 19 or not text.isascii() or not text.isdecimal():
+        raise Http404  # 19 digits hold any 64-bit id; more cannot even be read as one
+    number = int(text)
     if not 1 <= number <= MAX_ID:
         raise Http404
     return number

@@ -1,9 +1,12 @@
 """Values from addresses and forms (``core/params.py``): one set of rules for every screen."""
 
 import datetime
+import re
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.http import Http404, QueryDict
 from django.utils import timezone
 
@@ -73,7 +76,19 @@ def test_a_period_out_of_range_falls_back_with_the_reason():
 
 
 @pytest.mark.parametrize(
-    "value", ["abc", "²", "١٢", "-1", "0", "1.5", "99999999999999999999", "9223372036854775808"]
+    "value",
+    [
+        "abc",
+        "²",
+        "١٢",
+        "-1",
+        "0",
+        "1.5",
+        "99999999999999999999",
+        "9223372036854775808",
+        "9" * 5000,
+        " ",
+    ],
 )
 def test_an_id_that_no_row_can_have_is_a_missing_object(value):
     with pytest.raises(Http404):
@@ -109,3 +124,17 @@ def test_decimals():
     assert params.parse_decimal("2,5", max_digits=6, decimal_places=2) == Decimal("2.5")
     assert params.parse_decimal("9999.99", max_digits=6, decimal_places=2) == Decimal("9999.99")
     assert params.parse_decimal("-0.25", max_digits=3, decimal_places=2) == Decimal("-0.25")
+
+
+def test_no_code_reads_a_number_with_isdigit():
+    """``"²".isdigit()`` is true and ``int("²")`` fails: numbers are read with
+    ``parse_int``/``parse_id``, a form's field, or ``int()`` in a ``try``."""
+    package = Path(settings.BASE_DIR) / "dziennik"
+    found = [
+        f"{path.relative_to(package)}:{number}"
+        for path in sorted(package.rglob("*.py"))
+        if "tests" not in path.parts
+        for number, line in enumerate(path.read_text().splitlines(), 1)
+        if re.search(r"\.(isdigit|isnumeric)\(\)", line)
+    ]
+    assert found == []

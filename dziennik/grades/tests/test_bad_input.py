@@ -2,6 +2,7 @@
 server error, and nothing stored."""
 
 import json
+import re
 
 import pytest
 from django.urls import reverse
@@ -260,3 +261,16 @@ def test_a_term_that_cannot_exist_is_missing(world, grading, term):
         reverse("grades:gradebook", args=[world.school_class.pk, world.subject.pk]),
     ):
         assert client.get(url, {"okres": term}).status_code == 404, url
+
+
+def test_the_descriptive_fields_say_their_limit(world, grading):
+    """The browser stops at the limit the services keep (``DESCRIPTIVE_MAX_LENGTH``)."""
+    early_years(world)
+    pages = [
+        reverse("grades:classification", args=[world.school_class.pk, world.subject.pk]),
+        reverse("grades:behaviour", args=[world.school_class.pk]),
+    ]
+    for url, role in zip(pages, ("teacher_in", "class_teacher"), strict=True):
+        html = world.client(role).get(url).content.decode()
+        limits = set(re.findall(r'<textarea[^>]*maxlength="(\d+)"', html))
+        assert limits == {str(DESCRIPTIVE_MAX_LENGTH)}, url
