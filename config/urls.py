@@ -5,6 +5,9 @@ from django.views.i18n import JavaScriptCatalog, set_language
 admin.site.site_header = "Dziennik"
 admin.site.site_title = "Dziennik"
 
+# A value out of range in an address (core.params) is a 400 page that says what is allowed.
+handler400 = "dziennik.core.errors.bad_request"
+
 urlpatterns = [
     path("", include("dziennik.portal.urls")),
     path("", include("dziennik.core.urls")),

@@ -1,14 +1,16 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from dziennik.core.forms import BoundedDateField
+
 
 class JustificationForm(forms.Form):
     """Input for an excuse: a date range, or chosen lessons, a reason, an attachment."""
 
-    date_from = forms.DateField(
+    date_from = BoundedDateField(
         label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
-    date_to = forms.DateField(
+    date_to = BoundedDateField(
         label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     marks = forms.TypedMultipleChoiceField(

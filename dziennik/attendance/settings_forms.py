@@ -6,6 +6,8 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from dziennik.core.forms import BoundedDateField
+
 from .models import AttendanceKind
 
 Base = AttendanceKind.Base
@@ -152,8 +154,8 @@ class ExemptionForm(forms.Form):
 
     student = forms.TypedChoiceField(label=_("Student"), coerce=int)
     subject = forms.TypedChoiceField(label=_("Subject"), coerce=int)
-    date_from = forms.DateField(label=_("From"), widget=DATE)
-    date_to = forms.DateField(label=_("To (last day)"), widget=DATE)
+    date_from = BoundedDateField(label=_("From"), widget=DATE)
+    date_to = BoundedDateField(label=_("To (last day)"), widget=DATE)
     must_attend = forms.BooleanField(
         label=_("The student must stay at the lesson"),
         required=False,
@@ -177,4 +179,4 @@ class ExemptionForm(forms.Form):
 
 
 class ExemptionEndForm(forms.Form):
-    last_day = forms.DateField(label=_("Last day of the exemption"), widget=DATE)
+    last_day = BoundedDateField(label=_("Last day of the exemption"), widget=DATE)

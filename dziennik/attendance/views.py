@@ -16,6 +16,16 @@ from django.views.decorators.http import require_POST
 
 from dziennik.accounts.children import active_child_id, family_vary
 from dziennik.core.cache import PageCache
+from dziennik.core.http import content_disposition
+from dziennik.core.params import (
+    Period,
+    in_bounds,
+    parse_date,
+    parse_id,
+    query_date,
+    query_month,
+    query_period,
+)
 from dziennik.schools import permissions as school_permissions
 from dziennik.schools import selectors as school_selectors
 from dziennik.schools.models import SchoolClass
@@ -27,23 +37,22 @@ from .forms import DecisionForm, JustificationForm
 from .models import Justification
 
 
-def _date(value: str | None, default: datetime.date) -> datetime.date:
-    try:
-        return datetime.date.fromisoformat(value) if value else default
-    except ValueError:
-        return default
-
-
-def _period(request, school_id: int) -> tuple[datetime.date, datetime.date, list]:
-    """The requested period (?od=&do=), by default the school year up to today."""
+def _period(request, school_id: int) -> tuple[Period, list]:
+    """The requested period (?od=&do=), by default the school year up to today; a period
+    out of range or longer than a school year is refused (``Period.error``, shown on the
+    page's period form with a 400) and the default one shown."""
     today = timezone.localdate()
     year, terms = selectors.year_and_terms(school_id, today)
     start = year.start_date if year else today - datetime.timedelta(days=30)
-    date_from = _date(request.GET.get("od"), start)
-    date_to = _date(request.GET.get("do"), today)
-    if date_to < date_from:
-        date_from, date_to = date_to, date_from
-    return date_from, date_to, terms
+    return query_period(request.GET, default_from=start, default_to=today), terms
+
+
+def _period_context(period: Period) -> dict:
+    return {
+        "date_from": period.date_from,
+        "date_to": period.date_to,
+        "period_error": period.error,
+    }
 
 
 def _staff_only(viewer: Viewer) -> None:
@@ -66,7 +75,7 @@ def index(request):
 def today(request):
     viewer = request.viewer
     _staff_only(viewer)
-    day = _date(request.GET.get("dzien"), timezone.localdate())
+    day = query_date(request.GET, "dzien", timezone.localdate())
     occurrences = timetable.teacher_occurrences(viewer, day, day)
     lessons = selectors.lessons_by_occurrence(occurrences, viewer.school_id)
     rows = [
@@ -91,11 +100,10 @@ def today(request):
 @require_POST
 def lesson_open(request):
     _staff_only(request.viewer)
-    try:
-        entry_id = int(request.POST.get("entry", ""))
-        day = datetime.date.fromisoformat(request.POST.get("date", ""))
-    except ValueError as exc:
-        raise Http404 from exc
+    entry_id = parse_id(request.POST.get("entry"))
+    day = parse_date(request.POST.get("date"))
+    if entry_id is None or day is None or not in_bounds(day):
+        raise Http404
     try:
         lesson = services.lesson_open(actor=request.user, entry_id=entry_id, date=day)
     except PermissionDenied as exc:
@@ -116,8 +124,10 @@ def _posted_marks(post) -> tuple[dict[int, int | None], bool]:
         if not key.startswith("mark-"):
             continue
         try:
-            student_id = int(key[5:])
-        except ValueError:
+            student_id = parse_id(key[5:])
+        except Http404:
+            student_id = None
+        if student_id is None:
             readable = False
             continue
         try:
@@ -184,13 +194,20 @@ def missing(request):
     viewer = request.viewer
     _staff_only(viewer)
     today_ = timezone.localdate()
-    date_to = _date(request.GET.get("do"), today_)
-    date_from = _date(request.GET.get("od"), date_to - datetime.timedelta(days=13))
-    data = selectors.lessons_missing(viewer, date_from, min(date_to, today_))
+    # by default the two weeks up to the given end (or today)
+    date_to = parse_date(request.GET.get("do"))
+    default_to = date_to if date_to is not None and in_bounds(date_to) else today_
+    period = query_period(
+        request.GET,
+        default_from=default_to - datetime.timedelta(days=13),
+        default_to=default_to,
+    )
+    data = selectors.lessons_missing(viewer, period.date_from, min(period.date_to, today_))
     return render(
         request,
         "attendance/missing.html",
-        {"date_from": date_from, "date_to": date_to, **data},
+        {**_period_context(period), **data},
+        status=400 if period.error else 200,
     )
 
 
@@ -217,7 +234,8 @@ def student_attendance(request, student_id: int):
 
     def render_page():
         student = permissions.student_attendance.get(viewer, student_id)
-        date_from, date_to, terms = _period(request, student.school_id)
+        period, terms = _period(request, student.school_id)
+        date_from, date_to = period.date_from, period.date_to
         recent_since = timezone.localdate() - datetime.timedelta(days=14)
         recent, absences = selectors.student_page_rows(student, date_from, date_to, recent_since)
         return render(
@@ -225,8 +243,7 @@ def student_attendance(request, student_id: int):
             "attendance/student.html",
             {
                 "student": student,
-                "date_from": date_from,
-                "date_to": date_to,
+                **_period_context(period),
                 "absences": absences,
                 "recent": recent,
                 "stats": selectors.student_statistics(student, date_from, date_to, terms),
@@ -235,6 +252,7 @@ def student_attendance(request, student_id: int):
                 "alerts": selectors.alerts_for_students([student.pk], since=recent_since),
                 "may_justify": permissions.student_attendance.allows(viewer, "justify", student),
             },
+            status=400 if period.error else 200,
         )
 
     return STUDENT_PAGE.serve(request, render_page, student_id=student_id)
@@ -243,23 +261,24 @@ def student_attendance(request, student_id: int):
 @login_required
 def student_topics(request, student_id: int):
     student = permissions.student_attendance.get(request.viewer, student_id)
-    date_from, date_to, _terms = _period(request, student.school_id)
+    period, _terms = _period(request, student.school_id)
     return render(
         request,
         "attendance/topics.html",
         {
             "student": student,
-            "date_from": date_from,
-            "date_to": date_to,
-            "subjects": selectors.lessons_with_topics(student, date_from, date_to),
+            **_period_context(period),
+            "subjects": selectors.lessons_with_topics(student, period.date_from, period.date_to),
         },
+        status=400 if period.error else 200,
     )
 
 
 @login_required
 def student_pdf(request, student_id: int):
     student = permissions.student_attendance.get(request.viewer, student_id)
-    date_from, date_to, terms = _period(request, student.school_id)
+    period, terms = _period(request, student.school_id)
+    date_from, date_to = period.check().date_from, period.date_to
     enrolment = school_selectors.current_enrolment(student)
     content = printing.student_attendance_pdf(
         school=student.school,
@@ -271,8 +290,8 @@ def student_pdf(request, student_id: int):
         stats=selectors.student_statistics(student, date_from, date_to, terms),
     )
     response = HttpResponse(content, content_type="application/pdf")
-    response["Content-Disposition"] = (
-        f'inline; filename="frekwencja-{student.pk}-{date_from}-{date_to}.pdf"'
+    response["Content-Disposition"] = content_disposition(
+        f"frekwencja-{student.pk}-{date_from}-{date_to}.pdf", inline=True
     )
     return response
 
@@ -385,7 +404,7 @@ def justification_attachment(request, justification_id: int):
 def class_summary(request, class_id: int):
     viewer = request.viewer
     school_class = permissions.class_attendance.get(viewer, class_id, "summary")
-    date_from, date_to, _terms = _period(request, school_class.school_id)
+    period, _terms = _period(request, school_class.school_id)
     since = timezone.localdate() - datetime.timedelta(days=14)
     leads = permissions.class_attendance.allows(viewer, "lead", school_class)
     return render(
@@ -393,15 +412,17 @@ def class_summary(request, class_id: int):
         "attendance/class_summary.html",
         {
             "school_class": school_class,
-            "date_from": date_from,
-            "date_to": date_to,
-            "stats": selectors.class_statistics(viewer, school_class, date_from, date_to),
+            **_period_context(period),
+            "stats": selectors.class_statistics(
+                viewer, school_class, period.date_from, period.date_to
+            ),
             # below the school's risk threshold (A-06), as the warnings count
             "low": selectors.settings_for(school_class.school_id).risk_threshold_percent,
             "alerts": selectors.alerts_for_classes([class_id], since=since) if leads else [],
             "leads": leads,
             "month": timezone.localdate().strftime("%Y-%m"),
         },
+        status=400 if period.error else 200,
     )
 
 
@@ -410,18 +431,15 @@ def class_sheet_pdf(request, class_id: int):
     school_class = permissions.class_attendance.get(
         request.viewer, class_id, "lead", queryset=SchoolClass.objects.select_related("school")
     )
-    try:
-        month = datetime.date.fromisoformat((request.GET.get("miesiac") or "") + "-01")
-    except ValueError:
-        month = timezone.localdate().replace(day=1)
+    month = query_month(request.GET, "miesiac", timezone.localdate())
     next_month = (month + datetime.timedelta(days=32)).replace(day=1)
     sheet = selectors.month_sheet(school_class, month, next_month - datetime.timedelta(days=1))
     content = printing.class_month_pdf(
         school=school_class.school, school_class=school_class, month=month, sheet=sheet
     )
     response = HttpResponse(content, content_type="application/pdf")
-    response["Content-Disposition"] = (
-        f'inline; filename="frekwencja-{school_class.name}-{month:%Y-%m}.pdf"'
+    response["Content-Disposition"] = content_disposition(
+        f"frekwencja-{school_class.name}-{month:%Y-%m}.pdf", inline=True
     )
     return response
 
@@ -431,14 +449,14 @@ def school_view(request):
     viewer = request.viewer
     if not permissions.sees_school_attendance(viewer):
         raise Http404
-    date_from, date_to, _terms = _period(request, viewer.school_id)
+    period, _terms = _period(request, viewer.school_id)
     return render(
         request,
         "attendance/school.html",
         {
-            "date_from": date_from,
-            "date_to": date_to,
-            "rows": selectors.school_statistics(viewer, date_from, date_to),
+            **_period_context(period),
+            "rows": selectors.school_statistics(viewer, period.date_from, period.date_to),
             "missing_url": reverse("attendance:missing"),
         },
+        status=400 if period.error else 200,
     )

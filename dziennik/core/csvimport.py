@@ -19,6 +19,9 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
+from .csvexport import FORMULA_STARTS, write_csv
+from .text import control_characters
+
 MAX_FILE_BYTES = 2 * 1024 * 1024
 
 
@@ -196,8 +199,14 @@ def _data_rows(
                 continue
             values = dict.fromkeys(columns, "")
             values.update(
-                {name: cell.strip() for name, cell in zip(names, cells, strict=False) if name}
+                {
+                    name: unprotect(cell.strip())
+                    for name, cell in zip(names, cells, strict=False)
+                    if name
+                }
             )
+            if _control_characters(line, values, result):
+                continue
             rows.append((line, values))
     except csv.Error as exc:
         result.file_errors.append(
@@ -208,11 +217,30 @@ def _data_rows(
     return rows
 
 
+def _control_characters(line: int, values: dict[str, str], result: CheckedFile) -> bool:
+    """Report the row's cells with a line break, a tab or another control character (a
+    quoted cell may hold them): names are printed on certificates, PDFs and file names,
+    where they do not belong. True when there were any."""
+    bad = [name for name, value in values.items() if control_characters(value)]
+    for name in bad:
+        result.error(
+            line,
+            _(
+                "Column %(column)s contains control characters (a line break, a tab or an "
+                "invisible character): remove them."
+            )
+            % {"column": name},
+        )
+    return bool(bad)
+
+
 def template_csv(columns: list[str], rows: list[dict[str, str]]) -> str:
     """A downloadable template: the header and example rows, ``;``-separated."""
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerow(columns)
-    for row in rows:
-        writer.writerow([row.get(name, "") for name in columns])
-    return out.getvalue()
+    return write_csv(columns, rows)
+
+
+def unprotect(cell: str) -> str:
+    """A cell as typed: ``'=1`` written by an export (``csvexport.safe_cell``) is ``=1``."""
+    if len(cell) > 1 and cell[0] == "'" and cell[1:].startswith(FORMULA_STARTS):
+        return cell[1:]
+    return cell

@@ -26,6 +26,12 @@ from dziennik.schools.models import (
 )
 
 WEIGHT_VALIDATORS = [MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))]
+# The longest descriptive grade (the ``text`` of a grade, a term or final grade, a
+# behaviour grade) the services accept. A descriptive term or final grade of classes 1–3
+# goes onto the certificate and into the register of grades (*arkusz ocen*); schools
+# write one to two thousand characters. 4000 is two standard typed pages (1800 characters
+# each): more than any certificate field holds, and still a bounded page and PDF.
+DESCRIPTIVE_MAX_LENGTH = 4000
 
 
 class CorrectionPolicy(models.TextChoices):

@@ -36,6 +36,7 @@ from django.utils.translation import gettext as _
 
 from dziennik.accounts.models import User
 from dziennik.core import audit, cache, contrast
+from dziennik.core.text import clean_text
 from dziennik.schools.models import School
 from dziennik.schools.viewer import Viewer, get_viewer
 
@@ -188,7 +189,7 @@ def _category_errors(category: GradeCategory, others: list[GradeCategory]) -> di
     """Check and normalise ``category`` as it would be saved; ``others`` are the
     school's other categories."""
     errors: dict[str, list[str]] = {}
-    category.name = " ".join((category.name or "").split())
+    category.name = " ".join(clean_text(category.name).split())
     if not category.name:
         _add(errors, "name", _("Enter a name."))
     elif len(category.name) > 60:
@@ -373,7 +374,7 @@ def _category_used(category: GradeCategory) -> str:
 def _mark_errors(mark: SpecialMark, others: list[SpecialMark]) -> dict[str, list[str]]:
     """Check and normalise ``mark`` as it would be saved."""
     errors: dict[str, list[str]] = {}
-    mark.symbol = normalize_symbol(mark.symbol)
+    mark.symbol = normalize_symbol(clean_text(mark.symbol))
     if not mark.symbol or len(mark.symbol) > 5:
         _add(errors, "symbol", _("Enter a symbol of 1 to 5 characters, e.g. np."))
     elif Rules().value_of(mark.symbol) is not None:
@@ -389,7 +390,7 @@ def _mark_errors(mark: SpecialMark, others: list[SpecialMark]) -> dict[str, list
             "symbol",
             _("The school already has the special mark “%(symbol)s”.") % {"symbol": mark.symbol},
         )
-    mark.name = " ".join((mark.name or "").split())
+    mark.name = " ".join(clean_text(mark.name).split())
     if not mark.name:
         _add(errors, "name", _("Enter what the mark means."))
     elif len(mark.name) > 60:

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import contextlib
-import datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -18,6 +16,8 @@ from django.views.decorators.http import require_POST
 
 from dziennik.accounts.children import active_child_id, family_vary
 from dziennik.core.cache import PageCache
+from dziennik.core.http import content_disposition
+from dziennik.core.params import parse_date, parse_decimal, parse_id, parse_int
 from dziennik.schools import selectors as school_selectors
 
 from . import charts, permissions, selectors, services
@@ -28,18 +28,14 @@ from .sheets import BEHAVIOUR_COLUMNS, CLASSIFICATION_COLUMNS, SheetInvalid, pos
 
 
 def _int_or_none(value) -> int | None:
-    try:
-        return int(value) if value not in (None, "") else None
-    except (TypeError, ValueError):
-        raise Http404 from None
+    """An id from the form or the address; one no row can have is a missing page."""
+    return parse_id(value)
 
 
-def _decimal(value, default=None) -> Decimal | None:
-    try:
-        result = Decimal(str(value).replace(",", "."))
-    except (InvalidOperation, ValueError):
-        return default
-    return result if result.is_finite() else default
+def _decimal(value) -> Decimal | None:
+    """A number typed with a comma or a dot, of at most ten digits before the point; None
+    for anything else (``1e999``, ``NaN``, ``²``). Its range is the services' to check."""
+    return parse_decimal(value, max_digits=12, decimal_places=2)
 
 
 @login_required
@@ -155,7 +151,9 @@ def student_pdf(request, student_id: int):
     )
     data = grade_sheet_pdf(report)
     response = HttpResponse(bytes(data), content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="oceny-{report.student.pk}.pdf"'
+    response["Content-Disposition"] = content_disposition(
+        f"oceny-{report.student.pk}.pdf", inline=True
+    )
     return response
 
 
@@ -217,9 +215,7 @@ def assessment_new(request, class_id: int, subject_id: int):
     category = next(
         (c for c in book.categories if str(c.pk) == request.POST.get("category", "")), None
     )
-    date = None
-    with contextlib.suppress(ValueError):
-        date = datetime.date.fromisoformat(request.POST.get("date", ""))
+    date = parse_date(request.POST.get("date"))
     weight = _decimal(request.POST.get("weight")) if request.POST.get("weight") else None
     errors = []
     if category is None:
@@ -301,9 +297,7 @@ def assessment_edit(request, assessment_id: int):
         category = next(
             (c for c in categories if str(c.pk) == request.POST.get("category", "")), None
         )
-        date = None
-        with contextlib.suppress(ValueError):
-            date = datetime.date.fromisoformat(request.POST.get("date", ""))
+        date = parse_date(request.POST.get("date"))
         raw_weight = request.POST.get("weight", "").strip()
         weight = _decimal(raw_weight) if raw_weight else None
         changes = {"name": request.POST.get("name", ""), "weight": weight}
@@ -554,14 +548,16 @@ def school_settings(request):
                 errors.append(_("Enter a valid value for: %(field)s") % {"field": name})
             else:
                 changes[name] = value
-        days = request.POST.get("proposal_notice_days", "").strip()
-        if days.isdigit() and int(days) <= 120:
-            changes["proposal_notice_days"] = int(days)
+        days = parse_int(request.POST.get("proposal_notice_days"), min_value=0, max_value=120)
+        if days is not None:
+            changes["proposal_notice_days"] = days
         else:
             errors.append(_("Enter the number of days (0–120)."))
         policy = request.POST.get("correction_policy")
         if policy in dict(GradingSettings._meta.get_field("correction_policy").choices):
             changes["correction_policy"] = policy
+        elif policy is not None:
+            errors.append(_("Choose how a correction counts."))
         if not errors:
             try:
                 services.grading_settings_update(

@@ -16,7 +16,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
+from dziennik.core.forms import BoundedDateField
 from dziennik.core.models import AuditEntry
+from dziennik.core.params import MAX_ID
 
 from . import permissions, selectors
 
@@ -24,11 +26,17 @@ PAGE_SIZE = 50
 
 
 class HistoryFilterForm(forms.Form):
-    student = forms.IntegerField(label=gettext_lazy("Student"), required=False, min_value=1)
-    school_class = forms.IntegerField(label=gettext_lazy("Class"), required=False, min_value=1)
-    actor = forms.IntegerField(label=gettext_lazy("Author"), required=False, min_value=1)
-    date_from = forms.DateField(label=gettext_lazy("From"), required=False)
-    date_to = forms.DateField(label=gettext_lazy("To"), required=False)
+    student = forms.IntegerField(
+        label=gettext_lazy("Student"), required=False, min_value=1, max_value=MAX_ID
+    )
+    school_class = forms.IntegerField(
+        label=gettext_lazy("Class"), required=False, min_value=1, max_value=MAX_ID
+    )
+    actor = forms.IntegerField(
+        label=gettext_lazy("Author"), required=False, min_value=1, max_value=MAX_ID
+    )
+    date_from = BoundedDateField(label=gettext_lazy("From"), required=False)
+    date_to = BoundedDateField(label=gettext_lazy("To"), required=False)
 
     def clean(self):
         data = super().clean()

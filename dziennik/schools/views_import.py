@@ -10,11 +10,12 @@ import hashlib
 
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from dziennik.core.csvexport import csv_response
 
 from . import imports, permissions
 from .models import School
@@ -106,8 +107,4 @@ def import_confirm(request):
 def import_template(request):
     """The template CSV: header and two example rows (UTF-8 with BOM for spreadsheets)."""
     _school_for(request)
-    response = HttpResponse(
-        imports.template_csv().encode("utf-8-sig"), content_type="text/csv; charset=utf-8"
-    )
-    response["Content-Disposition"] = 'attachment; filename="dziennik-import-uczniow.csv"'
-    return response
+    return csv_response(imports.template_csv(), "dziennik-import-uczniow.csv")

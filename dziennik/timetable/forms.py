@@ -5,6 +5,8 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext, gettext_lazy
 
+from dziennik.core.forms import BoundedDateField
+
 from .models import Weekday
 from .selectors import EditorOptions
 
@@ -16,7 +18,7 @@ class ImportForm(forms.Form):
         label=gettext_lazy("CSV file"),
         help_text=gettext_lazy("UTF-8, separated by semicolons or commas, one lesson a row."),
     )
-    valid_from = forms.DateField(
+    valid_from = BoundedDateField(
         label=gettext_lazy("The new plan applies from"),
         required=False,
         widget=DATE_INPUT,
@@ -45,8 +47,8 @@ class EntryForm(forms.Form):
     room = forms.TypedChoiceField(
         label=gettext_lazy("Room"), coerce=int, required=False, empty_value=None
     )
-    date = forms.DateField(label=gettext_lazy("Valid from"), widget=DATE_INPUT)
-    valid_to = forms.DateField(
+    date = BoundedDateField(label=gettext_lazy("Valid from"), widget=DATE_INPUT)
+    valid_to = BoundedDateField(
         label=gettext_lazy("Valid to (optional)"), required=False, widget=DATE_INPUT
     )
 
@@ -85,7 +87,7 @@ class EntryForm(forms.Form):
 
 
 class EndForm(forms.Form):
-    last_day = forms.DateField(
+    last_day = BoundedDateField(
         label=gettext_lazy("Last day of the lesson in the plan"), widget=DATE_INPUT
     )
 

@@ -10,6 +10,7 @@ whatever the size of the plan.
 from __future__ import annotations
 
 import datetime
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -33,6 +34,8 @@ from dziennik.schools.viewer import Viewer
 
 from . import permissions
 from .models import CalendarFeed, Room, TimetableChange, TimetableEntry
+
+_FEED_TOKEN = re.compile(r"[A-Za-z0-9_-]{20,64}")
 
 
 @dataclass
@@ -284,6 +287,10 @@ def feed_for(viewer: Viewer) -> CalendarFeed | None:
 
 
 def feed_by_token(token: str) -> CalendarFeed:
+    # A token is 43 URL-safe characters (``new_feed_token``); anything else is no
+    # feed's, and is not even looked up (a NUL byte would fail PostgreSQL's query).
+    if not _FEED_TOKEN.fullmatch(token):
+        raise Http404
     feed = CalendarFeed.objects.filter(token=token).select_related("user").first()
     if feed is None or not feed.user.is_active:
         raise Http404

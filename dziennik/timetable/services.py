@@ -16,6 +16,7 @@ from dziennik.accounts.models import User
 from dziennik.core import audit, cache
 from dziennik.core.models import AuditEntry
 from dziennik.core.policy import Policy
+from dziennik.core.text import field_choice, field_text
 from dziennik.schools.models import ClassGroup, LessonSlot, School, SchoolClass, Subject
 from dziennik.schools.viewer import get_viewer
 
@@ -377,6 +378,8 @@ def timetable_change_create(
 ) -> TimetableChange:
     """Record a substitution, cancellation or move of one planned lesson."""
     _authorize(actor, permissions.entries, entry)
+    kind = field_choice(TimetableChange, "kind", kind)
+    note = field_text(TimetableChange, "note", note)
     if not entry.is_valid_on(date):
         raise ValidationError(_("This lesson does not take place on that date."))
     if kind == TimetableChange.Kind.SUBSTITUTION and substitute_teacher is None:

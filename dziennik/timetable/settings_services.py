@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from dziennik.accounts.models import User
 from dziennik.core import audit
+from dziennik.core.text import clean_text
 from dziennik.schools.models import School
 from dziennik.schools.viewer import Viewer, get_viewer
 
@@ -43,7 +44,7 @@ def _lock_school(school_id: int) -> None:
 
 
 def _clean_name(name: str, school_id: int, exclude: int | None = None) -> str:
-    name = " ".join((name or "").split())
+    name = " ".join(clean_text(name).split())
     if not name:
         raise ValidationError({"name": _("Enter the room's name, e.g. 12 or sala gimnastyczna.")})
     if len(name) > MAX_NAME:

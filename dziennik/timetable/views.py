@@ -20,6 +20,9 @@ from django.views.decorators.http import require_POST
 
 from dziennik.accounts.children import active_child_id
 from dziennik.core.extensions import annotate_week
+from dziennik.core.forms import BoundedDateField
+from dziennik.core.http import content_disposition
+from dziennik.core.params import query_date
 from dziennik.schools import selectors as school_selectors
 from dziennik.schools.viewer import get_viewer
 
@@ -28,11 +31,9 @@ from .models import TimetableChange
 
 
 def _monday(request) -> datetime.date:
-    try:
-        day = datetime.date.fromisoformat(request.GET.get("tydzien", ""))
-    except ValueError:
-        day = timezone.localdate()
-    return selectors.week_start(day)
+    """The Monday of ``?tydzien=`` (this week's when missing or malformed; a date out of
+    ``core.params.date_bounds`` is a 400)."""
+    return selectors.week_start(query_date(request.GET, "tydzien", timezone.localdate()))
 
 
 def _week_context(occurrences, monday, school_id, **extra):
@@ -152,14 +153,14 @@ def room_week(request, room_id: int):
 
 class ChangeForm(forms.Form):
     entry = forms.IntegerField(widget=forms.HiddenInput)
-    date = forms.DateField(
+    date = BoundedDateField(
         label=gettext_lazy("Date"), widget=forms.DateInput(attrs={"type": "date"})
     )
     kind = forms.ChoiceField(label=gettext_lazy("Change"), choices=TimetableChange.Kind.choices)
     substitute_teacher = forms.TypedChoiceField(
         label=gettext_lazy("Substitute teacher"), required=False, coerce=int, empty_value=None
     )
-    new_date = forms.DateField(
+    new_date = BoundedDateField(
         label=gettext_lazy("New date"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
@@ -176,7 +177,7 @@ def changes(request):
     viewer = request.viewer
     if not permissions.can_manage_timetable(viewer):
         raise Http404
-    day = _date_param(request.GET.get("dzien")) or timezone.localdate()
+    day = query_date(request.GET, "dzien", timezone.localdate())
     teachers = selectors.school_teachers(viewer)
     slots = selectors.slots_of(viewer.school_id)
     form = ChangeForm(request.POST or None)
@@ -224,13 +225,6 @@ def changes(request):
         },
         status=400 if form.errors else 200,
     )
-
-
-def _date_param(value):
-    try:
-        return datetime.date.fromisoformat(value or "")
-    except ValueError:
-        return None
 
 
 # --- calendar feed ------------------------------------------------------------------
@@ -301,7 +295,7 @@ def feed(request, token: str):
         event.add("description", teacher)
         cal.add_component(event)
     response = HttpResponse(cal.to_ical(), content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = 'inline; filename="plan.ics"'
+    response["Content-Disposition"] = content_disposition("plan.ics", inline=True)
     response["Cache-Control"] = "private, no-store"
     response["X-Robots-Tag"] = "noindex"
     return response

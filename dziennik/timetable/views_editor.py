@@ -18,6 +18,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from dziennik.core.params import parse_int
+
 from . import selectors, services
 from .forms import EndForm, EntryForm
 from .views import _monday
@@ -68,9 +70,9 @@ def entry_add(request, class_id: int):
     options = selectors.editor_options(viewer, school_class)
     initial = {"date": _first_day(request)}
     for name, param in (("weekday", "dzien"), ("slot", "lekcja")):
-        value = request.GET.get(param, "")
-        if value.isdigit():
-            initial[name] = int(value)
+        value = parse_int(request.GET.get(param), min_value=0, max_value=99)
+        if value is not None:
+            initial[name] = value
     if "slot" in initial:  # the grid links by lesson number
         initial["slot"] = next((s.pk for s in options.slots if s.number == initial["slot"]), None)
     form = EntryForm(request.POST or None, options=options, initial=initial)

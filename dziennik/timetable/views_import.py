@@ -13,10 +13,11 @@ import datetime
 import hashlib
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from dziennik.core.csvexport import csv_response
 
 from . import imports, selectors, services
 from .forms import ImportForm
@@ -113,8 +114,4 @@ def import_confirm(request):
 def import_template(request):
     """The template CSV: header and example rows (UTF-8 with BOM for spreadsheets)."""
     selectors.managed_school(request.viewer)
-    response = HttpResponse(
-        imports.template_csv().encode("utf-8-sig"), content_type="text/csv; charset=utf-8"
-    )
-    response["Content-Disposition"] = 'attachment; filename="dziennik-plan-lekcji.csv"'
-    return response
+    return csv_response(imports.template_csv(), "dziennik-plan-lekcji.csv")

@@ -147,3 +147,14 @@ def test_class_credentials_query_count_does_not_grow(world, students, django_ass
     # Zofia, Anna and Marek, and every other added family (a student and two guardians).
     resettable = 3 + (students // 2) * 3
     assert response.content.decode().count("/nowe-haslo/") == resettable
+
+
+@pytest.mark.parametrize(
+    "target", ["abc", "1657", "//evil.example.com/", "https://evil.example.com/", "/a\r\nb"]
+)
+def test_switching_the_child_never_goes_off_the_site(world, target):
+    """A ``next`` that is no path of this site goes home (no error, no open redirect)."""
+    client = world.client("own_parent")
+    response = client.post("/konto/dziecko/", {"student": world.student.pk, "next": target})
+    assert response.status_code == 302
+    assert response["Location"] == "/"

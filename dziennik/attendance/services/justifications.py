@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from dziennik.accounts.models import User
 from dziennik.core import audit
+from dziennik.core.text import field_text
 from dziennik.schools.models import Student
 from dziennik.schools.viewer import get_viewer
 
@@ -97,7 +98,7 @@ def justification_submit(
     """
     if not permissions.student_attendance.allows(get_viewer(actor), "justify", student):
         raise PermissionDenied
-    reason = (reason or "").strip()
+    reason = field_text(Justification, "reason", reason, multiline=True)
     if not reason:
         raise ValidationError({"reason": _("Give the reason for the absence.")})
     validate_attachment(attachment)
@@ -146,7 +147,7 @@ def justification_decide(
         raise PermissionDenied
     if justification.status != Justification.Status.PENDING:
         raise ValidationError(_("This justification has already been decided."))
-    comment = (comment or "").strip()
+    comment = field_text(Justification, "decision_comment", comment, multiline=True)
     if not accept and not comment:
         raise ValidationError({"comment": _("Say why the justification is rejected.")})
     before = audit.snapshot(
@@ -157,7 +158,7 @@ def justification_decide(
     )
     justification.decided_by = actor
     justification.decided_at = timezone.now()
-    justification.decision_comment = comment[:500]
+    justification.decision_comment = comment
     justification.save(update_fields=["status", "decided_by", "decided_at", "decision_comment"])
     audit.record_update(
         actor=actor,

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from dziennik.accounts.models import User
 from dziennik.core import audit
 from dziennik.core.models import AuditEntry
+from dziennik.core.text import clean_text
 from dziennik.schools.viewer import Viewer, get_viewer
 from dziennik.timetable import selectors as timetable
 
@@ -104,7 +105,7 @@ def lesson_save(
     viewer = get_viewer(actor)
     if not permissions.lessons.allows(viewer, "edit", lesson):
         raise PermissionDenied
-    topic = (topic or "").strip()
+    topic = clean_text(topic)
     attendees = selectors.lesson_attendee_ids(lesson)
     kinds = selectors.kinds_by_id(lesson.school_id)
     existing = {

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from dziennik.accounts.models import User
 from dziennik.core import audit
+from dziennik.core.text import clean_text
 from dziennik.schools.models import Student, Subject
 from dziennik.schools.viewer import get_viewer
 
@@ -49,7 +50,7 @@ def subject_exemption_create(
         _add(errors, "subject", _("Choose a subject of the school."))
     if date_from > date_to:
         _add(errors, "date_to", _("The end date is before the start date."))
-    basis = (basis or "").strip()
+    basis = clean_text(basis)
     if len(basis) > 200:
         _add(errors, "basis", _("The note is too long (at most 200 characters)."))
     if errors:

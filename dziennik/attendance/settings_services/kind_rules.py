@@ -9,6 +9,7 @@ from django.utils import formats
 from django.utils.translation import gettext as _
 
 from dziennik.core import contrast
+from dziennik.core.text import clean_text
 
 from ..models import AttendanceKind, AttendanceMark
 from .base import add_error as _add
@@ -79,7 +80,7 @@ def colour_error(colour: str) -> str | None:
 
 def normalise(kind: AttendanceKind, errors: dict[str, list[str]]) -> None:
     """Check each field of ``kind`` on its own; store the normalised values."""
-    kind.name = (kind.name or "").strip()
+    kind.name = clean_text(kind.name)
     if not kind.name:
         _add(errors, "name", _("Enter a name."))
     elif len(kind.name) > 60:

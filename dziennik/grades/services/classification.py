@@ -14,6 +14,8 @@ from django.utils.translation import gettext as _
 
 from dziennik.accounts.models import User
 from dziennik.core import audit
+from dziennik.core.params import parse_int
+from dziennik.core.text import clean_text
 from dziennik.schools.models import Enrolment, SchoolClass, Student, Subject, Term
 from dziennik.schools.viewer import get_viewer
 
@@ -27,6 +29,7 @@ from ..sheets import (
     SheetInvalid,
     sheet_version,
 )
+from .current_grades import descriptive_text
 
 KINDS = {ClassificationGrade.Kind.TERM, ClassificationGrade.Kind.FINAL}
 
@@ -37,7 +40,7 @@ def _classification_values(
 ) -> tuple[int | None, str]:
     """(grade, text) of a term or final grade, or ``ValidationError``: descriptive in
     classes 1–3, a grade from 1 to 6 above."""
-    text = (text or "").strip()
+    text = descriptive_text(text)
     if school_class.has_descriptive_grades:
         if grade is not None:
             raise ValidationError(
@@ -55,15 +58,17 @@ def _typed_classification(school_class: SchoolClass, raw: str) -> tuple[int | No
     raw = (raw or "").strip()
     if school_class.has_descriptive_grades:
         return _classification_values(school_class, None, raw)
-    if raw and not raw.isdigit():
-        raise ValidationError(_("“%(value)s” is not a grade from 1 to 6.") % {"value": raw})
-    return _classification_values(school_class, int(raw) if raw else None, "")
+    grade = parse_int(raw, min_value=0, max_value=99)
+    if raw and grade is None:
+        shown = clean_text(raw)[:20]
+        raise ValidationError(_("“%(value)s” is not a grade from 1 to 6.") % {"value": shown})
+    return _classification_values(school_class, grade, "")
 
 
 def _behaviour_values(school_class: SchoolClass, value: str, text: str) -> tuple[str, str]:
     """(value, text) of a behaviour grade: descriptive in classes 1–3 (B-01), from the
     scale above."""
-    value, text = (value or "").strip(), (text or "").strip()
+    value, text = clean_text(value), descriptive_text(text)
     if school_class.has_descriptive_grades:
         if value:
             raise ValidationError(_("Classes 1–3 get a descriptive behaviour grade."))

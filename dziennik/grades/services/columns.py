@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from dziennik.accounts.models import User
 from dziennik.core import audit
 from dziennik.core.models import AuditEntry
+from dziennik.core.text import clean_text, field_choice, field_text
 from dziennik.schools.models import ClassGroup, SchoolClass, Subject, Term
 from dziennik.schools.viewer import get_viewer
 
@@ -20,6 +21,9 @@ from .. import permissions, selectors
 from ..models import Assessment, Grade, GradeCategory
 from ..rules import homework_grading_forbidden
 from .averages import refresh_averages, stored_value
+
+# ``Assessment.max_points`` has six digits, two of them after the point.
+MAX_POINTS_LIMIT = 10_000
 
 
 def _column_errors(
@@ -36,8 +40,15 @@ def _column_errors(
 ) -> dict[str, str]:
     """What is wrong with a column's values (the same rules for a new and a changed one)."""
     errors = {}
-    if not (name or "").strip():
-        errors["name"] = _("Enter a name for the column.")
+    try:
+        if not field_text(Assessment, "name", name):
+            errors["name"] = _("Enter a name for the column.")
+    except ValidationError as exc:  # longer than the column holds
+        errors["name"] = exc.message_dict["name"][0]
+    try:
+        field_choice(Assessment, "kind", kind)
+    except ValidationError as exc:
+        errors["kind"] = exc.message_dict["kind"][0]
     if category.school_id != school_class.school_id:
         errors["category"] = _("Choose a category of this school.")
     elif not category.is_active and category.pk != current_category_id:
@@ -53,6 +64,10 @@ def _column_errors(
         errors["weight"] = _("The weight must be between 0 and 100.")
     if kind == Assessment.Kind.POINTS and not (max_points and max_points > 0):
         errors["max_points"] = _("Enter the maximum number of points.")
+    elif max_points is not None and max_points >= MAX_POINTS_LIMIT:
+        errors["max_points"] = _(
+            "Enter the maximum number of points above 0 and below %(limit)s."
+        ) % {"limit": MAX_POINTS_LIMIT}
     school = school_class.school
     if category.is_homework and homework_grading_forbidden(
         is_public=school.is_public,
@@ -109,7 +124,7 @@ def assessment_create(
         term=term,
         teacher_id=actor.pk,
         category=category,
-        name=name.strip(),
+        name=clean_text(name),
         date=date,
         weight=weight,
         kind=kind,
@@ -157,8 +172,9 @@ def assessment_update(*, actor: User, assessment: Assessment, **changes) -> Asse
         values["weight"] = values["category"].weight
     # Stored with two decimal places: 3 and 3.00 are the same weight, not a change.
     for name in ("weight", "max_points"):
-        if values[name] is not None:
-            values[name] = Decimal(values[name]).quantize(CENT)
+        value = values[name]
+        if value is not None and Decimal(value).is_finite() and abs(Decimal(value)) < 10**10:
+            values[name] = Decimal(value).quantize(CENT)
     is_points = assessment.kind == Assessment.Kind.POINTS
     errors = _column_errors(
         school_class=assessment.school_class,
@@ -185,7 +201,7 @@ def assessment_update(*, actor: User, assessment: Assessment, **changes) -> Asse
         raise ValidationError(errors)
     before = audit.snapshot(assessment, fields=COLUMN_FIELDS)
     for name, value in values.items():
-        setattr(assessment, name, value.strip() if name == "name" else value)
+        setattr(assessment, name, clean_text(value) if name == "name" else value)
     assessment.save()
     entry = audit.record_update(
         actor=actor,

@@ -12,11 +12,12 @@ from django.utils.translation import gettext as _
 
 from dziennik.accounts.models import User
 from dziennik.core import audit
+from dziennik.core.text import clean_text
 from dziennik.schools.models import Enrolment, Student
 from dziennik.schools.viewer import get_viewer
 
 from .. import permissions, selectors
-from ..models import Assessment, Grade
+from ..models import DESCRIPTIVE_MAX_LENGTH, Assessment, Grade
 from ..rules import InvalidGrade, Rules, homework_grading_forbidden
 from .averages import refresh_average
 
@@ -37,7 +38,7 @@ def _parse_input(
     """(symbol, points, text, value) from what the teacher typed, or ``ValidationError``."""
     raw = (raw or "").strip()
     if assessment.kind == Assessment.Kind.DESCRIPTIVE:
-        return "", None, raw, None
+        return "", None, descriptive_text(raw), None
     if assessment.kind == Assessment.Kind.POINTS:
         try:
             points = Decimal(raw.replace(",", "."))
@@ -75,6 +76,29 @@ def _parse_input(
 GRADE_FIELDS = ["symbol", "points", "text", "value", "comment"]
 
 
+def _comment(comment: str) -> str:
+    """A grade's comment: control characters removed, at most 300 characters."""
+    comment = clean_text(comment, multiline=True)
+    if len(comment) > 300:
+        raise ValidationError(_("The comment may have at most 300 characters."))
+    return comment
+
+
+def descriptive_text(text: str) -> str:
+    """A descriptive grade as it is kept: its lines, no control characters, at most
+    ``DESCRIPTIVE_MAX_LENGTH`` characters (else ``ValidationError``)."""
+    text = clean_text(text, multiline=True)
+    if len(text) > DESCRIPTIVE_MAX_LENGTH:
+        raise ValidationError(
+            _(
+                "A descriptive grade may have at most %(limit)s characters (this one has "
+                "%(length)s)."
+            )
+            % {"limit": DESCRIPTIVE_MAX_LENGTH, "length": len(text)}
+        )
+    return text
+
+
 @transaction.atomic
 def grade_set(
     *,
@@ -103,8 +127,8 @@ def grade_set(
             _refresh(assessment, student.pk, rules)
         return None
     symbol, points, text, value = _parse_input(rules, assessment, raw)
-    if comment is not None and len(comment) > 300:
-        raise ValidationError(_("The comment may have at most 300 characters."))
+    if comment is not None:
+        comment = _comment(comment)
     if grade is None:
         grade = Grade.objects.create(
             school_id=assessment.school_id,
@@ -134,8 +158,7 @@ def grade_comment_set(*, actor: User, grade: Grade, comment: str) -> Grade:
     """Change the comment of a grade (or of its correction)."""
     if not permissions.grades.allows(get_viewer(actor), "grade", grade):
         raise PermissionDenied
-    if len(comment) > 300:
-        raise ValidationError(_("The comment may have at most 300 characters."))
+    comment = _comment(comment)
     before = audit.snapshot(grade, fields=["comment"])
     grade.comment = comment.strip()
     grade.save(update_fields=["comment", "updated_at"])

@@ -176,6 +176,12 @@ def test_selector_is_school_bound(world):
         "?actor=-1",
         "?date_from=31.02.2026",
         "?date_from=2026-05-02&date_to=2026-05-01",
+        # values no column holds, and dates the calendar cannot count past
+        "?actor=99999999999999999999",
+        "?student=9223372036854775808",
+        "?school_class=²",
+        "?date_to=9999-12-31",
+        "?date_from=0001-01-01",
     ],
 )
 def test_bad_filters_give_a_clear_error(world, query):

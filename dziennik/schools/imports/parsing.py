@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from dziennik.core import csvimport
 from dziennik.core.csvimport import parse_date
+from dziennik.core.params import parse_int
 
 from .columns import (
     COLUMNS,
@@ -111,8 +112,9 @@ def _journal_number(values: dict[str, str], errors: list[str]) -> int:
     value = values["nr_w_dzienniku"]
     if not value:
         return 0
-    if value.isdigit() and 1 <= int(value) <= MAX_JOURNAL_NUMBER:
-        return int(value)
+    number = parse_int(value, min_value=1, max_value=MAX_JOURNAL_NUMBER)
+    if number is not None:
+        return number
     errors.append(
         _("Journal number %(value)s is not a number from 1 to %(max)s.")
         % {"value": value, "max": MAX_JOURNAL_NUMBER}
@@ -124,15 +126,15 @@ def _level(values: dict[str, str], errors: list[str]) -> int:
     """The ``poziom`` column, or the level the class name starts with (``4a`` → 4)."""
     level = 0
     if values["poziom"]:
-        if values["poziom"].isdigit() and 0 <= int(values["poziom"]) <= 13:
-            level = int(values["poziom"])
-        else:
+        level = parse_int(values["poziom"], min_value=0, max_value=13)
+        if level is None:
+            level = 0
             errors.append(
                 _("Level %(value)s is not a number from 0 to 13.") % {"value": values["poziom"]}
             )
     elif values["klasa"]:
-        match = re.match(r"\d+", values["klasa"])
-        if match:
+        match = re.match(r"[0-9]+", values["klasa"])
+        if match and int(match.group()) <= 13:
             level = int(match.group())
         else:
             errors.append(

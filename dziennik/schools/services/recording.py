@@ -15,6 +15,7 @@ from django.db import models
 
 from dziennik.core import audit
 from dziennik.core.models import AuditEntry
+from dziennik.core.text import clean_text
 
 from .. import permissions
 from ..models import (
@@ -83,9 +84,27 @@ def validate(instance: models.Model) -> None:
     instance.validate_constraints()
 
 
+def clean_texts(instance: models.Model, names: Iterable[str] | None = None) -> None:
+    """Remove control characters (NUL, which PostgreSQL refuses, line breaks in a name)
+    from the instance's text fields (``names``, or all of them) before it is validated:
+    ``core.text.clean_text``, keeping the lines of a ``TextField``."""
+    for field in instance._meta.concrete_fields:
+        if names is not None and field.name not in names:
+            continue
+        value = getattr(instance, field.attname)
+        if isinstance(field, models.CharField | models.TextField) and isinstance(value, str):
+            setattr(
+                instance,
+                field.attname,
+                clean_text(value, multiline=isinstance(field, models.TextField)),
+            )
+
+
 def create(actor: User | None, instance: models.Model, **links: Any) -> models.Model:
-    """Validate and save a new ``instance`` and record its creation. ``links`` add to
-    (or replace) the entry's usual links (``history_links``)."""
+    """Validate and save a new ``instance`` (its text cleaned, ``clean_texts``) and
+    record its creation. ``links`` add to (or replace) the entry's usual links
+    (``history_links``)."""
+    clean_texts(instance)
     validate(instance)
     instance.save()
     audit.record_create(actor=actor, instance=instance, **{**history_links(instance), **links})
@@ -127,6 +146,7 @@ def update(
     before = audit.snapshot(instance, fields=changed)
     for name in changed:
         setattr(instance, name, changes[name])
+    clean_texts(instance, changed)
     validate(instance)
     instance.save(update_fields=changed)
     return audit.record_update(

@@ -389,3 +389,17 @@ def test_a_role_goes_to_an_account_of_the_school(world, secretary):
             actor=secretary, school=world.school, user=outsider, role="teacher"
         )
     assert state() == before
+
+
+def test_names_keep_no_control_characters_and_stay_within_their_columns(world, secretary):
+    """What reaches the services from anywhere (the admin's forms, scripts) is cleaned of
+    NUL and line breaks, which PostgreSQL and the download names refuse."""
+    family = services.family_create(actor=secretary, school=world.school, name="Nowa\x00kowie")
+    assert family.name == "Nowakowie"
+    services.school_class_update(actor=secretary, school_class=world.other_class, name="4b\r\n")
+    world.other_class.refresh_from_db()
+    assert world.other_class.name == "4b"
+    before = state()
+    with pytest.raises(ValidationError):
+        services.family_create(actor=secretary, school=world.school, name="x" * 101)
+    assert state() == before

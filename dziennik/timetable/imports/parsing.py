@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 
 from dziennik.core import csvimport
+from dziennik.core.params import date_range_message, in_bounds, parse_int
 
 from .results import TimetableImportResult
 
@@ -192,9 +193,8 @@ def _parse_row(
             )
     number = None
     if values["lekcja"]:
-        if values["lekcja"].isdigit() and int(values["lekcja"]) <= 15:
-            number = int(values["lekcja"])
-        else:
+        number = parse_int(values["lekcja"], min_value=0, max_value=15)
+        if number is None:
             errors.append(
                 _("Lesson number %(value)s is not a number from 0 to 15.")
                 % {"value": values["lekcja"]}
@@ -207,6 +207,8 @@ def _parse_row(
                 _("Date %(value)s is not a date (use DD.MM.YYYY or YYYY-MM-DD).")
                 % {"value": values["obowiazuje_od"]}
             )
+        elif not in_bounds(valid_from):
+            errors.append(date_range_message())
     elif valid_from is None:
         errors.append(
             _(
