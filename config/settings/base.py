@@ -31,6 +31,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost: a read the database failed is tried once more (dziennik/core/db_faults.py).
+    "dziennik.core.db_faults.DatabaseFaultMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "dziennik.core.middleware.SecurityHeadersMiddleware",
@@ -83,6 +85,9 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
 else:
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
     DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
+    # A database that does not answer is a quick 503, not a hung worker.
+    DATABASES["default"].setdefault("OPTIONS", {})
+    DATABASES["default"]["OPTIONS"].setdefault("connect_timeout", 3)
 # PostgreSQL: the NOLOGIN role that owns the history of changes, which the application's
 # role may not become (`manage.py audit_protect`, docs/production.md section 2a).
 AUDIT_OWNER_ROLE = env("AUDIT_OWNER_ROLE", default="dziennik_audit_owner")
