@@ -235,7 +235,7 @@ def manage(env: dict, *arguments: str, timeout: float = 300) -> str:
 
 def django_code(env: dict, code: str) -> str:
     """Run ``code`` in a fresh Django process of ``env``; its standard output."""
-    return manage(env, "shell", "-c", code, timeout=120).strip()
+    return manage(env, "shell", "--no-imports", "-c", code, timeout=120).strip().splitlines()[-1]
 
 
 def build_demo(env: dict) -> None:

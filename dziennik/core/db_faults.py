@@ -96,22 +96,24 @@ def _broke_during_commit(error: BaseException) -> bool:
     return False
 
 
-def _write_outcome(request, error: BaseException) -> str | None:
+def _write_outcome(request, error: BaseException) -> tuple[str, str] | None:
+    """What happened to this request's change: (``unknown``/``saved``/``not-saved``, the
+    sentence that says it); ``None`` for a read."""
     if request.method in SAFE_METHODS:
         return None
     writes = _writes.get() or Writes()
     if _broke_during_commit(error):
-        return _(
+        return "unknown", _(
             "The connection to the database broke while your change was being saved. "
             "Whether it was saved, only the register knows: open the page again in a "
             "moment and check before you send it again."
         )
     if writes.committed:
-        return _(
+        return "saved", _(
             "Your change was saved. Only the page after it could not be shown: open the "
             "register again in a moment."
         )
-    return _(
+    return "not-saved", _(
         "Your change was not saved: nothing of it was written. Send it again in a moment, "
         "when the register is back."
     )
