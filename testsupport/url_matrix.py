@@ -328,6 +328,11 @@ URLS: dict[str, Case] = {
         secrets_for={"other_principal": (COLUMN, "Wiśniewska"), "secretary": (EXCUSE,)},
     ),
     # --- core -------------------------------------------------------------------------
+    "core:readyz": Case(
+        expect(200, anonymous=200),
+        note="The load balancer's readiness probe: public, database and cache state only "
+        "(dziennik/portal/tests/test_faults_stack.py and core/tests/test_health.py)",
+    ),
     "core:csp_report": Case(
         expect(405, anonymous=405),
         post="dziennik/core/tests/test_csp_report.py::test_a_report_is_logged_from_anyone",

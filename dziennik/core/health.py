@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime
 import logging
 
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db import DatabaseError, connection
 from django.db.migrations.loader import MigrationLoader
 from django.http import HttpRequest, JsonResponse
@@ -53,9 +53,10 @@ def _database() -> dict:
 
 
 def _cache() -> dict:
-    state = getattr(cache, "state", None)
+    backend = caches["default"]
+    state = getattr(backend, "state", None)
     if state is None:
-        return {"cache": type(cache).__name__}
+        return {"cache": type(backend).__name__}
     found = state()
     if found.available:
         return {"cache": "ok"}
