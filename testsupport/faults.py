@@ -235,7 +235,8 @@ def manage(env: dict, *arguments: str, timeout: float = 300) -> str:
 
 def django_code(env: dict, code: str) -> str:
     """Run ``code`` in a fresh Django process of ``env``; its standard output."""
-    return manage(env, "shell", "--no-imports", "-c", code, timeout=120).strip().splitlines()[-1]
+    lines = manage(env, "shell", "--no-imports", "-c", code, timeout=120).strip().splitlines()
+    return lines[-1] if lines else ""
 
 
 def build_demo(env: dict) -> None:
