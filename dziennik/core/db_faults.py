@@ -1,4 +1,5 @@
-"""When the database cannot be reached (a PostgreSQL restart, a failover, a full disk).
+"""When the database cannot be reached (a PostgreSQL restart, a failover), or the disk
+cannot be written (full, read-only, missing).
 
 * A request that meets a database error (``OperationalError``/``InterfaceError``) gets a
   clear 503 page with ``Retry-After`` (``server_error``, ``handler500`` of
@@ -8,6 +9,11 @@
   (``DatabaseFaultMiddleware``): a connection the restart broke is replaced, and the
   person sees the page. Django's ``CONN_HEALTH_CHECKS`` does the same for connections
   found broken at the start of a request.
+* The same for the disk: an ``OSError`` of storage (no space, quota, file too large,
+  read-only, no permission, missing directory, I/O error) that no service turned into a
+  form error – e.g. Django writing a large upload to its temporary file before any view
+  runs – is a 503 page that says the server could not store data. (An excuse's
+  attachment is a form error instead: ``core.uploads``.)
 * A write is never retried: each service writes in one transaction, so a write the
   restart interrupted is either committed whole or not at all, and the page says which:
   "not saved" when the error came before the commit, "saved" when this request's
@@ -20,6 +26,7 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import logging
 import sys
 import time
@@ -36,6 +43,19 @@ from django.views import defaults
 logger = logging.getLogger("dziennik.database")
 
 DATABASE_ERRORS = (OperationalError, InterfaceError)
+STORAGE_ERRNOS = frozenset(
+    {
+        errno.ENOSPC,
+        errno.EDQUOT,
+        errno.EFBIG,
+        errno.EROFS,
+        errno.EACCES,
+        errno.EPERM,
+        errno.ENOENT,
+        errno.ENOTDIR,
+        errno.EIO,
+    }
+)
 SAFE_METHODS = ("GET", "HEAD")
 RETRY_PAUSE = 0.5  # s before a read is tried again on a new connection
 RETRY_AFTER = 5  # s, told to the browser with the 503
@@ -119,30 +139,40 @@ def _write_outcome(request, error: BaseException) -> tuple[str, str] | None:
     )
 
 
-def database_unavailable(request, error: BaseException) -> HttpResponse:
-    """The 503 page: plain, without the layout (which reads the database)."""
+def is_storage_error(error: BaseException | None) -> bool:
+    """An ``OSError`` of the disk (not of the network: those have other numbers)."""
+    return isinstance(error, OSError) and error.errno in STORAGE_ERRNOS
+
+
+def database_unavailable(request, error: BaseException, *, cause: str = "database") -> HttpResponse:
+    """The 503 page: plain, without the layout (which reads the database). ``cause``:
+    ``database`` or ``storage``."""
     logger.warning(
-        "Database unavailable (%s: %s) for %s %s",
+        "%s unavailable (%s: %s) for %s %s",
+        "Storage" if cause == "storage" else "Database",
         type(error).__name__,
         str(error).strip().splitlines()[0] if str(error).strip() else "",
         request.method,
         request.path,
     )
     content = render_to_string(
-        "core/unavailable.html", {"write_outcome": _write_outcome(request, error)}
+        "core/unavailable.html",
+        {"cause": cause, "write_outcome": _write_outcome(request, error)},
     )
     response = HttpResponse(content, status=503)
     response["Retry-After"] = str(RETRY_AFTER)
-    response.database_unavailable = True
+    response.database_unavailable = cause == "database"  # a read is tried once more
     return response
 
 
 def server_error(request):
-    """``handler500``: a database that cannot be reached is a 503, anything else a 500."""
+    """``handler500``: a database that cannot be reached or a disk that cannot be written
+    is a 503, anything else a 500."""
     error = sys.exc_info()[1]
-    if isinstance(error, DATABASE_ERRORS):
+    if isinstance(error, DATABASE_ERRORS) or is_storage_error(error):
+        cause = "database" if isinstance(error, DATABASE_ERRORS) else "storage"
         try:
-            return database_unavailable(request, error)
+            return database_unavailable(request, error, cause=cause)
         except Exception:  # the error page must answer, whatever failed
             logger.exception("The 503 page could not be rendered")
             response = HttpResponse(
