@@ -62,35 +62,32 @@ RETRY_AFTER = 5  # s, told to the browser with the 503
 WRITES = ("INSERT", "UPDATE", "DELETE")
 
 
-@dataclass
+@dataclass(eq=False)
 class Writes:
-    """What this request has written: ``pending`` inside an open transaction,
-    ``committed`` once a transaction with writes committed (or a write in autocommit)."""
+    """What this request has written: ``committed`` once a transaction with writes
+    committed (or a write ran in autocommit)."""
 
-    pending: bool = False
     committed: bool = False
+
+    def on_commit(self) -> None:
+        self.committed = True
 
 
 _writes: ContextVar[Writes | None] = ContextVar("dziennik_request_writes", default=None)
 
 
 def _note_writes(execute, sql, params, many, context):
-    """The execute wrapper: notes this request's writes and when they commit."""
+    """The execute wrapper: notes this request's writes and when they commit (once per
+    transaction: a rolled-back one drops its hook, the next write registers it again)."""
     writes = _writes.get()
     result = execute(sql, params, many, context)
     if writes is not None and sql.lstrip()[:6].upper() in WRITES:
         connection = context["connection"]
         if not connection.in_atomic_block:
             writes.committed = True
-        elif not writes.pending:
-            writes.pending = True
-            connection.on_commit(lambda: _committed(writes))
+        elif not any(hook == writes.on_commit for _sids, hook, _robust in connection.run_on_commit):
+            connection.on_commit(writes.on_commit)
     return result
-
-
-def _committed(writes: Writes) -> None:
-    writes.pending = False
-    writes.committed = True
 
 
 def _add_wrapper(connection, **kwargs) -> None:
