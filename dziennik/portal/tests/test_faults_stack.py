@@ -175,11 +175,12 @@ TASKS = {
         """
 from dziennik.attendance.models import AttendanceAlert, AttendanceMark
 from dziennik.attendance.tasks import attendance_alerts_check
-AttendanceAlert.objects.all().delete()
-AttendanceMark.objects.update(alerts_pending=True)
+day = AttendanceAlert.objects.filter(kind="unexcused").order_by("-date").values_list("date", flat=True).first()
+AttendanceAlert.objects.filter(date=day).delete()
+AttendanceMark.objects.filter(date=day).update(alerts_pending=True)
 attendance_alerts_check.enqueue()
 result = 1
-""",
+""",  # noqa: E501
         "attendance_attendancemark",
         ALERTS,
     ),
