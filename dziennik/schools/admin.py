@@ -422,6 +422,14 @@ class SchoolClassAdmin(AuditedModelAdmin):
     list_select_related = ("class_teacher", "school_year")
     inlines = [ClassGroupInline]
 
+    def get_readonly_fields(self, request, obj=None):
+        """The class teacher is the principal's appointment: read-only for the office."""
+        fields = tuple(super().get_readonly_fields(request, obj))
+        school_id = obj.school_id if obj is not None else request.viewer.school_id
+        if not permissions.appoints_class_teachers(request.viewer, school_id):
+            fields += ("class_teacher",)
+        return fields
+
 
 @admin.register(ClassGroup)
 class ClassGroupAdmin(AuditedModelAdmin):
