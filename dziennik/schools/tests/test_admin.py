@@ -448,3 +448,24 @@ def test_the_secretary_appoints_no_class_teacher(world, secretary, principal):
     assert AuditEntry.objects.filter(
         object_id=str(school_class.pk), changes__class_teacher__isnull=False
     ).exists()
+
+
+@pytest.mark.parametrize("end", ["9999-12-31", "0001-01-01"])
+def test_extreme_dates_are_refused_in_the_admin(world, secretary, end):
+    """A day off ending on 31.12.9999 (or in year 1) is refused with the form's error,
+    and nothing is stored."""
+    url = reverse("admin:schools_dayoff_add")
+    before = sm.DayOff.objects.count()
+    response = secretary.post(
+        url,
+        {
+            "school_year": world.year.pk,
+            "date_from": "2026-12-21",
+            "date_to": end,
+            "name": "Ferie",
+            "kind": "school_free_day",
+        },
+    )
+    assert response.status_code == 200
+    assert "Wybierz datę" in response.content.decode()
+    assert sm.DayOff.objects.count() == before
