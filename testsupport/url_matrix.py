@@ -662,6 +662,14 @@ URLS: dict[str, Case] = {
         secrets=("Wiśniewska", COLUMN),
         secrets_for={"student": ("Dąbrowski",), "own_parent": ("Dąbrowski",)},
     ),
+    "grades:student_overview": Case(
+        STUDENT_PAGE,
+        kwargs={"student_id": "student"},
+        needs=("column",),
+        secrets=("Wiśniewska", COLUMN),
+        secrets_for={"student": ("Dąbrowski",), "own_parent": ("Dąbrowski",)},
+        note="The first grade screen: a row of grade chips per subject",
+    ),
     "grades:student_need": Case(
         STUDENT_PAGE,
         kwargs={"student_id": "student"},

@@ -260,6 +260,26 @@ def lowest_grade_for_target(
     return None
 
 
+def need_answer(
+    entries: Sequence[Entry], rules: Rules, *, weight: Decimal, target: Decimal
+) -> dict:
+    """ "What do I need?" in full: the current average, the lowest next grade that reaches
+    ``target`` (``result``), whether even the best is not enough (``impossible``), and
+    whether the target is met already whatever the next grade (``already_met``)."""
+    current = weighted_average(entries, rules)
+    found = lowest_grade_for_target(entries, rules, weight=weight, target=target)
+    lowest = rules.scale()[0][0] if rules.scale() else None
+    return {
+        "current": current,
+        "result": found,
+        "impossible": found is None,
+        "already_met": current is not None
+        and current >= target
+        and found is not None
+        and found[0] == lowest,
+    }
+
+
 def homework_grading_forbidden(*, is_public: bool, is_primary: bool, level: int, day) -> bool:
     """Public primary school, classes 1–8, from 1 April 2024: homework is not graded (G-07)."""
     return is_public and is_primary and 1 <= level <= 8 and day >= HOMEWORK_BAN_SINCE

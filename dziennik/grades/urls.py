@@ -6,7 +6,8 @@ app_name = "grades"
 
 urlpatterns = [
     path("", views.index, name="index"),
-    path("uczen/<int:student_id>/", views.student_grades, name="student"),
+    path("uczen/<int:student_id>/", views.student_overview, name="student_overview"),
+    path("uczen/<int:student_id>/szczegoly/", views.student_grades, name="student"),
     path("uczen/<int:student_id>/czego-potrzebuje/", views.student_need, name="student_need"),
     path("uczen/<int:student_id>/arkusz.pdf", views.student_pdf, name="student_pdf"),
     path("dziennik/", views.gradebook_list, name="gradebook_list"),
