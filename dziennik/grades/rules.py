@@ -63,8 +63,21 @@ class Rules:
     pass_threshold: Decimal = Decimal("1.75")
 
     # --- single symbols ------------------------------------------------------------
-    def parse(self, raw: str) -> tuple[str, Decimal | None, MarkRule | None]:
-        """``(symbol, numeric value or None, mark rule or None)``; raises ``InvalidGrade``."""
+    def usable_marks(self, *, without_homework: bool = False) -> list[str]:
+        """The special marks a teacher may type; where homework is not graded (G-07)
+        the homework marks (``bz``) are not among them."""
+        return sorted(
+            symbol
+            for symbol, mark in self.marks.items()
+            if not (without_homework and mark.is_homework)
+        )
+
+    def parse(
+        self, raw: str, *, without_homework: bool = False
+    ) -> tuple[str, Decimal | None, MarkRule | None]:
+        """``(symbol, numeric value or None, mark rule or None)``; raises ``InvalidGrade``.
+        ``without_homework``: the refusal lists the marks usable where homework is not
+        graded (a homework mark typed there is still parsed: its caller says why not)."""
         symbol = normalize_symbol(raw)
         if not symbol:
             raise InvalidGrade(_("Enter a grade."))
@@ -75,7 +88,10 @@ class Rules:
         if not match or symbol in ("6+", "1-"):
             raise InvalidGrade(
                 _("“%(symbol)s” is not a grade. Use 1–6 with + or -, or one of: %(marks)s.")
-                % {"symbol": raw.strip(), "marks": ", ".join(sorted(self.marks)) or "–"}
+                % {
+                    "symbol": raw.strip(),
+                    "marks": ", ".join(self.usable_marks(without_homework=without_homework)) or "–",
+                }
             )
         base = Decimal(match.group(1))
         if match.group(2) == "+":

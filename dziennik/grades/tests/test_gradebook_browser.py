@@ -1,0 +1,71 @@
+"""In the browser, as a teacher (issue 10): the gradebook's hint and its rule agree about
+``bz`` (homework is not graded in classes 1–8 of a public primary school, G-07)."""
+
+import pytest
+from django.urls import reverse
+
+from dziennik.accounts.tests.factories import TEST_PASSWORD
+from dziennik.grades.models import Grade
+from testsupport.browser import login
+
+from .conftest import add_column
+
+pytestmark = pytest.mark.browser
+
+
+def type_in(page, column, row: int, text: str):
+    cell = page.locator(f'.grade-input[data-assessment="{column.pk}"][data-row="{row}"]')
+    cell.fill(text)
+    cell.press("Enter")
+    return cell
+
+
+def test_the_hint_offers_only_marks_the_rule_accepts(page, world, grading):
+    """``bz`` was listed as allowed and then always refused, even in a test column."""
+    column = add_column(world, name="Sprawdzian – ułamki", cat="Sprawdzian")
+    login(page, "n-in", TEST_PASSWORD)
+    page.goto(
+        reverse("grades:gradebook", args=[world.school_class.pk, world.subject.pk])
+        + f"?okres={world.term1.pk}"
+    )
+    hint = page.locator("#grid-help").inner_text()
+    offered = hint.split(":", 1)[1].split(")", 1)[0]
+    assert "np" in offered and "nb" in offered and "bz" not in offered
+    assert "bz" in page.locator("#homework-note").inner_text()
+    # A homework column cannot even be chosen here.
+    categories = page.locator("#col-category option").all_inner_texts()
+    assert categories and not any("Praca domowa" in c for c in categories)
+
+    # What the hint offers is accepted; bz is refused with the reason the note gives.
+    saved = type_in(page, column, 0, "np")
+    page.wait_for_function("el => el.dataset.saved === 'np'", arg=saved.element_handle())
+    refused = type_in(page, column, 1, "bz")
+    page.wait_for_function(
+        "el => el.getAttribute('aria-invalid') === 'true'", arg=refused.element_handle()
+    )
+    assert "1 kwietnia 2024" in page.locator(".cell-error").inner_text()
+    # A typo's refusal lists the marks the hint lists, without bz.
+    refused.fill("xyz")
+    refused.press("Enter")
+    page.wait_for_function(
+        "() => document.querySelector('.cell-error').textContent.includes('xyz')"
+    )
+    error = page.locator(".cell-error").inner_text()
+    assert "np" in error and "bz" not in error
+    assert list(Grade.objects.values_list("symbol", flat=True)) == ["np"]
+
+
+def test_where_homework_is_graded_the_hint_offers_bz(page, world, grading):
+    """A secondary school is not affected by the 2024 change: bz is offered and taken."""
+    world.school.school_type = "lyceum"
+    world.school.save()
+    column = add_column(world, name="Sprawdzian – ułamki", cat="Sprawdzian")
+    login(page, "n-in", TEST_PASSWORD)
+    page.goto(
+        reverse("grades:gradebook", args=[world.school_class.pk, world.subject.pk])
+        + f"?okres={world.term1.pk}"
+    )
+    assert "bz" in page.locator("#grid-help").inner_text()
+    assert page.locator("#homework-note").count() == 0
+    cell = type_in(page, column, 0, "bz")
+    page.wait_for_function("el => el.dataset.saved === 'bz'", arg=cell.element_handle())
