@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 
 from dziennik.accounts.tests.factories import TEST_PASSWORD
-from dziennik.grades.models import Grade
+from dziennik.grades.models import ClassificationGrade, Grade
 from testsupport.browser import login
 
 from .conftest import add_column
@@ -69,3 +69,26 @@ def test_where_homework_is_graded_the_hint_offers_bz(page, world, grading):
     assert page.locator("#homework-note").count() == 0
     cell = type_in(page, column, 0, "bz")
     page.wait_for_function("el => el.dataset.saved === 'bz'", arg=cell.element_handle())
+
+
+def test_a_refused_sheet_says_what_happened_to_every_entry(page, world, grading):
+    """One valid proposal and two bad cells: nothing saved, and the screen says so –
+    how many cells are wrong, each named, and that the valid entry was not saved either."""
+    login(page, "n-in", TEST_PASSWORD)
+    page.goto(
+        reverse("grades:classification", args=[world.school_class.pk, world.subject.pk])
+        + f"?okres={world.term1.pk}"
+    )
+    page.locator(f'input[name="term_proposal_{world.student.pk}"]').fill("4")
+    page.locator(f'input[name="term_proposal_{world.classmate.pk}"]').fill("7")
+    bad = page.locator(f'input[name="final_proposal_{world.classmate.pk}"]')
+    bad.fill("dobry")
+    with page.expect_navigation():
+        bad.press("Enter")
+    summary = page.locator("#classification-errors-summary").inner_text()
+    assert "Nic nie zapisano: 2 pola zawierają błędy" in summary
+    assert "Pozostałych wpisów również nie zapisano" in summary
+    named = page.locator("#classification-errors li").all_inner_texts()
+    assert len(named) == 2 and all("Kacper Dąbrowski" in line for line in named)
+    assert not ClassificationGrade.objects.exists()
+    assert page.locator(f'input[name="term_proposal_{world.student.pk}"]').input_value() == "4"
