@@ -87,6 +87,7 @@ QUERY_NAMES: dict[str, tuple[str, ...]] = {
     "grades:classification": ("okres", "grupa"),
     "grades:assessment_new": ("okres", "grupa"),
     "grades:behaviour": ("okres",),
+    "grades:class_summary": ("okres",),
     "portal:history": ("student", "school_class", "actor", "date_from", "date_to", "page"),
 }
 

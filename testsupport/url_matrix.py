@@ -736,6 +736,13 @@ URLS: dict[str, Case] = {
         post=GRADES_AUTHZ + "test_behaviour_matrix",
         note="The principal reads; the class teacher sets (L-19)",
     ),
+    "grades:class_summary": Case(
+        expect(404, class_teacher=200, principal=200),
+        kwargs={"class_id": "school_class"},
+        needs=("column",),
+        secrets=("Dąbrowski", "Matematyka"),
+        note="The class teacher's grade summary of the class they lead; the principal reads",
+    ),
     "grades:settings": Case(
         PRINCIPAL_PAGE,
         needs=("grading",),

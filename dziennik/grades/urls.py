@@ -27,6 +27,7 @@ urlpatterns = [
     path("kolumna/<int:assessment_id>/usun/", views.assessment_delete, name="assessment_delete"),
     path("ocena/<int:assessment_id>/", views.grade_cell, name="grade_cell"),
     path("zachowanie/<int:class_id>/", views.behaviour, name="behaviour"),
+    path("klasa/<int:class_id>/", views.class_summary, name="class_summary"),
     path("ustawienia/", views.school_settings, name="settings"),
     # the principal's rule tables: categories, special marks, point scale, thresholds
     path("ustawienia/tabele/", views_settings.rules_index, name="rule_tables"),

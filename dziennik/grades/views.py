@@ -551,6 +551,16 @@ def behaviour(request, class_id: int):
 
 
 @login_required
+def class_summary(request, class_id: int):
+    """The class teacher's grade summary of their class: every subject's averages,
+    proposals and grades, and the students at risk (the principal reads it too)."""
+    summary = selectors.class_summary(
+        request.viewer, class_id, term_id=_int_or_none(request.GET.get("okres"))
+    )
+    return render(request, "grades/class_summary.html", {"summary": summary})
+
+
+@login_required
 def school_settings(request):
     """The principal's page: the comparison switch and the school's grading rules."""
     viewer = request.viewer

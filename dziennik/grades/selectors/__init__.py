@@ -18,6 +18,7 @@ from .classification import (
     behaviour_sheet,
     classification_sheet,
 )
+from .class_summary import ClassSummary, class_summary
 from .comparisons import MIN_GROUP
 from .gradebook import (
     Gradebook,
@@ -55,6 +56,8 @@ from .visits import last_visit, remember_visit, visit_cache_key
 
 __all__ = [
     "MIN_GROUP",
+    "ClassSummary",
+    "class_summary",
     "AssessmentView",
     "BehaviourRow",
     "BehaviourSheet",
