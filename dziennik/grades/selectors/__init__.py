@@ -8,6 +8,7 @@ One module per topic; every public name is importable from here.
 """
 
 from .analytics import class_analytics
+from .class_summary import ClassSummary, class_summary
 from .classification import (
     BehaviourRow,
     BehaviourSheet,
@@ -18,7 +19,6 @@ from .classification import (
     behaviour_sheet,
     classification_sheet,
 )
-from .class_summary import ClassSummary, class_summary
 from .comparisons import MIN_GROUP
 from .gradebook import (
     Gradebook,
@@ -56,11 +56,10 @@ from .visits import last_visit, remember_visit, visit_cache_key
 
 __all__ = [
     "MIN_GROUP",
-    "ClassSummary",
-    "class_summary",
     "AssessmentView",
     "BehaviourRow",
     "BehaviourSheet",
+    "ClassSummary",
     "ClassificationRow",
     "ClassificationSheet",
     "GradeRow",
@@ -76,6 +75,7 @@ __all__ = [
     "cell_grade",
     "cell_state",
     "class_analytics",
+    "class_summary",
     "classification_sheet",
     "column_grade_count",
     "entry_for",
