@@ -9,8 +9,15 @@ from dziennik.grades.models import ClassificationGrade, Grade
 from testsupport.browser import login
 
 from .conftest import add_column
+from .helpers import fill_class, grade_all
 
 pytestmark = pytest.mark.browser
+
+
+def no_sideways_scroll(page) -> bool:
+    return page.evaluate(
+        "document.documentElement.scrollWidth <= document.documentElement.clientWidth"
+    )
 
 
 def type_in(page, column, row: int, text: str):
@@ -92,3 +99,60 @@ def test_a_refused_sheet_says_what_happened_to_every_entry(page, world, grading)
     assert len(named) == 2 and all("Kacper Dąbrowski" in line for line in named)
     assert not ClassificationGrade.objects.exists()
     assert page.locator(f'input[name="term_proposal_{world.student.pk}"]').input_value() == "4"
+
+
+def test_gradebook_ergonomics(page, world, grading):
+    """The header stays in view while the grid scrolls; the average and the suggested
+    grade stay in view at 1366 px however many columns; the comment/correction editor
+    opens next to its cell from the keyboard and gives the focus back."""
+    students = fill_class(world, 30)
+    columns = grade_all(world, students[:3], ["4", "5", "3"], columns=14)
+    login(page, "n-in", TEST_PASSWORD)
+    page.set_viewport_size({"width": 1366, "height": 700})
+    page.goto(
+        reverse("grades:gradebook", args=[world.school_class.pk, world.subject.pk])
+        + f"?okres={world.term1.pk}"
+    )
+    wrap = page.locator(".gradebook-wrap")
+    header = page.locator(f"#col-{columns[0].pk}")
+    top = header.bounding_box()["y"]
+    wrap.evaluate("el => el.scrollBy(0, 600)")
+    assert wrap.evaluate("el => el.scrollTop") > 500
+    assert abs(header.bounding_box()["y"] - top) < 4  # still at the top of the grid
+    wrap.evaluate("el => el.scrollBy(2000, 0)")
+    wrap.evaluate("el => el.scrollTo(0, el.scrollTop)")
+    box = wrap.bounding_box()
+    for selector in ("thead .col-average", "thead .col-proposed"):
+        cell = page.locator(selector).bounding_box()
+        assert box["x"] <= cell["x"] and cell["x"] + cell["width"] <= box["x"] + box["width"]
+    assert no_sideways_scroll(page)
+
+    # Keyboard: in a cell, Ctrl+Enter opens the editor beside the cell, focus in it.
+    cell = page.locator(
+        f'.grade-input[data-assessment="{columns[0].pk}"][data-student="{world.student.pk}"]'
+    )
+    cell.focus()
+    page.keyboard.press("Control+Enter")
+    editor = page.locator("#cell-editor")
+    assert editor.is_visible()
+    assert page.evaluate("document.activeElement.id") == "cell-comment"
+    near, at = editor.bounding_box(), cell.bounding_box()
+    assert abs(near["x"] - at["x"]) < 40 and 0 <= near["y"] - (at["y"] + at["height"]) < 40
+    page.keyboard.type("Poprawiła się")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.id") == "cell-correction"
+    page.keyboard.type("5")
+    page.keyboard.press("Enter")  # saves and closes; the focus is back in the cell
+    assert not editor.is_visible()
+    assert page.evaluate("document.activeElement.dataset.student") == str(world.student.pk)
+    page.wait_for_function(
+        "el => el.dataset.correction === '5' && el.dataset.comment === 'Poprawiła się'",
+        arg=cell.element_handle(),
+    )
+    grade = Grade.objects.get(assessment=columns[0], student=world.student, corrects=None)
+    assert grade.comment == "Poprawiła się" and grade.correction.symbol == "5"
+    # Escape closes without moving anywhere else.
+    page.keyboard.press("Control+Enter")
+    page.keyboard.press("Escape")
+    assert not editor.is_visible()
+    assert page.evaluate("document.activeElement.dataset.student") == str(world.student.pk)
