@@ -205,3 +205,29 @@ def test_charts_keep_their_proportions_and_have_dated_axes(page, world, graded):
             assert in_term(world, 10).strftime("%d.%m") in labels
             assert {"1", "6"} <= set(labels)
         assert no_sideways_scroll(page)
+
+
+@pytest.mark.parametrize("username", ["rodzic-test", "uczen-test"])
+def test_family_grade_screens_pass_axe_at_both_widths(page, world, graded, username):
+    """The overview, the full grade page (charts and calculator open) and the home page
+    with its recent grades: no axe finding of moderate impact or worse, no sideways
+    scrolling, at 360 and 1366 px."""
+    fill_class(world, 6)
+    services.comparisons_switch(
+        actor=world.user("principal"), school_id=world.school.pk, enabled=True
+    )
+    login(page, username, TEST_PASSWORD)
+    term = f"?okres={world.term1.pk}"
+    screens = [
+        reverse("grades:student_overview", args=[world.student.pk]) + term,
+        reverse("grades:student", args=[world.student.pk]) + term,
+        reverse("portal:home"),
+    ]
+    for width in (360, 1366):
+        page.set_viewport_size({"width": width, "height": 800})
+        for url in screens:
+            page.goto(url)
+            for summary in page.locator("main details summary").all():
+                summary.click()
+            assert no_sideways_scroll(page), (width, url)
+            assert_accessible(page)
