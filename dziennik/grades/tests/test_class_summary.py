@@ -74,3 +74,12 @@ def test_summary_queries(world, grading, size, django_assert_num_queries):
     with django_assert_num_queries(SUMMARY_QUERIES):
         response = client.get(url + f"?okres={world.term1.pk}")
     assert response.content.decode().count('class="summary-cell') == pupils * (subjects + 1)
+
+
+def test_the_class_teachers_home_leads_to_the_summary(world, grading):
+    url = reverse("grades:class_summary", args=[world.school_class.pk])
+    home = world.client("class_teacher").get(reverse("portal:home")).content.decode()
+    assert 'id="panel-class-grades"' in home and url in home
+    assert 'id="panel-class-grades"' not in (
+        world.client("teacher_in").get(reverse("portal:home")).content.decode()
+    )
