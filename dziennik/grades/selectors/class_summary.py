@@ -17,10 +17,11 @@ from dziennik.schools.models import SchoolClass, Student, Subject, TeachingAssig
 from dziennik.schools.viewer import Viewer
 
 from .. import permissions
-from ..models import ClassificationGrade, StudentAverage
-from ..rules import overall_average, quantize
+from ..models import ClassificationGrade, Grade, StudentAverage
+from ..rules import overall_average, quantize, weighted_average
 from .gradebook import roster
-from .grading import pick_term, settings_for, year_terms
+from .grading import load_rules, pick_term, settings_for, year_terms
+from .report import grade_entry
 
 
 @dataclass
@@ -114,12 +115,16 @@ def class_summary(
     subjects = _subjects(school_class)
     students = roster(school_class, None)
     ids = [s.pk for _n, s in students]
-    averages = {
-        (a.student_id, a.subject_id): a.average
-        for a in StudentAverage.objects.filter(term=term, student_id__in=ids).only(
-            "student_id", "subject_id", "average"
-        )
-    }
+    averages = (
+        _year_averages(ids, terms, load_rules(school_class.school_id))
+        if final
+        else {
+            (a.student_id, a.subject_id): a.average
+            for a in StudentAverage.objects.filter(term=term, student_id__in=ids).only(
+                "student_id", "subject_id", "average"
+            )
+        }
+    )
     classified: dict[tuple[int, int], dict[bool, ClassificationGrade]] = defaultdict(dict)
     for cg in ClassificationGrade.objects.filter(term=term, kind=kind, student_id__in=ids).only(
         "student_id", "subject_id", "is_proposal", "grade", "text"
@@ -137,6 +142,36 @@ def class_summary(
         item.grades = sum(1 for c in cells if c.grade is not None)
         item.at_risk = sum(1 for c in cells if c.at_risk)
     return ClassSummary(school_class, terms, term, final, threshold, subjects, rows)
+
+
+def _year_averages(ids: list[int], terms: list[Term], rules) -> dict[tuple[int, int], Decimal]:
+    """Each student's average per subject over the whole year (one query): the final
+    grade reflects the whole year, not the last term alone (G-05)."""
+    entries: dict[tuple[int, int], list] = defaultdict(list)
+    for g in (
+        Grade.objects.filter(student_id__in=ids, assessment__term__in=[t.pk for t in terms])
+        .order_by("created_at", "pk")
+        .values_list(*_YEAR_COLUMNS, named=True)
+    ):
+        entries[(g.student_id, g.assessment__subject_id)].append(grade_entry(g))
+    found = {key: weighted_average(items, rules) for key, items in entries.items()}
+    return {key: value for key, value in found.items() if value is not None}
+
+
+_YEAR_COLUMNS = (
+    "pk",
+    "student_id",
+    "symbol",
+    "points",
+    "corrects_id",
+    "created_at",
+    "assessment__subject_id",
+    "assessment__weight",
+    "assessment__kind",
+    "assessment__max_points",
+    "assessment__date",
+    "assessment__category__counts_towards_average",
+)
 
 
 def _row(number, student, subjects, averages, classified, threshold) -> SummaryRow:

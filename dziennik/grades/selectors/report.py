@@ -285,7 +285,7 @@ def _subject_reports(
         row = _grade_row(g, assessments, last_seen)
         by_id[g.pk] = row.grade
         report.rows.append(row)
-        report.entries.append(_grade_entry(g))
+        report.entries.append(grade_entry(g))
         if g.corrects_id is not None:
             corrections.append((row, g.corrects_id))
     for row, corrects_id in corrections:
@@ -315,7 +315,7 @@ def _grade_row(g, assessments: dict[int, AssessmentView], last_seen) -> GradeRow
     )
 
 
-def _grade_entry(g) -> Entry:
+def grade_entry(g) -> Entry:
     """The grade as the averages count it (``entry_for`` of a lean row)."""
     return Entry(
         key=g.pk,

@@ -2,16 +2,21 @@
 proposals and grades per student, and who is at risk – in a fixed number of queries."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from dziennik.grades import services
 from dziennik.schools import models as sm
 
+from .conftest import add_column
 from .helpers import fill_class, grade_all
 
 # The layout's (session, user, viewer) and the page's own: class, terms, settings,
 # subjects, students, averages, term grades (14 whatever the size).
 SUMMARY_QUERIES = 14
+# The last term: the year's grades and the school's rules instead of the kept averages.
+YEAR_SUMMARY_QUERIES = 11
 
 
 def propose(world, student, grade, *, is_proposal=True):
@@ -83,3 +88,39 @@ def test_the_class_teachers_home_leads_to_the_summary(world, grading):
     assert 'id="panel-class-grades"' not in (
         world.client("teacher_in").get(reverse("portal:home")).content.decode()
     )
+
+
+def test_in_the_last_term_the_averages_cover_the_year(world, grading):
+    """The final grade reflects the whole year (G-05): term 1's 5 and term 2's 1 give 3,
+    whatever term 2 alone says; the proposals shown are the final ones."""
+    teacher = world.user("teacher_in")
+    first = add_column(world, name="Sprawdzian 1", cat="Sprawdzian")
+    services.grade_set(actor=teacher, assessment=first, student=world.student, raw="5")
+    second = add_column(world, name="Sprawdzian 2", cat="Sprawdzian")
+    second.term = world.term2
+    second.date = world.term2.start_date
+    second.save()
+    services.grade_set(actor=teacher, assessment=second, student=world.student, raw="1")
+    services.classification_grade_set(
+        actor=teacher,
+        student=world.student,
+        school_class=world.school_class,
+        subject=world.subject,
+        term=world.term2,
+        kind="final",
+        is_proposal=True,
+        grade=3,
+    )
+    client = world.client("class_teacher")
+    url = reverse("grades:class_summary", args=[world.school_class.pk])
+    client.get(url)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url + f"?okres={world.term2.pk}")
+    assert len(queries) == YEAR_SUMMARY_QUERIES, len(queries)
+    summary = response.context["summary"]
+    assert summary.final
+    row = next(r for r in summary.rows if r.student == world.student)
+    index = next(i for i, s in enumerate(summary.subjects) if s.subject == world.subject)
+    assert row.cells[index].average == 3
+    assert row.cells[index].proposed.grade == 3
+    assert row.risks == []
