@@ -33,6 +33,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # Outermost: a read the database failed is tried once more (dziennik/core/db_faults.py).
     "dziennik.core.db_faults.DatabaseFaultMiddleware",
+    "dziennik.core.client_address.UntrustedForwardedHeadersMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "dziennik.core.middleware.SecurityHeadersMiddleware",
