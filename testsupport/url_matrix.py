@@ -367,6 +367,11 @@ URLS: dict[str, Case] = {
         secrets=("n-in", "Lewandowski"),
         secrets_for={"other_principal": ("n-in", "Lewandowski")},
     ),
+    "accounts:staff_account_new": Case(
+        SCHOOL_OFFICE_PAGE,
+        nothing_to_leak="An empty form; the roles offered are the viewer's own to give",
+        post="dziennik/accounts/tests/test_staff_account_create.py::test_create_post_matrix",
+    ),
     "accounts:password_reset": Case(
         expect(404, class_teacher=200, principal=200, secretary=200),
         kwargs={"user_id": "student_account"},

@@ -16,5 +16,6 @@ urlpatterns = [
         name="class_credentials",
     ),
     path("pracownicy/", views.staff_accounts, name="staff_accounts"),
+    path("pracownicy/nowe-konto/", views.staff_account_new, name="staff_account_new"),
     path("konta/<int:user_id>/nowe-haslo/", views.password_reset, name="password_reset"),
 ]
