@@ -1,5 +1,5 @@
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.contrib.auth.password_validation import password_validators_help_text_html
 from django.utils.translation import gettext_lazy as _
 
@@ -76,3 +76,14 @@ class StaffAccountForm(forms.Form):
     def __init__(self, *args, roles_offered, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["roles"].choices = roles_offered
+
+
+class ForgotPasswordForm(PasswordResetForm):
+    """The e-mail address of a forgotten password's account. Whether an account has it
+    is never said (the same answer either way)."""
+
+    email = forms.EmailField(
+        label=_("E-mail address"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "autocapitalize": "none"}),
+    )

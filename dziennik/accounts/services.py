@@ -91,6 +91,30 @@ def password_change(*, actor: User, user: User, new_password: str) -> None:
 
 
 @transaction.atomic
+def password_forgotten_reset(*, user: User, new_password: str) -> None:
+    """The owner sets a new password through the link e-mailed to them ("forgot your
+    password?"): the forced change is lifted, a login lock too, every other session ends
+    (whoever knew the old password is logged out), and the history says how it happened.
+    The link's token dies with the old password, so it works once."""
+    validate_password(new_password, user)
+    user = User.objects.select_for_update().get(pk=user.pk)
+    before_forced = user.must_change_password
+    user.set_password(new_password)
+    user.must_change_password = False
+    user.session_generation = F("session_generation") + 1
+    user.save(update_fields=["password", "must_change_password", "session_generation"])
+    user.refresh_from_db(fields=["session_generation"])
+    axes_reset(username=user.username)
+    changes = {
+        "password": ["***", "*** (set through the e-mailed link)"],
+        "must_change_password": [before_forced, False],
+    }
+    build_entry(
+        actor=user, instance=user, action="update", changes=changes, school_id=user.school_id
+    ).save()
+
+
+@transaction.atomic
 def logout_everywhere(*, actor: User, user: User) -> None:
     """End every session of ``user`` (the session hash includes the generation), with an
     entry in the history (who ended them, and when)."""

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from dziennik.core.http import content_disposition, safe_next
+from dziennik.schools.selectors import login_school
 
 from . import permissions, selectors, services
 from .children import set_active_child
@@ -24,6 +25,9 @@ class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     authentication_form = LoginForm
     redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**kwargs) | {"login_school": login_school()}
 
     def form_valid(self, form):
         response = super().form_valid(form)

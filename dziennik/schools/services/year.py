@@ -33,6 +33,7 @@ SCHOOL_FIELDS = (
     "address",
     "rspo",
     "time_zone",
+    "crest",
     "electronic_only_consent",
 )
 
