@@ -1,4 +1,4 @@
-""""Forgot your password?" on the login page: Django's reset flow through a real SMTP
+""" "Forgot your password?" on the login page: Django's reset flow through a real SMTP
 server on loopback, in Polish, limited, saying nothing about which addresses have
 accounts, and with a link that works once."""
 
