@@ -664,11 +664,7 @@ class SchoolBuilder:
                     }
                 ships.append(
                     Guardianship(
-                        guardian=guardian,
-                        student=child,
-                        relation=relation,
-                        access=access,
-                        **extra,
+                        guardian=guardian, student=child, relation=relation, access=access, **extra
                     )
                 )
         Guardianship.objects.bulk_create(ships, batch_size=500)

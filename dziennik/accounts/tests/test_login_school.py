@@ -9,7 +9,9 @@ from django.core.files.base import ContentFile
 from django.test import Client
 from PIL import Image
 
+from dziennik.core.models import AuditEntry
 from dziennik.schools.models import School
+from dziennik.schools.services import school_update
 from dziennik.schools.tests.factories import SchoolFactory
 from testsupport.a11y import assert_no_axe_violations
 
@@ -77,3 +79,15 @@ def test_the_login_page_with_the_school_passes_axe(page, width):
     assert page.locator(".login-school-name").inner_text() == NAME
     assert page.evaluate("document.documentElement.scrollWidth") <= width
     assert_no_axe_violations(page)
+
+
+@pytest.mark.django_db
+def test_a_new_crest_is_in_the_history(world):
+    """The school's office sets the crest through the school's service (the admin does
+    too); the history records the file's name."""
+    crest = ContentFile(png(), name="herb.png")
+    school_update(actor=world.user("principal"), school=world.school, crest=crest)
+    entry = AuditEntry.objects.filter(content_type__model="school").last()
+    assert entry.actor == world.user("principal")
+    old, new = entry.changes["crest"]
+    assert old == "" and new.startswith("schools/crests/herb") and new.endswith(".png")
