@@ -75,8 +75,21 @@ FIELD_LABELS = {
 # was written (the entry's own time says it), internal flags, the school of a
 # single-school history.
 HIDDEN_FIELDS = frozenset(
-    {"created_at", "updated_at", "alerts_pending", "school", "token", "chain_seq"}
+    {
+        "created_at",
+        "updated_at",
+        "alerts_pending",
+        "school",
+        "token",
+        "chain_seq",
+        "last_login",
+        "date_joined",
+        "session_generation",
+    }
 )
+# Values a model derives from another field the entry shows (a grade's number from its
+# symbol).
+DERIVED_FIELDS = frozenset({("grade", "value")})
 
 SENTENCES = {
     AuditEntry.Action.CREATE: gettext_lazy("New %(kind)s: %(record)s"),
@@ -303,8 +316,12 @@ def show(value: Any, f=None) -> Any:
 def field_changes(entry: AuditEntry, names: Names) -> list[FieldChange]:
     """The entry's ``{field: [old, new]}`` in words, without bookkeeping fields."""
     changes = []
+    model = entry.content_type.model
     for f, name, old, new in _pairs(entry):
-        if name in HIDDEN_FIELDS:
+        if name in HIDDEN_FIELDS or (model, name) in DERIVED_FIELDS:
+            continue
+        # a new record's empty and "no" values say nothing
+        if entry.action == AuditEntry.Action.CREATE and new in (None, "", [], False):
             continue
         if name == "password":
             changes.append(FieldChange(label(f, name), _("(hidden)"), _("(hidden)")))
