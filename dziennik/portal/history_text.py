@@ -32,6 +32,7 @@ from dziennik.attendance.models import AttendanceKind, AttendanceMark, Lesson
 from dziennik.core.models import AuditEntry
 from dziennik.grades.models import Grade
 from dziennik.schools.models import Enrolment, Student
+from dziennik.timetable.models import TimetableChange, TimetableEntry
 
 # Fields whose models give no verbose name: Django would show the attribute's name in
 # English ("submitted by"). One label each, translated.
@@ -140,12 +141,34 @@ def _grade_text(grade: Grade) -> str:
 
 LESSON_LINKS = ("slot", "subject", "school_class", "group")
 
+
+def _timetable_entry_text(entry: TimetableEntry) -> str:
+    """E.g. "poniedziałek, lesson 2, Matematyka, 4a"."""
+    target = entry.group or entry.school_class
+    return _("%(weekday)s, lesson %(number)s, %(subject)s, %(target)s") % {
+        "weekday": entry.get_weekday_display(),
+        "number": entry.slot.number,
+        "subject": entry.subject.name,
+        "target": target.name,
+    }
+
+
+def _timetable_change_text(change: TimetableChange) -> str:
+    return _("%(date)s, %(kind)s: %(entry)s") % {
+        "date": formats.date_format(change.date, "d.m.Y"),
+        "kind": change.get_kind_display(),
+        "entry": _timetable_entry_text(change.entry),
+    }
+
+
 # How a record is named, when its model's ``str()`` is not meant for people: the
 # related rows to load with it, and the name.
 DESCRIBERS: dict[type[models.Model], tuple[tuple[str, ...], Callable[[Any], str]]] = {
     Lesson: (LESSON_LINKS, lesson_text),
     AttendanceMark: (tuple(f"lesson__{n}" for n in LESSON_LINKS), lambda m: lesson_text(m.lesson)),
     Grade: (("assessment__subject",), _grade_text),
+    TimetableEntry: (LESSON_LINKS, _timetable_entry_text),
+    TimetableChange: (tuple(f"entry__{n}" for n in LESSON_LINKS), _timetable_change_text),
 }
 
 

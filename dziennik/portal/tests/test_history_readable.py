@@ -5,6 +5,7 @@ import datetime
 import re
 
 import pytest
+from django.test import Client
 from django.utils import timezone
 
 from dziennik.accounts.tests.factories import TEST_PASSWORD
@@ -13,6 +14,7 @@ from dziennik.attendance.tests.factories import build_register, committed, save_
 from dziennik.schools.models import Enrolment, Student
 from testsupport.a11y import assert_no_axe_violations
 from testsupport.browser import login
+from testsupport.url_matrix import Scene
 
 URL = "/historia/"
 
@@ -96,3 +98,16 @@ def test_the_student_filter_tells_namesakes_apart(world, page):
     assert "Wiśniewska Zofia (4a), ur. 04.03.2015" in same
     page.set_viewport_size({"width": 1366, "height": 900})
     assert_no_axe_violations(page)
+
+
+@pytest.mark.django_db
+def test_a_timetable_change_is_named_by_its_lesson(world):
+    scene = Scene(world)
+    change = scene.change
+    client = Client()
+    client.force_login(world.user("principal"))
+    page = client.get(URL).content.decode()
+    weekday = change.entry.get_weekday_display()
+    day = change.date.strftime("%d.%m.%Y")
+    assert f"{day}, odwołana: {weekday}, lekcja 2, Matematyka, 4a" in page
+    assert f": {change.entry_id}<" not in page
