@@ -216,8 +216,8 @@ class Names:
             if model in DESCRIBERS:
                 with contextlib.suppress(ValueError):
                     wanted[model].add(int(entry.object_id))
-            for f, _name, old, new in _pairs(entry):
-                if not _is_link(f):
+            for f, name, old, new in _pairs(entry):
+                if not _is_link(f) or name in HIDDEN_FIELDS:
                     continue
                 for value in (old, new):
                     wanted[f.related_model].update(_ids(value))
