@@ -25,12 +25,13 @@ from django.db import models
 from django.utils import formats, timezone
 from django.utils.dateparse import parse_date, parse_datetime, parse_time
 from django.utils.functional import Promise
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from dziennik.attendance.models import AttendanceKind, AttendanceMark, Lesson
 from dziennik.core.models import AuditEntry
-from dziennik.grades.models import Grade
+from dziennik.grades.models import BehaviourGrade, ClassificationGrade, Grade
 from dziennik.schools.models import Enrolment, Student
 from dziennik.timetable.models import TimetableChange, TimetableEntry
 
@@ -142,6 +143,26 @@ def _grade_text(grade: Grade) -> str:
 LESSON_LINKS = ("slot", "subject", "school_class", "group")
 
 
+def _classification_text(row: ClassificationGrade) -> str:
+    """E.g. "Matematyka, term grade (proposed) – 4"; a descriptive one by its beginning
+    (the whole text is in the entry's changes)."""
+    kind = row.get_kind_display()
+    if row.is_proposal:
+        kind = _("%(kind)s (proposed)") % {"kind": kind}
+    return _("%(subject)s, %(kind)s – %(grade)s") % {
+        "subject": row.subject.name,
+        "kind": kind,
+        "grade": row.grade if row.grade else Truncator(row.text).chars(60),
+    }
+
+
+def _behaviour_text(row: BehaviourGrade) -> str:
+    return _("%(kind)s – %(grade)s") % {
+        "kind": row.get_kind_display(),
+        "grade": row.get_value_display() or Truncator(row.text).chars(60),
+    }
+
+
 def _timetable_entry_text(entry: TimetableEntry) -> str:
     """E.g. "poniedziałek, lesson 2, Matematyka, 4a"."""
     target = entry.group or entry.school_class
@@ -167,6 +188,8 @@ DESCRIBERS: dict[type[models.Model], tuple[tuple[str, ...], Callable[[Any], str]
     Lesson: (LESSON_LINKS, lesson_text),
     AttendanceMark: (tuple(f"lesson__{n}" for n in LESSON_LINKS), lambda m: lesson_text(m.lesson)),
     Grade: (("assessment__subject",), _grade_text),
+    ClassificationGrade: (("subject",), _classification_text),
+    BehaviourGrade: ((), _behaviour_text),
     TimetableEntry: (LESSON_LINKS, _timetable_entry_text),
     TimetableChange: (tuple(f"entry__{n}" for n in LESSON_LINKS), _timetable_change_text),
 }

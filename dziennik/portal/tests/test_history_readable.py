@@ -11,6 +11,8 @@ from django.utils import timezone
 from dziennik.accounts.tests.factories import TEST_PASSWORD
 from dziennik.attendance import services
 from dziennik.attendance.tests.factories import build_register, committed, save_lesson
+from dziennik.core import audit
+from dziennik.grades.tests.factories import BehaviourGradeFactory, ClassificationGradeFactory
 from dziennik.schools.models import Enrolment, Student
 from testsupport.a11y import assert_no_axe_violations
 from testsupport.browser import login
@@ -111,3 +113,33 @@ def test_a_timetable_change_is_named_by_its_lesson(world):
     day = change.date.strftime("%d.%m.%Y")
     assert f"{day}, odwołana: {weekday}, lekcja 2, Matematyka, 4a" in page
     assert f": {change.entry_id}<" not in page
+
+
+@pytest.mark.django_db
+def test_term_and_behaviour_grades_are_named_by_subject_and_kind(world):
+    teacher = world.user("teacher_in")
+    proposal = ClassificationGradeFactory(
+        school_class=world.school_class,
+        student=world.student,
+        subject=world.subject,
+        term=world.term1,
+        is_proposal=True,
+        grade=5,
+    )
+    behaviour = BehaviourGradeFactory(
+        school_class=world.school_class, student=world.student, term=world.term1
+    )
+    for row in (proposal, behaviour):
+        audit.record_create(
+            actor=teacher,
+            instance=row,
+            student_id=world.student.pk,
+            school_class_id=world.school_class.pk,
+        )
+    client = Client()
+    client.force_login(world.user("principal"))
+    page = client.get(URL).content.decode()
+    assert (
+        "Nowy wpis – ocena klasyfikacyjna: Matematyka, ocena śródroczna (przewidywana) – 5" in page
+    )
+    assert "Nowy wpis – ocena zachowania: ocena śródroczna – bardzo dobre" in page
