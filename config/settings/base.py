@@ -240,6 +240,8 @@ def mailers_from_url(email: dict) -> dict:
 # Mail: consolemail:// (printed) unless EMAIL_URL says otherwise; production requires it.
 MAILERS = mailers_from_url(env.email_url("EMAIL_URL", default="consolemail://"))
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="dziennik@localhost")
+# "Forgot your password?": the e-mailed link works once, for three days (the pages say so).
+PASSWORD_RESET_TIMEOUT = 3 * 24 * 3600
 
 # Background work (early warnings after marks change, sweeps). In-process by default, so
 # `make run` needs no worker; production queues tasks in the database for `db_worker`.
