@@ -171,4 +171,6 @@ def equal_error_rate(genuine_scores, impostor_scores) -> float:
     crossing = int(np.argmax(gap <= 0))
     before, after = gap[crossing - 1], gap[crossing]
     weight = before / (before - after)
-    return float(false_alarm[crossing - 1] + weight * (false_alarm[crossing] - false_alarm[crossing - 1]))
+    return float(
+        false_alarm[crossing - 1] + weight * (false_alarm[crossing] - false_alarm[crossing - 1])
+    )
