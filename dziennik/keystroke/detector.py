@@ -21,7 +21,11 @@ matrix of another width is taken as it is, without the log transform of duration
    in that scaled space (an owner types in a few slightly different "modes");
 4. each column's contribution to a distance is capped at ``CAP`` scaled units, so one
    hesitation on one key cannot outweigh a rhythm that matches everywhere else;
-5. a column typed *faster* than an enrolment typing counts less than one typed slower
+5. up-down columns (the pause between releasing one key and pressing the next) weigh
+   ``UP_DOWN_WEIGHT`` times the others: a down-down time is a hold plus that pause, so
+   holds and down-down times partly repeat each other, while the pause is the rhythm's
+   own measure;
+6. a column typed *faster* than an enrolment typing counts less than one typed slower
    while the profile is young (``fast_weight``): people speed up as a password becomes
    familiar, and a profile of twenty typings has not seen that yet. The weight grows to
    1 as the profile reaches ``MATURE_TYPINGS``.
@@ -39,6 +43,7 @@ import numpy as np
 
 NEIGHBOURS = 5
 CAP = 4.0
+UP_DOWN_WEIGHT = 2.0
 YOUNG_FAST_WEIGHT = 0.6
 YOUNG_TYPINGS = 20
 MATURE_TYPINGS = 200
@@ -54,6 +59,7 @@ class Model:
     scale: np.ndarray
     typings: np.ndarray
     log_columns: np.ndarray
+    weights: np.ndarray
     fast_weight: float
 
 
@@ -76,6 +82,17 @@ def log_columns(width: int) -> np.ndarray:
         position = np.arange(width) % 3
         mask[(position == 0) | (position == 1)] = True
     return mask
+
+
+def column_weights(width: int) -> np.ndarray:
+    """How much each column's distance counts: ``UP_DOWN_WEIGHT`` at UD, else 1.
+
+    Only in the CMU layout (width 3k − 2); any other width weighs every column alike.
+    """
+    weights = np.ones(width)
+    if width % 3 == 1:
+        weights[np.arange(width) % 3 == 2] = UP_DOWN_WEIGHT
+    return weights
 
 
 def _as_matrix(rows) -> np.ndarray:
@@ -119,6 +136,7 @@ def train(genuine) -> Model:
         scale=scale,
         typings=(data - center) / scale,
         log_columns=mask,
+        weights=column_weights(matrix.shape[1]),
         fast_weight=fast_weight(matrix.shape[0]),
     )
 
@@ -131,7 +149,7 @@ def score(model: Model, rows) -> np.ndarray:
     scaled = (_transform(matrix, model.log_columns) - model.center) / model.scale
     difference = scaled[:, None, :] - model.typings[None, :, :]
     distance = np.where(difference < 0, -difference * model.fast_weight, difference)
-    distances = np.minimum(distance, CAP).sum(axis=2)
+    distances = (np.minimum(distance, CAP) * model.weights).sum(axis=2)
     neighbours = min(NEIGHBOURS, distances.shape[1])
     nearest = np.partition(distances, neighbours - 1, axis=1)[:, :neighbours]
     return nearest.mean(axis=1)

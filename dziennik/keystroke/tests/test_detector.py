@@ -61,6 +61,11 @@ def test_log_columns_follow_the_hold_down_down_up_down_layout():
     assert not detector.log_columns(6).any()
 
 
+def test_up_down_pauses_weigh_more_in_the_cmu_layout_only():
+    assert detector.column_weights(4).tolist() == [1.0, 1.0, 2.0, 1.0]
+    assert detector.column_weights(6).tolist() == [1.0] * 6
+
+
 def test_a_young_profile_forgives_speed_more_than_a_mature_one():
     assert detector.fast_weight(20) == pytest.approx(0.6)
     assert detector.fast_weight(110) == pytest.approx(0.8)
