@@ -24,6 +24,7 @@ INSTALLED_APPS = [
     "dziennik.accounts",
     "dziennik.schools",
     "dziennik.timetable",
+    "dziennik.keystroke",
     "dziennik.attendance",
     "dziennik.grades",
     "dziennik.portal",

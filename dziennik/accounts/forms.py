@@ -3,6 +3,8 @@ from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.contrib.auth.password_validation import password_validators_help_text_html
 from django.utils.translation import gettext_lazy as _
 
+from dziennik.accounts import typing_capture
+
 
 class LoginForm(AuthenticationForm):
     username = forms.CharField(
@@ -15,6 +17,13 @@ class LoginForm(AuthenticationForm):
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
+    # The KeyStroke timing vector the page sent, or None (accounts/typing_capture.py):
+    # read for the rhythm check, never a reason to refuse a login, never stored here.
+    typing: list[float] | None = None
+
+    def clean(self):
+        self.typing = typing_capture.parse(self.data.get(typing_capture.FIELD, ""))
+        return super().clean()
 
 
 class PasswordChangeForm(forms.Form):
