@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dziennik.accounts.models import User
-from dziennik.core import audit
+from dziennik.core import audit, concurrency
 from dziennik.core.text import field_text
 from dziennik.schools.models import Student
 from dziennik.schools.viewer import get_viewer
@@ -102,6 +102,9 @@ def justification_submit(
     if not reason:
         raise ValidationError({"reason": _("Give the reason for the absence.")})
     validate_attachment(attachment)
+    # One submit per student at a time: a second one (a double click, a retry) waits,
+    # then finds the lessons pending and is refused instead of duplicating the excuse.
+    concurrency.locked(Student.objects.filter(pk=student.pk).only("pk"))
     marks = _marks_to_justify(student, date_from=date_from, date_to=date_to, mark_ids=mark_ids)
     enrolment = selectors.current_class_ids([student.pk])
     if not enrolment:
