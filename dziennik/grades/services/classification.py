@@ -4,7 +4,7 @@ saves nothing."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dziennik.accounts.models import User
-from dziennik.core import audit
+from dziennik.core import audit, concurrency
 from dziennik.core.params import parse_int
 from dziennik.core.text import clean_text
 from dziennik.schools.models import Enrolment, SchoolClass, Student, Subject, Term
@@ -63,6 +63,15 @@ def _typed_classification(school_class: SchoolClass, raw: str) -> tuple[int | No
         shown = clean_text(raw)[:20]
         raise ValidationError(_("“%(value)s” is not a grade from 1 to 6.") % {"value": shown})
     return _classification_values(school_class, grade, "")
+
+
+def _shown_classification(school_class: SchoolClass, raw: str) -> tuple[int | None, str] | str:
+    """What a cell showed when the sheet was rendered, as (grade, text) – or the raw
+    text, which then matches no saved value, when it does not read as one."""
+    try:
+        return _typed_classification(school_class, raw)
+    except ValidationError:
+        return raw
 
 
 def _behaviour_values(school_class: SchoolClass, value: str, text: str) -> tuple[str, str]:
@@ -174,7 +183,11 @@ def _require_classifier(actor: User, school_class: SchoolClass, subject: Subject
 def _saved_classification(
     student_ids: Iterable[int], subject: Subject, term: Term
 ) -> dict[tuple[int, str, bool], ClassificationGrade]:
-    """The saved term and final grades of the students, locked until the save ends."""
+    """The saved term and final grades of the students, locked until the save ends.
+    The students are locked first: a grade not saved yet has no row to lock, and two
+    saves creating it at once would otherwise collide on its unique key."""
+    student_ids = set(student_ids)
+    concurrency.locked(Student.objects.filter(pk__in=student_ids).only("pk"))
     return {
         (cg.student_id, cg.kind, cg.is_proposal): cg
         for cg in ClassificationGrade.objects.select_for_update()
@@ -234,12 +247,18 @@ def classification_sheet_save(
     term: Term,
     cells: Iterable[CellInput],
     based_on: str | None = None,
+    initial: Mapping[str, str] | None = None,
 ) -> int:
     """Save a class's sheet of term and final grades and proposals in one subject and
     term: every cell is checked first, and on any bad cell nothing is saved
-    (``SheetInvalid`` names each one: student, column, reason). ``based_on`` is the
-    version of the sheet the form showed (``sheets.sheet_version``): when its grades
-    changed since, nothing is saved either. Returns how many grades changed."""
+    (``SheetInvalid`` names each one: student, column, reason).
+
+    ``initial`` (cell name → what the cell showed) makes a stale sheet merge: a cell
+    the user did not change keeps what is saved now, one changed by the user only is
+    saved, and one changed by both differently refuses the save, named as a bad cell
+    (``SheetInvalid.stale``). Without it, ``based_on`` – the version of the whole sheet
+    the form showed (``sheets.sheet_version``) – refuses any stale save. Returns how
+    many grades changed."""
     cells = list(cells)
     _require_classifier(actor, school_class, subject)
     _require_same_year(school_class, term)
@@ -247,7 +266,7 @@ def classification_sheet_save(
         raise ValueError("A cell of another sheet")
     enrolled = _enrolled(school_class, (cell.student.pk for cell in cells))
     saved = _saved_classification((cell.student.pk for cell in cells), subject, term)
-    errors, rows = [], []
+    errors, rows, conflicts = [], [], []
     for cell in cells:
         try:
             if cell.student.pk not in enrolled:
@@ -264,10 +283,23 @@ def classification_sheet_save(
             "kind": cell.column.kind,
             "is_proposal": cell.column.is_proposal,
         }
-        rows.append((saved.get(key), lookup, {"grade": grade, "text": text}))
-    stale = based_on is not None and based_on != sheet_version(saved.values())
+        row = saved.get(key)
+        if initial is not None and cell.name in initial:
+            current = (row.grade, row.text) if row is not None else (None, "")
+            shown = _shown_classification(school_class, initial[cell.name])
+            (grade, text), conflict = concurrency.merge(shown, (grade, text), current)
+            if conflict:
+                conflicts.append(CellError(cell, _("changed by someone else meanwhile")))
+                continue
+        rows.append((row, lookup, {"grade": grade, "text": text}))
+    if initial is None:
+        stale = based_on is not None and based_on != sheet_version(saved.values())
+    else:
+        stale = bool(conflicts)
     if errors or stale:
-        raise SheetInvalid(errors, stale=stale)
+        raise SheetInvalid(
+            [*conflicts, *errors], stale=stale, conflicts=[error.name for error in conflicts]
+        )
     _written, changed = _write_rows(
         actor=actor, model=ClassificationGrade, school_class=school_class, rows=rows
     )
@@ -317,6 +349,9 @@ def _require_class_teacher(actor: User, school_class: SchoolClass) -> None:
 def _saved_behaviour(
     student_ids: Iterable[int], term: Term
 ) -> dict[tuple[int, str], BehaviourGrade]:
+    """The saved behaviour grades, locked as in ``_saved_classification``."""
+    student_ids = set(student_ids)
+    concurrency.locked(Student.objects.filter(pk__in=student_ids).only("pk"))
     return {
         (bg.student_id, bg.kind): bg
         for bg in BehaviourGrade.objects.select_for_update()

@@ -1,0 +1,194 @@
+"""Stale and concurrent edits of gradebook cells and of the classification sheet
+(docs/rules.md, "Concurrent edits"): a cell changed since it was shown answers 409 with
+the saved grade, a repeated submit is a no-op, parallel submits never collide on a
+unique key, and a stale sheet is merged cell by cell or refused with the cells named."""
+
+import json
+
+import pytest
+from django.urls import reverse
+
+from dziennik.grades import services
+from dziennik.grades.models import ClassificationGrade, Grade
+from testsupport.race import race
+
+from .conftest import add_column
+
+
+def _cell(client, column, student, **data):
+    response = client.post(
+        reverse("grades:grade_cell", args=[column.pk]), {"student": student.pk, **data}
+    )
+    return response.status_code, json.loads(response.content)
+
+
+def test_a_stale_cell_edit_answers_409_with_the_saved_grade(world, column):
+    teacher = world.user("teacher_in")
+    shown = Grade.objects.get(assessment=column, student=world.student).version
+    services.grade_set(actor=teacher, assessment=column, student=world.student, raw="5")
+    status, data = _cell(
+        world.client("teacher_in"), column, world.student, value="3", version=shown
+    )
+    assert status == 409
+    assert (data["ok"], data["stale"], data["value"]) == (False, True, "5")
+    assert "Ktoś inny zmienił tę ocenę" in data["error"]
+    grade = Grade.objects.get(assessment=column, student=world.student)
+    assert grade.symbol == "5" and data["version"] == grade.version
+    # based on the saved grade now, the edit goes through
+    status, data = _cell(
+        world.client("teacher_in"), column, world.student, value="3", version=data["version"]
+    )
+    assert status == 200 and data["display"] == "3"
+
+
+def test_a_stale_correction_and_comment_are_refused_too(world, column):
+    client = world.client("teacher_in")
+    status, first = _cell(client, column, world.student, field="correction", value="5", version="")
+    assert status == 200
+    status, _ = _cell(
+        client,
+        column,
+        world.student,
+        field="correction",
+        value="6",
+        version=first["correction_version"],
+    )
+    assert status == 200  # a correction's version is its own, not the grade's
+    status, data = _cell(client, column, world.student, field="correction", value="3", version="")
+    assert (status, data["correction"]) == (409, "6")
+    status, data = _cell(
+        client, column, world.student, field="comment", comment="Brawo", version="1:x"
+    )
+    assert status == 409
+    assert Grade.objects.get(assessment=column, student=world.student, corrects=None).comment == ""
+
+
+def test_the_same_new_grade_submitted_twice_is_saved_once(world, grading):
+    column = add_column(world)
+    client = world.client("teacher_in")
+    for _ in range(2):
+        status, data = _cell(client, column, world.student, value="4", version="")
+        assert (status, data["display"]) == (200, "4")
+    assert Grade.objects.filter(assessment=column).count() == 1
+    # a stale clear of a cell that is empty already is a no-op as well
+    Grade.objects.filter(assessment=column).delete()
+    status, _ = _cell(client, column, world.student, value="", version="1:x")
+    assert status == 200
+
+
+def test_the_gradebook_carries_each_cells_version(world, column):
+    page = world.client("teacher_in").get(
+        reverse("grades:gradebook", args=[world.school_class.pk, world.subject.pk])
+    )
+    grade = Grade.objects.get(assessment=column, student=world.student)
+    assert f'data-version="{grade.version}"' in page.content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_parallel_submits_of_a_new_grade_make_one_grade(world, grading):
+    """Two connections post the same new grade (a double click): one grade, two 200s,
+    no IntegrityError; then two parallel corrections of it: one correction."""
+    column = add_column(world)
+
+    def post(field):
+        def run(i):
+            return _cell(world.client("teacher_in"), column, world.student, version="", **field)
+
+        return run
+
+    outcome = race(post({"value": "4"}), 2)
+    assert outcome.failures == []
+    assert [status for status, _ in outcome.results] == [200, 200]
+    assert Grade.objects.filter(assessment=column, corrects__isnull=True).count() == 1
+    outcome = race(post({"field": "correction", "value": "5"}), 2)
+    assert outcome.failures == []
+    assert [status for status, _ in outcome.results] == [200, 200]
+    assert Grade.objects.filter(assessment=column, corrects__isnull=False).count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_parallel_set_and_clear_of_a_term_grade_never_collide(world, grading):
+    """Two connections set the same missing term grade while a third clears it: no
+    IntegrityError, and at most one grade."""
+    target = {
+        "school_class": world.school_class,
+        "subject": world.subject,
+        "term": world.term1,
+        "student": world.student,
+        "kind": "term",
+        "is_proposal": False,
+    }
+    grades = [5, 4, None]
+
+    def set_grade(i):
+        return services.classification_grade_set(
+            actor=world.user("teacher_in"), grade=grades[i], **target
+        )
+
+    outcome = race(set_grade, 3)
+    assert outcome.failures == []
+    assert ClassificationGrade.objects.filter(student=world.student).count() <= 1
+    outcome = race(lambda i: set_grade(i % 2), 2)
+    assert outcome.failures == []
+    assert ClassificationGrade.objects.filter(student=world.student).count() == 1
+
+
+def _sheet_url(world):
+    return reverse("grades:classification", args=[world.school_class.pk, world.subject.pk])
+
+
+def test_a_stale_sheet_is_merged_cell_by_cell(world, grading):
+    """Someone sets Kacper's proposal after the form was opened; saving the form with
+    only Zofia's proposal typed keeps Kacper's."""
+    client = world.client("teacher_in")
+    client.get(_sheet_url(world))
+    services.classification_grade_set(
+        actor=world.user("teacher_in"),
+        student=world.classmate,
+        school_class=world.school_class,
+        subject=world.subject,
+        term=world.term1,
+        kind="term",
+        is_proposal=True,
+        grade=3,
+    )
+    data = {
+        f"term_proposal_{world.student.pk}": "4",
+        f"initial-term_proposal_{world.student.pk}": "",
+        f"term_proposal_{world.classmate.pk}": "",
+        f"initial-term_proposal_{world.classmate.pk}": "",
+    }
+    response = client.post(_sheet_url(world), data)
+    assert response.status_code == 302
+    saved = dict(ClassificationGrade.objects.values_list("student_id", "grade"))
+    assert saved == {world.student.pk: 4, world.classmate.pk: 3}
+
+
+def test_a_cell_changed_by_both_refuses_the_sheet_and_names_the_cell(world, grading):
+    services.classification_grade_set(
+        actor=world.user("teacher_in"),
+        student=world.classmate,
+        school_class=world.school_class,
+        subject=world.subject,
+        term=world.term1,
+        kind="term",
+        is_proposal=True,
+        grade=3,
+    )
+    data = {
+        f"term_proposal_{world.student.pk}": "4",
+        f"initial-term_proposal_{world.student.pk}": "",
+        f"term_proposal_{world.classmate.pk}": "5",
+        f"initial-term_proposal_{world.classmate.pk}": "",
+    }
+    response = world.client("teacher_in").post(_sheet_url(world), data)
+    assert response.status_code == 409
+    html = response.content.decode()
+    assert f"{world.classmate.full_name}, Przewidywana ocena śródroczna" in html
+    assert world.student.full_name + ", " not in html.split("</ul>")[0].split("role=")[-1]
+    assert dict(ClassificationGrade.objects.values_list("student_id", "grade")) == {
+        world.classmate.pk: 3
+    }
+    # the cell in conflict shows the saved grade, the other keeps what was typed
+    assert f'name="term_proposal_{world.classmate.pk}" aria-label' in html
+    assert f'name="initial-term_proposal_{world.classmate.pk}" value="3"' in html
