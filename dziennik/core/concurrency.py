@@ -45,10 +45,10 @@ class StaleEdit(ValidationError):
         super().__init__(message)
 
 
-def version_of(rows: Iterable[models.Model]) -> str:
-    """A short digest of ``rows`` (their ids and stored field values), in the given
-    order: what a form was based on."""
-    payload = [[row.pk, model_to_dict(row)] for row in rows]
+def version_of(rows: Iterable[models.Model], fields: Sequence[str] | None = None) -> str:
+    """A short digest of ``rows`` (their ids and stored values of ``fields``, all the
+    editable ones by default), in the given order: what a form was based on."""
+    payload = [[row.pk, model_to_dict(row, fields=fields)] for row in rows]
     text = json.dumps(payload, sort_keys=True, default=str)
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 

@@ -295,6 +295,7 @@ def assessment_edit(request, assessment_id: int):
     assessment = selectors.get_assessment_for_grading(viewer, assessment_id)
     categories = selectors.categories(assessment.school_id, keep_id=assessment.category_id)
     errors = []
+    stale = False
     if request.method == "POST":
         category = next(
             (c for c in categories if str(c.pk) == request.POST.get("category", "")), None
@@ -317,8 +318,14 @@ def assessment_edit(request, assessment_id: int):
             changes["max_points"] = _decimal(request.POST.get("max_points"))
         if not errors:
             try:
-                services.assessment_update(actor=request.user, assessment=assessment, **changes)
+                services.assessment_update(
+                    actor=request.user,
+                    assessment=assessment,
+                    version=request.POST.get("version"),
+                    **changes,
+                )
             except ValidationError as exc:
+                stale = isinstance(exc, StaleEdit)
                 errors.extend(exc.messages)
             except (PermissionDenied, Assessment.DoesNotExist):
                 raise Http404 from None
@@ -334,8 +341,11 @@ def assessment_edit(request, assessment_id: int):
             "form": request.POST if errors else _column_initial(assessment),
             "errors": errors,
             "book_url": _column_url(assessment),
+            "version": services.column_version(
+                selectors.get_assessment_for_grading(viewer, assessment_id) if stale else assessment
+            ),
         },
-        status=400 if errors else 200,
+        status=409 if stale else 400 if errors else 200,
     )
 
 

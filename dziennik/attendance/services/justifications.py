@@ -18,7 +18,7 @@ from dziennik.schools.models import Student
 from dziennik.schools.viewer import get_viewer
 
 from .. import permissions, selectors
-from ..models import AttendanceMark, Justification
+from ..models import AttendanceMark, Justification, Lesson
 from .lessons import alerts_check_later
 
 ALLOWED_ATTACHMENT_TYPES = {
@@ -176,7 +176,12 @@ def justification_decide(
 
 
 def _excuse_marks(actor: User, justification: Justification) -> None:
-    """An accepted excuse turns its marks into their excused kinds (A-05)."""
+    """An accepted excuse turns its marks into their excused kinds (A-05). Their
+    lessons are locked first, as a lesson's save locks them, so a save of the lesson at
+    the same time reads the excused marks instead of overwriting them."""
+    concurrency.locked(
+        Lesson.objects.filter(pk__in=justification.marks.values("lesson_id")).only("pk")
+    )
     marks = list(
         justification.marks.select_related("kind__excused_kind", "lesson").filter(
             kind__excused_kind__isnull=False

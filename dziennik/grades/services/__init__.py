@@ -18,6 +18,7 @@ from .columns import (
     assessment_create,
     assessment_delete,
     assessment_update,
+    column_version,
 )
 from .current_grades import GRADE_FIELDS, grade_comment_set, grade_correct, grade_set
 from .grading import (
@@ -49,6 +50,7 @@ __all__ = [
     "behaviour_sheet_save",
     "classification_grade_set",
     "classification_sheet_save",
+    "column_version",
     "comparisons_switch",
     "grade_comment_set",
     "grade_correct",

@@ -4,6 +4,7 @@ the saved grade, a repeated submit is a no-op, parallel submits never collide on
 unique key, and a stale sheet is merged cell by cell or refused with the cells named."""
 
 import json
+import re
 
 import pytest
 from django.urls import reverse
@@ -192,3 +193,27 @@ def test_a_cell_changed_by_both_refuses_the_sheet_and_names_the_cell(world, grad
     # the cell in conflict shows the saved grade, the other keeps what was typed
     assert f'name="term_proposal_{world.classmate.pk}" aria-label' in html
     assert f'name="initial-term_proposal_{world.classmate.pk}" value="3"' in html
+
+
+def test_a_stale_column_edit_is_refused(world, column):
+    """Two tabs on one column's edit form: the second save, based on the column before
+    the first, is refused (409) instead of silently undoing the first."""
+    client = world.client("teacher_in")
+    url = reverse("grades:assessment_edit", args=[column.pk])
+    seen = re.search(r'name="version" value="(\w+)"', client.get(url).content.decode()).group(1)
+    data = {
+        "name": column.name,
+        "date": column.date.isoformat(),
+        "category": column.category_id,
+        "weight": "",
+        "version": seen,
+    }
+    assert client.post(url, {**data, "name": "Sprawdzian – ułamki zwykłe"}).status_code == 302
+    response = client.post(url, {**data, "weight": "5"})
+    assert response.status_code == 409
+    assert "Ktoś inny zmienił to w międzyczasie" in response.text
+    column.refresh_from_db()
+    assert column.name == "Sprawdzian – ułamki zwykłe" and column.weight == 3
+    fresh = re.search(r'name="version" value="(\w+)"', response.text).group(1)
+    response = client.post(url, {**data, "name": column.name, "weight": "5", "version": fresh})
+    assert response.status_code == 302
