@@ -127,8 +127,11 @@ def timetable_entry_change(
     teacher: User,
     room: Room | None = None,
     group: ClassGroup | None = None,
+    version: str | None = None,
 ) -> TimetableEntry:
     """Change a weekly lesson from ``from_date`` on; returns the entry valid from then.
+    ``version`` is the entry's ``entry_version`` the form showed: a form based on an
+    older one (someone changed or ended the lesson meanwhile) is refused (``StaleEdit``).
 
     The plan keeps its past: the entry ends the day before ``from_date`` and a new one
     with the new values starts on it (until the old one's last day), so earlier weeks
@@ -139,6 +142,7 @@ def timetable_entry_change(
     _authorize(actor, permissions.entries, entry)
     _lock_school(entry.school_id)
     entry = _fresh(entry)
+    concurrency.require_version(version, entry_version(entry))
     if from_date < entry.valid_from:
         raise ValidationError(
             _("The change cannot start before the lesson does (%(date)s).")
@@ -236,6 +240,11 @@ def timetable_entry_end(
     )
     _settle_changes(actor, old=entry, new=None, from_date=last_day + datetime.timedelta(days=1))
     return entry
+
+
+def entry_version(entry: TimetableEntry) -> str:
+    """What an entry's change form was based on: its lesson and validity."""
+    return concurrency.version_of([entry], fields=[*CHANGEABLE, "valid_from", "valid_to"])
 
 
 def _fresh(entry: TimetableEntry) -> TimetableEntry:
