@@ -590,6 +590,7 @@ def school_settings(request):
         raise Http404
     grading = selectors.settings_for(viewer.school_id)
     errors = []
+    stale = False
     if request.method == "POST":
         changes = {"comparisons_enabled": request.POST.get("comparisons_enabled") == "on"}
         for name in ("plus_value", "minus_value", "pass_threshold"):
@@ -611,9 +612,13 @@ def school_settings(request):
         if not errors:
             try:
                 services.grading_settings_update(
-                    actor=request.user, school_id=viewer.school_id, **changes
+                    actor=request.user,
+                    school_id=viewer.school_id,
+                    version=request.POST.get("version"),
+                    **changes,
                 )
             except ValidationError as exc:
+                stale = isinstance(exc, StaleEdit)
                 errors.extend(exc.messages)
         if not errors:
             messages.success(request, _("Saved."))
@@ -625,6 +630,9 @@ def school_settings(request):
             "grading": grading,
             "errors": errors,
             "policies": GradingSettings._meta.get_field("correction_policy").choices,
+            "version": services.grading_settings_version(
+                selectors.settings_for(viewer.school_id) if stale else grading
+            ),
         },
-        status=400 if errors else 200,
+        status=409 if stale else 400 if errors else 200,
     )

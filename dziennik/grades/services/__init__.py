@@ -29,6 +29,7 @@ from .grading import (
     SETTINGS_FIELDS,
     comparisons_switch,
     grading_settings_update,
+    grading_settings_version,
     grading_setup_defaults,
 )
 from .visits import VISIT_REFRESH, grade_visit_record, grade_visit_seen
@@ -58,6 +59,7 @@ __all__ = [
     "grade_visit_record",
     "grade_visit_seen",
     "grading_settings_update",
+    "grading_settings_version",
     "grading_setup_defaults",
     "proposals_publish",
     "recompute_school",

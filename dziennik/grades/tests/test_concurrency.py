@@ -217,3 +217,22 @@ def test_a_stale_column_edit_is_refused(world, column):
     fresh = re.search(r'name="version" value="(\w+)"', response.text).group(1)
     response = client.post(url, {**data, "name": column.name, "weight": "5", "version": fresh})
     assert response.status_code == 302
+
+
+def test_a_stale_grading_settings_form_is_refused(world, grading):
+    client = world.client("principal")
+    url = reverse("grades:settings")
+    seen = re.search(r'name="version" value="(\w+)"', client.get(url).content.decode()).group(1)
+    data = {
+        "plus_value": "0.5",
+        "minus_value": "0.25",
+        "pass_threshold": "1.75",
+        "proposal_notice_days": "7",
+        "correction_policy": "both",
+        "version": seen,
+    }
+    assert client.post(url, {**data, "correction_policy": "better"}).status_code == 302
+    response = client.post(url, {**data, "plus_value": "0.33"})
+    assert response.status_code == 409
+    grading.refresh_from_db()
+    assert (grading.correction_policy, str(grading.plus_value)) == ("better", "0.50")
