@@ -565,6 +565,7 @@ def behaviour(request, class_id: int):
                     request.POST, [row.student for row in sheet.rows], BEHAVIOUR_COLUMNS
                 ),
                 based_on=request.POST.get("version") or None,
+                initial=_posted_initial(request.POST),
             )
         except SheetInvalid as exc:
             refused = exc

@@ -130,19 +130,15 @@ def timetable_entry_change(
     version: str | None = None,
 ) -> TimetableEntry:
     """Change a weekly lesson from ``from_date`` on; returns the entry valid from then.
-    ``version`` is the entry's ``entry_version`` the form showed: a form based on an
-    older one (someone changed or ended the lesson meanwhile) is refused (``StaleEdit``).
-
-    The plan keeps its past: the entry ends the day before ``from_date`` and a new one
-    with the new values starts on it (until the old one's last day), so earlier weeks
-    still show what was. From the entry's own first day the entry itself is corrected.
-    Substitutions and cancellations from ``from_date`` follow the lesson when it still
-    takes place on their date, and are removed otherwise.
-    """
+    A form based on an older ``version`` is refused (``_fresh``). The plan keeps its
+    past: the entry ends the day before ``from_date`` and a new one with the new values
+    starts on it (until the old one's last day), so earlier weeks still show what was.
+    From the entry's own first day the entry itself is corrected. Substitutions and
+    cancellations from ``from_date`` follow the lesson when it still takes place on
+    their date, and are removed otherwise."""
     _authorize(actor, permissions.entries, entry)
     _lock_school(entry.school_id)
-    entry = _fresh(entry)
-    concurrency.require_version(version, entry_version(entry))
+    entry = _fresh(entry, version)
     if from_date < entry.valid_from:
         raise ValidationError(
             _("The change cannot start before the lesson does (%(date)s).")
@@ -247,11 +243,14 @@ def entry_version(entry: TimetableEntry) -> str:
     return concurrency.version_of([entry], fields=[*CHANGEABLE, "valid_from", "valid_to"])
 
 
-def _fresh(entry: TimetableEntry) -> TimetableEntry:
-    """The entry as it is now, read under the school's lock."""
-    return TimetableEntry.objects.select_related(
+def _fresh(entry: TimetableEntry, version: str | None = None) -> TimetableEntry:
+    """The entry as it is now, read under the school's lock; ``StaleEdit`` when it is
+    no longer the ``version`` (``entry_version``) a form was based on."""
+    fresh = TimetableEntry.objects.select_related(
         "school_class", "group", "slot", "subject", "teacher", "room"
     ).get(pk=entry.pk)
+    concurrency.require_version(version, entry_version(fresh))
+    return fresh
 
 
 def _settle_changes(

@@ -4,7 +4,8 @@ saves nothing."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from functools import partial
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -65,13 +66,37 @@ def _typed_classification(school_class: SchoolClass, raw: str) -> tuple[int | No
     return _classification_values(school_class, grade, "")
 
 
-def _shown_classification(school_class: SchoolClass, raw: str) -> tuple[int | None, str] | str:
-    """What a cell showed when the sheet was rendered, as (grade, text) – or the raw
-    text, which then matches no saved value, when it does not read as one."""
+def _merge_cell(
+    cell: CellInput,
+    initial: Mapping[str, str] | None,
+    typed: tuple,
+    current: tuple,
+    parse: Callable[[str], tuple],
+) -> tuple | None:
+    """The values to save in a cell of a stale sheet (``concurrency.merge`` of what the
+    cell showed, what was typed and what is saved now); ``None`` for a conflict. A
+    shown value that does not parse matches no saved one."""
+    if initial is None or cell.name not in initial:
+        return typed
     try:
-        return _typed_classification(school_class, raw)
+        shown = parse(initial[cell.name])
     except ValidationError:
-        return raw
+        shown = None
+    values, conflict = concurrency.merge(shown, typed, current)
+    return None if conflict else values
+
+
+def _refuse(errors: list[CellError], conflicts: list[CellError], stale: bool) -> None:
+    """Refuse the sheet (``SheetInvalid``) when a cell is bad or the sheet is stale:
+    with ``initial``, stale means some cell was changed by both (named first)."""
+    if errors or stale:
+        raise SheetInvalid(
+            [*conflicts, *errors], stale=stale, conflicts=[error.name for error in conflicts]
+        )
+
+
+def _conflict(cell: CellInput) -> CellError:
+    return CellError(cell, _("changed by someone else meanwhile"))
 
 
 def _behaviour_values(school_class: SchoolClass, value: str, text: str) -> tuple[str, str]:
@@ -284,22 +309,19 @@ def classification_sheet_save(
             "is_proposal": cell.column.is_proposal,
         }
         row = saved.get(key)
-        if initial is not None and cell.name in initial:
-            current = (row.grade, row.text) if row is not None else (None, "")
-            shown = _shown_classification(school_class, initial[cell.name])
-            (grade, text), conflict = concurrency.merge(shown, (grade, text), current)
-            if conflict:
-                conflicts.append(CellError(cell, _("changed by someone else meanwhile")))
-                continue
-        rows.append((row, lookup, {"grade": grade, "text": text}))
+        current = (row.grade, row.text) if row is not None else (None, "")
+        merged = _merge_cell(
+            cell, initial, (grade, text), current, partial(_typed_classification, school_class)
+        )
+        if merged is None:
+            conflicts.append(_conflict(cell))
+            continue
+        rows.append((row, lookup, {"grade": merged[0], "text": merged[1]}))
     if initial is None:
         stale = based_on is not None and based_on != sheet_version(saved.values())
     else:
         stale = bool(conflicts)
-    if errors or stale:
-        raise SheetInvalid(
-            [*conflicts, *errors], stale=stale, conflicts=[error.name for error in conflicts]
-        )
+    _refuse(errors, conflicts, stale)
     _written, changed = _write_rows(
         actor=actor, model=ClassificationGrade, school_class=school_class, rows=rows
     )
@@ -398,9 +420,11 @@ def behaviour_sheet_save(
     term: Term,
     cells: Iterable[CellInput],
     based_on: str | None = None,
+    initial: Mapping[str, str] | None = None,
 ) -> int:
     """Save the class teacher's sheet of behaviour grades: all cells or, on any bad cell
-    or a stale ``based_on``, nothing (``SheetInvalid``). Returns how many changed."""
+    or a stale ``based_on``, nothing (``SheetInvalid``). ``initial`` merges a stale sheet
+    cell by cell, as in ``classification_sheet_save``. Returns how many changed."""
     cells = list(cells)
     _require_class_teacher(actor, school_class)
     _require_same_year(school_class, term)
@@ -408,7 +432,7 @@ def behaviour_sheet_save(
         raise ValueError("A cell of another sheet")
     enrolled = _enrolled(school_class, (cell.student.pk for cell in cells))
     saved = _saved_behaviour((cell.student.pk for cell in cells), term)
-    errors, rows = [], []
+    errors, rows, conflicts = [], [], []
     for cell in cells:
         try:
             if cell.student.pk not in enrolled:
@@ -419,10 +443,19 @@ def behaviour_sheet_save(
             continue
         lookup = {"student_id": cell.student.pk, "term": term, "kind": cell.column.kind}
         row = saved.get((cell.student.pk, cell.column.kind))
-        rows.append((row, lookup, {"value": value, "text": text}))
-    stale = based_on is not None and based_on != sheet_version(saved.values())
-    if errors or stale:
-        raise SheetInvalid(errors, stale=stale)
+        current = (row.value, row.text) if row is not None else ("", "")
+        merged = _merge_cell(
+            cell, initial, (value, text), current, partial(_typed_behaviour, school_class)
+        )
+        if merged is None:
+            conflicts.append(_conflict(cell))
+            continue
+        rows.append((row, lookup, {"value": merged[0], "text": merged[1]}))
+    if initial is None:
+        stale = based_on is not None and based_on != sheet_version(saved.values())
+    else:
+        stale = bool(conflicts)
+    _refuse(errors, conflicts, stale)
     _written, changed = _write_rows(
         actor=actor, model=BehaviourGrade, school_class=school_class, rows=rows
     )

@@ -10,7 +10,7 @@ import pytest
 from django.urls import reverse
 
 from dziennik.grades import services
-from dziennik.grades.models import ClassificationGrade, Grade
+from dziennik.grades.models import BehaviourGrade, ClassificationGrade, Grade
 from testsupport.race import race
 
 from .conftest import add_column
@@ -236,3 +236,32 @@ def test_a_stale_grading_settings_form_is_refused(world, grading):
     assert response.status_code == 409
     grading.refresh_from_db()
     assert (grading.correction_policy, str(grading.plus_value)) == ("better", "0.50")
+
+
+def test_a_stale_behaviour_sheet_is_merged_or_names_the_cell(world, grading):
+    url = reverse("grades:behaviour", args=[world.school_class.pk])
+    services.behaviour_grade_set(
+        actor=world.user("class_teacher"),
+        student=world.classmate,
+        school_class=world.school_class,
+        term=world.term1,
+        kind="term",
+        value="db",
+    )
+    data = {
+        f"term_{world.student.pk}": "wz",
+        f"initial-term_{world.student.pk}": "",
+        f"term_{world.classmate.pk}": "",
+        f"initial-term_{world.classmate.pk}": "",
+    }
+    client = world.client("class_teacher")
+    assert client.post(url, data).status_code == 302  # Kacper's "db" kept
+    saved = dict(BehaviourGrade.objects.values_list("student_id", "value"))
+    assert saved == {world.student.pk: "wz", world.classmate.pk: "db"}
+    data[f"term_{world.classmate.pk}"] = "bdb"
+    response = client.post(url, data)
+    assert response.status_code == 409
+    assert f"{world.classmate.full_name}, " in response.text
+    assert (
+        dict(BehaviourGrade.objects.values_list("student_id", "value"))[world.classmate.pk] == "db"
+    )
