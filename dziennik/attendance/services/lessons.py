@@ -17,6 +17,7 @@ from dziennik.accounts.models import User
 from dziennik.core import audit, concurrency
 from dziennik.core.models import AuditEntry
 from dziennik.core.text import clean_text
+from dziennik.schools.models import SchoolClass
 from dziennik.schools.viewer import Viewer, get_viewer
 from dziennik.timetable import selectors as timetable
 
@@ -60,6 +61,9 @@ def lesson_open(*, actor: User, entry_id: int, date: datetime.date) -> Lesson:
         school_class_id=entry.school_class_id,
     ):
         raise PermissionDenied
+    # A double click (or two teachers at once) opens one lesson: the second waits for
+    # the first and finds it, instead of failing on the lesson's unique key.
+    concurrency.locked(SchoolClass.objects.filter(pk=entry.school_class_id).only("pk"))
     lookup = {"date": date, "slot": occurrence.slot}
     if entry.group_id:
         lookup["group_id"] = entry.group_id

@@ -178,3 +178,21 @@ def test_parallel_justification_posts_answer_400_not_500(world, reg):
     assert sorted(outcome.results) == [302, 400, 400, 400]
     assert Justification.objects.count() == 1
     connections.close_all()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_double_click_opens_one_lesson(world, reg):
+    """Parallel opens of the same planned lesson: one lesson, the same answer to all."""
+    clients = [world.client("teacher_in") for _ in range(3)]
+
+    def open_it(i):
+        response = clients[i].post(
+            "/frekwencja/lekcje/otworz/", {"entry": reg.math2.pk, "date": reg.day.isoformat()}
+        )
+        return response.status_code, response["Location"]
+
+    outcome = race(open_it, 3)
+    assert outcome.failures == []
+    assert Lesson.objects.count() == 1
+    lesson = Lesson.objects.get()
+    assert outcome.results == [(302, f"/frekwencja/lekcje/{lesson.pk}/")] * 3
