@@ -207,7 +207,8 @@ def grade_correct(
         raise PermissionDenied
     rules = rules or selectors.load_rules(assessment.school_id)
     links = {"student_id": grade.student_id, "school_class_id": assessment.school_class_id}
-    concurrency.locked(Grade.objects.filter(pk=grade.pk).only("pk"))
+    if not concurrency.locked(Grade.objects.filter(pk=grade.pk).only("pk")):
+        raise concurrency.StaleEdit()  # the grade was deleted meanwhile
     existing = Grade.objects.filter(corrects=grade).first()
     if not (raw or "").strip():
         _require_fresh(based_on, existing, None)

@@ -7,8 +7,10 @@ import json
 import re
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
+from dziennik.core.concurrency import StaleEdit
 from dziennik.grades import services
 from dziennik.grades.models import BehaviourGrade, ClassificationGrade, Grade
 from testsupport.race import race
@@ -265,3 +267,15 @@ def test_a_stale_behaviour_sheet_is_merged_or_names_the_cell(world, grading):
     assert (
         dict(BehaviourGrade.objects.values_list("student_id", "value"))[world.classmate.pk] == "db"
     )
+
+
+def test_a_correction_or_comment_of_a_grade_deleted_meanwhile_is_refused(world, column):
+    grade = Grade.objects.get(assessment=column, student=world.student)
+    Grade.objects.filter(pk=grade.pk).delete()
+    teacher = world.user("teacher_in")
+    # missing (404) or stale (409), never a database error
+    with pytest.raises((StaleEdit, PermissionDenied)):
+        services.grade_correct(actor=teacher, grade=grade, raw="5")
+    with pytest.raises((StaleEdit, PermissionDenied)):
+        services.grade_comment_set(actor=teacher, grade=grade, comment="Brawo")
+    assert not Grade.objects.filter(student=world.student, assessment=column).exists()
