@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from dziennik.accounts.children import active_child_id, family_vary
 from dziennik.core.cache import PageCache
+from dziennik.core.concurrency import StaleEdit
 from dziennik.core.http import content_disposition
 from dziennik.core.params import (
     Period,
@@ -114,17 +115,17 @@ def lesson_open(request):
     return redirect("attendance:lesson", lesson_id=lesson.pk)
 
 
-def _posted_marks(post) -> tuple[dict[int, int | None], bool]:
+def _posted_marks(post, prefix: str = "mark-") -> tuple[dict[int, int | None], bool]:
     """The lesson form's marks: student id → kind id, ``None`` for a value that is not a
     kind's number (the save names it as an unknown kind). False when some ``mark-``
-    field is not a student's."""
+    field is not a student's. With ``prefix="initial-"``: what the form showed."""
     marks: dict[int, int | None] = {}
     readable = True
     for key, value in post.items():
-        if not key.startswith("mark-"):
+        if not key.startswith(prefix) or key == "initial-topic":
             continue
         try:
-            student_id = parse_id(key[5:])
+            student_id = parse_id(key[len(prefix) :])
         except Http404:
             student_id = None
         if student_id is None:
@@ -140,38 +141,59 @@ def _posted_marks(post) -> tuple[dict[int, int | None], bool]:
 @login_required
 def lesson_detail(request, lesson_id: int):
     """The lesson's screen; POST saves the topic and every mark, or nothing: then the
-    screen comes back with what was typed and every bad row named."""
+    screen comes back with what was typed and every bad row named. A save that
+    conflicts with someone else's meanwhile (409) shows the saved values of the rows in
+    conflict, keeps the user's other changes, and is based on the saved lesson again."""
     viewer = request.viewer
     errors: dict[str, list[str]] = {}
     posted: dict[int, int | None] = {}
+    initial: dict[int, int | None] = {}
+    conflict = None
     if request.method == "POST":
         # the save needs the lesson's own columns only; the screen is built again below
         # only when the input has to be corrected
         lesson = selectors.get_lesson_for(viewer, lesson_id, action="edit", related=False)
         topic = request.POST.get("topic", "")
         posted, readable = _posted_marks(request.POST)
+        initial, initial_readable = _posted_marks(request.POST, "initial-")
         try:
-            if not readable:
+            if not readable or not initial_readable:
                 raise ValidationError(_("Invalid input."))
-            services.lesson_save(actor=request.user, lesson=lesson, topic=topic, marks=posted)
+            services.lesson_save(
+                actor=request.user,
+                lesson=lesson,
+                topic=topic,
+                marks=posted,
+                initial={k: v for k, v in initial.items() if v is not None},
+                initial_topic=request.POST.get("initial-topic"),
+            )
+        except StaleEdit as exc:
+            conflict = exc
         except ValidationError as exc:
             errors = exc.message_dict if hasattr(exc, "error_dict") else {"": exc.messages}
         else:
             messages.success(request, _("The lesson has been saved."))
             return redirect("attendance:lesson", lesson_id=lesson.pk)
     lesson = selectors.get_lesson_for(viewer, lesson_id)
-    if request.method != "POST":
+    if request.method != "POST" or (conflict and "topic" in conflict.fields):
         topic = lesson.topic
     kinds = selectors.kinds_by_id(lesson.school_id)
     rows = selectors.lesson_sheet(lesson)
     present = selectors.default_kind(kinds)
     for row in rows:
-        row.selected = posted.get(row.student.pk, row.mark.kind_id if row.mark else present.pk)
+        row.initial = row.mark.kind_id if row.mark else present.pk
+        row.selected = posted.get(row.student.pk, row.initial)
+        if conflict is not None and (
+            f"mark-{row.student.pk}" in conflict.fields
+            or posted.get(row.student.pk) == initial.get(row.student.pk)
+        ):
+            row.selected = row.initial  # in conflict, or not changed: what is saved now
         # a mark of a kind the school no longer uses stays on offer for its student only,
         # so saving the lesson again keeps it instead of turning it into "present"
         kind = kinds.get(row.selected)
         row.retired_kind = kind if kind is not None and not kind.is_active else None
         row.error = " ".join(errors.get(f"mark-{row.student.pk}", []))
+        row.conflict = conflict is not None and f"mark-{row.student.pk}" in conflict.fields
     return render(
         request,
         "attendance/lesson.html",
@@ -182,10 +204,11 @@ def lesson_detail(request, lesson_id: int):
             "topic": topic,
             "can_edit": permissions.lessons.allows(viewer, "edit", lesson),
             "errors": [message for field in errors.values() for message in field],
+            "conflict": conflict,
             "topic_error": " ".join(errors.get("topic", [])),
             "has_previous": any(r.previous_kind_id for r in rows),
         },
-        status=400 if errors else 200,
+        status=409 if conflict else 400 if errors else 200,
     )
 
 

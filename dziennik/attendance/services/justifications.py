@@ -12,13 +12,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dziennik.accounts.models import User
-from dziennik.core import audit, uploads
+from dziennik.core import audit, concurrency, uploads
 from dziennik.core.text import field_text
 from dziennik.schools.models import Student
 from dziennik.schools.viewer import get_viewer
 
 from .. import permissions, selectors
-from ..models import AttendanceMark, Justification
+from ..models import AttendanceMark, Justification, Lesson
 from .lessons import alerts_check_later
 
 ALLOWED_ATTACHMENT_TYPES = {
@@ -136,6 +136,9 @@ def _justification_submit(
     reason = field_text(Justification, "reason", reason, multiline=True)
     if not reason:
         raise ValidationError({"reason": _("Give the reason for the absence.")})
+    # One submit per student at a time: a second one (a double click, a retry) waits,
+    # then finds the lessons pending and is refused instead of duplicating the excuse.
+    concurrency.locked(Student.objects.filter(pk=student.pk).only("pk"))
     marks = _marks_to_justify(student, date_from=date_from, date_to=date_to, mark_ids=mark_ids)
     enrolment = selectors.current_class_ids([student.pk])
     if not enrolment:
@@ -207,7 +210,12 @@ def justification_decide(
 
 
 def _excuse_marks(actor: User, justification: Justification) -> None:
-    """An accepted excuse turns its marks into their excused kinds (A-05)."""
+    """An accepted excuse turns its marks into their excused kinds (A-05). Their
+    lessons are locked first, as a lesson's save locks them, so a save of the lesson at
+    the same time reads the excused marks instead of overwriting them."""
+    concurrency.locked(
+        Lesson.objects.filter(pk__in=justification.marks.values("lesson_id")).only("pk")
+    )
     marks = list(
         justification.marks.select_related("kind__excused_kind", "lesson").filter(
             kind__excused_kind__isnull=False

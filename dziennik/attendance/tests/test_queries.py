@@ -19,8 +19,9 @@ from .factories import add_students, build_register, committed, open_lesson, sav
 # Warm (one mark changed, same topic): session, user, lesson, the marks, their update,
 # the history, and the savepoint pair.
 # The warnings are re-checked afterwards, in the background (ALERTS_CHECK).
-SAVE_LESSON = 20  # was 25 with the warnings checked in the request, 29 before that
-SAVE_LESSON_WARM = 8
+SAVE_LESSON = 21  # 20 before the lesson's lock (concurrent saves), 25 with the warnings
+# checked in the request, 29 before that
+SAVE_LESSON_WARM = 9  # 8 before the lesson's lock
 ALERTS_CHECK = 9  # the background check of the changed students' warnings (settings cached)
 LESSON_SCREEN = 14
 # cold: rows, statistics, year with terms in one query each; 2 to find the page's
