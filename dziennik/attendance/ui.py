@@ -30,11 +30,18 @@ def nav_items(viewer: Viewer) -> list[NavItem]:
                 reverse("attendance:justifications"),
                 order=45,
                 key="justifications",
+                group="attendance",
             )
         )
     if permissions.sees_school_attendance(viewer):
         items.append(
-            NavItem(_("Attendance"), reverse("attendance:school"), order=40, key="attendance")
+            NavItem(
+                _("Attendance"),
+                reverse("attendance:school"),
+                order=40,
+                key="attendance",
+                group="attendance",
+            )
         )
     return items
 

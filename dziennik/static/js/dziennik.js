@@ -31,6 +31,39 @@
     });
   }
 
+  // The top bar's menus (details/summary): one open at a time; a click elsewhere or
+  // Escape closes them (Escape gives the focus back to the menu's button).
+  function setUpNavMenus() {
+    var menus = document.querySelectorAll(".topbar details.navmenu");
+    function closeAll(except) {
+      for (var i = 0; i < menus.length; i++) {
+        if (menus[i] !== except) {
+          menus[i].open = false;
+        }
+      }
+    }
+    for (var i = 0; i < menus.length; i++) {
+      menus[i].addEventListener("toggle", function (event) {
+        if (event.target.open) {
+          closeAll(event.target);
+        }
+      });
+      menus[i].addEventListener("keydown", function (event) {
+        var menu = event.currentTarget;
+        if (event.key === "Escape" && menu.open) {
+          menu.open = false;
+          menu.querySelector("summary").focus();
+          event.stopPropagation();
+        }
+      });
+    }
+    document.addEventListener("click", function (event) {
+      if (!event.target.closest || !event.target.closest(".topbar details.navmenu")) {
+        closeAll(null);
+      }
+    });
+  }
+
   // A table wider than the screen scrolls inside its .table-wrap; keyboard users must be
   // able to reach that scrolling region too (WCAG 2.1.1), so it becomes focusable then.
   function labelScrollableTables() {
@@ -85,6 +118,7 @@
 
   function ready() {
     setUpMenu();
+    setUpNavMenus();
     applyColours();
     labelScrollableTables();
     var timer = null;
