@@ -6,7 +6,8 @@ from dziennik.schools.selectors import child_options
 
 
 def viewer(request):
-    """``viewer``, ``nav_items`` (and ``nav_entries``, grouped into menus) and, for guardians, ``children`` and ``active_child``."""
+    """``viewer``, ``nav_items`` (and ``nav_entries``, grouped into menus) and, for
+    guardians, ``children`` and ``active_child``."""
     user = getattr(request, "user", None)
     v = getattr(request, "viewer", None)  # set by ViewerMiddleware on every request
     if user is None or v is None or not user.is_authenticated:

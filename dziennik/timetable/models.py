@@ -8,9 +8,8 @@ a cancellation (*odwołana lekcja*) or a move to another date or lesson number.
 
 from __future__ import annotations
 
-import re
-
 import datetime
+import re
 import secrets
 
 from django.conf import settings
