@@ -61,9 +61,10 @@ class Room(models.Model):
         return _("room %(name)s") % {"name": self.name}
 
 
-# A room's name that holds a word of three letters or more ("aula", "pracownia 3") is not
-# prefixed with "room"; a number or a short code ("12", "B2", "105a") is.
-NAMED_ROOM = re.compile(r"[^\W\d_]{3,}")
+# A room's name that holds a word of three letters or more ("aula", "pracownia 3") or
+# starts with the abbreviation "s." ("s. 104") is not prefixed with "room"; a number or a
+# short code ("12", "B2", "105a") is.
+NAMED_ROOM = re.compile(r"[^\W\d_]{3,}|^\s*s\.", re.IGNORECASE)
 
 
 class TimetableEntry(models.Model):

@@ -15,6 +15,7 @@ from dziennik.timetable.models import Room
         ("aula", "aula"),
         ("pracownia komputerowa 3", "pracownia komputerowa 3"),
         ("Sala 7", "Sala 7"),
+        ("s. 104", "s. 104"),
     ],
 )
 def test_room_label_names_the_room_once(name, label):
