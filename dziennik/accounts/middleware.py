@@ -1,7 +1,7 @@
 from django.shortcuts import redirect
 from django.urls import reverse
 
-from .children import SESSION_KEY, set_active_child
+from .children import active_child_id, set_active_child
 
 
 class ForcePasswordChangeMiddleware:
@@ -43,6 +43,8 @@ class ChildFromUrlMiddleware:
         if student_id is None or user is None or not user.is_authenticated:
             return None
         viewer = getattr(request, "viewer", None)
-        if viewer is not None and request.session.get(SESSION_KEY) != student_id:
-            set_active_child(request, student_id)  # refuses a child not the viewer's
+        # Written only when the page's child is not the one shown already (the session is
+        # not saved on every page); set_active_child refuses a child not the viewer's.
+        if viewer is not None and viewer.child_ids and active_child_id(request) != student_id:
+            set_active_child(request, student_id)
         return None

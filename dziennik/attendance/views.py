@@ -251,6 +251,7 @@ def student_attendance(request, student_id: int):
                 "reads_justifications": permissions.justifications.reads_any_of(viewer, student),
                 "alerts": selectors.alerts_for_students([student.pk], since=recent_since),
                 "may_justify": permissions.student_attendance.allows(viewer, "justify", student),
+                "deadline": selectors.justification_deadline(student.school_id),
             },
             status=400 if period.error else 200,
         )
@@ -334,7 +335,13 @@ def justification_new(request, student_id: int):
     return render(
         request,
         "attendance/justification_form.html",
-        {"student": student, "form": form, "candidates": candidates},
+        {
+            "student": student,
+            "form": form,
+            "candidates": candidates,
+            "deadline": selectors.justification_deadline(student.school_id),
+            "overdue": selectors.overdue_marks_count(student),
+        },
         status=400 if form.errors else 200,
     )
 

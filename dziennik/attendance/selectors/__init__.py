@@ -45,15 +45,19 @@ from .statistics import (
     term_case,
 )
 from .students import (
+    JustificationDeadline,
     current_class_ids,
     justifiable_marks,
+    justification_deadline,
     lessons_with_topics,
+    overdue_marks_count,
     student_justifications,
     student_marks,
     student_page_rows,
 )
 
 __all__ = [
+    "JustificationDeadline",
     "RosterRow",
     "Tally",
     "active_kinds",
@@ -65,6 +69,7 @@ __all__ = [
     "get_justification_for",
     "get_lesson_for",
     "justifiable_marks",
+    "justification_deadline",
     "justification_marks",
     "justification_queryset",
     "justifications_to_decide",
@@ -78,6 +83,7 @@ __all__ = [
     "lessons_missing",
     "lessons_with_topics",
     "month_sheet",
+    "overdue_marks_count",
     "percent",
     "previous_lesson",
     "recent_absences",
