@@ -247,6 +247,7 @@ def student_attendance(request, student_id: int):
                 "absences": absences,
                 "recent": recent,
                 "stats": selectors.student_statistics(student, date_from, date_to, terms),
+                "grid": selectors.student_day_grid(student, date_from, date_to),
                 "justifications": selectors.student_justifications(viewer, student),
                 "reads_justifications": permissions.justifications.reads_any_of(viewer, student),
                 "alerts": selectors.alerts_for_students([student.pk], since=recent_since),

@@ -161,3 +161,55 @@ def lessons_with_topics(student: Student, date_from, date_to) -> dict:
     for lesson in lessons:
         by_subject[lesson.subject.name].append(lesson)
     return dict(by_subject)
+
+
+@dataclass(frozen=True)
+class GridCell:
+    code: str
+    name: str
+    base: str
+    colour: str
+    subject: str
+
+
+@dataclass(frozen=True)
+class DayGrid:
+    """A student's attendance as days × lesson numbers (Librus's *widok dzienny*): each
+    day with a mark is a row, each lesson number of the bell schedule used a column."""
+
+    numbers: list[int]
+    days: list[tuple[datetime.date, list[list[GridCell]]]]
+    legend: list[GridCell]
+
+
+def student_day_grid(student: Student, date_from, date_to) -> DayGrid:
+    """The day × lesson grid of a period, newest day first (one query)."""
+    rows = (
+        AttendanceMark.objects.filter(student=student, date__range=(date_from, date_to))
+        .values(
+            "date",
+            number=F("lesson__slot__number"),
+            code=F("kind__code"),
+            name=F("kind__name"),
+            base=F("kind__base"),
+            colour=F("kind__colour"),
+            subject=F("lesson__subject__name"),
+        )
+        .order_by("-date", "lesson__slot__number", "lesson__subject__name")
+    )
+    by_day: dict[datetime.date, dict[int, list[GridCell]]] = {}
+    legend: dict[str, GridCell] = {}
+    for row in rows:
+        cell = GridCell(row["code"], row["name"], row["base"], row["colour"], row["subject"])
+        by_day.setdefault(row["date"], {}).setdefault(row["number"], []).append(cell)
+        legend.setdefault(cell.code, cell)
+    numbers = sorted({n for cells in by_day.values() for n in cells})
+    days = [(day, [cells.get(n, []) for n in numbers]) for day, cells in by_day.items()]
+    return DayGrid(numbers=numbers, days=days, legend=sorted(legend.values(), key=_legend_order))
+
+
+BASE_ORDER = [b.value for b in Base]
+
+
+def _legend_order(cell: GridCell) -> tuple[int, str]:
+    return (BASE_ORDER.index(cell.base) if cell.base in BASE_ORDER else 99, cell.code)

@@ -25,7 +25,7 @@ ALERTS_CHECK = 9  # the background check of the changed students' warnings (sett
 LESSON_SCREEN = 14
 # cold: rows, statistics, year with terms in one query each; 2 to find the page's
 # cache versions (the student's class)
-PARENT_PAGE = 17  # + the school's justification deadline (its settings, cold)
+PARENT_PAGE = 18  # + the justification deadline (settings, cold), the day × lesson grid
 PARENT_PAGE_WARM = 2  # session and user: the page body and the layout come from the cache
 TODAY = 11
 CLASS_SUMMARY = 14  # the school year and its terms in one query; the risk threshold (cold)

@@ -64,6 +64,26 @@
     });
   }
 
+  // The heading a table belongs to: the last one before it inside its section (or main).
+  function headingBefore(element) {
+    var scope = element.closest("section") || element.closest("main");
+    if (!scope) {
+      return null;
+    }
+    var found = null;
+    var headings = scope.querySelectorAll("h2, h3, h4");
+    for (var i = 0; i < headings.length; i++) {
+      if (headings[i].compareDocumentPosition(element) & Node.DOCUMENT_POSITION_FOLLOWING) {
+        found = headings[i];
+      }
+    }
+    return found;
+  }
+
+  function scrollWord() {
+    return document.body.getAttribute("data-scroll-label") || "table";
+  }
+
   // A table wider than the screen scrolls inside its .table-wrap; keyboard users must be
   // able to reach that scrolling region too (WCAG 2.1.1), so it becomes focusable then.
   function labelScrollableTables() {
@@ -78,11 +98,13 @@
         if (!wrap.hasAttribute("aria-label") && !wrap.hasAttribute("aria-labelledby")) {
           wrap.dataset.scrollLabel = "auto";
           var caption = wrap.querySelector("caption");
-          var section = wrap.closest("section[aria-labelledby]");
+          var heading = headingBefore(wrap);
           if (caption && caption.id) {
             wrap.setAttribute("aria-labelledby", caption.id);
-          } else if (section) {
-            wrap.setAttribute("aria-labelledby", section.getAttribute("aria-labelledby"));
+          } else if (heading) {
+            // Not the section's own name: two landmarks with one name confuse (axe's
+            // landmark-unique); the region says what it is after the heading.
+            wrap.setAttribute("aria-label", heading.textContent.trim() + " – " + scrollWord());
           } else {
             wrap.setAttribute("aria-label", document.title);
           }
