@@ -360,6 +360,21 @@ def week_grid(occurrences: list[Occurrence], monday: datetime.date, slots: list[
     return {"days": days, "rows": rows}
 
 
+def day_view(grid: dict) -> list[dict]:
+    """The week grid turned by day, for phones: each day with its lessons in order."""
+    return [
+        {
+            "date": day,
+            "lessons": [
+                {"slot": row["slot"], "occurrences": row["cells"][index]}
+                for row in grid["rows"]
+                if row["cells"][index]
+            ],
+        }
+        for index, day in enumerate(grid["days"])
+    ]
+
+
 def slots_of(school_id: int) -> list[LessonSlot]:
     return list(LessonSlot.objects.filter(school_id=school_id).order_by("number"))
 

@@ -64,6 +64,47 @@
     });
   }
 
+  // The timetable's day view on phones: one day at a time, today's (or the one named in
+  // the address, #day-YYYY-MM-DD) first; the buttons switch days. Without JavaScript
+  // every day is listed.
+  function setUpDayView() {
+    var view = document.getElementById("day-view");
+    if (!view) {
+      return;
+    }
+    var buttons = view.querySelectorAll(".day-button");
+    var days = view.querySelectorAll(".day");
+    if (!buttons.length) {
+      return;
+    }
+    function show(key) {
+      for (var i = 0; i < days.length; i++) {
+        days[i].classList.toggle("is-shown", days[i].getAttribute("data-day") === key);
+      }
+      for (var j = 0; j < buttons.length; j++) {
+        var on = buttons[j].getAttribute("data-day") === key;
+        buttons[j].setAttribute("aria-pressed", on ? "true" : "false");
+      }
+    }
+    var keys = [];
+    for (var k = 0; k < days.length; k++) {
+      keys.push(days[k].getAttribute("data-day"));
+    }
+    var wanted = window.location.hash.replace("#day-", "");
+    var initial = keys.indexOf(wanted) >= 0 ? wanted : view.getAttribute("data-today");
+    if (keys.indexOf(initial) < 0) {
+      initial = keys[0];
+    }
+    view.querySelector(".day-buttons").hidden = false;
+    view.classList.add("by-day");
+    show(initial);
+    for (var b = 0; b < buttons.length; b++) {
+      buttons[b].addEventListener("click", function (event) {
+        show(event.currentTarget.getAttribute("data-day"));
+      });
+    }
+  }
+
   // The heading a table belongs to: the last one before it inside its section (or main).
   function headingBefore(element) {
     var scope = element.closest("section") || element.closest("main");
@@ -141,6 +182,7 @@
   function ready() {
     setUpMenu();
     setUpNavMenus();
+    setUpDayView();
     applyColours();
     labelScrollableTables();
     var timer = null;
