@@ -39,3 +39,9 @@ class DecisionForm(forms.Form):
         choices=(("accept", _("Accept")), ("reject", _("Reject"))), widget=forms.HiddenInput
     )
     comment = forms.CharField(label=_("Comment"), max_length=500, required=False)
+    # The lessons to excuse when accepting; all of them unless some are unticked.
+    marks = forms.TypedMultipleChoiceField(coerce=int, required=False, choices=())
+
+    def __init__(self, *args, mark_ids=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["marks"].choices = [(pk, str(pk)) for pk in mark_ids]

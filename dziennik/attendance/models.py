@@ -252,6 +252,8 @@ class Justification(models.Model):
     class Status(models.TextChoices):
         PENDING = "pending", _("pending")
         ACCEPTED = "accepted", _("accepted")
+        # Some of its lessons excused, the others refused (left unexcused): A-05.
+        PARTIAL = "partial", _("accepted in part")
         REJECTED = "rejected", _("rejected")
 
     school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="+")

@@ -368,7 +368,8 @@ def justification_detail(request, justification_id: int):
     viewer = request.viewer
     justification = selectors.get_justification_for(viewer, justification_id)
     may_decide = permissions.justifications.allows(viewer, "decide", justification)
-    form = DecisionForm(request.POST or None)
+    marks = selectors.justification_marks(justification)
+    form = DecisionForm(request.POST or None, mark_ids=[m.pk for m in marks])
     if request.method == "POST":
         if not may_decide:
             raise Http404
@@ -379,9 +380,11 @@ def justification_detail(request, justification_id: int):
                     justification=justification,
                     accept=form.cleaned_data["decision"] == "accept",
                     comment=form.cleaned_data["comment"],
+                    # A form without the lesson choice (an older page): all its lessons.
+                    mark_ids=form.cleaned_data["marks"] if "marks_sent" in request.POST else None,
                 )
             except ValidationError as exc:
-                form.add_error(None, exc)
+                _add_errors(form, exc)
             else:
                 messages.success(request, _("The decision has been saved."))
                 return redirect("attendance:justification", justification_id=justification.pk)
@@ -390,12 +393,29 @@ def justification_detail(request, justification_id: int):
         "attendance/justification_detail.html",
         {
             "j": justification,
-            "marks": selectors.justification_marks(justification),
+            "marks": marks,
+            "chosen": _chosen_marks(form, marks),
             "may_decide": may_decide and justification.status == Justification.Status.PENDING,
             "form": form,
         },
         status=400 if form.errors else 200,
     )
+
+
+def _add_errors(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for name, errors in exc.error_dict.items():
+            for error in errors:
+                form.add_error(name if name in form.fields else None, error)
+    else:
+        form.add_error(None, exc)
+
+
+def _chosen_marks(form, marks) -> set[int]:
+    """The lessons ticked for excusing: all at first, what was sent after a refused save."""
+    if form.is_bound and "marks_sent" in form.data:
+        return {int(v) for v in form.data.getlist("marks") if v.isdigit()}
+    return {m.pk for m in marks}
 
 
 @login_required
