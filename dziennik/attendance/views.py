@@ -33,8 +33,8 @@ from dziennik.schools.viewer import Viewer
 from dziennik.timetable import selectors as timetable
 
 from . import permissions, printing, selectors, services
-from .forms import DecisionForm, JustificationForm
-from .models import Justification
+from .forms import AbsenceNoticeForm, DecisionForm, JustificationForm
+from .models import AttendanceKind, Justification
 
 
 def _period(request, school_id: int) -> tuple[Period, list]:
@@ -165,8 +165,13 @@ def lesson_detail(request, lesson_id: int):
     kinds = selectors.kinds_by_id(lesson.school_id)
     rows = selectors.lesson_sheet(lesson)
     present = selectors.default_kind(kinds)
+    # A parent's announcement of the absence: the mark starts as an excused absence.
+    notices = selectors.notices_for_lesson(lesson, [row.student.pk for row in rows])
+    excused = _excused_absence(kinds)
     for row in rows:
-        row.selected = posted.get(row.student.pk, row.mark.kind_id if row.mark else present.pk)
+        row.notice = notices.get(row.student.pk)
+        start = excused if row.notice is not None and excused is not None else present
+        row.selected = posted.get(row.student.pk, row.mark.kind_id if row.mark else start.pk)
         # a mark of a kind the school no longer uses stays on offer for its student only,
         # so saving the lesson again keeps it instead of turning it into "present"
         kind = kinds.get(row.selected)
@@ -186,6 +191,14 @@ def lesson_detail(request, lesson_id: int):
             "has_previous": any(r.previous_kind_id for r in rows),
         },
         status=400 if errors else 200,
+    )
+
+
+def _excused_absence(kinds):
+    """The school's first active kind of excused absence (``u``), if it has one."""
+    return next(
+        (k for k in selectors.active_kinds(kinds) if k.base == AttendanceKind.Base.ABSENT_EXCUSED),
+        None,
     )
 
 
@@ -253,6 +266,7 @@ def student_attendance(request, student_id: int):
                 "alerts": selectors.alerts_for_students([student.pk], since=recent_since),
                 "may_justify": permissions.student_attendance.allows(viewer, "justify", student),
                 "deadline": selectors.justification_deadline(student.school_id),
+                "notices": selectors.student_notices(viewer, student),
             },
             status=400 if period.error else 200,
         )
@@ -348,6 +362,40 @@ def justification_new(request, student_id: int):
 
 
 @login_required
+def absence_notice_new(request, student_id: int):
+    """A parent announces a coming absence of their child (days, lessons, the reason)."""
+    student = permissions.student_attendance.get(request.viewer, student_id, "justify")
+    form = AbsenceNoticeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.absence_notice_submit(actor=request.user, student=student, **form.cleaned_data)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("The absence has been announced to the class teacher."))
+            return redirect("attendance:student", student_id=student.pk)
+    return render(
+        request,
+        "attendance/notice_form.html",
+        {"student": student, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_POST
+def absence_notice_withdraw(request, notice_id: int):
+    notice = permissions.absence_notices.get(request.viewer, notice_id, "withdraw")
+    try:
+        services.absence_notice_withdraw(actor=request.user, notice=notice)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("The announcement has been withdrawn."))
+    return redirect("attendance:student", student_id=notice.student_id)
+
+
+@login_required
 def justification_list(request):
     viewer = request.viewer
     if not permissions.justifications.decides_any(viewer):
@@ -359,7 +407,12 @@ def justification_list(request):
     return render(
         request,
         "attendance/justification_list.html",
-        {"items": items, "status": status, "statuses": Justification.Status.choices},
+        {
+            "items": items,
+            "status": status,
+            "statuses": Justification.Status.choices,
+            "notices": selectors.notices_to_know(viewer),
+        },
     )
 
 

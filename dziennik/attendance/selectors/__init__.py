@@ -34,6 +34,7 @@ from .lessons import (
     previous_lesson,
     student_names,
 )
+from .notices import notices_for_lesson, notices_to_know, student_notices
 from .statistics import (
     Tally,
     class_statistics,
@@ -84,6 +85,8 @@ __all__ = [
     "lessons_missing",
     "lessons_with_topics",
     "month_sheet",
+    "notices_for_lesson",
+    "notices_to_know",
     "overdue_marks_count",
     "percent",
     "previous_lesson",
@@ -94,6 +97,7 @@ __all__ = [
     "student_justifications",
     "student_marks",
     "student_names",
+    "student_notices",
     "student_page_rows",
     "student_statistics",
     "tally",
