@@ -83,13 +83,15 @@ def home_panels(request, viewer: Viewer) -> list[HomePanel]:
     if viewer.is_class_teacher:
         alerts = selectors.alerts_for_classes(viewer.led_class_ids, since=since)
         pending = selectors.justifications_to_decide(viewer, "pending").count()
-        if alerts or pending:
+        notices = selectors.notices_to_know(viewer)
+        if alerts or pending or notices:
             panels.append(
                 HomePanel(
                     "attendance/panels/class_teacher.html",
                     {
                         "alerts": alerts,
                         "pending": pending,
+                        "notices": notices,
                         "class_ids": sorted(viewer.led_class_ids),
                     },
                     order=15,

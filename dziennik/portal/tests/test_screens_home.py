@@ -232,7 +232,7 @@ GROWTH = {
     "own_parent": (_add_children, 17),
     "student": (_add_subjects, 15),
     "teacher_in": (_add_assignments, 16),
-    "class_teacher": (_add_assignments, 19),
+    "class_teacher": (_add_assignments, 20),  # + the absences parents announced
     "principal": (_add_classes, 15),
 }
 
