@@ -22,10 +22,10 @@ from .factories import add_students, build_register, committed, open_lesson, sav
 SAVE_LESSON = 20  # was 25 with the warnings checked in the request, 29 before that
 SAVE_LESSON_WARM = 8
 ALERTS_CHECK = 9  # the background check of the changed students' warnings (settings cached)
-LESSON_SCREEN = 14
+LESSON_SCREEN = 15  # + the parents' announcements of absence covering the lesson
 # cold: rows, statistics, year with terms in one query each; 2 to find the page's
 # cache versions (the student's class)
-PARENT_PAGE = 18  # + the justification deadline (settings, cold), the day × lesson grid
+PARENT_PAGE = 19  # + deadline (settings, cold), day × lesson grid, announced absences
 PARENT_PAGE_WARM = 2  # session and user: the page body and the layout come from the cache
 TODAY = 11
 CLASS_SUMMARY = 14  # the school year and its terms in one query; the risk threshold (cold)
