@@ -65,6 +65,7 @@ COLUMN = "Sprawdzian – ułamki"
 SECRET_KIND = "Tajne zajęcia pozaszkolne"
 BASIS = "Opinia lekarska 17/2026"
 EXCUSE = "Choroba Zofii"
+NOTICE = "Wyjazd Zofii na zawody"
 SECRET_CATEGORY = "Tajny konkurs kuratoryjny"
 SECRET_MARK = "tajemniczy znak"
 SECRET_ROOM = "Pracownia chemiczna"
@@ -173,6 +174,18 @@ class Scene:
             date_from=day,
             date_to=day,
             attachment=SimpleUploadedFile("zwolnienie.pdf", _doctors_note()),
+        )
+
+    @cached_property
+    def notice(self):
+        """Zofia's mother announces an absence tomorrow."""
+        day = self.register.day + datetime.timedelta(days=1)
+        return attendance_services.absence_notice_submit(
+            actor=self.world.user("own_parent"),
+            student=self.student,
+            reason=NOTICE,
+            date_from=day,
+            date_to=day,
         )
 
     @cached_property
@@ -301,6 +314,7 @@ def _doctors_note() -> bytes:
 
 # The files with the POST matrices most lines refer to.
 ATTENDANCE_AUTHZ = "dziennik/attendance/tests/test_authorization.py::"
+NOTICES_AUTHZ = "dziennik/attendance/tests/test_notices.py::"
 SETTINGS_AUTHZ = "dziennik/attendance/tests/test_settings_authorization.py::"
 GRADES_AUTHZ = "dziennik/grades/tests/test_authorization.py::"
 RULES_AUTHZ = "dziennik/grades/tests/test_settings_authorization.py::"
@@ -591,11 +605,24 @@ URLS: dict[str, Case] = {
             "(attendance/tests/test_justifications.py)"
         ),
     ),
+    "attendance:notice_new": Case(
+        expect(404, own_parent=200),
+        kwargs={"student_id": "student"},
+        needs=("notice",),
+        secrets=("Wiśniewska",),
+        post=NOTICES_AUTHZ + "test_notice_form_authorization",
+        note="A parent announces (an adult student where the school allows it), as excuses",
+    ),
+    "attendance:notice_withdraw": Case(
+        POST_ONLY,
+        kwargs={"notice_id": "notice"},
+        post=NOTICES_AUTHZ + "test_notice_withdraw_authorization",
+    ),
     "attendance:justifications": Case(
         expect(404, class_teacher=200, principal=200, other_principal=200),
-        needs=("justification",),
-        secrets=("Wiśniewska",),
-        secrets_for={"other_principal": ("Wiśniewska",)},
+        needs=("justification", "notice"),
+        secrets=("Wiśniewska", NOTICE),
+        secrets_for={"other_principal": ("Wiśniewska", NOTICE)},
         note="Those who decide: the class teacher, the principal",
     ),
     "attendance:justification": Case(

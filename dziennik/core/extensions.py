@@ -19,6 +19,15 @@ from dataclasses import dataclass, field
 from functools import cache
 
 from django.apps import apps
+from django.utils.translation import gettext_lazy as _
+
+# Menus of the main navigation. An item names its menu by key; a menu that would hold one
+# item only is shown as that item, so a teacher with one school page sees a plain link.
+# Menus keep the top bar to one row at 1280 px for the roles with many pages.
+NAV_GROUPS = {
+    "attendance": _("Attendance"),
+    "school": _("School"),
+}
 
 
 @dataclass(frozen=True)
@@ -27,6 +36,44 @@ class NavItem:
     url: str
     order: int = 50
     key: str = ""
+    group: str = ""
+
+
+@dataclass(frozen=True)
+class NavEntry:
+    """One entry of the top bar: a link, or a menu of links (``items``)."""
+
+    label: str
+    url: str = ""
+    key: str = ""
+    items: tuple[NavItem, ...] = ()
+    current: bool = False
+
+
+def group_nav_items(items: list[NavItem], path: str) -> list[NavEntry]:
+    """The top bar's entries: items of one menu together, where the menu's first item is."""
+    members: dict[str, list[NavItem]] = {}
+    for item in items:
+        if item.group:
+            members.setdefault(item.group, []).append(item)
+    entries: list[NavEntry] = []
+    for item in items:
+        grouped = members.get(item.group, ())
+        if len(grouped) > 1:
+            if item is grouped[0]:
+                entries.append(
+                    NavEntry(
+                        label=str(NAV_GROUPS.get(item.group, item.group)),
+                        key=item.group,
+                        items=tuple(grouped),
+                        current=any(member.url == path for member in grouped),
+                    )
+                )
+            continue
+        entries.append(
+            NavEntry(label=item.label, url=item.url, key=item.key, current=item.url == path)
+        )
+    return entries
 
 
 @dataclass

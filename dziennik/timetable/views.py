@@ -37,8 +37,10 @@ def _monday(request) -> datetime.date:
 
 
 def _week_context(occurrences, monday, school_id, **extra):
+    grid = selectors.week_grid(occurrences, monday, selectors.slots_of(school_id))
     return {
-        "grid": selectors.week_grid(occurrences, monday, selectors.slots_of(school_id)),
+        "grid": grid,
+        "days": selectors.day_view(grid),
         "monday": monday,
         "previous_week": monday - datetime.timedelta(days=7),
         "next_week": monday + datetime.timedelta(days=7),

@@ -29,6 +29,7 @@ def serious_violations(page) -> list[str]:
 
 
 def log_out(page) -> None:
+    page.click("#account-menu summary")  # the account's menu: password, log out
     with page.expect_navigation():
         page.click(".account form button[type=submit]")
 

@@ -224,13 +224,15 @@ def _add_classes(world, n):
 # Every count includes the session read and write, the user and the viewer's queries.
 # Attendance panels add: parent/student 2 (alerts, recent absences), teacher 3 (today's
 # plan: entries, changes, days off), class teacher 2 more (class alerts, pending excuses).
+# A teacher's day without lessons adds 2: the day off that day, if any, and whether the
+# teacher has a timetable at all (asked only when no lesson is ahead in three weeks).
 GROWTH = {
     # + the grades panel's recent grades: one query for parent and student, and one to
     # find the classes whose data the cached page depends on (family_cache_scopes).
     "own_parent": (_add_children, 17),
     "student": (_add_subjects, 15),
-    "teacher_in": (_add_assignments, 14),
-    "class_teacher": (_add_assignments, 17),
+    "teacher_in": (_add_assignments, 16),
+    "class_teacher": (_add_assignments, 20),  # + the absences parents announced
     "principal": (_add_classes, 15),
 }
 
