@@ -6,6 +6,7 @@ from collections.abc import Iterable
 
 from axes.models import AccessAttempt
 from axes.utils import reset as axes_reset
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group, Permission
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied
@@ -26,6 +27,7 @@ from dziennik.schools.models import (
 from dziennik.schools.services import recording
 from dziennik.schools.viewer import get_viewer
 
+from .hashers import one_time_password_hasher
 from .credentials import generate_password, taken_checker, unique_username, username_base
 from .letters import KIND_GUARDIAN, KIND_STAFF, KIND_STUDENT, IssuedCredential
 from .models import User
@@ -120,7 +122,7 @@ def _create_account(
         must_change_password=True,
         is_active=True,
     )
-    user.set_password(password)
+    user.password = make_password(password, hasher=one_time_password_hasher())
     user.save()
     record_create(actor=actor, instance=user, **links)
     before = snapshot(person, fields=["user"])
@@ -135,7 +137,7 @@ def _issue_new_password(*, actor: User, user: User, links: dict) -> str:
 
     password = generate_password()
     before_forced = user.must_change_password
-    user.set_password(password)
+    user.password = make_password(password, hasher=one_time_password_hasher())
     user.must_change_password = True
     user.session_generation = F("session_generation") + 1
     user.save(update_fields=["password", "must_change_password", "session_generation"])
