@@ -27,8 +27,8 @@ from dziennik.schools.models import (
 from dziennik.schools.services import recording
 from dziennik.schools.viewer import get_viewer
 
-from .hashers import one_time_password_hasher
 from .credentials import generate_password, taken_checker, unique_username, username_base
+from .hashers import one_time_password_hasher
 from .letters import KIND_GUARDIAN, KIND_STAFF, KIND_STUDENT, IssuedCredential
 from .models import User
 from .permissions import (

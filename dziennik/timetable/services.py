@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import datetime
 
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DataError, IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _

@@ -14,9 +14,8 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language, gettext_lazy, override
 from django.utils.translation import gettext as _
-from django.utils.translation import get_language, override
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from dziennik.accounts.children import active_child_id
