@@ -8,8 +8,20 @@ from .factories import build_register, save_lesson
 # Polish month names, as the monthly sheet's title writes them.
 MONTHS = dict(
     enumerate(
-        "styczeń luty marzec kwiecień maj czerwiec lipiec sierpień wrzesień październik"
-        " listopad grudzień".split(),
+        [
+            "styczeń",
+            "luty",
+            "marzec",
+            "kwiecień",
+            "maj",
+            "czerwiec",
+            "lipiec",
+            "sierpień",
+            "wrzesień",
+            "październik",
+            "listopad",
+            "grudzień",
+        ],
         start=1,
     )
 )
