@@ -105,6 +105,8 @@ def class_credentials(request, class_id: int):
         )
         if not started:
             messages.info(request, _("The letters of this class are already being prepared."))
+        if job.requested_by_id != request.user.pk:  # someone else's: theirs to download
+            return redirect("accounts:class_credentials", class_id=school_class.pk)
         return redirect("accounts:letters_job", job_id=job.pk)
     students, guardians = selectors.class_accounts(viewer, school_class)
     return render(
