@@ -182,7 +182,7 @@ def test_pdf_has_polish_characters(world, column):
     assert response["Content-Type"] == "application/pdf"
     text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(response.content)).pages)
     assert "Zofia Wiśniewska" in text
-    assert "Matematyka" in text and "4+" in text and "4.50" in text
+    assert "Matematyka" in text and "4+" in text and "4,50" in text  # a Polish decimal comma
 
 
 def test_published_proposal_is_shown_to_parents(world, column, today):
