@@ -34,7 +34,7 @@ from .tasks import letters_prepare
 LETTERS_KEPT_FOR = datetime.timedelta(minutes=30)
 
 
-def _record(actor: User, job: LetterJob, action: str, changes: dict) -> None:
+def _record(actor: User, job: LetterJob, action: str, changes: dict, school_id: int) -> None:
     record_many(
         [
             build_entry(
@@ -42,7 +42,7 @@ def _record(actor: User, job: LetterJob, action: str, changes: dict) -> None:
                 instance=job,
                 action=action,
                 changes=changes,
-                school_id=job.school_id,
+                school_id=school_id,
                 school_class_id=job.school_class_id,
             )
         ]
@@ -78,7 +78,6 @@ def letter_job_start(
         try:
             with transaction.atomic():
                 job = LetterJob.objects.create(
-                    school_id=school_class.school_id,
                     school_class=school_class,
                     requested_by=actor,
                     regenerate=regenerate,
@@ -88,7 +87,7 @@ def letter_job_start(
             return LetterJob.objects.get(
                 school_class=school_class, status__in=LetterJob.ACTIVE
             ), False
-        _record(actor, job, "create", {"regenerate": [None, regenerate]})
+        _record(actor, job, "create", {"regenerate": [None, regenerate]}, school_class.school_id)
         transaction.on_commit(lambda: letters_prepare.enqueue(job.pk))
     return job, True
 
@@ -111,7 +110,8 @@ def letter_job_download(*, actor: User, job_id: int) -> tuple[LetterJob, bytes]:
     """The letters for their requester, once: the stored PDF is deleted as it is handed
     over, and the history records the download. 404 when there is nothing to hand."""
     job = (
-        LetterJob.objects.select_for_update()
+        LetterJob.objects.select_for_update(of=("self",))
+        .select_related("school_class")
         .filter(pk=job_id, requested_by=actor, status=LetterJob.Status.READY)
         .first()
     )
@@ -121,5 +121,5 @@ def letter_job_download(*, actor: User, job_id: int) -> tuple[LetterJob, bytes]:
     job.content = None
     job.status = LetterJob.Status.DOWNLOADED
     job.save(update_fields=["content", "status"])
-    _record(actor, job, "update", {"status": ["ready", "downloaded"]})
+    _record(actor, job, "update", {"status": ["ready", "downloaded"]}, job.school_class.school_id)
     return job, content

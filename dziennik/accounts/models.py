@@ -83,7 +83,6 @@ class LetterJob(models.Model):
 
     ACTIVE = (Status.QUEUED, Status.RUNNING)
 
-    school = models.ForeignKey("schools.School", on_delete=models.CASCADE, related_name="+")
     school_class = models.ForeignKey(
         "schools.SchoolClass", on_delete=models.CASCADE, related_name="+"
     )
