@@ -103,7 +103,9 @@ def class_credentials(request, class_id: int):
             regenerate=request.POST.get("regenerate") == "1",
             login_url=request.build_absolute_uri(reverse(LOGIN_URL)),
         )
-        if not started:
+        if not started and job.status == LetterJob.Status.READY:
+            messages.info(request, _("Your letters of this class are waiting for download."))
+        elif not started:
             messages.info(request, _("The letters of this class are already being prepared."))
         if job.requested_by_id != request.user.pk:  # someone else's: theirs to download
             return redirect("accounts:class_credentials", class_id=school_class.pk)
