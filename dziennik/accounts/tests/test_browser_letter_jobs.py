@@ -70,3 +70,6 @@ def test_the_page_shows_the_progress_then_the_download(world, letter_class, page
     assert letters_prepare.call(job.pk) == LetterJob.Status.READY
     page.wait_for_selector("#letters-download-form")
     assert page.locator("#letters-job-poll").count() == 0  # polling stopped
+    # On a phone the page does not scroll sideways.
+    page.set_viewport_size({"width": 360, "height": 740})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
