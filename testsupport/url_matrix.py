@@ -683,6 +683,14 @@ URLS: dict[str, Case] = {
         secrets=("Wiśniewska", COLUMN),
         secrets_for={"student": ("Dąbrowski",), "own_parent": ("Dąbrowski",)},
     ),
+    "grades:student_overview": Case(
+        STUDENT_PAGE,
+        kwargs={"student_id": "student"},
+        needs=("column",),
+        secrets=("Wiśniewska", COLUMN),
+        secrets_for={"student": ("Dąbrowski",), "own_parent": ("Dąbrowski",)},
+        note="The first grade screen: a row of grade chips per subject",
+    ),
     "grades:student_need": Case(
         STUDENT_PAGE,
         kwargs={"student_id": "student"},
@@ -748,6 +756,13 @@ URLS: dict[str, Case] = {
         secrets=("Dąbrowski",),
         post=GRADES_AUTHZ + "test_behaviour_matrix",
         note="The principal reads; the class teacher sets (L-19)",
+    ),
+    "grades:class_summary": Case(
+        expect(404, class_teacher=200, principal=200),
+        kwargs={"class_id": "school_class"},
+        needs=("column",),
+        secrets=("Dąbrowski", "Matematyka"),
+        note="The class teacher's grade summary of the class they lead; the principal reads",
     ),
     "grades:settings": Case(
         PRINCIPAL_PAGE,

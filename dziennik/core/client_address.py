@@ -82,3 +82,32 @@ def client_address(request: HttpRequest) -> str | None:
         if not is_trusted_proxy(address):
             break
     return nearest
+
+
+# The headers a reverse proxy sets about the original request. Django believes
+# ``X-Forwarded-Proto`` through ``SECURE_PROXY_SSL_HEADER`` (secure cookies, the HTTPS
+# redirect, CSRF's referer check) and ``X-Forwarded-Host``/``-Port`` when told to; a
+# client that reaches the application directly could otherwise claim HTTPS.
+FORWARDED_HEADERS = (
+    "HTTP_X_FORWARDED_PROTO",
+    "HTTP_X_FORWARDED_HOST",
+    "HTTP_X_FORWARDED_PORT",
+    "HTTP_X_FORWARDED_FOR",
+    "HTTP_FORWARDED",
+)
+
+
+class UntrustedForwardedHeadersMiddleware:
+    """Drops the proxy headers of a request that does not come from a trusted proxy.
+
+    First in ``MIDDLEWARE``, so ``SecurityMiddleware`` (HTTPS redirect) and everything
+    after it see only what a trusted proxy said."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest):
+        if not is_trusted_proxy(request.META.get("REMOTE_ADDR")):
+            for header in FORWARDED_HEADERS:
+                request.META.pop(header, None)
+        return self.get_response(request)

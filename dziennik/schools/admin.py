@@ -17,8 +17,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from django import forms
 from django.contrib import admin
 from django.contrib.admin.utils import flatten_fieldsets, get_fields_from_path
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
 
@@ -40,6 +42,7 @@ from .models import (
     TeachingAssignment,
     Term,
 )
+from .services.recording import check_dates
 
 
 @dataclass(frozen=True)
@@ -247,9 +250,30 @@ class SchoolScopedMixin:
         return super().has_delete_permission(request, obj) or self._allowed(request, obj)
 
 
+class DateBoundsFormMixin:
+    """An admin form checks what the services check beyond the model's own validation
+    (dates within the register's bounds), so that a refusal is the form's error and not
+    a server error at save time."""
+
+    def _post_clean(self):
+        super()._post_clean()
+        try:
+            check_dates(self.instance)
+        except ValidationError as error:
+            self._update_errors(error)
+
+
+class AuditedAdminForm(DateBoundsFormMixin, forms.ModelForm):
+    pass
+
+
 class AuditedModelAdmin(SchoolScopedMixin, admin.ModelAdmin):
     """A ModelAdmin whose every save and delete (also of inlines) goes through the school
     services, and so into the history."""
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        return type(form.__name__, (DateBoundsFormMixin, form), {})
 
     # A row of the school's structure never moves to another school.
     school_fixed = True
@@ -320,10 +344,12 @@ class AuditedModelAdmin(SchoolScopedMixin, admin.ModelAdmin):
 
 
 class ScopedTabularInline(SchoolScopedMixin, admin.TabularInline):
+    form = AuditedAdminForm
     extra = 0
 
 
 class ScopedStackedInline(SchoolScopedMixin, admin.StackedInline):
+    form = AuditedAdminForm
     extra = 0
 
 
@@ -421,6 +447,14 @@ class SchoolClassAdmin(AuditedModelAdmin):
     autocomplete_fields = ("class_teacher",)
     list_select_related = ("class_teacher", "school_year")
     inlines = [ClassGroupInline]
+
+    def get_readonly_fields(self, request, obj=None):
+        """The class teacher is the principal's appointment: read-only for the office."""
+        fields = tuple(super().get_readonly_fields(request, obj))
+        school_id = obj.school_id if obj is not None else request.viewer.school_id
+        if not permissions.appoints_class_teachers(request.viewer, school_id):
+            fields += ("class_teacher",)
+        return fields
 
 
 @admin.register(ClassGroup)

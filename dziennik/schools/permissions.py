@@ -153,6 +153,13 @@ def administers(viewer: Viewer, school_id: int | None) -> bool:
     return viewer.is_superuser or (manages_school(viewer) and school_id == viewer.school_id)
 
 
+def appoints_class_teachers(viewer: Viewer, school_id: int | None) -> bool:
+    """The viewer may appoint the class teachers of the school ``school_id``: its
+    principal or deputy principal (the principal's decision), or the system
+    administrator; the secretary keeps the records but appoints nobody."""
+    return viewer.is_superuser or (viewer.is_principal and school_id == viewer.school_id)
+
+
 def administered_rows(viewer: Viewer, queryset: models.QuerySet) -> models.QuerySet:
     """The rows of ``queryset`` the viewer administers in the administration panel: those
     of the school whose office they run (every row for the system administrator)."""

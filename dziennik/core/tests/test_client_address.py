@@ -10,7 +10,7 @@ from django.core.checks import Error
 from django.test import RequestFactory
 
 from dziennik.core.checks import trusted_proxies_valid
-from dziennik.core.client_address import client_address
+from dziennik.core.client_address import UntrustedForwardedHeadersMiddleware, client_address
 
 PROXY = "127.0.0.1"
 
@@ -78,3 +78,32 @@ def test_a_wrong_trusted_proxy_entry_stops_the_start(settings):
     assert all(isinstance(e, Error) for e in errors)
     settings.TRUSTED_PROXIES = ["127.0.0.1", "::1", "10.20.0.0/16"]
     assert trusted_proxies_valid(None) == []
+
+
+@pytest.mark.parametrize(("remote", "secure"), [("203.0.113.7", False), (PROXY, True)])
+def test_https_claim_believed_only_from_a_trusted_proxy(client, settings, remote, secure):
+    """``X-Forwarded-Proto: https`` from a direct client is dropped: the HTTPS redirect
+    still applies to it, while the proxy's word is believed."""
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    settings.SECURE_SSL_REDIRECT = True
+    response = client.get("/konto/logowanie/", REMOTE_ADDR=remote, HTTP_X_FORWARDED_PROTO="https")
+    if secure:
+        assert response.status_code == 200
+    else:
+        assert response.status_code == 301
+        assert response["Location"].startswith("https://")
+
+
+def test_forwarded_for_dropped_from_a_direct_client(settings):
+    """Nothing after the first middleware sees a direct client's proxy headers."""
+    seen = {}
+
+    def view(request):
+        seen.update(request.META)
+        return None
+
+    middleware = UntrustedForwardedHeadersMiddleware(view)
+    middleware(request("203.0.113.7", "198.51.100.1"))
+    assert "HTTP_X_FORWARDED_FOR" not in seen
+    middleware(request(PROXY, "198.51.100.1"))
+    assert seen["HTTP_X_FORWARDED_FOR"] == "198.51.100.1"

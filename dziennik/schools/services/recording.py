@@ -7,14 +7,17 @@ rules and leaves the common steps here, so that no write can forget the history.
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
+from django.utils.translation import gettext as _
 
 from dziennik.core import audit
 from dziennik.core.models import AuditEntry
+from dziennik.core.params import date_bounds
 from dziennik.core.text import clean_text
 
 from .. import permissions
@@ -79,9 +82,36 @@ def validate(instance: models.Model) -> None:
     related rows themselves, and the database refuses a dangling id anyway."""
     relations = {f.name for f in instance._meta.concrete_fields if f.is_relation}
     instance.clean_fields(exclude=relations)
+    check_dates(instance)
     instance.clean()
     instance.validate_unique()
     instance.validate_constraints()
+
+
+# No record of a school begins before this (birth dates of the oldest adult learners).
+EARLIEST_DATE = datetime.date(1900, 1, 1)
+
+
+def check_dates(instance: models.Model) -> None:
+    """Every date of ``instance`` lies between ``EARLIEST_DATE`` and the last date the
+    screens accept (``core.params.date_bounds``): a school year ending on 31.12.9999,
+    typed in the administration panel, would otherwise reach every week and month the
+    pages compute from it."""
+    last = date_bounds()[1]
+    message = _("Choose a date between %(first)s and %(last)s.") % {
+        "first": EARLIEST_DATE.strftime("%d.%m.%Y"),
+        "last": last.strftime("%d.%m.%Y"),
+    }
+    errors = {
+        field.name: message
+        for field in instance._meta.concrete_fields
+        if isinstance(field, models.DateField)
+        and not isinstance(field, models.DateTimeField)
+        and isinstance(value := getattr(instance, field.attname), datetime.date)
+        and not EARLIEST_DATE <= value <= last
+    }
+    if errors:
+        raise ValidationError(errors)
 
 
 def clean_texts(instance: models.Model, names: Iterable[str] | None = None) -> None:

@@ -7,10 +7,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from .. import permissions
 from ..models import (
     ClassGroup,
     School,
@@ -20,6 +21,7 @@ from ..models import (
     Subject,
     TeachingAssignment,
 )
+from ..viewer import get_viewer
 from . import recording
 from .recording import require_office
 
@@ -70,6 +72,20 @@ def subject_delete(*, actor: User | None, subject: Subject) -> None:
 SCHOOL_CLASS_FIELDS = ("school_year", "name", "level", "class_teacher")
 
 
+def _check_class_teacher(actor: User | None, school_id: int, class_teacher: User | None) -> None:
+    """The principal entrusts a class to its class teacher (*wychowawca*, Art. 120 of the
+    Education Law): only the principal or a deputy (or the system) appoints or removes
+    one, so that the office cannot make anyone, itself included, a class teacher with
+    the powers over the class's accounts and justifications that come with it. The
+    class teacher is a person of the class's school."""
+    if actor is not None and not permissions.appoints_class_teachers(get_viewer(actor), school_id):
+        raise PermissionDenied
+    if class_teacher is not None and class_teacher.school_id != school_id:
+        raise ValidationError(
+            {"class_teacher": _("The class teacher is a teacher of the class's school.")}
+        )
+
+
 @transaction.atomic
 def school_class_create(
     *,
@@ -83,6 +99,8 @@ def school_class_create(
     """A class (*oddział*) of the school year, with its class teacher (a user of the
     school) if known. ``school`` is the year's; given, it must be."""
     require_office(actor, school_year.school_id)
+    if class_teacher is not None:
+        _check_class_teacher(actor, school_year.school_id, class_teacher)
     school_class = SchoolClass(
         school_id=school.pk if school is not None else school_year.school_id,
         school_year=school_year,
@@ -97,6 +115,8 @@ def school_class_create(
 def school_class_update(*, actor: User | None, school_class: SchoolClass, **changes) -> SchoolClass:
     """Change a class (``SCHOOL_CLASS_FIELDS``), e.g. give it a new class teacher."""
     require_office(actor, school_class.school_id)
+    if "class_teacher" in changes and changes["class_teacher"] != school_class.class_teacher:
+        _check_class_teacher(actor, school_class.school_id, changes["class_teacher"])
     recording.update(actor, school_class, changes, editable=SCHOOL_CLASS_FIELDS)
     return school_class
 

@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.test import Client
 from django.urls import reverse
 
@@ -10,6 +11,7 @@ from dziennik.accounts.models import User
 from dziennik.accounts.tests.factories import UserFactory
 from dziennik.core.models import AuditEntry
 from dziennik.schools import models as sm
+from dziennik.schools import services
 from dziennik.schools.tests import factories as sf
 
 MODELS = [
@@ -32,6 +34,16 @@ MODELS = [
 @pytest.fixture
 def secretary(world) -> Client:
     user = world.user("secretary")
+    user.is_staff = True
+    user.save()
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def principal(world) -> Client:
+    user = world.user("principal")
     user.is_staff = True
     user.save()
     client = Client()
@@ -99,11 +111,13 @@ def test_foreign_objects_cannot_be_opened(world, secretary, foreign):
     assert secretary.get(url).status_code == 302
 
 
-def test_relation_choices_are_limited_to_the_school(world, secretary, foreign):
+def test_relation_choices_are_limited_to_the_school(world, secretary, principal, foreign):
     response = secretary.get(reverse("admin:schools_schoolclass_add"))
     form = response.context["adminform"].form
     assert set(form.fields["school_year"].queryset) == {world.year}
     assert set(form.fields["school"].queryset) == {world.school}
+    response = principal.get(reverse("admin:schools_schoolclass_add"))
+    form = response.context["adminform"].form
     assert foreign["user"] not in form.fields["class_teacher"].queryset
     response = secretary.get(reverse("admin:schools_teachingassignment_add"))
     form = response.context["adminform"].form
@@ -111,8 +125,8 @@ def test_relation_choices_are_limited_to_the_school(world, secretary, foreign):
     assert foreign["class"] not in form.fields["school_class"].queryset
 
 
-def test_autocomplete_stays_in_the_school(world, secretary, foreign):
-    response = secretary.get(
+def test_autocomplete_stays_in_the_school(world, secretary, principal, foreign):
+    response = principal.get(
         reverse("admin:autocomplete"),
         {
             "app_label": "schools",
@@ -398,3 +412,60 @@ def test_school_year_must_start_on_1_september(world, secretary):
     assert response.status_code == 200
     assert "start_date" in response.context["adminform"].form.errors
     assert AuditEntry.objects.count() == before
+
+
+def test_the_secretary_appoints_no_class_teacher(world, secretary, principal):
+    """The class teacher is the principal's appointment: the secretary cannot make
+    herself (or anyone) the class teacher of a class, in the admin or through the
+    service; the principal can, and the history records it."""
+    secretary_user = world.user("secretary")
+    school_class = world.school_class
+    before = school_class.class_teacher_id
+    url = reverse("admin:schools_schoolclass_change", args=[school_class.pk])
+    form = secretary.get(url).context["adminform"].form
+    assert "class_teacher" not in form.fields
+    data = {
+        "school_year": school_class.school_year_id,
+        "name": school_class.name,
+        "level": school_class.level,
+        "class_teacher": secretary_user.pk,
+        "groups-TOTAL_FORMS": 0,
+        "groups-INITIAL_FORMS": 0,
+    }
+    secretary.post(url, data)
+    school_class.refresh_from_db()
+    assert school_class.class_teacher_id == before
+    with pytest.raises(PermissionDenied):
+        services.school_class_update(
+            actor=secretary_user, school_class=school_class, class_teacher=secretary_user
+        )
+    teacher = world.user("teacher_in")
+    services.school_class_update(
+        actor=world.user("principal"), school_class=school_class, class_teacher=teacher
+    )
+    school_class.refresh_from_db()
+    assert school_class.class_teacher == teacher
+    assert AuditEntry.objects.filter(
+        object_id=str(school_class.pk), changes__class_teacher__isnull=False
+    ).exists()
+
+
+@pytest.mark.parametrize("end", ["9999-12-31", "0001-01-01"])
+def test_extreme_dates_are_refused_in_the_admin(world, secretary, end):
+    """A day off ending on 31.12.9999 (or in year 1) is refused with the form's error,
+    and nothing is stored."""
+    url = reverse("admin:schools_dayoff_add")
+    before = sm.DayOff.objects.count()
+    response = secretary.post(
+        url,
+        {
+            "school_year": world.year.pk,
+            "date_from": "2026-12-21",
+            "date_to": end,
+            "name": "Ferie",
+            "kind": "school_free_day",
+        },
+    )
+    assert response.status_code == 200
+    assert "Wybierz datę" in response.content.decode()
+    assert sm.DayOff.objects.count() == before

@@ -94,6 +94,16 @@
     });
     document.body.addEventListener("htmx:afterSettle", labelScrollableTables);
     document.body.addEventListener("htmx:afterSettle", applyColours);
+    // A form marked data-swap-errors shows the server's answer to bad input (400) in
+    // place of its previous result, so an old answer never stays beside new input.
+    document.body.addEventListener("htmx:beforeSwap", function (event) {
+      var config = event.detail.requestConfig;
+      var elt = (config && config.elt) || event.target;
+      if (event.detail.xhr.status === 400 && elt.closest && elt.closest("[data-swap-errors]")) {
+        event.detail.shouldSwap = true;
+        event.detail.isError = false;
+      }
+    });
   }
 
   if (document.readyState === "loading") {
