@@ -27,8 +27,8 @@ def pdf_lines(response) -> list[str]:
 
 def test_parent_prints_the_grade_sheet_in_polish(world, page, register_data):  # noqa: F811
     login(page, "rodzic-test", TEST_PASSWORD)
-    page.goto(f"/oceny/uczen/{world.student.pk}/?okres={world.term1.pk}")
-    link = page.locator("#grade-sheet-pdf")
+    page.goto(f"/oceny/uczen/{world.student.pk}/?okres={world.term1.pk}")  # the overview
+    link = page.locator("main a[href*='arkusz.pdf']")
     lines = pdf_lines(page.request.get(link.get_attribute("href")))
     text = "\n".join(lines)
     assert english_in(text) == []
