@@ -17,7 +17,17 @@ from pathlib import Path
 from django.conf import settings
 
 LINT_IMPORTS = Path(sys.executable).parent / "lint-imports"
-APPS = ("core", "schools", "accounts", "timetable", "attendance", "grades", "portal", "demo")
+APPS = (
+    "core",
+    "schools",
+    "accounts",
+    "timetable",
+    "keystroke",
+    "attendance",
+    "grades",
+    "portal",
+    "demo",
+)
 
 
 def _project_config() -> dict:
