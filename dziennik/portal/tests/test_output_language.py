@@ -261,6 +261,10 @@ def test_the_calendar_feed_follows_its_owners_language(world, register_data):
     assert "Cancelled: Matematyka – 4a" in [str(e["summary"]) for e in calendar.walk("VEVENT")]
 
 
+# What the e-mails are rendered with (Django's password reset context, the school).
+EMAIL_CONTEXT = {"uid": "MQ", "token": "abc-123", "protocol": "https", "domain": "dziennik.pl"}
+
+
 def email_templates() -> list[str]:
     names = []
     for path in PACKAGE.rglob("templates/**/*"):
@@ -273,9 +277,8 @@ def email_templates() -> list[str]:
 
 
 def test_every_email_template_is_polish(world):
+    assert "accounts/email/forgot_password.txt" in email_templates()
     for name in email_templates():
         with translation.override("pl"):
-            text = render_to_string(
-                name, {"user": world.user("own_parent"), "school": world.school}
-            )
+            text = render_to_string(name, EMAIL_CONTEXT | {"user": world.user("own_parent")})
         assert english_in(text) == [], name
