@@ -29,11 +29,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db.models import Model
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
-from fpdf import FPDF
 
+from dziennik.accounts import letter_jobs
+from dziennik.accounts.tasks import letters_prepare
 from dziennik.attendance import services as attendance_services
 from dziennik.attendance import settings_services
 from dziennik.attendance.tests.factories import Register, build_register, save_lesson
+from dziennik.core.printing import html_to_pdf
 from dziennik.grades import services as grades_services
 from dziennik.grades import settings_services as grade_rules
 from dziennik.grades.models import GradeCategory
@@ -293,6 +295,18 @@ class Scene:
     forgotten_uid = "MTIzNDU2Nzg5"
     forgotten_token = "bad-token"
 
+    @cached_property
+    def letter_job(self):
+        """Letters of class 4a the class teacher asked for, ready to download."""
+        job = letter_jobs.letter_job_start(
+            actor=self.world.user("class_teacher"),
+            school_class=self.world.school_class,
+            regenerate=False,
+            login_url="http://testserver/konto/logowanie/",
+        )[0]
+        letters_prepare.call(job.pk)
+        return job
+
     def url(self, name: str, case: Case) -> str:
         for need in case.needs:
             getattr(self, need)
@@ -305,11 +319,7 @@ class Scene:
 
 def _doctors_note() -> bytes:
     """A real one-page PDF, so that the matrix reads its text like any other PDF's."""
-    pdf = FPDF()
-    pdf.add_page()
-    pdf.set_font("helvetica", size=12)
-    pdf.cell(text="zwolnienie lekarskie")
-    return bytes(pdf.output())
+    return html_to_pdf("<p>zwolnienie lekarskie</p>")
 
 
 # The files with the POST matrices most lines refer to.
@@ -397,6 +407,17 @@ URLS: dict[str, Case] = {
         secrets=("Dąbrowski", "uczen-test", "rodzic-test"),
         post="dziennik/accounts/tests/test_authorization.py::test_class_credentials_post_matrix",
         note="The class teacher and the school office; a teacher of the class does not",
+    ),
+    "accounts:letters_job": Case(
+        expect(404, class_teacher=200),
+        kwargs={"job_id": "letter_job"},
+        secrets=("Pobierz listy",),
+        note="Only the person who asked for the letters sees them: they hold passwords",
+    ),
+    "accounts:letters_download": Case(
+        POST_ONLY,
+        kwargs={"job_id": "letter_job"},
+        post="dziennik/accounts/tests/test_letter_jobs.py::test_download_matrix",
     ),
     "accounts:staff_accounts": Case(
         SCHOOL_OFFICE_PAGE,

@@ -114,6 +114,8 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
+# Generated one-time passwords (random, changed at the first login) at a lower cost.
+ONE_TIME_PASSWORD_HASHER = "dziennik.accounts.hashers.OneTimeArgon2PasswordHasher"
 
 AUTH_PASSWORD_VALIDATORS = [
     {

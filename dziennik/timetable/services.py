@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DataError, IntegrityError, transaction
 from django.utils import timezone
@@ -429,17 +430,21 @@ def timetable_change_delete(*, actor: User, change: TimetableChange) -> None:
 
 
 @transaction.atomic
-def calendar_feed_create(*, actor: User) -> CalendarFeed:
-    """Give the actor a new secret feed address, replacing (revoking) any old one."""
+def calendar_feed_create(*, actor: User, language: str | None = None) -> CalendarFeed:
+    """Give the actor a new secret feed address, replacing (revoking) any old one; its
+    events are written in ``language`` (the school's by default)."""
     calendar_feed_revoke(actor=actor)
-    feed = CalendarFeed.objects.create(user=actor)
+    codes = {code for code, _name in settings.LANGUAGES}
+    feed = CalendarFeed.objects.create(
+        user=actor, language=language if language in codes else settings.LANGUAGE_CODE
+    )
     _record_feed(actor, feed, "create")
     return feed
 
 
 def _record_feed(actor: User, feed: CalendarFeed, action: str) -> None:
     # The token itself never goes into the history: it is a credential.
-    value = {"user": feed.user_id, "token": "***"}
+    value = {"user": feed.user_id, "token": "***", "language": feed.language}
     changes = {k: [None, v] if action == "create" else [v, None] for k, v in value.items()}
     audit.record_many(
         [
