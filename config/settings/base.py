@@ -26,6 +26,9 @@ INSTALLED_APPS = [
     "dziennik.timetable",
     "dziennik.attendance",
     "dziennik.grades",
+    "dziennik.notices",
+    "dziennik.behaviour",
+    "dziennik.lucky",
     "dziennik.portal",
     "dziennik.demo",
 ]

@@ -4,6 +4,10 @@ An app may have a module ``<app>/ui.py`` defining:
 
 * ``nav_items(viewer) -> list[NavItem]`` – entries for the main navigation;
 * ``home_panels(request, viewer) -> list[HomePanel]`` – panels on the home page;
+* ``home_scopes(viewer) -> list[Scope]`` – the cache scopes (``core.cache``) of what
+  the app's home panels show beyond the family's register data (the school's
+  announcements, what the reader has read), so that the family's cached home page moves
+  on when they change;
 * ``annotate_week(viewer, occurrences) -> None`` – attach what the app knows of each
   timetable occurrence of a teacher's week (attendance: the lesson record, ``o.lesson``).
   The timetable is below the apps that know about its lessons, so they add to its page
@@ -64,6 +68,14 @@ def collect_home_panels(request, viewer) -> list[HomePanel]:
         if hasattr(module, "home_panels"):
             panels.extend(module.home_panels(request, viewer))
     return sorted(panels, key=lambda panel: panel.order)
+
+
+def collect_home_scopes(viewer) -> list[tuple]:
+    scopes: list[tuple] = []
+    for module in _ui_modules():
+        if hasattr(module, "home_scopes"):
+            scopes.extend(module.home_scopes(viewer))
+    return scopes
 
 
 def annotate_week(viewer, occurrences) -> None:

@@ -1,0 +1,37 @@
+"""Behaviour notes in the navigation and on the home page."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from dziennik.accounts.children import active_child_id
+from dziennik.core.extensions import HomePanel, NavItem
+from dziennik.schools.viewer import Viewer
+
+from . import selectors
+
+
+def nav_items(viewer: Viewer) -> list[NavItem]:
+    if viewer.school_id is None:
+        return []
+    if viewer.is_staff_member or viewer.is_parent or viewer.is_student:
+        return [NavItem(_("Notes"), reverse("behaviour:index"), order=42, key="behaviour")]
+    return []
+
+
+def home_panels(request, viewer: Viewer) -> list[HomePanel]:
+    """Parents and students: the chosen child's notes of the last two weeks."""
+    if not (viewer.is_parent or viewer.is_student):
+        return []
+    student_id = active_child_id(request)
+    if student_id is None:
+        return []
+    notes = selectors.recent_notes(viewer, student_id)
+    if not notes:
+        return []
+    return [
+        HomePanel(
+            "behaviour/_home_panel.html", {"notes": notes, "student_id": student_id}, order=35
+        )
+    ]
