@@ -84,7 +84,7 @@ def class_summary(viewer: Viewer, school_class: SchoolClass, *, uses_points: boo
     enrolments = list(
         Enrolment.objects.filter(school_class=school_class, end_date__isnull=True)
         .select_related("student")
-        .only("journal_number", "student__pk", "student__first_name", "student__last_name")
+        .only("journal_number", "student__id", "student__first_name", "student__last_name")
         .order_by("journal_number")
     )
     visible = _notes(viewer).filter(school_class=school_class)
@@ -117,7 +117,7 @@ def class_summary(viewer: Viewer, school_class: SchoolClass, *, uses_points: boo
 def summary_classes(viewer: Viewer):
     """The classes whose notes the viewer may summarise (their index page)."""
     return (
-        permissions.class_notes.queryset(viewer)
+        permissions.class_notes.queryset(viewer, "summary")
         .only("pk", "name", "level")
         .order_by("level", "name")
     )

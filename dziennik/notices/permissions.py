@@ -74,16 +74,13 @@ class AnnouncementPolicy(Policy):
         if viewer.user_id is None or viewer.school_id is None:
             return NOTHING
         school = Q(school_id=viewer.school_id)
-        managed = Q(author_id=viewer.user_id)
         if viewer.is_school_wide:
-            managed = Q()
+            return school
         if action == "change":
-            return school & managed if viewer.is_staff_member else NOTHING
-        return (
-            school & (managed | _meant_for(viewer))
-            if viewer.is_staff_member
-            else (school & _meant_for(viewer))
-        )
+            return school & Q(author_id=viewer.user_id) if viewer.is_staff_member else NOTHING
+        if viewer.is_staff_member:
+            return school & (Q(author_id=viewer.user_id) | _meant_for(viewer))
+        return school & _meant_for(viewer)
 
     def check(self, viewer: Viewer, action: str, obj: Announcement) -> bool | None:
         if viewer.school_id is None or obj.school_id != viewer.school_id:
