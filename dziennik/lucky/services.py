@@ -70,15 +70,19 @@ def _choose(school_id: int, day: datetime.date, pool: list[int], fair: bool) -> 
     return _random.choice(remaining), round_
 
 
-def lucky_number_draw(*, school_id: int, day: datetime.date) -> LuckyNumber | None:
+def lucky_number_draw(
+    *, school_id: int, day: datetime.date, settings: LuckySettings | None = None
+) -> LuckyNumber | None:
     """The lucky number of ``day``, drawn now if it has not been: ``None`` when the school
     has switched it off, on a weekend or a day off (C-07: school days only), or when no
     student has a number. Safe to call twice and concurrently: one number a day."""
+    settings = settings or settings_of(school_id)
+    if not settings.enabled:
+        return None
     found = LuckyNumber.objects.filter(school_id=school_id, date=day).first()
     if found is not None:
         return found
-    settings = settings_of(school_id)
-    if not settings.enabled or not is_lesson_day(School(pk=school_id), day):
+    if not is_lesson_day(School(pk=school_id), day):
         return None
     pool = numbers_in_use(school_id, day)
     if not pool:
@@ -100,25 +104,15 @@ def lucky_number_draw(*, school_id: int, day: datetime.date) -> LuckyNumber | No
 def lucky_number_of_day(school_id: int, day: datetime.date | None = None) -> int | None:
     """The number to show for ``day`` (today by default), drawn on first view; kept in
     the cache under the school's configuration (the settings, the days off and the
-    classes' lists are configuration), so a home page asks the database once a day."""
+    classes' lists are configuration), so a home page asks the database once a day
+    (two queries once the number is drawn: the settings and the number)."""
     day = day or timezone.localdate()
-    if not settings_of_cached_enabled(school_id):
-        return None
 
     def build() -> tuple[int | None]:
         drawn = lucky_number_draw(school_id=school_id, day=day)
         return (drawn.number if drawn else None,)
 
     return cached(f"lucky:{school_id}:{day.isoformat()}", [config_scope(school_id)], build)[0]
-
-
-def settings_of_cached_enabled(school_id: int) -> bool:
-    """Whether the school draws at all (cached with its configuration)."""
-    return cached(
-        f"lucky-on:{school_id}",
-        [config_scope(school_id)],
-        lambda: (settings_of(school_id).enabled,),
-    )[0]
 
 
 @transaction.atomic
