@@ -90,11 +90,13 @@ def lucky_number_draw(
     number, round_ = _choose(school_id, day, pool, settings.mode == LuckySettings.Mode.FAIR)
     try:
         with transaction.atomic():
+            # Drawn by the register itself, not by a person, and no record of a student:
+            # the row (day, number, round) is its own record, not the history's. (A view
+            # of the home page writing history would also make the demo school
+            # impossible to reset, ``manage.py demo --reset``.)
             drawn = LuckyNumber.objects.create(
                 school_id=school_id, date=day, number=number, round=round_
             )
-            # drawn by the register itself, not by a person
-            audit.record_create(actor=None, instance=drawn)
     except IntegrityError:
         # Another request drew it a moment ago: theirs stands.
         return LuckyNumber.objects.get(school_id=school_id, date=day)
