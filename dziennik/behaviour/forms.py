@@ -11,7 +11,9 @@ class NoteForm(forms.Form):
     text = forms.CharField(
         label=_("Text"), max_length=2000, widget=forms.Textarea(attrs={"rows": 4})
     )
-    date = BoundedDateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    date = BoundedDateField(
+        label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     points = forms.IntegerField(
         label=_("Points (empty: the category's)"),
         required=False,

@@ -25,10 +25,10 @@ class AnnouncementForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
     shown_from = BoundedDateField(
-        label=_("Shown from"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Shown from"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
     shown_until = BoundedDateField(
-        label=_("Shown until"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Shown until"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
 
     def __init__(self, *args, class_choices=(), **kwargs):
