@@ -9,7 +9,7 @@ from dziennik.accounts.children import active_child_id
 from dziennik.core.extensions import HomePanel, NavItem
 from dziennik.schools.viewer import Viewer
 
-from . import selectors
+from . import permissions, selectors
 
 
 def nav_items(viewer: Viewer) -> list[NavItem]:
@@ -33,5 +33,20 @@ def home_panels(request, viewer: Viewer) -> list[HomePanel]:
     return [
         HomePanel(
             "behaviour/_home_panel.html", {"notes": notes, "student_id": student_id}, order=35
+        )
+    ]
+
+
+def related_links(viewer: Viewer, place: str, obj) -> list[NavItem]:
+    """Where the class teacher sets behaviour grades: the class's notes and points."""
+    if place != "class_behaviour_grades":
+        return []
+    if not permissions.class_notes.check(viewer, "summary", obj):
+        return []
+    return [
+        NavItem(
+            _("The class's behaviour notes and points"),
+            reverse("behaviour:class", args=[obj.pk]),
+            key="behaviour",
         )
     ]

@@ -13,6 +13,7 @@ from django.utils import timezone
 from dziennik.behaviour import selectors, services
 from dziennik.behaviour.models import BehaviourNote
 from dziennik.core.models import AuditEntry
+from dziennik.grades import services as grades_services
 from dziennik.schools.models import ClassGroup, Guardianship
 from dziennik.schools.tests import factories as sf
 from dziennik.schools.viewer import get_viewer
@@ -173,3 +174,12 @@ def test_note_pages_make_a_fixed_number_of_queries(world, django_assert_num_quer
     with django_assert_num_queries(12):
         response = class_teacher.get(class_page)
     assert response.content.decode().count('class="card note ') == count
+
+
+def test_the_behaviour_grades_page_links_the_class_notes(world):
+    url = reverse("grades:behaviour", args=[world.school_class.pk])
+    link = reverse("behaviour:class", args=[world.school_class.pk])
+    grades_services.grading_setup_defaults(school=world.school)
+    for role in ("class_teacher", "principal"):
+        page = world.client(role).get(url).content.decode()
+        assert f'href="{link}"' in page, role
