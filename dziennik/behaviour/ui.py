@@ -38,7 +38,16 @@ def home_panels(request, viewer: Viewer) -> list[HomePanel]:
 
 
 def related_links(viewer: Viewer, place: str, obj) -> list[NavItem]:
-    """Where the class teacher sets behaviour grades: the class's notes and points."""
+    """Where the class teacher sets behaviour grades: the class's notes and points; on a
+    student's page: their notes (the way a teacher of a group reaches them)."""
+    if place == "student":
+        return [
+            NavItem(
+                _("Behaviour notes"),
+                reverse("behaviour:student", args=[obj.pk]),
+                key="behaviour",
+            )
+        ]
     if place != "class_behaviour_grades":
         return []
     if not permissions.class_notes.check(viewer, "summary", obj):

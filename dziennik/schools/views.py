@@ -1,6 +1,8 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
+from dziennik.core.extensions import collect_related_links
+
 from . import permissions, selectors
 
 
@@ -37,5 +39,7 @@ def student_detail(request, student_id: int):
             "student": student,
             "enrolment": selectors.current_enrolment(student),
             "guardianships": selectors.student_guardianships(viewer, student),
+            # what the apps above keep about the student (behaviour notes…)
+            "related": collect_related_links(viewer, "student", student),
         },
     )

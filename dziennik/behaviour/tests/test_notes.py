@@ -17,6 +17,7 @@ from dziennik.grades import services as grades_services
 from dziennik.schools.models import ClassGroup, Guardianship
 from dziennik.schools.tests import factories as sf
 from dziennik.schools.viewer import get_viewer
+from testsupport.policies import disagreements
 
 from .factories import category, write_note
 
@@ -183,3 +184,24 @@ def test_the_behaviour_grades_page_links_the_class_notes(world):
     for role in ("class_teacher", "principal"):
         page = world.client(role).get(url).content.decode()
         assert f'href="{link}"' in page, role
+
+
+def test_the_student_page_links_the_notes_and_a_group_teacher_writes_from_there(world):
+    group = ClassGroup.objects.create(school_class=world.school_class, name="religia")
+    group.students.add(world.student)
+    teacher = world.user("teacher_out")
+    sf.TeachingAssignmentFactory(
+        school_class=world.school_class, group=group, teacher=teacher, subject=world.other_subject
+    )
+    client = world.client("teacher_out")
+    page = client.get(reverse("schools:student_detail", args=[world.student.pk])).content.decode()
+    notes = reverse("behaviour:student", args=[world.student.pk])
+    assert f'href="{notes}"' in page
+    assert 'id="note-new"' in client.get(notes).content.decode()
+
+
+def test_policies_agree_with_their_querysets_on_real_notes(world):
+    write_note(world.user("teacher_in"), world.student)
+    withdrawn = write_note(world.user("class_teacher"), world.classmate)
+    services.note_withdraw(actor=world.user("class_teacher"), note=withdrawn)
+    assert disagreements(world.users.values()) == []

@@ -14,10 +14,14 @@ from dziennik.notices import selectors, services
 from dziennik.notices.models import Announcement, AnnouncementRead
 from dziennik.schools.models import SchoolClass
 from dziennik.schools.viewer import get_viewer
+from testsupport.policies import disagreements
 
 from .factories import family_in, publish
 
 BOARD = reverse("notices:board")
+# session, user, viewer (roles, student, guardian, assignments, led classes), the board
+# with its readers' counts, its classes
+AUTHOR_QUERIES = 9
 
 
 def _titles(world, role):
@@ -193,3 +197,26 @@ def test_the_board_makes_a_fixed_number_of_queries(world, django_assert_num_quer
     with django_assert_num_queries(10):
         response = client.get(BOARD)
     assert response.content.decode().count('class="card announcement') == count
+    # the author, with each announcement's count of readers: the same
+    author = world.client("principal")
+    author.get(BOARD)
+    with django_assert_num_queries(AUTHOR_QUERIES):
+        response = author.get(BOARD)
+    assert response.content.decode().count('class="reader-count"') == count
+
+
+def test_policies_agree_with_their_querysets_on_real_announcements(world):
+    today = timezone.localdate()
+    publish(world.user("principal"), "Do 4a", classes=[world.school_class])
+    publish(world.user("teacher_out"), "Do 4b", classes=[world.other_class], audience="parents")
+    publish(world.user("secretary"), "Dla pracowników", audience="staff")
+    publish(
+        world.user("teacher_in"),
+        "Później",
+        shown_from=today + datetime.timedelta(days=3),
+        shown_until=today + datetime.timedelta(days=5),
+    )
+    gone = publish(world.user("class_teacher"), "Wycofane", audience="students")
+    services.announcement_withdraw(actor=world.user("class_teacher"), announcement=gone)
+    publish(world.user("other_principal"), "Inna szkoła")
+    assert disagreements(world.users.values()) == []
