@@ -887,6 +887,7 @@ URLS: dict[str, Case] = {
     "behaviour:settings": Case(
         PRINCIPAL_PAGE,
         post=BEHAVIOUR_AUTHZ + "test_settings_matrix",
+        note="Its category form's POST: test_settings_category_matrix",
         nothing_to_leak="Each principal gets their own school's setting",
     ),
     # --- the lucky number -------------------------------------------------------------

@@ -3,6 +3,8 @@ from django.utils.translation import gettext_lazy as _
 
 from dziennik.core.forms import BoundedDateField
 
+from .models import Kind
+
 
 class NoteForm(forms.Form):
     """A note: its category, text, date and (where the school counts them) points."""
@@ -34,4 +36,14 @@ class NoteForm(forms.Form):
 class SettingsForm(forms.Form):
     uses_points = forms.BooleanField(
         label=_("Notes carry points (behaviour graded by points)"), required=False
+    )
+
+
+class CategoryForm(forms.Form):
+    """A new category of the school's list."""
+
+    name = forms.CharField(label=_("Name"), max_length=100)
+    kind = forms.ChoiceField(label=_("Kind"), choices=Kind.choices)
+    default_points = forms.IntegerField(
+        label=_("Suggested points"), initial=0, min_value=-100, max_value=100
     )

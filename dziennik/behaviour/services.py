@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dziennik.core import audit, params
-from dziennik.core.text import field_text
+from dziennik.core.text import field_choice, field_text
 from dziennik.schools.models import Enrolment, School, Student
 from dziennik.schools.viewer import get_viewer
 
@@ -77,6 +77,50 @@ def behaviour_settings_update(*, actor, uses_points: bool) -> BehaviourSettings:
     settings.save()
     audit.record_update(actor=actor, instance=settings, before=before)
     return settings
+
+
+@transaction.atomic
+def behaviour_category_create(
+    *, actor, name: str, kind: str, default_points: int = 0
+) -> BehaviourCategory:
+    """Add a category to the school's list (the principal or deputy); its name is new in
+    the school."""
+    viewer = get_viewer(actor)
+    if not permissions.manages_settings(viewer):
+        raise Http404
+    errors: dict[str, list] = {}
+    try:
+        name = field_text(BehaviourCategory, "name", name)
+    except ValidationError as exc:
+        errors.update(exc.error_dict)
+    else:
+        if not name:
+            errors["name"] = [ValidationError(_("This field is required."))]
+        elif BehaviourCategory.objects.filter(
+            school_id=viewer.school_id, name__iexact=name
+        ).exists():
+            errors["name"] = [ValidationError(_("The school already has this category."))]
+    try:
+        kind = field_choice(BehaviourCategory, "kind", kind)
+    except ValidationError as exc:
+        errors.update(exc.error_dict)
+    if abs(default_points) > POINTS_LIMIT:
+        errors["default_points"] = [
+            ValidationError(_("At most %(n)s points either way.") % {"n": POINTS_LIMIT})
+        ]
+    if errors:
+        raise ValidationError(errors)
+    behaviour_categories_ensure_defaults(school=School(pk=viewer.school_id))
+    last = BehaviourCategory.objects.filter(school_id=viewer.school_id).count()
+    category = BehaviourCategory.objects.create(
+        school_id=viewer.school_id,
+        name=name,
+        kind=kind,
+        default_points=default_points,
+        position=last,
+    )
+    audit.record_create(actor=actor, instance=category)
+    return category
 
 
 def _checked(

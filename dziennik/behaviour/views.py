@@ -15,7 +15,7 @@ from dziennik.accounts.children import active_child_id
 from dziennik.core.forms import add_service_errors
 
 from . import permissions, selectors, services
-from .forms import NoteForm, SettingsForm
+from .forms import CategoryForm, NoteForm, SettingsForm
 from .models import BehaviourNote
 
 
@@ -157,17 +157,38 @@ def note_withdraw(request, note_id: int):
 
 @login_required
 def settings_page(request):
+    """The principal's page: points or not, and the school's list of categories (a new
+    one added by the second form, ``action=category``)."""
     viewer = request.viewer
     if not permissions.manages_settings(viewer):
         raise Http404
     current = services.settings_of(viewer.school_id)
-    form = SettingsForm(request.POST or None, initial={"uses_points": current.uses_points})
-    if request.method == "POST" and form.is_valid():
+    posted = request.POST if request.method == "POST" else None
+    adding = posted is not None and posted.get("action") == "category"
+    form = SettingsForm(None if adding else posted, initial={"uses_points": current.uses_points})
+    category_form = CategoryForm(posted if adding else None, prefix="category")
+    if adding and category_form.is_valid():
+        try:
+            services.behaviour_category_create(actor=request.user, **category_form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(category_form, exc)
+        else:
+            messages.success(request, _("The category has been added."))
+            return redirect("behaviour:settings")
+    elif posted is not None and not adding and form.is_valid():
         services.behaviour_settings_update(
             actor=request.user, uses_points=form.cleaned_data["uses_points"]
         )
         messages.success(request, _("The settings have been saved."))
         return redirect("behaviour:settings")
+    invalid = form.errors or category_form.errors
     return render(
-        request, "behaviour/settings.html", {"form": form}, status=400 if form.errors else 200
+        request,
+        "behaviour/settings.html",
+        {
+            "form": form,
+            "category_form": category_form,
+            "categories": selectors.categories(viewer.school_id),
+        },
+        status=400 if invalid else 200,
     )

@@ -4,7 +4,7 @@ sets the school's points; refused requests change nothing."""
 from django.urls import reverse
 from django.utils import timezone
 
-from dziennik.behaviour.models import BehaviourNote, BehaviourSettings
+from dziennik.behaviour.models import BehaviourCategory, BehaviourNote, BehaviourSettings
 from testsupport.url_matrix import PRINCIPAL_PAGE, expect
 
 from .factories import category, write_note
@@ -75,3 +75,31 @@ def test_settings_matrix(world, matrix):
     matrix.check(url, expected, method="post", data=data, state=state, roles=refused)
     matrix.check(url, expected, method="post", data=data, roles=["principal", "other_principal"])
     assert sorted(state()) == sorted([(world.school.pk, True), (world.other_school.pk, True)])
+
+
+def test_settings_category_matrix(world, matrix):
+    url = reverse("behaviour:settings")
+    expected = dict(PRINCIPAL_PAGE, principal=302, other_principal=302)
+
+    def state():
+        return sorted(BehaviourCategory.objects.values_list("school_id", "name"))
+
+    refused = [r for r in expected if r not in ("principal", "other_principal")]
+    data = {
+        "action": "category",
+        "category-name": "udział w zawodach sportowych",
+        "category-kind": "positive",
+        "category-default_points": "10",
+    }
+    matrix.check(url, expected, method="post", data=data, state=state, roles=refused)
+    assert state() == []
+    matrix.check(url, expected, method="post", data=data, roles=["principal"])
+    added = BehaviourCategory.objects.get(name="udział w zawodach sportowych")
+    assert (added.school_id, added.kind, added.default_points) == (world.school.pk, "positive", 10)
+    # the usual list came first; the new one is last
+    assert BehaviourCategory.objects.filter(school=world.school).count() == 12
+    # the same name again: 400, the form says why, nothing added
+    again = world.client("principal").post(url, dict(data, **{"category-name": "Pomoc innym"}))
+    assert again.status_code == 400
+    assert "Szkoła ma już taką kategorię." in again.content.decode()
+    assert BehaviourCategory.objects.filter(school=world.school).count() == 12
