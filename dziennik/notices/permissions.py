@@ -30,8 +30,9 @@ def may_publish(viewer: Viewer) -> bool:
     return viewer.school_id is not None and viewer.is_staff_member
 
 
-def _own_class_ids(viewer: Viewer) -> Q:
-    """The announcements sent to one of the viewer's classes, as a Q."""
+def _sent_to_family_classes(viewer: Viewer) -> Q:
+    """The announcements sent to a class of the viewer's children or of the student
+    themself, as a Q."""
     through = Announcement.classes.through.objects
     q = NOTHING
     family = set(viewer.child_ids) | ({viewer.student_id} if viewer.student_id else set())
@@ -46,7 +47,7 @@ def _own_class_ids(viewer: Viewer) -> Q:
 def _meant_for(viewer: Viewer) -> Q:
     """Current announcements for the viewer's kinds of reader and classes."""
     q = NOTHING
-    family_classes = _own_class_ids(viewer)
+    family_classes = _sent_to_family_classes(viewer)
     if viewer.is_parent:
         q |= Q(audience__in=[Audience.EVERYONE, Audience.PARENTS]) & (
             Q(for_whole_school=True) | family_classes
