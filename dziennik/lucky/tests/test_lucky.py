@@ -2,9 +2,12 @@
 school chooses plain random, switched off by the school, on the home pages."""
 
 import datetime
+import io
 import threading
 
 import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.db import connection, connections
 from django.utils import timezone
 
@@ -137,3 +140,14 @@ def test_two_simultaneous_first_views_give_one_number(world):
     assert not errors
     assert len(results) == 2 and results[0] == results[1]
     assert LuckyNumber.objects.filter(school=world.school, date=day).count() == 1
+
+
+def test_the_morning_command_queues_the_draw(world):
+    (day,) = _school_days(world, 1)
+    out = io.StringIO()
+    call_command("lucky_draw", "--date", day.isoformat(), stdout=out)
+    assert "Queued" in out.getvalue()
+    # the tests run tasks at once (ImmediateBackend)
+    assert LuckyNumber.objects.filter(school=world.school, date=day).count() == 1
+    with pytest.raises(CommandError):
+        call_command("lucky_draw", "--date", "2026-02-30", stdout=io.StringIO())
