@@ -79,6 +79,7 @@ QUERY_NAMES: dict[str, tuple[str, ...]] = {
     "attendance:exemptions": ("klasa", "zakonczone"),
     "attendance:exemption_new": ("klasa",),
     "grades:student": ("okres",),
+    "behaviour:class": ("okres",),
     "grades:student_need": ("okres", "subject", "weight", "target"),
     "grades:student_pdf": ("okres",),
     "grades:gradebook": ("okres", "grupa"),

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
-from dziennik.schools.models import Enrolment, SchoolClass, Student
+from dziennik.schools.models import Enrolment, SchoolClass, Student, Term
 from dziennik.schools.viewer import Viewer
 
 from . import permissions
@@ -75,12 +75,33 @@ class ClassSummary:
     rows: list[ClassRow]
     notes: list[BehaviourNote]
     uses_points: bool
+    terms: list[Term] = field(default_factory=list)
+    term: Term | None = None
 
 
-def class_summary(viewer: Viewer, school_class: SchoolClass, *, uses_points: bool) -> ClassSummary:
+def class_terms(school_class: SchoolClass, term_id: int | None) -> tuple[list[Term], Term | None]:
+    """The terms of the class's school year, and the chosen one (``term_id``), else the
+    current one, else ``None`` (the whole year). One query."""
+    terms = list(Term.objects.filter(school_year_id=school_class.school_year_id).order_by("number"))
+    chosen = next((t for t in terms if t.pk == term_id), None)
+    if chosen is None and term_id is None:
+        today = timezone.localdate()
+        chosen = next((t for t in terms if t.start_date <= today <= t.end_date), None)
+    return terms, chosen
+
+
+def class_summary(
+    viewer: Viewer,
+    school_class: SchoolClass,
+    *,
+    uses_points: bool,
+    term_id: int | None = None,
+) -> ClassSummary:
     """The class's students (journal order) with their counts of positive and negative
-    notes and their points, and the class's newest notes: three queries, however many
-    students and notes (the class page of the class teacher, B-03/B-04)."""
+    notes and their points in the chosen term (B-03: a point balance is per term; the
+    current term by default), and the class's newest notes of it: four queries, however
+    many students and notes (the class page of the class teacher, B-03/B-04)."""
+    terms, term = class_terms(school_class, term_id)
     enrolments = list(
         Enrolment.objects.filter(school_class=school_class, end_date__isnull=True)
         .select_related("student")
@@ -88,6 +109,8 @@ def class_summary(viewer: Viewer, school_class: SchoolClass, *, uses_points: boo
         .order_by("journal_number")
     )
     visible = _notes(viewer).filter(school_class=school_class)
+    if term is not None:
+        visible = visible.filter(date__gte=term.start_date, date__lte=term.end_date)
     totals = {
         row["student_id"]: row
         for row in visible.order_by()
@@ -111,7 +134,7 @@ def class_summary(viewer: Viewer, school_class: SchoolClass, *, uses_points: boo
             )
         )
     notes = _marked(viewer, list(visible[:CLASS_NOTES]))
-    return ClassSummary(school_class, rows, notes, uses_points)
+    return ClassSummary(school_class, rows, notes, uses_points, terms, term)
 
 
 def summary_classes(viewer: Viewer):

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from dziennik.accounts.children import active_child_id
 from dziennik.core.forms import add_service_errors
+from dziennik.core.params import parse_id
 
 from . import permissions, selectors, services
 from .forms import CategoryForm, NoteForm, SettingsForm
@@ -64,6 +65,7 @@ def class_page(request, class_id: int):
         viewer,
         school_class,
         uses_points=services.settings_of(school_class.school_id).uses_points,
+        term_id=parse_id(request.GET.get("okres")),
     )
     return render(request, "behaviour/class.html", {"summary": summary})
 

@@ -171,8 +171,8 @@ def test_note_pages_make_a_fixed_number_of_queries(world, django_assert_num_quer
     class_page = reverse("behaviour:class", args=[world.school_class.pk])
     class_teacher.get(class_page)
     # session, user, viewer (roles, student, guardian, assignments, led classes), the
-    # class, the settings, the roster, the totals, the notes
-    with django_assert_num_queries(12):
+    # class, the settings, its terms, the roster, the totals, the notes
+    with django_assert_num_queries(13):
         response = class_teacher.get(class_page)
     assert response.content.decode().count('class="card note ') == count
 
@@ -205,3 +205,27 @@ def test_policies_agree_with_their_querysets_on_real_notes(world):
     withdrawn = write_note(world.user("class_teacher"), world.classmate)
     services.note_withdraw(actor=world.user("class_teacher"), note=withdrawn)
     assert disagreements(world.users.values()) == []
+
+
+def test_the_class_summary_counts_one_term(world):
+    services.behaviour_settings_update(actor=world.user("principal"), uses_points=True)
+    teacher = world.user("teacher_in")
+    in_term1 = world.term1.start_date  # never after today: the world's year began then
+    write_note(teacher, world.student, name="pomoc innym", date=in_term1)  # +10
+    write_note(teacher, world.student, name="spóźnienia")  # -2, today
+    url = reverse("behaviour:class", args=[world.school_class.pk])
+    client = world.client("class_teacher")
+    first = client.get(url, {"okres": world.term1.pk}).content.decode()
+    assert first.count('class="card note ') == (
+        2 if world.term1.end_date >= timezone.localdate() else 1
+    )
+    summary = selectors.class_summary(
+        get_viewer(world.user("class_teacher")),
+        world.school_class,
+        uses_points=True,
+        term_id=world.term2.pk,
+    )
+    in_term2 = timezone.localdate() >= world.term2.start_date
+    assert summary.term == world.term2
+    assert summary.rows[0].points == (-2 if in_term2 else 0)
+    assert client.get(url, {"okres": "x"}).status_code == 404
