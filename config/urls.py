@@ -7,6 +7,8 @@ admin.site.site_title = "Dziennik"
 
 # A value out of range in an address (core.params) is a 400 page that says what is allowed.
 handler400 = "dziennik.core.errors.bad_request"
+# A database that cannot be reached is a 503 page that says whether a change was saved.
+handler500 = "dziennik.core.db_faults.server_error"
 
 urlpatterns = [
     path("", include("dziennik.portal.urls")),

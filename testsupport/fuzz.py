@@ -79,6 +79,7 @@ QUERY_NAMES: dict[str, tuple[str, ...]] = {
     "attendance:exemptions": ("klasa", "zakonczone"),
     "attendance:exemption_new": ("klasa",),
     "grades:student": ("okres",),
+    "grades:student_overview": ("okres",),
     "behaviour:class": ("okres",),
     "grades:student_need": ("okres", "subject", "weight", "target"),
     "grades:student_pdf": ("okres",),
@@ -87,6 +88,7 @@ QUERY_NAMES: dict[str, tuple[str, ...]] = {
     "grades:classification": ("okres", "grupa"),
     "grades:assessment_new": ("okres", "grupa"),
     "grades:behaviour": ("okres",),
+    "grades:class_summary": ("okres",),
     "portal:history": ("student", "school_class", "actor", "date_from", "date_to", "page"),
 }
 

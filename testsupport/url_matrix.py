@@ -306,6 +306,10 @@ class Scene:
     def student_account(self):
         return self.world.user("student")
 
+    # A "forgot your password?" link that does not work: an unknown account, a bad token.
+    forgotten_uid = "MTIzNDU2Nzg5"
+    forgotten_token = "bad-token"
+
     def url(self, name: str, case: Case) -> str:
         for need in case.needs:
             getattr(self, need)
@@ -361,6 +365,11 @@ URLS: dict[str, Case] = {
         secrets_for={"other_principal": (COLUMN, "Wiśniewska"), "secretary": (EXCUSE,)},
     ),
     # --- core -------------------------------------------------------------------------
+    "core:readyz": Case(
+        expect(200, anonymous=200),
+        note="The load balancer's readiness probe: public, database and cache state only "
+        "(dziennik/portal/tests/test_faults_stack.py and core/tests/test_health.py)",
+    ),
     "core:csp_report": Case(
         expect(405, anonymous=405),
         post="dziennik/core/tests/test_csp_report.py::test_a_report_is_logged_from_anyone",
@@ -377,6 +386,19 @@ URLS: dict[str, Case] = {
         note="POST only, and open to anyone: logging out needs no login",
     ),
     "accounts:password_change": Case(expect(200), note="Everyone changes their own password"),
+    "accounts:forgot_password": Case(
+        expect(200, anonymous=200),
+        post="dziennik/accounts/tests/test_forgot_password.py::test_the_link_sets_a_new_password_once",
+        note="Public: whoever forgot their password is not logged in",
+    ),
+    "accounts:forgot_password_sent": Case(expect(200, anonymous=200), note="Public"),
+    "accounts:forgot_password_confirm": Case(
+        expect(200, anonymous=200),
+        kwargs={"uidb64": "forgotten_uid", "token": "forgotten_token"},
+        post="dziennik/accounts/tests/test_forgot_password.py::test_the_link_sets_a_new_password_once",
+        note="Public; a link that does not work says so (200), a working one is tested apart",
+    ),
+    "accounts:forgot_password_done": Case(expect(200, anonymous=200), note="Public"),
     "accounts:logout_everywhere": Case(
         POST_ONLY,
         post=(
@@ -400,6 +422,11 @@ URLS: dict[str, Case] = {
         secrets=("n-in", "Lewandowski"),
         secrets_for={"other_principal": ("n-in", "Lewandowski")},
     ),
+    "accounts:staff_account_new": Case(
+        SCHOOL_OFFICE_PAGE,
+        nothing_to_leak="An empty form; the roles offered are the viewer's own to give",
+        post="dziennik/accounts/tests/test_staff_account_create.py::test_create_post_matrix",
+    ),
     "accounts:password_reset": Case(
         expect(404, class_teacher=200, principal=200, secretary=200),
         kwargs={"user_id": "student_account"},
@@ -408,6 +435,10 @@ URLS: dict[str, Case] = {
         note="The student's own password is changed, not reset",
     ),
     # --- schools ----------------------------------------------------------------------
+    "schools:crest": Case(
+        expect(404, anonymous=404),
+        note="Public, and only for a single-school installation: the world has two schools",
+    ),
     "schools:class_list": Case(
         expect(200),
         secrets_for={"other_principal": ("4a",), "teacher_in": ("4b",)},
@@ -695,6 +726,14 @@ URLS: dict[str, Case] = {
         secrets=("Wiśniewska", COLUMN),
         secrets_for={"student": ("Dąbrowski",), "own_parent": ("Dąbrowski",)},
     ),
+    "grades:student_overview": Case(
+        STUDENT_PAGE,
+        kwargs={"student_id": "student"},
+        needs=("column",),
+        secrets=("Wiśniewska", COLUMN),
+        secrets_for={"student": ("Dąbrowski",), "own_parent": ("Dąbrowski",)},
+        note="The first grade screen: a row of grade chips per subject",
+    ),
     "grades:student_need": Case(
         STUDENT_PAGE,
         kwargs={"student_id": "student"},
@@ -760,6 +799,13 @@ URLS: dict[str, Case] = {
         secrets=("Dąbrowski",),
         post=GRADES_AUTHZ + "test_behaviour_matrix",
         note="The principal reads; the class teacher sets (L-19)",
+    ),
+    "grades:class_summary": Case(
+        expect(404, class_teacher=200, principal=200),
+        kwargs={"class_id": "school_class"},
+        needs=("column",),
+        secrets=("Dąbrowski", "Matematyka"),
+        note="The class teacher's grade summary of the class they lead; the principal reads",
     ),
     "grades:settings": Case(
         PRINCIPAL_PAGE,

@@ -24,6 +24,7 @@ INSTALLED_APPS = [
     "dziennik.accounts",
     "dziennik.schools",
     "dziennik.timetable",
+    "dziennik.keystroke",
     "dziennik.attendance",
     "dziennik.grades",
     "dziennik.notices",
@@ -34,6 +35,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost: a read the database failed is tried once more (dziennik/core/db_faults.py).
+    "dziennik.core.db_faults.DatabaseFaultMiddleware",
     "dziennik.core.client_address.UntrustedForwardedHeadersMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -87,6 +90,9 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
 else:
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
     DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
+    # A database that does not answer is a quick 503, not a hung worker.
+    DATABASES["default"].setdefault("OPTIONS", {})
+    DATABASES["default"]["OPTIONS"].setdefault("connect_timeout", 3)
 # PostgreSQL: the NOLOGIN role that owns the history of changes, which the application's
 # role may not become (`manage.py audit_protect`, docs/production.md section 2a).
 AUDIT_OWNER_ROLE = env("AUDIT_OWNER_ROLE", default="dziennik_audit_owner")
@@ -238,6 +244,8 @@ def mailers_from_url(email: dict) -> dict:
 # Mail: consolemail:// (printed) unless EMAIL_URL says otherwise; production requires it.
 MAILERS = mailers_from_url(env.email_url("EMAIL_URL", default="consolemail://"))
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="dziennik@localhost")
+# "Forgot your password?": the e-mailed link works once, for three days (the pages say so).
+PASSWORD_RESET_TIMEOUT = 3 * 24 * 3600
 
 # Background work (early warnings after marks change, sweeps). In-process by default, so
 # `make run` needs no worker; production queues tasks in the database for `db_worker`.

@@ -1,7 +1,9 @@
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.contrib.auth.password_validation import password_validators_help_text_html
 from django.utils.translation import gettext_lazy as _
+
+from dziennik.accounts import typing_capture
 
 
 class LoginForm(AuthenticationForm):
@@ -15,6 +17,13 @@ class LoginForm(AuthenticationForm):
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
+    # The KeyStroke timing vector the page sent, or None (accounts/typing_capture.py):
+    # read for the rhythm check, never a reason to refuse a login, never stored here.
+    typing: list[float] | None = None
+
+    def clean(self):
+        self.typing = typing_capture.parse(self.data.get(typing_capture.FIELD, ""))
+        return super().clean()
 
 
 class PasswordChangeForm(forms.Form):
@@ -53,3 +62,37 @@ class PasswordChangeForm(forms.Form):
         if p1 and data.get("old_password") == p1:
             self.add_error("new_password1", _("The new password must differ from the old one."))
         return data
+
+
+class StaffAccountForm(forms.Form):
+    """A new member of staff: name, e-mail (for the "forgot your password" link) and the
+    roles the school's office may give (``services.staff_roles_offered``)."""
+
+    first_name = forms.CharField(
+        label=_("First name"), max_length=150, widget=forms.TextInput(attrs={"autocomplete": "off"})
+    )
+    last_name = forms.CharField(
+        label=_("Last name"), max_length=150, widget=forms.TextInput(attrs={"autocomplete": "off"})
+    )
+    email = forms.EmailField(
+        label=_("E-mail"),
+        required=False,
+        max_length=254,
+        help_text=_("Optional: with it, the person can set a new password after forgetting it."),
+    )
+    roles = forms.MultipleChoiceField(label=_("Roles"), widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, *args, roles_offered, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["roles"].choices = roles_offered
+
+
+class ForgotPasswordForm(PasswordResetForm):
+    """The e-mail address of a forgotten password's account. Whether an account has it
+    is never said (the same answer either way)."""
+
+    email = forms.EmailField(
+        label=_("E-mail address"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "autocapitalize": "none"}),
+    )

@@ -70,6 +70,8 @@ def _letter_page(pdf: FPDF, item: IssuedCredential, login_url: str, issued_on: s
         _row(pdf, _("Guardian of:"), "\n".join(item.about))
     elif item.kind == KIND_STUDENT and item.about:
         _row(pdf, _("Class:"), ", ".join(item.about))
+    elif item.kind == KIND_STAFF and item.about:
+        _row(pdf, _("Roles:"), ", ".join(item.about))
     pdf.ln(2)
     _row(pdf, _("Login:"), item.username, big=True)
     _row(pdf, _("One-time password:"), item.password, big=True)

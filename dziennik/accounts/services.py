@@ -8,12 +8,15 @@ from axes.models import AccessAttempt
 from axes.utils import reset as axes_reset
 from django.contrib.auth.models import Group, Permission
 from django.contrib.auth.password_validation import validate_password
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from dziennik.core.audit import build_entry, record_create, record_many, record_update, snapshot
+from dziennik.core.text import field_text
 from dziennik.schools.models import (
     Enrolment,
     Family,
@@ -21,16 +24,19 @@ from dziennik.schools.models import (
     Guardianship,
     School,
     SchoolClass,
+    SchoolRole,
     Student,
 )
-from dziennik.schools.services import recording
-from dziennik.schools.viewer import get_viewer
+from dziennik.schools.permissions import ROLE_RANK, grantable_roles
+from dziennik.schools.services import recording, school_role_grant
+from dziennik.schools.viewer import Viewer, get_viewer
 
 from .credentials import generate_password, taken_checker, unique_username, username_base
 from .letters import KIND_GUARDIAN, KIND_STAFF, KIND_STUDENT, IssuedCredential
 from .models import User
 from .permissions import (
     can_manage_class_accounts,
+    can_manage_staff_accounts,
     may_administer_account,
     may_grant_privileges,
     may_open_account,
@@ -82,6 +88,30 @@ def password_change(*, actor: User, user: User, new_password: str) -> None:
     user.save(update_fields=["password", "must_change_password"])
     entry_before = dict(before, password="***old")
     record_update(actor=actor, instance=user, before=entry_before)
+
+
+@transaction.atomic
+def password_forgotten_reset(*, user: User, new_password: str) -> None:
+    """The owner sets a new password through the link e-mailed to them ("forgot your
+    password?"): the forced change is lifted, a login lock too, every other session ends
+    (whoever knew the old password is logged out), and the history says how it happened.
+    The link's token dies with the old password, so it works once."""
+    validate_password(new_password, user)
+    user = User.objects.select_for_update().get(pk=user.pk)
+    before_forced = user.must_change_password
+    user.set_password(new_password)
+    user.must_change_password = False
+    user.session_generation = F("session_generation") + 1
+    user.save(update_fields=["password", "must_change_password", "session_generation"])
+    user.refresh_from_db(fields=["session_generation"])
+    axes_reset(username=user.username)
+    changes = {
+        "password": ["***", "*** (set through the e-mailed link)"],
+        "must_change_password": [before_forced, False],
+    }
+    build_entry(
+        actor=user, instance=user, action="update", changes=changes, school_id=user.school_id
+    ).save()
 
 
 @transaction.atomic
@@ -319,6 +349,91 @@ def password_reset(*, actor: User, user: User) -> IssuedCredential:
         kind=kind,
         about=about,
         school_name=user.school.name if user.school else "",
+    )
+
+
+# --- staff accounts opened by the school's office -------------------------------------
+
+
+def staff_roles_offered(viewer: Viewer, school_id: int) -> list[tuple[str, str]]:
+    """The roles the viewer may give a new member of staff, highest first, with their
+    names: those below the viewer's own (``grantable_roles``; a secretary never makes a
+    principal or a secretary)."""
+    allowed = grantable_roles(viewer, school_id)
+    return [
+        (role, label)
+        for role, label in sorted(
+            SchoolRole.Role.choices, key=lambda choice: -ROLE_RANK.get(choice[0], -1)
+        )
+        if role in allowed
+    ]
+
+
+@transaction.atomic
+def staff_account_create(
+    *,
+    actor: User,
+    first_name: str,
+    last_name: str,
+    roles: Iterable[str],
+    email: str = "",
+) -> IssuedCredential:
+    """An account for a new member of staff, opened by the school's office with their
+    roles, as a parent's is: a login made from the name, a one-time password to change
+    at the first login, returned for the credential letter and never stored. Each role
+    is granted through ``school_role_grant`` (only roles below the actor's own), and the
+    account and every role are in the history. The account belongs to the actor's
+    school."""
+    viewer = get_viewer(actor)
+    if viewer.school_id is None or not (
+        can_manage_staff_accounts(viewer) and may_open_account(viewer, viewer.school_id)
+    ):
+        raise PermissionDenied
+    school = School.objects.get(pk=viewer.school_id)
+    roles = list(dict.fromkeys(roles))
+    if not set(roles) <= grantable_roles(viewer, school.pk):
+        raise PermissionDenied
+    first_name = field_text(User, "first_name", first_name)
+    last_name = field_text(User, "last_name", last_name)
+    email = field_text(User, "email", email)
+    errors = {}
+    if not first_name:
+        errors["first_name"] = _("Give the first name.")
+    if not last_name:
+        errors["last_name"] = _("Give the last name.")
+    if not roles:
+        errors["roles"] = _("Choose at least one role.")
+    if errors:
+        raise ValidationError(errors)
+    if email:
+        try:
+            validate_email(email)
+        except ValidationError as exc:
+            raise ValidationError({"email": exc.error_list}) from None
+    password = generate_password()
+    user = User(
+        username=_new_username(first_name, last_name, guardian=False),
+        first_name=first_name,
+        last_name=last_name,
+        email=email,
+        school=school,
+        must_change_password=True,
+        is_active=True,
+    )
+    user.set_password(password)
+    user.save()
+    record_create(actor=actor, instance=user, school_id=school.pk)
+    for role in roles:
+        school_role_grant(actor=actor, school=school, user=user, role=role)
+    names = dict(SchoolRole.Role.choices)
+    return IssuedCredential(
+        user_id=user.pk,
+        full_name=user.get_full_name(),
+        username=user.username,
+        password=password,
+        kind=KIND_STAFF,
+        about=tuple(str(names[role]) for role in roles),
+        school_name=school.name,
     )
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_forgot
 
 app_name = "accounts"
 
@@ -8,6 +8,26 @@ urlpatterns = [
     path("logowanie/", views.LoginView.as_view(), name="login"),
     path("wyloguj/", views.logout_view, name="logout"),
     path("haslo/", views.password_change, name="password_change"),
+    path(
+        "haslo/nie-pamietam/",
+        views_forgot.ForgotPasswordView.as_view(),
+        name="forgot_password",
+    ),
+    path(
+        "haslo/nie-pamietam/wyslano/",
+        views_forgot.ForgotPasswordSentView.as_view(),
+        name="forgot_password_sent",
+    ),
+    path(
+        "haslo/nowe/<uidb64>/<token>/",
+        views_forgot.ForgotPasswordConfirmView.as_view(),
+        name="forgot_password_confirm",
+    ),
+    path(
+        "haslo/nowe/gotowe/",
+        views_forgot.ForgotPasswordDoneView.as_view(),
+        name="forgot_password_done",
+    ),
     path("wyloguj-wszedzie/", views.logout_everywhere, name="logout_everywhere"),
     path("dziecko/", views.switch_child, name="switch_child"),
     path(
@@ -16,5 +36,6 @@ urlpatterns = [
         name="class_credentials",
     ),
     path("pracownicy/", views.staff_accounts, name="staff_accounts"),
+    path("pracownicy/nowe-konto/", views.staff_account_new, name="staff_account_new"),
     path("konta/<int:user_id>/nowe-haslo/", views.password_reset, name="password_reset"),
 ]

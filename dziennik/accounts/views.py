@@ -11,10 +11,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from dziennik.core.http import content_disposition, safe_next
+from dziennik.schools.selectors import login_school
 
 from . import permissions, selectors, services
 from .children import set_active_child
-from .forms import LoginForm, PasswordChangeForm
+from .forms import LoginForm, PasswordChangeForm, StaffAccountForm
 from .letters import render_letters
 
 LOGIN_URL = "accounts:login"
@@ -24,6 +25,9 @@ class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     authentication_form = LoginForm
     redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**kwargs) | {"login_school": login_school()}
 
     def form_valid(self, form):
         response = super().form_valid(form)
@@ -129,6 +133,28 @@ def staff_accounts(request):
     return render(
         request, "accounts/staff_accounts.html", {"rows": selectors.staff_accounts(viewer)}
     )
+
+
+@login_required
+def staff_account_new(request):
+    """GET: the form for a new member of staff. POST: the account with its roles, and
+    its credential letter (PDF), as for families."""
+    viewer = request.viewer
+    if not permissions.can_manage_staff_accounts(viewer):
+        raise Http404
+    form = StaffAccountForm(
+        request.POST or None, roles_offered=services.staff_roles_offered(viewer, viewer.school_id)
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            issued = services.staff_account_create(actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            pdf = render_letters([issued], login_url=request.build_absolute_uri(reverse(LOGIN_URL)))
+            return _pdf_response(pdf, f"dane-logowania-{slugify(issued.username)}.pdf")
+    status = 400 if form.is_bound else 200
+    return render(request, "accounts/staff_account_new.html", {"form": form}, status=status)
 
 
 @login_required

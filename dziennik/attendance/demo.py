@@ -14,69 +14,18 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.db import connection
+from django.db.models import Count
 from django.utils import timezone
 
 from dziennik.schools.models import ClassGroup, Guardianship, SchoolClass
 from dziennik.timetable import selectors as timetable
 from dziennik.timetable.models import TimetableEntry
 
-from . import alerts, services
+from . import alerts, demo_topics, services
 from .models import AttendanceAlert, AttendanceMark, Justification, Lesson
 
 if TYPE_CHECKING:  # the demo app calls populate(); apps name its context in hints only
     from dziennik.demo.context import DemoContext
-
-TOPICS = {
-    "Język polski": [
-        "Czytamy baśń i opowiadamy jej przebieg",
-        "Rzeczownik i jego formy",
-        "Opis postaci – plan wypowiedzi",
-        "Pisownia wyrazów z ó i u",
-        "Mit o Demeter i Korze",
-        "Czasownik: osoba, liczba, czas",
-        "List prywatny – zasady pisania",
-        "Wiersz i jego nastrój",
-    ],
-    "Matematyka": [
-        "Działania na liczbach naturalnych",
-        "Ułamki zwykłe – skracanie i rozszerzanie",
-        "Ułamki dziesiętne",
-        "Pole prostokąta i kwadratu",
-        "Kąty i ich rodzaje",
-        "Procenty w praktyce",
-        "Równania z jedną niewiadomą",
-        "Sprawdzian – działania na ułamkach",
-    ],
-    "Historia": [
-        "Czym zajmuje się historia",
-        "Mieszko I i chrzest Polski",
-        "Bolesław Chrobry i zjazd gnieźnieński",
-        "Kazimierz Wielki",
-        "Starożytny Egipt",
-        "Polis ateńska",
-    ],
-    "Język angielski": [
-        "Present Simple – daily routines",
-        "My family – vocabulary",
-        "Can and can't",
-        "Past Simple – regular verbs",
-        "Food and drinks",
-    ],
-    "Przyroda": ["Mapa i plan", "Składniki pogody", "Organizmy w ekosystemie"],
-    "Biologia": ["Budowa komórki", "Tkanki roślinne", "Układ pokarmowy"],
-    "Geografia": ["Współrzędne geograficzne", "Ruchy Ziemi", "Krajobrazy Polski"],
-    "Wychowanie fizyczne": [
-        "Gry zespołowe – piłka siatkowa",
-        "Lekkoatletyka – biegi",
-        "Gimnastyka",
-    ],
-    "Edukacja wczesnoszkolna": [
-        "Jesień w parku – obserwacje",
-        "Dodawanie w zakresie 20",
-        "Litera i głoska „ł”",
-        "Mój dom i moja rodzina",
-    ],
-}
 
 
 @dataclass
@@ -189,6 +138,14 @@ class _Register:
         self.now = timezone.localtime()
         self.db_now = connection.ops.adapt_datetimefield_value(timezone.now())
         self.topic_counter: dict[tuple, int] = defaultdict(int)
+        self.level_of = {c.pk: c.level for c in ctx.classes}
+        # hours a week of each class's (or group's) subject: how fast its topics go by
+        self.per_week = {
+            (row["school_class_id"], row["group_id"], row["subject_id"]): row["n"]
+            for row in TimetableEntry.objects.filter(school=ctx.school)
+            .values("school_class_id", "group_id", "subject_id")
+            .annotate(n=Count("pk"))
+        }
 
     def write_day(self, day: datetime.date, occurrences: list) -> tuple[int, int]:
         """The day's lessons and their marks; how many of each."""
@@ -208,17 +165,10 @@ class _Register:
         missing = (
             day >= self.ctx.today - datetime.timedelta(days=7) and self.ctx.rng.random() < 0.02
         )
-        topics = TOPICS.get(o.entry.subject.name)
+        level = self.level_of.get(o.entry.school_class_id, 4)
         n = self.topic_counter[key]
-        topic = (
-            ""
-            if missing
-            else (
-                f"{topics[(n - 1) % len(topics)]}"
-                if topics
-                else f"Lekcja {n}: {o.entry.subject.name}"
-            )
-        )
+        per_week = self.per_week.get(key, 1)
+        topic = "" if missing else demo_topics.topic(o.entry.subject.name, level, n, per_week)
         stamp = datetime.datetime.combine(day, o.slot.ends_at, tzinfo=self.now.tzinfo)
         return Lesson(
             school=self.ctx.school,
@@ -312,8 +262,10 @@ def _justifications(ctx, sick, verdict, k) -> None:
     for (sid, start), v in verdict.items():
         if v == "none" or sid not in class_of:
             continue
-        # Parents without an account yet brought a written note the class teacher entered.
-        submitter = guardian_user.get(sid) or class_teacher.get(class_of[sid])
+        # Excuses are sent by parents (A-05). A family without an account brought a note
+        # on paper: the class teacher excused the marks in the lesson register, and
+        # there is no excuse in the register (its absence stays excused or not as decided).
+        submitter = guardian_user.get(sid)
         if submitter is None:
             continue
         end = next(b for a, b in sick[sid] if a == start)

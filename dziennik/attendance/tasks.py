@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime
 
+from django.db import transaction
 from django.tasks import task
 
 from dziennik.schools.models import Enrolment, Subject
@@ -25,8 +26,14 @@ def attendance_alerts_check() -> int:
 def attendance_alerts_sweep(school_id: int, day: str) -> int:
     """Refresh every current student's warnings of ``day`` (ISO date); returns how many.
 
-    Re-checks a whole school for a day (e.g. after a school's threshold changed).
+    Re-checks a whole school for a day (e.g. after a school's threshold changed), in one
+    transaction: a worker killed midway wrote nothing, and the run again does it all.
     """
+    with transaction.atomic():
+        return _sweep(school_id, day)
+
+
+def _sweep(school_id: int, day: str) -> int:
     student_ids = list(
         Enrolment.objects.filter(
             school_class__school_id=school_id, end_date__isnull=True

@@ -65,7 +65,7 @@ class CoreConfig(AppConfig):
     verbose_name = _("Register core")
 
     def ready(self):
-        from . import cache_guard, checks, history_checks  # noqa: F401 – registers the checks
+        from . import cache_guard, checks, db_faults, history_checks  # noqa: F401 – registers the checks
         from .audit_chain import register_sqlite_functions
         from .cache import register_config_models
 
@@ -75,6 +75,8 @@ class CoreConfig(AppConfig):
         config = {apps.get_model(label): path for label, path in CONFIG_MODELS.items()}
         quiet = {apps.get_model(label): names for label, names in QUIET_FIELDS.items()}
         register_config_models(config, quiet)
+        # Notes each request's writes, so a 503 can say whether a change was saved.
+        db_faults.install()
         if getattr(settings, "CACHE_WRITE_GUARD", settings.DEBUG):
             cache_guard.install(
                 config_models=config,

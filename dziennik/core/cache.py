@@ -49,6 +49,8 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import get_language
 
+from .redis_cache import OUTAGE_EPOCH_KEY
+
 ENTRY_TIMEOUT = 60 * 60
 Scope = tuple
 
@@ -66,6 +68,11 @@ def data_scope(school_class_id: int) -> Scope:
 def student_scope(student_id: int) -> Scope:
     """The cache scope of one student's register data."""
     return ("student", student_id)
+
+
+# The version every cached entry carries besides its own scopes: moved when the cache
+# comes back after an outage, during which other bumps were lost (``core.redis_cache``).
+EPOCH_SCOPE: Scope = ("epoch",)
 
 
 # Versions already read during this request (set up by ``RequestVersionsMiddleware``):
@@ -90,6 +97,9 @@ class RequestVersionsMiddleware:
 
 def _key(scope: Scope) -> str:
     return "v:" + ":".join(str(part) for part in scope)
+
+
+assert _key(EPOCH_SCOPE) == OUTAGE_EPOCH_KEY
 
 
 def versions(*scopes: Scope) -> tuple[str, ...]:
@@ -134,7 +144,7 @@ def bump(*scopes: Scope) -> None:
 
 def cached(key: str, scopes: Iterable[Scope], build: Callable[[], Any]) -> Any:
     """``build()``'s result, computed at most once per version of ``scopes``."""
-    full = key + "@" + ".".join(versions(*scopes))
+    full = key + "@" + ".".join(versions(*scopes, EPOCH_SCOPE))
     value = cache.get(full)
     if value is None:
         value = build()
@@ -290,7 +300,7 @@ def cached_page(
             hashlib.sha256(csrf_cookie.encode()).hexdigest()[:16],
         )
     )
-    full = f"page:{key}:{layout}@" + ".".join(versions(*scopes))
+    full = f"page:{key}:{layout}@" + ".".join(versions(*scopes, EPOCH_SCOPE))
     found = cache.get(full)
     if found is not None:
         content, content_type = found

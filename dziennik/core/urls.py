@@ -1,9 +1,10 @@
 from django.urls import path
 
-from . import views
+from . import health, views
 
 app_name = "core"
 
 urlpatterns = [
     path("csp-raport/", views.csp_report, name="csp_report"),
+    path("readyz", health.readyz, name="readyz"),
 ]

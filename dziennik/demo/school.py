@@ -567,6 +567,31 @@ class SchoolBuilder:
             password=make_password(None),
         )
 
+    def _family_accounts(self, links) -> None:
+        """By December most parents use the register: four in five guardians with full
+        access have an account (activated; its password unusable, since the demo logs
+        in only as the fixed users), so the excuses in the register come from parents."""
+        now = timezone.now()
+        users, owners = [], []
+        for n, (guardian, _family, _relation, access) in enumerate(links, start=1):
+            if guardian.user_id is not None or access != "full" or self.rng.random() >= 0.8:
+                continue
+            users.append(
+                User(
+                    username=f"{self.prefix}-r{n:04d}",
+                    first_name=guardian.first_name,
+                    last_name=guardian.last_name,
+                    email=guardian.email,
+                    school=self.school,
+                    password=make_password(None),
+                    activated_at=now,
+                )
+            )
+            owners.append(guardian)
+        User.objects.bulk_create(users, batch_size=500)
+        for guardian, user in zip(owners, users, strict=True):
+            guardian.user = user
+
     def _guardians(self) -> None:
         rng = self.rng
         guardians: list[Guardian] = []
@@ -623,6 +648,7 @@ class SchoolBuilder:
                     Guardianship.Relation.LEGAL_GUARDIAN,
                     surname=rng.choice(data.LAST_NAMES),
                 )
+        self._family_accounts(links)
         Guardian.objects.bulk_create(guardians, batch_size=500)
         ships = []
         order_year = f"{(self.year.start_date.year - 1) % 100:02d}"
@@ -638,11 +664,7 @@ class SchoolBuilder:
                     }
                 ships.append(
                     Guardianship(
-                        guardian=guardian,
-                        student=child,
-                        relation=relation,
-                        access=access,
-                        **extra,
+                        guardian=guardian, student=child, relation=relation, access=access, **extra
                     )
                 )
         Guardianship.objects.bulk_create(ships, batch_size=500)

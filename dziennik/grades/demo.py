@@ -17,6 +17,7 @@ from decimal import Decimal
 from django.db import connection
 from django.utils import timezone
 
+from dziennik.schools import demo_data as data
 from dziennik.schools.models import ClassGroup
 
 from . import selectors, services
@@ -30,19 +31,72 @@ from .models import (
 )
 from .rules import Entry, homework_grading_forbidden, weighted_average
 
-DESCRIPTIVE_TEXTS = [
-    "Wspaniale! Czytasz płynnie i ze zrozumieniem.",
-    "Bardzo ładnie liczysz w zakresie 20.",
-    "Pięknie pracujesz w grupie, pamiętaj o starannym pisaniu.",
-    "Ćwicz jeszcze dodawanie z przekroczeniem progu.",
+# Descriptive current grades in classes 1–3, by subject: what a teacher of that subject
+# writes to a young child ("Bravo, you count well" does not belong under English).
+DESCRIPTIVE_TEXTS = {
+    data.EARLY_EDUCATION: [
+        "Wspaniale! Czytasz płynnie i ze zrozumieniem.",
+        "Bardzo ładnie liczysz w zakresie 20.",
+        "Pięknie pracujesz w grupie, pamiętaj o starannym pisaniu.",
+        "Ćwicz jeszcze dodawanie z przekroczeniem progu dziesiątkowego.",
+        "Brawo za ciekawe obserwacje przyrodnicze!",
+        "Postaraj się uważniej słuchać poleceń.",
+        "Starannie piszesz litery, pilnuj jeszcze liniatury.",
+    ],
+    data.ENGLISH: [
+        "Great! Pięknie wymawiasz nowe słówka.",
+        "Znasz już nazwy kolorów i zwierząt – brawo!",
+        "Chętnie śpiewasz piosenki po angielsku.",
+        "Powtarzaj w domu słówka o rodzinie.",
+        "Dobrze rozumiesz proste polecenia nauczyciela.",
+    ],
+    data.PE: [
+        "Sprawnie wykonujesz ćwiczenia z piłką.",
+        "Brawo za zaangażowanie w grach zespołowych!",
+        "Pamiętaj o stroju sportowym na każdych zajęciach.",
+        "Ładnie współpracujesz z drużyną i grasz fair play.",
+    ],
+    data.RELIGION: [
+        "Z zaangażowaniem uczestniczysz w zajęciach.",
+        "Pięknie przygotowana praca plastyczna!",
+        "Znasz już omówione modlitwy i opowieści.",
+    ],
+    data.ETHICS: [
+        "Ciekawie opowiadasz o swoich przemyśleniach.",
+        "Umiesz wysłuchać kolegów i koleżanek.",
+    ],
+    data.COMPUTING: [
+        "Sprawnie posługujesz się myszką i klawiaturą.",
+        "Potrafisz ułożyć prosty program z klocków.",
+    ],
+}
+GENERIC_DESCRIPTIVE = [
     "Brawo za aktywność na zajęciach!",
+    "Starannie wykonujesz zadania.",
     "Postaraj się uważniej słuchać poleceń.",
 ]
-TERM_TEXTS = [
-    "Uczeń chętnie uczestniczy w zajęciach, czyta płynnie, liczy sprawnie w zakresie 100.",
-    "Uczennica pracuje samodzielnie, pisze starannie, powinna ćwiczyć tabliczkę mnożenia.",
-    "Uczeń zna litery i czyta proste teksty; potrzebuje wsparcia w liczeniu.",
-]
+# Term grades in classes 1–3 (descriptive, G-10), by subject; third person without a
+# gendered subject, as teachers write them.
+TERM_TEXTS = {
+    data.EARLY_EDUCATION: [
+        "Chętnie uczestniczy w zajęciach, czyta płynnie, liczy sprawnie w zakresie 100.",
+        "Pracuje samodzielnie i pisze starannie; tabliczka mnożenia wymaga jeszcze ćwiczeń.",
+        "Zna wszystkie litery i czyta proste teksty; potrzebuje wsparcia w liczeniu.",
+        "Z zaciekawieniem obserwuje przyrodę, chętnie wypowiada się na forum klasy.",
+    ],
+    data.ENGLISH: [
+        "Rozumie proste polecenia, zna słownictwo z omówionych tematów, chętnie śpiewa.",
+        "Poprawnie nazywa kolory, liczby i zwierzęta; wymowa wymaga jeszcze ćwiczeń.",
+    ],
+    data.PE: [
+        "Ma dobrą sprawność ruchową, chętnie bierze udział w grach i zabawach, przestrzega zasad.",
+        "Stara się na zajęciach; koordynacja i równowaga wymagają jeszcze ćwiczeń.",
+    ],
+    data.RELIGION: ["Aktywnie uczestniczy w zajęciach, zna omówione treści."],
+    data.ETHICS: ["Chętnie dzieli się przemyśleniami, szanuje zdanie innych."],
+    data.COMPUTING: ["Sprawnie korzysta z komputera, układa proste polecenia i programy."],
+}
+GENERIC_TERM = ["Chętnie uczestniczy w zajęciach i wykonuje polecenia nauczyciela."]
 BEHAVIOUR_TEXTS = [
     "Kulturalny, koleżeński, chętnie pomaga innym.",
     "Zwykle przestrzega zasad, czasem przeszkadza na lekcjach.",
@@ -120,10 +174,12 @@ def _columns(ctx, terms, classes) -> list[Assessment]:
         t.pk: [d for d in ctx.school_days if t.start_date <= d <= min(t.end_date, ctx.today)]
         for t in terms
     }
+    # the class teacher's hour (godzina wychowawcza) has no grades, so no tests either
+    ungraded = {s.pk for s in ctx.subjects if s.name == data.CLASS_HOUR}
     assessments: list[Assessment] = []
     for assignment in ctx.assignments:
         school_class = classes.get(assignment.school_class_id)
-        if school_class is None:
+        if school_class is None or assignment.subject_id in ungraded:
             continue
         homework_banned = homework_grading_forbidden(
             is_public=school.is_public,
@@ -180,6 +236,7 @@ def _grades(ctx, assessments, rules, ability) -> tuple[list[tuple], list[tuple]]
         classgroup_id__in=group_ids
     ).values_list("classgroup_id", "student_id"):
         group_members[group_id].add(student_id)
+    descriptive = {s.pk: DESCRIPTIVE_TEXTS.get(s.name, GENERIC_DESCRIPTIVE) for s in ctx.subjects}
     grades: list[tuple] = []
     corrections: list[tuple] = []
     for a in assessments:
@@ -195,7 +252,7 @@ def _grades(ctx, assessments, rules, ability) -> tuple[list[tuple], list[tuple]]
             score = ability[student.pk] + rng.gauss(0, 0.9)
             symbol, points, text, value = "", None, "", None
             if a.kind == Assessment.Kind.DESCRIPTIVE:
-                text = rng.choice(DESCRIPTIVE_TEXTS)
+                text = rng.choice(descriptive.get(a.subject_id, GENERIC_DESCRIPTIVE))
             elif activity and rng.random() < 0.5:
                 symbol = "+" if score >= 3.5 else "-"
             elif roll < 0.07:
@@ -287,6 +344,7 @@ def _classification(ctx, terms, by_student_term, rules, classes) -> None:
     teacher_by_class_subject = {}
     for a in ctx.assignments:
         teacher_by_class_subject.setdefault((a.school_class_id, a.subject_id), a.teacher_id)
+    term_texts = {s.pk: TERM_TEXTS.get(s.name, GENERIC_TERM) for s in ctx.subjects}
     rows, behaviour = [], []
     for term in terms:
         over = term.end_date < ctx.today
@@ -311,7 +369,7 @@ def _classification(ctx, terms, by_student_term, rules, classes) -> None:
                     teacher_id=teacher_id,
                 )
                 if school_class.has_descriptive_grades:
-                    value = {"grade": None, "text": rng.choice(TERM_TEXTS)}
+                    value = {"grade": None, "text": rng.choice(term_texts[subject_id])}
                 else:
                     value = {"grade": rules.proposed_grade(avg), "text": ""}
                 rows.append(
@@ -359,13 +417,24 @@ GRADE_COLUMNS = (
 )
 
 
+def _entered_at(a: Assessment, *, corrected: bool, now: datetime.datetime):
+    """When the teacher entered a grade: the afternoon of the column's day (a correction
+    a week later), never in the future, so that "recent grades" follow the dates."""
+    day = a.date + datetime.timedelta(days=7 if corrected else 0)
+    afternoon = datetime.datetime.combine(day, datetime.time(14, 0)) + datetime.timedelta(
+        minutes=a.pk % 180
+    )
+    moment = min(timezone.make_aware(afternoon), now)
+    return connection.ops.adapt_datetimefield_value(moment)
+
+
 def _insert_grades(school_id: int, rows: list[tuple], corrects: list[int] | None = None) -> None:
     """Insert demo grades with one prepared statement (``bulk_create`` builds a model
     instance per row, minutes for a 1,000-student school)."""
     if not rows:
         return
     qn = connection.ops.quote_name
-    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    now = timezone.now()
     sql = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608 (constant identifiers)
         qn(Grade._meta.db_table),
         ", ".join(qn(c) for c in GRADE_COLUMNS),
@@ -383,8 +452,7 @@ def _insert_grades(school_id: int, rows: list[tuple], corrects: list[int] | None
             comment,
             corrects[n] if corrects else None,
             a.teacher_id,
-            now,
-            now,
+            *[_entered_at(a, corrected=corrects is not None, now=now)] * 2,
         )
         for n, (a, student_id, symbol, points, text, value, comment) in enumerate(rows)
     ]

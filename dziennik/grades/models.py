@@ -324,7 +324,7 @@ class Grade(models.Model):
         if self.points is not None:
             return f"{self.points.normalize():f} pkt"
         if self.text:
-            return self.text[:40]
+            return self.text  # a descriptive grade is shown whole (issue 10)
         return self.symbol
 
 
@@ -398,7 +398,7 @@ class ClassificationGrade(models.Model):
         ]
 
     def __str__(self) -> str:
-        return str(self.grade) if self.grade else self.text[:40]
+        return str(self.grade) if self.grade else self.text
 
 
 class BehaviourGrade(models.Model):
@@ -442,7 +442,7 @@ class BehaviourGrade(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.get_value_display() or self.text[:40]
+        return self.get_value_display() or self.text
 
 
 class GradeVisit(models.Model):

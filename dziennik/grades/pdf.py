@@ -42,13 +42,7 @@ def grade_sheet_pdf(report: StudentReport) -> bytearray:
         for subject in report.subjects:
             row = table.row()
             row.cell(subject.subject.name)
-            row.cell(
-                ", ".join(
-                    r.grade.display + (f" ({r.correction_of.display})" if r.correction_of else "")
-                    for r in subject.rows
-                )
-                or "–"
-            )
+            row.cell(_grades_text(subject.rows) or "–")
             row.cell(str(subject.average) if subject.average is not None else "–")
             term_grade = (
                 subject.classification.get(f"term_{report.term.pk}") if report.term else None
@@ -67,3 +61,15 @@ def grade_sheet_pdf(report: StudentReport) -> bytearray:
         new_y="NEXT",
     )
     return pdf.output()
+
+
+def _grades_text(rows) -> str:
+    """The subject's grades: marks in one line, each descriptive grade whole on its own
+    lines after the assessment's name (never cut: in classes 1–3 it is the assessment)."""
+    marks = ", ".join(
+        r.grade.display + (f" ({r.correction_of.display})" if r.correction_of else "")
+        for r in rows
+        if not r.grade.text
+    )
+    described = [f"{r.assessment.name}: {r.grade.text}" for r in rows if r.grade.text]
+    return "\n".join(([marks] if marks else []) + described)

@@ -63,8 +63,21 @@ class Rules:
     pass_threshold: Decimal = Decimal("1.75")
 
     # --- single symbols ------------------------------------------------------------
-    def parse(self, raw: str) -> tuple[str, Decimal | None, MarkRule | None]:
-        """``(symbol, numeric value or None, mark rule or None)``; raises ``InvalidGrade``."""
+    def usable_marks(self, *, without_homework: bool = False) -> list[str]:
+        """The special marks a teacher may type; where homework is not graded (G-07)
+        the homework marks (``bz``) are not among them."""
+        return sorted(
+            symbol
+            for symbol, mark in self.marks.items()
+            if not (without_homework and mark.is_homework)
+        )
+
+    def parse(
+        self, raw: str, *, without_homework: bool = False
+    ) -> tuple[str, Decimal | None, MarkRule | None]:
+        """``(symbol, numeric value or None, mark rule or None)``; raises ``InvalidGrade``.
+        ``without_homework``: the refusal lists the marks usable where homework is not
+        graded (a homework mark typed there is still parsed: its caller says why not)."""
         symbol = normalize_symbol(raw)
         if not symbol:
             raise InvalidGrade(_("Enter a grade."))
@@ -75,7 +88,10 @@ class Rules:
         if not match or symbol in ("6+", "1-"):
             raise InvalidGrade(
                 _("“%(symbol)s” is not a grade. Use 1–6 with + or -, or one of: %(marks)s.")
-                % {"symbol": raw.strip(), "marks": ", ".join(sorted(self.marks)) or "–"}
+                % {
+                    "symbol": raw.strip(),
+                    "marks": ", ".join(self.usable_marks(without_homework=without_homework)) or "–",
+                }
             )
         base = Decimal(match.group(1))
         if match.group(2) == "+":
@@ -258,6 +274,26 @@ def lowest_grade_for_target(
         if avg is not None and avg >= target:
             return symbol, value
     return None
+
+
+def need_answer(
+    entries: Sequence[Entry], rules: Rules, *, weight: Decimal, target: Decimal
+) -> dict:
+    """ "What do I need?" in full: the current average, the lowest next grade that reaches
+    ``target`` (``result``), whether even the best is not enough (``impossible``), and
+    whether the target is met already whatever the next grade (``already_met``)."""
+    current = weighted_average(entries, rules)
+    found = lowest_grade_for_target(entries, rules, weight=weight, target=target)
+    lowest = rules.scale()[0][0] if rules.scale() else None
+    return {
+        "current": current,
+        "result": found,
+        "impossible": found is None,
+        "already_met": current is not None
+        and current >= target
+        and found is not None
+        and found[0] == lowest,
+    }
 
 
 def homework_grading_forbidden(*, is_public: bool, is_primary: bool, level: int, day) -> bool:

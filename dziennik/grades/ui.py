@@ -21,7 +21,16 @@ def nav_items(viewer: Viewer) -> list[NavItem]:
 
 
 def home_panels(request, viewer: Viewer) -> list[HomePanel]:
-    """Parents and students: the newest grades of the active child."""
+    """Parents and students: the newest grades of the active child. Class teachers: the
+    way to their class's grade summary, beside the attendance of their class."""
+    if viewer.is_class_teacher and not permissions.has_own_grades(viewer):
+        return [
+            HomePanel(
+                template="grades/_class_teacher_panel.html",
+                context={"class_ids": sorted(viewer.led_class_ids)},
+                order=21,
+            )
+        ]
     if not permissions.has_own_grades(viewer):
         return []
 

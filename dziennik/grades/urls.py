@@ -6,7 +6,8 @@ app_name = "grades"
 
 urlpatterns = [
     path("", views.index, name="index"),
-    path("uczen/<int:student_id>/", views.student_grades, name="student"),
+    path("uczen/<int:student_id>/", views.student_overview, name="student_overview"),
+    path("uczen/<int:student_id>/szczegoly/", views.student_grades, name="student"),
     path("uczen/<int:student_id>/czego-potrzebuje/", views.student_need, name="student_need"),
     path("uczen/<int:student_id>/arkusz.pdf", views.student_pdf, name="student_pdf"),
     path("dziennik/", views.gradebook_list, name="gradebook_list"),
@@ -26,6 +27,7 @@ urlpatterns = [
     path("kolumna/<int:assessment_id>/usun/", views.assessment_delete, name="assessment_delete"),
     path("ocena/<int:assessment_id>/", views.grade_cell, name="grade_cell"),
     path("zachowanie/<int:class_id>/", views.behaviour, name="behaviour"),
+    path("klasa/<int:class_id>/", views.class_summary, name="class_summary"),
     path("ustawienia/", views.school_settings, name="settings"),
     # the principal's rule tables: categories, special marks, point scale, thresholds
     path("ustawienia/tabele/", views_settings.rules_index, name="rule_tables"),

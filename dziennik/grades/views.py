@@ -24,7 +24,7 @@ from dziennik.schools import selectors as school_selectors
 from . import charts, permissions, selectors, services
 from .models import Assessment, BehaviourGrade, GradingSettings
 from .pdf import grade_sheet_pdf
-from .rules import lowest_grade_for_target
+from .rules import need_answer
 from .sheets import BEHAVIOUR_COLUMNS, CLASSIFICATION_COLUMNS, SheetInvalid, posted_cells
 
 
@@ -46,33 +46,37 @@ def index(request):
     if permissions.has_own_grades(viewer):
         child = active_child_id(request)
         if child is not None:
-            return redirect("grades:student", student_id=child)
+            return redirect("grades:student_overview", student_id=child)
     if permissions.has_gradebooks(viewer):
         return redirect("grades:gradebook_list")
     raise Http404
 
 
 # --- parents and students -----------------------------------------------------------------
-# Kept whole per version of what it shows: the school's configuration, the student, and
-# the register data of every class of their year (the page compares with the year).
+def _authorize_student(request, student_id):
+    permissions.require_student_grades(request.viewer, student_id)
+
+
+def _student_scopes(request, student_id):
+    return school_selectors.student_cache_scopes(request.viewer, student_id, year_level=True)
+
+
+# Kept whole per version of what they show: the school's configuration, the student, and
+# the register data of every class of their year (the pages compare with the year).
 STUDENT_PAGE = PageCache(
-    "grade-page",
-    authorize=lambda request, student_id: permissions.require_student_grades(
-        request.viewer, student_id
-    ),
-    scopes=lambda request, student_id: school_selectors.student_cache_scopes(
-        request.viewer, student_id, year_level=True
-    ),
-    vary=family_vary,
+    "grade-page", authorize=_authorize_student, scopes=_student_scopes, vary=family_vary
+)
+OVERVIEW_PAGE = PageCache(
+    "grade-overview", authorize=_authorize_student, scopes=_student_scopes, vary=family_vary
 )
 
 
-@login_required
-def student_grades(request, student_id: int):
-    """The child's grades: rendered once per version of the data they show, per user and
-    per "last seen" mark (``STUDENT_PAGE``); a reload costs a few cache reads."""
+def _report_page(request, student_id: int, cache: PageCache, template: str, charted: bool):
+    """A page built from the student's report, rendered once per version of the data it
+    shows, per user and per "last seen" mark; a reload costs a few cache reads. Opening
+    it moves the "new since last visit" mark of the people it is about."""
     viewer = request.viewer
-    page = STUDENT_PAGE.open(request, student_id=student_id)  # authorized from here on
+    page = cache.open(request, student_id=student_id)  # authorized from here on
     last_seen = selectors.last_visit(viewer.user_id, student_id)
     had_new = False
 
@@ -84,26 +88,20 @@ def student_grades(request, student_id: int):
             term_id=_int_or_none(request.GET.get("okres")),
             last_seen=last_seen,
         )
-        for subject in report.subjects:
-            subject.chart = charts.line_chart(subject.series, small=True)
         had_new = any(s.new_count for s in report.subjects)
-        return render(
-            request,
-            "grades/student.html",
-            {
-                "report": report,
-                "overall_chart": charts.line_chart(report.overall_series),
-                "need_weights": sorted(
-                    {row.assessment.weight for r in report.subjects for row in r.rows}
-                )
-                or [Decimal(1), Decimal(2), Decimal(3)],
-            },
-        )
+        context = {"report": report}
+        if charted:
+            for subject in report.subjects:
+                subject.chart = charts.line_chart(subject.series, small=True)
+            context["overall_chart"] = charts.line_chart(report.overall_series)
+            context["need_weights"] = sorted(
+                {row.assessment.weight for r in report.subjects for row in r.rows}
+            ) or [Decimal(1), Decimal(2), Decimal(3)]
+        return render(request, template, context)
 
     # A page served from the cache had nothing new: had it shown new grades, the "last
     # seen" mark would have moved on, and with it the key.
     response = page.serve(render_page, key=[last_seen.timestamp() if last_seen else "-"])
-    # Only the people it is about move the "new since last visit" mark.
     if permissions.is_own_student(viewer, student_id):
         services.grade_visit_seen(
             user=request.user,
@@ -112,6 +110,20 @@ def student_grades(request, student_id: int):
             had_new=had_new,
         )
     return response
+
+
+@login_required
+def student_overview(request, student_id: int):
+    """The first grade screen of parents and students: one row per subject with its
+    grades as chips (details on tap, hover or focus), the average, the proposed and the
+    term grade; the full tables one click away."""
+    return _report_page(request, student_id, OVERVIEW_PAGE, "grades/overview.html", False)
+
+
+@login_required
+def student_grades(request, student_id: int):
+    """The child's grades in full: every grade's row per subject, charts, the calculator."""
+    return _report_page(request, student_id, STUDENT_PAGE, "grades/student.html", True)
 
 
 @login_required
@@ -127,16 +139,22 @@ def student_need(request, student_id: int):
     subject_id = _int_or_none(request.GET.get("subject"))
     weight = _decimal(request.GET.get("weight"))
     target = _decimal(request.GET.get("target"))
-    context = {"student": student, "error": None, "result": None, "impossible": False}
-    if subject_id is None or weight is None or target is None or term is None:
-        context["error"] = _("Choose a subject, a weight and a target average.")
-    elif not (Decimal(0) < weight <= 100) or not (Decimal(1) <= target <= 6):
-        context["error"] = _("The weight must be above 0 and the target between 1 and 6.")
-    else:
+    errors = []
+    if subject_id is None or term is None:
+        errors.append(_("Choose a subject."))
+    if weight is None or not (Decimal(0) < weight <= 100):
+        errors.append(_("Choose the weight of the next assessment."))
+    if target is None or not (Decimal(1) <= target <= 6):
+        errors.append(_("Enter the target average as a number from 1 to 6, e.g. 4.75."))
+    context = {"student": student, "error": " ".join(errors), "result": None}
+    if not errors:
         rules = selectors.load_rules(student.school_id)
         entries = selectors.student_entries(viewer, student, subject_id, term)
-        found = lowest_grade_for_target(entries, rules, weight=weight, target=target)
-        context.update(result=found, impossible=found is None, target=target, weight=weight)
+        context.update(
+            target=target,
+            weight=weight,
+            **need_answer(entries, rules, weight=weight, target=target),
+        )
     # HTMX swaps the answer into the page; without JavaScript it is a page of its own.
     template = "grades/_need.html" if request.htmx else "grades/need_page.html"
     status = 400 if context["error"] else 200
@@ -538,6 +556,16 @@ def behaviour(request, class_id: int):
             ),
         },
     )
+
+
+@login_required
+def class_summary(request, class_id: int):
+    """The class teacher's grade summary of their class: every subject's averages,
+    proposals and grades, and the students at risk (the principal reads it too)."""
+    summary = selectors.class_summary(
+        request.viewer, class_id, term_id=_int_or_none(request.GET.get("okres"))
+    )
+    return render(request, "grades/class_summary.html", {"summary": summary})
 
 
 @login_required

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import datetime
+from collections import Counter
+from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from dziennik.core.models import AuditEntry
 from dziennik.schools.models import Enrolment, SchoolClass, Student
@@ -53,6 +56,49 @@ def audit_entries_for(
     )
 
 
+@dataclass(frozen=True)
+class StudentOption:
+    pk: int
+    label: str
+
+
+def _student_options(school_id: int) -> list[StudentOption]:
+    """The school's students as the filter lists them: "Wiśniewska Zofia (4a)", with the
+    date of birth (or, failing it, the number) when two of the same name share a class,
+    and the last class of a student who has left."""
+    latest = Enrolment.objects.select_related("school_class").order_by("start_date", "pk")
+    students = list(
+        Student.objects.filter(school_id=school_id)
+        .only("pk", "first_name", "last_name", "birth_date")
+        .prefetch_related(Prefetch("enrolments", queryset=latest, to_attr="all_enrolments"))
+        .order_by("last_name", "first_name", "pk")
+    )
+    labels = {}
+    for student in students:
+        current = [e.school_class.name for e in student.all_enrolments if e.end_date is None]
+        if current:
+            where = ", ".join(current)
+        elif student.all_enrolments:
+            where = _("left %(class)s") % {"class": student.all_enrolments[-1].school_class.name}
+        else:
+            where = _("no class")
+        labels[student.pk] = f"{student.last_name} {student.first_name} ({where})"
+    counts = Counter(labels.values())
+    options = []
+    for student in students:
+        text = labels[student.pk]
+        if counts[text] > 1:
+            born = student.birth_date
+            extra = (
+                _("born %(date)s") % {"date": born.strftime("%d.%m.%Y")}
+                if born
+                else _("no. %(id)s") % {"id": student.pk}
+            )
+            text = f"{text}, {extra}"
+        options.append(StudentOption(student.pk, text))
+    return options
+
+
 def history_filter_choices(viewer: Viewer, *, actor_id: int | None = None) -> dict:
     """Options for the history filters: the school's classes, students and staff.
 
@@ -72,11 +118,7 @@ def history_filter_choices(viewer: Viewer, *, actor_id: int | None = None) -> di
             .only("pk", "name", "school_year__name", "school_year__start_date")
             .order_by("-school_year__start_date", "level", "name")
         ),
-        "students": list(
-            Student.objects.filter(school_id=v.school_id)
-            .only("pk", "first_name", "last_name")
-            .order_by("last_name", "first_name", "pk")
-        ),
+        "students": _student_options(v.school_id),
         "actors": list(
             get_user_model()
             .objects.filter(actors, school_id=v.school_id)

@@ -66,6 +66,12 @@ class School(models.Model):
     address = models.CharField(_("address"), max_length=200, blank=True)
     rspo = models.CharField(_("RSPO number"), max_length=20, blank=True)
     time_zone = models.CharField(_("time zone"), max_length=50, default="Europe/Warsaw")
+    crest = models.ImageField(
+        _("crest"),
+        upload_to="schools/crests/",
+        blank=True,
+        help_text=_("The school's crest or logo, shown on the login page (PNG or JPEG)."),
+    )
     electronic_only_consent = models.CharField(
         _("consent of the governing body for an electronic-only register"),
         max_length=200,

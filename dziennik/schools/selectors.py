@@ -32,6 +32,14 @@ from .viewer import (  # noqa: F401 – re-exported
 )
 
 
+def login_school() -> School | None:
+    """The school a single-school installation names on its login page, with its crest;
+    None when the installation serves several schools (or none yet): the login page
+    then names no school, since it cannot know whose it is. Public data, no viewer."""
+    schools = list(School.objects.only("pk", "name", "crest").order_by("pk")[:2])
+    return schools[0] if len(schools) == 1 else None
+
+
 def student_queryset(viewer: Viewer) -> QuerySet[Student]:
     return permissions.students.queryset(viewer)
 

@@ -1,5 +1,9 @@
+import mimetypes
+
 from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404
 from django.shortcuts import render
+from django.views.decorators.http import require_GET
 
 from dziennik.core.extensions import collect_related_links
 
@@ -43,3 +47,25 @@ def student_detail(request, student_id: int):
             "related": collect_related_links(viewer, "student", student),
         },
     )
+
+
+# The crest's file types a browser shows as an image (never SVG: it can carry scripts).
+CREST_TYPES = {"image/png", "image/jpeg", "image/webp", "image/gif"}
+
+
+@require_GET
+def crest(request):
+    """The crest of the school on the login page (public, like the page itself)."""
+    school = selectors.login_school()
+    if school is None or not school.crest:
+        raise Http404
+    content_type = mimetypes.guess_type(school.crest.name)[0]
+    if content_type not in CREST_TYPES:
+        raise Http404
+    try:
+        handle = school.crest.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(handle, content_type=content_type)
+    response["Cache-Control"] = "public, max-age=3600"
+    return response

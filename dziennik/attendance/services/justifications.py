@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dziennik.accounts.models import User
-from dziennik.core import audit
+from dziennik.core import audit, uploads
 from dziennik.core.text import field_text
 from dziennik.schools.models import Student
 from dziennik.schools.viewer import get_viewer
@@ -79,7 +79,6 @@ def _marks_to_justify(
     return marks
 
 
-@transaction.atomic
 def justification_submit(
     *,
     actor: User,
@@ -94,14 +93,49 @@ def justification_submit(
 
     Only unexcused absences and lateness without a pending excuse can be justified,
     within the school's deadline, by whoever ``permissions.student_attendance`` lets
-    ``justify`` the student.
+    ``justify`` the student. The attachment is stored before the excuse is written and
+    removed again if the excuse is not (``core.uploads``): a storage that fails refuses
+    the excuse with an error on the attachment, and no excuse points to a missing file.
     """
     if not permissions.student_attendance.allows(get_viewer(actor), "justify", student):
         raise PermissionDenied
+    arguments = {
+        "actor": actor,
+        "student": student,
+        "reason": reason,
+        "date_from": date_from,
+        "date_to": date_to,
+        "mark_ids": mark_ids,
+    }
+    if not attachment:
+        return _justification_submit(**arguments, attachment="")
+    validate_attachment(attachment)
+    field = Justification._meta.get_field("attachment")
+    name = field.generate_filename(student_place(student), attachment.name)
+    with uploads.stored_file(attachment, name, field="attachment", storage=field.storage) as stored:
+        return _justification_submit(**arguments, attachment=stored)
+
+
+def student_place(student: Student) -> Justification:
+    """An unsaved excuse that knows only where its student's files go."""
+    return Justification(school_id=student.school_id, student_id=student.pk)
+
+
+@transaction.atomic
+def _justification_submit(
+    *,
+    actor: User,
+    student: Student,
+    reason: str,
+    date_from: datetime.date | None,
+    date_to: datetime.date | None,
+    mark_ids: Iterable[int] | None,
+    attachment: str,
+) -> Justification:
+    """``justification_submit`` with the attachment already stored (its name, or "")."""
     reason = field_text(Justification, "reason", reason, multiline=True)
     if not reason:
         raise ValidationError({"reason": _("Give the reason for the absence.")})
-    validate_attachment(attachment)
     marks = _marks_to_justify(student, date_from=date_from, date_to=date_to, mark_ids=mark_ids)
     enrolment = selectors.current_class_ids([student.pk])
     if not enrolment:
@@ -114,7 +148,7 @@ def justification_submit(
         date_from=min(m.date for m in marks),
         date_to=max(m.date for m in marks),
         reason=reason,
-        attachment=attachment or "",
+        attachment=attachment,
     )
     justification.marks.set(marks)
     fields = [f.name for f in Justification._meta.concrete_fields if f.name != "attachment"]

@@ -4,6 +4,7 @@ import re
 from pathlib import Path
 
 import polib
+import pytest
 from django.conf import settings
 from django.urls import reverse
 
@@ -11,6 +12,7 @@ PLACEHOLDER = re.compile(r"%\(\w+\)[sd]|%[sd]")
 CATALOGUE = Path(settings.BASE_DIR) / "dziennik" / "locale" / "pl" / "LC_MESSAGES" / "django.po"
 
 
+@pytest.mark.django_db  # the login page names the school of a single-school installation
 def test_login_page_is_polish_by_default(client):
     html = client.get(reverse("accounts:login")).content.decode()
     assert '<html lang="pl"' in html
@@ -18,6 +20,7 @@ def test_login_page_is_polish_by_default(client):
     assert "Log in" not in html
 
 
+@pytest.mark.django_db
 def test_language_switch_to_english_and_back(client):
     response = client.post(reverse("set_language"), {"language": "en", "next": "/"})
     assert response.status_code == 302

@@ -22,6 +22,7 @@ APPS = (
     "schools",
     "accounts",
     "timetable",
+    "keystroke",
     "attendance",
     "grades",
     "notices",

@@ -8,6 +8,7 @@ One module per topic; every public name is importable from here.
 """
 
 from .analytics import class_analytics
+from .class_summary import ClassSummary, class_summary
 from .classification import (
     BehaviourRow,
     BehaviourSheet,
@@ -58,6 +59,7 @@ __all__ = [
     "AssessmentView",
     "BehaviourRow",
     "BehaviourSheet",
+    "ClassSummary",
     "ClassificationRow",
     "ClassificationSheet",
     "GradeRow",
@@ -73,6 +75,7 @@ __all__ = [
     "cell_grade",
     "cell_state",
     "class_analytics",
+    "class_summary",
     "classification_sheet",
     "column_grade_count",
     "entry_for",

@@ -26,7 +26,7 @@ from dziennik.schools.viewer import Viewer, get_object_for
 
 from .. import permissions
 from ..models import Assessment, Grade, GradeCategory
-from ..rules import Entry, Rules, weighted_average
+from ..rules import Entry, Rules, homework_grading_forbidden, weighted_average
 from .grading import categories, entry_for, load_rules, pick_term, year_terms
 
 
@@ -53,6 +53,22 @@ class Gradebook:
     rules: Rules
     can_edit: bool
     categories: list[GradeCategory]
+    homework_forbidden: bool = False  # G-07: this class's homework is not graded
+
+    @property
+    def marks(self) -> list[str]:
+        """The special marks a teacher may type here (the grid's hint lists them)."""
+        return self.rules.usable_marks(without_homework=self.homework_forbidden)
+
+    @property
+    def withheld_marks(self) -> list[str]:
+        """The school's homework marks that cannot be typed here (G-07)."""
+        return sorted(set(self.rules.usable_marks()) - set(self.marks))
+
+    @property
+    def usable_categories(self) -> list[GradeCategory]:
+        """The categories a new column may take here (no homework where it is not graded)."""
+        return [c for c in self.categories if not (c.is_homework and self.homework_forbidden)]
 
 
 def gradebook_target(
@@ -61,7 +77,7 @@ def gradebook_target(
     """(class, subject, group, can_edit) if the viewer may open this gradebook, else 404."""
     school_class = get_object_for(
         viewer,
-        SchoolClass.objects.filter(viewer.school_filter()).select_related("school_year"),
+        SchoolClass.objects.filter(viewer.school_filter()).select_related("school_year", "school"),
         pk=class_id,
     )
     subject = get_object_for(viewer, Subject.objects.filter(viewer.school_filter()), pk=subject_id)
@@ -128,6 +144,12 @@ def gradebook(
         rules=rules,
         can_edit=can_edit,
         categories=categories(school_class.school_id) if can_edit else [],
+        homework_forbidden=homework_grading_forbidden(
+            is_public=school_class.school.is_public,
+            is_primary=school_class.school.is_primary,
+            level=school_class.level,
+            day=max(min(today or timezone.localdate(), term.end_date), term.start_date),
+        ),
     )
 
 

@@ -86,6 +86,11 @@ class SubjectReport:
     level_average: Decimal | None = None
     classification: dict = field(default_factory=dict)
     chart: str = ""
+    # The shown term's proposal and grade, and the year's final ones (None: not given).
+    proposed_term: ClassificationGrade | None = None
+    term_grade: ClassificationGrade | None = None
+    proposed_final: ClassificationGrade | None = None
+    final_grade: ClassificationGrade | None = None
 
     @property
     def new_count(self) -> int:
@@ -184,6 +189,7 @@ def student_report(
             if cg.subject_id in reports:
                 key = f"{cg.kind}{'_proposal' if cg.is_proposal else ''}_{cg.term_id}"
                 reports[cg.subject_id].classification[key] = cg
+                _file_classification(reports[cg.subject_id], cg, term)
 
     comparisons = bool(grading.comparisons_enabled and school_class and term)
     ordered = sorted(reports.values(), key=lambda r: r.subject.name)
@@ -203,6 +209,17 @@ def student_report(
         rules=rules,
         last_seen=last_seen,
     )
+
+
+def _file_classification(report: SubjectReport, cg: ClassificationGrade, term: Term) -> None:
+    """The overview's columns: the shown term's proposal and grade, the final ones."""
+    if cg.kind == ClassificationGrade.Kind.FINAL:
+        slot = "proposed_final" if cg.is_proposal else "final_grade"
+    elif cg.term_id == term.pk:
+        slot = "proposed_term" if cg.is_proposal else "term_grade"
+    else:
+        return
+    setattr(report, slot, cg)
 
 
 # What the page shows of each grade: read as plain (named) tuples in one lean query, not
@@ -268,7 +285,7 @@ def _subject_reports(
         row = _grade_row(g, assessments, last_seen)
         by_id[g.pk] = row.grade
         report.rows.append(row)
-        report.entries.append(_grade_entry(g))
+        report.entries.append(grade_entry(g))
         if g.corrects_id is not None:
             corrections.append((row, g.corrects_id))
     for row, corrects_id in corrections:
@@ -298,7 +315,7 @@ def _grade_row(g, assessments: dict[int, AssessmentView], last_seen) -> GradeRow
     )
 
 
-def _grade_entry(g) -> Entry:
+def grade_entry(g) -> Entry:
     """The grade as the averages count it (``entry_for`` of a lean row)."""
     return Entry(
         key=g.pk,

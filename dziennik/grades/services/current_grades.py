@@ -51,19 +51,18 @@ def _parse_input(
                 raise ValidationError(str(exc)) from exc
             return "", points, "", rules.value_of(symbol)
         # Special marks (np, 0…) are allowed in a points column too.
-    try:
-        symbol, value, mark = rules.parse(raw)
-    except InvalidGrade as exc:
-        raise ValidationError(str(exc)) from exc
     school = assessment.school
-    if (
-        assessment.category.is_homework or (mark and mark.is_homework)
-    ) and homework_grading_forbidden(
+    no_homework = homework_grading_forbidden(
         is_public=school.is_public,
         is_primary=school.is_primary,
         level=assessment.school_class.level,
         day=assessment.date,
-    ):
+    )
+    try:
+        symbol, value, mark = rules.parse(raw, without_homework=no_homework)
+    except InvalidGrade as exc:
+        raise ValidationError(str(exc)) from exc
+    if (assessment.category.is_homework or (mark and mark.is_homework)) and no_homework:
         raise ValidationError(
             _(
                 "Homework is not graded in classes 1–8 of a public primary school "

@@ -13,10 +13,17 @@ from ..models import GradeVisit
 
 
 def grade_visit_record(*, user: User, student_id: int, at: datetime.datetime | None = None) -> None:
-    """Remember when the user last saw the student's grades (not register data)."""
+    """Remember when the user last saw the student's grades (not register data).
+
+    One upsert: two tabs (or a parent's two devices) opening the page at once must not
+    both try to insert the first mark (the fault drill saw that race as a 500)."""
     at = at or timezone.now()
-    if not GradeVisit.objects.filter(user_id=user.pk, student_id=student_id).update(seen_at=at):
-        GradeVisit.objects.create(user_id=user.pk, student_id=student_id, seen_at=at)
+    GradeVisit.objects.bulk_create(
+        [GradeVisit(user_id=user.pk, student_id=student_id, seen_at=at)],
+        update_conflicts=True,
+        unique_fields=["user", "student"],
+        update_fields=["seen_at"],
+    )
     selectors.remember_visit(user.pk, student_id, at)
 
 

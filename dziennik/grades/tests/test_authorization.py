@@ -44,7 +44,7 @@ def test_index_redirects_everyone_to_their_page(world, matrix):
         assert results[role].status == 302
     client = world.client("own_parent")
     assert client.get(reverse("grades:index"))["Location"] == reverse(
-        "grades:student", args=[world.student.pk]
+        "grades:student_overview", args=[world.student.pk]
     )
     assert world.client("teacher_in").get(reverse("grades:index"))["Location"] == reverse(
         "grades:gradebook_list"

@@ -185,6 +185,23 @@ def test_pdf_has_polish_characters(world, column):
     assert "Matematyka" in text and "4+" in text and "4.50" in text
 
 
+def test_pdf_shows_descriptive_grades_whole(world, grading):
+    """Classes 1–3: the descriptive grade is the assessment; it was cut at 40 characters."""
+    text = (
+        "Czyta płynnie i ze zrozumieniem, chętnie opowiada o przeczytanych książkach; "
+        "powinna ćwiczyć staranne pisanie liter w liniaturze."
+    )
+    reading = add_column(world, name="Czytanie", cat="Odpowiedź ustna", kind="descriptive")
+    services.grade_set(
+        actor=world.user("teacher_in"), assessment=reading, student=world.student, raw=text
+    )
+    response = world.client("own_parent").get(
+        reverse("grades:student_pdf", args=[world.student.pk]) + f"?okres={world.term1.pk}"
+    )
+    printed = "".join(p.extract_text() for p in PdfReader(io.BytesIO(response.content)).pages)
+    assert " ".join(f"Czytanie: {text}".split()) in " ".join(printed.split())
+
+
 def test_published_proposal_is_shown_to_parents(world, column, today):
     today(world.term1.start_date + datetime.timedelta(days=30))  # long before the deadline
     teacher = world.user("teacher_in")
@@ -608,3 +625,23 @@ def test_proposed_final_grade_waits_for_the_years_deadline(world, column, today)
     today(year_deadline)
     assert "<strong>3</strong>" in classification_list(page(world))
     assert classification_page(world).count('class="badge ok"') == 1
+
+
+def test_overview_of_a_class_1_to_3_shows_no_empty_averages(world, grading):
+    """Classes 1–3 get descriptive grades: no "average: –" rows, the texts whole."""
+    world.school_class.level = 2
+    world.school_class.save()
+    reading = add_column(world, name="Czytanie", cat="Odpowiedź ustna", kind="descriptive")
+    text = "Czyta płynnie i ze zrozumieniem, chętnie opowiada o przeczytanych książkach."
+    services.grade_set(
+        actor=world.user("teacher_in"), assessment=reading, student=world.student, raw=text
+    )
+    html = (
+        world.client("own_parent")
+        .get(
+            reverse("grades:student_overview", args=[world.student.pk]) + f"?okres={world.term1.pk}"
+        )
+        .content.decode()
+    )
+    assert text in html
+    assert 'class="ov-average"' not in html and 'id="overall-average"' not in html

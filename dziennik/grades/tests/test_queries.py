@@ -191,3 +191,16 @@ def test_behaviour_sheet_save_queries(world, sized, history_types, django_assert
     with django_assert_num_queries(BEHAVIOUR_SAVE_QUERIES):
         assert client.post(url, data).status_code == 302
     assert BehaviourGrade.objects.filter(value="bdb").count() == sized[0]
+
+
+def test_overview_queries(world, sized, django_assert_num_queries):
+    """The compact overview costs what the full page costs, whatever the number of
+    subjects and grades."""
+    client = world.client("own_parent")
+    url = reverse("grades:student_overview", args=[world.student.pk])
+    client.get(url)
+    with django_assert_num_queries(PARENT_PAGE_QUERIES):
+        response = client.get(url)
+    html = response.content.decode()
+    assert html.count('class="ov-row"') == sized[1] + 1  # + Historia
+    assert html.count('<button type="button" class="chip') == sized[2] * sized[1]

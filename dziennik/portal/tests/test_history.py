@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from dziennik.core import audit
 from dziennik.core.models import AuditEntry
-from dziennik.portal import selectors
+from dziennik.portal import history_text, selectors
 from dziennik.schools.viewer import get_viewer
 
 ONLY_SCHOOL_WIDE = {
@@ -102,8 +102,8 @@ def test_entries_show_who_when_what_and_old_new(world):
     response = client_for(world, "principal").get(URL)
     assert response.status_code == 200
     rows = response.context["rows"]
-    assert [r[0].pk for r in rows] == [entry.pk]
-    changes = rows[0][2]
+    assert [r.entry.pk for r in rows] == [entry.pk]
+    changes = rows[0].changes
     assert [(c.old, c.new) for c in changes] == [("–", "Zakopane")]
     assert changes[0].label == str(world.student._meta.get_field("birth_place").verbose_name)
     content = response.content.decode()
@@ -137,7 +137,7 @@ def test_filter_per_student_class_and_author(world):
     def ids(query):
         response = client.get(URL + query)
         assert response.status_code == 200
-        return [row[0].pk for row in response.context["rows"]]
+        return [row.entry.pk for row in response.context["rows"]]
 
     assert ids(f"?student={world.student.pk}") == [on_student.pk]
     assert ids(f"?school_class={world.school_class.pk}") == [on_classmate.pk, on_student.pk]
@@ -201,11 +201,13 @@ def test_pagination(world):
     assert f"student={world.student.pk}&amp;page=2" in first.content.decode()
     second = client.get(URL + f"?student={world.student.pk}&page=2")
     assert len(second.context["rows"]) == 3
-    newest_first = [row[0].pk for row in first.context["rows"]]
+    newest_first = [row.entry.pk for row in first.context["rows"]]
     assert newest_first == sorted(newest_first, reverse=True)
 
 
-HISTORY_PAGE_QUERIES = 12  # session 2, viewer 5, count + page, 3 filter lists
+# session 2, viewer 5, count + page, 3 filter lists (+ the students' classes), the classes of
+# the students on the page
+HISTORY_PAGE_QUERIES = 14
 
 
 def test_query_count_does_not_grow_with_entries(world, django_assert_num_queries):
@@ -273,16 +275,17 @@ def test_linked_records_are_named_not_numbered(world, django_assert_num_queries)
     client = client_for(world, "principal")
     client.get(URL)
     page = client.get(URL + f"?student={world.student.pk}").content.decode()
-    # a mark's lesson by its name, not its id
+    # a mark's lesson by its date, number, subject and class, not its id
     for lesson in lessons:
-        assert str(lesson) in page
-    # one query per kind of linked record, however many entries: the same with 3 lessons
-    # as with 6
-    with django_assert_num_queries(HISTORY_PAGE_QUERIES + 1):
+        assert history_text.lesson_text(lesson) in page
+        assert f"{lesson.date:%d.%m.%Y}, lekcja {lesson.slot.number}, {lesson.subject.name}" in page
+    # one query per kind of linked record (the marks, their lessons, the kinds by code),
+    # however many entries: the same with 3 lessons as with 6
+    with django_assert_num_queries(HISTORY_PAGE_QUERIES + 3):
         client.get(URL + f"?student={world.student.pk}")
     for entry in (reg.history4,):
         save_lesson(world, reg, entry, {world.student: "nb"})
     save_lesson(world, reg, reg.math2, {world.student: "u"}, day=reg.day - datetime.timedelta(7))
     save_lesson(world, reg, reg.math3, {world.student: "u"}, day=reg.day - datetime.timedelta(7))
-    with django_assert_num_queries(HISTORY_PAGE_QUERIES + 1):
+    with django_assert_num_queries(HISTORY_PAGE_QUERIES + 3):
         client.get(URL + f"?student={world.student.pk}")

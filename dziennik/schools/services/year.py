@@ -33,6 +33,7 @@ SCHOOL_FIELDS = (
     "address",
     "rspo",
     "time_zone",
+    "crest",
     "electronic_only_consent",
 )
 
@@ -54,6 +55,7 @@ def school_create(
     rspo: str = "",
     time_zone: str = "Europe/Warsaw",
     electronic_only_consent: str = "",
+    crest=None,
 ) -> School:
     """A new school (a new tenant): the system administrator's act (``actor`` a
     superuser, or ``None`` for the system)."""
@@ -70,6 +72,7 @@ def school_create(
         rspo=rspo,
         time_zone=time_zone,
         electronic_only_consent=electronic_only_consent,
+        crest=crest or "",
     )
     return recording.create(actor, school)
 

@@ -33,8 +33,25 @@
 
   // A table wider than the screen scrolls inside its .table-wrap; keyboard users must be
   // able to reach that scrolling region too (WCAG 2.1.1), so it becomes focusable then.
+  // The scrolling region's name: the table's caption, or the heading of its section,
+  // followed by the word "table" (a section named by the same heading is a landmark
+  // too, and two landmarks must not share a name); a number when a name repeats.
+  function regionName(wrap, used) {
+    var caption = wrap.querySelector("caption");
+    var section = wrap.closest("section[aria-labelledby]");
+    var heading = section && document.getElementById(section.getAttribute("aria-labelledby"));
+    var text = (caption || heading || {}).textContent || document.title;
+    var name = text.replace(/\s+/g, " ").trim() + " – " + (document.body.dataset.tableWord || "table");
+    var candidate = name;
+    for (var n = 2; used[candidate]; n++) {
+      candidate = name + " (" + n + ")";
+    }
+    return candidate;
+  }
+
   function labelScrollableTables() {
     var wraps = document.querySelectorAll(".table-wrap");
+    var used = {};
     for (var i = 0; i < wraps.length; i++) {
       var wrap = wraps[i];
       var scrolls = wrap.scrollWidth > wrap.clientWidth + 1;
@@ -44,16 +61,9 @@
         wrap.setAttribute("role", "region");
         if (!wrap.hasAttribute("aria-label") && !wrap.hasAttribute("aria-labelledby")) {
           wrap.dataset.scrollLabel = "auto";
-          var caption = wrap.querySelector("caption");
-          var section = wrap.closest("section[aria-labelledby]");
-          if (caption && caption.id) {
-            wrap.setAttribute("aria-labelledby", caption.id);
-          } else if (section) {
-            wrap.setAttribute("aria-labelledby", section.getAttribute("aria-labelledby"));
-          } else {
-            wrap.setAttribute("aria-label", document.title);
-          }
+          wrap.setAttribute("aria-label", regionName(wrap, used));
         }
+        used[wrap.getAttribute("aria-label")] = true;
       } else if (!scrolls && wrap.dataset.scrollRegion === "auto") {
         // Only undo what this script added.
         delete wrap.dataset.scrollRegion;
@@ -94,6 +104,16 @@
     });
     document.body.addEventListener("htmx:afterSettle", labelScrollableTables);
     document.body.addEventListener("htmx:afterSettle", applyColours);
+    // A form marked data-swap-errors shows the server's answer to bad input (400) in
+    // place of its previous result, so an old answer never stays beside new input.
+    document.body.addEventListener("htmx:beforeSwap", function (event) {
+      var config = event.detail.requestConfig;
+      var elt = (config && config.elt) || event.target;
+      if (event.detail.xhr.status === 400 && elt.closest && elt.closest("[data-swap-errors]")) {
+        event.detail.shouldSwap = true;
+        event.detail.isError = false;
+      }
+    });
   }
 
   if (document.readyState === "loading") {

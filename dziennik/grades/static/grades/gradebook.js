@@ -102,22 +102,64 @@
     if (next) { next.focus(); next.select(); }
   }
 
+  // The comment/correction editor opens inside the cell it is about, so it sits next
+  // to the cell and Tab reaches it from there; Escape (or Enter) closes it and gives
+  // the focus back to the cell. One editor and one button for the whole grid.
+  var noteButton = document.getElementById("cell-note-button");
+
+  function openEditor(input) {
+    if (!editor) return;
+    current = input;
+    input.parentNode.appendChild(editor);
+    editor.hidden = false;
+    who.textContent = input.getAttribute("aria-label");
+    comment.value = input.dataset.comment || "";
+    correction.value = input.dataset.correction || "";
+    comment.focus();
+  }
+
+  function closeEditor(refocus) {
+    if (!editor || editor.hidden) return;
+    // Focus first: the field's blur sends its change before the editor hides.
+    if (refocus && current) current.focus();
+    editor.hidden = true;
+  }
+
+  if (editor) {
+    editor.addEventListener("keydown", function (event) {
+      if (event.key === "Escape") {
+        event.preventDefault();
+        closeEditor(true);
+      } else if (event.key === "Enter") {
+        event.preventDefault();
+        closeEditor(true);
+      }
+    });
+    editor.addEventListener("focusout", function (event) {
+      if (!editor.contains(event.relatedTarget)) closeEditor(false);
+    });
+    noteButton.addEventListener("mousedown", function (event) { event.preventDefault(); });
+    noteButton.addEventListener("click", function () { if (current) openEditor(current); });
+  }
+
   table.querySelectorAll(".grade-input").forEach(function (input) {
     input.dataset.saved = input.value;
     input.addEventListener("focus", function () {
       current = input;
-      if (editor) {
-        editor.hidden = false;
-        who.textContent = input.getAttribute("aria-label");
-        comment.value = input.dataset.comment || "";
-        correction.value = input.dataset.correction || "";
+      if (noteButton) {
+        input.parentNode.appendChild(noteButton);
+        noteButton.hidden = false;
       }
     });
     input.addEventListener("change", function () { save(input); });
     input.addEventListener("keydown", function (event) {
       var atStart = input.selectionStart === 0 && input.selectionEnd === 0;
       var atEnd = input.selectionStart === input.value.length;
-      if (event.key === "Enter") {
+      if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
+        event.preventDefault();
+        save(input);
+        openEditor(input);
+      } else if (event.key === "Enter") {
         event.preventDefault();
         save(input);
         move(input, event.shiftKey ? -1 : 1, 0);

@@ -1,0 +1,287 @@
+"""The database and the worker fail under the production server (gunicorn) and the task
+worker, each on a throw-away PostgreSQL cluster of this module (``testsupport.faults``),
+never the machine's own: a PostgreSQL restart gives only 503s, recovers by itself and
+leaves no half-written lesson save; a worker killed with SIGKILL mid-task runs the task
+again, and its effect happens exactly once, for every task of the register."""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import json
+import re
+import threading
+import time
+
+import psycopg
+import pytest
+from django.apps import apps
+from django.tasks import Task
+
+from testsupport.faults import AppServer, PostgresCluster, TaskWorker, app_env, build_demo, wait_for
+from testsupport.faults import django_code as run_code
+
+pytestmark = [pytest.mark.faults]
+
+TEMPLATE = "dziennik_fault_template"
+
+
+@pytest.fixture(scope="module")
+def cluster(tmp_path_factory):
+    """A throw-away cluster with a migrated demo school as a template database."""
+    cluster = PostgresCluster().init()
+    cluster.start()
+    try:
+        cluster.sql(f'CREATE DATABASE "{TEMPLATE}"')
+        build_demo(app_env(cluster.url(TEMPLATE)))
+        yield cluster
+    finally:
+        cluster.destroy()
+
+
+_databases = iter(range(1, 1000))
+
+
+@pytest.fixture
+def database(cluster) -> str:
+    """A fresh copy of the demo school; its URL."""
+    name = f"dziennik_fault_{next(_databases)}"
+    cluster.sql(f'CREATE DATABASE "{name}" TEMPLATE "{TEMPLATE}"')
+    return cluster.url(name)
+
+
+def _json(env, code: str):
+    return json.loads(run_code(env, code + "\nimport json as _j; print(_j.dumps(result))"))
+
+
+# --- PostgreSQL restarted under a running client -----------------------------------------
+
+LESSON = """
+from dziennik.attendance.models import Lesson
+lesson = Lesson.objects.filter(teacher__username='nauczyciel', group__isnull=True).order_by('-date', 'pk').first()
+result = lesson.pk
+"""  # noqa: E501
+
+LESSON_STATE = """
+from dziennik.attendance.models import AttendanceMark, Lesson
+from dziennik.core.models import AuditEntry
+lesson = Lesson.objects.get(pk={pk})
+topics = [c["topic"][1] for c in AuditEntry.objects.filter(object_id=str(lesson.pk), changes__has_key="topic").values_list("changes", flat=True)]
+result = {{"topic": lesson.topic, "marks": sorted(AttendanceMark.objects.filter(lesson=lesson).values_list("student_id", "kind_id")), "topics": topics}}
+"""  # noqa: E501
+
+
+class Client(threading.Thread):
+    """A parent reading and a teacher saving one lesson, in turns, until stopped."""
+
+    def __init__(self, server: AppServer, lesson_id: int):
+        super().__init__(daemon=True)
+        self.parent = server.session()
+        self.parent.login("rodzic")
+        self.teacher = server.session()
+        self.teacher.login("nauczyciel")
+        self.path = f"/frekwencja/lekcje/{lesson_id}/"
+        html = self.teacher.get(self.path).text
+        self.token = self.teacher.csrf_token(html)
+        self.students = sorted({int(s) for s in re.findall(r'name="mark-(\d+)"', html)})
+        self.kinds = sorted({int(k) for k in re.findall(r'name="mark-\d+" value="(\d+)"', html)})
+        self.log: list[tuple[float, str, int, str]] = []  # (time, what, status, outcome)
+        self.running = True
+
+    def save(self, n: int):
+        kind = self.kinds[n % 2]
+        fields = [("csrfmiddlewaretoken", self.token), ("topic", f"Temat {n}")]
+        fields += [(f"mark-{s}", str(kind)) for s in self.students]
+        return self.teacher.post(self.path, fields)
+
+    def run(self) -> None:
+        n = 0
+        while self.running:
+            n += 1
+            for what, call in (("read", lambda: self.parent.get("/")), (f"save {n}", None)):
+                try:
+                    response = call() if call else self.save(n)
+                except OSError as error:
+                    self.log.append((time.monotonic(), what, 0, type(error).__name__))
+                    continue
+                found = re.search(r'data-outcome="([\w-]+)"', response.text)
+                self.log.append(
+                    (time.monotonic(), what, response.status, found.group(1) if found else "")
+                )
+            time.sleep(0.02)
+
+
+def test_postgresql_restarted_under_a_running_client(cluster, database, tmp_path):
+    env = app_env(database)
+    lesson_id = _json(env, LESSON)
+    server = AppServer(env, workers=2, log=tmp_path / "gunicorn.log").start()
+    try:
+        client = Client(server, lesson_id)
+        client.start()
+        time.sleep(1.5)
+        stopped = time.monotonic()
+        cluster.stop("fast")
+        time.sleep(2)
+        cluster.start()
+        started = time.monotonic()
+        time.sleep(5)
+        client.running = False
+        client.join(30)
+    finally:
+        server.stop()
+
+    statuses = [status for _t, _what, status, _o in client.log]
+    assert 500 not in statuses and 0 not in statuses, (tmp_path / "gunicorn.log").read_text()
+    assert set(statuses) <= {200, 302, 503}
+    unavailable = [t for t, _what, status, _o in client.log if status == 503]
+    assert unavailable, "the restart was not noticed"
+    assert all(stopped <= t for t in unavailable)
+    recovered = max(unavailable)
+    assert recovered - started < 3  # full recovery within a few seconds of the restart
+    after = [status for t, _w, status, _o in client.log if t > recovered]
+    assert len(after) > 10 and set(after) <= {200, 302}
+
+    state = _json(env, LESSON_STATE.format(pk=lesson_id))
+    saved = {int(t.split()[1]) for t in state["topics"] if t.startswith("Temat ")}
+    for _t, what, status, outcome in client.log:
+        if what.startswith("save"):
+            n = int(what.split()[1])
+            if status == 302 or outcome == "saved":
+                assert n in saved, what
+            if outcome == "not-saved":
+                assert n not in saved, what
+    # all or nothing: the marks are those of the save whose topic the lesson has
+    last = int(state["topic"].split()[1])
+    kind = client.kinds[last % 2]
+    assert {k for _s, k in state["marks"]} == {kind}
+    assert len(state["marks"]) == len(client.students)
+
+
+# --- a worker killed with SIGKILL mid-task ---------------------------------------------
+
+# Each case: what makes the task do work (undoing what it would rebuild), the task to
+# queue, the table whose lock stops it between its first writes and its commit, and what
+# its effect is (compared before and after: rebuilt exactly once).
+ALERTS = (
+    "SELECT student_id, kind, key, percent::text FROM attendance_attendancealert "
+    "WHERE is_active ORDER BY 1, 2, 3"
+)
+AVERAGES = (
+    "SELECT student_id, subject_id, term_id, average::text FROM grades_studentaverage "
+    "ORDER BY 1, 2, 3"
+)
+TASKS = {
+    "attendance_alerts_check": (
+        """
+from dziennik.attendance.models import AttendanceAlert, AttendanceMark
+from dziennik.attendance.tasks import attendance_alerts_check
+day = AttendanceAlert.objects.filter(kind="unexcused").order_by("-date").values_list("date", flat=True).first()
+AttendanceAlert.objects.filter(date=day).delete()
+AttendanceMark.objects.filter(date=day).update(alerts_pending=True)
+attendance_alerts_check.enqueue()
+result = 1
+""",  # noqa: E501
+        "attendance_attendancemark",
+        ALERTS,
+    ),
+    "attendance_alerts_sweep": (
+        """
+from dziennik.attendance.models import AttendanceAlert, AttendanceMark
+from dziennik.attendance.tasks import attendance_alerts_sweep
+day = AttendanceAlert.objects.filter(kind="unexcused").order_by("-date").values_list("date", "school_id").first()
+AttendanceAlert.objects.filter(date=day[0]).delete()
+attendance_alerts_sweep.enqueue(day[1], day[0].isoformat())
+result = day[0].isoformat()
+""",  # noqa: E501
+        "attendance_attendancealert",
+        ALERTS,
+    ),
+    "grades_recompute_school": (
+        """
+from dziennik.grades.models import StudentAverage
+from dziennik.grades.tasks import grades_recompute_school
+from dziennik.schools.models import School
+StudentAverage.objects.filter(pk__in=list(StudentAverage.objects.values_list("pk", flat=True)[::2])).delete()
+StudentAverage.objects.update(average=1)
+grades_recompute_school.enqueue(School.objects.get().pk)
+result = 1
+""",  # noqa: E501
+        "grades_studentaverage",
+        AVERAGES,
+    ),
+}
+
+TASK_ROWS = (
+    "SELECT reverse(split_part(reverse(task_path), '.', 1)), status, "
+    "jsonb_array_length(worker_ids::jsonb) FROM django_tasks_database_dbtaskresult "
+    "ORDER BY enqueued_at"
+)
+
+
+def _rows(database: str, query: str) -> list[tuple]:
+    with psycopg.connect(database, autocommit=True) as conn:
+        return conn.execute(query).fetchall()
+
+
+def _waiting_on(conn, table: str) -> bool:
+    return bool(
+        conn.execute(
+            "SELECT 1 FROM pg_locks WHERE NOT granted AND relation = %s::regclass", [table]
+        ).fetchone()
+    )
+
+
+def _run_worker_until_done(env, log, task_name: str) -> None:
+    worker = TaskWorker(env, log=log).start()
+    try:
+        wait_for(
+            lambda: all(
+                row[1] in ("SUCCESSFUL", "FAILED") for row in _rows(env["DATABASE_URL"], TASK_ROWS)
+            ),
+            60,
+            f"{task_name} done",
+        )
+    finally:
+        worker.stop()
+
+
+@pytest.mark.parametrize("task_name", sorted(TASKS))
+def test_a_worker_killed_mid_task_runs_it_again_once(task_name, database, tmp_path):
+    """Killed between its first writes and its commit, the task is put back in the queue
+    by the next worker and runs again; the result equals one clean run's."""
+    prepare, table, effect = TASKS[task_name]
+    env = app_env(database)
+    _json(env, prepare)
+    prepared = _rows(database, effect)
+    log = tmp_path / "worker.log"
+    with psycopg.connect(database) as blocker:
+        # writes to the table wait; reads (and FOR UPDATE) go on
+        blocker.execute(f"LOCK TABLE {table} IN SHARE MODE")
+        worker = TaskWorker(env, log=log).start()
+        try:
+            wait_for(lambda: _waiting_on(blocker, table), 30, "the task at the lock", pause=0.1)
+        finally:
+            worker.kill()
+        blocker.rollback()
+    assert _rows(database, TASK_ROWS) == [(task_name, "RUNNING", 1)]
+    assert _rows(database, effect) == prepared  # the killed run left nothing
+
+    _run_worker_until_done(env, log, task_name)
+    assert _rows(database, TASK_ROWS) == [(task_name, "SUCCESSFUL", 2)], log.read_text()
+    assert "put back in the queue" in log.read_text()
+    after_kill = _rows(database, effect)
+    assert after_kill != prepared
+
+    _json(env, prepare)  # the same work again, run by a worker nobody kills
+    _run_worker_until_done(env, log, task_name)
+    assert _rows(database, effect) == after_kill
+
+
+def test_every_task_is_proved():
+    """A new task (in any app's ``tasks.py``) needs its case above."""
+    found = set()
+    for app in apps.get_app_configs():
+        if app.name.startswith("dziennik.") and importlib.util.find_spec(f"{app.name}.tasks"):
+            module = importlib.import_module(f"{app.name}.tasks")
+            found |= {name for name, value in vars(module).items() if isinstance(value, Task)}
+    assert found == set(TASKS)
