@@ -35,10 +35,12 @@ from dziennik.accounts.tasks import letters_prepare
 from dziennik.attendance import services as attendance_services
 from dziennik.attendance import settings_services
 from dziennik.attendance.tests.factories import Register, build_register, save_lesson
+from dziennik.behaviour import services as behaviour_services
 from dziennik.core.printing import html_to_pdf
 from dziennik.grades import services as grades_services
 from dziennik.grades import settings_services as grade_rules
 from dziennik.grades.models import GradeCategory
+from dziennik.notices import services as notice_services
 from dziennik.timetable import services as timetable_services
 from dziennik.timetable import settings_services as room_services
 from testsupport.world import ROLES, World
@@ -71,6 +73,8 @@ NOTICE = "Wyjazd Zofii na zawody"
 SECRET_CATEGORY = "Tajny konkurs kuratoryjny"
 SECRET_MARK = "tajemniczy znak"
 SECRET_ROOM = "Pracownia chemiczna"
+NOTICE = "Zebranie z rodzicami klasy 4a"
+NOTE = "Przeszkadzała w czasie sprawdzianu z ułamków"
 
 
 def expect(default: int, **overrides: int) -> dict[str, int]:
@@ -287,6 +291,32 @@ class Scene:
         """A room of this school no lesson has used."""
         return room_services.room_create(actor=self.world.user("principal"), name=SECRET_ROOM)
 
+    @cached_property
+    def announcement(self):
+        """The principal's announcement to class 4a (everyone of it), shown this week."""
+        today = timezone.localdate()
+        return notice_services.announcement_publish(
+            actor=self.world.user("principal"),
+            title=NOTICE,
+            body="Zapraszamy w czwartek o 17:00.",
+            class_ids=[self.school_class.pk],
+            shown_from=today,
+            shown_until=today + datetime.timedelta(days=7),
+        )
+
+    @cached_property
+    def note(self):
+        """A negative note about Zofia by her Matematyka teacher."""
+        behaviour_services.behaviour_categories_ensure_defaults(school=self.world.school)
+        category = self.world.school.behaviour_categories.get(name="przeszkadzanie na lekcji")
+        return behaviour_services.note_create(
+            actor=self.world.user("teacher_in"),
+            student=self.student,
+            category=category,
+            text=NOTE,
+            date=timezone.localdate(),
+        )
+
     @property
     def student_account(self):
         return self.world.user("student")
@@ -328,6 +358,9 @@ NOTICES_AUTHZ = "dziennik/attendance/tests/test_notices.py::"
 SETTINGS_AUTHZ = "dziennik/attendance/tests/test_settings_authorization.py::"
 GRADES_AUTHZ = "dziennik/grades/tests/test_authorization.py::"
 RULES_AUTHZ = "dziennik/grades/tests/test_settings_authorization.py::"
+NOTICES_AUTHZ = "dziennik/notices/tests/test_authorization.py::"
+BEHAVIOUR_AUTHZ = "dziennik/behaviour/tests/test_authorization.py::"
+LUCKY_AUTHZ = "dziennik/lucky/tests/test_authorization.py::"
 ROOMS_AUTHZ = "dziennik/timetable/tests/test_rooms.py::"
 # Rooms: those who manage the school's timetable (principal, deputy, secretary).
 TIMETABLE_MANAGERS = expect(404, principal=200, secretary=200)
@@ -884,6 +917,78 @@ URLS: dict[str, Case] = {
         needs=("grading",),
         post=RULES_AUTHZ + "test_thresholds",
         nothing_to_leak="Each principal gets their own school's thresholds",
+    ),
+    # --- the announcement board -------------------------------------------------------
+    "notices:board": Case(
+        expect(200),
+        needs=("announcement",),
+        secrets=(NOTICE,),
+        secrets_for={"teacher_out": (NOTICE,), "other_principal": (NOTICE,)},
+        note="Everyone of a school has a board; an announcement to 4a reaches 4a only",
+    ),
+    "notices:new": Case(
+        STAFF_PAGE,
+        post=NOTICES_AUTHZ + "test_publish_matrix",
+        nothing_to_leak="An empty form; each member of staff publishes in their own school",
+    ),
+    "notices:edit": Case(
+        expect(404, principal=200, secretary=200),
+        kwargs={"announcement_id": "announcement"},
+        secrets=(NOTICE,),
+        post=NOTICES_AUTHZ + "test_edit_matrix",
+        note="Its author (the principal) and the school office",
+    ),
+    "notices:withdraw": Case(
+        POST_ONLY,
+        kwargs={"announcement_id": "announcement"},
+        post=NOTICES_AUTHZ + "test_withdraw_matrix",
+    ),
+    # --- behaviour notes --------------------------------------------------------------
+    "behaviour:index": Case(
+        expect(200, student=302, own_parent=302, other_parent=302),
+        note="A family is sent to its child's notes; staff choose a class",
+        nothing_to_leak="A list of the classes the viewer teaches or runs",
+    ),
+    "behaviour:student": Case(
+        STUDENT_PAGE,
+        kwargs={"student_id": "student"},
+        needs=("note",),
+        secrets=(NOTE,),
+    ),
+    "behaviour:note_new": Case(
+        expect(404, teacher_in=200, class_teacher=200, principal=200),
+        kwargs={"student_id": "student"},
+        post=BEHAVIOUR_AUTHZ + "test_note_new_matrix",
+        note="A teacher of the student or the principal; not the secretary",
+        nothing_to_leak="An empty form for a note",
+    ),
+    "behaviour:class": Case(
+        CLASS_STAFF_PAGE,
+        kwargs={"class_id": "school_class"},
+        needs=("note",),
+        secrets=(NOTE, "Dąbrowski"),
+    ),
+    "behaviour:note_edit": Case(
+        expect(404, teacher_in=200),
+        kwargs={"note_id": "note"},
+        secrets=(NOTE,),
+        post=BEHAVIOUR_AUTHZ + "test_note_edit_matrix",
+        note="Its author only",
+    ),
+    "behaviour:note_withdraw": Case(
+        POST_ONLY, kwargs={"note_id": "note"}, post=BEHAVIOUR_AUTHZ + "test_note_withdraw_matrix"
+    ),
+    "behaviour:settings": Case(
+        PRINCIPAL_PAGE,
+        post=BEHAVIOUR_AUTHZ + "test_settings_matrix",
+        note="Its category form's POST: test_settings_category_matrix",
+        nothing_to_leak="Each principal gets their own school's setting",
+    ),
+    # --- the lucky number -------------------------------------------------------------
+    "lucky:settings": Case(
+        PRINCIPAL_PAGE,
+        post=LUCKY_AUTHZ + "test_settings_matrix",
+        nothing_to_leak="Each principal gets their own school's setting",
     ),
 }
 

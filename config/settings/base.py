@@ -27,6 +27,9 @@ INSTALLED_APPS = [
     "dziennik.keystroke",
     "dziennik.attendance",
     "dziennik.grades",
+    "dziennik.notices",
+    "dziennik.behaviour",
+    "dziennik.lucky",
     "dziennik.portal",
     "dziennik.demo",
 ]

@@ -35,6 +35,8 @@ CONFIG_MODELS = {
     "grades.SpecialMark": "school",
     "grades.PointScaleStep": "school",
     "grades.AverageThreshold": "school",
+    "behaviour.BehaviourSettings": "school",
+    "lucky.LuckySettings": "school",
 }
 
 # Fields whose changes no page shows: a login, a password change; the flag of a mark

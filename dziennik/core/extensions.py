@@ -4,6 +4,14 @@ An app may have a module ``<app>/ui.py`` defining:
 
 * ``nav_items(viewer) -> list[NavItem]`` – entries for the main navigation;
 * ``home_panels(request, viewer) -> list[HomePanel]`` – panels on the home page;
+* ``home_scopes(viewer) -> list[Scope]`` – the cache scopes (``core.cache``) of what
+  the app's home panels show beyond the family's register data (the school's
+  announcements, what the reader has read), so that the family's cached home page moves
+  on when they change;
+* ``related_links(viewer, place, obj) -> list[NavItem]`` – links a lower app's page
+  shows to what a higher app has on the same thing (``place`` names the page, e.g.
+  ``"class_behaviour_grades"`` with the class as ``obj``: behaviour notes link their
+  class summary where the class teacher sets behaviour grades);
 * ``annotate_week(viewer, occurrences) -> None`` – attach what the app knows of each
   timetable occurrence of a teacher's week (attendance: the lesson record, ``o.lesson``).
   The timetable is below the apps that know about its lessons, so they add to its page
@@ -111,6 +119,22 @@ def collect_home_panels(request, viewer) -> list[HomePanel]:
         if hasattr(module, "home_panels"):
             panels.extend(module.home_panels(request, viewer))
     return sorted(panels, key=lambda panel: panel.order)
+
+
+def collect_home_scopes(viewer) -> list[tuple]:
+    scopes: list[tuple] = []
+    for module in _ui_modules():
+        if hasattr(module, "home_scopes"):
+            scopes.extend(module.home_scopes(viewer))
+    return scopes
+
+
+def collect_related_links(viewer, place: str, obj) -> list[NavItem]:
+    items: list[NavItem] = []
+    for module in _ui_modules():
+        if hasattr(module, "related_links"):
+            items.extend(module.related_links(viewer, place, obj))
+    return sorted(items, key=lambda item: item.order)
 
 
 def annotate_week(viewer, occurrences) -> None:

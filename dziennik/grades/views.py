@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from dziennik.accounts.children import active_child_id, family_vary
 from dziennik.core.cache import PageCache
 from dziennik.core.concurrency import StaleEdit
+from dziennik.core.extensions import collect_related_links
 from dziennik.core.http import content_disposition
 from dziennik.core.params import parse_date, parse_decimal, parse_id, parse_int
 from dziennik.schools import selectors as school_selectors
@@ -597,7 +598,14 @@ def behaviour(request, class_id: int):
         "grades/behaviour.html",
         sheet,
         refused,
-        {"sheet": sheet, "values": BehaviourGrade.Value.choices},
+        {
+            "sheet": sheet,
+            "values": BehaviourGrade.Value.choices,
+            # the class's behaviour notes (the behaviour app, above this one)
+            "related": collect_related_links(
+                request.viewer, "class_behaviour_grades", sheet.school_class
+            ),
+        },
     )
 
 
