@@ -354,7 +354,7 @@ def _doctors_note() -> bytes:
 
 # The files with the POST matrices most lines refer to.
 ATTENDANCE_AUTHZ = "dziennik/attendance/tests/test_authorization.py::"
-NOTICES_AUTHZ = "dziennik/attendance/tests/test_notices.py::"
+ABSENCE_NOTICES_AUTHZ = "dziennik/attendance/tests/test_notices.py::"
 SETTINGS_AUTHZ = "dziennik/attendance/tests/test_settings_authorization.py::"
 GRADES_AUTHZ = "dziennik/grades/tests/test_authorization.py::"
 RULES_AUTHZ = "dziennik/grades/tests/test_settings_authorization.py::"
@@ -664,13 +664,13 @@ URLS: dict[str, Case] = {
         kwargs={"student_id": "student"},
         needs=("notice",),
         secrets=("Wiśniewska",),
-        post=NOTICES_AUTHZ + "test_notice_form_authorization",
+        post=ABSENCE_NOTICES_AUTHZ + "test_notice_form_authorization",
         note="A parent announces (an adult student where the school allows it), as excuses",
     ),
     "attendance:notice_withdraw": Case(
         POST_ONLY,
         kwargs={"notice_id": "notice"},
-        post=NOTICES_AUTHZ + "test_notice_withdraw_authorization",
+        post=ABSENCE_NOTICES_AUTHZ + "test_notice_withdraw_authorization",
     ),
     "attendance:justifications": Case(
         expect(404, class_teacher=200, principal=200, other_principal=200),

@@ -29,14 +29,21 @@ def letters_prepare(job_id: int) -> str:
     """Create the class's accounts and lay out their letters, all or nothing: a failure
     creates no account (the accounts and the PDF commit together). A second run of the
     same job does nothing."""
-    if not LetterJob.objects.filter(pk=job_id, status=LetterJob.Status.QUEUED).update(
-        status=LetterJob.Status.RUNNING
-    ):
-        return "skipped"
-    job = LetterJob.objects.select_related("school_class__school", "requested_by").get(pk=job_id)
     key = PROGRESS_KEY.format(job_id)
     try:
+        # The claim, the accounts and the PDF commit together: a worker killed midway
+        # leaves the job waiting (and no account), and the next worker runs it again; a
+        # second run of a finished job finds it no longer waiting and does nothing.
         with transaction.atomic():
+            job = (
+                LetterJob.objects.select_for_update(of=("self",))
+                .select_related("school_class__school", "requested_by")
+                .filter(pk=job_id, status=LetterJob.Status.QUEUED)
+                .first()
+            )
+            if job is None:
+                return "skipped"
+            LetterJob.objects.filter(pk=job_id).update(status=LetterJob.Status.RUNNING)
             issued = credentials_generate_for_class(
                 actor=job.requested_by, school_class=job.school_class, regenerate=job.regenerate
             )

@@ -19,10 +19,12 @@ from dziennik.core.cache import PageCache
 from dziennik.core.concurrency import StaleEdit
 from dziennik.core.http import content_disposition
 from dziennik.core.params import (
+    MAX_ID,
     Period,
     in_bounds,
     parse_date,
     parse_id,
+    parse_int,
     query_date,
     query_month,
     query_period,
@@ -492,7 +494,8 @@ def _add_errors(form, exc: ValidationError) -> None:
 def _chosen_marks(form, marks) -> set[int]:
     """The lessons ticked for excusing: all at first, what was sent after a refused save."""
     if form.is_bound and "marks_sent" in form.data:
-        return {int(v) for v in form.data.getlist("marks") if v.isdigit()}
+        sent = (parse_int(v, min_value=1, max_value=MAX_ID) for v in form.data.getlist("marks"))
+        return {number for number in sent if number is not None}
     return {m.pk for m in marks}
 
 

@@ -16,7 +16,11 @@ def nav_items(viewer: Viewer) -> list[NavItem]:
     if viewer.school_id is None:
         return []
     if viewer.is_staff_member or viewer.is_parent or viewer.is_student:
-        return [NavItem(_("Notes"), reverse("behaviour:index"), order=42, key="behaviour")]
+        # Staff have many pages: notes share a menu with the announcements.
+        group = "communication" if viewer.is_staff_member else ""
+        return [
+            NavItem(_("Notes"), reverse("behaviour:index"), order=42, key="behaviour", group=group)
+        ]
     return []
 
 

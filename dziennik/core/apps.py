@@ -37,6 +37,7 @@ CONFIG_MODELS = {
     "grades.AverageThreshold": "school",
     "behaviour.BehaviourSettings": "school",
     "lucky.LuckySettings": "school",
+    "behaviour.BehaviourCategory": "school",
 }
 
 # Fields whose changes no page shows: a login, a password change; the flag of a mark
@@ -56,6 +57,10 @@ QUIET_FIELDS = {
 # the "last seen" mark of the grade page (part of that page's key, written through), and
 # a class's credential letters waiting for download (no page shows them but their own).
 NOT_REGISTER_DATA = ("core.AuditEntry", "grades.GradeVisit", "accounts.LetterJob")
+# Rows of a school that are no configuration and point at no student or class, whose
+# services move their own cache scopes explicitly: an announcement moves its school's
+# board (``notices.scopes.board_scope``); the day's lucky number is cached under its date.
+SELF_SCOPED = ("notices.Announcement", "lucky.LuckyNumber")
 # Register data is whatever points at a student or a class (``core.cache_guard``).
 REGISTER_ANCHORS = ("schools.Student", "schools.SchoolClass")
 

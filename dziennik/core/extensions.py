@@ -34,6 +34,7 @@ from django.utils.translation import gettext_lazy as _
 # Menus keep the top bar to one row at 1280 px for the roles with many pages.
 NAV_GROUPS = {
     "attendance": _("Attendance"),
+    "communication": _("Communication"),
     "school": _("School"),
 }
 

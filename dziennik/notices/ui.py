@@ -15,7 +15,10 @@ from .scopes import board_scope, reader_scope
 def nav_items(viewer: Viewer) -> list[NavItem]:
     if viewer.school_id is None:
         return []
-    return [NavItem(_("Announcements"), reverse("notices:board"), order=55, key="notices")]
+    group = "communication" if viewer.is_staff_member else ""  # a menu with the notes
+    return [
+        NavItem(_("Announcements"), reverse("notices:board"), order=55, key="notices", group=group)
+    ]
 
 
 def home_scopes(viewer: Viewer) -> list[tuple]:

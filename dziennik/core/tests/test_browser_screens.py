@@ -164,7 +164,7 @@ def test_menu_button_on_a_phone(world, page, role_user):
     login(page, role_user, TEST_PASSWORD)
     toggle = page.locator("#menu-toggle")
     home_link = page.locator(".mainnav a[aria-current=page]")
-    logout = page.locator(".account button[type=submit]")
+    logout = page.locator(".account form[action$='/wyloguj/'] button")
 
     assert toggle.is_visible()
     assert toggle.get_attribute("aria-expanded") == "false"
@@ -207,7 +207,7 @@ def test_menu_is_a_plain_list_without_javascript(world, chromium_browser, live_s
         assert page.locator(".mainnav a[aria-current=page]").is_visible()
         # The account's menu is a plain details element: it opens without JavaScript.
         page.click("#account-menu summary")
-        assert page.locator(".account button[type=submit]").is_visible()
+        assert page.locator(".account form[action$='/wyloguj/'] button").is_visible()
         assert page.evaluate("document.documentElement.scrollWidth") <= 360
         # The child switcher is a plain form: it works without JavaScript too.
         with page.expect_navigation():
@@ -231,6 +231,8 @@ def test_language_switch_is_accessible_and_sets_lang(world, page):
     assert switch.locator("[aria-current=true]").get_attribute("lang") == "pl"
     english = switch.locator("button[value=en]")
     assert english.get_attribute("lang") == "en"
+    # Logged in, the language is chosen in the account's menu (one-row top bar).
+    page.locator("#account-menu summary").click()
     with page.expect_navigation():
         english.click()
     assert page.locator("html").get_attribute("lang") == "en"
@@ -239,6 +241,7 @@ def test_language_switch_is_accessible_and_sets_lang(world, page):
     assert switch.locator("button[value=pl]").get_attribute("lang") == "pl"
     assert page.locator(".mainnav a[aria-current=page]").inner_text() == "Home"
     assert_no_serious_axe_violations(page)
+    page.locator("#account-menu summary").click()
     with page.expect_navigation():
         switch.locator("button[value=pl]").click()
     assert page.locator("html").get_attribute("lang") == "pl"

@@ -174,7 +174,23 @@ LUCKY = (
     "SELECT school_id, date::text, round, count(*) FROM lucky_luckynumber "
     "GROUP BY 1, 2, 3 ORDER BY 1, 2"
 )
+USERS = "SELECT count(*), count(*) FILTER (WHERE must_change_password) FROM accounts_user"
 TASKS = {
+    "letters_prepare": (
+        # A new job of a class whose students have no accounts yet: the first run
+        # creates them; the same job queued again (a new one) finds them all there.
+        """
+from dziennik.accounts.models import LetterJob
+from dziennik.accounts.tasks import letters_prepare
+from dziennik.schools.models import SchoolClass
+school_class = SchoolClass.objects.filter(class_teacher__isnull=False, name="4a").first()
+job = LetterJob.objects.create(school_class=school_class, requested_by=school_class.class_teacher, login_url="https://dziennik.example.pl/")
+letters_prepare.enqueue(job.pk)
+result = job.pk
+""",
+        "accounts_user",
+        USERS,
+    ),
     "lucky_numbers_draw": (
         """
 from dziennik.lucky.models import LuckyNumber
