@@ -51,6 +51,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "dziennik.accounts.middleware.ForcePasswordChangeMiddleware",
+    "dziennik.accounts.middleware.SecondFactorRequiredMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
