@@ -53,9 +53,7 @@ def has_second_factor(user: User) -> bool:
 
 
 def provisioning_uri(device: TotpDevice) -> str:
-    return pyotp.TOTP(device.secret).provisioning_uri(
-        name=device.user.username, issuer_name=ISSUER
-    )
+    return pyotp.TOTP(device.secret).provisioning_uri(name=device.user.username, issuer_name=ISSUER)
 
 
 def qr_svg(device: TotpDevice) -> str:
@@ -156,9 +154,7 @@ def verify_second_factor(*, user: User, code: str) -> bool:
     accepted before) or one of their unused recovery codes, which is then used up."""
     code = _normalise(code)
     device = (
-        TotpDevice.objects.select_for_update()
-        .filter(user=user, confirmed_at__isnull=False)
-        .first()
+        TotpDevice.objects.select_for_update().filter(user=user, confirmed_at__isnull=False).first()
     )
     if device is None or not code:
         return False

@@ -12,9 +12,7 @@ urlpatterns = [
         name="login_second_step",
     ),
     path("weryfikacja/", views_second_factor.second_factor, name="second_factor"),
-    path(
-        "weryfikacja/nowa/", views_second_factor.second_factor_enrol, name="second_factor_enrol"
-    ),
+    path("weryfikacja/nowa/", views_second_factor.second_factor_enrol, name="second_factor_enrol"),
     path(
         "weryfikacja/potwierdz/",
         views_second_factor.second_factor_confirm,
@@ -25,9 +23,7 @@ urlpatterns = [
         views_second_factor.second_factor_disable,
         name="second_factor_disable",
     ),
-    path(
-        "weryfikacja/kody-zapasowe/", views_second_factor.recovery_codes, name="recovery_codes"
-    ),
+    path("weryfikacja/kody-zapasowe/", views_second_factor.recovery_codes, name="recovery_codes"),
     path("wyloguj/", views.logout_view, name="logout"),
     path("haslo/", views.password_change, name="password_change"),
     path(
