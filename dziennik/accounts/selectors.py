@@ -145,6 +145,30 @@ class StaffRow(AccountRow):
         return super().status
 
 
+def _teaching_counts(viewer: Viewer, user_ids: list[int], this_year: dict) -> dict[int, dict]:
+    """Per teacher: how many subjects and classes they teach this school year."""
+    return {
+        row["teacher_id"]: row
+        for row in TeachingAssignment.objects.filter(
+            school_id=viewer.school_id,
+            teacher_id__in=user_ids,
+            **{f"school_class__{key}": value for key, value in this_year.items()},
+        )
+        .values("teacher_id")
+        .annotate(
+            subjects=Count("subject_id", distinct=True),
+            classes=Count("school_class_id", distinct=True),
+        )
+        .order_by()
+    }
+
+
+def _with_second_factor(user_ids: list[int]) -> set[int]:
+    """Which of the accounts have a confirmed authenticator app."""
+    confirmed = TotpDevice.objects.filter(user_id__in=user_ids, confirmed_at__isnull=False)
+    return set(confirmed.values_list("user_id", flat=True))
+
+
 def staff_accounts(viewer: Viewer) -> list[StaffRow]:
     """The school's staff accounts with their roles, the classes they lead, how much they
     teach this school year, and whether the viewer may reset their password.
@@ -186,26 +210,9 @@ def staff_accounts(viewer: Viewer) -> list[StaffRow]:
     if not users:
         return []
     user_ids = [user.pk for user in users]
-    teaching = {
-        row["teacher_id"]: row
-        for row in TeachingAssignment.objects.filter(
-            school_id=viewer.school_id,
-            teacher_id__in=user_ids,
-            **{f"school_class__{key}": value for key, value in this_year.items()},
-        )
-        .values("teacher_id")
-        .annotate(
-            subjects=Count("subject_id", distinct=True),
-            classes=Count("school_class_id", distinct=True),
-        )
-        .order_by()
-    }
+    teaching = _teaching_counts(viewer, user_ids, this_year)
     resettable = set(resettable_users(viewer).filter(pk__in=user_ids).values_list("pk", flat=True))
-    with_second_factor = set(
-        TotpDevice.objects.filter(user_id__in=user_ids, confirmed_at__isnull=False).values_list(
-            "user_id", flat=True
-        )
-    )
+    with_second_factor = _with_second_factor(user_ids)
     rows = []
     for user in users:
         roles = sorted({r.role for r in user.roles_here}, key=_ROLE_ORDER.index)
