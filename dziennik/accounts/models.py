@@ -6,6 +6,8 @@ from django.db import models
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
+from . import encryption
+
 
 class User(AbstractUser):
     """A login account (*konto*). Belongs to one school (none for the system administrator).
@@ -67,8 +69,9 @@ class TotpDevice(models.Model):
     """An authenticator app (*aplikacja uwierzytelniająca*, RFC 6238 TOTP): the second
     factor of one account.
 
-    The secret is shown once, while the device is being enrolled (``confirmed_at`` is
-    empty), and never again; the history records that a device exists, never its secret.
+    The secret is encrypted at rest and shown only while the device is being enrolled
+    (``confirmed_at`` is empty), never again; the history records that a device exists,
+    never its secret.
     ``last_time_step`` is the 30-second step of the last accepted code: a code of that
     step or an earlier one is refused, so an overheard code cannot be replayed.
     """
@@ -76,7 +79,8 @@ class TotpDevice(models.Model):
     user = models.OneToOneField(
         User, on_delete=models.CASCADE, related_name="totp_device", verbose_name=_("user")
     )
-    secret = models.CharField(_("secret"), max_length=64, editable=False)
+    # Encrypted (accounts/encryption.py); read and set through ``secret``.
+    encrypted_secret = models.CharField(_("secret (encrypted)"), max_length=255, editable=False)
     confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
     last_time_step = models.BigIntegerField(_("last accepted time step"), default=0)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
@@ -91,6 +95,15 @@ class TotpDevice(models.Model):
     @property
     def is_confirmed(self) -> bool:
         return self.confirmed_at is not None
+
+    @property
+    def secret(self) -> str:
+        """The base32 TOTP secret, decrypted."""
+        return encryption.decrypt(self.encrypted_secret)
+
+    @secret.setter
+    def secret(self, value: str) -> None:
+        self.encrypted_secret = encryption.encrypt(value)
 
 
 class RecoveryCode(models.Model):

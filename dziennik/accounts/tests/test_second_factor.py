@@ -6,6 +6,7 @@ import time
 import pyotp
 import pytest
 from axes.models import AccessAttempt
+from cryptography.fernet import InvalidToken
 from django.test import Client
 from django.urls import reverse
 
@@ -257,3 +258,17 @@ def test_the_principal_sees_who_lacks_a_second_factor(world):
     assert rows["n-out"] is False and rows["wych"] is False and rows["sekr"] is False
     page = response.content.decode()
     assert page.count('class="second-factor"') == len(rows)
+
+
+def test_the_secret_is_encrypted_at_rest_and_survives_a_key_rotation(world, settings):
+    teacher = world.user("teacher_in")
+    secret, _codes = enrol(teacher)
+    stored = TotpDevice.objects.values_list("encrypted_secret", flat=True).get(user=teacher)
+    assert secret not in stored and len(secret) == 32
+    old_key = settings.SECRET_KEY
+    settings.SECRET_KEY = "a-new-key-" + "x" * 50
+    settings.SECRET_KEY_FALLBACKS = [old_key]
+    assert TotpDevice.objects.get(user=teacher).secret == secret
+    settings.SECRET_KEY_FALLBACKS = []
+    with pytest.raises(InvalidToken):
+        TotpDevice.objects.get(user=teacher).secret  # noqa: B018
