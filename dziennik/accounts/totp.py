@@ -12,6 +12,7 @@ import secrets
 
 import pyotp
 import segno
+from cryptography.fernet import InvalidToken
 from django.contrib.auth.hashers import check_password, make_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -26,6 +27,7 @@ from .permissions import STAFF_ROLES
 
 ISSUER = "Dziennik"
 RECOVERY_CODE_COUNT = 10
+TOTP_DIGITS = 6
 # One step either side: a phone's clock may be half a minute off.
 VALID_WINDOW = 1
 _RECOVERY_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
@@ -65,14 +67,21 @@ def qr_svg(device: TotpDevice) -> str:
     return buffer.getvalue().decode()
 
 
-def _time_step(code: str, secret: str, last_step: int) -> int | None:
-    """The time step ``code`` belongs to (within the window), if newer than ``last_step``."""
-    totp = pyotp.TOTP(secret)
+def _time_step(code: str, device: TotpDevice) -> int | None:
+    """The time step ``code`` belongs to (within the window), if newer than the last one
+    accepted. None also when the secret cannot be decrypted (``SECRET_KEY`` changed
+    without its fallback): the app no longer works, recovery codes still do."""
+    if len(code) != TOTP_DIGITS or not code.isdigit():
+        return None
+    try:
+        totp = pyotp.TOTP(device.secret)
+    except InvalidToken:
+        return None
     now = timezone.now()
     current = totp.timecode(now)
     for offset in range(-VALID_WINDOW, VALID_WINDOW + 1):
         step = current + offset
-        if step > last_step and secrets.compare_digest(totp.generate_otp(step), code):
+        if step > device.last_time_step and secrets.compare_digest(totp.generate_otp(step), code):
             return step
     return None
 
@@ -102,7 +111,7 @@ def totp_enrol_confirm(*, actor: User, code: str) -> list[str]:
     device = TotpDevice.objects.select_for_update().filter(user=actor).first()
     if device is None or device.is_confirmed:
         raise ValidationError(_("There is no authenticator app waiting for confirmation."))
-    step = _time_step(_normalise(code), device.secret, device.last_time_step)
+    step = _time_step(_normalise(code), device)
     if step is None:
         raise ValidationError(_("The code is not correct. Check the time on your phone."))
     device.confirmed_at = timezone.now()
@@ -158,8 +167,8 @@ def verify_second_factor(*, user: User, code: str) -> bool:
     )
     if device is None or not code:
         return False
-    if code.isdigit():
-        step = _time_step(code, device.secret, device.last_time_step)
+    if len(code) == TOTP_DIGITS:
+        step = _time_step(code, device)
         if step is None:
             return False
         TotpDevice.objects.filter(pk=device.pk).update(last_time_step=step)
