@@ -20,10 +20,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dziennik.core.audit import build_entry
-from dziennik.schools.models import School, SchoolRole
+from dziennik.schools.models import School
+from dziennik.schools.viewer import get_viewer
 
 from .models import RecoveryCode, TotpDevice, User
-from .permissions import STAFF_ROLES
 
 ISSUER = "Dziennik"
 RECOVERY_CODE_COUNT = 10
@@ -212,12 +212,9 @@ def totp_disable(*, actor: User, code: str = "", password: str = "") -> None:
 
 
 def second_factor_missing(user: User) -> bool:
-    """Whether the user works at a school that requires a second factor of its staff
-    and has none yet."""
-    if user.school_id is None:
+    """Whether the user is a member of staff (a teacher, class teacher or the school
+    office) of a school that requires a second factor of its staff, and has none yet."""
+    if user.school_id is None or not get_viewer(user).is_staff_member:
         return False
     required = School.objects.filter(pk=user.school_id, require_staff_second_factor=True)
-    is_staff = SchoolRole.objects.filter(
-        user=user, school_id=user.school_id, role__in=STAFF_ROLES
-    ).exists()
-    return required.exists() and is_staff and not has_second_factor(user)
+    return required.exists() and not has_second_factor(user)

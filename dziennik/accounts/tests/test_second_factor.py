@@ -275,3 +275,26 @@ def test_the_secret_is_encrypted_at_rest_and_survives_a_key_rotation(world, sett
     # The key lost: the app's codes are refused (not a server error), recovery codes work.
     assert not totp.verify_second_factor(user=teacher, code=code_at(secret, 1))
     assert totp.verify_second_factor(user=teacher, code=codes[0])
+
+
+@pytest.mark.parametrize(
+    ("role", "sent"),
+    [
+        ("principal", True),
+        ("secretary", True),
+        ("teacher_out", True),
+        ("class_teacher", True),
+        ("student", False),
+        ("other_principal", False),  # another school, which does not require it
+    ],
+)
+def test_who_the_requirement_sends_to_enrolment(world, role, sent):
+    world.school.require_staff_second_factor = True
+    world.school.save(update_fields=["require_staff_second_factor"])
+    client = Client()
+    client.post(LOGIN, {"username": world.user(role).username, "password": TEST_PASSWORD})
+    assert is_logged_in(client)
+    response = client.get(reverse("accounts:password_change"))
+    assert response.status_code == 200  # the forced password change is never blocked
+    response = client.get("/")
+    assert (response.status_code == 302 and response["Location"] == SETTINGS) is sent
