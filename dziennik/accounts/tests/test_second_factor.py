@@ -298,3 +298,12 @@ def test_who_the_requirement_sends_to_enrolment(world, role, sent):
     assert response.status_code == 200  # the forced password change is never blocked
     response = client.get("/")
     assert (response.status_code == 302 and response["Location"] == SETTINGS) is sent
+
+
+def test_the_history_tells_the_principal_without_the_secret(world):
+    secret, codes = enrol(world.user("teacher_in"))
+    page = world.client("principal").get("/historia/").content.decode()
+    assert "Aplikacja uwierzytelniająca" in page
+    assert "Kody zapasowe" in page and "nowe: 10" in page
+    assert secret not in page
+    assert not any(code in page or code.replace("-", "") in page for code in codes)
