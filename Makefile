@@ -7,7 +7,11 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: run test setup lint messages lock demo bench clean
+.PHONY: run test setup lint messages lock demo bench clean system-packages
+
+# WeasyPrint (the PDF printouts) needs Pango and HarfBuzz from the system. On Debian and
+# Ubuntu `make` installs them when it runs as root; otherwise it says what to install.
+PRINT_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
 
 $(BIN)/.installed: requirements.lock pyproject.toml
 	@if [ -z "$(PYTHON)" ]; then echo "Dziennik needs Python 3.12 or newer (python3.12 was not found)." >&2; exit 1; fi
@@ -16,7 +20,18 @@ $(BIN)/.installed: requirements.lock pyproject.toml
 	$(BIN)/python -m pip install --quiet -r requirements.lock
 	@touch $@
 
-setup: $(BIN)/.installed messages
+setup: $(BIN)/.installed messages system-packages
+
+system-packages: $(BIN)/.installed
+	@if ! $(BIN)/python -c 'import weasyprint' >/dev/null 2>&1; then \
+		if command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
+			echo "Installing Pango for the PDF printouts: $(PRINT_PACKAGES)"; \
+			DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+			DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(PRINT_PACKAGES) >/dev/null; \
+		fi; \
+		$(BIN)/python -c 'import weasyprint' >/dev/null 2>&1 || { \
+			echo "ERROR: the PDF printouts (WeasyPrint) need Pango. Debian/Ubuntu: apt-get install $(PRINT_PACKAGES); elsewhere see https://doc.courtbouillon.org/weasyprint/stable/first_steps.html" >&2; exit 1; }; \
+	fi
 
 messages: $(BIN)/.installed
 	@$(BIN)/python scripts/compile_messages.py

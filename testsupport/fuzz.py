@@ -80,6 +80,7 @@ QUERY_NAMES: dict[str, tuple[str, ...]] = {
     "attendance:exemption_new": ("klasa",),
     "grades:student": ("okres",),
     "grades:student_overview": ("okres",),
+    "behaviour:class": ("okres",),
     "grades:student_need": ("okres", "subject", "weight", "target"),
     "grades:student_pdf": ("okres",),
     "grades:gradebook": ("okres", "grupa"),

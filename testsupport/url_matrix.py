@@ -29,14 +29,18 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db.models import Model
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
-from fpdf import FPDF
 
+from dziennik.accounts import letter_jobs
+from dziennik.accounts.tasks import letters_prepare
 from dziennik.attendance import services as attendance_services
 from dziennik.attendance import settings_services
 from dziennik.attendance.tests.factories import Register, build_register, save_lesson
+from dziennik.behaviour import services as behaviour_services
+from dziennik.core.printing import html_to_pdf
 from dziennik.grades import services as grades_services
 from dziennik.grades import settings_services as grade_rules
 from dziennik.grades.models import GradeCategory
+from dziennik.notices import services as notice_services
 from dziennik.timetable import services as timetable_services
 from dziennik.timetable import settings_services as room_services
 from testsupport.world import ROLES, World
@@ -65,9 +69,12 @@ COLUMN = "Sprawdzian – ułamki"
 SECRET_KIND = "Tajne zajęcia pozaszkolne"
 BASIS = "Opinia lekarska 17/2026"
 EXCUSE = "Choroba Zofii"
+NOTICE = "Wyjazd Zofii na zawody"
 SECRET_CATEGORY = "Tajny konkurs kuratoryjny"
 SECRET_MARK = "tajemniczy znak"
 SECRET_ROOM = "Pracownia chemiczna"
+NOTICE = "Zebranie z rodzicami klasy 4a"
+NOTE = "Przeszkadzała w czasie sprawdzianu z ułamków"
 
 
 def expect(default: int, **overrides: int) -> dict[str, int]:
@@ -176,6 +183,18 @@ class Scene:
         )
 
     @cached_property
+    def notice(self):
+        """Zofia's mother announces an absence tomorrow."""
+        day = self.register.day + datetime.timedelta(days=1)
+        return attendance_services.absence_notice_submit(
+            actor=self.world.user("own_parent"),
+            student=self.student,
+            reason=NOTICE,
+            date_from=day,
+            date_to=day,
+        )
+
+    @cached_property
     def kind(self):
         """A school-defined attendance kind of this school."""
         attendance_services.attendance_kinds_ensure_defaults(school=self.world.school)
@@ -272,6 +291,32 @@ class Scene:
         """A room of this school no lesson has used."""
         return room_services.room_create(actor=self.world.user("principal"), name=SECRET_ROOM)
 
+    @cached_property
+    def announcement(self):
+        """The principal's announcement to class 4a (everyone of it), shown this week."""
+        today = timezone.localdate()
+        return notice_services.announcement_publish(
+            actor=self.world.user("principal"),
+            title=NOTICE,
+            body="Zapraszamy w czwartek o 17:00.",
+            class_ids=[self.school_class.pk],
+            shown_from=today,
+            shown_until=today + datetime.timedelta(days=7),
+        )
+
+    @cached_property
+    def note(self):
+        """A negative note about Zofia by her Matematyka teacher."""
+        behaviour_services.behaviour_categories_ensure_defaults(school=self.world.school)
+        category = self.world.school.behaviour_categories.get(name="przeszkadzanie na lekcji")
+        return behaviour_services.note_create(
+            actor=self.world.user("teacher_in"),
+            student=self.student,
+            category=category,
+            text=NOTE,
+            date=timezone.localdate(),
+        )
+
     @property
     def student_account(self):
         return self.world.user("student")
@@ -279,6 +324,18 @@ class Scene:
     # A "forgot your password?" link that does not work: an unknown account, a bad token.
     forgotten_uid = "MTIzNDU2Nzg5"
     forgotten_token = "bad-token"
+
+    @cached_property
+    def letter_job(self):
+        """Letters of class 4a the class teacher asked for, ready to download."""
+        job = letter_jobs.letter_job_start(
+            actor=self.world.user("class_teacher"),
+            school_class=self.world.school_class,
+            regenerate=False,
+            login_url="http://testserver/konto/logowanie/",
+        )[0]
+        letters_prepare.call(job.pk)
+        return job
 
     def url(self, name: str, case: Case) -> str:
         for need in case.needs:
@@ -292,18 +349,18 @@ class Scene:
 
 def _doctors_note() -> bytes:
     """A real one-page PDF, so that the matrix reads its text like any other PDF's."""
-    pdf = FPDF()
-    pdf.add_page()
-    pdf.set_font("helvetica", size=12)
-    pdf.cell(text="zwolnienie lekarskie")
-    return bytes(pdf.output())
+    return html_to_pdf("<p>zwolnienie lekarskie</p>")
 
 
 # The files with the POST matrices most lines refer to.
 ATTENDANCE_AUTHZ = "dziennik/attendance/tests/test_authorization.py::"
+NOTICES_AUTHZ = "dziennik/attendance/tests/test_notices.py::"
 SETTINGS_AUTHZ = "dziennik/attendance/tests/test_settings_authorization.py::"
 GRADES_AUTHZ = "dziennik/grades/tests/test_authorization.py::"
 RULES_AUTHZ = "dziennik/grades/tests/test_settings_authorization.py::"
+NOTICES_AUTHZ = "dziennik/notices/tests/test_authorization.py::"
+BEHAVIOUR_AUTHZ = "dziennik/behaviour/tests/test_authorization.py::"
+LUCKY_AUTHZ = "dziennik/lucky/tests/test_authorization.py::"
 ROOMS_AUTHZ = "dziennik/timetable/tests/test_rooms.py::"
 # Rooms: those who manage the school's timetable (principal, deputy, secretary).
 TIMETABLE_MANAGERS = expect(404, principal=200, secretary=200)
@@ -406,6 +463,17 @@ URLS: dict[str, Case] = {
         secrets=("Dąbrowski", "uczen-test", "rodzic-test"),
         post="dziennik/accounts/tests/test_authorization.py::test_class_credentials_post_matrix",
         note="The class teacher and the school office; a teacher of the class does not",
+    ),
+    "accounts:letters_job": Case(
+        expect(404, class_teacher=200),
+        kwargs={"job_id": "letter_job"},
+        secrets=("Pobierz listy",),
+        note="Only the person who asked for the letters sees them: they hold passwords",
+    ),
+    "accounts:letters_download": Case(
+        POST_ONLY,
+        kwargs={"job_id": "letter_job"},
+        post="dziennik/accounts/tests/test_letter_jobs.py::test_download_matrix",
     ),
     "accounts:staff_accounts": Case(
         SCHOOL_OFFICE_PAGE,
@@ -614,11 +682,24 @@ URLS: dict[str, Case] = {
             "(attendance/tests/test_justifications.py)"
         ),
     ),
+    "attendance:notice_new": Case(
+        expect(404, own_parent=200),
+        kwargs={"student_id": "student"},
+        needs=("notice",),
+        secrets=("Wiśniewska",),
+        post=NOTICES_AUTHZ + "test_notice_form_authorization",
+        note="A parent announces (an adult student where the school allows it), as excuses",
+    ),
+    "attendance:notice_withdraw": Case(
+        POST_ONLY,
+        kwargs={"notice_id": "notice"},
+        post=NOTICES_AUTHZ + "test_notice_withdraw_authorization",
+    ),
     "attendance:justifications": Case(
         expect(404, class_teacher=200, principal=200, other_principal=200),
-        needs=("justification",),
-        secrets=("Wiśniewska",),
-        secrets_for={"other_principal": ("Wiśniewska",)},
+        needs=("justification", "notice"),
+        secrets=("Wiśniewska", NOTICE),
+        secrets_for={"other_principal": ("Wiśniewska", NOTICE)},
         note="Those who decide: the class teacher, the principal",
     ),
     "attendance:justification": Case(
@@ -859,6 +940,78 @@ URLS: dict[str, Case] = {
         needs=("grading",),
         post=RULES_AUTHZ + "test_thresholds",
         nothing_to_leak="Each principal gets their own school's thresholds",
+    ),
+    # --- the announcement board -------------------------------------------------------
+    "notices:board": Case(
+        expect(200),
+        needs=("announcement",),
+        secrets=(NOTICE,),
+        secrets_for={"teacher_out": (NOTICE,), "other_principal": (NOTICE,)},
+        note="Everyone of a school has a board; an announcement to 4a reaches 4a only",
+    ),
+    "notices:new": Case(
+        STAFF_PAGE,
+        post=NOTICES_AUTHZ + "test_publish_matrix",
+        nothing_to_leak="An empty form; each member of staff publishes in their own school",
+    ),
+    "notices:edit": Case(
+        expect(404, principal=200, secretary=200),
+        kwargs={"announcement_id": "announcement"},
+        secrets=(NOTICE,),
+        post=NOTICES_AUTHZ + "test_edit_matrix",
+        note="Its author (the principal) and the school office",
+    ),
+    "notices:withdraw": Case(
+        POST_ONLY,
+        kwargs={"announcement_id": "announcement"},
+        post=NOTICES_AUTHZ + "test_withdraw_matrix",
+    ),
+    # --- behaviour notes --------------------------------------------------------------
+    "behaviour:index": Case(
+        expect(200, student=302, own_parent=302, other_parent=302),
+        note="A family is sent to its child's notes; staff choose a class",
+        nothing_to_leak="A list of the classes the viewer teaches or runs",
+    ),
+    "behaviour:student": Case(
+        STUDENT_PAGE,
+        kwargs={"student_id": "student"},
+        needs=("note",),
+        secrets=(NOTE,),
+    ),
+    "behaviour:note_new": Case(
+        expect(404, teacher_in=200, class_teacher=200, principal=200),
+        kwargs={"student_id": "student"},
+        post=BEHAVIOUR_AUTHZ + "test_note_new_matrix",
+        note="A teacher of the student or the principal; not the secretary",
+        nothing_to_leak="An empty form for a note",
+    ),
+    "behaviour:class": Case(
+        CLASS_STAFF_PAGE,
+        kwargs={"class_id": "school_class"},
+        needs=("note",),
+        secrets=(NOTE, "Dąbrowski"),
+    ),
+    "behaviour:note_edit": Case(
+        expect(404, teacher_in=200),
+        kwargs={"note_id": "note"},
+        secrets=(NOTE,),
+        post=BEHAVIOUR_AUTHZ + "test_note_edit_matrix",
+        note="Its author only",
+    ),
+    "behaviour:note_withdraw": Case(
+        POST_ONLY, kwargs={"note_id": "note"}, post=BEHAVIOUR_AUTHZ + "test_note_withdraw_matrix"
+    ),
+    "behaviour:settings": Case(
+        PRINCIPAL_PAGE,
+        post=BEHAVIOUR_AUTHZ + "test_settings_matrix",
+        note="Its category form's POST: test_settings_category_matrix",
+        nothing_to_leak="Each principal gets their own school's setting",
+    ),
+    # --- the lucky number -------------------------------------------------------------
+    "lucky:settings": Case(
+        PRINCIPAL_PAGE,
+        post=LUCKY_AUTHZ + "test_settings_matrix",
+        nothing_to_leak="Each principal gets their own school's setting",
     ),
 }
 

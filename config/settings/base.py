@@ -27,6 +27,9 @@ INSTALLED_APPS = [
     "dziennik.keystroke",
     "dziennik.attendance",
     "dziennik.grades",
+    "dziennik.notices",
+    "dziennik.behaviour",
+    "dziennik.lucky",
     "dziennik.portal",
     "dziennik.demo",
 ]
@@ -52,6 +55,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "dziennik.accounts.middleware.ForcePasswordChangeMiddleware",
     "dziennik.accounts.middleware.SecondFactorRequiredMiddleware",
+    "dziennik.accounts.middleware.ChildFromUrlMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -114,6 +118,8 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
+# Generated one-time passwords (random, changed at the first login) at a lower cost.
+ONE_TIME_PASSWORD_HASHER = "dziennik.accounts.hashers.OneTimeArgon2PasswordHasher"
 
 AUTH_PASSWORD_VALIDATORS = [
     {

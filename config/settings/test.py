@@ -8,6 +8,7 @@ SECRET_KEY = "test-only-secret-key-for-dziennik-tests-0123456789"
 ALLOWED_HOSTS = ["*"]
 # Still Argon2 (the algorithm the product uses), with parameters cheap enough for tests.
 PASSWORD_HASHERS = ["dziennik.accounts.hashers.FastArgon2PasswordHasher"]
+ONE_TIME_PASSWORD_HASHER = "dziennik.accounts.hashers.FastArgon2PasswordHasher"
 MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},

@@ -1,6 +1,8 @@
 from django.shortcuts import redirect
 from django.urls import reverse
 
+from .children import active_child_id, set_active_child
+
 
 class ForcePasswordChangeMiddleware:
     """Send a user whose password is a first or reset one to the password change."""
@@ -55,3 +57,27 @@ class SecondFactorRequiredMiddleware:
             ):
                 return redirect("accounts:second_factor")
         return self.get_response(request)
+
+
+class ChildFromUrlMiddleware:
+    """A parent who opens a page about one of their children (a URL with ``student_id``)
+    makes that child the current one, so the switcher in the header names the child the
+    page is about, and the next page without a student id shows the same child."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        student_id = view_kwargs.get("student_id")
+        user = getattr(request, "user", None)
+        if student_id is None or user is None or not user.is_authenticated:
+            return None
+        viewer = getattr(request, "viewer", None)
+        # Written only when the page's child is not the one shown already (the session is
+        # not saved on every page); set_active_child refuses a child not the viewer's.
+        if viewer is not None and viewer.child_ids and active_child_id(request) != student_id:
+            set_active_child(request, student_id)
+        return None

@@ -122,3 +122,52 @@ class RecoveryCode(models.Model):
 
     def __str__(self) -> str:
         return str(_("Recovery code"))
+
+
+class LetterJob(models.Model):
+    """A class's credential letters being prepared in the background (*listy z danymi
+    logowania*) for the person who asked for them.
+
+    The PDF carries one-time passwords: it is kept in ``content`` only until its
+    requester downloads it, or until ``letter_jobs.LETTERS_KEPT_FOR`` has passed, and is
+    served to nobody else. One job at a time per class (a second click finds the first).
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("waiting")
+        RUNNING = "running", _("being prepared")
+        READY = "ready", _("ready to download")
+        EMPTY = "empty", _("no letters: everyone has an account")
+        DOWNLOADED = "downloaded", _("downloaded")
+        EXPIRED = "expired", _("expired")
+        FAILED = "failed", _("failed")
+
+    ACTIVE = (Status.QUEUED, Status.RUNNING)
+
+    school_class = models.ForeignKey(
+        "schools.SchoolClass", on_delete=models.CASCADE, related_name="+"
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    regenerate = models.BooleanField(default=False)
+    login_url = models.CharField(max_length=300)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    letters = models.PositiveIntegerField(default=0)
+    content = models.BinaryField(null=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("credential letters")
+        verbose_name_plural = _("credential letters")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["school_class"],
+                condition=models.Q(status__in=["queued", "running"]),
+                name="one_active_letter_job_per_class",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self._meta.verbose_name} #{self.pk}"

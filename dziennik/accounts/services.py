@@ -6,6 +6,7 @@ from collections.abc import Iterable
 
 from axes.models import AccessAttempt
 from axes.utils import reset as axes_reset
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group, Permission
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -32,6 +33,7 @@ from dziennik.schools.services import recording, school_role_grant
 from dziennik.schools.viewer import Viewer, get_viewer
 
 from .credentials import generate_password, taken_checker, unique_username, username_base
+from .hashers import one_time_password_hasher
 from .letters import KIND_GUARDIAN, KIND_STAFF, KIND_STUDENT, IssuedCredential
 from .models import User
 from .permissions import (
@@ -150,7 +152,7 @@ def _create_account(
         must_change_password=True,
         is_active=True,
     )
-    user.set_password(password)
+    user.password = make_password(password, hasher=one_time_password_hasher())
     user.save()
     record_create(actor=actor, instance=user, **links)
     before = snapshot(person, fields=["user"])
@@ -165,7 +167,7 @@ def _issue_new_password(*, actor: User, user: User, links: dict) -> str:
 
     password = generate_password()
     before_forced = user.must_change_password
-    user.set_password(password)
+    user.password = make_password(password, hasher=one_time_password_hasher())
     user.must_change_password = True
     user.session_generation = F("session_generation") + 1
     user.save(update_fields=["password", "must_change_password", "session_generation"])

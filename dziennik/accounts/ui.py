@@ -11,6 +11,12 @@ def nav_items(viewer: Viewer) -> list[NavItem]:
     if can_manage_staff_accounts(viewer):
         # Next to the other school-wide administration pages (history, import).
         return [
-            NavItem(_("Staff accounts"), reverse("accounts:staff_accounts"), order=84, key="staff")
+            NavItem(
+                _("Staff accounts"),
+                reverse("accounts:staff_accounts"),
+                order=84,
+                key="staff",
+                group="school",
+            )
         ]
     return []

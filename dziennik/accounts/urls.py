@@ -53,6 +53,8 @@ urlpatterns = [
         views.class_credentials,
         name="class_credentials",
     ),
+    path("listy/<int:job_id>/", views.letters_job, name="letters_job"),
+    path("listy/<int:job_id>/pobierz/", views.letters_download, name="letters_download"),
     path("pracownicy/", views.staff_accounts, name="staff_accounts"),
     path("pracownicy/nowe-konto/", views.staff_account_new, name="staff_account_new"),
     path("konta/<int:user_id>/nowe-haslo/", views.password_reset, name="password_reset"),

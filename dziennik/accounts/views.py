@@ -13,10 +13,12 @@ from django.views.decorators.http import require_POST
 from dziennik.core.http import content_disposition, safe_next
 from dziennik.schools.selectors import login_school
 
-from . import permissions, selectors, services, totp
+from . import letter_jobs, permissions, selectors, services, totp
 from .children import set_active_child
 from .forms import LoginForm, PasswordChangeForm, StaffAccountForm
 from .letters import render_letters
+from .models import LetterJob
+from .tasks import letters_progress
 from .views_second_factor import begin_second_step, finish_login
 
 LOGIN_URL = "accounts:login"
@@ -91,30 +93,31 @@ def switch_child(request):
 def _pdf_response(content: bytes, filename: str) -> HttpResponse:
     response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = content_disposition(filename)
-    # The letters carry one-time passwords: no caching anywhere.
+    # The letters carry one-time passwords: no caching anywhere, always a download.
     response["Cache-Control"] = "no-store, private"
     return response
 
 
 @login_required
 def class_credentials(request, class_id: int):
-    """GET: what the credential letters are, who has an account. POST: the letters PDF."""
+    """GET: what the credential letters are, who has an account. POST: start preparing
+    the letters in the background (or find the job already started) and show it."""
     viewer = request.viewer
     school_class = selectors.get_managed_class_for(viewer, class_id)
     if request.method == "POST":
-        issued = services.credentials_generate_for_class(
+        job, started = letter_jobs.letter_job_start(
             actor=request.user,
             school_class=school_class,
             regenerate=request.POST.get("regenerate") == "1",
+            login_url=request.build_absolute_uri(reverse(LOGIN_URL)),
         )
-        if not issued:
-            messages.info(
-                request,
-                _("Everyone in the class already has an account. No letters were printed."),
-            )
+        if not started and job.status == LetterJob.Status.READY:
+            messages.info(request, _("Your letters of this class are waiting for download."))
+        elif not started:
+            messages.info(request, _("The letters of this class are already being prepared."))
+        if job.requested_by_id != request.user.pk:  # someone else's: theirs to download
             return redirect("accounts:class_credentials", class_id=school_class.pk)
-        pdf = render_letters(issued, login_url=request.build_absolute_uri(reverse(LOGIN_URL)))
-        return _pdf_response(pdf, f"loginy-{slugify(school_class.name)}.pdf")
+        return redirect("accounts:letters_job", job_id=job.pk)
     students, guardians = selectors.class_accounts(viewer, school_class)
     return render(
         request,
@@ -126,6 +129,24 @@ def class_credentials(request, class_id: int):
             "without_account": sum(1 for row in [*students, *guardians] if row.user is None),
         },
     )
+
+
+@login_required
+def letters_job(request, job_id: int):
+    """The progress of the viewer's letters job; htmx polls its status part until done."""
+    job = letter_jobs.get_letter_job_for(request.viewer, job_id)
+    context = {"job": job, "progress": letters_progress(job.pk), "statuses": LetterJob.Status}
+    if request.htmx:
+        return render(request, "accounts/_letters_job_status.html", context)
+    return render(request, "accounts/letters_job.html", context)
+
+
+@login_required
+@require_POST
+def letters_download(request, job_id: int):
+    """The letters, once, for the person who asked for them; then they are deleted."""
+    job, content = letter_jobs.letter_job_download(actor=request.user, job_id=job_id)
+    return _pdf_response(content, f"loginy-{slugify(job.school_class.name)}.pdf")
 
 
 @login_required

@@ -17,12 +17,13 @@ from django.db import connection
 from django.db.models import Count
 from django.utils import timezone
 
+from dziennik.schools.calendar import lesson_days
 from dziennik.schools.models import ClassGroup, Guardianship, SchoolClass
 from dziennik.timetable import selectors as timetable
 from dziennik.timetable.models import TimetableEntry
 
 from . import alerts, demo_topics, services
-from .models import AttendanceAlert, AttendanceMark, Justification, Lesson
+from .models import AbsenceNotice, AttendanceAlert, AttendanceMark, Justification, Lesson
 
 if TYPE_CHECKING:  # the demo app calls populate(); apps name its context in hints only
     from dziennik.demo.context import DemoContext
@@ -64,6 +65,7 @@ def populate(ctx: DemoContext) -> None:
         mark_count += marks
     ctx.progress(f"Register: {lesson_count} lessons, {mark_count} attendance marks")
     _justifications(ctx, absences.sick, absences.verdict, k)
+    _notices(ctx)
     recent = [d for d in days if d >= ctx.today - datetime.timedelta(days=14)]
     subject_ids = [s.pk for s in ctx.subjects]
     for day in recent:
@@ -319,8 +321,53 @@ def _justifications(ctx, sick, verdict, k) -> None:
     through.objects.bulk_create(links, batch_size=2000)
 
 
+NOTICE_REASONS = (
+    "Wyjazd na zawody pływackie.",
+    "Wizyta u ortodonty – dziecko będzie od 4. lekcji.",
+    "Uroczystość rodzinna.",
+)
+
+
+def _notices(ctx) -> None:
+    """A few parents announced coming absences: one or two per class, next school days."""
+    coming = lesson_days(ctx.year, until=ctx.today + datetime.timedelta(days=14))
+    ahead = [d for d in coming if d > ctx.today][:8]
+    if not ahead:
+        return
+    guardian_user = dict(
+        Guardianship.objects.filter(
+            student__school=ctx.school, guardian__user__isnull=False, access="full"
+        )
+        .order_by("student_id", "guardian_id")
+        .values_list("student_id", "guardian__user_id")
+        .distinct()
+    )
+    rng = ctx.rng
+    notices = []
+    for cid, students in ctx.students_by_class.items():
+        with_parent = [s.pk for s in students if s.pk in guardian_user]
+        for sid in rng.sample(with_parent, min(2, len(with_parent))):
+            day = rng.choice(ahead)
+            reason = rng.choice(NOTICE_REASONS)
+            notices.append(
+                AbsenceNotice(
+                    school=ctx.school,
+                    student_id=sid,
+                    school_class_id=cid,
+                    submitted_by_id=guardian_user[sid],
+                    date_from=day,
+                    date_to=day,
+                    lesson_from=1 if "ortodonty" in reason else None,
+                    lesson_to=3 if "ortodonty" in reason else None,
+                    reason=reason,
+                )
+            )
+    AbsenceNotice.objects.bulk_create(notices)
+
+
 def reset(school_ids: list[int]) -> None:
     """Remove the register data of demo schools (before their accounts are removed)."""
+    AbsenceNotice.objects.filter(school_id__in=school_ids).delete()
     Justification.marks.through.objects.filter(justification__school_id__in=school_ids).delete()
     Justification.objects.filter(school_id__in=school_ids).delete()
     AttendanceAlert.objects.filter(school_id__in=school_ids).delete()

@@ -39,3 +39,29 @@ class DecisionForm(forms.Form):
         choices=(("accept", _("Accept")), ("reject", _("Reject"))), widget=forms.HiddenInput
     )
     comment = forms.CharField(label=_("Comment"), max_length=500, required=False)
+    # The lessons to excuse when accepting; all of them unless some are unticked.
+    marks = forms.TypedMultipleChoiceField(coerce=int, required=False, choices=())
+
+    def __init__(self, *args, mark_ids=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["marks"].choices = [(pk, str(pk)) for pk in mark_ids]
+
+
+class AbsenceNoticeForm(forms.Form):
+    """A parent's announcement of a coming absence: days, optionally lessons, a reason."""
+
+    date_from = BoundedDateField(
+        label=_("First day"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = BoundedDateField(label=_("Last day"), widget=forms.DateInput(attrs={"type": "date"}))
+    lesson_from = forms.IntegerField(
+        label=_("From lesson"),
+        required=False,
+        min_value=0,
+        max_value=15,
+        help_text=_("Leave both lesson numbers empty for whole days."),
+    )
+    lesson_to = forms.IntegerField(label=_("To lesson"), required=False, min_value=0, max_value=15)
+    reason = forms.CharField(
+        label=_("Reason"), max_length=500, widget=forms.Textarea(attrs={"rows": 3})
+    )

@@ -252,6 +252,8 @@ class Justification(models.Model):
     class Status(models.TextChoices):
         PENDING = "pending", _("pending")
         ACCEPTED = "accepted", _("accepted")
+        # Some of its lessons excused, the others refused (left unexcused): A-05.
+        PARTIAL = "partial", _("accepted in part")
         REJECTED = "rejected", _("rejected")
 
     school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="+")
@@ -334,3 +336,54 @@ class AttendanceAlert(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+class AbsenceNotice(models.Model):
+    """A parent's announcement of a coming absence (*zgłoszenie nieobecności*): the days
+    (and lessons) the child will miss, and why. The class teacher sees it; when those
+    lessons are taken, the child's mark starts as an excused absence."""
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("announced")
+        CANCELLED = "cancelled", _("withdrawn")
+
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="+")
+    student = models.ForeignKey(Student, on_delete=models.CASCADE, related_name="absence_notices")
+    school_class = models.ForeignKey(
+        SchoolClass, on_delete=models.CASCADE, related_name="absence_notices"
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    submitted_at = models.DateTimeField(auto_now_add=True)
+    date_from = models.DateField(_("from"))
+    date_to = models.DateField(_("to"))
+    # Lesson numbers (inclusive); none: the whole day.
+    lesson_from = models.PositiveSmallIntegerField(_("from lesson"), null=True, blank=True)
+    lesson_to = models.PositiveSmallIntegerField(_("to lesson"), null=True, blank=True)
+    reason = models.CharField(_("reason"), max_length=500)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.ACTIVE
+    )
+
+    class Meta:
+        verbose_name = _("absence notice")
+        verbose_name_plural = _("absence notices")
+        ordering = ["date_from", "id"]
+        indexes = [models.Index(fields=["school_class", "date_to"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(date_from__lte=models.F("date_to")), name="absence_notice_order"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.student} {self.date_from:%d.%m.%Y}–{self.date_to:%d.%m.%Y}"
+
+    def covers(self, day, lesson_number: int) -> bool:
+        """Whether the notice covers lesson ``lesson_number`` on ``day``."""
+        if self.status != self.Status.ACTIVE or not self.date_from <= day <= self.date_to:
+            return False
+        low = self.lesson_from or 0
+        high = self.lesson_to if self.lesson_to is not None else 99
+        return low <= lesson_number <= high

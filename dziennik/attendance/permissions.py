@@ -8,6 +8,8 @@ service accepts cannot drift apart:
 
 * ``lessons`` – a lesson: ``view`` (open its screen), ``edit`` (save its topic and marks);
 * ``justifications`` – an excuse: ``view``, ``decide`` (L-19);
+* ``absence_notices`` – a parent's announcement of a coming absence: ``view``,
+  ``withdraw``;
 * ``student_attendance`` – a student's attendance: ``view`` (their pages), ``justify``
   (submit an excuse, A-05), ``exempt`` (record a subject exemption, A-04);
 * ``class_attendance`` – a class's attendance: ``summary`` (its statistics; a group's
@@ -32,7 +34,7 @@ from dziennik.schools.permissions import students
 from dziennik.schools.viewer import Viewer
 
 from .config import settings_for
-from .models import AttendanceKind, Justification, Lesson, SubjectExemption
+from .models import AbsenceNotice, AttendanceKind, Justification, Lesson, SubjectExemption
 
 ADULT_AGE = 18
 
@@ -168,6 +170,54 @@ class JustificationPolicy(Policy):
             or viewer.is_class_teacher
             or student.pk in viewer.child_ids
             or student.pk == viewer.student_id
+        )
+
+
+# --- absence notices ------------------------------------------------------------------
+class AbsenceNoticePolicy(Policy):
+    """A parent's announcement of a coming absence (*zgłoszenie nieobecności*).
+
+    ``view``: its student, their parents with full access, the class teacher of the class
+    it was sent in, and the principal or deputy (like an excuse: its reason is the
+    family's, P-08). ``withdraw``: the parents with full access, and the student who
+    may justify their own absences (adult students, when the statute allows, A-05).
+    """
+
+    model = AbsenceNotice
+    actions = ("view", "withdraw")
+
+    def filter(self, viewer: Viewer, action: str = "view") -> Q:
+        if not _in_school(viewer):
+            return NOTHING
+        school = Q(school_id=viewer.school_id)
+        family = Q(student_id__in=list(viewer.child_ids))
+        if action == "withdraw":
+            if viewer.student_id and adult_students_may_justify(viewer.school_id):
+                family |= Q(
+                    student_id=viewer.student_id,
+                    student__birth_date__lte=_adult_born_by(timezone.localdate()),
+                )
+            return school & family
+        if viewer.is_principal:
+            return school
+        own = family | Q(school_class_id__in=list(viewer.led_class_ids))
+        if viewer.student_id:
+            own |= Q(student_id=viewer.student_id)
+        return school & own
+
+    def check(self, viewer: Viewer, action: str, obj: AbsenceNotice) -> bool:
+        if not _in_school(viewer) or obj.school_id != viewer.school_id:
+            return False
+        if obj.student_id in viewer.child_ids:
+            return True
+        if action == "withdraw":
+            if obj.student_id == viewer.student_id and viewer.student_id:
+                return None  # an adult student: the rule asks the birth date
+            return False
+        return (
+            viewer.is_principal
+            or obj.school_class_id in viewer.led_class_ids
+            or obj.student_id == viewer.student_id
         )
 
 
@@ -327,6 +377,7 @@ class AttendanceKindPolicy(Policy):
 
 lessons = LessonPolicy()
 justifications = JustificationPolicy()
+absence_notices = AbsenceNoticePolicy()
 student_attendance = StudentAttendancePolicy()
 class_attendance = ClassAttendancePolicy()
 exemptions = SubjectExemptionPolicy()

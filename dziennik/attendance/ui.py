@@ -30,11 +30,18 @@ def nav_items(viewer: Viewer) -> list[NavItem]:
                 reverse("attendance:justifications"),
                 order=45,
                 key="justifications",
+                group="attendance",
             )
         )
     if permissions.sees_school_attendance(viewer):
         items.append(
-            NavItem(_("Attendance"), reverse("attendance:school"), order=40, key="attendance")
+            NavItem(
+                _("Attendance"),
+                reverse("attendance:school"),
+                order=40,
+                key="attendance",
+                group="attendance",
+            )
         )
     return items
 
@@ -51,7 +58,9 @@ def home_panels(request, viewer: Viewer) -> list[HomePanel]:
     today = timezone.localdate()
     since = today - datetime.timedelta(days=7)
     if viewer.is_teacher:
-        occurrences = timetable.teacher_occurrences(viewer, today, today)
+        # Today's lessons and, for a day without any, the next ones: one expansion.
+        ahead = timetable.teacher_days_ahead(viewer, today)
+        occurrences = [o for o in ahead if o.date == today]
         lessons = selectors.lessons_by_occurrence(occurrences, viewer.school_id)
         rows = [
             (o, lessons.get((o.entry.school_class_id, o.entry.group_id, o.date, o.slot.pk)))
@@ -61,16 +70,28 @@ def home_panels(request, viewer: Viewer) -> list[HomePanel]:
             panels.append(
                 HomePanel("attendance/panels/today.html", {"rows": rows, "day": today}, order=10)
             )
+        else:
+            # Say why there is nothing today (a weekend, a holiday, no lessons of theirs) and
+            # when the next lessons are; "set up the timetable" only when there is none.
+            panels.append(
+                HomePanel(
+                    "attendance/panels/no_lessons.html",
+                    {"status": timetable.teacher_day_without_lessons(viewer, today, ahead)},
+                    order=10,
+                )
+            )
     if viewer.is_class_teacher:
         alerts = selectors.alerts_for_classes(viewer.led_class_ids, since=since)
         pending = selectors.justifications_to_decide(viewer, "pending").count()
-        if alerts or pending:
+        notices = selectors.notices_to_know(viewer)
+        if alerts or pending or notices:
             panels.append(
                 HomePanel(
                     "attendance/panels/class_teacher.html",
                     {
                         "alerts": alerts,
                         "pending": pending,
+                        "notices": notices,
                         "class_ids": sorted(viewer.led_class_ids),
                     },
                     order=15,

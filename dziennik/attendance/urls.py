@@ -18,6 +18,16 @@ urlpatterns = [
         views.justification_new,
         name="justification_new",
     ),
+    path(
+        "uczen/<int:student_id>/zglos-nieobecnosc/",
+        views.absence_notice_new,
+        name="notice_new",
+    ),
+    path(
+        "zgloszenia/<int:notice_id>/wycofaj/",
+        views.absence_notice_withdraw,
+        name="notice_withdraw",
+    ),
     path("usprawiedliwienia/", views.justification_list, name="justifications"),
     path(
         "usprawiedliwienia/<int:justification_id>/",

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from dziennik.accounts.children import active_child_id, family_vary
 from dziennik.core.cache import PageCache
+from dziennik.core.concurrency import StaleEdit
 from dziennik.core.http import content_disposition
 from dziennik.core.params import (
     Period,
@@ -33,8 +34,8 @@ from dziennik.schools.viewer import Viewer
 from dziennik.timetable import selectors as timetable
 
 from . import permissions, printing, selectors, services
-from .forms import DecisionForm, JustificationForm
-from .models import Justification
+from .forms import AbsenceNoticeForm, DecisionForm, JustificationForm
+from .models import AttendanceKind, Justification
 
 
 def _period(request, school_id: int) -> tuple[Period, list]:
@@ -114,17 +115,17 @@ def lesson_open(request):
     return redirect("attendance:lesson", lesson_id=lesson.pk)
 
 
-def _posted_marks(post) -> tuple[dict[int, int | None], bool]:
+def _posted_marks(post, prefix: str = "mark-") -> tuple[dict[int, int | None], bool]:
     """The lesson form's marks: student id → kind id, ``None`` for a value that is not a
     kind's number (the save names it as an unknown kind). False when some ``mark-``
-    field is not a student's."""
+    field is not a student's. With ``prefix="initial-"``: what the form showed."""
     marks: dict[int, int | None] = {}
     readable = True
     for key, value in post.items():
-        if not key.startswith("mark-"):
+        if not key.startswith(prefix) or key == "initial-topic":
             continue
         try:
-            student_id = parse_id(key[5:])
+            student_id = parse_id(key[len(prefix) :])
         except Http404:
             student_id = None
         if student_id is None:
@@ -140,38 +141,66 @@ def _posted_marks(post) -> tuple[dict[int, int | None], bool]:
 @login_required
 def lesson_detail(request, lesson_id: int):
     """The lesson's screen; POST saves the topic and every mark, or nothing: then the
-    screen comes back with what was typed and every bad row named."""
+    screen comes back with what was typed and every bad row named. A save that
+    conflicts with someone else's meanwhile (409) shows the saved values of the rows in
+    conflict, keeps the user's other changes, and is based on the saved lesson again."""
     viewer = request.viewer
     errors: dict[str, list[str]] = {}
     posted: dict[int, int | None] = {}
+    initial: dict[int, int | None] = {}
+    conflict = None
     if request.method == "POST":
         # the save needs the lesson's own columns only; the screen is built again below
         # only when the input has to be corrected
         lesson = selectors.get_lesson_for(viewer, lesson_id, action="edit", related=False)
         topic = request.POST.get("topic", "")
         posted, readable = _posted_marks(request.POST)
+        initial, initial_readable = _posted_marks(request.POST, "initial-")
         try:
-            if not readable:
+            if not readable or not initial_readable:
                 raise ValidationError(_("Invalid input."))
-            services.lesson_save(actor=request.user, lesson=lesson, topic=topic, marks=posted)
+            services.lesson_save(
+                actor=request.user,
+                lesson=lesson,
+                topic=topic,
+                marks=posted,
+                initial={k: v for k, v in initial.items() if v is not None},
+                initial_topic=request.POST.get("initial-topic"),
+            )
+        except StaleEdit as exc:
+            conflict = exc
         except ValidationError as exc:
             errors = exc.message_dict if hasattr(exc, "error_dict") else {"": exc.messages}
         else:
             messages.success(request, _("The lesson has been saved."))
             return redirect("attendance:lesson", lesson_id=lesson.pk)
     lesson = selectors.get_lesson_for(viewer, lesson_id)
-    if request.method != "POST":
+    if request.method != "POST" or (conflict and "topic" in conflict.fields):
         topic = lesson.topic
     kinds = selectors.kinds_by_id(lesson.school_id)
     rows = selectors.lesson_sheet(lesson)
     present = selectors.default_kind(kinds)
+    # A parent's announcement of the absence: the mark starts as an excused absence.
+    notices = selectors.notices_for_lesson(lesson, [row.student.pk for row in rows])
+    excused = _excused_absence(kinds)
     for row in rows:
-        row.selected = posted.get(row.student.pk, row.mark.kind_id if row.mark else present.pk)
+        row.notice = notices.get(row.student.pk)
+        start = excused if row.notice is not None and excused is not None else present
+        # ``initial`` is what the lesson holds (no mark saves as present); ``start`` is
+        # what the form proposes (an announced absence starts as excused).
+        row.initial = row.mark.kind_id if row.mark else present.pk
+        row.selected = posted.get(row.student.pk, row.mark.kind_id if row.mark else start.pk)
+        if conflict is not None and (
+            f"mark-{row.student.pk}" in conflict.fields
+            or posted.get(row.student.pk) == initial.get(row.student.pk)
+        ):
+            row.selected = row.initial  # in conflict, or not changed: what is saved now
         # a mark of a kind the school no longer uses stays on offer for its student only,
         # so saving the lesson again keeps it instead of turning it into "present"
         kind = kinds.get(row.selected)
         row.retired_kind = kind if kind is not None and not kind.is_active else None
         row.error = " ".join(errors.get(f"mark-{row.student.pk}", []))
+        row.conflict = conflict is not None and f"mark-{row.student.pk}" in conflict.fields
     return render(
         request,
         "attendance/lesson.html",
@@ -182,10 +211,19 @@ def lesson_detail(request, lesson_id: int):
             "topic": topic,
             "can_edit": permissions.lessons.allows(viewer, "edit", lesson),
             "errors": [message for field in errors.values() for message in field],
+            "conflict": conflict,
             "topic_error": " ".join(errors.get("topic", [])),
             "has_previous": any(r.previous_kind_id for r in rows),
         },
-        status=400 if errors else 200,
+        status=409 if conflict else 400 if errors else 200,
+    )
+
+
+def _excused_absence(kinds):
+    """The school's first active kind of excused absence (``u``), if it has one."""
+    return next(
+        (k for k in selectors.active_kinds(kinds) if k.base == AttendanceKind.Base.ABSENT_EXCUSED),
+        None,
     )
 
 
@@ -247,10 +285,13 @@ def student_attendance(request, student_id: int):
                 "absences": absences,
                 "recent": recent,
                 "stats": selectors.student_statistics(student, date_from, date_to, terms),
+                "grid": selectors.student_day_grid(student, date_from, date_to),
                 "justifications": selectors.student_justifications(viewer, student),
                 "reads_justifications": permissions.justifications.reads_any_of(viewer, student),
                 "alerts": selectors.alerts_for_students([student.pk], since=recent_since),
                 "may_justify": permissions.student_attendance.allows(viewer, "justify", student),
+                "deadline": selectors.justification_deadline(student.school_id),
+                "notices": selectors.student_notices(viewer, student),
             },
             status=400 if period.error else 200,
         )
@@ -334,9 +375,49 @@ def justification_new(request, student_id: int):
     return render(
         request,
         "attendance/justification_form.html",
-        {"student": student, "form": form, "candidates": candidates},
+        {
+            "student": student,
+            "form": form,
+            "candidates": candidates,
+            "deadline": selectors.justification_deadline(student.school_id),
+            "overdue": selectors.overdue_marks_count(student),
+        },
         status=400 if form.errors else 200,
     )
+
+
+@login_required
+def absence_notice_new(request, student_id: int):
+    """A parent announces a coming absence of their child (days, lessons, the reason)."""
+    student = permissions.student_attendance.get(request.viewer, student_id, "justify")
+    form = AbsenceNoticeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.absence_notice_submit(actor=request.user, student=student, **form.cleaned_data)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("The absence has been announced to the class teacher."))
+            return redirect("attendance:student", student_id=student.pk)
+    return render(
+        request,
+        "attendance/notice_form.html",
+        {"student": student, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_POST
+def absence_notice_withdraw(request, notice_id: int):
+    notice = permissions.absence_notices.get(request.viewer, notice_id, "withdraw")
+    try:
+        services.absence_notice_withdraw(actor=request.user, notice=notice)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("The announcement has been withdrawn."))
+    return redirect("attendance:student", student_id=notice.student_id)
 
 
 @login_required
@@ -351,7 +432,12 @@ def justification_list(request):
     return render(
         request,
         "attendance/justification_list.html",
-        {"items": items, "status": status, "statuses": Justification.Status.choices},
+        {
+            "items": items,
+            "status": status,
+            "statuses": Justification.Status.choices,
+            "notices": selectors.notices_to_know(viewer),
+        },
     )
 
 
@@ -360,7 +446,8 @@ def justification_detail(request, justification_id: int):
     viewer = request.viewer
     justification = selectors.get_justification_for(viewer, justification_id)
     may_decide = permissions.justifications.allows(viewer, "decide", justification)
-    form = DecisionForm(request.POST or None)
+    marks = selectors.justification_marks(justification)
+    form = DecisionForm(request.POST or None, mark_ids=[m.pk for m in marks])
     if request.method == "POST":
         if not may_decide:
             raise Http404
@@ -371,9 +458,11 @@ def justification_detail(request, justification_id: int):
                     justification=justification,
                     accept=form.cleaned_data["decision"] == "accept",
                     comment=form.cleaned_data["comment"],
+                    # A form without the lesson choice (an older page): all its lessons.
+                    mark_ids=form.cleaned_data["marks"] if "marks_sent" in request.POST else None,
                 )
             except ValidationError as exc:
-                form.add_error(None, exc)
+                _add_errors(form, exc)
             else:
                 messages.success(request, _("The decision has been saved."))
                 return redirect("attendance:justification", justification_id=justification.pk)
@@ -382,12 +471,29 @@ def justification_detail(request, justification_id: int):
         "attendance/justification_detail.html",
         {
             "j": justification,
-            "marks": selectors.justification_marks(justification),
+            "marks": marks,
+            "chosen": _chosen_marks(form, marks),
             "may_decide": may_decide and justification.status == Justification.Status.PENDING,
             "form": form,
         },
         status=400 if form.errors else 200,
     )
+
+
+def _add_errors(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for name, errors in exc.error_dict.items():
+            for error in errors:
+                form.add_error(name if name in form.fields else None, error)
+    else:
+        form.add_error(None, exc)
+
+
+def _chosen_marks(form, marks) -> set[int]:
+    """The lessons ticked for excusing: all at first, what was sent after a refused save."""
+    if form.is_bound and "marks_sent" in form.data:
+        return {int(v) for v in form.data.getlist("marks") if v.isdigit()}
+    return {m.pk for m in marks}
 
 
 @login_required

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
+from dziennik.core.concurrency import StaleEdit, version_of
 from dziennik.schools.viewer import Viewer
 
 from . import permissions, settings_selectors
@@ -152,22 +153,31 @@ def kind_edit(request, kind_id: int):
         meaning_fixed=kind.in_use,
         excused_choices=_excused_choices(kinds, kind),
     )
+    stale = False
     if request.method == "POST" and form.is_valid():
         try:
-            services.attendance_kind_update(actor=request.user, kind=kind, **form.cleaned_data)
+            services.attendance_kind_update(
+                actor=request.user,
+                kind=kind,
+                version=request.POST.get("version"),
+                **form.cleaned_data,
+            )
         except PermissionDenied as exc:
             raise Http404 from exc
         except ValidationError as exc:
+            stale = isinstance(exc, StaleEdit)
             _form_errors(form, exc)
         else:
             messages.success(request, _("The kind %(kind)s has been saved.") % {"kind": kind.code})
             _default_changed(request, settings_selectors.default_kind_of(kinds), viewer)
             return redirect("attendance:settings")
+    if stale:
+        kind = settings_selectors.get_kind_for(viewer, kind_id)
     return render(
         request,
         "attendance/settings/kind_form.html",
-        {"form": form, "kind": kind},
-        status=400 if form.errors else 200,
+        {"form": form, "kind": kind, "version": version_of([kind])},
+        status=409 if stale else 400 if form.errors else 200,
     )
 
 
@@ -204,21 +214,27 @@ def rules_edit(request):
     rules = settings_selectors.rules_for(viewer)
     initial = {name: getattr(rules, name) for name in services.SETTINGS_FIELDS}
     form = RulesForm(request.POST or None, initial=initial)
+    stale = False
     if request.method == "POST" and form.is_valid():
         try:
-            services.attendance_settings_update(actor=request.user, **form.cleaned_data)
+            services.attendance_settings_update(
+                actor=request.user, version=request.POST.get("version"), **form.cleaned_data
+            )
         except PermissionDenied as exc:
             raise Http404 from exc
         except ValidationError as exc:
+            stale = isinstance(exc, StaleEdit)
             _form_errors(form, exc)
         else:
             messages.success(request, _("The attendance rules have been saved."))
             return redirect("attendance:settings")
+    if stale:
+        rules = settings_selectors.rules_for(viewer)
     return render(
         request,
         "attendance/settings/rules.html",
-        {"form": form},
-        status=400 if form.errors else 200,
+        {"form": form, "version": services.settings_version(rules)},
+        status=409 if stale else 400 if form.errors else 200,
     )
 
 

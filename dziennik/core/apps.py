@@ -35,6 +35,8 @@ CONFIG_MODELS = {
     "grades.SpecialMark": "school",
     "grades.PointScaleStep": "school",
     "grades.AverageThreshold": "school",
+    "behaviour.BehaviourSettings": "school",
+    "lucky.LuckySettings": "school",
 }
 
 # Fields whose changes no page shows: a login, a password change; the flag of a mark
@@ -51,8 +53,9 @@ QUIET_FIELDS = {
 }
 
 # Rows that point at a student or a class but are no register data: the history itself,
-# and the "last seen" mark of the grade page (part of that page's key, written through).
-NOT_REGISTER_DATA = ("core.AuditEntry", "grades.GradeVisit")
+# the "last seen" mark of the grade page (part of that page's key, written through), and
+# a class's credential letters waiting for download (no page shows them but their own).
+NOT_REGISTER_DATA = ("core.AuditEntry", "grades.GradeVisit", "accounts.LetterJob")
 # Register data is whatever points at a student or a class (``core.cache_guard``).
 REGISTER_ANCHORS = ("schools.Student", "schools.SchoolClass")
 

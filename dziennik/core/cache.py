@@ -300,7 +300,10 @@ def cached_page(
             hashlib.sha256(csrf_cookie.encode()).hexdigest()[:16],
         )
     )
-    full = f"page:{key}:{layout}@" + ".".join(versions(*scopes, EPOCH_SCOPE))
+    # Hashed: the path's query string is the client's to make as long as it likes, and
+    # a key stays short (memcached's 250 characters) whatever the address.
+    digest = hashlib.sha256(layout.encode()).hexdigest()[:32]
+    full = f"page:{key}:{digest}@" + ".".join(versions(*scopes, EPOCH_SCOPE))
     found = cache.get(full)
     if found is not None:
         content, content_type = found

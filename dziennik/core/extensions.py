@@ -4,6 +4,14 @@ An app may have a module ``<app>/ui.py`` defining:
 
 * ``nav_items(viewer) -> list[NavItem]`` – entries for the main navigation;
 * ``home_panels(request, viewer) -> list[HomePanel]`` – panels on the home page;
+* ``home_scopes(viewer) -> list[Scope]`` – the cache scopes (``core.cache``) of what
+  the app's home panels show beyond the family's register data (the school's
+  announcements, what the reader has read), so that the family's cached home page moves
+  on when they change;
+* ``related_links(viewer, place, obj) -> list[NavItem]`` – links a lower app's page
+  shows to what a higher app has on the same thing (``place`` names the page, e.g.
+  ``"class_behaviour_grades"`` with the class as ``obj``: behaviour notes link their
+  class summary where the class teacher sets behaviour grades);
 * ``annotate_week(viewer, occurrences) -> None`` – attach what the app knows of each
   timetable occurrence of a teacher's week (attendance: the lesson record, ``o.lesson``).
   The timetable is below the apps that know about its lessons, so they add to its page
@@ -19,6 +27,15 @@ from dataclasses import dataclass, field
 from functools import cache
 
 from django.apps import apps
+from django.utils.translation import gettext_lazy as _
+
+# Menus of the main navigation. An item names its menu by key; a menu that would hold one
+# item only is shown as that item, so a teacher with one school page sees a plain link.
+# Menus keep the top bar to one row at 1280 px for the roles with many pages.
+NAV_GROUPS = {
+    "attendance": _("Attendance"),
+    "school": _("School"),
+}
 
 
 @dataclass(frozen=True)
@@ -27,6 +44,44 @@ class NavItem:
     url: str
     order: int = 50
     key: str = ""
+    group: str = ""
+
+
+@dataclass(frozen=True)
+class NavEntry:
+    """One entry of the top bar: a link, or a menu of links (``items``)."""
+
+    label: str
+    url: str = ""
+    key: str = ""
+    items: tuple[NavItem, ...] = ()
+    current: bool = False
+
+
+def group_nav_items(items: list[NavItem], path: str) -> list[NavEntry]:
+    """The top bar's entries: items of one menu together, where the menu's first item is."""
+    members: dict[str, list[NavItem]] = {}
+    for item in items:
+        if item.group:
+            members.setdefault(item.group, []).append(item)
+    entries: list[NavEntry] = []
+    for item in items:
+        grouped = members.get(item.group, ())
+        if len(grouped) > 1:
+            if item is grouped[0]:
+                entries.append(
+                    NavEntry(
+                        label=str(NAV_GROUPS.get(item.group, item.group)),
+                        key=item.group,
+                        items=tuple(grouped),
+                        current=any(member.url == path for member in grouped),
+                    )
+                )
+            continue
+        entries.append(
+            NavEntry(label=item.label, url=item.url, key=item.key, current=item.url == path)
+        )
+    return entries
 
 
 @dataclass
@@ -64,6 +119,22 @@ def collect_home_panels(request, viewer) -> list[HomePanel]:
         if hasattr(module, "home_panels"):
             panels.extend(module.home_panels(request, viewer))
     return sorted(panels, key=lambda panel: panel.order)
+
+
+def collect_home_scopes(viewer) -> list[tuple]:
+    scopes: list[tuple] = []
+    for module in _ui_modules():
+        if hasattr(module, "home_scopes"):
+            scopes.extend(module.home_scopes(viewer))
+    return scopes
+
+
+def collect_related_links(viewer, place: str, obj) -> list[NavItem]:
+    items: list[NavItem] = []
+    for module in _ui_modules():
+        if hasattr(module, "related_links"):
+            items.extend(module.related_links(viewer, place, obj))
+    return sorted(items, key=lambda item: item.order)
 
 
 def annotate_week(viewer, occurrences) -> None:

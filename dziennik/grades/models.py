@@ -16,6 +16,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from dziennik.core.concurrency import row_version
 from dziennik.schools.models import (
     ClassGroup,
     School,
@@ -318,6 +319,12 @@ class Grade(models.Model):
 
     def __str__(self) -> str:
         return self.display
+
+    @property
+    def version(self) -> str:
+        """What a gradebook cell showing this grade was based on (a stale edit is
+        refused: docs/rules.md, "Concurrent edits")."""
+        return row_version(self)
 
     @property
     def display(self) -> str:

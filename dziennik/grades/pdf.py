@@ -1,75 +1,89 @@
-"""The printable grade sheet (PDF) of one student: fpdf2 with Lato for Polish letters."""
+"""The printable grade sheet (PDF) of one student, from ``grades/print/grade_sheet.html``
+through the shared printouts (``core.printing``).
+
+Descriptive grades (classes 1–3, G-10, L-18; any grade a teacher wrote out in words) are
+printed whole, each as a block of its own below the table, referred to from the table by
+number.
+"""
 
 from __future__ import annotations
 
-import font_lato
-from django.utils import timezone
-from django.utils.translation import gettext as _
-from fpdf import FPDF
+from dataclasses import dataclass, field
+
+from dziennik.core.printing import render_pdf
 
 from .selectors import StudentReport
 
 
-def grade_sheet_pdf(report: StudentReport) -> bytearray:
-    pdf = FPDF(orientation="P", unit="mm", format="A4")
-    pdf.set_auto_page_break(auto=True, margin=15)
-    pdf.add_font("Lato", "", font_lato.Lato)
-    pdf.add_font("Lato", "B", font_lato.LatoBold)
-    pdf.set_title(_("Grade sheet") + f" – {report.student.full_name}")
-    pdf.add_page()
-    pdf.set_font("Lato", "B", 16)
-    pdf.cell(0, 9, _("Grade sheet"), new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font("Lato", "", 11)
-    school_class = report.school_class.name if report.school_class else "–"
-    term = f"{report.term}" if report.term else "–"
-    pdf.cell(
-        0,
-        6,
-        f"{report.student.full_name} · {_('class')} {school_class}",
-        new_x="LMARGIN",
-        new_y="NEXT",
-    )
-    pdf.cell(0, 6, term, new_x="LMARGIN", new_y="NEXT")
-    pdf.ln(3)
-    with pdf.table(
-        col_widths=(45, 105, 20, 20),
-        text_align=("LEFT", "LEFT", "CENTER", "CENTER"),
-        line_height=6,
-    ) as table:
-        header = table.row()
-        for title in (_("Subject"), _("Grades"), _("Average"), _("Term grade")):
-            header.cell(title)
-        for subject in report.subjects:
-            row = table.row()
-            row.cell(subject.subject.name)
-            row.cell(_grades_text(subject.rows) or "–")
-            row.cell(str(subject.average) if subject.average is not None else "–")
-            term_grade = (
-                subject.classification.get(f"term_{report.term.pk}") if report.term else None
-            )
-            row.cell(str(term_grade) if term_grade else "–")
-    pdf.ln(4)
-    pdf.set_font("Lato", "B", 11)
-    overall = str(report.overall) if report.overall is not None else "–"
-    pdf.cell(0, 6, f"{_('Overall average')}: {overall}", new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font("Lato", "", 9)
-    pdf.cell(
-        0,
-        6,
-        f"{_('Printed')}: {timezone.localtime():%d.%m.%Y %H:%M}",
-        new_x="LMARGIN",
-        new_y="NEXT",
-    )
-    return pdf.output()
+@dataclass
+class SheetRow:
+    """One subject's line of the sheet; descriptive texts are notes numbered from 1."""
+
+    name: str
+    grades: list[dict] = field(default_factory=list)
+    average: object = None
+    classification: list[dict] = field(default_factory=list)
 
 
-def _grades_text(rows) -> str:
-    """The subject's grades: marks in one line, each descriptive grade whole on its own
-    lines after the assessment's name (never cut: in classes 1–3 it is the assessment)."""
-    marks = ", ".join(
-        r.grade.display + (f" ({r.correction_of.display})" if r.correction_of else "")
-        for r in rows
-        if not r.grade.text
+@dataclass
+class DescriptiveNote:
+    number: int
+    subject: str
+    heading: str
+    date: object
+    text: str
+    author: str = ""
+    kind: str = ""  # a classification grade's kind ("term", "final"); "" for a current one
+    is_proposal: bool = False
+
+
+def _rows(report: StudentReport) -> tuple[list[SheetRow], list[DescriptiveNote]]:
+    """The table's rows and the descriptive grades they refer to."""
+    rows: list[SheetRow] = []
+    notes: list[DescriptiveNote] = []
+    chosen = {report.term.pk} if report.term else None
+    for subject in report.subjects:
+        row = SheetRow(name=subject.subject.name, average=subject.average)
+        for line in subject.rows:
+            grade = line.grade
+            item = {"symbol": grade.symbol, "points": grade.points, "note": None}
+            item["correction_of"] = line.correction_of.display if line.correction_of else ""
+            if grade.text and grade.points is None:
+                note = DescriptiveNote(
+                    len(notes) + 1,
+                    row.name,
+                    line.assessment.name,
+                    line.assessment.date,
+                    grade.text,
+                    line.teacher_name,
+                )
+                notes.append(note)
+                item["note"] = note.number
+            row.grades.append(item)
+        for cg in subject.classification.values():
+            if chosen is not None and cg.term_id not in chosen:
+                continue
+            item = {"kind": cg.kind, "is_proposal": cg.is_proposal, "grade": cg.grade}
+            item["note"] = None
+            if not cg.grade and cg.text:
+                note = DescriptiveNote(len(notes) + 1, row.name, "", None, cg.text, kind=cg.kind)
+                note.is_proposal = cg.is_proposal
+                notes.append(note)
+                item["note"] = note.number
+            row.classification.append(item)
+        rows.append(row)
+    return rows, notes
+
+
+def grade_sheet_pdf(report: StudentReport) -> bytes:
+    """The grade sheet of ``report`` in the active language (the reader's)."""
+    rows, notes = _rows(report)
+    return render_pdf(
+        "grades/print/grade_sheet.html",
+        {
+            "report": report,
+            "rows": rows,
+            "notes": notes,
+            "school_name": report.student.school.name,
+        },
     )
-    described = [f"{r.assessment.name}: {r.grade.text}" for r in rows if r.grade.text]
-    return "\n".join(([marks] if marks else []) + described)

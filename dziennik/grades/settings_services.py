@@ -36,6 +36,7 @@ from django.utils.translation import gettext as _
 
 from dziennik.accounts.models import User
 from dziennik.core import audit, cache, contrast
+from dziennik.core.concurrency import StaleEdit
 from dziennik.core.text import clean_text
 from dziennik.schools.models import School
 from dziennik.schools.viewer import Viewer, get_viewer
@@ -79,7 +80,7 @@ MARK_VALUE_FIELDS = ("rule", "value", "convert_count", "converted_weight")
 Rule = SpecialMark.Rule
 
 
-class StaleRules(ValidationError):
+class StaleRules(StaleEdit):
     """The form was based on rows someone else has changed since."""
 
 

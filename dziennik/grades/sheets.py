@@ -103,11 +103,13 @@ class CellError:
 
 class SheetInvalid(ValidationError):
     """Nothing of the sheet was saved: ``cells`` names every bad cell with its reason;
-    ``stale`` says the sheet changed since the form was opened."""
+    ``stale`` says the sheet changed since the form was opened; ``conflicts`` are the
+    cells both the user and someone else changed meanwhile (shown as saved now)."""
 
-    def __init__(self, cells: Iterable[CellError] = (), *, stale: bool = False):
+    def __init__(self, cells: Iterable[CellError] = (), *, stale: bool = False, conflicts=()):
         self.cells = list(cells)
         self.stale = stale
+        self.conflicts = set(conflicts)
         messages = [str(error) for error in self.cells]
         if stale:
             messages.insert(

@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.template.defaultfilters import floatformat
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
@@ -16,6 +17,8 @@ from django.views.decorators.http import require_POST
 
 from dziennik.accounts.children import active_child_id, family_vary
 from dziennik.core.cache import PageCache
+from dziennik.core.concurrency import StaleEdit
+from dziennik.core.extensions import collect_related_links
 from dziennik.core.http import content_disposition
 from dziennik.core.params import parse_date, parse_decimal, parse_id, parse_int
 from dziennik.schools import selectors as school_selectors
@@ -311,6 +314,7 @@ def assessment_edit(request, assessment_id: int):
     assessment = selectors.get_assessment_for_grading(viewer, assessment_id)
     categories = selectors.categories(assessment.school_id, keep_id=assessment.category_id)
     errors = []
+    stale = False
     if request.method == "POST":
         category = next(
             (c for c in categories if str(c.pk) == request.POST.get("category", "")), None
@@ -333,8 +337,14 @@ def assessment_edit(request, assessment_id: int):
             changes["max_points"] = _decimal(request.POST.get("max_points"))
         if not errors:
             try:
-                services.assessment_update(actor=request.user, assessment=assessment, **changes)
+                services.assessment_update(
+                    actor=request.user,
+                    assessment=assessment,
+                    version=request.POST.get("version"),
+                    **changes,
+                )
             except ValidationError as exc:
+                stale = isinstance(exc, StaleEdit)
                 errors.extend(exc.messages)
             except (PermissionDenied, Assessment.DoesNotExist):
                 raise Http404 from None
@@ -350,8 +360,11 @@ def assessment_edit(request, assessment_id: int):
             "form": request.POST if errors else _column_initial(assessment),
             "errors": errors,
             "book_url": _column_url(assessment),
+            "version": services.column_version(
+                selectors.get_assessment_for_grading(viewer, assessment_id) if stale else assessment
+            ),
         },
-        status=400 if errors else 200,
+        status=409 if stale else 400 if errors else 200,
     )
 
 
@@ -405,6 +418,7 @@ def grade_cell(request, assessment_id: int):
     student = school_selectors.get_student_for(viewer, student_id)
     rules = selectors.load_rules(assessment.school_id)
     field = request.POST.get("field", "value")
+    based_on = request.POST.get("version")  # the cell's version when shown; None: no check
     try:
         if field == "comment":
             grade = selectors.cell_grade(assessment, student)
@@ -412,7 +426,10 @@ def grade_cell(request, assessment_id: int):
                 raise ValidationError(_("Enter the grade before its comment."))
             grade.assessment = assessment
             services.grade_comment_set(
-                actor=request.user, grade=grade, comment=request.POST.get("comment", "")
+                actor=request.user,
+                grade=grade,
+                comment=request.POST.get("comment", ""),
+                based_on=based_on,
             )
         elif field == "correction":
             grade = selectors.cell_grade(assessment, student)
@@ -420,7 +437,11 @@ def grade_cell(request, assessment_id: int):
                 raise ValidationError(_("There is no grade to correct."))
             grade.assessment = assessment
             services.grade_correct(
-                actor=request.user, grade=grade, raw=request.POST.get("value", ""), rules=rules
+                actor=request.user,
+                grade=grade,
+                raw=request.POST.get("value", ""),
+                rules=rules,
+                based_on=based_on,
             )
         else:
             services.grade_set(
@@ -430,22 +451,43 @@ def grade_cell(request, assessment_id: int):
                 raw=request.POST.get("value", ""),
                 comment=request.POST.get("comment"),
                 rules=rules,
+                based_on=based_on,
             )
+    except StaleEdit as exc:
+        return _cell_state(assessment, student, rules, error=" ".join(exc.messages), status=409)
     except ValidationError as exc:
         return JsonResponse({"ok": False, "error": " ".join(exc.messages)}, status=400)
     except PermissionDenied:
         raise Http404 from None
+    return _cell_state(assessment, student, rules)
+
+
+def _cell_state(assessment, student, rules, *, error: str = "", status: int = 200):
+    """The cell as it is saved now: after a save (200) or, with the reason, after a
+    stale edit was refused (409: the cell shows the saved grade and its versions)."""
     own, correction, avg = selectors.cell_state(assessment, student, rules)
+    if own is None:
+        value = ""
+    elif own.points is not None:
+        value = floatformat(own.points, "-2")
+    else:
+        value = own.text or own.symbol
     return JsonResponse(
         {
-            "ok": True,
+            "ok": not error,
+            "error": error,
+            "stale": bool(error),
+            "value": value,
+            "version": own.version if own else "",
+            "correction_version": correction.version if correction else "",
             "display": own.display if own else "",
             "comment": own.comment if own else "",
             "correction": correction.display if correction else "",
             "average": formats.localize(avg) if avg is not None else "",
             "average_value": str(avg) if avg is not None else "",
             "proposed": rules.proposed_grade(avg) or "",
-        }
+        },
+        status=status,
     )
 
 
@@ -482,6 +524,7 @@ def classification(request, class_id: int, subject_id: int):
                         request.POST, [row.student for row in book.rows], CLASSIFICATION_COLUMNS
                     ),
                     based_on=request.POST.get("version") or None,
+                    initial=_posted_initial(request.POST),
                     **target,
                 )
                 messages.success(request, _("Saved."))
@@ -501,16 +544,24 @@ def classification(request, class_id: int, subject_id: int):
     )
 
 
+def _posted_initial(post) -> dict[str, str] | None:
+    """What each cell of a sheet showed when the form was rendered (``initial-<cell>``
+    fields), or ``None`` when the form sent none."""
+    initial = {k[8:]: v for k, v in post.items() if k.startswith("initial-")}
+    return initial or None
+
+
 def _sheet_page(request, template: str, sheet, refused: SheetInvalid | None, context: dict):
-    """A sheet's page; after a refused save (400) every cell keeps what was typed and
-    shows its error, and the form carries the sheet's current version."""
+    """A sheet's page; after a refused save (400, 409 when stale) every cell keeps what
+    was typed and shows its error – a cell in conflict shows what is saved now – and
+    the form carries the sheet's current version."""
     if refused is not None:
-        sheet.show_input(request.POST, refused.by_name, stale=refused.stale)
+        sheet.show_input(request.POST, refused.by_name, stale=refused.stale, keep=refused.conflicts)
     return render(
         request,
         template,
         {**context, "errors": refused.messages if refused else []},
-        status=400 if refused else 200,
+        status=(409 if refused.stale else 400) if refused else 200,
     )
 
 
@@ -533,6 +584,7 @@ def behaviour(request, class_id: int):
                     request.POST, [row.student for row in sheet.rows], BEHAVIOUR_COLUMNS
                 ),
                 based_on=request.POST.get("version") or None,
+                initial=_posted_initial(request.POST),
             )
         except SheetInvalid as exc:
             refused = exc
@@ -546,7 +598,14 @@ def behaviour(request, class_id: int):
         "grades/behaviour.html",
         sheet,
         refused,
-        {"sheet": sheet, "values": BehaviourGrade.Value.choices},
+        {
+            "sheet": sheet,
+            "values": BehaviourGrade.Value.choices,
+            # the class's behaviour notes (the behaviour app, above this one)
+            "related": collect_related_links(
+                request.viewer, "class_behaviour_grades", sheet.school_class
+            ),
+        },
     )
 
 
@@ -568,6 +627,7 @@ def school_settings(request):
         raise Http404
     grading = selectors.settings_for(viewer.school_id)
     errors = []
+    stale = False
     if request.method == "POST":
         changes = {"comparisons_enabled": request.POST.get("comparisons_enabled") == "on"}
         for name in ("plus_value", "minus_value", "pass_threshold"):
@@ -589,9 +649,13 @@ def school_settings(request):
         if not errors:
             try:
                 services.grading_settings_update(
-                    actor=request.user, school_id=viewer.school_id, **changes
+                    actor=request.user,
+                    school_id=viewer.school_id,
+                    version=request.POST.get("version"),
+                    **changes,
                 )
             except ValidationError as exc:
+                stale = isinstance(exc, StaleEdit)
                 errors.extend(exc.messages)
         if not errors:
             messages.success(request, _("Saved."))
@@ -603,6 +667,9 @@ def school_settings(request):
             "grading": grading,
             "errors": errors,
             "policies": GradingSettings._meta.get_field("correction_policy").choices,
+            "version": services.grading_settings_version(
+                selectors.settings_for(viewer.school_id) if stale else grading
+            ),
         },
-        status=400 if errors else 200,
+        status=409 if stale else 400 if errors else 200,
     )

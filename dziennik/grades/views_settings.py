@@ -38,7 +38,10 @@ def _form_errors(form, exc: ValidationError) -> None:
 
 
 def _page(request, template: str, context: dict, *, failed: bool):
-    return render(request, template, context, status=400 if failed else 200)
+    """A settings page; refused (400), or refused as stale (409: the form is shown
+    again on the saved rows, docs/rules.md "Concurrent edits")."""
+    status = 409 if context.get("stale") else 400 if failed else 200
+    return render(request, template, context, status=status)
 
 
 @login_required

@@ -1,12 +1,13 @@
 from django.utils.functional import SimpleLazyObject
 
 from dziennik.accounts.children import active_child_id
-from dziennik.core.extensions import collect_nav_items
+from dziennik.core.extensions import collect_nav_items, group_nav_items
 from dziennik.schools.selectors import child_options
 
 
 def viewer(request):
-    """``viewer``, ``nav_items`` and, for guardians, ``children`` and ``active_child``."""
+    """``viewer``, ``nav_items`` (and ``nav_entries``, grouped into menus) and, for
+    guardians, ``children`` and ``active_child``."""
     user = getattr(request, "user", None)
     v = getattr(request, "viewer", None)  # set by ViewerMiddleware on every request
     if user is None or v is None or not user.is_authenticated:
@@ -27,6 +28,9 @@ def viewer(request):
     return {
         "viewer": v,
         "nav_items": SimpleLazyObject(lambda: collect_nav_items(v)),
+        "nav_entries": SimpleLazyObject(
+            lambda: group_nav_items(collect_nav_items(v), request.path)
+        ),
         "children": lazy_children if v.is_parent else [],
         "active_child": SimpleLazyObject(active_child) if v.is_parent else None,
     }

@@ -4,7 +4,7 @@ from django.shortcuts import render
 
 from dziennik.accounts.children import active_child_id, family_vary
 from dziennik.core.cache import PageCache, own_data
-from dziennik.core.extensions import collect_home_panels
+from dziennik.core.extensions import collect_home_panels, collect_home_scopes
 from dziennik.schools import selectors as school_selectors
 
 # A family's home shows only its own students' data: kept whole per version of it (staff
@@ -12,7 +12,10 @@ from dziennik.schools import selectors as school_selectors
 FAMILY_HOME = PageCache(
     "home",
     authorize=own_data,
-    scopes=lambda request: school_selectors.family_cache_scopes(request.viewer),
+    scopes=lambda request: (
+        *school_selectors.family_cache_scopes(request.viewer),
+        *collect_home_scopes(request.viewer),
+    ),
     vary=family_vary,
 )
 

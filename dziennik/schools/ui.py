@@ -6,5 +6,9 @@ from dziennik.core.extensions import NavItem
 
 def nav_items(viewer):
     if viewer.is_staff_member:
-        return [NavItem(_("Classes"), reverse("schools:class_list"), order=20, key="classes")]
+        return [
+            NavItem(
+                _("Classes"), reverse("schools:class_list"), order=20, key="classes", group="school"
+            )
+        ]
     return []

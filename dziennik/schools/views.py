@@ -5,6 +5,8 @@ from django.http import FileResponse, Http404
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from dziennik.core.extensions import collect_related_links
+
 from . import permissions, selectors
 
 
@@ -41,6 +43,8 @@ def student_detail(request, student_id: int):
             "student": student,
             "enrolment": selectors.current_enrolment(student),
             "guardianships": selectors.student_guardianships(viewer, student),
+            # what the apps above keep about the student (behaviour notes…)
+            "related": collect_related_links(viewer, "student", student),
         },
     )
 

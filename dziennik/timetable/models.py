@@ -9,6 +9,7 @@ a cancellation (*odwołana lekcja*) or a move to another date or lesson number.
 from __future__ import annotations
 
 import datetime
+import re
 import secrets
 
 from django.conf import settings
@@ -50,6 +51,20 @@ class Room(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def label(self) -> str:
+        """The room as a timetable names it: "sala 12", but "sala gimnastyczna 1" or "aula"
+        as they are, since a name that is a word already says what the room is."""
+        if NAMED_ROOM.search(self.name):
+            return self.name
+        return _("room %(name)s") % {"name": self.name}
+
+
+# A room's name that holds a word of three letters or more ("aula", "pracownia 3") or
+# starts with the abbreviation "s." ("s. 104") is not prefixed with "room"; a number or a
+# short code ("12", "B2", "105a") is.
+NAMED_ROOM = re.compile(r"[^\W\d_]{3,}|^\s*s\.", re.IGNORECASE)
 
 
 class TimetableEntry(models.Model):
@@ -175,6 +190,11 @@ class CalendarFeed(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feed"
     )
     token = models.CharField(max_length=64, unique=True, default=new_feed_token)
+    # The language of the events' texts: the one its owner used when creating the
+    # address (a calendar application that fetches it sends no choice of its own).
+    language = models.CharField(
+        _("language"), max_length=10, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

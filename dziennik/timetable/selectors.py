@@ -241,6 +241,46 @@ def teacher_occurrences(
     )
 
 
+@dataclass(frozen=True)
+class TeacherDayOff:
+    """Why a teacher has no lessons on a day, and when the next ones are."""
+
+    day: datetime.date
+    has_timetable: bool
+    day_off: DayOff | None
+    next_lessons: list[Occurrence]
+
+
+NEXT_LESSONS_HORIZON = 21  # days looked ahead for the next lesson (a two-week break fits)
+
+
+def teacher_day_without_lessons(
+    viewer: Viewer, day: datetime.date, occurrences: list[Occurrence]
+) -> TeacherDayOff:
+    """For a day the teacher has no lessons on: whether they have a timetable at all, the
+    school's day off that day (a holiday, a break) and their next day's lessons, taken
+    from ``occurrences`` (their lessons from ``day`` on, see ``teacher_days_ahead``)."""
+    upcoming = [o for o in occurrences if o.date > day and not o.cancelled and not o.moved_away]
+    has_timetable = bool(upcoming) or (
+        viewer.school_id is not None and teacher_entries(viewer.user_id, viewer.school_id).exists()
+    )
+    day_off = DayOff.objects.filter(
+        school_id=viewer.school_id, date_from__lte=day, date_to__gte=day
+    ).first()
+    first = min((o.date for o in upcoming), default=None)
+    return TeacherDayOff(
+        day=day,
+        has_timetable=has_timetable,
+        day_off=day_off,
+        next_lessons=sorted((o for o in upcoming if o.date == first), key=lambda o: o.slot.number),
+    )
+
+
+def teacher_days_ahead(viewer: Viewer, day: datetime.date) -> list[Occurrence]:
+    """The teacher's lessons from ``day`` for the next three weeks (a two-week break fits)."""
+    return teacher_occurrences(viewer, day, day + datetime.timedelta(days=NEXT_LESSONS_HORIZON))
+
+
 def room_occurrences(room: Room, date_from, date_to) -> list[Occurrence]:
     occurrences = expand(
         TimetableEntry.objects.filter(room=room),
@@ -318,6 +358,21 @@ def week_grid(occurrences: list[Occurrence], monday: datetime.date, slots: list[
         for n in sorted(slot_numbers)
     ]
     return {"days": days, "rows": rows}
+
+
+def day_view(grid: dict) -> list[dict]:
+    """The week grid turned by day, for phones: each day with its lessons in order."""
+    return [
+        {
+            "date": day,
+            "lessons": [
+                {"slot": row["slot"], "occurrences": row["cells"][index]}
+                for row in grid["rows"]
+                if row["cells"][index]
+            ],
+        }
+        for index, day in enumerate(grid["days"])
+    ]
 
 
 def slots_of(school_id: int) -> list[LessonSlot]:

@@ -7,13 +7,14 @@ from __future__ import annotations
 
 import datetime
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DataError, IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dziennik.accounts.models import User
-from dziennik.core import audit, cache
+from dziennik.core import audit, cache, concurrency
 from dziennik.core.models import AuditEntry
 from dziennik.core.policy import Policy
 from dziennik.core.text import field_choice, field_text
@@ -127,18 +128,18 @@ def timetable_entry_change(
     teacher: User,
     room: Room | None = None,
     group: ClassGroup | None = None,
+    version: str | None = None,
 ) -> TimetableEntry:
     """Change a weekly lesson from ``from_date`` on; returns the entry valid from then.
-
-    The plan keeps its past: the entry ends the day before ``from_date`` and a new one
-    with the new values starts on it (until the old one's last day), so earlier weeks
-    still show what was. From the entry's own first day the entry itself is corrected.
-    Substitutions and cancellations from ``from_date`` follow the lesson when it still
-    takes place on their date, and are removed otherwise.
-    """
+    A form based on an older ``version`` is refused (``_fresh``). The plan keeps its
+    past: the entry ends the day before ``from_date`` and a new one with the new values
+    starts on it (until the old one's last day), so earlier weeks still show what was.
+    From the entry's own first day the entry itself is corrected. Substitutions and
+    cancellations from ``from_date`` follow the lesson when it still takes place on
+    their date, and are removed otherwise."""
     _authorize(actor, permissions.entries, entry)
     _lock_school(entry.school_id)
-    entry = _fresh(entry)
+    entry = _fresh(entry, version)
     if from_date < entry.valid_from:
         raise ValidationError(
             _("The change cannot start before the lesson does (%(date)s).")
@@ -238,11 +239,19 @@ def timetable_entry_end(
     return entry
 
 
-def _fresh(entry: TimetableEntry) -> TimetableEntry:
-    """The entry as it is now, read under the school's lock."""
-    return TimetableEntry.objects.select_related(
+def entry_version(entry: TimetableEntry) -> str:
+    """What an entry's change form was based on: its lesson and validity."""
+    return concurrency.version_of([entry], fields=[*CHANGEABLE, "valid_from", "valid_to"])
+
+
+def _fresh(entry: TimetableEntry, version: str | None = None) -> TimetableEntry:
+    """The entry as it is now, read under the school's lock; ``StaleEdit`` when it is
+    no longer the ``version`` (``entry_version``) a form was based on."""
+    fresh = TimetableEntry.objects.select_related(
         "school_class", "group", "slot", "subject", "teacher", "room"
     ).get(pk=entry.pk)
+    concurrency.require_version(version, entry_version(fresh))
+    return fresh
 
 
 def _settle_changes(
@@ -376,7 +385,11 @@ def timetable_change_create(
     new_slot: LessonSlot | None = None,
     note: str = "",
 ) -> TimetableChange:
-    """Record a substitution, cancellation or move of one planned lesson."""
+    """Record a substitution, cancellation or move of one planned lesson.
+
+    Idempotent: the entry is locked for the check, so a double submit waits for the
+    first and then gets the same change back (no second row, no ``IntegrityError``); a
+    different change of the same lesson and date is refused."""
     _authorize(actor, permissions.entries, entry)
     kind = field_choice(TimetableChange, "kind", kind)
     note = field_text(TimetableChange, "note", note)
@@ -388,18 +401,22 @@ def timetable_change_create(
         raise ValidationError(_("Choose the new date and lesson number."))
     if kind != TimetableChange.Kind.MOVED:
         new_date, new_slot = None, None
-    if TimetableChange.objects.filter(entry=entry, date=date).exists():
+    values = {
+        "kind": kind,
+        "substitute_teacher_id": substitute_teacher and substitute_teacher.pk,
+        "room_id": room and room.pk,
+        "new_date": new_date,
+        "new_slot_id": new_slot and new_slot.pk,
+        "note": note,
+    }
+    concurrency.locked(TimetableEntry.objects.filter(pk=entry.pk).only("pk"))
+    existing = TimetableChange.objects.filter(entry=entry, date=date).first()
+    if existing is not None:
+        if all(getattr(existing, name) == value for name, value in values.items()):
+            return existing  # the same change submitted again
         raise ValidationError(_("This lesson already has a change on that date."))
     change = TimetableChange.objects.create(
-        school_id=entry.school_id,
-        entry=entry,
-        date=date,
-        kind=kind,
-        substitute_teacher=substitute_teacher,
-        room=room,
-        new_date=new_date,
-        new_slot=new_slot,
-        note=note,
+        school_id=entry.school_id, entry=entry, date=date, **values
     )
     audit.record_create(actor=actor, instance=change, school_class_id=entry.school_class_id)
     return change
@@ -413,17 +430,21 @@ def timetable_change_delete(*, actor: User, change: TimetableChange) -> None:
 
 
 @transaction.atomic
-def calendar_feed_create(*, actor: User) -> CalendarFeed:
-    """Give the actor a new secret feed address, replacing (revoking) any old one."""
+def calendar_feed_create(*, actor: User, language: str | None = None) -> CalendarFeed:
+    """Give the actor a new secret feed address, replacing (revoking) any old one; its
+    events are written in ``language`` (the school's by default)."""
     calendar_feed_revoke(actor=actor)
-    feed = CalendarFeed.objects.create(user=actor)
+    codes = {code for code, _name in settings.LANGUAGES}
+    feed = CalendarFeed.objects.create(
+        user=actor, language=language if language in codes else settings.LANGUAGE_CODE
+    )
     _record_feed(actor, feed, "create")
     return feed
 
 
 def _record_feed(actor: User, feed: CalendarFeed, action: str) -> None:
     # The token itself never goes into the history: it is a credential.
-    value = {"user": feed.user_id, "token": "***"}
+    value = {"user": feed.user_id, "token": "***", "language": feed.language}
     changes = {k: [None, v] if action == "create" else [v, None] for k, v in value.items()}
     audit.record_many(
         [

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from dziennik.accounts.models import User
 from dziennik.core import audit
+from dziennik.core.concurrency import StaleEdit
 from dziennik.core.text import clean_text
 from dziennik.schools.models import School
 from dziennik.schools.viewer import Viewer, get_viewer
@@ -27,7 +28,7 @@ from .models import Room, TimetableChange, TimetableEntry
 MAX_NAME = 50
 
 
-class StaleRoom(ValidationError):
+class StaleRoom(StaleEdit):
     """The form was based on a room someone else has changed since."""
 
 

@@ -14,8 +14,8 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language, gettext_lazy, override
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from dziennik.accounts.children import active_child_id
@@ -37,8 +37,10 @@ def _monday(request) -> datetime.date:
 
 
 def _week_context(occurrences, monday, school_id, **extra):
+    grid = selectors.week_grid(occurrences, monday, selectors.slots_of(school_id))
     return {
-        "grid": selectors.week_grid(occurrences, monday, selectors.slots_of(school_id)),
+        "grid": grid,
+        "days": selectors.day_view(grid),
         "monday": monday,
         "previous_week": monday - datetime.timedelta(days=7),
         "next_week": monday + datetime.timedelta(days=7),
@@ -235,12 +237,42 @@ def feed_settings(request):
             services.calendar_feed_revoke(actor=request.user)
             messages.success(request, _("The calendar address has been revoked."))
         else:
-            services.calendar_feed_create(actor=request.user)
+            services.calendar_feed_create(actor=request.user, language=get_language())
             messages.success(request, _("A new calendar address has been created."))
         return redirect("timetable:feed_settings")
     feed = selectors.feed_for(request.viewer)
     url = request.build_absolute_uri(reverse("timetable:feed", args=[feed.token])) if feed else None
     return render(request, "timetable/feed_settings.html", {"feed": feed, "feed_url": url})
+
+
+def _calendar(occurrences, tz, *, host: str) -> icalendar.Calendar:
+    cal = icalendar.Calendar()
+    cal.add("prodid", "-//Dziennik//plan lekcji//PL")
+    cal.add("version", "2.0")
+    cal.add("x-wr-calname", _("Timetable"))
+    for o in occurrences:
+        if o.moved_away:
+            continue
+        event = icalendar.Event()
+        suffix = f"-{o.change.pk}" if o.moved_here else ""
+        event.add("uid", f"{o.entry.pk}-{o.date:%Y%m%d}{suffix}@{host}")
+        group = f" ({o.entry.group.name})" if o.entry.group else ""
+        summary = f"{o.entry.subject.name} – {o.entry.school_class.name}{group}"
+        if o.cancelled:
+            summary = _("Cancelled: %(lesson)s") % {"lesson": summary}
+            event.add("status", "CANCELLED")
+        event.add("summary", summary)
+        event.add("dtstart", o.starts(tz))
+        event.add("dtend", o.ends(tz))
+        event.add("dtstamp", timezone.now())
+        if o.room:
+            event.add("location", o.room.name)
+        teacher = o.teacher.get_full_name() if o.teacher else ""
+        if o.is_substitution:
+            teacher = _("substitution: %(teacher)s") % {"teacher": teacher}
+        event.add("description", teacher)
+        cal.add_component(event)
+    return cal
 
 
 def feed(request, token: str):
@@ -267,33 +299,9 @@ def feed(request, token: str):
                 school_id=student.school_id,
             )
     tz = zoneinfo.ZoneInfo(user.school.time_zone if user.school else "Europe/Warsaw")
-    cal = icalendar.Calendar()
-    cal.add("prodid", "-//Dziennik//plan lekcji//PL")
-    cal.add("version", "2.0")
-    cal.add("x-wr-calname", _("Timetable"))
-    host = request.get_host().split(":")[0]
-    for o in occurrences:
-        if o.moved_away:
-            continue
-        event = icalendar.Event()
-        suffix = f"-{o.change.pk}" if o.moved_here else ""
-        event.add("uid", f"{o.entry.pk}-{o.date:%Y%m%d}{suffix}@{host}")
-        group = f" ({o.entry.group.name})" if o.entry.group else ""
-        summary = f"{o.entry.subject.name} – {o.entry.school_class.name}{group}"
-        if o.cancelled:
-            summary = f"{_('Cancelled')}: {summary}"
-            event.add("status", "CANCELLED")
-        event.add("summary", summary)
-        event.add("dtstart", o.starts(tz))
-        event.add("dtend", o.ends(tz))
-        event.add("dtstamp", timezone.now())
-        if o.room:
-            event.add("location", o.room.name)
-        teacher = o.teacher.get_full_name() if o.teacher else ""
-        if o.is_substitution:
-            teacher = f"{_('substitution')}: {teacher}"
-        event.add("description", teacher)
-        cal.add_component(event)
+    # In the owner's language, whatever the calendar application's request asks for.
+    with override(calendar_feed.language):
+        cal = _calendar(occurrences, tz, host=request.get_host().split(":")[0])
     response = HttpResponse(cal.to_ical(), content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = content_disposition("plan.ics", inline=True)
     response["Cache-Control"] = "private, no-store"

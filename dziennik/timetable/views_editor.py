@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from dziennik.core.concurrency import StaleEdit
 from dziennik.core.params import parse_int
 
 from . import selectors, services
@@ -112,20 +113,30 @@ def entry_change(request, entry_id: int):
     }
     form = EntryForm(request.POST or None, options=options, changing=True, initial=initial)
     context = {"school_class": entry.school_class, "entry": entry}
+    stale = False
     if request.method == "POST" and form.is_valid():
         try:
             new = services.timetable_entry_change(
                 actor=request.user,
                 entry=entry,
                 from_date=form.cleaned_data["date"],
+                version=request.POST.get("version"),
                 **form.values(),
             )
         except ValidationError as exc:
+            stale = isinstance(exc, StaleEdit)
             form.add_error(None, exc)
         else:
             messages.success(request, _("The lesson has been changed in the plan."))
             return redirect(_editor_url(new.school_class_id, new.valid_from))
-    return _form_page(request, "timetable/entry_form.html", context, form)
+    if stale:  # the form is based on the lesson as it is now
+        entry = selectors.get_managed_entry_for(viewer, entry_id)
+        context["entry"] = entry
+    context["version"] = services.entry_version(entry)
+    response = _form_page(request, "timetable/entry_form.html", context, form)
+    if stale:
+        response.status_code = 409
+    return response
 
 
 @login_required

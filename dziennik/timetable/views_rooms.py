@@ -98,7 +98,7 @@ def room_edit(request, room_id: int):
             "stale": stale,
             "version": settings_selectors.room_version(room),
         },
-        status=400 if form.errors else 200,
+        status=409 if stale else 400 if form.errors else 200,
     )
 
 

@@ -1,12 +1,9 @@
 """Browser tests: the first login with a letter's password, the lockout, the letters."""
 
-import io
 import re
-from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from pypdf import PdfReader
 
 from dziennik.accounts.models import User
 from dziennik.accounts.services import credentials_generate_for_class
@@ -29,6 +26,7 @@ def serious_violations(page) -> list[str]:
 
 
 def log_out(page) -> None:
+    page.click("#account-menu summary")  # the account's menu: password, log out
     with page.expect_navigation():
         page.click(".account form button[type=submit]")
 
@@ -93,20 +91,3 @@ def test_lockout_after_failures_shows_the_lock_page(world, page):
     login(page, "rodzic-test", TEST_PASSWORD)
     assert page.locator("#locked-out").count() == 1
     assert "logowanie" in page.url
-
-
-def test_class_teacher_downloads_the_letters(world, page):
-    login(page, "wych", TEST_PASSWORD)
-    page.goto(f"/szkola/klasy/{world.school_class.pk}/")
-    with page.expect_navigation():
-        page.click("#class-credentials-link")
-    assert page.locator("#student-accounts tr[data-status='none']").count() == 1
-    assert serious_violations(page) == []
-    with page.expect_download() as download_info:
-        page.click("#credentials-form button[type=submit]")
-    download = download_info.value
-    assert download.suggested_filename == "loginy-4a.pdf"
-    pages = PdfReader(io.BytesIO(Path(download.path()).read_bytes())).pages
-    assert len(pages) == 1
-    assert "Kacper Dąbrowski" in pages[0].extract_text()
-    assert User.objects.get(student_profile=world.classmate).must_change_password is True

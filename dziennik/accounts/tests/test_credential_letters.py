@@ -10,9 +10,10 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from dziennik.accounts.letters import render_letters
-from dziennik.accounts.models import User
+from dziennik.accounts.models import LetterJob, User
 from dziennik.accounts.services import credentials_generate_for_class
 from dziennik.accounts.tests.factories import TEST_PASSWORD, UserFactory
+from dziennik.attendance.tests.factories import committed
 from dziennik.core.models import AuditEntry
 from dziennik.schools.models import Guardian, Student
 
@@ -21,6 +22,19 @@ pytestmark = pytest.mark.django_db
 
 def pdf_pages(content: bytes) -> list[str]:
     return [page.extract_text() for page in PdfReader(io.BytesIO(content)).pages]
+
+
+def download_letters(client, school_class, data=None):
+    """Ask for the class's letters as the page does, run the queued job as a commit
+    would, open the job's page and download the letters: the download's response."""
+    url = reverse("accounts:class_credentials", args=[school_class.pk])
+    with committed():
+        response = client.post(url, data or {})
+    assert response.status_code == 302
+    job_page = client.get(response["Location"])
+    assert job_page.status_code == 200
+    job = job_page.context["job"]
+    return client.post(reverse("accounts:letters_download", args=[job.pk]))
 
 
 def by_name(issued):
@@ -158,8 +172,7 @@ def test_principal_and_secretary_may_generate(world, letter_class, role):
 
 def test_pdf_has_one_page_per_person_with_polish_letters(world, letter_class):
     client = world.client("class_teacher")
-    url = reverse("accounts:class_credentials", args=[world.school_class.pk])
-    response = client.post(url)
+    response = download_letters(client, world.school_class)
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"] == 'attachment; filename="loginy-4a.pdf"'
@@ -186,8 +199,7 @@ def test_pdf_has_one_page_per_person_with_polish_letters(world, letter_class):
 
 def test_regenerated_pdf_contains_wisniewska(world, letter_class):
     client = world.client("class_teacher")
-    url = reverse("accounts:class_credentials", args=[world.school_class.pk])
-    response = client.post(url, {"regenerate": "1"})
+    response = download_letters(client, world.school_class, {"regenerate": "1"})
     pages = pdf_pages(response.content)
     assert len(pages) == 8
     assert "Zofia Wiśniewska" in pages[0]
@@ -195,16 +207,15 @@ def test_regenerated_pdf_contains_wisniewska(world, letter_class):
     assert any("Anna Wiśniewska" in page and "rodzic-test" in page for page in pages)
 
 
-def test_nothing_to_print_redirects_with_a_message(world):
+def test_nothing_to_print_says_so(world):
     client = world.client("class_teacher")
+    download_letters(client, world.school_class)  # Kacper's account
     url = reverse("accounts:class_credentials", args=[world.school_class.pk])
-    client.post(url)  # Kacper's account
-    response = client.post(url)
-    assert response.status_code == 302
-    assert response["Location"] == url
-    page = client.get(url)
-    assert page.status_code == 200
-    assert [m.level_tag for m in page.context["messages"]] == ["info"]
+    with committed():
+        response = client.post(url)
+    page = client.get(response["Location"])
+    assert page.context["job"].status == LetterJob.Status.EMPTY
+    assert 'data-status="empty"' in page.content.decode()
 
 
 def test_render_letters_uses_the_school_language(world):

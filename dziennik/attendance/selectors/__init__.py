@@ -34,6 +34,7 @@ from .lessons import (
     previous_lesson,
     student_names,
 )
+from .notices import notices_for_lesson, notices_to_know, student_notices
 from .statistics import (
     Tally,
     class_statistics,
@@ -45,15 +46,20 @@ from .statistics import (
     term_case,
 )
 from .students import (
+    JustificationDeadline,
     current_class_ids,
     justifiable_marks,
+    justification_deadline,
     lessons_with_topics,
+    overdue_marks_count,
+    student_day_grid,
     student_justifications,
     student_marks,
     student_page_rows,
 )
 
 __all__ = [
+    "JustificationDeadline",
     "RosterRow",
     "Tally",
     "active_kinds",
@@ -65,6 +71,7 @@ __all__ = [
     "get_justification_for",
     "get_lesson_for",
     "justifiable_marks",
+    "justification_deadline",
     "justification_marks",
     "justification_queryset",
     "justifications_to_decide",
@@ -78,14 +85,19 @@ __all__ = [
     "lessons_missing",
     "lessons_with_topics",
     "month_sheet",
+    "notices_for_lesson",
+    "notices_to_know",
+    "overdue_marks_count",
     "percent",
     "previous_lesson",
     "recent_absences",
     "school_statistics",
     "settings_for",
+    "student_day_grid",
     "student_justifications",
     "student_marks",
     "student_names",
+    "student_notices",
     "student_page_rows",
     "student_statistics",
     "tally",

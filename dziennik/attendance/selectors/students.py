@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
+from dataclasses import dataclass
 
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
@@ -77,21 +78,56 @@ def student_page_rows(
     )
     recent = [r for r in rows if r["date"] >= recent_since]
     absences = [r for r in rows if r["kind_base"] != Base.PRESENT]
+    deadline = justification_deadline(student.school_id)
+    for row in absences:
+        # An unexcused mark without a pending excuse: until when a parent may excuse it.
+        if row["excusable"] and not row["pending"] and deadline.days:
+            row["justify_by"] = deadline.last_day_for(row["date"])
+            row["overdue"] = row["date"] < deadline.since
     return recent, absences
+
+
+@dataclass(frozen=True)
+class JustificationDeadline:
+    """The school's deadline for excuses (A-05): ``days`` after the absence (0: none);
+    marks dated ``since`` or later may still be excused today."""
+
+    days: int
+    since: datetime.date | None
+
+    def last_day_for(self, day: datetime.date) -> datetime.date | None:
+        return day + datetime.timedelta(days=self.days) if self.days else None
+
+
+def justification_deadline(school_id: int) -> JustificationDeadline:
+    days = settings_for(school_id).justification_deadline_days
+    since = timezone.localdate() - datetime.timedelta(days=days) if days else None
+    return JustificationDeadline(days=days, since=since)
+
+
+def _unexcused(student: Student) -> QuerySet[AttendanceMark]:
+    return AttendanceMark.objects.filter(student=student, kind__excused_kind__isnull=False).exclude(
+        justifications__status=Justification.Status.PENDING
+    )
 
 
 def justifiable_marks(student: Student) -> QuerySet[AttendanceMark]:
     """Unexcused absences and lateness with no pending excuse, within the deadline."""
-    config = settings_for(student.school_id)
-    qs = AttendanceMark.objects.filter(student=student, kind__excused_kind__isnull=False).exclude(
-        justifications__status=Justification.Status.PENDING
-    )
-    if config.justification_deadline_days:
-        since = timezone.localdate() - datetime.timedelta(days=config.justification_deadline_days)
-        qs = qs.filter(date__gte=since)
+    deadline = justification_deadline(student.school_id)
+    qs = _unexcused(student)
+    if deadline.since:
+        qs = qs.filter(date__gte=deadline.since)
     return qs.select_related("lesson__subject", "lesson__slot", "kind").order_by(
         "date", "lesson__slot__number"
     )
+
+
+def overdue_marks_count(student: Student) -> int:
+    """Unexcused absences and lateness past the school's deadline (none without one)."""
+    deadline = justification_deadline(student.school_id)
+    if not deadline.since:
+        return 0
+    return _unexcused(student).filter(date__lt=deadline.since).count()
 
 
 def current_class_ids(student_ids) -> list[tuple[int, int]]:
@@ -125,3 +161,55 @@ def lessons_with_topics(student: Student, date_from, date_to) -> dict:
     for lesson in lessons:
         by_subject[lesson.subject.name].append(lesson)
     return dict(by_subject)
+
+
+@dataclass(frozen=True)
+class GridCell:
+    code: str
+    name: str
+    base: str
+    colour: str
+    subject: str
+
+
+@dataclass(frozen=True)
+class DayGrid:
+    """A student's attendance as days × lesson numbers (Librus's *widok dzienny*): each
+    day with a mark is a row, each lesson number of the bell schedule used a column."""
+
+    numbers: list[int]
+    days: list[tuple[datetime.date, list[list[GridCell]]]]
+    legend: list[GridCell]
+
+
+def student_day_grid(student: Student, date_from, date_to) -> DayGrid:
+    """The day × lesson grid of a period, newest day first (one query)."""
+    rows = (
+        AttendanceMark.objects.filter(student=student, date__range=(date_from, date_to))
+        .values(
+            "date",
+            number=F("lesson__slot__number"),
+            code=F("kind__code"),
+            name=F("kind__name"),
+            base=F("kind__base"),
+            colour=F("kind__colour"),
+            subject=F("lesson__subject__name"),
+        )
+        .order_by("-date", "lesson__slot__number", "lesson__subject__name")
+    )
+    by_day: dict[datetime.date, dict[int, list[GridCell]]] = {}
+    legend: dict[str, GridCell] = {}
+    for row in rows:
+        cell = GridCell(row["code"], row["name"], row["base"], row["colour"], row["subject"])
+        by_day.setdefault(row["date"], {}).setdefault(row["number"], []).append(cell)
+        legend.setdefault(cell.code, cell)
+    numbers = sorted({n for cells in by_day.values() for n in cells})
+    days = [(day, [cells.get(n, []) for n in numbers]) for day, cells in by_day.items()]
+    return DayGrid(numbers=numbers, days=days, legend=sorted(legend.values(), key=_legend_order))
+
+
+BASE_ORDER = [b.value for b in Base]
+
+
+def _legend_order(cell: GridCell) -> tuple[int, str]:
+    return (BASE_ORDER.index(cell.base) if cell.base in BASE_ORDER else 99, cell.code)

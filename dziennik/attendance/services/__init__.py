@@ -18,6 +18,7 @@ from .justifications import (
 )
 from .kinds import DEFAULT_KINDS, DefaultKind, attendance_kinds_ensure_defaults
 from .lessons import TOPIC_MAX_LENGTH, alerts_check_later, lesson_open, lesson_save
+from .notices import absence_notice_submit, absence_notice_withdraw
 
 __all__ = [
     "ALLOWED_ATTACHMENT_TYPES",
@@ -25,6 +26,8 @@ __all__ = [
     "MAX_ATTACHMENT_BYTES",
     "TOPIC_MAX_LENGTH",
     "DefaultKind",
+    "absence_notice_submit",
+    "absence_notice_withdraw",
     "alerts_check_later",
     "attendance_kinds_ensure_defaults",
     "justification_decide",

@@ -12,13 +12,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dziennik.accounts.models import User
-from dziennik.core import audit, uploads
+from dziennik.core import audit, concurrency, uploads
 from dziennik.core.text import field_text
 from dziennik.schools.models import Student
 from dziennik.schools.viewer import get_viewer
 
 from .. import permissions, selectors
-from ..models import AttendanceMark, Justification
+from ..models import AttendanceMark, Justification, Lesson
 from .lessons import alerts_check_later
 
 ALLOWED_ATTACHMENT_TYPES = {
@@ -136,6 +136,9 @@ def _justification_submit(
     reason = field_text(Justification, "reason", reason, multiline=True)
     if not reason:
         raise ValidationError({"reason": _("Give the reason for the absence.")})
+    # One submit per student at a time: a second one (a double click, a retry) waits,
+    # then finds the lessons pending and is refused instead of duplicating the excuse.
+    concurrency.locked(Student.objects.filter(pk=student.pk).only("pk"))
     marks = _marks_to_justify(student, date_from=date_from, date_to=date_to, mark_ids=mark_ids)
     enrolment = selectors.current_class_ids([student.pk])
     if not enrolment:
@@ -172,45 +175,94 @@ def _justification_submit(
 
 @transaction.atomic
 def justification_decide(
-    *, actor: User, justification: Justification, accept: bool, comment: str = ""
+    *,
+    actor: User,
+    justification: Justification,
+    accept: bool,
+    comment: str = "",
+    mark_ids: Iterable[int] | None = None,
 ) -> Justification:
     """Accept (the marks become excused) or reject an excuse, with a comment. Whoever
-    ``permissions.justifications`` lets ``decide`` it (L-19)."""
+    ``permissions.justifications`` lets ``decide`` it (L-19).
+
+    Accepting with ``mark_ids`` excuses those of its lessons only: the others stay
+    unexcused and the excuse is *accepted in part* (a comment says why); the history
+    records which lessons were excused and which refused."""
     justification = Justification.objects.select_for_update().get(pk=justification.pk)
     if not permissions.justifications.allows(get_viewer(actor), "decide", justification):
         raise PermissionDenied
     if justification.status != Justification.Status.PENDING:
         raise ValidationError(_("This justification has already been decided."))
     comment = field_text(Justification, "decision_comment", comment, multiline=True)
-    if not accept and not comment:
+    all_ids = set(justification.marks.values_list("pk", flat=True))
+    accepted = _accepted_marks(accept, all_ids, mark_ids)
+    status = (
+        Justification.Status.REJECTED
+        if not accepted
+        else Justification.Status.ACCEPTED
+        if accepted == all_ids
+        else Justification.Status.PARTIAL
+    )
+    if status == Justification.Status.REJECTED and not comment:
         raise ValidationError({"comment": _("Say why the justification is rejected.")})
+    if status == Justification.Status.PARTIAL and not comment:
+        raise ValidationError({"comment": _("Say why the other lessons are not excused.")})
     before = audit.snapshot(
         justification, fields=["status", "decided_by", "decided_at", "decision_comment"]
     )
-    justification.status = (
-        Justification.Status.ACCEPTED if accept else Justification.Status.REJECTED
-    )
+    justification.status = status
     justification.decided_by = actor
     justification.decided_at = timezone.now()
     justification.decision_comment = comment
     justification.save(update_fields=["status", "decided_by", "decided_at", "decision_comment"])
-    audit.record_update(
-        actor=actor,
-        instance=justification,
-        before=before,
-        student_id=justification.student_id,
-        school_class_id=justification.school_class_id,
+    after = audit.snapshot(justification, fields=before.keys())
+    changes = {k: [before[k], after[k]] for k in before if before[k] != after[k]}
+    if status == Justification.Status.PARTIAL:
+        changes["excused_marks"] = [None, sorted(accepted)]
+        changes["refused_marks"] = [None, sorted(all_ids - accepted)]
+    audit.record_many(
+        [
+            audit.build_entry(
+                actor=actor,
+                instance=justification,
+                action="update",
+                changes=changes,
+                student_id=justification.student_id,
+                school_class_id=justification.school_class_id,
+            )
+        ]
     )
-    if accept:
-        _excuse_marks(actor, justification)
+    if accepted:
+        _excuse_marks(actor, justification, accepted)
     return justification
 
 
-def _excuse_marks(actor: User, justification: Justification) -> None:
-    """An accepted excuse turns its marks into their excused kinds (A-05)."""
+def _accepted_marks(accept: bool, all_ids: set[int], mark_ids: Iterable[int] | None) -> set[int]:
+    """The excuse's lessons to excuse: all, none, or the chosen ones (never another's)."""
+    if not accept:
+        return set()
+    if mark_ids is None:
+        return all_ids
+    chosen = set(mark_ids)
+    if not chosen:
+        raise ValidationError(
+            {"marks": _("Choose the lessons to excuse, or reject the justification.")}
+        )
+    if not chosen <= all_ids:
+        raise ValidationError({"marks": _("Choose only lessons of this justification.")})
+    return chosen
+
+
+def _excuse_marks(actor: User, justification: Justification, mark_ids: set[int]) -> None:
+    """An accepted excuse turns its (accepted) marks into their excused kinds (A-05).
+    Their lessons are locked first, as a lesson's save locks them, so a save of the
+    lesson at the same time reads the excused marks instead of overwriting them."""
+    concurrency.locked(
+        Lesson.objects.filter(pk__in=justification.marks.values("lesson_id")).only("pk")
+    )
     marks = list(
         justification.marks.select_related("kind__excused_kind", "lesson").filter(
-            kind__excused_kind__isnull=False
+            kind__excused_kind__isnull=False, pk__in=mark_ids
         )
     )
     entries = []

@@ -14,9 +14,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dziennik.accounts.models import User
-from dziennik.core import audit
+from dziennik.core import audit, concurrency
 from dziennik.core.models import AuditEntry
 from dziennik.core.text import clean_text
+from dziennik.schools.models import SchoolClass
 from dziennik.schools.viewer import Viewer, get_viewer
 from dziennik.timetable import selectors as timetable
 
@@ -60,6 +61,9 @@ def lesson_open(*, actor: User, entry_id: int, date: datetime.date) -> Lesson:
         school_class_id=entry.school_class_id,
     ):
         raise PermissionDenied
+    # A double click (or two teachers at once) opens one lesson: the second waits for
+    # the first and finds it, instead of failing on the lesson's unique key.
+    concurrency.locked(SchoolClass.objects.filter(pk=entry.school_class_id).only("pk"))
     lookup = {"date": date, "slot": occurrence.slot}
     if entry.group_id:
         lookup["group_id"] = entry.group_id
@@ -85,26 +89,40 @@ def lesson_open(*, actor: User, entry_id: int, date: datetime.date) -> Lesson:
 
 @transaction.atomic
 def lesson_save(
-    *, actor: User, lesson: Lesson, topic: str, marks: Mapping[int, int | None]
+    *,
+    actor: User,
+    lesson: Lesson,
+    topic: str,
+    marks: Mapping[int, int | None],
+    initial: Mapping[int, int] | None = None,
+    initial_topic: str | None = None,
 ) -> list[AttendanceMark]:
-    """Save a lesson's topic and every student's mark in one go: all of it, or nothing.
+    """Save a lesson's topic and its students' marks in one go: all of it, or nothing.
 
-    ``marks`` maps student id → attendance kind id (``None``: no valid kind was given);
-    students of the lesson left out are present. Every mark is checked before anything
-    is written. A student not in the lesson, an unknown kind, or a kind the school no
-    longer uses given anew (a mark may keep it) refuses the whole save with a
-    ``ValidationError`` that names every bad row: its keys are the lesson form's fields,
-    ``topic`` and ``mark-<student id>``.
+    ``marks`` maps student id → attendance kind id (``None``: no valid kind was given).
+    A student left out keeps the mark they have; one without a mark becomes present.
+    Every mark is checked before anything is written. A student not in the lesson, an
+    unknown kind, or a kind the school no longer uses given anew (a mark may keep it)
+    refuses the whole save with a ``ValidationError`` that names every bad row: its
+    keys are the lesson form's fields, ``topic`` and ``mark-<student id>``.
 
-    The number of queries does not depend on the number of students: one read of the
-    existing marks, one insert of the new marks and one update per kind the changed
-    marks now have, one update of the lesson, one insert into the history. The early
-    warnings of the students whose marks changed are re-checked in the background once
-    the save has committed (``alerts_check_later``).
+    ``initial`` (student id → the kind the form showed) and ``initial_topic`` are what
+    the form was based on. The lesson is locked for the save, and each value is merged
+    with what is saved now (``concurrency.merge``): what the user did not change keeps
+    the saved value, what only the user changed is saved; when both changed the same
+    row (or the topic) differently, nothing is saved: ``StaleEdit`` names the students
+    and has the form's fields in ``fields``.
+
+    The number of queries does not depend on the number of students: the lesson's lock,
+    one read of the existing marks, one insert of the new marks and one update per kind
+    the changed marks now have, one update of the lesson, one insert into the history.
+    The early warnings of the students whose marks changed are re-checked in the
+    background once the save has committed (``alerts_check_later``).
     """
     viewer = get_viewer(actor)
     if not permissions.lessons.allows(viewer, "edit", lesson):
         raise PermissionDenied
+    _lock_lesson(lesson)
     topic = clean_text(topic)
     attendees = selectors.lesson_attendee_ids(lesson)
     kinds = selectors.kinds_by_id(lesson.school_id)
@@ -119,15 +137,19 @@ def lesson_save(
         errors = {"topic": [_("The topic is too long (at most 500 characters).")], **errors}
     if errors:
         raise ValidationError(errors)
+    present = selectors.default_kind(kinds)
+    wanted, conflicts = _merged_marks(attendees, marks, initial or {}, existing, present.pk)
+    if initial_topic is not None:
+        topic, topic_conflict = concurrency.merge(clean_text(initial_topic), topic, lesson.topic)
+        if topic_conflict:
+            conflicts.insert(0, "topic")
+    if conflicts:
+        raise _lesson_conflict(conflicts)
 
     now = timezone.now()
-    present = selectors.default_kind(kinds)
     to_create, to_update = [], []
-    for student_id in attendees:
-        kind_id = marks.get(student_id, present.pk)
-        pk, old = existing.get(student_id, (None, None))
-        if pk is not None and old == kind_id:
-            continue
+    for student_id, kind_id in wanted.items():
+        pk = existing.get(student_id, (None, None))[0]
         mark = AttendanceMark(
             pk=pk,
             lesson=lesson,
@@ -143,6 +165,56 @@ def lesson_save(
     if to_create or to_update:
         alerts_check_later()
     return [*to_create, *to_update]
+
+
+def _lock_lesson(lesson: Lesson) -> None:
+    """Lock the lesson until the save ends (a concurrent save of it waits) and read its
+    saved topic and stamps again: the merge and the history start from them."""
+    fields = ("topic", "conducted_at", "attendance_taken_at")
+    saved = Lesson.objects.select_for_update(no_key=True).values(*fields).get(pk=lesson.pk)
+    for name in fields:
+        setattr(lesson, name, saved[name])
+
+
+def _merged_marks(
+    attendees: list[int],
+    marks: Mapping[int, int | None],
+    initial: Mapping[int, int],
+    existing: dict[int, tuple[int, int]],
+    present_id: int,
+) -> tuple[dict[int, int], list[int | str]]:
+    """The marks to write (student id → kind id, only those that change) and the
+    students both the user and someone else changed meanwhile (the conflicts)."""
+    wanted: dict[int, int] = {}
+    conflicts: list[int | str] = []
+    for student_id in attendees:
+        current = existing.get(student_id, (None, None))[1]
+        if student_id not in marks:
+            if current is None:  # attendance taken for the first time: present
+                wanted[student_id] = present_id
+            continue
+        kind_id = marks[student_id]
+        if student_id in initial:
+            # a student without a mark is shown as present, and merged as such
+            shown_now = present_id if current is None else current
+            kind_id, conflict = concurrency.merge(initial[student_id], kind_id, shown_now)
+            if conflict:
+                conflicts.append(student_id)
+                continue
+        if kind_id != current:
+            wanted[student_id] = kind_id
+    return wanted, conflicts
+
+
+def _lesson_conflict(conflicts: list[int | str]) -> concurrency.StaleEdit:
+    """The refusal of a save whose rows someone else changed meanwhile, naming them."""
+    students = [c for c in conflicts if c != "topic"]
+    names = selectors.student_names(students)
+    labels = [_("the topic")] if "topic" in conflicts else []
+    labels += [names.get(student_id, str(student_id)) for student_id in students]
+    error = concurrency.StaleEdit(conflicts=labels)
+    error.fields = ["topic" if c == "topic" else f"mark-{c}" for c in conflicts]
+    return error
 
 
 def _mark_errors(

@@ -42,6 +42,7 @@ from .school_settings import (
     SETTINGS_FIELDS,
     SETTINGS_LIMITS,
     attendance_settings_update,
+    settings_version,
 )
 
 __all__ = [
@@ -64,6 +65,7 @@ __all__ = [
     "attendance_kinds_setup",
     "attendance_settings_update",
     "colour_error",
+    "settings_version",
     "subject_exemption_create",
     "subject_exemption_end",
     "subject_exemption_withdraw",

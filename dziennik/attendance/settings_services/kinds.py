@@ -10,7 +10,7 @@ from django.db.models import ProtectedError
 from django.utils.translation import gettext as _
 
 from dziennik.accounts.models import User
-from dziennik.core import audit
+from dziennik.core import audit, concurrency
 from dziennik.schools.models import School
 
 from .. import services
@@ -118,9 +118,13 @@ def attendance_kind_create(
 
 
 @transaction.atomic
-def attendance_kind_update(*, actor: User, kind: AttendanceKind, **changes) -> AttendanceKind:
+def attendance_kind_update(
+    *, actor: User, kind: AttendanceKind, version: str | None = None, **changes
+) -> AttendanceKind:
     """Change a kind: name, shortcut, colour, order, active, excused counterpart and,
-    while no mark has the kind, its base type and counting rule.
+    while no mark has the kind, its base type and counting rule. ``version`` is the
+    kind's version the form showed (``concurrency.version_of``): a form based on an
+    older one is refused (``StaleEdit``).
 
     A used kind's meaning is fixed: changing it would silently change every statistic
     its marks are part of. Rename it freely, or add a new kind and deactivate this one.
@@ -137,6 +141,7 @@ def attendance_kind_update(*, actor: User, kind: AttendanceKind, **changes) -> A
     )
     if current is None:
         raise PermissionDenied
+    concurrency.require_version(version, concurrency.version_of([current]))
     others = list(AttendanceKind.objects.filter(school_id=school_id).exclude(pk=current.pk))
     before = audit.snapshot(current)
     label = kind_label(current)

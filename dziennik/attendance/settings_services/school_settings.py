@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dziennik.accounts.models import User
-from dziennik.core import audit
+from dziennik.core import audit, concurrency
 
 from ..models import AttendanceSettings
 from ..tasks import attendance_alerts_sweep
@@ -25,9 +25,19 @@ SETTINGS_FIELDS = ("adult_students_may_justify", *SETTINGS_LIMITS)
 RISK_FIELDS = ("risk_threshold_percent", "risk_minimum_lessons")
 
 
+def settings_version(config: AttendanceSettings) -> str:
+    """The version of the school's attendance rules a form shows (the defaults' when
+    the school has never changed them)."""
+    return concurrency.version_of([config]) if config.pk else ""
+
+
 @transaction.atomic
-def attendance_settings_update(*, actor: User, **changes) -> AttendanceSettings:
+def attendance_settings_update(
+    *, actor: User, version: str | None = None, **changes
+) -> AttendanceSettings:
     """The principal changes the school's attendance rules (its statute's choices).
+    ``version`` is what the form showed (``settings_version``): a form based on older
+    rules is refused (``StaleEdit``).
 
     When the non-classification risk rule changes, the school's warnings of the current
     term are checked again once the change is committed.
@@ -41,6 +51,7 @@ def attendance_settings_update(*, actor: User, **changes) -> AttendanceSettings:
     created = config is None
     if created:
         config = AttendanceSettings(school_id=school_id)
+    concurrency.require_version(version, settings_version(config))
     before = audit.snapshot(config)
     errors: dict[str, list[str]] = {}
     for name, value in changes.items():

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from django.test import TestCase
 from django.utils import timezone
 
-from dziennik.attendance import services
+from dziennik.attendance import selectors, services
 from dziennik.attendance.models import AttendanceKind, Lesson
 from dziennik.schools import models as sm
 from dziennik.schools.tests import factories as sf
@@ -117,20 +117,18 @@ def save_lesson(
     day: datetime.date | None = None,
     topic: str = "Temat",
 ) -> Lesson:
-    """Open and save a lesson; ``marks`` maps student → kind code (others present).
+    """Open and save a lesson; ``marks`` maps student → kind code (others present:
+    every student's mark is sent, as the lesson form does).
 
     The save "commits" as a request's would: what it leaves for after the commit (the
     check of the warnings, run at once by the tests' in-process task backend) runs too.
     """
     day = day or reg.day
     lesson = open_lesson(world, entry, day)
+    sent = dict.fromkeys(selectors.lesson_attendee_ids(lesson), reg.kinds["ob"].pk)
+    sent.update({s.pk: reg.kinds[code].pk for s, code in marks.items()})
     with committed():
-        services.lesson_save(
-            actor=lesson.teacher,
-            lesson=lesson,
-            topic=topic,
-            marks={s.pk: reg.kinds[code].pk for s, code in marks.items()},
-        )
+        services.lesson_save(actor=lesson.teacher, lesson=lesson, topic=topic, marks=sent)
     return lesson
 
 

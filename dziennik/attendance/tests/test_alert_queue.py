@@ -64,8 +64,8 @@ def test_saves_queue_one_check_that_the_worker_runs(world, reg):
     assert DBTaskResult.objects.get().status == "SUCCESSFUL"
     assert active_alerts() == {("unexcused", s.pk, reg.day), ("unexcused", mate.pk, reg.day)}
     assert not AttendanceMark.objects.filter(alerts_pending=True).exists()
-    # the next change queues the next check
-    save(world, first, {}, reg)
+    # the next change queues the next check (a mark left out would stay as it is)
+    save(world, first, {s: "ob"}, reg)
     assert DBTaskResult.objects.filter(status="READY").count() == 1
     run_worker()
     assert active_alerts() == {("unexcused", mate.pk, reg.day)}

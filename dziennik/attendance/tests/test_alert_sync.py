@@ -52,7 +52,8 @@ def test_updating_many_risk_warnings_costs_the_same(world, at_risk):
     )
     lesson = save_lesson(world, reg, reg.math2, everyone_absent)
     # everyone present now (1 of 5): saved, the check not yet run
-    services.lesson_save(actor=lesson.teacher, lesson=lesson, topic="Temat", marks={})
+    everyone_present = {s.pk: reg.kinds["ob"].pk for s in students}
+    services.lesson_save(actor=lesson.teacher, lesson=lesson, topic="Temat", marks=everyone_present)
     assert AttendanceMark.objects.filter(alerts_pending=True).count() == at_risk
     with cold_queries() as ctx:
         assert alerts.alerts_check_pending() == at_risk

@@ -5,7 +5,7 @@ from dziennik.attendance.models import AttendanceMark, Lesson
 from testsupport.a11y import assert_no_serious_axe_violations
 from testsupport.browser import login
 
-from .factories import add_students, build_register
+from .factories import add_students, build_register, open_lesson
 
 pytestmark = pytest.mark.browser
 
@@ -103,3 +103,46 @@ def test_same_as_previous_lesson_in_one_step(world, page):
     assert dict(
         AttendanceMark.objects.filter(lesson=lesson).values_list("student_id", "kind__code")
     ) == {world.student.pk: "nb", world.classmate.pk: "zw"}
+
+
+def test_a_stale_tab_keeps_the_newer_mark_and_shows_the_conflict(world, page):
+    """Two tabs of the same lesson: the newer one marks Zofia absent and saves; the
+    older one, still showing her present, marks her late and Kacper released: nothing
+    is saved, the conflict names Zofia and shows her saved absence, Kacper's change is
+    kept on the form, and saving again saves it."""
+    reg = build_register(world)
+    lesson = open_lesson(world, reg.math2, reg.day)
+    login(page, "n-in", TEST_PASSWORD)
+    url = f"/frekwencja/lekcje/{lesson.pk}/"
+    stale = page
+    stale.goto(url)
+    newer = page.context.new_page()
+    newer.goto(url)
+
+    def choose(tab, student, code):
+        tab.locator(f'input[name="mark-{student.pk}"][value="{reg.kinds[code].pk}"]').check()
+
+    choose(newer, world.student, "nb")
+    with newer.expect_navigation():
+        newer.click("#save-lesson")
+    choose(stale, world.student, "sp")
+    choose(stale, world.classmate, "zw")
+    with stale.expect_navigation():
+        stale.click("#save-lesson")
+    conflict = stale.locator("#lesson-conflict")
+    assert world.student.full_name in conflict.inner_text()
+    assert "Ktoś inny zmienił to w międzyczasie" in conflict.inner_text()
+    nb = stale.locator(f'input[name="mark-{world.student.pk}"][value="{reg.kinds["nb"].pk}"]')
+    zw = stale.locator(f'input[name="mark-{world.classmate.pk}"][value="{reg.kinds["zw"].pk}"]')
+    assert nb.is_checked() and zw.is_checked()
+    marks = dict(
+        AttendanceMark.objects.filter(lesson=lesson).values_list("student_id", "kind__code")
+    )
+    assert marks == {world.student.pk: "nb", world.classmate.pk: "ob"}
+    assert_no_serious_axe_violations(stale)
+    with stale.expect_navigation():
+        stale.click("#save-lesson")
+    marks = dict(
+        AttendanceMark.objects.filter(lesson=lesson).values_list("student_id", "kind__code")
+    )
+    assert marks == {world.student.pk: "nb", world.classmate.pk: "zw"}

@@ -5,6 +5,27 @@ from pypdf import PdfReader
 
 from .factories import build_register, save_lesson
 
+# Polish month names, as the monthly sheet's title writes them.
+MONTHS = dict(
+    enumerate(
+        [
+            "styczeń",
+            "luty",
+            "marzec",
+            "kwiecień",
+            "maj",
+            "czerwiec",
+            "lipiec",
+            "sierpień",
+            "wrzesień",
+            "październik",
+            "listopad",
+            "grudzień",
+        ],
+        start=1,
+    )
+)
+
 
 @pytest.fixture
 def reg(world):
@@ -29,7 +50,7 @@ def test_parent_prints_the_childs_attendance_for_a_period(world, reg):
     assert "Mieszko I i chrzest Polski" in text and "Ułamki zwykłe" in text
     assert "nieobecność nieusprawiedliwiona" in text and "spóźnienie" in text
     assert reg.day.strftime("%d.%m.%Y") in text
-    assert "50.0%" in text  # one present (late), one absent
+    assert "50,0%" in text  # one present (late), one absent; a Polish decimal comma
     assert "Kacper" not in text
 
 
@@ -41,5 +62,5 @@ def test_class_teacher_prints_the_monthly_sheet(world, reg):
     text = text_of(response.content)
     assert "Wiśniewska Zofia" in text and "Dąbrowski Kacper" in text
     assert "nb sp" in text  # the student's marks that day, in lesson order
-    assert "100.0%" in text and "50.0%" in text
-    assert reg.day.strftime("%m.%Y") in text
+    assert "100,0%" in text and "50,0%" in text
+    assert f"{MONTHS[reg.day.month]} {reg.day.year}" in text

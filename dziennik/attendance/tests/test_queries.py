@@ -19,13 +19,14 @@ from .factories import add_students, build_register, committed, open_lesson, sav
 # Warm (one mark changed, same topic): session, user, lesson, the marks, their update,
 # the history, and the savepoint pair.
 # The warnings are re-checked afterwards, in the background (ALERTS_CHECK).
-SAVE_LESSON = 20  # was 25 with the warnings checked in the request, 29 before that
-SAVE_LESSON_WARM = 8
+SAVE_LESSON = 21  # 20 before the lesson's lock (concurrent saves), 25 with the warnings
+# checked in the request, 29 before that
+SAVE_LESSON_WARM = 9  # 8 before the lesson's lock
 ALERTS_CHECK = 9  # the background check of the changed students' warnings (settings cached)
-LESSON_SCREEN = 14
+LESSON_SCREEN = 15  # + the parents' announcements of absence covering the lesson
 # cold: rows, statistics, year with terms in one query each; 2 to find the page's
 # cache versions (the student's class)
-PARENT_PAGE = 16
+PARENT_PAGE = 19  # + deadline (settings, cold), day × lesson grid, announced absences
 PARENT_PAGE_WARM = 2  # session and user: the page body and the layout come from the cache
 TODAY = 11
 CLASS_SUMMARY = 14  # the school year and its terms in one query; the risk threshold (cold)

@@ -253,3 +253,54 @@ def test_exemptions_page_queries(world, django_assert_num_queries, role, extra):
     with django_assert_num_queries(EXEMPTIONS_PAGE):
         response = client.get("/frekwencja/zwolnienia/")
     assert response.content.decode().count("<tr data-exemption=") == len(students)
+
+
+def _version(html: str) -> str:
+    return re.search(r'name="version" value="(\w*)"', html).group(1)
+
+
+def test_a_stale_kind_form_is_refused_and_shows_the_saved_kind(world, reg):
+    """Two principals' tabs on one kind: the second save, based on the kind before the
+    first, is refused (409) instead of silently undoing the first."""
+    client = world.client("principal")
+    kind = reg.kinds["sp"]
+    url = f"/frekwencja/ustawienia/rodzaje/{kind.pk}/"
+    seen = _version(client.get(url).content.decode())
+    data = {
+        "name": kind.name,
+        "base": kind.base,
+        "counts_as": kind.counts_as,
+        "shortcut": kind.shortcut,
+        "colour": kind.colour,
+        "order": kind.order,
+        "is_active": "on",
+        "excused_kind_id": kind.excused_kind_id or "",
+        "version": seen,
+    }
+    assert client.post(url, {**data, "name": "spóźnienie (do 15 min)"}).status_code == 302
+    response = client.post(url, {**data, "shortcut": "x"})
+    assert response.status_code == 409
+    assert "Ktoś inny zmienił to w międzyczasie" in response.text
+    shortcut = kind.shortcut
+    kind.refresh_from_db()
+    assert (kind.name, kind.shortcut) == ("spóźnienie (do 15 min)", shortcut)
+    # the form is now based on the saved kind: sent again, it is saved
+    response = client.post(url, {**data, "shortcut": "x", "version": _version(response.text)})
+    assert response.status_code == 302
+
+
+def test_a_stale_rules_form_is_refused(world):
+    client = world.client("principal")
+    url = "/frekwencja/ustawienia/zasady/"
+    seen = _version(client.get(url).content.decode())
+    data = {
+        "justification_deadline_days": "7",
+        "risk_threshold_percent": "50",
+        "risk_minimum_lessons": "4",
+        "version": seen,
+    }
+    assert client.post(url, {**data, "justification_deadline_days": "14"}).status_code == 302
+    response = client.post(url, data)
+    assert response.status_code == 409
+    html = client.get(url).content.decode()
+    assert 'name="justification_deadline_days" value="14"' in html

@@ -31,6 +31,34 @@ def _shown_child(page) -> int:
     return int(page.locator("#child-overview").get_attribute("data-student"))
 
 
+@pytest.mark.parametrize(
+    "page_of",
+    [
+        "/frekwencja/uczen/{}/usprawiedliwienie/",
+        "/frekwencja/uczen/{}/",
+        "/oceny/uczen/{}/",
+        "/plan/uczen/{}/",
+        "/szkola/uczniowie/{}/",
+    ],
+)
+def test_the_switcher_follows_the_child_in_the_url(world, page, page_of):
+    """A fresh session shows the first child; a page about the other one makes it current."""
+    jan = _second_child(world)
+    login(page, "rodzic-test", TEST_PASSWORD)
+    assert page.locator("#child-select").input_value() == str(world.student.pk)
+    page.goto(page_of.format(jan.pk))
+    assert page.locator("#child-select").input_value() == str(jan.pk)
+    assert "Jan Wiśniewski" in page.locator("#child-select option:checked").inner_text()
+    # The next page without a student id shows the same child.
+    page.goto("/")
+    assert _shown_child(page) == jan.pk
+    # Another family's child in the URL changes nothing (and the page answers 404).
+    response = page.goto(page_of.format(world.classmate.pk))
+    assert response.status == 404
+    page.goto("/")
+    assert _shown_child(page) == jan.pk
+
+
 def test_parent_switches_child_and_the_pages_follow(world, page):
     jan = _second_child(world)
     zofia = world.student
@@ -146,7 +174,10 @@ def test_menu_button_on_a_phone(world, page, role_user):
     # Mouse / touch.
     toggle.click()
     assert toggle.get_attribute("aria-expanded") == "true"
-    assert home_link.is_visible() and logout.is_visible()
+    assert home_link.is_visible() and page.locator("#account-menu summary").is_visible()
+    # The account's menu (password, log out) opens under the person's name.
+    page.click("#account-menu summary")
+    assert logout.is_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     toggle.click()
     assert toggle.get_attribute("aria-expanded") == "false"
@@ -174,6 +205,8 @@ def test_menu_is_a_plain_list_without_javascript(world, chromium_browser, live_s
         login(page, "rodzic-test", TEST_PASSWORD)
         assert not page.locator("#menu-toggle").is_visible()
         assert page.locator(".mainnav a[aria-current=page]").is_visible()
+        # The account's menu is a plain details element: it opens without JavaScript.
+        page.click("#account-menu summary")
         assert page.locator(".account button[type=submit]").is_visible()
         assert page.evaluate("document.documentElement.scrollWidth") <= 360
         # The child switcher is a plain form: it works without JavaScript too.

@@ -80,6 +80,7 @@ def test_a_wrong_trusted_proxy_entry_stops_the_start(settings):
     assert trusted_proxies_valid(None) == []
 
 
+@pytest.mark.django_db  # the login page shows the school's name
 @pytest.mark.parametrize(("remote", "secure"), [("203.0.113.7", False), (PROXY, True)])
 def test_https_claim_believed_only_from_a_trusted_proxy(client, settings, remote, secure):
     """``X-Forwarded-Proto: https`` from a direct client is dropped: the HTTPS redirect

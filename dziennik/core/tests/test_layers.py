@@ -25,6 +25,9 @@ APPS = (
     "keystroke",
     "attendance",
     "grades",
+    "notices",
+    "behaviour",
+    "lucky",
     "portal",
     "demo",
 )
@@ -98,6 +101,8 @@ def test_a_well_layered_package_passes(tmp_path):
             "grades.services": ["schools.models", "core.models", "timetable.models"],
             "schools.services": ["core.models"],
             "portal.services": ["grades.services", "attendance.services"],
+            "behaviour.services": ["grades.models", "schools.models"],
+            "portal.selectors": ["notices.services", "lucky.services"],
             "grades.tests.test_pages": ["portal.services"],  # tests may import anything
         },
     )
@@ -114,6 +119,17 @@ def test_grades_and_attendance_may_not_import_each_other(tmp_path):
     result = _lint(tmp_path, "siblingpkg", {"grades.services": ["attendance.models"]})
     assert result.returncode == 1
     assert "siblingpkg.grades is not allowed to import siblingpkg.attendance" in result.stdout
+
+
+def test_the_communication_apps_may_not_import_each_other_nor_the_portal(tmp_path):
+    result = _lint(
+        tmp_path,
+        "commpkg",
+        {"notices.services": ["behaviour.models"], "lucky.services": ["portal.services"]},
+    )
+    assert result.returncode == 1
+    assert "commpkg.notices is not allowed to import commpkg.behaviour" in result.stdout
+    assert "commpkg.lucky is not allowed to import commpkg.portal" in result.stdout
 
 
 def test_a_cycle_inside_an_app_is_refused(tmp_path):

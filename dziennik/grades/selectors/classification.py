@@ -49,12 +49,15 @@ class _Sheet:
     version: str
     stale: bool = field(default=False, init=False)
 
-    def show_input(self, data: Mapping[str, str], errors: Mapping[str, str], *, stale=False):
-        """After a refused save: each cell shows what was typed, and its error."""
+    def show_input(
+        self, data: Mapping[str, str], errors: Mapping[str, str], *, stale=False, keep=()
+    ):
+        """After a refused save: each cell shows what was typed, and its error; the
+        cells in ``keep`` (changed meanwhile by someone else too) show what is saved."""
         self.stale = stale
         for row in self.rows:
             for cell in row.cells.values():
-                if cell.name in data:
+                if cell.name in data and cell.name not in keep:
                     cell.value = data[cell.name]
                 cell.error = errors.get(cell.name, "")
 

@@ -18,6 +18,7 @@ from .columns import (
     assessment_create,
     assessment_delete,
     assessment_update,
+    column_version,
 )
 from .current_grades import GRADE_FIELDS, grade_comment_set, grade_correct, grade_set
 from .grading import (
@@ -28,6 +29,7 @@ from .grading import (
     SETTINGS_FIELDS,
     comparisons_switch,
     grading_settings_update,
+    grading_settings_version,
     grading_setup_defaults,
 )
 from .visits import VISIT_REFRESH, grade_visit_record, grade_visit_seen
@@ -49,6 +51,7 @@ __all__ = [
     "behaviour_sheet_save",
     "classification_grade_set",
     "classification_sheet_save",
+    "column_version",
     "comparisons_switch",
     "grade_comment_set",
     "grade_correct",
@@ -56,6 +59,7 @@ __all__ = [
     "grade_visit_record",
     "grade_visit_seen",
     "grading_settings_update",
+    "grading_settings_version",
     "grading_setup_defaults",
     "proposals_publish",
     "recompute_school",

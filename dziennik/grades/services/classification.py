@@ -4,7 +4,8 @@ saves nothing."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from functools import partial
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -13,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dziennik.accounts.models import User
-from dziennik.core import audit
+from dziennik.core import audit, concurrency
 from dziennik.core.params import parse_int
 from dziennik.core.text import clean_text
 from dziennik.schools.models import Enrolment, SchoolClass, Student, Subject, Term
@@ -63,6 +64,39 @@ def _typed_classification(school_class: SchoolClass, raw: str) -> tuple[int | No
         shown = clean_text(raw)[:20]
         raise ValidationError(_("“%(value)s” is not a grade from 1 to 6.") % {"value": shown})
     return _classification_values(school_class, grade, "")
+
+
+def _merge_cell(
+    cell: CellInput,
+    initial: Mapping[str, str] | None,
+    typed: tuple,
+    current: tuple,
+    parse: Callable[[str], tuple],
+) -> tuple | None:
+    """The values to save in a cell of a stale sheet (``concurrency.merge`` of what the
+    cell showed, what was typed and what is saved now); ``None`` for a conflict. A
+    shown value that does not parse matches no saved one."""
+    if initial is None or cell.name not in initial:
+        return typed
+    try:
+        shown = parse(initial[cell.name])
+    except ValidationError:
+        shown = None
+    values, conflict = concurrency.merge(shown, typed, current)
+    return None if conflict else values
+
+
+def _refuse(errors: list[CellError], conflicts: list[CellError], stale: bool) -> None:
+    """Refuse the sheet (``SheetInvalid``) when a cell is bad or the sheet is stale:
+    with ``initial``, stale means some cell was changed by both (named first)."""
+    if errors or stale:
+        raise SheetInvalid(
+            [*conflicts, *errors], stale=stale, conflicts=[error.name for error in conflicts]
+        )
+
+
+def _conflict(cell: CellInput) -> CellError:
+    return CellError(cell, _("changed by someone else meanwhile"))
 
 
 def _behaviour_values(school_class: SchoolClass, value: str, text: str) -> tuple[str, str]:
@@ -174,7 +208,11 @@ def _require_classifier(actor: User, school_class: SchoolClass, subject: Subject
 def _saved_classification(
     student_ids: Iterable[int], subject: Subject, term: Term
 ) -> dict[tuple[int, str, bool], ClassificationGrade]:
-    """The saved term and final grades of the students, locked until the save ends."""
+    """The saved term and final grades of the students, locked until the save ends.
+    The students are locked first: a grade not saved yet has no row to lock, and two
+    saves creating it at once would otherwise collide on its unique key."""
+    student_ids = set(student_ids)
+    concurrency.locked(Student.objects.filter(pk__in=student_ids).only("pk"))
     return {
         (cg.student_id, cg.kind, cg.is_proposal): cg
         for cg in ClassificationGrade.objects.select_for_update()
@@ -234,12 +272,18 @@ def classification_sheet_save(
     term: Term,
     cells: Iterable[CellInput],
     based_on: str | None = None,
+    initial: Mapping[str, str] | None = None,
 ) -> int:
     """Save a class's sheet of term and final grades and proposals in one subject and
     term: every cell is checked first, and on any bad cell nothing is saved
-    (``SheetInvalid`` names each one: student, column, reason). ``based_on`` is the
-    version of the sheet the form showed (``sheets.sheet_version``): when its grades
-    changed since, nothing is saved either. Returns how many grades changed."""
+    (``SheetInvalid`` names each one: student, column, reason).
+
+    ``initial`` (cell name → what the cell showed) makes a stale sheet merge: a cell
+    the user did not change keeps what is saved now, one changed by the user only is
+    saved, and one changed by both differently refuses the save, named as a bad cell
+    (``SheetInvalid.stale``). Without it, ``based_on`` – the version of the whole sheet
+    the form showed (``sheets.sheet_version``) – refuses any stale save. Returns how
+    many grades changed."""
     cells = list(cells)
     _require_classifier(actor, school_class, subject)
     _require_same_year(school_class, term)
@@ -247,7 +291,7 @@ def classification_sheet_save(
         raise ValueError("A cell of another sheet")
     enrolled = _enrolled(school_class, (cell.student.pk for cell in cells))
     saved = _saved_classification((cell.student.pk for cell in cells), subject, term)
-    errors, rows = [], []
+    errors, rows, conflicts = [], [], []
     for cell in cells:
         try:
             if cell.student.pk not in enrolled:
@@ -264,10 +308,20 @@ def classification_sheet_save(
             "kind": cell.column.kind,
             "is_proposal": cell.column.is_proposal,
         }
-        rows.append((saved.get(key), lookup, {"grade": grade, "text": text}))
-    stale = based_on is not None and based_on != sheet_version(saved.values())
-    if errors or stale:
-        raise SheetInvalid(errors, stale=stale)
+        row = saved.get(key)
+        current = (row.grade, row.text) if row is not None else (None, "")
+        merged = _merge_cell(
+            cell, initial, (grade, text), current, partial(_typed_classification, school_class)
+        )
+        if merged is None:
+            conflicts.append(_conflict(cell))
+            continue
+        rows.append((row, lookup, {"grade": merged[0], "text": merged[1]}))
+    if initial is None:
+        stale = based_on is not None and based_on != sheet_version(saved.values())
+    else:
+        stale = bool(conflicts)
+    _refuse(errors, conflicts, stale)
     _written, changed = _write_rows(
         actor=actor, model=ClassificationGrade, school_class=school_class, rows=rows
     )
@@ -317,6 +371,9 @@ def _require_class_teacher(actor: User, school_class: SchoolClass) -> None:
 def _saved_behaviour(
     student_ids: Iterable[int], term: Term
 ) -> dict[tuple[int, str], BehaviourGrade]:
+    """The saved behaviour grades, locked as in ``_saved_classification``."""
+    student_ids = set(student_ids)
+    concurrency.locked(Student.objects.filter(pk__in=student_ids).only("pk"))
     return {
         (bg.student_id, bg.kind): bg
         for bg in BehaviourGrade.objects.select_for_update()
@@ -363,9 +420,11 @@ def behaviour_sheet_save(
     term: Term,
     cells: Iterable[CellInput],
     based_on: str | None = None,
+    initial: Mapping[str, str] | None = None,
 ) -> int:
     """Save the class teacher's sheet of behaviour grades: all cells or, on any bad cell
-    or a stale ``based_on``, nothing (``SheetInvalid``). Returns how many changed."""
+    or a stale ``based_on``, nothing (``SheetInvalid``). ``initial`` merges a stale sheet
+    cell by cell, as in ``classification_sheet_save``. Returns how many changed."""
     cells = list(cells)
     _require_class_teacher(actor, school_class)
     _require_same_year(school_class, term)
@@ -373,7 +432,7 @@ def behaviour_sheet_save(
         raise ValueError("A cell of another sheet")
     enrolled = _enrolled(school_class, (cell.student.pk for cell in cells))
     saved = _saved_behaviour((cell.student.pk for cell in cells), term)
-    errors, rows = [], []
+    errors, rows, conflicts = [], [], []
     for cell in cells:
         try:
             if cell.student.pk not in enrolled:
@@ -384,10 +443,19 @@ def behaviour_sheet_save(
             continue
         lookup = {"student_id": cell.student.pk, "term": term, "kind": cell.column.kind}
         row = saved.get((cell.student.pk, cell.column.kind))
-        rows.append((row, lookup, {"value": value, "text": text}))
-    stale = based_on is not None and based_on != sheet_version(saved.values())
-    if errors or stale:
-        raise SheetInvalid(errors, stale=stale)
+        current = (row.value, row.text) if row is not None else ("", "")
+        merged = _merge_cell(
+            cell, initial, (value, text), current, partial(_typed_behaviour, school_class)
+        )
+        if merged is None:
+            conflicts.append(_conflict(cell))
+            continue
+        rows.append((row, lookup, {"value": merged[0], "text": merged[1]}))
+    if initial is None:
+        stale = based_on is not None and based_on != sheet_version(saved.values())
+    else:
+        stale = bool(conflicts)
+    _refuse(errors, conflicts, stale)
     _written, changed = _write_rows(
         actor=actor, model=BehaviourGrade, school_class=school_class, rows=rows
     )

@@ -11,7 +11,7 @@ from django.db.models import Model
 from django.utils.translation import gettext as _
 
 from dziennik.accounts.models import User
-from dziennik.core import audit
+from dziennik.core import audit, concurrency
 from dziennik.core.models import AuditEntry
 from dziennik.core.text import clean_text, field_choice, field_text
 from dziennik.schools.models import ClassGroup, SchoolClass, Subject, Term
@@ -140,6 +140,11 @@ COLUMN_FIELDS = ("name", "date", "category", "weight", "max_points")
 COLUMN_VALUE_FIELDS = {"category", "weight", "max_points"}
 
 
+def column_version(assessment: Assessment) -> str:
+    """What a column's edit form was based on: its editable values."""
+    return concurrency.version_of([assessment], fields=COLUMN_FIELDS)
+
+
 def _locked_column(assessment: Assessment) -> Assessment:
     return (
         Assessment.objects.select_for_update(of=("self",))
@@ -154,8 +159,12 @@ def _check_can_grade(actor: User, assessment: Assessment) -> None:
 
 
 @transaction.atomic
-def assessment_update(*, actor: User, assessment: Assessment, **changes) -> Assessment:
+def assessment_update(
+    *, actor: User, assessment: Assessment, version: str | None = None, **changes
+) -> Assessment:
     """Change a column's name, date, category, weight or (points only) maximum.
+    ``version`` is the column's ``column_version`` the form showed: a form based on an
+    older one is refused (``StaleEdit``).
 
     The same rules as ``assessment_create``; ``weight=None`` takes the category's weight.
     The kind, class, group and term of a column never change (its grades depend on
@@ -167,6 +176,7 @@ def assessment_update(*, actor: User, assessment: Assessment, **changes) -> Asse
         raise ValueError(f"Unknown column fields: {sorted(unknown)}")
     assessment = _locked_column(assessment)
     _check_can_grade(actor, assessment)
+    concurrency.require_version(version, column_version(assessment))
     values = {name: changes.get(name, getattr(assessment, name)) for name in COLUMN_FIELDS}
     if values["weight"] is None:
         values["weight"] = values["category"].weight

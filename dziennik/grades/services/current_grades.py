@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from dziennik.accounts.models import User
-from dziennik.core import audit
+from dziennik.core import audit, concurrency
 from dziennik.core.text import clean_text
 from dziennik.schools.models import Enrolment, Student
 from dziennik.schools.viewer import get_viewer
@@ -107,25 +107,33 @@ def grade_set(
     raw: str,
     comment: str | None = None,
     rules: Rules | None = None,
+    based_on: str | None = None,
 ) -> Grade | None:
-    """Enter, change or (with empty input) delete a student's grade in a column."""
+    """Enter, change or (with empty input) delete a student's grade in a column.
+
+    ``based_on`` is the version of the cell the form showed (``Grade.version``, ``""``
+    for an empty cell). The column is locked for the write, so a double submit waits
+    for the first and then finds its grade. A cell changed since it was shown is
+    refused with ``StaleEdit``, unless it already holds what was typed (a repeated
+    submit is a no-op)."""
     if not permissions.assessments.allows(get_viewer(actor), "grade", assessment):
         raise PermissionDenied
     _check_student(assessment, student)
     rules = rules or selectors.load_rules(assessment.school_id)
     links = {"student_id": student.pk, "school_class_id": assessment.school_class_id}
-    grade = (
-        Grade.objects.select_for_update()
-        .filter(assessment=assessment, student=student, corrects__isnull=True)
-        .first()
-    )
+    concurrency.locked(Assessment.objects.filter(pk=assessment.pk).only("pk"))
+    grade = Grade.objects.filter(
+        assessment=assessment, student=student, corrects__isnull=True
+    ).first()
     if not (raw or "").strip():
+        _require_fresh(based_on, grade, None)
         if grade is not None:
             audit.record_delete(actor=actor, instance=grade, **links)
             grade.delete()
             _refresh(assessment, student.pk, rules)
         return None
     symbol, points, text, value = _parse_input(rules, assessment, raw)
+    _require_fresh(based_on, grade, (symbol, points, text, value))
     if comment is not None:
         comment = _comment(comment)
     if grade is None:
@@ -153,11 +161,19 @@ def grade_set(
 
 
 @transaction.atomic
-def grade_comment_set(*, actor: User, grade: Grade, comment: str) -> Grade:
-    """Change the comment of a grade (or of its correction)."""
+def grade_comment_set(
+    *, actor: User, grade: Grade, comment: str, based_on: str | None = None
+) -> Grade:
+    """Change the comment of a grade (or of its correction); ``based_on`` as in
+    ``grade_set``: a grade changed since is refused unless its comment is this one."""
     if not permissions.grades.allows(get_viewer(actor), "grade", grade):
         raise PermissionDenied
     comment = _comment(comment)
+    rows = concurrency.locked(Grade.objects.filter(pk=grade.pk))
+    if not rows:  # deleted meanwhile
+        raise concurrency.StaleEdit()
+    if based_on not in (None, rows[0].version) and rows[0].comment != comment.strip():
+        raise concurrency.StaleEdit()
     before = audit.snapshot(grade, fields=["comment"])
     grade.comment = comment.strip()
     grade.save(update_fields=["comment", "updated_at"])
@@ -173,9 +189,16 @@ def grade_comment_set(*, actor: User, grade: Grade, comment: str) -> Grade:
 
 @transaction.atomic
 def grade_correct(
-    *, actor: User, grade: Grade, raw: str, rules: Rules | None = None
+    *,
+    actor: User,
+    grade: Grade,
+    raw: str,
+    rules: Rules | None = None,
+    based_on: str | None = None,
 ) -> Grade | None:
-    """Record (or change, or with empty input remove) the correction (*poprawa*) of a grade."""
+    """Record (or change, or with empty input remove) the correction (*poprawa*) of a
+    grade; ``based_on`` is the version of the correction the form showed, as in
+    ``grade_set``."""
     assessment = grade.assessment
     if grade.corrects_id is not None:
         raise ValidationError(_("Correct the original grade, not its correction."))
@@ -183,14 +206,18 @@ def grade_correct(
         raise PermissionDenied
     rules = rules or selectors.load_rules(assessment.school_id)
     links = {"student_id": grade.student_id, "school_class_id": assessment.school_class_id}
-    existing = Grade.objects.select_for_update().filter(corrects=grade).first()
+    if not concurrency.locked(Grade.objects.filter(pk=grade.pk).only("pk")):
+        raise concurrency.StaleEdit()  # the grade was deleted meanwhile
+    existing = Grade.objects.filter(corrects=grade).first()
     if not (raw or "").strip():
+        _require_fresh(based_on, existing, None)
         if existing is not None:
             audit.record_delete(actor=actor, instance=existing, **links)
             existing.delete()
             _refresh(assessment, grade.student_id, rules)
         return None
     symbol, points, text, value = _parse_input(rules, assessment, raw)
+    _require_fresh(based_on, existing, (symbol, points, text, value))
     if existing is None:
         existing = Grade.objects.create(
             school_id=assessment.school_id,
@@ -216,6 +243,25 @@ def grade_correct(
         audit.record_update(actor=actor, instance=existing, before=before, **links)
     _refresh(assessment, grade.student_id, rules)
     return existing
+
+
+def _require_fresh(
+    based_on: str | None,
+    grade: Grade | None,
+    wanted: tuple[str, Decimal | None, str, Decimal | None] | None,
+) -> None:
+    """Refuse (``StaleEdit``) a cell edit based on another version of the cell, unless
+    the cell already is what the edit wants (``None``: empty)."""
+    if based_on is None or based_on == concurrency.row_version(grade):
+        return
+    now = None if grade is None else (grade.symbol, grade.points, grade.text, grade.value)
+    if now != wanted:
+        raise concurrency.StaleEdit(
+            _(
+                "Someone else changed this grade after you opened the page; it now shows "
+                "the saved grade."
+            )
+        )
 
 
 def _refresh(assessment: Assessment, student_id: int, rules: Rules) -> None:

@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
 from dziennik.accounts.models import User
-from dziennik.core import audit, cache
+from dziennik.core import audit, cache, concurrency
 from dziennik.schools.models import School
 from dziennik.schools.viewer import get_viewer
 
@@ -113,14 +113,26 @@ SETTINGS_FIELDS = (
 
 
 @transaction.atomic
-def grading_settings_update(*, actor: User, school_id: int, **changes) -> GradingSettings:
-    """The principal changes the school's rules; stored values and averages follow."""
+def grading_settings_version(grading: GradingSettings | None) -> str:
+    """What the school's grading settings form was based on (``""``: never saved)."""
+    if grading is None or grading.pk is None:
+        return ""
+    return concurrency.version_of([grading], fields=SETTINGS_FIELDS)
+
+
+def grading_settings_update(
+    *, actor: User, school_id: int, version: str | None = None, **changes
+) -> GradingSettings:
+    """The principal changes the school's rules; stored values and averages follow.
+    ``version`` is the ``grading_settings_version`` the form showed: a form based on
+    older settings is refused (``StaleEdit``)."""
     if not permissions.can_manage_rules(get_viewer(actor), school_id=school_id):
         raise PermissionDenied
     unknown = set(changes) - set(SETTINGS_FIELDS)
     if unknown:
         raise ValueError(f"Unknown settings: {sorted(unknown)}")
     grading = GradingSettings.objects.select_for_update().filter(school_id=school_id).first()
+    concurrency.require_version(version, grading_settings_version(grading))
     if grading is None:
         grading = grading_setup_defaults(school=School.objects.get(pk=school_id), actor=actor)
     before = audit.snapshot(grading)

@@ -182,7 +182,7 @@ def test_pdf_has_polish_characters(world, column):
     assert response["Content-Type"] == "application/pdf"
     text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(response.content)).pages)
     assert "Zofia Wiśniewska" in text
-    assert "Matematyka" in text and "4+" in text and "4.50" in text
+    assert "Matematyka" in text and "4+" in text and "4,50" in text  # a Polish decimal comma
 
 
 def test_pdf_shows_descriptive_grades_whole(world, grading):
@@ -198,8 +198,12 @@ def test_pdf_shows_descriptive_grades_whole(world, grading):
     response = world.client("own_parent").get(
         reverse("grades:student_pdf", args=[world.student.pk]) + f"?okres={world.term1.pk}"
     )
-    printed = "".join(p.extract_text() for p in PdfReader(io.BytesIO(response.content)).pages)
-    assert " ".join(f"Czytanie: {text}".split()) in " ".join(printed.split())
+    printed = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(response.content)).pages)
+    # A block of its own under the assessment's name (a line broken by hyphenation, "‐",
+    # joins again).
+    whole = " ".join(printed.replace("\u2010\n", "").split())
+    assert " ".join(text.split()) in whole
+    assert "[1] Matematyka · Czytanie" in whole
 
 
 def test_published_proposal_is_shown_to_parents(world, column, today):

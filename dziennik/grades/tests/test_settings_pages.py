@@ -139,7 +139,7 @@ def test_the_principal_changes_a_weight_and_the_stored_average_follows(
         url,
         {"name": "Sprawdzian", "weight": "5", "colour": "#b00020", "version": version},
     )
-    assert response.status_code == 400
+    assert response.status_code == 409
     html = response.content.decode()
     assert "Ktoś inny zmienił te zasady" in html
     assert 'id="saved-now"' in html

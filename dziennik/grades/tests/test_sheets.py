@@ -176,9 +176,10 @@ def test_a_sheet_costs_the_same_queries_for_any_class_size(
     assert ClassificationGrade.objects.filter(grade=4).count() == 24
 
 
-# The teacher's assignment, the enrolments, the sheet's rows (locked), one insert, one
-# update, one insert of the history, and the savepoint's two statements.
-SHEET_SAVE_QUERIES = 8
+# The teacher's assignment, the enrolments, the students' lock (concurrent saves), the
+# sheet's rows (locked), one insert, one update, one insert of the history, and the
+# savepoint's two statements.
+SHEET_SAVE_QUERIES = 9
 
 
 def test_a_stale_sheet_is_refused(world, grading):
@@ -288,10 +289,10 @@ def test_the_screen_saves_a_valid_sheet(world, grading):
         (world.student.pk, "term", True, 4),
         (world.classmate.pk, "term", True, 3),
     }
-    # The same form again is stale: the sheet changed since it was opened.
+    # The same form again is stale: the sheet changed since it was opened (409).
     data[f"term_proposal_{world.classmate.pk}"] = "5"
     response = client.post(classification_url(world), data)
-    assert response.status_code == 400
+    assert response.status_code == 409
     html = response.content.decode()
     assert "ktoś inny zmienił te oceny" in html
     bad = cell_html(html, f"term_proposal_{world.classmate.pk}")

@@ -47,6 +47,8 @@ def _problems(page, url: str, viewport: dict) -> list[str]:
     response = page.goto(url)
     if response.status != 200:
         return [f"{url}: status {response.status}"]
+    if not response.headers.get("content-type", "").startswith("text/html"):
+        return []  # a file or a machine's answer (the health checks), not a screen
     found = [v for v in axe_violations(page) if v["impact"] in FAILING_IMPACTS]
     problems = [f"{url}:\n{format_violations(found)}"] if found else []
     if viewport is PHONE:

@@ -170,7 +170,23 @@ AVERAGES = (
     "SELECT student_id, subject_id, term_id, average::text FROM grades_studentaverage "
     "ORDER BY 1, 2, 3"
 )
+LUCKY = (
+    "SELECT school_id, date::text, round, count(*) FROM lucky_luckynumber "
+    "GROUP BY 1, 2, 3 ORDER BY 1, 2"
+)
 TASKS = {
+    "lucky_numbers_draw": (
+        """
+from dziennik.lucky.models import LuckyNumber
+from dziennik.lucky.tasks import lucky_numbers_draw
+day = LuckyNumber.objects.order_by("-date").values_list("date", flat=True)[2]
+LuckyNumber.objects.filter(date=day).delete()
+lucky_numbers_draw.enqueue(day.isoformat())
+result = day.isoformat()
+""",
+        "lucky_luckynumber",
+        LUCKY,
+    ),
     "attendance_alerts_check": (
         """
 from dziennik.attendance.models import AttendanceAlert, AttendanceMark

@@ -33,6 +33,7 @@ def test_principal_filters_the_history(world, page, tmp_path):
     )
 
     login(page, "dyrektor-test", TEST_PASSWORD)
+    page.click("nav.mainnav details[data-nav-menu=school] summary")
     page.click("nav.mainnav a[href='/historia/']")
     # Logging in may itself be recorded (the account's activation), so count what is there.
     everything = AuditEntry.objects.filter(school=world.school).count()

@@ -18,6 +18,7 @@ def test_secretary_checks_then_imports_a_file(world, page, tmp_path):
     bad.write_bytes(csv_bytes([*ROWS, "1c;1;4;S-9;Jan;;Nowak;31.02.2018;;;;;;;;;;;;;"]))
 
     login(page, "sekr", TEST_PASSWORD)
+    page.click("nav.mainnav details[data-nav-menu=school] summary")
     page.click("nav.mainnav a[href='/szkola/import/']")
     assert page.url.endswith("/szkola/import/")
 

@@ -31,6 +31,80 @@
     });
   }
 
+  // The top bar's menus (details/summary): one open at a time; a click elsewhere or
+  // Escape closes them (Escape gives the focus back to the menu's button).
+  function setUpNavMenus() {
+    var menus = document.querySelectorAll(".topbar details.navmenu");
+    function closeAll(except) {
+      for (var i = 0; i < menus.length; i++) {
+        if (menus[i] !== except) {
+          menus[i].open = false;
+        }
+      }
+    }
+    for (var i = 0; i < menus.length; i++) {
+      menus[i].addEventListener("toggle", function (event) {
+        if (event.target.open) {
+          closeAll(event.target);
+        }
+      });
+      menus[i].addEventListener("keydown", function (event) {
+        var menu = event.currentTarget;
+        if (event.key === "Escape" && menu.open) {
+          menu.open = false;
+          menu.querySelector("summary").focus();
+          event.stopPropagation();
+        }
+      });
+    }
+    document.addEventListener("click", function (event) {
+      if (!event.target.closest || !event.target.closest(".topbar details.navmenu")) {
+        closeAll(null);
+      }
+    });
+  }
+
+  // The timetable's day view on phones: one day at a time, today's (or the one named in
+  // the address, #day-YYYY-MM-DD) first; the buttons switch days. Without JavaScript
+  // every day is listed.
+  function setUpDayView() {
+    var view = document.getElementById("day-view");
+    if (!view) {
+      return;
+    }
+    var buttons = view.querySelectorAll(".day-button");
+    var days = view.querySelectorAll(".day");
+    if (!buttons.length) {
+      return;
+    }
+    function show(key) {
+      for (var i = 0; i < days.length; i++) {
+        days[i].classList.toggle("is-shown", days[i].getAttribute("data-day") === key);
+      }
+      for (var j = 0; j < buttons.length; j++) {
+        var on = buttons[j].getAttribute("data-day") === key;
+        buttons[j].setAttribute("aria-pressed", on ? "true" : "false");
+      }
+    }
+    var keys = [];
+    for (var k = 0; k < days.length; k++) {
+      keys.push(days[k].getAttribute("data-day"));
+    }
+    var wanted = window.location.hash.replace("#day-", "");
+    var initial = keys.indexOf(wanted) >= 0 ? wanted : view.getAttribute("data-today");
+    if (keys.indexOf(initial) < 0) {
+      initial = keys[0];
+    }
+    view.querySelector(".day-buttons").hidden = false;
+    view.classList.add("by-day");
+    show(initial);
+    for (var b = 0; b < buttons.length; b++) {
+      buttons[b].addEventListener("click", function (event) {
+        show(event.currentTarget.getAttribute("data-day"));
+      });
+    }
+  }
+
   // A table wider than the screen scrolls inside its .table-wrap; keyboard users must be
   // able to reach that scrolling region too (WCAG 2.1.1), so it becomes focusable then.
   // The scrolling region's name: the table's caption, or the heading of its section,
@@ -95,6 +169,8 @@
 
   function ready() {
     setUpMenu();
+    setUpNavMenus();
+    setUpDayView();
     applyColours();
     labelScrollableTables();
     var timer = null;

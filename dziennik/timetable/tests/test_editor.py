@@ -7,6 +7,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import translation
 
+from dziennik.core.concurrency import StaleEdit
 from dziennik.core.models import AuditEntry
 from dziennik.schools.models import ClassGroup
 from dziennik.timetable import services
@@ -429,3 +430,37 @@ def test_editor_query_count_does_not_grow_with_the_plan(
     with django_assert_num_queries(EDITOR_QUERIES):
         response = client.get(url)
     assert response.content.decode().count('class="lesson-cell"') == 4 + 3 * extra
+
+
+def test_a_stale_change_form_is_refused(world, reg):
+    """Two tabs change the same lesson from its first day: the second, based on the
+    lesson before the first change, is refused instead of silently undoing it."""
+    entry = add(world, reg)
+    seen = services.entry_version(entry)
+    values = {
+        "actor": world.user("principal"),
+        "entry": entry,
+        "from_date": entry.valid_from,
+        "weekday": 2,
+        "slot": reg.slots[1],
+        "subject": world.subject,
+        "teacher": world.user("teacher_in"),
+    }
+    services.timetable_entry_change(**values, room=None, version=seen)
+    with pytest.raises(StaleEdit):
+        services.timetable_entry_change(**{**values, "slot": reg.slots[2]}, version=seen)
+    entry.refresh_from_db()
+    assert (entry.room, entry.slot) == (None, reg.slots[1])
+    response = world.client("principal").post(
+        f"/plan/wpis/{entry.pk}/zmien/",
+        {
+            "date": entry.valid_from.isoformat(),
+            "weekday": 2,
+            "slot": reg.slots[2].pk,
+            "subject": world.subject.pk,
+            "teacher": world.user("teacher_in").pk,
+            "version": seen,
+        },
+    )
+    assert response.status_code == 409
+    assert f'name="version" value="{services.entry_version(entry)}"' in response.text

@@ -31,6 +31,8 @@
   function send(input, fields) {
     var body = new URLSearchParams();
     body.set("student", input.dataset.student);
+    // what the cell showed: a cell someone else changed meanwhile is refused (409)
+    body.set("version", (fields.field === "correction" ? input.dataset.correctionVersion : input.dataset.version) || "");
     Object.keys(fields).forEach(function (k) { body.set(k, fields[k]); });
     input.classList.add("saving");
     input.setAttribute("aria-busy", "true");
@@ -48,6 +50,15 @@
       var errorId = "err-" + input.dataset.assessment + "-" + input.dataset.student;
       var old = document.getElementById(errorId);
       if (old) old.remove();
+      if (data.stale) {
+        // refused as stale: the cell shows the saved grade, and is based on it now
+        input.value = data.value;
+        input.dataset.saved = data.value;
+        input.dataset.version = data.version;
+        input.dataset.correctionVersion = data.correction_version;
+        input.dataset.comment = data.comment;
+        input.dataset.correction = data.correction;
+      }
       if (!data.ok) {
         input.setAttribute("aria-invalid", "true");
         input.classList.add("invalid");
@@ -68,6 +79,8 @@
       }
       input.dataset.comment = data.comment;
       input.dataset.correction = data.correction;
+      input.dataset.version = data.version;
+      input.dataset.correctionVersion = data.correction_version;
       var corr = input.parentNode.querySelector(".correction");
       corr.textContent = data.correction ? "(" + data.correction + ")" : "";
       corr.hidden = !data.correction;

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0003_session_generation_name'),
+        ('accounts', '0004_letter_job'),
     ]
 
     operations = [
