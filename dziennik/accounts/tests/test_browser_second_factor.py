@@ -16,6 +16,7 @@ pytestmark = pytest.mark.browser
 
 
 def log_out(page) -> None:
+    page.click("#account-menu summary")  # the account's menu: password, log out
     with page.expect_navigation():
         page.click(".account form button[type=submit]")
 
