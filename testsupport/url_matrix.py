@@ -430,6 +430,29 @@ URLS: dict[str, Case] = {
             "test_logout_everywhere_needs_post_and_login"
         ),
     ),
+    "accounts:login_second_step": Case(
+        expect(302, anonymous=302),
+        post="dziennik/accounts/tests/test_second_factor.py::test_login_asks_for_the_code_after_the_password",
+        note="Only after the right password of an account with an authenticator app; "
+        "without that, back to the login page",
+    ),
+    "accounts:second_factor": Case(expect(200), note="Everyone manages their own second factor"),
+    "accounts:second_factor_enrol": Case(
+        POST_ONLY,
+        post="dziennik/accounts/tests/test_second_factor.py::test_enrolment_needs_the_first_code",
+    ),
+    "accounts:second_factor_confirm": Case(
+        POST_ONLY,
+        post="dziennik/accounts/tests/test_second_factor.py::test_enrolment_needs_the_first_code",
+    ),
+    "accounts:second_factor_disable": Case(
+        POST_ONLY,
+        post="dziennik/accounts/tests/test_second_factor.py::test_disabling_needs_a_code_or_the_password",
+    ),
+    "accounts:recovery_codes": Case(
+        POST_ONLY,
+        post="dziennik/accounts/tests/test_second_factor.py::test_new_recovery_codes_replace_the_old",
+    ),
     "accounts:switch_child": Case(
         POST_ONLY,
         post="dziennik/portal/tests/test_url_matrix.py::test_switch_child_post_matrix",

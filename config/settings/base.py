@@ -54,6 +54,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "dziennik.accounts.middleware.ForcePasswordChangeMiddleware",
+    "dziennik.accounts.middleware.SecondFactorRequiredMiddleware",
     "dziennik.accounts.middleware.ChildFromUrlMiddleware",
     "axes.middleware.AxesMiddleware",
 ]

@@ -96,3 +96,47 @@ class ForgotPasswordForm(PasswordResetForm):
         max_length=254,
         widget=forms.EmailInput(attrs={"autocomplete": "email", "autocapitalize": "none"}),
     )
+
+
+class SecondFactorCodeForm(forms.Form):
+    """A six-digit code from the authenticator app (or, at login, a recovery code)."""
+
+    code = forms.CharField(
+        label=_("Code from the authenticator app"),
+        max_length=32,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}
+        ),
+    )
+
+
+class SecondFactorLoginForm(SecondFactorCodeForm):
+    code = forms.CharField(
+        label=_("Code from the authenticator app or a recovery code"),
+        max_length=32,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "autofocus": True}),
+    )
+
+
+class SecondFactorDisableForm(forms.Form):
+    """Turning the authenticator app off: a current code or the password proves it is
+    the owner."""
+
+    code = forms.CharField(
+        label=_("Code from the authenticator app"),
+        max_length=32,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+    )
+    password = forms.CharField(
+        label=_("or your password"),
+        required=False,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("code") and not data.get("password"):
+            raise forms.ValidationError(_("Enter a current code from the app or your password."))
+        return data

@@ -26,6 +26,39 @@ class ForcePasswordChangeMiddleware:
         return self.get_response(request)
 
 
+class SecondFactorRequiredMiddleware:
+    """Send staff whose school requires a second factor, and who have none, to set up an
+    authenticator app. The login decides it (``views_second_factor.finish_login``) and
+    leaves a flag in the session, so other requests cost no query."""
+
+    allowed_names = (
+        "accounts:second_factor",
+        "accounts:second_factor_enrol",
+        "accounts:second_factor_confirm",
+        "accounts:password_change",
+        "accounts:logout",
+        "set_language",
+        "core:csp_report",
+    )
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        session = getattr(request, "session", None)
+        if session is not None and session.get("second_factor_required"):
+            user = getattr(request, "user", None)
+            allowed = {reverse(name) for name in self.allowed_names}
+            if (
+                user is not None
+                and user.is_authenticated
+                and request.path not in allowed
+                and not request.path.startswith("/static/")
+            ):
+                return redirect("accounts:second_factor")
+        return self.get_response(request)
+
+
 class ChildFromUrlMiddleware:
     """A parent who opens a page about one of their children (a URL with ``student_id``)
     makes that child the current one, so the switcher in the header names the child the

@@ -6,6 +6,8 @@ from django.db import models
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
+from . import encryption
+
 
 class User(AbstractUser):
     """A login account (*konto*). Belongs to one school (none for the system administrator).
@@ -61,6 +63,65 @@ class User(AbstractUser):
                 secret=fallback_secret,
                 algorithm="sha256",
             ).hexdigest()
+
+
+class TotpDevice(models.Model):
+    """An authenticator app (*aplikacja uwierzytelniająca*, RFC 6238 TOTP): the second
+    factor of one account.
+
+    The secret is encrypted at rest and shown only while the device is being enrolled
+    (``confirmed_at`` is empty), never again; the history records that a device exists,
+    never its secret.
+    ``last_time_step`` is the 30-second step of the last accepted code: a code of that
+    step or an earlier one is refused, so an overheard code cannot be replayed.
+    """
+
+    user = models.OneToOneField(
+        User, on_delete=models.CASCADE, related_name="totp_device", verbose_name=_("user")
+    )
+    # Encrypted (accounts/encryption.py); read and set through ``secret``.
+    encrypted_secret = models.CharField(_("secret (encrypted)"), max_length=255, editable=False)
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+    last_time_step = models.BigIntegerField(_("last accepted time step"), default=0)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("authenticator app")
+        verbose_name_plural = _("authenticator apps")
+
+    def __str__(self) -> str:
+        return str(_("Authenticator app"))
+
+    @property
+    def is_confirmed(self) -> bool:
+        return self.confirmed_at is not None
+
+    @property
+    def secret(self) -> str:
+        """The base32 TOTP secret, decrypted."""
+        return encryption.decrypt(self.encrypted_secret)
+
+    @secret.setter
+    def secret(self, value: str) -> None:
+        self.encrypted_secret = encryption.encrypt(value)
+
+
+class RecoveryCode(models.Model):
+    """A one-time recovery code (*kod zapasowy*) for a lost authenticator app, stored
+    hashed with the password hashers; shown once, when generated."""
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="recovery_codes", verbose_name=_("user")
+    )
+    code_hash = models.CharField(_("code hash"), max_length=200, editable=False)
+    used_at = models.DateTimeField(_("used at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("recovery code")
+        verbose_name_plural = _("recovery codes")
+
+    def __str__(self) -> str:
+        return str(_("Recovery code"))
 
 
 class LetterJob(models.Model):

@@ -19,7 +19,7 @@ from dziennik.schools.permissions import classes
 from dziennik.schools.viewer import Viewer
 
 from . import permissions
-from .models import User
+from .models import TotpDevice, User
 
 
 def get_managed_class_for(viewer: Viewer, class_id: int) -> SchoolClass:
@@ -136,6 +136,7 @@ class StaffRow(AccountRow):
     led_classes: list[str] = field(default_factory=list)  # this school year's classes
     subject_count: int = 0  # distinct subjects taught this school year
     class_count: int = 0  # distinct classes taught this school year
+    has_second_factor: bool = False  # a confirmed authenticator app
 
     @property
     def status(self) -> str:
@@ -144,11 +145,35 @@ class StaffRow(AccountRow):
         return super().status
 
 
+def _teaching_counts(viewer: Viewer, user_ids: list[int], this_year: dict) -> dict[int, dict]:
+    """Per teacher: how many subjects and classes they teach this school year."""
+    return {
+        row["teacher_id"]: row
+        for row in TeachingAssignment.objects.filter(
+            school_id=viewer.school_id,
+            teacher_id__in=user_ids,
+            **{f"school_class__{key}": value for key, value in this_year.items()},
+        )
+        .values("teacher_id")
+        .annotate(
+            subjects=Count("subject_id", distinct=True),
+            classes=Count("school_class_id", distinct=True),
+        )
+        .order_by()
+    }
+
+
+def _with_second_factor(user_ids: list[int]) -> set[int]:
+    """Which of the accounts have a confirmed authenticator app."""
+    confirmed = TotpDevice.objects.filter(user_id__in=user_ids, confirmed_at__isnull=False)
+    return set(confirmed.values_list("user_id", flat=True))
+
+
 def staff_accounts(viewer: Viewer) -> list[StaffRow]:
     """The school's staff accounts with their roles, the classes they lead, how much they
     teach this school year, and whether the viewer may reset their password.
 
-    Empty for anyone who does not manage the school's accounts. Five queries, whatever
+    Empty for anyone who does not manage the school's accounts. Six queries, whatever
     the number of staff. Sorted by last name in the order of the Polish alphabet.
     """
 
@@ -185,21 +210,9 @@ def staff_accounts(viewer: Viewer) -> list[StaffRow]:
     if not users:
         return []
     user_ids = [user.pk for user in users]
-    teaching = {
-        row["teacher_id"]: row
-        for row in TeachingAssignment.objects.filter(
-            school_id=viewer.school_id,
-            teacher_id__in=user_ids,
-            **{f"school_class__{key}": value for key, value in this_year.items()},
-        )
-        .values("teacher_id")
-        .annotate(
-            subjects=Count("subject_id", distinct=True),
-            classes=Count("school_class_id", distinct=True),
-        )
-        .order_by()
-    }
+    teaching = _teaching_counts(viewer, user_ids, this_year)
     resettable = set(resettable_users(viewer).filter(pk__in=user_ids).values_list("pk", flat=True))
+    with_second_factor = _with_second_factor(user_ids)
     rows = []
     for user in users:
         roles = sorted({r.role for r in user.roles_here}, key=_ROLE_ORDER.index)
@@ -214,6 +227,7 @@ def staff_accounts(viewer: Viewer) -> list[StaffRow]:
                 led_classes=[c.name for c in user.led_this_year],
                 subject_count=taught.get("subjects", 0),
                 class_count=taught.get("classes", 0),
+                has_second_factor=user.pk in with_second_factor,
             )
         )
     rows.sort(

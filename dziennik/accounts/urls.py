@@ -1,11 +1,29 @@
 from django.urls import path
 
-from . import views, views_forgot
+from . import views, views_forgot, views_second_factor
 
 app_name = "accounts"
 
 urlpatterns = [
     path("logowanie/", views.LoginView.as_view(), name="login"),
+    path(
+        "logowanie/drugi-krok/",
+        views_second_factor.login_second_step,
+        name="login_second_step",
+    ),
+    path("weryfikacja/", views_second_factor.second_factor, name="second_factor"),
+    path("weryfikacja/nowa/", views_second_factor.second_factor_enrol, name="second_factor_enrol"),
+    path(
+        "weryfikacja/potwierdz/",
+        views_second_factor.second_factor_confirm,
+        name="second_factor_confirm",
+    ),
+    path(
+        "weryfikacja/wylacz/",
+        views_second_factor.second_factor_disable,
+        name="second_factor_disable",
+    ),
+    path("weryfikacja/kody-zapasowe/", views_second_factor.recovery_codes, name="recovery_codes"),
     path("wyloguj/", views.logout_view, name="logout"),
     path("haslo/", views.password_change, name="password_change"),
     path(

@@ -13,12 +13,13 @@ from django.views.decorators.http import require_POST
 from dziennik.core.http import content_disposition, safe_next
 from dziennik.schools.selectors import login_school
 
-from . import letter_jobs, permissions, selectors, services
+from . import letter_jobs, permissions, selectors, services, totp
 from .children import set_active_child
 from .forms import LoginForm, PasswordChangeForm, StaffAccountForm
 from .letters import render_letters
 from .models import LetterJob
 from .tasks import letters_progress
+from .views_second_factor import begin_second_step, finish_login
 
 LOGIN_URL = "accounts:login"
 
@@ -32,8 +33,11 @@ class LoginView(auth_views.LoginView):
         return super().get_context_data(**kwargs) | {"login_school": login_school()}
 
     def form_valid(self, form):
+        user = form.get_user()
+        if totp.has_second_factor(user):
+            return begin_second_step(self.request, user, self.get_success_url())
         response = super().form_valid(form)
-        services.account_record_login(user=form.get_user())
+        finish_login(self.request, user)
         return response
 
 

@@ -57,6 +57,7 @@ FIELD_LABELS = {
     "marks": gettext_lazy("attendance marks"),
     "order": gettext_lazy("order"),
     "percent": gettext_lazy("percentage"),
+    "recovery_codes": gettext_lazy("recovery codes"),
     "room": gettext_lazy("room"),
     "school": gettext_lazy("school"),
     "school_class": gettext_lazy("class"),

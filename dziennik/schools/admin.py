@@ -382,6 +382,7 @@ class SchoolAdmin(AuditedModelAdmin):
         (None, {"fields": ("name", "short_name", "school_type", "is_public", "rspo")}),
         (_("Location"), {"fields": ("voivodeship", "city", "address", "time_zone")}),
         (_("Register"), {"fields": ("electronic_only_consent",)}),
+        (_("Security"), {"fields": ("require_staff_second_factor",)}),
     )
 
     def has_add_permission(self, request, *args):

@@ -78,6 +78,13 @@ class School(models.Model):
         blank=True,
         help_text=_("Date and reference number of the consent (RDPN § 21 ust. 1)."),
     )
+    require_staff_second_factor = models.BooleanField(
+        _("staff must use a second factor"),
+        default=False,
+        help_text=_(
+            "Staff accounts without an authenticator app are sent to set one up after login."
+        ),
+    )
 
     class Meta:
         verbose_name = _("school")

@@ -270,8 +270,8 @@ def add_teachers(world, count: int) -> None:
 
 
 # Session and user (2), the viewer (5), the staff, their roles, the classes they lead,
-# what they teach, which of them the viewer may reset (5).
-STAFF_ACCOUNTS_QUERIES = 12
+# what they teach, which of them the viewer may reset, which have a second factor (6).
+STAFF_ACCOUNTS_QUERIES = 13
 
 
 @pytest.mark.parametrize("teachers", [3, 30])

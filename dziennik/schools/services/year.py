@@ -35,6 +35,7 @@ SCHOOL_FIELDS = (
     "time_zone",
     "crest",
     "electronic_only_consent",
+    "require_staff_second_factor",
 )
 
 
