@@ -8,6 +8,7 @@ call: a current TOTP code (not reused) or an unused recovery code.
 from __future__ import annotations
 
 import io
+import re
 import secrets
 
 import pyotp
@@ -71,7 +72,7 @@ def _time_step(code: str, device: TotpDevice) -> int | None:
     """The time step ``code`` belongs to (within the window), if newer than the last one
     accepted. None also when the secret cannot be decrypted (``SECRET_KEY`` changed
     without its fallback): the app no longer works, recovery codes still do."""
-    if len(code) != TOTP_DIGITS or not code.isdigit():
+    if not re.fullmatch(f"[0-9]{{{TOTP_DIGITS}}}", code):
         return None
     try:
         totp = pyotp.TOTP(device.secret)

@@ -57,6 +57,7 @@ def school_create(
     time_zone: str = "Europe/Warsaw",
     electronic_only_consent: str = "",
     crest=None,
+    require_staff_second_factor: bool = False,
 ) -> School:
     """A new school (a new tenant): the system administrator's act (``actor`` a
     superuser, or ``None`` for the system)."""
@@ -74,6 +75,7 @@ def school_create(
         time_zone=time_zone,
         electronic_only_consent=electronic_only_consent,
         crest=crest or "",
+        require_staff_second_factor=require_staff_second_factor,
     )
     return recording.create(actor, school)
 
