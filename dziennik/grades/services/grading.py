@@ -112,7 +112,6 @@ SETTINGS_FIELDS = (
 )
 
 
-@transaction.atomic
 def grading_settings_version(grading: GradingSettings | None) -> str:
     """What the school's grading settings form was based on (``""``: never saved)."""
     if grading is None or grading.pk is None:
@@ -120,6 +119,7 @@ def grading_settings_version(grading: GradingSettings | None) -> str:
     return concurrency.version_of([grading], fields=SETTINGS_FIELDS)
 
 
+@transaction.atomic
 def grading_settings_update(
     *, actor: User, school_id: int, version: str | None = None, **changes
 ) -> GradingSettings:
