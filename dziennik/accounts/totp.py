@@ -46,13 +46,22 @@ def _record(*, actor: User, device: TotpDevice, action: str, changes: dict) -> N
     ).save()
 
 
+def device_of(user: User) -> TotpDevice | None:
+    """The user's own authenticator app, confirmed or still being set up, or None."""
+    return TotpDevice.objects.filter(user=user).first()
+
+
+def _confirmed(user: User):
+    return TotpDevice.objects.filter(user=user, confirmed_at__isnull=False)
+
+
 def confirmed_device(user: User) -> TotpDevice | None:
     """The user's confirmed authenticator app, or None."""
-    return TotpDevice.objects.filter(user=user, confirmed_at__isnull=False).first()
+    return _confirmed(user).first()
 
 
 def has_second_factor(user: User) -> bool:
-    return TotpDevice.objects.filter(user=user, confirmed_at__isnull=False).exists()
+    return _confirmed(user).exists()
 
 
 def provisioning_uri(device: TotpDevice) -> str:
@@ -163,9 +172,7 @@ def verify_second_factor(*, user: User, code: str) -> bool:
     """Whether ``code`` is a current code of the user's authenticator app (never one
     accepted before) or one of their unused recovery codes, which is then used up."""
     code = _normalise(code)
-    device = (
-        TotpDevice.objects.select_for_update().filter(user=user, confirmed_at__isnull=False).first()
-    )
+    device = _confirmed(user).select_for_update().first()
     if device is None or not code:
         return False
     if len(code) == TOTP_DIGITS:

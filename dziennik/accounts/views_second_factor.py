@@ -19,7 +19,7 @@ from dziennik.core.http import safe_next
 
 from . import services, totp
 from .forms import SecondFactorCodeForm, SecondFactorDisableForm, SecondFactorLoginForm
-from .models import TotpDevice, User
+from .models import User
 
 PENDING_KEY = "second_factor_pending"
 REQUIRED_KEY = "second_factor_required"
@@ -83,7 +83,7 @@ def login_second_step(request):
 
 
 def _settings_page(request, *, status=200, **context):
-    device = TotpDevice.objects.filter(user=request.user).first()
+    device = totp.device_of(request.user)
     context = {
         "device": device,
         "required": bool(request.session.get(REQUIRED_KEY)),
