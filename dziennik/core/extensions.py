@@ -16,12 +16,16 @@ An app may have a module ``<app>/ui.py`` defining:
   timetable occurrence of a teacher's week (attendance: the lesson record, ``o.lesson``).
   The timetable is below the apps that know about its lessons, so they add to its page
   through this hook instead of the timetable importing them.
+* ``calendar_entries(viewer, date_from, date_to) -> list[CalendarEntry]`` – what the app
+  puts in the viewer's calendar between two dates (inclusive): tests, homework, trips,
+  meetings. The calendar screens and the iCalendar feed (``timetable``) show them all.
 
 ``core`` collects them from every installed ``dziennik.*`` app, in INSTALLED_APPS order.
 """
 
 from __future__ import annotations
 
+import datetime
 import importlib
 from dataclasses import dataclass, field
 from functools import cache
@@ -92,6 +96,28 @@ class HomePanel:
     order: int = 50
 
 
+@dataclass(frozen=True)
+class CalendarEntry:
+    """One event of a person's calendar, from whichever app knows it.
+
+    ``uid`` is stable across calls (the iCalendar feed's UID is made of it); ``starts`` and
+    ``ends`` are aware datetimes, or None for an all-day event on ``date``; ``kind`` is a
+    short key the calendar screens colour and filter by ("test", "quiz", "homework",
+    "trip", "meeting", "school_event", "day_off", ...).
+    """
+
+    uid: str
+    title: str
+    kind: str
+    date: datetime.date
+    starts: datetime.datetime | None = None
+    ends: datetime.datetime | None = None
+    url: str = ""
+    description: str = ""
+    location: str = ""
+    kind_label: str = ""
+
+
 @cache
 def _ui_modules():
     modules = []
@@ -142,3 +168,11 @@ def annotate_week(viewer, occurrences) -> None:
     for module in _ui_modules():
         if hasattr(module, "annotate_week"):
             module.annotate_week(viewer, occurrences)
+
+
+def collect_calendar_entries(viewer, date_from, date_to) -> list[CalendarEntry]:
+    entries: list[CalendarEntry] = []
+    for module in _ui_modules():
+        if hasattr(module, "calendar_entries"):
+            entries.extend(module.calendar_entries(viewer, date_from, date_to))
+    return sorted(entries, key=lambda e: (e.date, e.starts is not None, e.starts or 0, e.uid))

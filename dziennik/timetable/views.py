@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from dziennik.accounts.children import active_child_id
-from dziennik.core.extensions import annotate_week
+from dziennik.core.extensions import annotate_week, collect_calendar_entries
 from dziennik.core.forms import BoundedDateField
 from dziennik.core.http import content_disposition
 from dziennik.core.params import query_date
@@ -245,7 +245,7 @@ def feed_settings(request):
     return render(request, "timetable/feed_settings.html", {"feed": feed, "feed_url": url})
 
 
-def _calendar(occurrences, tz, *, host: str) -> icalendar.Calendar:
+def _calendar(occurrences, tz, *, host: str, entries=()) -> icalendar.Calendar:
     cal = icalendar.Calendar()
     cal.add("prodid", "-//Dziennik//plan lekcji//PL")
     cal.add("version", "2.0")
@@ -271,6 +271,25 @@ def _calendar(occurrences, tz, *, host: str) -> icalendar.Calendar:
         if o.is_substitution:
             teacher = _("substitution: %(teacher)s") % {"teacher": teacher}
         event.add("description", teacher)
+        cal.add_component(event)
+    # What the other apps put in the person's calendar (tests, homework, meetings).
+    for entry in entries:
+        event = icalendar.Event()
+        event.add("uid", f"{entry.uid}@{host}")
+        event.add("summary", entry.title)
+        if entry.starts is not None:
+            event.add("dtstart", entry.starts.astimezone(tz))
+            event.add("dtend", (entry.ends or entry.starts).astimezone(tz))
+        else:
+            event.add("dtstart", entry.date)
+            event.add("dtend", entry.date + datetime.timedelta(days=1))
+        event.add("dtstamp", timezone.now())
+        if entry.description:
+            event.add("description", entry.description)
+        if entry.location:
+            event.add("location", entry.location)
+        if entry.kind:
+            event.add("categories", [entry.kind_label or entry.kind])
         cal.add_component(event)
     return cal
 
@@ -301,7 +320,8 @@ def feed(request, token: str):
     tz = zoneinfo.ZoneInfo(user.school.time_zone if user.school else "Europe/Warsaw")
     # In the owner's language, whatever the calendar application's request asks for.
     with override(calendar_feed.language):
-        cal = _calendar(occurrences, tz, host=request.get_host().split(":")[0])
+        entries = collect_calendar_entries(viewer, date_from, date_to)
+        cal = _calendar(occurrences, tz, host=request.get_host().split(":")[0], entries=entries)
     response = HttpResponse(cal.to_ical(), content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = content_disposition("plan.ics", inline=True)
     response["Cache-Control"] = "private, no-store"
