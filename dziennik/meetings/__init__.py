@@ -1,0 +1,1 @@
+"""Parent–teacher meetings (wywiadówki) and consultation slots parents book."""

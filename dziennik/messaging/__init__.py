@@ -1,0 +1,1 @@
+"""Messages (Wiadomości): threads between families and the school, attachments, read receipts."""

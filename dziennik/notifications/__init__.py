@@ -1,0 +1,1 @@
+"""Notifications that never get lost: the outbox, its channels and people's preferences."""

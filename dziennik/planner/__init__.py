@@ -1,0 +1,1 @@
+"""The calendar (Terminarz): tests, quizzes, trips, school events, and homework."""
