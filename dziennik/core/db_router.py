@@ -42,7 +42,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.cache import caches
 from django.core.cache.backends.dummy import DummyCache
-from django.core.checks import Error, Tags, register
+from django.core.checks import Error, register
 from django.core.exceptions import MiddlewareNotUsed
 from django.db import DEFAULT_DB_ALIAS, InterfaceError, OperationalError, connections
 from django.db.backends.signals import connection_created
@@ -281,7 +281,7 @@ class ReplicaMiddleware:
         return response
 
 
-@register(Tags.database)
+@register()
 def replica_is_postgresql(app_configs, **kwargs):
     """A replica only makes sense as a PostgreSQL streaming replica of a PostgreSQL primary."""
     if not replica_configured():
