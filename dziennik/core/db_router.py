@@ -154,6 +154,21 @@ def primary_position() -> int | None:
     return _position(PRIMARY, PRIMARY_POSITION)
 
 
+def replica_state() -> dict:
+    """For ``/readyz``: nothing without a replica; else ``ok`` with how far it has
+    replayed, or ``unavailable`` (set aside, or not answering now)."""
+    if not replica_configured():
+        return {}
+    if not replica_down():
+        try:
+            replayed = replayed_position()
+        except DATABASE_ERRORS as error:
+            _set_replica_aside(error)
+        else:
+            return {"replica": "ok", "replica_replayed": format_lsn(replayed or 0)}
+    return {"replica": "unavailable"}
+
+
 # --- the request -------------------------------------------------------------------------
 
 

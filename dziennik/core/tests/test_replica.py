@@ -171,8 +171,14 @@ def test_a_stopped_replica_falls_back_to_the_primary_and_comes_back(clusters, le
         replica.wait_caught_up()
         assert _shown_topic(teacher, lesson) == OLD_TOPIC  # a kept replica connection
 
+        ready = json.loads(teacher.get("/readyz").text)
+        assert ready["status"] == "ready" and ready["replica"] == "ok"
+
         replica.stop("fast")
         try:
+            ready = teacher.get("/readyz")
+            assert ready.status == 200  # ready without it: the primary serves the reads
+            assert json.loads(ready.text)["replica"] == "unavailable"
             _topic_on_primary(primary, lesson, "Widać bez repliki")
             for _ in range(3):
                 assert _shown_topic(teacher, lesson) == "Widać bez repliki"
