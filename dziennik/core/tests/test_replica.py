@@ -190,7 +190,7 @@ def test_a_stopped_replica_falls_back_to_the_primary_and_comes_back(clusters, le
         # Back: after REPLICA_RETRY_AFTER (1 s here) the replica serves the reads again.
         replica.wait_caught_up()
         time.sleep(1.2)
-        wait_for(lambda: not _shown_topic(teacher, lesson) or not _pending(teacher), 10, "cookie")
+        wait_for(lambda: _shown_topic(teacher, lesson) and not _pending(teacher), 10, "cookie gone")
         replica.pause()
         try:
             _topic_on_primary(primary, lesson, "Tylko na primary")
