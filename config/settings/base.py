@@ -41,6 +41,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # Outermost: a read the database failed is tried once more (dziennik/core/db_faults.py).
     "dziennik.core.db_faults.DatabaseFaultMiddleware",
+    # Reads of GET/HEAD from the replica, if one is configured (dziennik/core/db_router.py).
+    "dziennik.core.db_router.ReplicaMiddleware",
     "dziennik.core.client_address.UntrustedForwardedHeadersMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -99,6 +101,21 @@ else:
     # A database that does not answer is a quick 503, not a hung worker.
     DATABASES["default"].setdefault("OPTIONS", {})
     DATABASES["default"]["OPTIONS"].setdefault("connect_timeout", 3)
+# PostgreSQL: a streaming replica that serves the reads of read-only requests
+# (dziennik/core/db_router.py, docs/production.md section 9); unset: one database.
+REPLICA_RETRY_AFTER = env.int("REPLICA_RETRY_AFTER", default=10)  # s a failed replica rests
+if env("DATABASE_REPLICA_URL", default=""):
+    DATABASES["replica"] = env.db("DATABASE_REPLICA_URL")
+    for option, value in DATABASES["default"].items():
+        if option in ("CONN_MAX_AGE", "CONN_HEALTH_CHECKS", "ATOMIC_REQUESTS"):
+            DATABASES["replica"].setdefault(option, value)
+    # A replica that does not answer is soon left for the primary.
+    DATABASES["replica"].setdefault("OPTIONS", {}).setdefault(
+        "connect_timeout", env.int("REPLICA_CONNECT_TIMEOUT", default=2)
+    )
+    # Tests: the replica is the test database itself.
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["dziennik.core.db_router.ReplicaRouter"]
 # PostgreSQL: the NOLOGIN role that owns the history of changes, which the application's
 # role may not become (`manage.py audit_protect`, docs/production.md section 2a).
 AUDIT_OWNER_ROLE = env("AUDIT_OWNER_ROLE", default="dziennik_audit_owner")

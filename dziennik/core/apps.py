@@ -71,7 +71,7 @@ class CoreConfig(AppConfig):
     verbose_name = _("Register core")
 
     def ready(self):
-        from . import cache_guard, checks, db_faults, history_checks  # noqa: F401 – registers the checks
+        from . import cache_guard, checks, db_faults, db_router, history_checks  # noqa: F401 – registers the checks
         from .audit_chain import register_sqlite_functions
         from .cache import register_config_models
 
@@ -83,6 +83,8 @@ class CoreConfig(AppConfig):
         register_config_models(config, quiet)
         # Notes each request's writes, so a 503 can say whether a change was saved.
         db_faults.install()
+        # Reads of read-only requests from a streaming replica, if one is configured.
+        db_router.install()
         if getattr(settings, "CACHE_WRITE_GUARD", settings.DEBUG):
             cache_guard.install(
                 config_models=config,

@@ -81,6 +81,9 @@ _request_versions: ContextVar[dict | None] = ContextVar("request_versions", defa
 
 # Whoever must hear of every bump (``core.cache_guard`` in DEBUG and tests).
 bump_listeners: list[Callable[[frozenset[Scope]], None]] = []
+# Whoever must hear that an entry is about to be built, after its versions were read
+# (``core.db_router``: not from a replica that has not yet replayed what they stand for).
+fill_listeners: list[Callable[[], None]] = []
 
 
 class RequestVersionsMiddleware:
@@ -147,6 +150,8 @@ def cached(key: str, scopes: Iterable[Scope], build: Callable[[], Any]) -> Any:
     full = key + "@" + ".".join(versions(*scopes, EPOCH_SCOPE))
     value = cache.get(full)
     if value is None:
+        for listener in fill_listeners:
+            listener()
         value = build()
         cache.set(full, value, ENTRY_TIMEOUT)
     return value
@@ -308,6 +313,8 @@ def cached_page(
     if found is not None:
         content, content_type = found
         return HttpResponse(content, content_type=content_type)
+    for listener in fill_listeners:
+        listener()
     response = render()
     if response.status_code == 200 and not response.cookies and not response.streaming:
         cache.set(full, (response.content, response["Content-Type"]), ENTRY_TIMEOUT)

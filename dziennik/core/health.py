@@ -2,8 +2,10 @@
 
 Ready means the database answers and every migration of the code is applied. The cache
 is reported, never fatal: without it pages are built from the database
-(``core.redis_cache``). Anonymous, one cheap query (two until the migrations were once
-found applied), never cached, and not in the way of any limit (docs/production.md, 5b).
+(``core.redis_cache``); so is a streaming replica, if one is configured: without it pages
+are read from the primary (``core.db_router``). Anonymous, one cheap query (two until the
+migrations were once found applied; one more on the replica), never cached, and not in
+the way of any limit (docs/production.md, 5b).
 """
 
 from __future__ import annotations
@@ -16,6 +18,8 @@ from django.db import DatabaseError, connection
 from django.db.migrations.loader import MigrationLoader
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
+
+from . import db_router
 
 logger = logging.getLogger("dziennik.health")
 
@@ -72,4 +76,5 @@ def readyz(request: HttpRequest) -> JsonResponse:
     ready = report.get("database") == "ok" and report.get("migrations") == "ok"
     report["status"] = "ready" if ready else "not ready"
     report.update(_cache())
+    report.update(db_router.replica_state())
     return JsonResponse(report, status=200 if ready else 503)
