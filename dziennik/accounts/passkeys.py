@@ -90,7 +90,9 @@ def _record(*, actor: User | None, passkey: Passkey, action: str, changes: dict)
 
 def _user_handle(user: User) -> bytes:
     """The account's handle in the authenticator: stable and meaningless outside."""
-    return salted_hmac("dziennik.accounts.passkeys.user_handle", str(user.pk)).digest()
+    return salted_hmac(
+        "dziennik.accounts.passkeys.user_handle", str(user.pk), algorithm="sha256"
+    ).digest()
 
 
 def _new_challenge(*, purpose: str, user: User | None) -> WebAuthnChallenge:
