@@ -8,6 +8,7 @@ from datetime import timedelta
 
 import pytest
 from axes.models import AccessAttempt
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
 from django.urls import reverse
@@ -49,6 +50,10 @@ def second_step(user, authenticator, **kwargs):
     return passkeys.passkey_verify(challenge_id=ceremony.challenge_id, answer=answer, user=user)
 
 
+def passkey_type() -> ContentType:
+    return ContentType.objects.get_for_model(Passkey)
+
+
 def is_logged_in(client: Client) -> bool:
     return "_auth_user_id" in client.session
 
@@ -64,7 +69,9 @@ def test_registration_stores_the_public_key_and_records_it(world):
     assert passkey.credential_id == b64url(authenticator.credential_id)
     assert passkey.transports == ["internal"]
     assert passkey.sign_count == 0 and passkey.last_used_at is None
-    entry = AuditEntry.objects.get(object_id=str(passkey.pk), action="create")
+    entry = AuditEntry.objects.get(
+        object_id=str(passkey.pk), action="create", content_type=passkey_type()
+    )
     assert entry.actor_id == parent.pk and entry.changes == {"name": [None, "Mój telefon"]}
     assert bytes(passkey.public_key).hex() not in json.dumps(entry.changes)
     # The options name the account by a handle that is not its id or login.
@@ -117,7 +124,7 @@ def test_the_same_key_is_not_registered_twice(world):
     parent = world.user("own_parent")
     authenticator = enrol(parent)
     ceremony = passkeys.registration_start(actor=parent)
-    with pytest.raises(ValidationError, match="already registered"):
+    with pytest.raises(ValidationError, match="już zarejestrowany"):
         passkeys.passkey_register(
             actor=parent,
             challenge_id=ceremony.challenge_id,
@@ -273,7 +280,9 @@ def test_removing_a_key_needs_the_password_and_is_recorded(world):
     passkey_id = passkey.pk
     passkeys.passkey_remove(actor=parent, passkey=passkey, password=TEST_PASSWORD)
     assert not Passkey.objects.filter(user=parent).exists()
-    entry = AuditEntry.objects.get(object_id=str(passkey_id), action="delete")
+    entry = AuditEntry.objects.get(
+        object_id=str(passkey_id), action="delete", content_type=passkey_type()
+    )
     assert entry.actor_id == parent.pk and entry.changes == {"name": ["Telefon", None]}
 
 
