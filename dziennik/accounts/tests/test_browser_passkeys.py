@@ -144,3 +144,23 @@ def test_a_passkey_meets_the_schools_requirement_for_staff(world, page, passkey_
         page.click("#passkey-second-step-button")
     page.goto("/szkola/klasy/")
     assert page.url.endswith("/szkola/klasy/")
+
+
+def test_a_refused_ceremony_is_explained_and_the_password_still_works(world, page, passkey_site):
+    cdp, authenticator_id = add_virtual_authenticator(page)
+    login(page, "rodzic-test", TEST_PASSWORD)
+    add_passkey(page, "Telefon")
+    log_out(page)
+    # The device no longer verifies the person: the login with the key alone needs that.
+    cdp.send(
+        "WebAuthn.setUserVerified", {"authenticatorId": authenticator_id, "isUserVerified": False}
+    )
+    page.goto("/konto/logowanie/")
+    page.click("#passkey-login-button")
+    error = page.locator("#passkey-login-form [data-passkey-error]")
+    error.wait_for(state="visible")
+    assert "Zaloguj się hasłem" in error.inner_text()
+    assert page.url.endswith("/konto/logowanie/")
+    assert_no_serious_axe_violations(page)
+    login(page, "rodzic-test", TEST_PASSWORD)
+    assert page.url.endswith("/konto/logowanie/drugi-krok/")

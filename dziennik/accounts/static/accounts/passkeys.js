@@ -78,6 +78,8 @@
     var box = form.querySelector("[data-passkey-error]");
     if (!box) return;
     box.textContent = text || box.getAttribute("data-default");
+    // The error style only while shown: an empty, hidden box is no error of the form.
+    box.className = "errorlist nonfield";
     box.hidden = false;
   }
 
