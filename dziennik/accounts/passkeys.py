@@ -123,6 +123,12 @@ def _use_challenge(challenge_id, *, purpose: str, user: User | None) -> bytes | 
     return bytes(row.challenge)
 
 
+def discard_challenge(challenge_id) -> None:
+    """Forget a challenge nobody answered (its session started another ceremony)."""
+    if isinstance(challenge_id, int):
+        WebAuthnChallenge.objects.filter(pk=challenge_id).delete()
+
+
 def _descriptors(user: User) -> list[PublicKeyCredentialDescriptor]:
     descriptors = []
     for credential_id, transports in Passkey.objects.filter(user=user).values_list(

@@ -32,6 +32,8 @@ MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
 
 def _remember(request, purpose: str, ceremony: passkeys.Ceremony) -> HttpResponse:
     challenges = dict(request.session.get(CHALLENGES_KEY) or {})
+    # One open ceremony of each kind per session: a new one ends the one before.
+    passkeys.discard_challenge(challenges.get(purpose))
     challenges[purpose] = ceremony.challenge_id
     request.session[CHALLENGES_KEY] = challenges
     response = HttpResponse(ceremony.options_json, content_type="application/json")

@@ -409,3 +409,21 @@ def test_passkey_login_post_matrix(world):
         PASSKEY_LOGIN, {"credential": authenticator.assert_(ceremony.options_json)}
     )
     assert response["Location"] == LOGIN and not is_logged_in(client)
+
+
+def test_a_new_ceremony_ends_the_sessions_previous_one(world):
+    authenticator = enrol(world.user("own_parent"))
+    client = Client()
+    first = client.post(LOGIN_OPTIONS).content.decode()
+    second = client.post(LOGIN_OPTIONS).content.decode()
+    assert json.loads(first)["challenge"] != json.loads(second)["challenge"]
+    assert WebAuthnChallenge.objects.filter(purpose="login").count() == 1
+    response = client.post(PASSKEY_LOGIN, {"credential": authenticator.assert_(first)})
+    assert response["Location"] == LOGIN and not is_logged_in(client)
+    # Challenges nobody answered go when they have expired and the next one is made.
+    Client().post(LOGIN_OPTIONS)
+    Client().post(LOGIN_OPTIONS)
+    assert WebAuthnChallenge.objects.count() == 2
+    WebAuthnChallenge.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
+    client.post(LOGIN_OPTIONS)
+    assert WebAuthnChallenge.objects.count() == 1

@@ -53,6 +53,8 @@ def test_the_principal_removes_a_teachers_lost_factors_with_a_reason(world):
     assert entry.school_id == world.school.pk
     assert entry.changes["reason"] == [None, REASON]
     assert entry.changes["second_factors"][0] == ["aplikacja uwierzytelniająca", "Klucz USB"]
+    history = client.get("/historia/").content.decode()
+    assert REASON in history and "Reset drugiego składnika konta n-in" in history
 
 
 def test_a_reset_needs_a_reason_and_something_to_reset(world):
