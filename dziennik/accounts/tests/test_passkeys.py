@@ -307,6 +307,9 @@ def test_the_passkey_pages_register_list_and_remove(world):
     passkey = Passkey.objects.get(user=parent, name="Laptop")
     page = client.get(PASSKEYS).content.decode()
     assert "Laptop" in page and 'id="passkey-list"' in page
+    settings_page = client.get(reverse("accounts:second_factor")).content.decode()
+    assert 'id="second-factor-passkeys-on"' in settings_page
+    assert 'id="second-factor-state"' not in settings_page
     # The answer again (its challenge used up): refused with a message, nothing stored.
     response = client.post(REGISTER, {"name": "Znowu", "credential": "{}"})
     assert response.status_code == 400
