@@ -31,6 +31,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from dziennik.accounts import letter_jobs
+from dziennik.accounts.models import Passkey
 from dziennik.accounts.tasks import letters_prepare
 from dziennik.attendance import services as attendance_services
 from dziennik.attendance import settings_services
@@ -321,6 +322,20 @@ class Scene:
     def student_account(self):
         return self.world.user("student")
 
+    @property
+    def teacher_account(self):
+        return self.world.user("teacher_in")
+
+    @cached_property
+    def passkey(self):
+        """A passkey of Zofia's mother (only its id matters: removing is POST only)."""
+        return Passkey.objects.create(
+            user=self.world.user("own_parent"),
+            name="Telefon",
+            credential_id="bWF0cml4LWtleQ",
+            public_key=b"matrix",
+        )
+
     # A "forgot your password?" link that does not work: an unknown account, a bad token.
     forgotten_uid = "MTIzNDU2Nzg5"
     forgotten_token = "bad-token"
@@ -452,6 +467,37 @@ URLS: dict[str, Case] = {
     "accounts:recovery_codes": Case(
         POST_ONLY,
         post="dziennik/accounts/tests/test_second_factor.py::test_new_recovery_codes_replace_the_old",
+    ),
+    "accounts:passkeys": Case(expect(200), note="Everyone manages their own passkeys"),
+    "accounts:passkey_register_options": Case(
+        POST_ONLY,
+        post="dziennik/accounts/tests/test_passkeys.py::test_passkey_post_matrix",
+    ),
+    "accounts:passkey_register": Case(
+        POST_ONLY,
+        post="dziennik/accounts/tests/test_passkeys.py::test_passkey_post_matrix",
+    ),
+    "accounts:passkey_remove": Case(
+        POST_ONLY,
+        kwargs={"passkey_id": "passkey"},
+        post="dziennik/accounts/tests/test_passkeys.py::test_passkey_post_matrix",
+    ),
+    "accounts:passkey_login_options": Case(
+        expect(405, anonymous=405),
+        post="dziennik/accounts/tests/test_passkeys.py::test_passkey_login_post_matrix",
+        note="POST only, and open to anyone: it starts a login",
+    ),
+    "accounts:passkey_login": Case(
+        expect(405, anonymous=405),
+        post="dziennik/accounts/tests/test_passkeys.py::test_passkey_login_post_matrix",
+        note="POST only, and open to anyone: it is a login",
+    ),
+    "accounts:second_factor_reset": Case(
+        PRINCIPAL_OBJECT,
+        kwargs={"user_id": "teacher_account"},
+        secrets=("Lewandowski",),
+        post="dziennik/accounts/tests/test_second_factor_reset.py::test_reset_post_matrix",
+        note="Only the principal of the teacher's school; not the secretary",
     ),
     "accounts:switch_child": Case(
         POST_ONLY,

@@ -187,6 +187,14 @@ AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR"]
 AXES_IPWARE_PROXY_ORDER = "left-most"
 AXES_VERBOSE = False
 
+# Passkeys (WebAuthn, accounts/passkeys.py): the relying party is the register's domain
+# (no scheme, no port), and the origins are the exact addresses the register is opened
+# at (scheme, host and port). A browser offers passkeys only in a secure context:
+# https, or http://localhost in development.
+WEBAUTHN_RP_ID = env("WEBAUTHN_RP_ID", default="localhost")
+WEBAUTHN_RP_NAME = env("WEBAUTHN_RP_NAME", default="Dziennik")
+WEBAUTHN_ORIGINS = env.list("WEBAUTHN_ORIGINS", default=["http://localhost:8000"])
+
 # Content-Security-Policy (Django's own, django.middleware.csp): scripts, styles, images
 # and fonts only from our own static files; nothing inline. Our pages are cached whole
 # per user (core/cache.py), so they never carry a nonce, which must differ on every

@@ -28,13 +28,16 @@ class ForcePasswordChangeMiddleware:
 
 class SecondFactorRequiredMiddleware:
     """Send staff whose school requires a second factor, and who have none, to set up an
-    authenticator app. The login decides it (``views_second_factor.finish_login``) and
+    authenticator app or a passkey. The login decides it (``views_second_factor.finish_login``) and
     leaves a flag in the session, so other requests cost no query."""
 
     allowed_names = (
         "accounts:second_factor",
         "accounts:second_factor_enrol",
         "accounts:second_factor_confirm",
+        "accounts:passkeys",
+        "accounts:passkey_register_options",
+        "accounts:passkey_register",
         "accounts:password_change",
         "accounts:logout",
         "set_language",

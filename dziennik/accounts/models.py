@@ -171,3 +171,82 @@ class LetterJob(models.Model):
 
     def __str__(self) -> str:
         return f"{self._meta.verbose_name} #{self.pk}"
+
+
+class Passkey(models.Model):
+    """A passkey (*klucz dostępu*, WebAuthn): a key pair kept by the person's phone,
+    computer or security key, whose public half is stored here. It is a second factor,
+    and, where the authenticator keeps it (a discoverable credential), a way to log in
+    without a password.
+
+    ``credential_id`` is the authenticator's name for the key (base64url). ``sign_count``
+    is the counter of the last accepted assertion: an authenticator that counts must
+    count up, or the key has been cloned (``accounts/passkeys.py``).
+    """
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="passkeys", verbose_name=_("user")
+    )
+    name = models.CharField(_("name"), max_length=60)
+    credential_id = models.CharField(_("credential ID"), max_length=1400, unique=True)
+    public_key = models.BinaryField(_("public key"), editable=False)
+    sign_count = models.PositiveBigIntegerField(_("signature counter"), default=0)
+    transports = models.JSONField(_("transports"), default=list, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("passkey")
+        verbose_name_plural = _("passkeys")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class WebAuthnChallenge(models.Model):
+    """A challenge handed to the browser for one passkey ceremony: registering a key, or
+    logging in with one. Kept here, not in the browser: it is used up by the first
+    answer to it, right or wrong, and is good only until ``expires_at``."""
+
+    class Purpose(models.TextChoices):
+        REGISTER = "register", _("registration")
+        SECOND_STEP = "second_step", _("second step of a login")
+        LOGIN = "login", _("login with a passkey")
+
+    purpose = models.CharField(max_length=12, choices=Purpose.choices)
+    # The account the ceremony is for; empty for a login that has not named anyone.
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    challenge = models.BinaryField()
+    expires_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("passkey challenge")
+        verbose_name_plural = _("passkey challenges")
+
+    def __str__(self) -> str:
+        return f"{self.get_purpose_display()} #{self.pk}"
+
+
+class SecondFactorReset(models.Model):
+    """The principal removed a staff member's second factors (a lost phone or key), with
+    a reason. The person is told at their next login, once (``seen_at``)."""
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="second_factor_resets", verbose_name=_("user")
+    )
+    reset_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("reset by")
+    )
+    reason = models.CharField(_("reason"), max_length=300)
+    created_at = models.DateTimeField(_("reset at"), auto_now_add=True)
+    seen_at = models.DateTimeField(_("seen at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("second factor reset")
+        verbose_name_plural = _("second factor resets")
+
+    def __str__(self) -> str:
+        return str(_("Second factor reset of %(user)s") % {"user": self.user})

@@ -63,16 +63,27 @@ class UserPolicy(Policy):
         teachers', the principal also the deputies'), Django-admin flag or not.
 
       Never one's own account, never a superuser's, never another school's.
+    * ``reset_second_factor`` (remove a lost authenticator app and passkeys): the
+      principal, for the school's staff accounts (``view_staff``) other than their own;
+      never a superuser's, never another school's.
     """
 
     model = User
-    actions = ("view", "manage", "view_staff", "reset_password")
+    actions = ("view", "manage", "view_staff", "reset_password", "reset_second_factor")
 
     def filter(self, viewer: Viewer, action: str = "manage") -> Q:
         if not viewer.is_authenticated or viewer.school_id is None:
             return NOTHING
         if action == "reset_password":
             return self._resettable(viewer)
+        if action == "reset_second_factor":
+            if not viewer.is_principal:
+                return NOTHING
+            return (
+                Q(school_id=viewer.school_id, is_superuser=False)
+                & ~Q(pk=viewer.user_id)
+                & self._staff(viewer.school_id)
+            )
         if not manages_school(viewer):
             return NOTHING
         school = Q(school_id=viewer.school_id, is_superuser=False)
@@ -87,7 +98,7 @@ class UserPolicy(Policy):
             return False
         if action == "view":
             return manages_school(viewer) and not obj.is_superuser
-        if action in ("manage", "reset_password") and (
+        if action in ("manage", "reset_password", "reset_second_factor") and (
             obj.pk == viewer.user_id or obj.is_superuser
         ):
             return False

@@ -4,8 +4,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    Exists,
+    OuterRef,
+    Prefetch,
+    QuerySet,
+    Value,
+    When,
+)
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from dziennik.core.text import polish_sort_key
 from dziennik.schools.models import (
@@ -19,7 +30,7 @@ from dziennik.schools.permissions import classes
 from dziennik.schools.viewer import Viewer
 
 from . import permissions
-from .models import TotpDevice, User
+from .models import Passkey, TotpDevice, User
 
 
 def get_managed_class_for(viewer: Viewer, class_id: int) -> SchoolClass:
@@ -136,7 +147,13 @@ class StaffRow(AccountRow):
     led_classes: list[str] = field(default_factory=list)  # this school year's classes
     subject_count: int = 0  # distinct subjects taught this school year
     class_count: int = 0  # distinct classes taught this school year
-    has_second_factor: bool = False  # a confirmed authenticator app
+    has_totp: bool = False  # a confirmed authenticator app
+    passkey_count: int = 0
+    can_reset_second_factor: bool = False  # the principal may remove them (lost)
+
+    @property
+    def has_second_factor(self) -> bool:
+        return self.has_totp or self.passkey_count > 0
 
     @property
     def status(self) -> str:
@@ -163,15 +180,51 @@ def _teaching_counts(viewer: Viewer, user_ids: list[int], this_year: dict) -> di
     }
 
 
-def _with_second_factor(user_ids: list[int]) -> set[int]:
-    """Which of the accounts have a confirmed authenticator app."""
-    confirmed = TotpDevice.objects.filter(user_id__in=user_ids, confirmed_at__isnull=False)
-    return set(confirmed.values_list("user_id", flat=True))
+def get_second_factor_resettable_user_for(viewer: Viewer, user_id: int) -> User:
+    """A staff account whose lost second factors the viewer (the principal) may remove;
+    404 for missing and forbidden alike."""
+    return permissions.users.get(viewer, user_id, "reset_second_factor")
+
+
+def second_factors_of(user: User) -> list[str]:
+    """What the account logs in with besides its password: "authenticator app" and the
+    names of its passkeys."""
+    factors = []
+    if TotpDevice.objects.filter(user=user, confirmed_at__isnull=False).exists():
+        factors.append(str(_("authenticator app")))
+    factors += [
+        str(_("passkey “%(name)s”") % {"name": name})
+        for name in Passkey.objects.filter(user=user).values_list("name", flat=True)
+    ]
+    return factors
+
+
+def _second_factors(viewer: Viewer, user_ids: list[int]) -> dict[int, tuple[bool, int, bool]]:
+    """Per account: whether it has a confirmed authenticator app, how many passkeys, and
+    whether the viewer may remove them (``reset_second_factor``); one query."""
+    rows = (
+        User.objects.filter(pk__in=user_ids)
+        .annotate(
+            totp=Exists(
+                TotpDevice.objects.filter(user_id=OuterRef("pk"), confirmed_at__isnull=False)
+            ),
+            keys=Count("passkeys"),
+            may_reset=Case(
+                When(permissions.users.filter(viewer, "reset_second_factor"), then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(),
+            ),
+        )
+        .values_list("pk", "totp", "keys", "may_reset")
+        .order_by()
+    )
+    return {pk: (totp, keys, may_reset) for pk, totp, keys, may_reset in rows}
 
 
 def staff_accounts(viewer: Viewer) -> list[StaffRow]:
     """The school's staff accounts with their roles, the classes they lead, how much they
-    teach this school year, and whether the viewer may reset their password.
+    teach this school year, their second factors, and whether the viewer may reset their
+    password or remove their (lost) second factors.
 
     Empty for anyone who does not manage the school's accounts. Six queries, whatever
     the number of staff. Sorted by last name in the order of the Polish alphabet.
@@ -212,11 +265,12 @@ def staff_accounts(viewer: Viewer) -> list[StaffRow]:
     user_ids = [user.pk for user in users]
     teaching = _teaching_counts(viewer, user_ids, this_year)
     resettable = set(resettable_users(viewer).filter(pk__in=user_ids).values_list("pk", flat=True))
-    with_second_factor = _with_second_factor(user_ids)
+    second_factors = _second_factors(viewer, user_ids)
     rows = []
     for user in users:
         roles = sorted({r.role for r in user.roles_here}, key=_ROLE_ORDER.index)
         taught = teaching.get(user.pk, {})
+        has_totp, passkey_count, may_reset = second_factors.get(user.pk, (False, 0, False))
         rows.append(
             StaffRow(
                 kind="staff",
@@ -227,7 +281,9 @@ def staff_accounts(viewer: Viewer) -> list[StaffRow]:
                 led_classes=[c.name for c in user.led_this_year],
                 subject_count=taught.get("subjects", 0),
                 class_count=taught.get("classes", 0),
-                has_second_factor=user.pk in with_second_factor,
+                has_totp=has_totp,
+                passkey_count=passkey_count,
+                can_reset_second_factor=may_reset and (has_totp or passkey_count > 0),
             )
         )
     rows.sort(

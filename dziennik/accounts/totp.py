@@ -24,7 +24,7 @@ from dziennik.core.audit import build_entry
 from dziennik.schools.models import School
 from dziennik.schools.viewer import get_viewer
 
-from .models import RecoveryCode, TotpDevice, User
+from .models import Passkey, RecoveryCode, TotpDevice, User
 
 ISSUER = "Dziennik"
 RECOVERY_CODE_COUNT = 10
@@ -61,7 +61,8 @@ def confirmed_device(user: User) -> TotpDevice | None:
 
 
 def has_second_factor(user: User) -> bool:
-    return _confirmed(user).exists()
+    """A confirmed authenticator app or a passkey (``accounts/passkeys.py``)."""
+    return _confirmed(user).exists() or Passkey.objects.filter(user=user).exists()
 
 
 def provisioning_uri(device: TotpDevice) -> str:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_forgot, views_second_factor
+from . import views, views_forgot, views_passkeys, views_second_factor
 
 app_name = "accounts"
 
@@ -24,6 +24,29 @@ urlpatterns = [
         name="second_factor_disable",
     ),
     path("weryfikacja/kody-zapasowe/", views_second_factor.recovery_codes, name="recovery_codes"),
+    path(
+        "logowanie/klucz-dostepu/opcje/",
+        views_passkeys.passkey_login_options,
+        name="passkey_login_options",
+    ),
+    path("logowanie/klucz-dostepu/", views_passkeys.passkey_login, name="passkey_login"),
+    path("klucze-dostepu/", views_passkeys.passkey_list, name="passkeys"),
+    path(
+        "klucze-dostepu/nowy/opcje/",
+        views_passkeys.passkey_register_options,
+        name="passkey_register_options",
+    ),
+    path("klucze-dostepu/nowy/", views_passkeys.passkey_register, name="passkey_register"),
+    path(
+        "klucze-dostepu/<int:passkey_id>/usun/",
+        views_passkeys.passkey_remove,
+        name="passkey_remove",
+    ),
+    path(
+        "pracownicy/<int:user_id>/drugi-skladnik/",
+        views_passkeys.second_factor_reset,
+        name="second_factor_reset",
+    ),
     path("wyloguj/", views.logout_view, name="logout"),
     path("haslo/", views.password_change, name="password_change"),
     path(

@@ -155,8 +155,12 @@ def staff_accounts(request):
     viewer = request.viewer
     if not permissions.can_manage_staff_accounts(viewer):
         raise Http404
+    rows = selectors.staff_accounts(viewer)
+    missing = [row for row in rows if row.status != "inactive" and not row.has_second_factor]
     return render(
-        request, "accounts/staff_accounts.html", {"rows": selectors.staff_accounts(viewer)}
+        request,
+        "accounts/staff_accounts.html",
+        {"rows": rows, "without_second_factor": missing},
     )
 
 

@@ -12,12 +12,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from dziennik.core.http import safe_next
 
-from . import services, totp
+from . import passkeys, services, totp
 from .forms import SecondFactorCodeForm, SecondFactorDisableForm, SecondFactorLoginForm
 from .models import User
 
@@ -46,6 +47,19 @@ def finish_login(request, user: User) -> None:
     services.account_record_login(user=user)
     if totp.second_factor_missing(user):
         request.session[REQUIRED_KEY] = True
+    reset = passkeys.unseen_reset(user)
+    if reset is not None:
+        messages.warning(
+            request,
+            _(
+                "On %(date)s the principal removed your second factors (reason: %(reason)s)."
+                " Set up an authenticator app or a passkey again in Two-step verification."
+            )
+            % {
+                "date": formats.date_format(timezone.localdate(reset.created_at)),
+                "reason": reset.reason,
+            },
+        )
 
 
 def _pending_user(request) -> tuple[User, dict] | None:
@@ -79,7 +93,8 @@ def login_second_step(request):
         user_login_failed.send(sender=__name__, credentials=credentials, request=request)
         form.add_error("code", _("The code is not correct."))
     status = 400 if form.is_bound else 200
-    return render(request, "accounts/login_second_step.html", {"form": form}, status=status)
+    context = {"form": form, "passkey_step": passkeys.has_passkey(user)}
+    return render(request, "accounts/login_second_step.html", context, status=status)
 
 
 def _settings_page(request, *, status=200, **context):
@@ -89,6 +104,7 @@ def _settings_page(request, *, status=200, **context):
         "required": bool(request.session.get(REQUIRED_KEY)),
         "confirm_form": SecondFactorCodeForm(),
         "disable_form": SecondFactorDisableForm(),
+        "passkey_count": passkeys.passkeys_of(request.user).count(),
         **context,
     }
     if device is not None and not device.is_confirmed:
