@@ -23,5 +23,7 @@ def field(person: tuple[np.ndarray, np.ndarray], rng, spread: float = 0.08) -> s
     holds = holds * rng.lognormal(0.0, spread, size=holds.size)
     gaps = gaps * rng.lognormal(0.0, spread, size=gaps.size)
     downs = np.concatenate(([0.0], np.cumsum(gaps)))
-    strokes = [[round(down, 1), round(down + hold, 1)] for down, hold in zip(downs, holds)]
+    strokes = [
+        [round(down, 1), round(down + hold, 1)] for down, hold in zip(downs, holds, strict=True)
+    ]
     return json.dumps({"v": 1, "t": strokes})
