@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import datetime
 
+from django.db.models import Exists
 from django.utils import timezone
 
 from dziennik.schools.models import School
 from dziennik.schools.viewer import Viewer
 
 from . import services
-from .models import KeystrokeProfile, UnusualLogin
+from .models import KeystrokeProfile, KeystrokeSettings, UnusualLogin
 
 SHOWN_FOR = datetime.timedelta(days=90)
 
@@ -36,9 +37,9 @@ def required_but_off(viewer: Viewer) -> bool:
     and has not."""
     if viewer.user_id is None or viewer.school_id is None or not viewer.is_staff_member:
         return False
-    if not services.settings_of(viewer.school_id).required_for_staff:
-        return False
-    return not KeystrokeProfile.objects.filter(user_id=viewer.user_id).exists()
+    has_profile = Exists(KeystrokeProfile.objects.filter(user_id=viewer.user_id))
+    asking = KeystrokeSettings.objects.filter(school_id=viewer.school_id, required_for_staff=True)
+    return asking.exclude(has_profile).exists()  # one query
 
 
 def school_settings(viewer: Viewer):
