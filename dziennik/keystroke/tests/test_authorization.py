@@ -105,9 +105,10 @@ def test_staff_of_a_school_that_asks_see_it_until_they_turn_it_on(world):
     assert 'id="keystroke-required-panel"' not in parent_home  # families are never asked
     teacher.post(reverse("keystroke:enable"), {"consent": "on"})
     assert 'id="keystroke-required-panel"' not in teacher.get("/").content.decode()
-    assert 'id="keystroke-required-panel"' not in world.client("other_principal").get(
-        "/"
-    ).content.decode()
+    assert (
+        'id="keystroke-required-panel"'
+        not in world.client("other_principal").get("/").content.decode()
+    )
 
 
 def test_the_anonymous_visitor_is_sent_to_log_in():
