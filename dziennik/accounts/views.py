@@ -20,7 +20,7 @@ from .forms import LoginForm, PasswordChangeForm, StaffAccountForm
 from .letters import render_letters
 from .models import LetterJob
 from .tasks import letters_progress
-from .views_email_code import begin_email_step
+from .views_email_code import EMAIL_STEP_KEY, begin_email_step
 from .views_second_factor import begin_second_step, finish_login
 
 LOGIN_URL = "accounts:login"
@@ -36,7 +36,8 @@ class LoginView(auth_views.LoginView):
 
     def form_valid(self, form):
         user = form.get_user()
-        self.request.session.pop(login_checks.PENDING_KEY, None)  # of an abandoned login
+        for key in (login_checks.PENDING_KEY, EMAIL_STEP_KEY):  # of an abandoned login
+            self.request.session.pop(key, None)
         has_factor = totp.has_second_factor(user)
         unusual = login_checks.login_unusual(
             user, form.typing, second_step_possible=has_factor or email_code.can_receive(user)

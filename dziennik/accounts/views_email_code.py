@@ -23,6 +23,9 @@ from .models import User
 from .views_second_factor import PENDING_KEY, _pending_user, begin_second_step, finish_login
 
 logger = logging.getLogger(__name__)
+# Which account's login waits for a code by e-mail: the step serves only a login sent to
+# it, never one waiting for an authenticator app (the app must not be bypassed by mail).
+EMAIL_STEP_KEY = "second_factor_email"
 
 
 def _send(request, user: User) -> bool:
@@ -41,12 +44,15 @@ def _send(request, user: User) -> bool:
 def begin_email_step(request, user: User, next_url: str) -> HttpResponseRedirect:
     """After the right password of an unusual login: send a code and ask for it."""
     response = begin_second_step(request, user, next_url, to="accounts:login_email_code")
+    request.session[EMAIL_STEP_KEY] = user.pk
     _send(request, user)
     return response
 
 
 def _pending(request):
     found = _pending_user(request)
+    if found is not None and request.session.get(EMAIL_STEP_KEY) != found[0].pk:
+        found = None
     if found is None:
         request.session.pop(PENDING_KEY, None)
         messages.info(request, _("Please log in again."))
@@ -67,6 +73,7 @@ def login_email_code(request):
     if request.method == "POST" and form.is_valid():
         if email_code.email_code_verify(user=user, code=form.cleaned_data["code"]):
             del request.session[PENDING_KEY]
+            del request.session[EMAIL_STEP_KEY]
             user.backend = pending["backend"]
             auth_login(request, user)
             finish_login(request, user)
