@@ -8,6 +8,9 @@ An installed ``dziennik.*`` app may have a module ``<app>/login_checks.py`` defi
   says whether the person has a way to answer it (a second factor or an e-mail address):
   a check that finds the login unusual when it is not possible lets it through and
   records the event, it can never lock anybody out.
+* ``login_keeps_typing(user) -> bool`` – whether the check needs the timings after the
+  second step (KeyStroke: only for a person who turned it on). Without any such check
+  the timings of a login going on to its second step are not kept at all.
 * ``login_completed(user, typing, *, second_step) -> None`` – called once the login has
   succeeded, with the same timings; ``second_step`` is True when the person also passed
   the second step (a code, a recovery code, a code by e-mail).
@@ -57,9 +60,15 @@ def login_completed(user, typing: list[float] | None, *, second_step: bool) -> N
             module.login_completed(user, typing, second_step=second_step)
 
 
-def remember(request, typing: list[float] | None) -> None:
-    """Keep the timings of a login that goes on to its second step."""
-    request.session[PENDING_KEY] = {"typing": typing}
+def remember(request, user, typing: list[float] | None) -> None:
+    """Mark a login that goes on to its second step, with its timings if a check
+    needs them."""
+    wanted = typing is not None and any(
+        module.login_keeps_typing(user)
+        for module in _modules()
+        if hasattr(module, "login_keeps_typing")
+    )
+    request.session[PENDING_KEY] = {"typing": typing if wanted else None}
 
 
 def take(request) -> tuple[list[float] | None, bool]:

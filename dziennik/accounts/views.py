@@ -44,11 +44,11 @@ class LoginView(auth_views.LoginView):
         )
         if has_factor:
             response = begin_second_step(self.request, user, self.get_success_url())
-            login_checks.remember(self.request, form.typing)
+            login_checks.remember(self.request, user, form.typing)
             return response
         if unusual and email_code.can_receive(user):
             response = begin_email_step(self.request, user, self.get_success_url())
-            login_checks.remember(self.request, form.typing)
+            login_checks.remember(self.request, user, form.typing)
             return response
         response = super().form_valid(form)
         finish_login(self.request, user, form.typing)

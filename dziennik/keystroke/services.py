@@ -137,6 +137,12 @@ def keystroke_settings_update(
     return settings
 
 
+def has_profile(user: User) -> bool:
+    """Whether ``user`` has KeyStroke on (the login keeps the timings for the second step
+    only then)."""
+    return KeystrokeProfile.objects.filter(user=user).exists()
+
+
 def _current_profile(user: User) -> KeystrokeProfile | None:
     """The user's profile, locked; started again (and recorded) when the password has
     changed since its typings were learned."""

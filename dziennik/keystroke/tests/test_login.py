@@ -223,3 +223,17 @@ def test_a_person_without_keystroke_logs_in_as_before(world, parent, smtp, other
     client, response = log_in(typing.field(other_rhythm, rng))
     assert response["Location"] == "/" and is_logged_in(client)
     assert not KeystrokeProfile.objects.exists() and smtp.received == []
+
+
+def test_timings_are_kept_for_the_second_step_only_with_keystroke_on(
+    world, parent, other_rhythm, rng
+):
+    device = totp.totp_enrol_start(actor=parent)
+    totp.totp_enrol_confirm(actor=parent, code=pyotp.TOTP(device.secret).now())
+    client, response = log_in(typing.field(other_rhythm, rng))
+    assert response["Location"] == SECOND_STEP
+    assert client.session["login_check_typing"] == {"typing": None}  # no consent: not kept
+    services.keystroke_enable(actor=parent, consent=True)
+    client, response = log_in(typing.field(other_rhythm, rng), ip="10.2.0.7")
+    kept = client.session["login_check_typing"]["typing"]
+    assert len(kept) == 3 * typing.KEYS - 2 and all(isinstance(v, float) for v in kept)
