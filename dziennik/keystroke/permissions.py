@@ -9,9 +9,5 @@ from __future__ import annotations
 from dziennik.schools.viewer import Viewer
 
 
-def has_own_settings(viewer: Viewer) -> bool:
-    return viewer.user_id is not None
-
-
 def manages_settings(viewer: Viewer) -> bool:
     return viewer.user_id is not None and viewer.school_id is not None and viewer.is_school_wide

@@ -7,7 +7,6 @@ import datetime
 from django.db.models import Exists
 from django.utils import timezone
 
-from dziennik.schools.models import School
 from dziennik.schools.viewer import Viewer
 
 from . import services
@@ -44,7 +43,3 @@ def required_but_off(viewer: Viewer) -> bool:
 
 def school_settings(viewer: Viewer):
     return services.settings_of(viewer.school_id)
-
-
-def school_of(viewer: Viewer) -> School | None:
-    return School.objects.filter(pk=viewer.school_id).first()
