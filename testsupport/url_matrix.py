@@ -375,6 +375,8 @@ GRADES_AUTHZ = "dziennik/grades/tests/test_authorization.py::"
 RULES_AUTHZ = "dziennik/grades/tests/test_settings_authorization.py::"
 NOTICES_AUTHZ = "dziennik/notices/tests/test_authorization.py::"
 BEHAVIOUR_AUTHZ = "dziennik/behaviour/tests/test_authorization.py::"
+KEYSTROKE_AUTHZ = "dziennik/keystroke/tests/test_authorization.py::"
+KEYSTROKE_LOGIN = "dziennik/keystroke/tests/test_login.py::"
 LUCKY_AUTHZ = "dziennik/lucky/tests/test_authorization.py::"
 ROOMS_AUTHZ = "dziennik/timetable/tests/test_rooms.py::"
 # Rooms: those who manage the school's timetable (principal, deputy, secretary).
@@ -450,6 +452,17 @@ URLS: dict[str, Case] = {
         post="dziennik/accounts/tests/test_second_factor.py::test_login_asks_for_the_code_after_the_password",
         note="Only after the right password of an account with an authenticator app; "
         "without that, back to the login page",
+    ),
+    "accounts:login_email_code": Case(
+        expect(302, anonymous=302),
+        post=KEYSTROKE_LOGIN + "test_an_unusual_rhythm_without_a_factor_asks_for_an_emailed_code",
+        note="Only after the right password of a login KeyStroke found unusual; "
+        "without that, back to the login page",
+    ),
+    "accounts:login_email_code_resend": Case(
+        expect(405, anonymous=405),
+        post=KEYSTROKE_LOGIN + "test_codes_are_rate_limited_single_use_and_expire",
+        note="POST only, before the login (no session: back to the login page)",
     ),
     "accounts:second_factor": Case(expect(200), note="Everyone manages their own second factor"),
     "accounts:second_factor_enrol": Case(
@@ -1052,6 +1065,20 @@ URLS: dict[str, Case] = {
         post=BEHAVIOUR_AUTHZ + "test_settings_matrix",
         note="Its category form's POST: test_settings_category_matrix",
         nothing_to_leak="Each principal gets their own school's setting",
+    ),
+    # --- KeyStroke ---------------------------------------------------------------------
+    "keystroke:settings": Case(
+        expect(200), note="Everyone manages their own KeyStroke; nobody sees another's"
+    ),
+    "keystroke:enable": Case(POST_ONLY, post=KEYSTROKE_AUTHZ + "test_own_settings_post_matrix"),
+    "keystroke:disable": Case(POST_ONLY, post=KEYSTROKE_AUTHZ + "test_own_settings_post_matrix"),
+    "keystroke:unusual_seen": Case(
+        POST_ONLY, post=KEYSTROKE_AUTHZ + "test_own_settings_post_matrix"
+    ),
+    "keystroke:school_settings": Case(
+        SCHOOL_OFFICE_PAGE,
+        post=KEYSTROKE_AUTHZ + "test_school_settings_matrix",
+        nothing_to_leak="Each school office gets their own school's setting",
     ),
     # --- the lucky number -------------------------------------------------------------
     "lucky:settings": Case(

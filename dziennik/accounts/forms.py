@@ -140,3 +140,15 @@ class SecondFactorDisableForm(forms.Form):
         if not data.get("code") and not data.get("password"):
             raise forms.ValidationError(_("Enter a current code from the app or your password."))
         return data
+
+
+class EmailCodeForm(forms.Form):
+    """The six-digit login code sent by e-mail."""
+
+    code = forms.CharField(
+        label=_("Code from the e-mail"),
+        max_length=32,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}
+        ),
+    )

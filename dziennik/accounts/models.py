@@ -250,3 +250,30 @@ class SecondFactorReset(models.Model):
 
     def __str__(self) -> str:
         return str(_("Second factor reset of %(user)s") % {"user": self.user})
+
+
+class EmailLoginCode(models.Model):
+    """A one-time login code sent by e-mail (*kod jednorazowy*): the second step of a
+    login for a person with no other second factor (``email_code.py``).
+
+    Six digits, good for ten minutes and for one use; stored as a keyed hash, never the
+    code. A new code replaces the one before; a code answered wrongly too often stops
+    working. The rows stay (used or not) so that the sending limit can count them.
+    """
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="email_login_codes", verbose_name=_("user")
+    )
+    code_hash = models.CharField(_("code hash"), max_length=64, editable=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires at"))
+    used_at = models.DateTimeField(_("used at"), null=True, blank=True)
+    failed_attempts = models.PositiveSmallIntegerField(_("failed attempts"), default=0)
+
+    class Meta:
+        verbose_name = _("login code by e-mail")
+        verbose_name_plural = _("login codes by e-mail")
+        indexes = [models.Index(fields=["user", "created_at"])]
+
+    def __str__(self) -> str:
+        return str(_("Login code by e-mail"))

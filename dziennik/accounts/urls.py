@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_forgot, views_passkeys, views_second_factor
+from . import views, views_email_code, views_forgot, views_passkeys, views_second_factor
 
 app_name = "accounts"
 
@@ -10,6 +10,16 @@ urlpatterns = [
         "logowanie/drugi-krok/",
         views_second_factor.login_second_step,
         name="login_second_step",
+    ),
+    path(
+        "logowanie/kod-e-mail/",
+        views_email_code.login_email_code,
+        name="login_email_code",
+    ),
+    path(
+        "logowanie/kod-e-mail/nowy/",
+        views_email_code.login_email_code_resend,
+        name="login_email_code_resend",
     ),
     path("weryfikacja/", views_second_factor.second_factor, name="second_factor"),
     path("weryfikacja/nowa/", views_second_factor.second_factor_enrol, name="second_factor_enrol"),

@@ -10,15 +10,17 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from dziennik.core.extensions import collect_related_links
 from dziennik.core.http import content_disposition, safe_next
 from dziennik.schools.selectors import login_school
 
-from . import letter_jobs, permissions, selectors, services, totp
+from . import email_code, letter_jobs, login_checks, permissions, selectors, services, totp
 from .children import set_active_child
 from .forms import LoginForm, PasswordChangeForm, StaffAccountForm
 from .letters import render_letters
 from .models import LetterJob
 from .tasks import letters_progress
+from .views_email_code import EMAIL_STEP_KEY, begin_email_step
 from .views_second_factor import begin_second_step, finish_login
 
 LOGIN_URL = "accounts:login"
@@ -34,10 +36,22 @@ class LoginView(auth_views.LoginView):
 
     def form_valid(self, form):
         user = form.get_user()
-        if totp.has_second_factor(user):
-            return begin_second_step(self.request, user, self.get_success_url())
+        for key in (login_checks.PENDING_KEY, EMAIL_STEP_KEY):  # of an abandoned login
+            self.request.session.pop(key, None)
+        has_factor = totp.has_second_factor(user)
+        unusual = login_checks.login_unusual(
+            user, form.typing, second_step_possible=has_factor or email_code.can_receive(user)
+        )
+        if has_factor:
+            response = begin_second_step(self.request, user, self.get_success_url())
+            login_checks.remember(self.request, user, form.typing)
+            return response
+        if unusual and email_code.can_receive(user):
+            response = begin_email_step(self.request, user, self.get_success_url())
+            login_checks.remember(self.request, user, form.typing)
+            return response
         response = super().form_valid(form)
-        finish_login(self.request, user)
+        finish_login(self.request, user, form.typing)
         return response
 
 
@@ -65,7 +79,12 @@ def password_change(request):
     return render(
         request,
         "accounts/password_change.html",
-        {"form": form, "forced": request.user.must_change_password},
+        {
+            "form": form,
+            "forced": request.user.must_change_password,
+            # what higher apps offer beside the password (KeyStroke)
+            "related_links": collect_related_links(request.viewer, "account_security", None),
+        },
     )
 
 

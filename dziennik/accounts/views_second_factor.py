@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 
 from dziennik.core.http import safe_next
 
-from . import passkeys, services, totp
+from . import login_checks, passkeys, services, totp
 from .forms import SecondFactorCodeForm, SecondFactorDisableForm, SecondFactorLoginForm
 from .models import User
 
@@ -28,9 +28,12 @@ REQUIRED_KEY = "second_factor_required"
 PENDING_SECONDS = 300
 
 
-def begin_second_step(request, user: User, next_url: str) -> HttpResponseRedirect:
+def begin_second_step(
+    request, user: User, next_url: str, *, to: str = "accounts:login_second_step"
+) -> HttpResponseRedirect:
     """After the right password of an account with an authenticator app: remember who,
-    without logging in, and ask for the code."""
+    without logging in, and ask for the code (on the page ``to``: the e-mail code has
+    its own, ``views_email_code``)."""
     request.session.cycle_key()
     request.session[PENDING_KEY] = {
         "user_id": user.pk,
@@ -38,13 +41,19 @@ def begin_second_step(request, user: User, next_url: str) -> HttpResponseRedirec
         "next": next_url,
         "at": time.time(),
     }
-    return redirect("accounts:login_second_step")
+    return redirect(to)
 
 
-def finish_login(request, user: User) -> None:
-    """What every successful login does after ``auth_login``: record it, and send staff
-    whose school requires a second factor to set one up."""
+def finish_login(request, user: User, typing: list[float] | None = None) -> None:
+    """What every successful login does after ``auth_login``: record it, tell the login
+    checks (KeyStroke learns from it), and send staff whose school requires a second
+    factor to set one up. ``typing``: the timings of a login without a second step; one
+    with a second step brings its own from the session."""
     services.account_record_login(user=user)
+    remembered, second_step = login_checks.take(request)
+    login_checks.login_completed(
+        user, remembered if second_step else typing, second_step=second_step
+    )
     if totp.second_factor_missing(user):
         request.session[REQUIRED_KEY] = True
     reset = passkeys.unseen_reset(user)

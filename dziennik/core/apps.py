@@ -37,6 +37,7 @@ CONFIG_MODELS = {
     "grades.AverageThreshold": "school",
     "behaviour.BehaviourSettings": "school",
     "lucky.LuckySettings": "school",
+    "keystroke.KeystrokeSettings": "school",
     "behaviour.BehaviourCategory": "school",
 }
 

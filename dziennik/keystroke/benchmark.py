@@ -106,6 +106,30 @@ def evaluate(subjects: dict[str, np.ndarray], train_reps: int, name: str) -> Res
     return Result(detector=name, rates=rates)
 
 
+def operating_points(
+    subjects: dict[str, np.ndarray], train_reps: int, thresholds
+) -> list[tuple[float, float, float]]:
+    """How one threshold for everyone would do (``keystroke.services.DEFAULT_THRESHOLD``):
+    for each threshold on our detector's score per column (the score divided by the sum
+    of the column weights, so passwords of any length compare), the share of genuine
+    test typings flagged (false alarms: the owner asked for the second step) and of
+    impostor typings let through (misses), pooled over every owner, under the same
+    protocol as ``evaluate``."""
+    check(subjects, train_reps)
+    genuine, impostor = [], []
+    for owner, typings in subjects.items():
+        model = detector.train(typings[:train_reps])
+        width = model.weights.sum()
+        genuine.append(detector.score(model, typings[-GENUINE_TEST:]) / width)
+        others = [t[:IMPOSTOR_TYPINGS] for s, t in subjects.items() if s != owner]
+        impostor.append(detector.score(model, np.vstack(others)) / width)
+    genuine_all, impostor_all = np.concatenate(genuine), np.concatenate(impostor)
+    return [
+        (float(t), float((genuine_all > t).mean()), float((impostor_all <= t).mean()))
+        for t in thresholds
+    ]
+
+
 def summary_line(ours: Result, baseline: Result, train_reps: int) -> str:
     """The one closing line the issue asks for."""
     return (

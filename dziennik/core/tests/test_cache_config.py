@@ -2,6 +2,7 @@
 the version of its own school, and of no other (``core.cache.config_scope``)."""
 
 import datetime
+from decimal import Decimal
 
 import pytest
 from django.apps import apps
@@ -16,6 +17,7 @@ from dziennik.behaviour.models import BehaviourCategory, BehaviourSettings
 from dziennik.core import cache, cache_guard
 from dziennik.core.apps import CONFIG_MODELS, SELF_SCOPED
 from dziennik.grades.services import grading_setup_defaults
+from dziennik.keystroke.models import KeystrokeSettings
 from dziennik.lucky.models import LuckySettings
 from dziennik.schools import models as sm
 from dziennik.schools.tests import factories as sf
@@ -83,6 +85,9 @@ def _rows_of_the_other_school(world) -> dict[str, object]:
             school=school, name="aktywność", kind="positive"
         ),
         "lucky.LuckySettings": LuckySettings.objects.create(school=school),
+        "keystroke.KeystrokeSettings": KeystrokeSettings.objects.create(
+            school=school, threshold=Decimal("1.50")
+        ),
         "attendance.SubjectExemption": SubjectExemption.objects.create(
             school=school,
             student=student,

@@ -73,3 +73,19 @@ def test_the_command_refuses_bad_input_clearly(slice_csv, tmp_path):
     broken.write_text(slice_csv.read_text().replace("s002,1,1,", "s002,one,1,", 1))
     with pytest.raises(CommandError, match="line 2"):
         _run(str(broken), "20")
+
+
+def test_operating_points_trade_false_alarms_for_misses(slice_csv):
+    output = _run(str(slice_csv), "20", "--operating-points")
+    lines = output.strip().splitlines()
+    assert SUMMARY.match(lines[-1])  # still the closing line
+    points = [
+        tuple(float(v) for v in re.findall(r"\d\.\d+", line))
+        for line in lines
+        if line.startswith("threshold ")
+    ]
+    assert [p[0] for p in points] == [1.0, 1.2, 1.4, 1.5, 1.6, 1.8, 2.0]
+    false_alarms = [p[1] for p in points]
+    misses = [p[2] for p in points]
+    assert false_alarms == sorted(false_alarms, reverse=True) and false_alarms[0] > 0
+    assert misses == sorted(misses) and misses[-1] > misses[0]
