@@ -13,7 +13,7 @@ from dziennik.schools.models import ClassGroup, Enrolment, SchoolClass, Teaching
 from dziennik.schools.viewer import ChildOption, Viewer, child_options
 
 from . import permissions
-from .models import Booking, ClassMeeting, ConsultationSession, ConsultationSlot
+from .models import Booking, ConsultationSession, ConsultationSlot
 
 # The lists show this many upcoming items at most.
 LIST_SIZE = 100

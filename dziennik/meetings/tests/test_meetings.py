@@ -17,6 +17,7 @@ from dziennik.meetings.models import Booking, ClassMeeting, ConsultationSession
 from dziennik.schools.models import ClassGroup, Guardianship
 from dziennik.schools.tests import factories as sf
 from dziennik.schools.viewer import get_viewer
+from dziennik.timetable import services as timetable_services
 from testsupport.policies import disagreements
 
 from .factories import a_day, book, call_meeting, publish
@@ -169,7 +170,7 @@ def _move_slot(slot, hours_ahead: float):
 
 
 def test_a_parent_cancels_until_the_deadline(world):
-    first, second = _slots(publish(world.user("teacher_in")))[:2]
+    first = _slots(publish(world.user("teacher_in")))[0]
     booking = book(world.user("own_parent"), first, world.student)
     _move_slot(first, 23)  # less than the default 24 hours ahead
     booking.refresh_from_db()
@@ -276,8 +277,6 @@ def test_calendar_entries_of_the_parent_and_the_teacher(world):
 
 
 def test_the_meetings_are_in_the_icalendar_feed(world):
-    from dziennik.timetable import services as timetable_services
-
     book(
         world.user("own_parent"),
         _slots(publish(world.user("teacher_in"), days=2))[0],
