@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from dziennik.schools.models import Guardian, School, SchoolClass, Student
@@ -91,7 +92,7 @@ class ConsultationSlot(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.starts:%d.%m.%Y %H:%M}"
+        return f"{timezone.localtime(self.starts):%d.%m.%Y %H:%M}"
 
 
 class Booking(models.Model):
