@@ -41,6 +41,7 @@ from dziennik.core.printing import html_to_pdf
 from dziennik.grades import services as grades_services
 from dziennik.grades import settings_services as grade_rules
 from dziennik.grades.models import GradeCategory
+from dziennik.meetings import services as meeting_services
 from dziennik.notices import services as notice_services
 from dziennik.timetable import services as timetable_services
 from dziennik.timetable import settings_services as room_services
@@ -76,6 +77,7 @@ SECRET_MARK = "tajemniczy znak"
 SECRET_ROOM = "Pracownia chemiczna"
 NOTICE = "Zebranie z rodzicami klasy 4a"
 NOTE = "Przeszkadzała w czasie sprawdzianu z ułamków"
+MEETING_TOPIC = "Wybór trasy wycieczki klasowej"
 
 
 def expect(default: int, **overrides: int) -> dict[str, int]:
@@ -318,6 +320,47 @@ class Scene:
             date=timezone.localdate(),
         )
 
+    @cached_property
+    def consultation(self):
+        """Matematyka's teacher's consultation hours in a week; Zofia's mother booked the
+        first time."""
+        session = meeting_services.consultation_publish(
+            actor=self.world.user("teacher_in"),
+            date=timezone.localdate() + datetime.timedelta(days=7),
+            starts_at=datetime.time(16, 0),
+            ends_at=datetime.time(17, 0),
+            slot_minutes=15,
+            room="12",
+        )
+        meeting_services.booking_create(
+            actor=self.world.user("own_parent"),
+            slot=session.slots.order_by("starts").first(),
+            student=self.student,
+        )
+        return session
+
+    @cached_property
+    def slot(self):
+        """A free time of the consultation hours."""
+        return self.consultation.slots.order_by("starts")[1]
+
+    @cached_property
+    def booking(self):
+        return self.consultation.bookings.get()
+
+    @cached_property
+    def class_meeting(self):
+        """4a's class meeting in ten days, called by its class teacher."""
+        return meeting_services.class_meeting_create(
+            actor=self.world.user("class_teacher"),
+            school_class=self.school_class,
+            date=timezone.localdate() + datetime.timedelta(days=10),
+            starts_at=datetime.time(17, 0),
+            ends_at=datetime.time(18, 0),
+            room="4",
+            topic=MEETING_TOPIC,
+        )
+
     @property
     def student_account(self):
         return self.world.user("student")
@@ -378,6 +421,7 @@ BEHAVIOUR_AUTHZ = "dziennik/behaviour/tests/test_authorization.py::"
 KEYSTROKE_AUTHZ = "dziennik/keystroke/tests/test_authorization.py::"
 KEYSTROKE_LOGIN = "dziennik/keystroke/tests/test_login.py::"
 LUCKY_AUTHZ = "dziennik/lucky/tests/test_authorization.py::"
+MEETINGS_AUTHZ = "dziennik/meetings/tests/test_authorization.py::"
 ROOMS_AUTHZ = "dziennik/timetable/tests/test_rooms.py::"
 # Rooms: those who manage the school's timetable (principal, deputy, secretary).
 TIMETABLE_MANAGERS = expect(404, principal=200, secretary=200)
@@ -1079,6 +1123,61 @@ URLS: dict[str, Case] = {
         SCHOOL_OFFICE_PAGE,
         post=KEYSTROKE_AUTHZ + "test_school_settings_matrix",
         nothing_to_leak="Each school office gets their own school's setting",
+    ),
+    # --- parent–teacher meetings -------------------------------------------------------
+    "meetings:index": Case(
+        expect(200, student=404),
+        needs=("consultation", "class_meeting"),
+        secrets=(MEETING_TOPIC,),
+        secrets_for={
+            "teacher_out": (MEETING_TOPIC,),
+            "other_principal": (MEETING_TOPIC,),
+            "other_parent": ("Zofia",),
+        },
+        note="Parents and staff (each their own); students take no part in the meetings",
+    ),
+    "meetings:session_new": Case(
+        expect(404, teacher_in=200, teacher_out=200, class_teacher=200),
+        post=MEETINGS_AUTHZ + "test_session_new_matrix",
+        nothing_to_leak="An empty form; every teacher publishes their own hours",
+    ),
+    "meetings:session": Case(
+        expect(404, teacher_in=200, own_parent=200, other_parent=200, principal=200, secretary=200),
+        kwargs={"session_id": "consultation"},
+        secrets=("Anna Wiśniewska",),
+        secrets_for={
+            "other_parent": ("Anna Wiśniewska", "Zofia"),
+            "principal": ("Anna Wiśniewska",),
+            "secretary": ("Anna Wiśniewska",),
+        },
+        note="Its teacher, the school office and parents of students the teacher teaches; "
+        "only the teacher learns who booked",
+    ),
+    "meetings:book": Case(
+        POST_ONLY, kwargs={"slot_id": "slot"}, post=MEETINGS_AUTHZ + "test_book_matrix"
+    ),
+    "meetings:slot_cancel": Case(
+        POST_ONLY, kwargs={"slot_id": "slot"}, post=MEETINGS_AUTHZ + "test_slot_cancel_matrix"
+    ),
+    "meetings:booking_cancel": Case(
+        POST_ONLY,
+        kwargs={"booking_id": "booking"},
+        post=MEETINGS_AUTHZ + "test_booking_cancel_matrix",
+    ),
+    "meetings:class_meeting_new": Case(
+        expect(404, class_teacher=200),
+        post=MEETINGS_AUTHZ + "test_class_meeting_new_matrix",
+        nothing_to_leak="A form listing the classes the class teacher leads",
+    ),
+    "meetings:class_meeting_cancel": Case(
+        POST_ONLY,
+        kwargs={"meeting_id": "class_meeting"},
+        post=MEETINGS_AUTHZ + "test_class_meeting_cancel_matrix",
+    ),
+    "meetings:settings": Case(
+        PRINCIPAL_PAGE,
+        post=MEETINGS_AUTHZ + "test_settings_matrix",
+        nothing_to_leak="Each principal gets their own school's setting",
     ),
     # --- the lucky number -------------------------------------------------------------
     "lucky:settings": Case(

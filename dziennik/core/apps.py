@@ -39,6 +39,7 @@ CONFIG_MODELS = {
     "lucky.LuckySettings": "school",
     "keystroke.KeystrokeSettings": "school",
     "behaviour.BehaviourCategory": "school",
+    "meetings.MeetingSettings": "school",
 }
 
 # Fields whose changes no page shows: a login, a password change; the flag of a mark
@@ -60,8 +61,9 @@ QUIET_FIELDS = {
 NOT_REGISTER_DATA = ("core.AuditEntry", "grades.GradeVisit", "accounts.LetterJob")
 # Rows of a school that are no configuration and point at no student or class, whose
 # services move their own cache scopes explicitly: an announcement moves its school's
-# board (``notices.scopes.board_scope``); the day's lucky number is cached under its date.
-SELF_SCOPED = ("notices.Announcement", "lucky.LuckyNumber")
+# board (``notices.scopes.board_scope``); the day's lucky number is cached under its date;
+# a teacher's consultation hours move the school's meetings (``meetings.scopes``).
+SELF_SCOPED = ("notices.Announcement", "lucky.LuckyNumber", "meetings.ConsultationSession")
 # Register data is whatever points at a student or a class (``core.cache_guard``).
 REGISTER_ANCHORS = ("schools.Student", "schools.SchoolClass")
 
