@@ -33,7 +33,7 @@ def prepare_parents(count: int) -> list[str]:
         "from dziennik.core import cache;"
         "from dziennik.schools.models import School;"
         "school = School.objects.order_by('pk').first();"
-        "ids = list(User.objects.filter(school=school, guardian__isnull=False)"
+        "ids = list(User.objects.filter(school=school, guardian_profile__isnull=False)"
         f" .order_by('pk').values_list('pk', flat=True)[:{count}]);"
         f"User.objects.filter(pk__in=ids).update(password=make_password({DEMO_PASSWORD!r}),"
         " must_change_password=False, activated_at=timezone.now());"
