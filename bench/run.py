@@ -147,6 +147,18 @@ def start_redis(port: int):
     raise RuntimeError("redis-server did not start")
 
 
+def stop(process, timeout: float = 30) -> None:
+    """Stop a process group started here: TERM, and KILL if it lingers (a server still
+    holding the storm's keep-alive connections)."""
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=10)
+
+
 def start_worker(env: dict[str, str]):
     """The background worker of the production stack (tasks queued in the database)."""
     command = [PYTHON, str(ROOT / "manage.py"), "db_worker", "--no-reload", "--interval", "1"]
@@ -270,8 +282,7 @@ def main() -> None:
         run(args, env, redis)
     finally:
         if redis is not None:
-            os.killpg(redis.pid, signal.SIGTERM)
-            redis.wait(timeout=10)
+            stop(redis)
 
 
 def run(args, env: dict[str, str], redis) -> None:
@@ -326,15 +337,11 @@ def run(args, env: dict[str, str], redis) -> None:
                 )
         if args.storm:
             storm(args, groups, database, results)
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=10)
+        stop(server)
         report_backlog()
     finally:
         for process in (server, worker):
-            if process.poll() is None:
-                os.killpg(process.pid, signal.SIGTERM)
-        server.wait(timeout=10)
-        worker.wait(timeout=30)
+            stop(process)
 
     baseline = {r["concurrency"]: r for r in results.get("trivial", [])}
     print("\nThroughput relative to the trivial page on the same stack:")

@@ -5,6 +5,7 @@ import html
 
 from django import template
 from django.utils import dateformat
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, ngettext
 
@@ -51,7 +52,7 @@ def _date(value) -> str:
 def absence_rows(absences, deadline) -> str:
     """The rows of the student page's absences and lateness (``student_page_rows``)."""
     if not absences:
-        return mark_safe(f'<tr><td colspan="5">{html.escape(gettext("None."))}</td></tr>')
+        return format_html('<tr><td colspan="5">{}</td></tr>', gettext("None."))
     escape = html.escape
     pending = f'<span class="badge">{escape(gettext("pending"))}</span>'
     not_justified = escape(gettext("not justified"))
@@ -81,7 +82,7 @@ def absence_rows(absences, deadline) -> str:
             state = "–"
         rows.append(
             f'<tr data-mark="{m["id"]}"><td>{_date(m["date"])}</td><td>{m["slot"]}</td>'
-            f'<td>{escape(str(m["subject"]))}</td><td>{escape(str(m["kind_name"]))}</td>'
+            f"<td>{escape(str(m['subject']))}</td><td>{escape(str(m['kind_name']))}</td>"
             f"<td>{state}</td></tr>\n    "
         )
     return mark_safe("".join(rows))  # noqa: S308 – every value above is escaped

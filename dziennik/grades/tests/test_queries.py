@@ -249,6 +249,6 @@ def test_cold_page_after_a_change_of_the_childs_data(
     assert response.status_code == 200
     strip = re.compile(r'(csrfmiddlewaretoken" value="|X-CSRFToken": ")[^"]+')
     assert strip.sub("", html) == strip.sub("", before)  # built afresh, the same page
-    students, subjects, columns = sized
+    _students, subjects, columns = sized
     if name == "grades:student_overview":
         assert html.count('<button type="button" class="chip') == subjects * columns
