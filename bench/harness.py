@@ -125,6 +125,8 @@ def server_cpu_seconds(groups: set[int], database: str) -> float:
         shared_redis = SHARED_REDIS and command.startswith("redis-server")
         if ours or backend or shared_redis:
             total += int(fields[11]) + int(fields[12])
+        if ours:  # and that of its children that ended (a gunicorn worker restarted)
+            total += int(fields[13]) + int(fields[14])
     return total / ticks
 
 
