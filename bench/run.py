@@ -5,9 +5,14 @@ far in a PostgreSQL database set up as docs/production.md says (an application r
 owns the database it migrates, then ``audit_protect`` giving the history of changes to
 its own role, through the superuser ``--database-url``), serves it as that application
 role with gunicorn and ``config.settings.production``,
-logs in as the demo users, and measures requests per second and p50/p95/p99 latency at
+logs in as the demo users, and measures requests per second, p50/p95/p99 latency and the
+server's CPU time per request (web workers, task worker, PostgreSQL backends, Redis) at
 1, 10 and 50 concurrent clients for each scenario, next to a trivial page on the same
-stack. Prints a table and writes ``bench/results/<time>.json``. Not a test.
+stack. The data is reproducible: the demo is built from a fixed seed (``--seed``), so
+the same arguments give the same school, the same heaviest child and the same lessons.
+Parent pages are measured warm and cold (``scenarios``); the teacher's lesson save is
+compared with a trivial audited write; ``--storm`` adds the 08:00 login storm
+(``login_storm``). Prints a table and writes ``bench/results/<time>.json``. Not a test.
 
     make bench                       # build + measure (several minutes)
     .venv/bin/python bench/run.py --skip-build --duration 5
@@ -20,6 +25,7 @@ import http.client
 import json
 import os
 import secrets
+import shutil
 import signal
 import subprocess
 import sys
@@ -89,9 +95,9 @@ def build(env: dict[str, str], database_url: str, args) -> None:
             *manage,
             "demo",
             "--seed",
-            "1",
+            str(args.seed),
             "--schools",
-            "1",
+            str(args.schools),
             "--students-per-class",
             str(args.students_per_class),
             "--classes-per-level",
@@ -101,7 +107,10 @@ def build(env: dict[str, str], database_url: str, args) -> None:
         check=True,
         cwd=ROOT,
     )
-    print(f"built the scaled demo in {time.perf_counter() - started:.1f} s")
+    print(
+        f"built the scaled demo in {time.perf_counter() - started:.1f} s "
+        f"(seed {args.seed}, {args.schools} school(s): reproducible)"
+    )
     subprocess.run(
         [*manage, "audit_protect", "--owner-url", database_url, "-v0"],
         env=env,
@@ -113,6 +122,41 @@ def build(env: dict[str, str], database_url: str, args) -> None:
     with psycopg.connect(database_url, autocommit=True) as conn:
         conn.execute("ANALYZE")
     subprocess.run([*manage, "collectstatic", "--noinput", "-v0"], env=env, check=True, cwd=ROOT)
+
+
+def start_redis(port: int):
+    """A Redis of the benchmark's own (no persistence), so that its CPU time is the
+    benchmark's alone and not that of other users of a shared Redis."""
+    process = subprocess.Popen(
+        ["redis-server", "--port", str(port), "--save", "", "--appendonly", "no"],
+        start_new_session=True,
+        stdout=subprocess.DEVNULL,
+    )
+    deadline = time.time() + 10
+    while time.time() < deadline:
+        try:
+            import socket
+
+            with socket.create_connection(("127.0.0.1", port), timeout=1) as sock:
+                sock.sendall(b"PING\r\n")
+                if sock.recv(16).startswith(b"+PONG"):
+                    return process
+        except OSError:
+            time.sleep(0.2)
+    os.killpg(process.pid, signal.SIGTERM)
+    raise RuntimeError("redis-server did not start")
+
+
+def stop(process, timeout: float = 30) -> None:
+    """Stop a process group started here: TERM, and KILL if it lingers (a server still
+    holding the storm's keep-alive connections)."""
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=10)
 
 
 def start_worker(env: dict[str, str]):
@@ -174,6 +218,35 @@ def report_backlog(limit: float = 60.0) -> None:
     print(f"\nwarnings' check: {pending} marks waiting {waited:.1f} s after the load ended")
 
 
+def storm(args, groups: set[int], database: str, results: dict) -> None:
+    """The 08:00 login storm at each concurrency of ``--storm``."""
+    from login_storm import WRONG_EVERY, prepare_parents, run_storm
+
+    usernames = prepare_parents(args.storm_parents)
+    print(
+        f"\nlogin storm: {len(usernames)} distinct parents, each from an address of its own; "
+        f"every {WRONG_EVERY}th login with a wrong password",
+        flush=True,
+    )
+    for level in (int(c) for c in args.storm.split(",")):
+        cpu_before = server_cpu_seconds(groups, database)
+        row = run_storm("127.0.0.1", args.port, usernames, level, args.duration)
+        cpu = server_cpu_seconds(groups, database) - cpu_before
+        attempts = row["logins"] + row["failed"] + row["wrong_refused"] + row["wrong_accepted"]
+        row["server_cpu_ms"] = cpu * 1000 / attempts if attempts else None
+        row["logins_per_s_per_core"] = 1000 / row["server_cpu_ms"] if row["server_cpu_ms"] else 0
+        results.setdefault("login_storm", []).append(row)
+        print(
+            f"{'login_storm':28s} c={level:<3d} {row['logins_per_s']:8.1f} logins/s  "
+            f"p50 {row['p50_ms']:7.1f} ms  p95 {row['p95_ms']:7.1f} ms  "
+            f"failed {row['failed']}  wrong refused {row['wrong_refused']}  "
+            f"wrong let in {row['wrong_accepted']}  "
+            f"server CPU {row['server_cpu_ms'] or 0:6.2f} ms/login  "
+            f"= {row['logins_per_s_per_core']:.1f} logins/s per core",
+            flush=True,
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
@@ -191,12 +264,30 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=3)
     parser.add_argument("--threads", type=int, default=4)
     parser.add_argument("--only", default="", help="comma-separated scenario names")
+    parser.add_argument("--seed", type=int, default=1, help="the demo data's random seed")
+    parser.add_argument("--schools", type=int, default=1, help="schools to build (1..50)")
+    parser.add_argument(
+        "--storm", default="", help="login storm concurrencies, e.g. 1,10,50 (off by default)"
+    )
+    parser.add_argument("--storm-parents", type=int, default=600)
     args = parser.parse_args()
 
-    from scenarios import SCENARIOS
-
+    redis = None
+    if "BENCH_CACHE_URL" not in os.environ and shutil.which("redis-server"):
+        redis = start_redis(args.port + 1)
+        os.environ["BENCH_CACHE_URL"] = f"redis://127.0.0.1:{args.port + 1}/0"
     env = bench_env(app_url(args.database_url))
     BENCH_ENV.update(env)
+    try:
+        run(args, env, redis)
+    finally:
+        if redis is not None:
+            stop(redis)
+
+
+def run(args, env: dict[str, str], redis) -> None:
+    from scenarios import SCENARIOS
+
     if not args.skip_build:
         build(env, args.database_url, args)
     else:  # a cache left by an earlier run may hold pages of an earlier database
@@ -209,7 +300,13 @@ def main() -> None:
         django_lookup("from django.core.cache import cache; cache.clear()")
     server = start_server(env, args.port, args.workers, args.threads)
     worker = start_worker(env)
-    groups = {server.pid, worker.pid}  # both run in sessions (process groups) of their own
+    # each runs in a session (process group) of its own
+    groups = {server.pid, worker.pid} | ({redis.pid} if redis is not None else set())
+    print(
+        "server CPU: gunicorn, the task worker, the database's PostgreSQL backends and "
+        + ("the bench's own Redis" if redis is not None else "every redis-server (shared)"),
+        flush=True,
+    )
     database = urllib.parse.urlparse(args.database_url).path.lstrip("/")
     results: dict[str, list[dict]] = {}
     try:
@@ -220,7 +317,8 @@ def main() -> None:
                 continue
             session = Session("127.0.0.1", args.port)
             if scenario.login:
-                session.login(scenario.login)
+                login = scenario.login
+                session.login(login() if callable(login) else login)
             make_request = scenario.prepare(session)
             make_request(0)  # warm-up and sanity check inside prepare
             for level in levels:
@@ -237,20 +335,18 @@ def main() -> None:
                     f"server CPU {result['server_cpu_ms'] or 0:5.2f} ms/req",
                     flush=True,
                 )
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=10)
+        if args.storm:
+            storm(args, groups, database, results)
+        stop(server)
         report_backlog()
     finally:
         for process in (server, worker):
-            if process.poll() is None:
-                os.killpg(process.pid, signal.SIGTERM)
-        server.wait(timeout=10)
-        worker.wait(timeout=30)
+            stop(process)
 
     baseline = {r["concurrency"]: r for r in results.get("trivial", [])}
     print("\nThroughput relative to the trivial page on the same stack:")
     for name, rows in results.items():
-        if name == "trivial":
+        if name in ("trivial", "login_storm"):
             continue
         for row in rows:
             base = baseline.get(row["concurrency"])
@@ -258,6 +354,30 @@ def main() -> None:
                 ratio = row["rps"] / base["rps"]
                 row["ratio_to_trivial"] = ratio
                 print(f"  {name:28s} c={row['concurrency']:<3d} ratio {ratio:5.2f}")
+    print("\nServer CPU per request relative to the trivial page / the trivial audited write:")
+    cpu_base = {r["concurrency"]: r["server_cpu_ms"] for r in results.get("trivial", [])}
+    write_base = {
+        r["concurrency"]: r["server_cpu_ms"] for r in results.get("teacher_audited_write", [])
+    }
+    for name, rows in results.items():
+        for row in rows:
+            level = row.get("concurrency")
+            cpu = row.get("server_cpu_ms")
+            if cpu and cpu_base.get(level):
+                row["cpu_ratio_to_trivial"] = cpu / cpu_base[level]
+            if name == "teacher_lesson_save" and cpu and write_base.get(level):
+                row["cpu_ratio_to_audited_write"] = cpu / write_base[level]
+                print(
+                    f"  lesson save / audited write c={level:<3d} "
+                    f"{cpu:.2f} / {write_base[level]:.2f} ms = ratio {cpu / write_base[level]:.2f}"
+                )
+    for name, rows in results.items():
+        for row in rows:
+            if name.endswith("_cold") and row.get("server_cpu_ms"):
+                print(
+                    f"  {name:28s} c={row['concurrency']:<3d} {row['server_cpu_ms']:6.2f} ms CPU "
+                    f"(trivial {cpu_base.get(row['concurrency']) or 0:.2f} ms)"
+                )
     out_dir = ROOT / "bench" / "results"
     out_dir.mkdir(exist_ok=True)
     out = out_dir / time.strftime("%Y%m%d-%H%M%S.json")

@@ -1,12 +1,24 @@
 """What the benchmark measures. Each scenario logs in as a demo user and returns a
-function that builds the n-th request: (method, path, body, extra headers)."""
+function that builds the n-th request: (method, path, body, extra headers).
+
+The parent pages are measured for the *heaviest child* of school 1 – the student with
+the most grades – with the school's class comparison switched on, each twice: warm (a
+repeat visit, served from the page cache) and cold (every request a cache miss). A cold
+request is forced by a real invalidation: before each request the bench moves the
+child's version in the shared cache (``core.cache.student_scope``), exactly what
+recording a new grade or absence of the child does, so the page is built afresh from the
+database on every request while the school's configuration stays cached (as after a
+teacher's save).
+"""
 
 from __future__ import annotations
 
+import json
 import re
+import time
 import urllib.parse
 
-from harness import Scenario, Session, django_lookup
+from harness import BENCH_ENV, DEMO_PASSWORD, Scenario, Session, django_lookup
 
 
 def trivial(session: Session):
@@ -16,31 +28,91 @@ def trivial(session: Session):
     return make
 
 
-def home(session: Session):
-    def make(n: int):
-        return "GET", "/", None, {}
+# --- the heaviest child -----------------------------------------------------------------
 
-    return make
+_HEAVIEST: dict = {}
 
 
-def _first_child_id() -> int:
-    return int(
-        django_lookup(
-            "from dziennik.schools.models import Student;"
-            "print(Student.objects.filter(guardianships__guardian__user__username='rodzic')"
-            ".order_by('pk').values_list('pk', flat=True).first())"
+def heaviest_child() -> dict:
+    """School 1's student with the most grades, one of their guardians, and the switch of
+    class comparisons turned on (by the principal, through the service). Looked up once."""
+    if not _HEAVIEST:
+        _HEAVIEST.update(
+            json.loads(
+                django_lookup(
+                    "import json;"
+                    "from django.contrib.auth.hashers import make_password;"
+                    "from django.db.models import Count;"
+                    "from django.utils import timezone;"
+                    "from dziennik.core import cache;"
+                    "from dziennik.accounts.models import User;"
+                    "from dziennik.schools.models import School, Student;"
+                    "from dziennik.grades.services import grading;"
+                    "school = School.objects.order_by('pk').first();"
+                    "s = (Student.objects.filter(school=school).annotate(n=Count('grades'))"
+                    " .order_by('-n', 'pk').first());"
+                    "g = (s.guardianships.select_related('guardian__user')"
+                    " .order_by('pk').first().guardian.user);"
+                    # the demo's families have no password until the letters are printed
+                    "User.objects.filter(pk=g.pk).update("
+                    f" password=make_password({DEMO_PASSWORD!r}), must_change_password=False,"
+                    " activated_at=timezone.now());"
+                    "cache.bump(cache.config_scope(school.pk));"
+                    "boss = User.objects.get(username='dyrektor');"
+                    "grading.comparisons_switch(actor=boss, school_id=school.pk, enabled=True);"
+                    "print(json.dumps({'student': s.pk, 'grades': s.n,"
+                    " 'guardian': g.username, 'school': school.pk}))"
+                )
+            )
         )
-    )
+        print(
+            f"  heaviest child: student {_HEAVIEST['student']} with {_HEAVIEST['grades']} "
+            f"grades, guardian {_HEAVIEST['guardian']}, class comparison on",
+            flush=True,
+        )
+    return _HEAVIEST
 
 
-def parent_page(path_template: str):
+def heaviest_guardian() -> str:
+    return heaviest_child()["guardian"]
+
+
+class Invalidator:
+    """Moves a student's cache version in the shared cache (Redis), as a write would."""
+
+    def __init__(self, student_id: int):
+        import redis
+
+        self.client = redis.Redis.from_url(BENCH_ENV["CACHE_URL"])
+        # Django's RedisCache: key prefix "" and version 1 (``make_key``); integers raw.
+        self.key = f":1:v:student:{student_id}"
+
+    def bump(self) -> None:
+        self.client.set(self.key, time.time_ns())
+
+
+def parent_page(path_template: str, *, cold: bool):
     def prepare(session: Session):
-        path = path_template.format(student=_first_child_id())
-        status, _, _ = session.request("GET", path)
+        child = heaviest_child()
+        # The home page shows the active child: choose the heaviest one.
+        status, _, html = session.request("GET", "/")
+        token = session.csrf_from(html) if b"csrfmiddlewaretoken" in html else ""
+        body = urllib.parse.urlencode(
+            {"student": child["student"], "next": "/", "csrfmiddlewaretoken": token}
+        ).encode()
+        session.request(
+            "POST", "/konto/dziecko/", body, {"Content-Type": "application/x-www-form-urlencoded"}
+        )
+        path = path_template.format(student=child["student"])
+        status, _, html = session.request("GET", path)
         if status != 200:
             raise RuntimeError(f"{path}: HTTP {status}")
+        print(f"  {path}: {len(html) // 1024} kB", flush=True)
+        invalidator = Invalidator(child["student"]) if cold else None
 
         def make(n: int):
+            if invalidator is not None:
+                invalidator.bump()
             return "GET", path, None, {}
 
         return make
@@ -48,12 +120,10 @@ def parent_page(path_template: str):
     return prepare
 
 
-def lesson_save(session: Session):
-    """The teacher saves a lesson: the topic and a mark for every student (32 students).
+# --- the teacher's save, next to a trivial audited write ------------------------------------
 
-    Each concurrent client saves its own lesson (as separate teachers would), and each
-    save changes a few marks, so it really writes and records the history.
-    """
+
+def _teacher_lessons(session: Session) -> list[tuple[str, list[int], int, int, str]]:
     lesson_ids = [
         int(x)
         for x in django_lookup(
@@ -66,7 +136,6 @@ def lesson_save(session: Session):
         ).split()
     ]
     forms = []
-    token = ""
     for lesson_id in lesson_ids:
         path = f"/frekwencja/lekcje/{lesson_id}/"
         status, _, html = session.request("GET", path)
@@ -76,11 +145,23 @@ def lesson_save(session: Session):
         text = html.decode()
         students = sorted({int(s) for s in re.findall(r'name="mark-(\d+)"', text)})
         kinds = sorted({int(k) for k in re.findall(r'name="mark-\d+" value="(\d+)"', text)})
-        forms.append((path, students, kinds[0], kinds[1]))
-    print(f"  {len(forms)} lessons of {min(len(f[1]) for f in forms)}+ students each")
+        forms.append((path, students, kinds[0], kinds[1], token))
+    return forms
+
+
+def lesson_save(session: Session):
+    """The teacher saves a lesson: the topic and a mark for every student (32 students).
+
+    Each concurrent client saves its own lessons (as separate teachers would); from one
+    save of a lesson to the next about 7 of its 32 marks change, so each save really
+    writes them and records their history."""
+    forms = _teacher_lessons(session)
+    size = min(len(f[1]) for f in forms)
+    changed = sum(((1 + i) % 9 == 0) != (i % 9 == 0) for i in range(size))
+    print(f"  {len(forms)} lessons of {size}+ students each, {changed} marks change per save")
 
     def make(n: int):
-        path, students, present, other = forms[(n // 1_000_000) % len(forms)]
+        path, students, present, other, token = forms[(n // 1_000_000) % len(forms)]
         fields = [("csrfmiddlewaretoken", token), ("topic", f"Temat lekcji nr {n % 97}")]
         fields += [
             (f"mark-{sid}", str(other if (n + i) % 9 == 0 else present))
@@ -92,10 +173,34 @@ def lesson_save(session: Session):
     return make
 
 
+def audited_write(session: Session):
+    """The trivial audited write on the same stack: the lesson form posted with its topic
+    only (every student left out keeps their mark), so one row changes and one history
+    entry is written per request."""
+    forms = _teacher_lessons(session)
+
+    def make(n: int):
+        path, _students, _present, _other, token = forms[(n // 1_000_000) % len(forms)]
+        fields = [("csrfmiddlewaretoken", token), ("topic", f"Temat lekcji nr {n % 97}")]
+        body = urllib.parse.urlencode(fields).encode()
+        return "POST", path, body, {"Content-Type": "application/x-www-form-urlencoded"}
+
+    return make
+
+
+GRADES = "/oceny/uczen/{student}/"
+GRADES_FULL = "/oceny/uczen/{student}/szczegoly/"
+ATTENDANCE = "/frekwencja/uczen/{student}/"
+
 SCENARIOS = [
     Scenario("trivial", "rodzic", trivial),
-    Scenario("parent_home", "rodzic", home),
-    Scenario("parent_grades", "rodzic", parent_page("/oceny/uczen/{student}/")),
-    Scenario("parent_attendance", "rodzic", parent_page("/frekwencja/uczen/{student}/")),
+    Scenario("parent_home_warm", heaviest_guardian, parent_page("/", cold=False)),
+    Scenario("parent_home_cold", heaviest_guardian, parent_page("/", cold=True)),
+    Scenario("parent_grades_warm", heaviest_guardian, parent_page(GRADES, cold=False)),
+    Scenario("parent_grades_cold", heaviest_guardian, parent_page(GRADES, cold=True)),
+    Scenario("parent_grades_full_cold", heaviest_guardian, parent_page(GRADES_FULL, cold=True)),
+    Scenario("parent_attendance_warm", heaviest_guardian, parent_page(ATTENDANCE, cold=False)),
+    Scenario("parent_attendance_cold", heaviest_guardian, parent_page(ATTENDANCE, cold=True)),
+    Scenario("teacher_audited_write", "nauczyciel", audited_write),
     Scenario("teacher_lesson_save", "nauczyciel", lesson_save),
 ]

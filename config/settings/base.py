@@ -135,8 +135,10 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 
+# Argon2id at OWASP's 19 MiB / 2 passes / 1 lane (dziennik.accounts.hashers): one
+# hasher for "argon2", as Django picks the last of those sharing an algorithm name.
 PASSWORD_HASHERS = [
-    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "dziennik.accounts.hashers.LoginArgon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
 # Generated one-time passwords (random, changed at the first login) at a lower cost.

@@ -89,6 +89,7 @@ def _report_page(request, student_id: int, cache: PageCache, template: str, char
             student_id,
             term_id=_int_or_none(request.GET.get("okres")),
             last_seen=last_seen,
+            series=charted,
         )
         had_new = any(s.new_count for s in report.subjects)
         context = {"report": report}

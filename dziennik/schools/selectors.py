@@ -93,6 +93,21 @@ def student_cache_scopes(viewer: Viewer, student_id: int, *, year_level: bool = 
     No authorization here: the caller has authorized the viewer for the student first
     (``permissions.students.require_pk``), so the student is of the viewer's school."""
 
+    config = config_scope(viewer.school_id)
+    own, year = _student_classes(viewer.school_id, student_id)
+    classes = year if year_level else own
+    return (config, student_scope(student_id), *(data_scope(c) for c in classes))
+
+
+def student_year_class_ids(school_id: int | None, student_id: int) -> tuple[int, ...]:
+    """The ids of the classes of the student's year (their own among them), kept per
+    version of the school's configuration; no authorization (the caller's)."""
+    return _student_classes(school_id, student_id)[1]
+
+
+def _student_classes(
+    school_id: int | None, student_id: int
+) -> tuple[tuple[int, ...], tuple[int, ...]]:
     def build() -> tuple[tuple[int, ...], tuple[int, ...]]:
         enrolment = (
             Enrolment.objects.filter(student_id=student_id, end_date__isnull=True)
@@ -105,10 +120,7 @@ def student_cache_scopes(viewer: Viewer, student_id: int, *, year_level: bool = 
         year = SchoolClass.objects.filter(school_year_id=own.school_year_id, level=own.level)
         return (own.pk,), tuple(year.order_by("pk").values_list("pk", flat=True))
 
-    config = config_scope(viewer.school_id)
-    own, year = cached(f"student-classes:{student_id}", [config], build)
-    classes = year if year_level else own
-    return (config, student_scope(student_id), *(data_scope(c) for c in classes))
+    return cached(f"student-classes:{student_id}", [config_scope(school_id)], build)
 
 
 def family_cache_scopes(viewer: Viewer) -> tuple:

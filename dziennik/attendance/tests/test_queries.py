@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 
 from dziennik.attendance import alerts, services
 from dziennik.attendance.models import AttendanceAlert, AttendanceMark
+from dziennik.schools.tests import factories as sf
 from testsupport.world import cold_queries
 
 from .factories import add_students, build_register, committed, open_lesson, save_lesson
@@ -27,7 +28,11 @@ LESSON_SCREEN = 15  # + the parents' announcements of absence covering the lesso
 # cold: rows, statistics, year with terms in one query each; 2 to find the page's
 # cache versions (the student's class)
 PARENT_PAGE = 19  # + deadline (settings, cold), day × lesson grid, announced absences
-PARENT_PAGE_WARM = 2  # session and user: the page body and the layout come from the cache
+PARENT_PAGE_WARM = 2
+# Built afresh after a teacher's save (the school's configuration still cached): session,
+# user, the student, the rows, the statistics, the grid, the justifications, the
+# announced absences and the warnings.
+PARENT_PAGE_AFTER_A_CHANGE = 9  # session and user: the page body and the layout come from the cache
 TODAY = 11
 CLASS_SUMMARY = 14  # the school year and its terms in one query; the risk threshold (cold)
 
@@ -89,8 +94,14 @@ def test_lesson_screen(world, class_size):
     assert count(client, "get", f"/frekwencja/lekcje/{lesson.pk}/") == LESSON_SCREEN
 
 
+@pytest.mark.parametrize("schools", [0, 3], ids=["one-school", "four-schools"])
 @pytest.mark.parametrize("weeks", [1, 8])
-def test_parents_attendance_page(world, weeks):
+def test_parents_attendance_page(world, weeks, schools):
+    for n in range(schools):  # more schools on the installation, each with its students
+        school = sf.SchoolFactory(name=f"Szkoła nr {100 + n}")
+        school_class = sf.SchoolClassFactory(school=school, level=4)
+        for _ in range(5):
+            sf.EnrolmentFactory(school_class=school_class, student__school=school)
     reg = build_register(world)
     for week in range(weeks):
         day = reg.day - datetime.timedelta(days=7 * week)
@@ -113,7 +124,9 @@ def test_parents_attendance_page(world, weeks):
     assert len(warm.captured_queries) == PARENT_PAGE_WARM
     # and a change shows at once: the next lesson's absence, and the cached page moves on
     save_lesson(world, reg, reg.math2, {world.student: "nb"}, day=reg.day)
-    assert client.get(url).content != cached.content
+    with CaptureQueriesContext(connection) as after:
+        assert client.get(url).content != cached.content
+    assert len(after.captured_queries) == PARENT_PAGE_AFTER_A_CHANGE
 
 
 @pytest.mark.parametrize("class_size", [5, 30])

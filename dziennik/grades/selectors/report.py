@@ -11,6 +11,7 @@ from decimal import Decimal
 from django.db.models import Q
 from django.utils import timezone
 
+from dziennik.core.cache import cached, config_scope
 from dziennik.schools import selectors as school_selectors
 from dziennik.schools.models import (
     ClassGroup,
@@ -112,6 +113,42 @@ class StudentReport:
     last_seen: datetime.datetime | None
 
 
+@dataclass
+class _ReportSetup:
+    """What the grade page takes from the school's configuration for one student."""
+
+    school_class: SchoolClass | None
+    terms: list[Term]
+    grading: GradingSettings
+    rules: Rules
+    subjects: dict[int, dict]
+
+
+def _report_setup(student: Student) -> _ReportSetup:
+    """The student's class, its year's terms and classes, the school's grading rules and
+    the subjects the student is taught: all configuration (``core.cache.config_scope``),
+    so kept per version of the school's configuration and read in one cache round trip
+    when the page is built afresh after a new grade (five queries otherwise)."""
+
+    def build() -> _ReportSetup:
+        enrolment = (
+            Enrolment.objects.filter(student=student, end_date__isnull=True)
+            .select_related("school_class")
+            .first()
+        )
+        school_class = enrolment.school_class if enrolment else None
+        grading = settings_for(student.school_id)
+        return _ReportSetup(
+            school_class=school_class,
+            terms=year_terms(school_class.school_year_id) if school_class else [],
+            grading=grading,
+            rules=load_rules(student.school_id, grading),
+            subjects=_student_subjects(school_class, student),
+        )
+
+    return cached(f"grade-report-setup:{student.pk}", [config_scope(student.school_id)], build)
+
+
 def _student_subjects(school_class: SchoolClass | None, student: Student) -> dict[int, dict]:
     """Subjects the student is taught (whole class or their groups) with the teachers."""
     if school_class is None:
@@ -158,23 +195,23 @@ def student_report(
     term_id: int | None = None,
     today: datetime.date | None = None,
     last_seen=_UNKNOWN,
+    series: bool = True,
 ) -> StudentReport:
     """Everything the student's grade page shows, in a fixed number of queries (404 when
     the viewer may not see the student). ``last_seen``: when the viewer last saw it, if
-    the caller knows (otherwise read here); newer grades are marked new."""
+    the caller knows (otherwise read here); newer grades are marked new. ``series``: the
+    averages day by day for the charts (left empty when the page draws none)."""
     student = school_selectors.get_student_for(viewer, student_id)
     today = today or timezone.localdate()
-    enrolment = (
-        Enrolment.objects.filter(student=student, end_date__isnull=True)
-        .select_related("school_class")
-        .first()
+    setup = _report_setup(student)
+    school_class, terms, grading, rules = (
+        setup.school_class,
+        setup.terms,
+        setup.grading,
+        setup.rules,
     )
-    school_class = enrolment.school_class if enrolment else None
-    terms = year_terms(school_class.school_year_id) if school_class else []
     term = pick_term(terms, term_id, today)
-    grading = settings_for(student.school_id)
-    rules = load_rules(student.school_id, grading)
-    subjects = _student_subjects(school_class, student)
+    subjects = setup.subjects
     if last_seen is _UNKNOWN:
         visit = GradeVisit.objects.filter(user_id=viewer.user_id, student=student).first()
         last_seen = visit.seen_at if visit else None
@@ -182,7 +219,8 @@ def student_report(
     reports = _subject_reports(student, subjects, _term_grades(student, term), last_seen)
     for report in reports.values():
         report.average = weighted_average(report.entries, rules)
-        report.series = average_series(report.entries, rules)
+        if series:
+            report.series = average_series(report.entries, rules)
     if term and school_class:
         shown = _classification_grades(viewer, student, terms, grading, today)
         for cg in shown:
@@ -194,7 +232,8 @@ def student_report(
     comparisons = bool(grading.comparisons_enabled and school_class and term)
     ordered = sorted(reports.values(), key=lambda r: r.subject.name)
     if comparisons:
-        attach_comparisons(ordered, school_class, term)
+        year = school_selectors.student_year_class_ids(viewer.school_id, student.pk)
+        attach_comparisons(ordered, school_class, term, year)
     counted = [r for r in ordered if r.subject.counts_towards_average]
     return StudentReport(
         student=student,

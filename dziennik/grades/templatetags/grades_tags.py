@@ -1,4 +1,10 @@
+import html
+
 from django import template
+from django.template.defaultfilters import floatformat
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
 
 register = template.Library()
 
@@ -23,3 +29,96 @@ def split(value: str):
 def plain(value) -> str:
     """A number for a data attribute: never localized, empty for None."""
     return "" if value is None else str(value)
+
+
+# --- the overview's chips, built in Python ----------------------------------------------------
+# The overview shows every grade of the term as a chip with its details: a loop of a few
+# hundred small template nodes per subject was most of a freshly built page's cost, so
+# these two tags write the same markup directly (``grades/overview.html``).
+
+
+def _escape(value) -> str:
+    """``django.utils.html.escape`` without its lazy-string wrapper (plain text in)."""
+    return html.escape(str(value))
+
+
+def _date(value) -> str:
+    """``value|date:"d.m.Y"``."""
+    return f"{value.day:02d}.{value.month:02d}.{value.year}" if value else ""
+
+
+@register.simple_tag
+def overview_chips(rows) -> str:
+    """The chips of one subject's grades (``GradeRow`` list), each with its details."""
+    new_label = _escape(gettext("new"))
+    weight_label = _escape(gettext("weight"))
+    correction_label = _escape(gettext("correction of"))
+    comment_label = _escape(gettext("Comment"))
+    out_of = gettext("out of %(max)s points")  # as blocktranslate: only the value escaped
+    numbers: dict = {}  # a few weights and point maxima, each formatted once
+
+    def number(value) -> str:
+        if value not in numbers:
+            numbers[value] = floatformat(value, "-2")
+        return numbers[value]
+
+    parts = []
+    for row in rows:
+        grade, assessment = row.grade, row.assessment
+        pk = grade.pk
+        text = grade.text
+        classes = "chip"
+        if row.is_new:
+            classes += " is-new"
+        if text:
+            classes += " descriptive"
+            shown = f'<span class="grade-text">{_escape(text)}</span>'
+        else:
+            shown = _escape(grade.display)
+        if row.is_new:
+            shown += f'<span class="visually-hidden"> ({new_label})</span>'
+        facts = (
+            f"{_date(assessment.date)} · {_escape(row.category_name)} · {weight_label} "
+            f"{number(assessment.weight)}"
+        )
+        if row.teacher_name:
+            facts += f" · {_escape(row.teacher_name)}"
+        if assessment.max_points:
+            facts += " · " + out_of % {"max": _escape(number(assessment.max_points))}
+        correction = (
+            f"<span>{correction_label} {_escape(row.correction_of.display)}</span>"
+            if row.correction_of
+            else ""
+        )
+        comment = f"<span>{comment_label}: {_escape(grade.comment)}</span>" if grade.comment else ""
+        parts.append(
+            f'\n      <span class="chip-wrap">\n'
+            f'        <button type="button" class="{classes}" data-colour="{_escape(row.colour)}"'
+            f' data-grade="{pk}" aria-describedby="chip-d-{pk}">{shown}</button>\n'
+            f'        <span class="chip-details" id="chip-d-{pk}" role="tooltip">\n'
+            f"          <strong>{_escape(assessment.name)}</strong>\n"
+            f'          <span class="chip-facts">{facts}</span>\n'
+            f"          {correction}\n"
+            f"          {comment}\n"
+            f"        </span>\n"
+            f"      </span>"
+        )
+    return mark_safe("".join(parts))  # noqa: S308 – every value above is escaped
+
+
+@register.simple_tag
+def classification_cell(cg) -> str:
+    """A term or final grade (or its proposal) in the overview: ``–`` when not given."""
+    if not cg:
+        return "–"
+    if cg.grade:
+        return format_html("<strong>{}</strong>", cg.grade)
+    return format_html(
+        '<span class="chip-wrap"><button type="button" class="chip descriptive" '
+        'aria-describedby="cg-d-{}">{}</button><span class="chip-details" id="cg-d-{}" '
+        'role="tooltip"><span class="grade-text">{}</span></span></span>',
+        cg.pk,
+        gettext("descriptive"),
+        cg.pk,
+        cg.text,
+    )

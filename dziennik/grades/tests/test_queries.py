@@ -8,10 +8,12 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.urls import reverse
 
+from dziennik.core import cache
 from dziennik.grades import services
 from dziennik.grades.models import Assessment, BehaviourGrade, ClassificationGrade, Grade
 from dziennik.grades.selectors import load_rules
 from dziennik.schools import models as sm
+from dziennik.schools.tests import factories as sf
 
 from .conftest import add_column
 from .helpers import fill_class
@@ -204,3 +206,49 @@ def test_overview_queries(world, sized, django_assert_num_queries):
     html = response.content.decode()
     assert html.count('class="ov-row"') == sized[1] + 1  # + Historia
     assert html.count('<button type="button" class="chip') == sized[2] * sized[1]
+
+
+# After a change of the child's own data (a new absence, a note: the page's cache version
+# moves and the page is built afresh) the school's configuration is still cached: the
+# session and the user, the child, the grades, the term and final grades, the behaviour
+# grades. What the page takes from the school's configuration
+# (class, terms, grading rules, subjects) and the class and year comparisons come from
+# the cache, kept per version of what they are computed from.
+AFTER_A_CHANGE_QUERIES = 6
+
+
+def add_schools(count: int) -> None:
+    """``count`` more schools on the installation, each with a class of students."""
+    for n in range(count):
+        school = sf.SchoolFactory(name=f"Szkoła nr {100 + n}")
+        school_class = sf.SchoolClassFactory(school=school, level=4)
+        for _ in range(5):
+            sf.EnrolmentFactory(school_class=school_class, student__school=school)
+
+
+@pytest.mark.parametrize("schools", [0, 3], ids=["one-school", "four-schools"])
+@pytest.mark.parametrize("name", ["grades:student_overview", "grades:student"])
+def test_cold_page_after_a_change_of_the_childs_data(
+    world, sized, schools, name, assert_warm_queries
+):
+    """The page parents open after a new grade or absence costs the same number of
+    queries whatever the number of grades, students and schools, with the class
+    comparison switched on."""
+    services.comparisons_switch(
+        actor=world.user("principal"), school_id=world.school.pk, enabled=True
+    )
+    add_schools(schools)
+    client = world.client("own_parent")
+    url = reverse(name, args=[world.student.pk])
+    client.get(url)
+    before = client.get(url).content.decode()
+    cache.bump(cache.student_scope(world.student.pk))
+    with assert_warm_queries(AFTER_A_CHANGE_QUERIES):
+        response = client.get(url)
+    html = response.content.decode()
+    assert response.status_code == 200
+    strip = re.compile(r'(csrfmiddlewaretoken" value="|X-CSRFToken": ")[^"]+')
+    assert strip.sub("", html) == strip.sub("", before)  # built afresh, the same page
+    _students, subjects, columns = sized
+    if name == "grades:student_overview":
+        assert html.count('<button type="button" class="chip') == subjects * columns

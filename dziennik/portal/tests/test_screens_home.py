@@ -289,3 +289,34 @@ def test_family_home_cache_is_per_user(world):
     other = world.client("other_parent").get("/").content.decode()
     assert world.student.first_name in own
     assert world.student.first_name not in other
+
+
+# A family's home page built afresh after a change of the child's data (the school's
+# configuration still cached): it costs the same whatever the number of children, their
+# grades and the schools on the installation.
+FAMILY_HOME_AFTER_A_CHANGE = 9
+
+
+@pytest.mark.parametrize("schools", [0, 3], ids=["one-school", "four-schools"])
+@pytest.mark.parametrize("size", [2, 20])
+def test_family_home_after_a_change_query_count_does_not_grow(
+    world, size, schools, assert_warm_queries
+):
+    from dziennik.core import cache
+
+    _add_children(world, size)
+    for n in range(schools):
+        school = sf.SchoolFactory(name=f"Szkoła nr {100 + n}")
+        school_class = sf.SchoolClassFactory(school=school, level=4)
+        for _ in range(5):
+            sf.EnrolmentFactory(school_class=school_class, student__school=school)
+    LuckyNumber.objects.create(school=world.school, date=timezone.localdate(), number=1)
+    client = world.client("own_parent")
+    client.get("/")
+    before = client.get("/").content
+    cache.bump(cache.student_scope(world.student.pk))
+    with assert_warm_queries(FAMILY_HOME_AFTER_A_CHANGE):
+        response = client.get("/")
+    assert response.status_code == 200
+    strip = re.compile(rb'(csrfmiddlewaretoken" value="|X-CSRFToken": ")[^"]+')
+    assert strip.sub(b"", response.content) == strip.sub(b"", before)
