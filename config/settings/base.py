@@ -263,6 +263,11 @@ TASKS = {
     }
 }
 
+# Notifications (dziennik/notifications, docs/notifications.md): the channels the outbox
+# sends on besides the register's own centre, and the address links in e-mails point to.
+NOTIFICATION_CHANNELS = {"email": "dziennik.notifications.channels.EmailChannel"}
+SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
