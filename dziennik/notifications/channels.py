@@ -15,6 +15,7 @@ gateway) and Web Push plug in the same way: a class with ``name``, ``open``, ``s
 
 from __future__ import annotations
 
+import contextlib
 import smtplib
 from dataclasses import dataclass, field
 from typing import Protocol
@@ -114,9 +115,7 @@ class EmailChannel:
             except (OSError, smtplib.SMTPException) as error:
                 # the server is gone: this item and the rest of the batch wait for a retry
                 reason = _reason(error)
-                results.extend(
-                    Result(ok=False, error=reason, outage=True) for _ in batch[index:]
-                )
+                results.extend(Result(ok=False, error=reason, outage=True) for _ in batch[index:])
                 self.close()
                 self.open()
                 return results
@@ -126,10 +125,8 @@ class EmailChannel:
 
     def close(self) -> None:
         if self.connection is not None:
-            try:
+            with contextlib.suppress(OSError, smtplib.SMTPException):
                 self.connection.close()
-            except (OSError, smtplib.SMTPException):
-                pass
             self.connection = None
 
 

@@ -17,9 +17,7 @@ def _field_name(event: str, channel: str) -> str:
 class PreferencesForm(forms.Form):
     quiet_from = forms.TimeField(label=_("Quiet hours from"))
     quiet_until = forms.TimeField(label=_("Quiet hours until"))
-    quiet_email = forms.BooleanField(
-        label=_("Hold e-mail during quiet hours too"), required=False
-    )
+    quiet_email = forms.BooleanField(label=_("Hold e-mail during quiet hours too"), required=False)
     digest = forms.BooleanField(
         label=_("One e-mail a day with everything instead of single e-mails"), required=False
     )

@@ -153,9 +153,7 @@ class Delivery(models.Model):
             models.UniqueConstraint(fields=["notification", "channel"], name="delivery_once")
         ]
         indexes = [
-            models.Index(
-                fields=["due_at"], condition=Q(status="queued"), name="delivery_due"
-            ),
+            models.Index(fields=["due_at"], condition=Q(status="queued"), name="delivery_due"),
             models.Index(
                 fields=["school", "-due_at"], condition=Q(status="failed"), name="delivery_dead"
             ),

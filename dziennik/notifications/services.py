@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 
 from django.core.cache import cache as django_cache
 from django.core.exceptions import ValidationError
@@ -63,8 +64,21 @@ def channels_for(prefs: Preferences, event: str, *, has_email: bool) -> list[str
     if not prefs.sms_allowed:
         usable.discard(events.SMS)
     return [events.IN_APP] + [
-        name for name in events.ALL_CHANNELS if name != events.IN_APP and name in chosen and name in usable
+        name
+        for name in events.ALL_CHANNELS
+        if name != events.IN_APP and name in chosen and name in usable
     ]
+
+
+@dataclass(frozen=True)
+class About:
+    """One event about one student, told to the student and their family
+    (``family_of``). ``params`` gain ``child`` (the student's first name)."""
+
+    student_id: int
+    key: str
+    params: dict = field(default_factory=dict)
+    url: str = ""
 
 
 def notify(
@@ -84,53 +98,115 @@ def notify(
 
     ``key`` identifies the event (``grade:17``): notifying the same key to the same person
     again stores nothing (at most once per person, event and channel). A fixed number of
-    queries whatever the number of recipients.
-    """
+    queries whatever the number of recipients."""
+    rows = [(pk, key, params or {}, url) for pk in set(recipient_ids)]
+    return _emit(event, school_id, rows, urgent=urgent, expires_at=expires_at, now=now)
+
+
+def notify_family(
+    *, event: str, school_id: int, student_id: int, key: str, params: dict | None = None,
+    url: str = "", **options,
+) -> int:  # fmt: skip
+    """``notify`` the student and their family about one event."""
+    return notify_families(
+        event=event,
+        school_id=school_id,
+        items=[About(student_id, key, params or {}, url)],
+        **options,
+    )
+
+
+def notify_families(
+    *,
+    event: str,
+    school_id: int,
+    items: Iterable[About],
+    urgent: bool | None = None,
+    expires_at: datetime.datetime | None = None,
+    now: datetime.datetime | None = None,
+) -> int:
+    """``notify`` the families of many students at once (a classification sheet, the
+    day's absences): a fixed number of queries whatever their number."""
+    items = list(items)
+    families = families_of({item.student_id for item in items})
+    rows = []
+    for item in items:
+        first_name, recipients = families.get(item.student_id, ("", []))
+        params = {"child": first_name, **item.params}
+        rows += [(pk, item.key, params, item.url) for pk in recipients]
+    return _emit(event, school_id, rows, urgent=urgent, expires_at=expires_at, now=now)
+
+
+def families_of(student_ids: Iterable[int]) -> dict[int, tuple[str, list[int]]]:
+    """For each student: their first name and the accounts told about them – their own
+    and their guardians' with full access (none limited by a court, none of an adult
+    student who restricts their parents' view). Two queries."""
+    students = {
+        pk: (first_name, [user_id] if user_id else [])
+        for pk, first_name, user_id in Student.objects.filter(pk__in=student_ids).values_list(
+            "pk", "first_name", "user_id"
+        )
+    }
+    for student_id, user_id in Guardianship.objects.filter(
+        student_id__in=list(students),
+        access=Guardianship.Access.FULL,
+        student__restricts_parent_view=False,
+        guardian__user__isnull=False,
+    ).values_list("student_id", "guardian__user_id"):
+        students[student_id][1].append(user_id)
+    return students
+
+
+def _emit(event, school_id, rows, *, urgent, expires_at, now) -> int:
+    """Store ``rows`` (recipient id, key, params, url) not stored yet, and their
+    deliveries. Six queries whatever the number of rows."""
     if event not in events.EVENTS:
         raise ValueError(f"unknown event {event!r}")
     if transaction.get_autocommit():
         raise NotInTransaction("notify() must run inside the producing service's transaction")
-    recipient_ids = sorted(set(recipient_ids))
-    if not recipient_ids:
+    if not rows:
         return 0
     now = now or timezone.now()
     urgent = events.EVENTS[event].urgent if urgent is None else urgent
+    recipient_ids = {row[0] for row in rows}
+    keys = {row[1][:200] for row in rows}
     emails = dict(
         User.objects.filter(pk__in=recipient_ids, is_active=True).values_list("pk", "email")
     )
-    recipient_ids = [pk for pk in recipient_ids if pk in emails]
-    if not recipient_ids:
-        return 0
-    key = key[:200]
-    existing = set(
-        Notification.objects.filter(recipient_id__in=recipient_ids, key=key).values_list(
-            "recipient_id", flat=True
+    stored = set(
+        Notification.objects.filter(recipient_id__in=emails, key__in=keys).values_list(
+            "recipient_id", "key"
         )
     )
-    fresh = [pk for pk in recipient_ids if pk not in existing]
-    if not fresh:
-        return 0
-    Notification.objects.bulk_create(
-        [
-            Notification(
+    fresh: dict[tuple[int, str], Notification] = {}
+    for recipient_id, key, params, url in rows:
+        pair = (recipient_id, key[:200])
+        if recipient_id in emails and pair not in stored and pair not in fresh:
+            fresh[pair] = Notification(
                 school_id=school_id,
-                recipient_id=pk,
+                recipient_id=recipient_id,
                 event=event,
-                params=params or {},
+                params=params,
                 url=url,
-                key=key,
+                key=pair[1],
                 urgent=urgent,
                 created_at=now,
                 expires_at=expires_at or now + DEFAULT_LIFETIME,
             )
-            for pk in fresh
-        ],
-        ignore_conflicts=True,
-    )
-    created = Notification.objects.filter(
-        recipient_id__in=fresh, key=key, created_at=now
-    ).values_list("pk", "recipient_id")
-    prefs = _preferences(fresh)
+    if not fresh:
+        return 0
+    # a concurrent notify of the same key wins quietly (the unique constraint)
+    Notification.objects.bulk_create(fresh.values(), ignore_conflicts=True)
+    created = [
+        (pk, recipient_id)
+        for pk, recipient_id, key in Notification.objects.filter(
+            recipient_id__in={pair[0] for pair in fresh},
+            key__in={pair[1] for pair in fresh},
+            created_at=now,
+        ).values_list("pk", "recipient_id", "key")
+        if (recipient_id, key) in fresh
+    ]
+    prefs = _preferences({recipient_id for _pk, recipient_id in created})
     deliveries = []
     for notification_id, recipient_id in created:
         person = prefs[recipient_id]
@@ -152,31 +228,7 @@ def notify(
     Delivery.objects.bulk_create(deliveries, ignore_conflicts=True)
     if any(d.status == Delivery.Status.QUEUED for d in deliveries):
         transaction.on_commit(deliver_soon)
-    return len(fresh)
-
-
-def family_of(student_id: int) -> list[int]:
-    """The accounts told about a student: the student's own and their guardians' with
-    full access (none limited by a court, none of an adult student who restricts them)."""
-    student = Student.objects.filter(pk=student_id).values("user_id", "restricts_parent_view")
-    row = student.first()
-    if row is None:
-        return []
-    ids = [row["user_id"]] if row["user_id"] else []
-    if not row["restricts_parent_view"]:
-        ids += Guardianship.objects.filter(
-            student_id=student_id,
-            access=Guardianship.Access.FULL,
-            guardian__user__isnull=False,
-        ).values_list("guardian__user_id", flat=True)
-    return ids
-
-
-def notify_family(*, event: str, school_id: int, student_id: int, **arguments) -> int:
-    """``notify`` the student and their guardians (``family_of``)."""
-    return notify(
-        event=event, school_id=school_id, recipient_ids=family_of(student_id), **arguments
-    )
+    return len(created)
 
 
 def deliver_soon() -> None:
@@ -192,7 +244,15 @@ def preferences_of(user: User) -> Preferences:
     return Preferences.objects.filter(user=user).first() or Preferences(user=user)
 
 
-PREFERENCE_FIELDS = ("channels", "quiet_from", "quiet_until", "quiet_email", "digest", "digest_at", "details")
+PREFERENCE_FIELDS = (
+    "channels",
+    "quiet_from",
+    "quiet_until",
+    "quiet_email",
+    "digest",
+    "digest_at",
+    "details",
+)
 
 
 def preferences_update(*, actor: User, values: dict, version: int | None = None) -> Preferences:
@@ -200,7 +260,9 @@ def preferences_update(*, actor: User, values: dict, version: int | None = None)
     theirs to change. A save based on an older version is refused."""
     unknown = set(values) - set(PREFERENCE_FIELDS)
     if unknown:
-        raise ValidationError(_("Unknown settings: %(names)s") % {"names": ", ".join(sorted(unknown))})
+        raise ValidationError(
+            _("Unknown settings: %(names)s") % {"names": ", ".join(sorted(unknown))}
+        )
     channels = values.get("channels", {})
     for event, chosen in channels.items():
         if event not in events.EVENTS or not set(chosen) <= set(events.ALL_CHANNELS):
@@ -209,7 +271,10 @@ def preferences_update(*, actor: User, values: dict, version: int | None = None)
         prefs, _created = Preferences.objects.select_for_update().get_or_create(user=actor)
         if version is not None and prefs.version != version:
             raise ValidationError(
-                _("Your settings were changed meanwhile (e.g. in another window); here they are as saved now.")
+                _(
+                    "Your settings were changed meanwhile (e.g. in another window); "
+                    "here they are as saved now."
+                )
             )
         before = audit.snapshot(prefs, fields=PREFERENCE_FIELDS)
         for name, value in values.items():
@@ -247,7 +312,9 @@ def notifications_mark_read(*, actor: User, notification_ids: Iterable[int] | No
     return rows.update(read_at=timezone.now())
 
 
-def delivery_retry(*, actor: User, delivery_ids: Iterable[int], now: datetime.datetime | None = None) -> int:
+def delivery_retry(
+    *, actor: User, delivery_ids: Iterable[int], now: datetime.datetime | None = None
+) -> int:
     """Put failed deliveries of the actor's school back in the queue (the dead-letter
     list's "retry"); returns how many. Recorded in the history."""
     viewer = get_viewer(actor)
@@ -271,7 +338,10 @@ def delivery_retry(*, actor: User, delivery_ids: Iterable[int], now: datetime.da
                     actor=actor,
                     instance=row,
                     action="update",
-                    changes={"status": [row.status, Delivery.Status.QUEUED], "attempts": [row.attempts, 0]},
+                    changes={
+                        "status": [row.status, Delivery.Status.QUEUED],
+                        "attempts": [row.attempts, 0],
+                    },
                     school_id=viewer.school_id,
                     object_repr=str(row),
                 )

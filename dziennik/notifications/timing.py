@@ -47,7 +47,9 @@ def _next_local(now: datetime.datetime, at: datetime.time) -> datetime.datetime:
     return candidate.astimezone(datetime.UTC)
 
 
-def due(channel: str, prefs, *, urgent: bool, now: datetime.datetime) -> tuple[datetime.datetime, str]:
+def due(
+    channel: str, prefs, *, urgent: bool, now: datetime.datetime
+) -> tuple[datetime.datetime, str]:
     """When a delivery on ``channel`` may go, and why it waits ("" when at once)."""
     if channel == IN_APP or urgent:
         return now, ""

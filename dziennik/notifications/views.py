@@ -20,9 +20,7 @@ from .forms import PreferencesForm
 @login_required
 def centre(request):
     """The person's notifications, newest first; unread ones marked."""
-    return render(
-        request, "notifications/centre.html", {"rows": selectors.centre(request.viewer)}
-    )
+    return render(request, "notifications/centre.html", {"rows": selectors.centre(request.viewer)})
 
 
 @login_required
@@ -87,8 +85,6 @@ def dead_letters(request):
             messages.error(request, _("Choose the notifications to send again."))
         else:
             done = services.delivery_retry(actor=request.user, delivery_ids=ids)
-            messages.success(
-                request, _("%(count)d notifications queued again.") % {"count": done}
-            )
+            messages.success(request, _("%(count)d notifications queued again.") % {"count": done})
         return redirect("notifications:dead_letters")
     return render(request, "notifications/dead_letters.html", {"rows": rows})
