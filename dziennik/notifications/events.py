@@ -106,13 +106,13 @@ _EVENTS = (
         JUSTIFICATION_DECIDED,
         gettext_lazy("Justification decided"),
         gettext_lazy("Justification decided – %(child)s"),
-        gettext_lazy("%(decision)s"),
+        gettext_lazy("Decision: %(decision)s"),
     ),
     Event(
         BEHAVIOUR_NOTE,
         gettext_lazy("New behaviour note"),
         gettext_lazy("New behaviour note – %(child)s"),
-        gettext_lazy("%(category)s"),
+        gettext_lazy("Category: %(category)s"),
     ),
     Event(
         ANNOUNCEMENT,

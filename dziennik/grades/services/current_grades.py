@@ -155,11 +155,13 @@ def grade_set(
         notifications.notify_family(**_grade_notice(events.GRADE_NEW, grade, assessment))
     else:
         before = audit.snapshot(grade, fields=GRADE_FIELDS)
+        regraded = (grade.symbol, grade.points, grade.text) != (symbol, points, text)
         grade.symbol, grade.points, grade.text, grade.value = symbol, points, text, value
         if comment is not None:
             grade.comment = comment.strip()
         grade.save()
-        if audit.record_update(actor=actor, instance=grade, before=before, **links):
+        audit.record_update(actor=actor, instance=grade, before=before, **links)
+        if regraded:
             notifications.notify_family(**_grade_notice(events.GRADE_CHANGED, grade, assessment))
     _refresh(assessment, student.pk, rules)
     return grade
@@ -253,6 +255,7 @@ def grade_correct(
         notifications.notify_family(**_grade_notice(events.GRADE_CHANGED, existing, assessment))
     else:
         before = audit.snapshot(existing, fields=GRADE_FIELDS)
+        regraded = (existing.symbol, existing.points, existing.text) != (symbol, points, text)
         existing.symbol, existing.points, existing.text, existing.value = (
             symbol,
             points,
@@ -260,7 +263,8 @@ def grade_correct(
             value,
         )
         existing.save()
-        if audit.record_update(actor=actor, instance=existing, before=before, **links):
+        audit.record_update(actor=actor, instance=existing, before=before, **links)
+        if regraded:
             notifications.notify_family(**_grade_notice(events.GRADE_CHANGED, existing, assessment))
     _refresh(assessment, grade.student_id, rules)
     return existing
