@@ -267,6 +267,8 @@ TASKS = {
 # sends on besides the register's own centre, and the address links in e-mails point to.
 NOTIFICATION_CHANNELS = {"email": "dziennik.notifications.channels.EmailChannel"}
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
+# Queued every minute by each `manage.py task_worker` (safe to run twice).
+TASK_WORKER_PERIODIC = ["dziennik.notifications.tasks.notifications_sweep"]
 
 LOGGING = {
     "version": 1,
