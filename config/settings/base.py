@@ -262,6 +262,11 @@ TASKS = {
         "BACKEND": env("TASKS_BACKEND", default="django.tasks.backends.immediate.ImmediateBackend")
     }
 }
+# Workers on several machines through Redis instead of the database (docs/production.md,
+# 5a): TASKS_BACKEND=django_tasks_rq.RQBackend, RQ_URL=redis://… and `manage.py rqworker`.
+RQ_QUEUES = {"default": {"URL": env("RQ_URL", default="redis://127.0.0.1:6379/2")}}
+if env("TASKS_BACKEND", default="") == "django_tasks_rq.RQBackend":
+    INSTALLED_APPS += ["django_rq"]
 
 # Notifications (dziennik/notifications, docs/notifications.md): the channels the outbox
 # sends on besides the register's own centre, and the address links in e-mails point to.
