@@ -52,7 +52,7 @@ def main() -> None:
         "--database-url",
         default=os.environ.get(
             "BENCH_NOTIFICATIONS_DATABASE_URL",
-            "postgres://postgres@127.0.0.1:5432/dziennik_bench_notifications",
+            "postgres://postgres@127.0.0.1:5432/dziennik_notif_bench",
         ),
     )
     parser.add_argument("--cache-url", default="redis://127.0.0.1:6379/13")
