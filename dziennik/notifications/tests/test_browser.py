@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 from dziennik.accounts.tests.factories import TEST_PASSWORD
-from dziennik.notifications.models import Preferences
+from dziennik.notifications.models import Notification, Preferences
 from testsupport.a11y import assert_no_serious_axe_violations
 from testsupport.browser import login
 
@@ -25,7 +25,7 @@ def test_a_parent_reads_a_notification_and_chooses_settings(page, world):
     page.goto(reverse("portal:home"))
     link = page.locator("#notifications-link")
     link.locator("#unread-count").wait_for()
-    assert link.inner_text().split() == ["Powiadomienia", "1", "nieprzeczytane"]
+    assert link.text_content().split() == ["Powiadomienia", "1", "nieprzeczytane"]
     with page.expect_navigation():
         link.click()
     item = page.locator("#notifications li").first
@@ -37,10 +37,10 @@ def test_a_parent_reads_a_notification_and_chooses_settings(page, world):
     with page.expect_navigation():
         item.locator("a").click()
     assert page.url.endswith(reverse("grades:student", args=[world.student.pk]))
-    page.wait_for_function(
-        "!document.querySelector('#notifications-link #unread-count')"
-        " && document.querySelector('#notifications-link').textContent.trim() === 'Powiadomienia'"
-    )
+    assert Notification.objects.get(recipient=world.user("own_parent")).read_at is not None
+    page.reload()
+    page.wait_for_load_state("networkidle")
+    assert page.locator("#notifications-link #unread-count").count() == 0
 
     page.goto(reverse("notifications:preferences"))
     for size in WIDTHS:
