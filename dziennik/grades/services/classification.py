@@ -341,6 +341,7 @@ def _classification_notices(
     """The families to tell of term and final grades that are new or changed (not of
     proposals: those are told when published), by event."""
     result: dict[str, list[notifications.About]] = {}
+    saved_at = timezone.now().isoformat()
     for row, lookup, values in rows:
         value = values["grade"] if values["grade"] is not None else values["text"]
         if lookup["is_proposal"] or value in (None, ""):
@@ -352,8 +353,9 @@ def _classification_notices(
         result.setdefault(event, []).append(
             notifications.About(
                 student_id,
+                # each save that changes the grade is an event of its own
                 key=f"classification:{student_id}:{subject.pk}:{lookup['term'].pk}:"
-                f"{lookup['kind']}:{value}"[:200],
+                f"{lookup['kind']}:{saved_at}",
                 params={"subject": subject.name, "value": str(value)[:200]},
                 url=reverse("grades:student", args=[student_id]),
             )
