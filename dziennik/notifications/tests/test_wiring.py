@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.utils import timezone
 
+from dziennik.attendance import services as attendance
 from dziennik.attendance.tests.factories import build_register, save_lesson
 from dziennik.behaviour import services as behaviour
 from dziennik.grades import services as grades
@@ -92,3 +93,22 @@ def test_an_announcement_reaches_exactly_its_readers(world):
     assert {"student", "own_parent", "other_parent", "teacher_in", "class_teacher"} <= told(
         world, events.ANNOUNCEMENT
     )
+
+
+def test_a_decided_justification(world):
+    reg = build_register(world)
+    save_lesson(world, reg, reg.math2, {world.student: "nb"})
+    justification = attendance.justification_submit(
+        actor=world.user("own_parent"),
+        student=world.student,
+        reason="Choroba",
+        date_from=reg.day,
+        date_to=reg.day,
+    )
+    assert told(world, events.JUSTIFICATION_DECIDED) == set()
+    attendance.justification_decide(
+        actor=world.user("class_teacher"), justification=justification, accept=True
+    )
+    assert told(world, events.JUSTIFICATION_DECIDED) == FAMILY
+    notification = Notification.objects.filter(event=events.JUSTIFICATION_DECIDED).first()
+    assert notification.params["decision"] == "accepted"
