@@ -36,12 +36,17 @@ system-packages: $(BIN)/.installed
 messages: $(BIN)/.installed
 	@$(BIN)/python scripts/compile_messages.py
 
-# Starts the system on SQLite with the demo school at http://127.0.0.1:$(PORT)
+# Starts the system on SQLite with the demo school at http://127.0.0.1:$(PORT), and beside
+# it the background worker (warnings after marks change, notifications): tasks are queued
+# in the database as in production, and the worker stops with the server.
+RUN_TASKS := TASKS_BACKEND=django_tasks_db.DatabaseBackend
 run: setup
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py demo --if-empty
 	$(BIN)/python manage.py demo_logins
-	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+	@$(RUN_TASKS) $(BIN)/python manage.py task_worker --interval 1 & worker=$$!; \
+		trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+		$(RUN_TASKS) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 # Runs the whole test suite (lint, migrations check, unit, HTTP and browser tests).
 test: setup

@@ -11,8 +11,10 @@ as parsed ``email.message.EmailMessage`` with its envelope.
 
 from __future__ import annotations
 
+import contextlib
 import email
 import email.policy
+import socket
 import socketserver
 import threading
 from dataclasses import dataclass
@@ -71,13 +73,26 @@ class _Server(socketserver.ThreadingTCPServer):
     daemon_threads = True
     allow_reuse_address = True
 
+    def process_request(self, request, client_address):
+        self.clients.add(request)
+        super().process_request(request, client_address)
+
+    def drop_clients(self) -> None:
+        """A server that goes away drops its open sessions, as a real one does."""
+        for client in list(self.clients):
+            with contextlib.suppress(OSError):
+                client.shutdown(socket.SHUT_RDWR)
+        self.clients.clear()
+
 
 class SMTPServer:
     """A server on 127.0.0.1 and a free port, running in a thread while in ``with``."""
 
-    def __init__(self) -> None:
-        self._server = _Server(("127.0.0.1", 0), _Handler)
+    def __init__(self, port: int = 0) -> None:
+        # a given port: a server that "comes back" where the mailers expect it
+        self._server = _Server(("127.0.0.1", port), _Handler)
         self._server.received = []
+        self._server.clients = set()
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
     @property
@@ -104,3 +119,4 @@ class SMTPServer:
     def __exit__(self, *exc) -> None:
         self._server.shutdown()
         self._server.server_close()
+        self._server.drop_clients()

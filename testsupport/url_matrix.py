@@ -26,6 +26,7 @@ from functools import cached_property
 from types import MappingProxyType
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
 from django.db.models import Model
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
@@ -43,6 +44,9 @@ from dziennik.grades import settings_services as grade_rules
 from dziennik.grades.models import GradeCategory
 from dziennik.meetings import services as meeting_services
 from dziennik.notices import services as notice_services
+from dziennik.notifications import events as notification_events
+from dziennik.notifications import services as notification_services
+from dziennik.notifications.models import Delivery, Notification
 from dziennik.timetable import services as timetable_services
 from dziennik.timetable import settings_services as room_services
 from testsupport.world import ROLES, World
@@ -78,6 +82,8 @@ SECRET_ROOM = "Pracownia chemiczna"
 NOTICE = "Zebranie z rodzicami klasy 4a"
 NOTE = "Przeszkadzała w czasie sprawdzianu z ułamków"
 MEETING_TOPIC = "Wybór trasy wycieczki klasowej"
+NOTIFICATION_SENDER = "Wychowawczyni Zofii o wycieczce"
+DEAD_LETTER_REASON = "SMTPRecipientsRefused: 550 skrzynka anna.tajna nie istnieje"
 
 
 def expect(default: int, **overrides: int) -> dict[str, int]:
@@ -308,6 +314,34 @@ class Scene:
         )
 
     @cached_property
+    def notification(self):
+        """A notification to Zofia's mother (her own, nobody else's)."""
+        with transaction.atomic():
+            notification_services.notify(
+                event=notification_events.MESSAGE,
+                school_id=self.world.school.pk,
+                recipient_ids=[self.world.user("own_parent").pk],
+                key="matrix:notification",
+                params={"sender": NOTIFICATION_SENDER},
+                url="/",
+            )
+        return Notification.objects.get(key="matrix:notification")
+
+    @cached_property
+    def dead_letter(self):
+        """A notification e-mail to Zofia's mother that failed for good."""
+        return Delivery.objects.create(
+            notification=self.notification,
+            school=self.world.school,
+            recipient=self.world.user("own_parent"),
+            channel=Delivery.Channel.EMAIL,
+            status=Delivery.Status.FAILED,
+            due_at=timezone.now(),
+            attempts=10,
+            last_error=DEAD_LETTER_REASON,
+        )
+
+    @cached_property
     def note(self):
         """A negative note about Zofia by her Matematyka teacher."""
         behaviour_services.behaviour_categories_ensure_defaults(school=self.world.school)
@@ -420,6 +454,7 @@ NOTICES_AUTHZ = "dziennik/notices/tests/test_authorization.py::"
 BEHAVIOUR_AUTHZ = "dziennik/behaviour/tests/test_authorization.py::"
 KEYSTROKE_AUTHZ = "dziennik/keystroke/tests/test_authorization.py::"
 KEYSTROKE_LOGIN = "dziennik/keystroke/tests/test_login.py::"
+NOTIFICATIONS_AUTHZ = "dziennik/notifications/tests/test_authorization.py::"
 LUCKY_AUTHZ = "dziennik/lucky/tests/test_authorization.py::"
 MEETINGS_AUTHZ = "dziennik/meetings/tests/test_authorization.py::"
 ROOMS_AUTHZ = "dziennik/timetable/tests/test_rooms.py::"
@@ -1068,6 +1103,41 @@ URLS: dict[str, Case] = {
         POST_ONLY,
         kwargs={"announcement_id": "announcement"},
         post=NOTICES_AUTHZ + "test_withdraw_matrix",
+    ),
+    # --- notifications ----------------------------------------------------------------
+    "notifications:centre": Case(
+        expect(200),
+        needs=("notification",),
+        secrets=(NOTIFICATION_SENDER,),
+        secrets_for={role: (NOTIFICATION_SENDER,) for role in MATRIX_ROLES if role != "own_parent"},
+        note="Everyone has their own notifications; nobody sees another person's",
+    ),
+    "notifications:count": Case(
+        expect(200),
+        needs=("notification",),
+        nothing_to_leak="The number of the viewer's own unread notifications",
+    ),
+    "notifications:open": Case(
+        expect(404, own_parent=302),
+        kwargs={"notification_id": "notification"},
+        note="Its recipient is sent on to its page (and it is marked read)",
+        nothing_to_leak="A redirect, or the same 404 for another person's notification",
+    ),
+    "notifications:mark_all_read": Case(
+        POST_ONLY, post=NOTIFICATIONS_AUTHZ + "test_mark_all_read_matrix"
+    ),
+    "notifications:preferences": Case(
+        expect(200),
+        post=NOTIFICATIONS_AUTHZ + "test_preferences_matrix",
+        nothing_to_leak="The viewer's own settings",
+    ),
+    "notifications:dead_letters": Case(
+        SCHOOL_OFFICE_PAGE,
+        needs=("dead_letter",),
+        secrets=(DEAD_LETTER_REASON,),
+        secrets_for={"other_principal": (DEAD_LETTER_REASON,)},
+        post=NOTIFICATIONS_AUTHZ + "test_retry_matrix",
+        note="The school office of the school, each its own",
     ),
     # --- behaviour notes --------------------------------------------------------------
     "behaviour:index": Case(

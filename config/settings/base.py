@@ -289,6 +289,18 @@ TASKS = {
         "BACKEND": env("TASKS_BACKEND", default="django.tasks.backends.immediate.ImmediateBackend")
     }
 }
+# Workers on several machines through Redis instead of the database (docs/production.md,
+# 5a): TASKS_BACKEND=django_tasks_rq.RQBackend, RQ_URL=redis://… and `manage.py rqworker`.
+RQ_QUEUES = {"default": {"URL": env("RQ_URL", default="redis://127.0.0.1:6379/2")}}
+if env("TASKS_BACKEND", default="") == "django_tasks_rq.RQBackend":
+    INSTALLED_APPS += ["django_rq"]
+
+# Notifications (dziennik/notifications, docs/notifications.md): the channels the outbox
+# sends on besides the register's own centre, and the address links in e-mails point to.
+NOTIFICATION_CHANNELS = {"email": "dziennik.notifications.channels.EmailChannel"}
+SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
+# Queued every minute by each `manage.py task_worker` (safe to run twice).
+TASK_WORKER_PERIODIC = ["dziennik.notifications.tasks.notifications_sweep"]
 
 LOGGING = {
     "version": 1,

@@ -14,12 +14,16 @@ from collections.abc import Iterable
 from django.core.cache import cache as django_cache
 from django.db import transaction
 from django.db.models import Case, Count, Q, Value, When
+from django.urls import reverse
+from django.utils import timezone
 
 from dziennik.core import cache
+from dziennik.notifications import events
+from dziennik.notifications import services as notifications
 from dziennik.schools.models import Term
 
 from . import selectors
-from .models import AttendanceAlert, AttendanceKind, AttendanceMark
+from .models import AttendanceAlert, AttendanceKind, AttendanceMark, Lesson
 
 Counts = AttendanceKind.Counts
 Base = AttendanceKind.Base
@@ -207,9 +211,11 @@ def _risk_alerts(school_id, term, student_ids, subject_ids, day) -> dict[str, At
     return result
 
 
+@transaction.atomic(savepoint=False)
 def _sync_alerts(school_id, student_ids, scope: Q, desired: dict[str, AttendanceAlert]) -> None:
     """At most four queries whatever the number of students and warnings: read the
-    current ones, insert the new, switch the active flag, update changed percentages."""
+    current ones, insert the new, switch the active flag, update changed percentages;
+    and, when a warning of today is new, tell the families (a fixed number more)."""
     current = {
         key: (pk, active, pct)
         for pk, key, active, pct in AttendanceAlert.objects.filter(
@@ -238,6 +244,46 @@ def _sync_alerts(school_id, student_ids, scope: Q, desired: dict[str, Attendance
     if new or revive or stale or changed:
         # Warnings are derived, not recorded in the history: move the pages' versions here.
         cache.bump(*(cache.student_scope(s) for s in student_ids))
+    _notify_families(school_id, [a for a in new] + [desired[k] for k in revive])
+
+
+# The warnings told to the family as they happen; the risk of non-classification is
+# shown on the pages only.
+NOTIFIED = {
+    AttendanceAlert.Kind.UNEXCUSED: events.ABSENCE_UNEXCUSED,
+    AttendanceAlert.Kind.SELECTIVE: events.ABSENCE_SELECTIVE,
+}
+
+
+def _notify_families(school_id: int, alerts: list[AttendanceAlert]) -> None:
+    """Today's new warnings of unexcused and selective absence, to each family (the
+    warning's key is the notification's: a warning that comes back is not told twice)."""
+    today = timezone.localdate()
+    alerts = [a for a in alerts if a.kind in NOTIFIED and a.date == today]
+    if not alerts:
+        return
+    lessons = {
+        pk: (number, subject)
+        for pk, number, subject in Lesson.objects.filter(
+            pk__in={a.lesson_id for a in alerts}
+        ).values_list("pk", "slot__number", "subject__name")
+    }
+    for kind, event in NOTIFIED.items():
+        items = [
+            notifications.About(
+                a.student_id,
+                key=f"alert:{a.key}",
+                params={
+                    "lesson": lessons.get(a.lesson_id, ("", ""))[0],
+                    "subject": lessons.get(a.lesson_id, ("", ""))[1],
+                },
+                url=reverse("attendance:student", args=[a.student_id]),
+            )
+            for a in alerts
+            if a.kind == kind
+        ]
+        if items:
+            notifications.notify_families(event=event, school_id=school_id, items=items)
 
 
 # --- justifications ---------------------------------------------------------------

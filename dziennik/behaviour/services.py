@@ -7,11 +7,14 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dziennik.core import audit, params
 from dziennik.core.text import field_choice, field_text
+from dziennik.notifications import events
+from dziennik.notifications import services as notifications
 from dziennik.schools.models import Enrolment, School, Student
 from dziennik.schools.viewer import get_viewer
 
@@ -195,6 +198,14 @@ def note_create(
         instance=note,
         student_id=student.pk,
         school_class_id=note.school_class_id,
+    )
+    notifications.notify_family(
+        event=events.BEHAVIOUR_NOTE,
+        school_id=note.school_id,
+        student_id=student.pk,
+        key=f"note:{note.pk}",
+        params={"category": category.name},
+        url=reverse("behaviour:student", args=[student.pk]),
     )
     return note
 

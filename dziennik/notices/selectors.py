@@ -5,12 +5,23 @@ from __future__ import annotations
 from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, Subquery
 from django.utils import timezone
 
-from dziennik.schools.models import SchoolClass
+from dziennik.schools.models import (
+    Enrolment,
+    Guardianship,
+    SchoolClass,
+    SchoolRole,
+    Student,
+    TeachingAssignment,
+)
 from dziennik.schools.selectors import current_school_year
 from dziennik.schools.viewer import Viewer
 
 from . import permissions
 from .models import Announcement, AnnouncementRead
+
+Audience = Announcement.Audience
+# Every member of staff: who reads an announcement to the whole school's staff.
+STAFF_ROLES = ("teacher", "principal", "deputy_principal", "secretary")
 
 # The board shows this many announcements at most (the newest first).
 BOARD_SIZE = 100
@@ -117,3 +128,57 @@ def publishable_classes(viewer: Viewer):
     if year is not None:
         classes = classes.filter(school_year=year)
     return classes.only("pk", "name").order_by("level", "name")
+
+
+def readers(announcement: Announcement) -> list[int]:
+    """The accounts an announcement is meant for (``permissions._meant_for`` from the
+    other side), but its author: the parents (full access, of a student who does not
+    restrict them) and the students of its classes or of the school, and the staff who
+    teach or lead those classes (every member of staff, for the whole school). Four
+    queries whatever the school's size."""
+    school_id = announcement.school_id
+    audience = announcement.audience
+    enrolled = Enrolment.objects.filter(end_date__isnull=True, school_class__school_id=school_id)
+    class_ids = None
+    if not announcement.for_whole_school:
+        class_ids = list(announcement.classes.values_list("pk", flat=True))
+        enrolled = enrolled.filter(school_class_id__in=class_ids)
+    families = enrolled.values("student_id")
+    ids: set[int] = set()
+    if audience in (Audience.EVERYONE, Audience.PARENTS):
+        ids |= set(
+            Guardianship.objects.filter(
+                student_id__in=families,
+                access=Guardianship.Access.FULL,
+                student__restricts_parent_view=False,
+                guardian__user__isnull=False,
+            ).values_list("guardian__user_id", flat=True)
+        )
+    if audience in (Audience.EVERYONE, Audience.STUDENTS):
+        ids |= set(
+            Student.objects.filter(pk__in=families, user__isnull=False).values_list(
+                "user_id", flat=True
+            )
+        )
+    if audience in (Audience.EVERYONE, Audience.STAFF):
+        ids |= _staff(school_id, class_ids)
+    ids.discard(announcement.author_id)
+    return sorted(ids)
+
+
+def _staff(school_id: int, class_ids: list[int] | None) -> set[int]:
+    taught = TeachingAssignment.objects.filter(school_id=school_id)
+    led = SchoolClass.objects.filter(school_id=school_id, class_teacher__isnull=False)
+    staff: set[int] = set()
+    if class_ids is None:
+        staff |= set(
+            SchoolRole.objects.filter(school_id=school_id, role__in=STAFF_ROLES).values_list(
+                "user_id", flat=True
+            )
+        )
+    else:
+        taught = taught.filter(school_class_id__in=class_ids)
+        led = led.filter(pk__in=class_ids)
+    staff |= set(taught.values_list("teacher_id", flat=True))
+    staff |= set(led.values_list("class_teacher_id", flat=True))
+    return staff

@@ -8,15 +8,18 @@ from collections.abc import Iterable
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dziennik.core import audit, cache
 from dziennik.core.text import field_choice, field_text
+from dziennik.notifications import events
+from dziennik.notifications import services as notifications
 from dziennik.schools.models import SchoolClass
 from dziennik.schools.viewer import get_viewer
 
-from . import permissions
+from . import permissions, selectors
 from .models import Announcement, AnnouncementRead
 from .scopes import board_scope, reader_scope
 
@@ -100,6 +103,15 @@ def announcement_publish(
     announcement.classes.set(ids)
     audit.record_create(actor=actor, instance=announcement)
     _moved(announcement)
+    if announcement.shown_from <= timezone.localdate():
+        notifications.notify(
+            event=events.ANNOUNCEMENT,
+            school_id=announcement.school_id,
+            recipient_ids=selectors.readers(announcement),
+            key=f"announcement:{announcement.pk}",
+            params={"title": announcement.title[:100]},
+            url=reverse("notices:board"),
+        )
     return announcement
 
 

@@ -8,12 +8,15 @@ from collections.abc import Iterable
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dziennik.accounts.models import User
 from dziennik.core import audit, concurrency, uploads
 from dziennik.core.text import field_text
+from dziennik.notifications import events
+from dziennik.notifications import services as notifications
 from dziennik.schools.models import Student
 from dziennik.schools.viewer import get_viewer
 
@@ -234,6 +237,14 @@ def justification_decide(
     )
     if accepted:
         _excuse_marks(actor, justification, accepted)
+    notifications.notify_family(
+        event=events.JUSTIFICATION_DECIDED,
+        school_id=justification.school_id,
+        student_id=justification.student_id,
+        key=f"justification:{justification.pk}:decided",
+        params={"decision": {"accepted": "accepted", "partial": "partly"}.get(status, "rejected")},
+        url=reverse("attendance:student", args=[justification.student_id]),
+    )
     return justification
 
 

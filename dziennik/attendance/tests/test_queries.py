@@ -23,7 +23,10 @@ from .factories import add_students, build_register, committed, open_lesson, sav
 SAVE_LESSON = 21  # 20 before the lesson's lock (concurrent saves), 25 with the warnings
 # checked in the request, 29 before that
 SAVE_LESSON_WARM = 9  # 8 before the lesson's lock
-ALERTS_CHECK = 9  # the background check of the changed students' warnings (settings cached)
+# The background check of the changed students' warnings (settings cached): 9, and, as
+# today's warning is new, the family to tell (the lesson, the student, their guardians;
+# this student has no account, so no notification is stored).
+ALERTS_CHECK = 12
 LESSON_SCREEN = 15  # + the parents' announcements of absence covering the lesson
 # cold: rows, statistics, year with terms in one query each; 2 to find the page's
 # cache versions (the student's class)

@@ -10,6 +10,7 @@ from functools import partial
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Model
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -17,6 +18,8 @@ from dziennik.accounts.models import User
 from dziennik.core import audit, concurrency
 from dziennik.core.params import parse_int
 from dziennik.core.text import clean_text
+from dziennik.notifications import events
+from dziennik.notifications import services as notifications
 from dziennik.schools.models import Enrolment, SchoolClass, Student, Subject, Term
 from dziennik.schools.viewer import get_viewer
 
@@ -254,12 +257,14 @@ def classification_grade_set(
     }
     row = saved.get((student.pk, kind, is_proposal))
     values = {"grade": grade, "text": text}
+    notices = _classification_notices(subject, [(row, lookup, values)])
     written, _count = _write_rows(
         actor=actor,
         model=ClassificationGrade,
         school_class=school_class,
         rows=[(row, lookup, values)],
     )
+    _notify_classification(school_class.school_id, notices)
     return written[0]
 
 
@@ -322,10 +327,45 @@ def classification_sheet_save(
     else:
         stale = bool(conflicts)
     _refuse(errors, conflicts, stale)
+    notices = _classification_notices(subject, rows)
     _written, changed = _write_rows(
         actor=actor, model=ClassificationGrade, school_class=school_class, rows=rows
     )
+    _notify_classification(school_class.school_id, notices)
     return changed
+
+
+def _classification_notices(
+    subject: Subject, rows: Sequence[tuple[Model | None, dict, dict]]
+) -> dict[str, list[notifications.About]]:
+    """The families to tell of term and final grades that are new or changed (not of
+    proposals: those are told when published), by event."""
+    result: dict[str, list[notifications.About]] = {}
+    saved_at = timezone.now().isoformat()
+    for row, lookup, values in rows:
+        value = values["grade"] if values["grade"] is not None else values["text"]
+        if lookup["is_proposal"] or value in (None, ""):
+            continue
+        if row is not None and (row.grade, row.text) == (values["grade"], values["text"]):
+            continue
+        event = events.GRADE_FINAL if lookup["kind"] == "final" else events.GRADE_TERM
+        student_id = lookup["student_id"]
+        result.setdefault(event, []).append(
+            notifications.About(
+                student_id,
+                # each save that changes the grade is an event of its own
+                key=f"classification:{student_id}:{subject.pk}:{lookup['term'].pk}:"
+                f"{lookup['kind']}:{saved_at}",
+                params={"subject": subject.name, "value": str(value)[:200]},
+                url=reverse("grades:student", args=[student_id]),
+            )
+        )
+    return result
+
+
+def _notify_classification(school_id: int, notices: dict[str, list]) -> None:
+    for event, items in sorted(notices.items()):
+        notifications.notify_families(event=event, school_id=school_id, items=items)
 
 
 @transaction.atomic
@@ -359,6 +399,19 @@ def proposals_publish(
         cg.published_at = now
     ClassificationGrade.objects.bulk_update(pending, ["published_at"])
     audit.record_many(entries)
+    notifications.notify_families(
+        event=events.GRADE_PROPOSED,
+        school_id=school_class.school_id,
+        items=[
+            notifications.About(
+                cg.student_id,
+                key=f"proposal:{cg.pk}:{now.isoformat()}",
+                params={"subject": subject.name, "value": str(cg.grade or cg.text)[:200]},
+                url=reverse("grades:student", args=[cg.student_id]),
+            )
+            for cg in pending
+        ],
+    )
     return len(pending)
 
 

@@ -8,11 +8,14 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from dziennik.accounts.models import User
 from dziennik.core import audit, concurrency
 from dziennik.core.text import clean_text
+from dziennik.notifications import events
+from dziennik.notifications import services as notifications
 from dziennik.schools.models import Enrolment, Student
 from dziennik.schools.viewer import get_viewer
 
@@ -149,15 +152,33 @@ def grade_set(
             teacher_id=actor.pk,
         )
         audit.record_create(actor=actor, instance=grade, **links)
+        notifications.notify_family(**_grade_notice(events.GRADE_NEW, grade, assessment))
     else:
         before = audit.snapshot(grade, fields=GRADE_FIELDS)
+        regraded = (grade.symbol, grade.points, grade.text) != (symbol, points, text)
         grade.symbol, grade.points, grade.text, grade.value = symbol, points, text, value
         if comment is not None:
             grade.comment = comment.strip()
         grade.save()
         audit.record_update(actor=actor, instance=grade, before=before, **links)
+        if regraded:
+            notifications.notify_family(**_grade_notice(events.GRADE_CHANGED, grade, assessment))
     _refresh(assessment, student.pk, rules)
     return grade
+
+
+def _grade_notice(event: str, grade: Grade, assessment: Assessment) -> dict:
+    """What the family is told of a grade: the subject; the grade only as a detail
+    (``notifications.events``)."""
+    shown = grade.symbol or (f"{grade.points}" if grade.points is not None else grade.text[:200])
+    return {
+        "event": event,
+        "school_id": assessment.school_id,
+        "student_id": grade.student_id,
+        "key": f"grade:{grade.pk}:{grade.version}",
+        "params": {"subject": assessment.subject.name, "value": shown},
+        "url": reverse("grades:student", args=[grade.student_id]),
+    }
 
 
 @transaction.atomic
@@ -231,8 +252,10 @@ def grade_correct(
             teacher_id=actor.pk,
         )
         audit.record_create(actor=actor, instance=existing, **links)
+        notifications.notify_family(**_grade_notice(events.GRADE_CHANGED, existing, assessment))
     else:
         before = audit.snapshot(existing, fields=GRADE_FIELDS)
+        regraded = (existing.symbol, existing.points, existing.text) != (symbol, points, text)
         existing.symbol, existing.points, existing.text, existing.value = (
             symbol,
             points,
@@ -241,6 +264,8 @@ def grade_correct(
         )
         existing.save()
         audit.record_update(actor=actor, instance=existing, before=before, **links)
+        if regraded:
+            notifications.notify_family(**_grade_notice(events.GRADE_CHANGED, existing, assessment))
     _refresh(assessment, grade.student_id, rules)
     return existing
 

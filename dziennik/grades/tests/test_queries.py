@@ -151,9 +151,10 @@ def test_teacher_grid_queries(world, sized, django_assert_num_queries):
 # of queries whatever the size of the class (it used to cost a few per cell): the
 # layout's, the gradebook's (or the behaviour sheet's) as the page reads it, then the
 # assignment, the enrolments, the saved rows, one insert of the grades, one of their
-# history, and the savepoint; the students' lock (concurrent saves) added one.
+# history, and the savepoint; the students' lock (concurrent saves) added one; telling
+# the families of the new term grades (notifications.notify_families) adds eight.
 CLASSIFICATION_PAGE_QUERIES = 23  # a first request, as the grid's pin
-CLASSIFICATION_SAVE_QUERIES = 25
+CLASSIFICATION_SAVE_QUERIES = 33
 BEHAVIOUR_SAVE_QUERIES = 18
 
 

@@ -178,8 +178,10 @@ def test_a_sheet_costs_the_same_queries_for_any_class_size(
 
 # The teacher's assignment, the enrolments, the students' lock (concurrent saves), the
 # sheet's rows (locked), one insert, one update, one insert of the history, and the
-# savepoint's two statements.
-SHEET_SAVE_QUERIES = 9
+# savepoint's two statements; telling the families of the new grades: the students and
+# their guardians, the accounts, the notifications stored, the insert and its ids, the
+# preferences, the deliveries (``notifications.services._emit``).
+SHEET_SAVE_QUERIES = 17
 
 
 def test_a_stale_sheet_is_refused(world, grading):

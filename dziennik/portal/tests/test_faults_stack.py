@@ -175,7 +175,42 @@ LUCKY = (
     "GROUP BY 1, 2, 3 ORDER BY 1, 2"
 )
 USERS = "SELECT count(*), count(*) FILTER (WHERE must_change_password) FROM accounts_user"
+DELIVERIES = (
+    "SELECT channel, status, attempts, count(*) FROM notifications_delivery "
+    "GROUP BY 1, 2, 3 ORDER BY 1, 2, 3"
+)
+# Twenty people of the demo school with an address are sent a message notification; the
+# commit queues the delivery (e-mail to the console in these settings). The same key
+# again stores nothing, so the work done again changes nothing.
+NOTIFY = """
+from django.db import transaction
+from dziennik.accounts.models import User
+from dziennik.notifications import events, services
+users = list(User.objects.filter(school__isnull=False).order_by("pk")[:20])
+for user in users:
+    User.objects.filter(pk=user.pk).update(email=f"osoba{user.pk}@example.pl")
+with transaction.atomic():
+    services.notify(event=events.MESSAGE, school_id=users[0].school_id, recipient_ids=[u.pk for u in users], key="fault:1", params={"sender": "Sekretariat"})
+"""  # noqa: E501
 TASKS = {
+    "notifications_deliver": (
+        NOTIFY + "result = 1\n",
+        "notifications_delivery",
+        DELIVERIES,
+    ),
+    "notifications_sweep": (
+        # the queueing after the commit was lost (a web process died): the sweep finds it
+        NOTIFY
+        + """
+from django_tasks_db.models import DBTaskResult
+from dziennik.notifications.tasks import notifications_sweep
+DBTaskResult.objects.filter(task_path__endswith="notifications_deliver").delete()
+notifications_sweep.enqueue()
+result = 1
+""",
+        "notifications_delivery",
+        DELIVERIES,
+    ),
     "letters_prepare": (
         # A new job of a class whose students have no accounts yet: the first run
         # creates them; the same job queued again (a new one) finds them all there.

@@ -1,15 +1,39 @@
 """``manage.py task_worker``: ``db_worker`` that first puts back the tasks of dead
-workers (``core.task_orphans``) and names itself after its machine and process."""
+workers (``core.task_orphans``) and names itself after its machine and process, and
+queues the periodic tasks of ``settings.TASK_WORKER_PERIODIC`` every minute (the
+notifications' sweep: what waited for quiet hours, the digest or a retry, or whose
+queueing was lost)."""
 
 from __future__ import annotations
 
+import logging
+import threading
 import time
 
+from django.conf import settings
+from django.db import close_old_connections, connection
+from django.utils.module_loading import import_string
 from django_tasks_db.management.commands import db_worker
 
 from dziennik.core.task_orphans import requeue_orphans, worker_id
 
 ORPHAN_CHECK_INTERVAL = 60  # s
+PERIODIC_INTERVAL = 60  # s
+
+logger = logging.getLogger("dziennik.tasks")
+
+
+def queue_periodic(stop: threading.Event, interval: float = PERIODIC_INTERVAL) -> None:
+    """Queue each periodic task every ``interval`` seconds until ``stop``. Several workers
+    queue them several times: the tasks are safe to run twice."""
+    while not stop.wait(interval):
+        close_old_connections()
+        for path in getattr(settings, "TASK_WORKER_PERIODIC", ()):
+            try:
+                import_string(path).enqueue()
+            except Exception:  # a failed queueing is tried again in a minute
+                logger.exception("periodic task %s not queued", path)
+        connection.close()
 
 
 class Worker(db_worker.Worker):
@@ -37,4 +61,10 @@ class Command(db_worker.Command):
     def handle(self, *args, **options) -> None:
         requeue_orphans()
         db_worker.Worker = Worker
-        super().handle(*args, **options)
+        stop = threading.Event()
+        periodic = threading.Thread(target=queue_periodic, args=(stop,), daemon=True)
+        periodic.start()
+        try:
+            super().handle(*args, **options)
+        finally:
+            stop.set()

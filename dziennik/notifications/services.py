@@ -1,0 +1,355 @@
+"""Writes of the notifications: the outbox's ``notify`` (called by producing services
+inside their transaction), preferences, reading, and the dead-letter list's retry.
+
+A producing service adds one line, inside its own transaction::
+
+    notifications.notify_family(event=events.GRADE_NEW, student_id=grade.student_id,
+                                key=f"grade:{grade.pk}", params={...}, url=...)
+
+The notification rows and their deliveries commit or roll back with the change; after
+the commit one task is queued for the workers (``tasks.notifications_deliver``), and the
+worker's periodic sweep picks up anything whose queueing was lost.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.core.cache import cache as django_cache
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from dziennik.accounts.models import User
+from dziennik.core import audit
+from dziennik.schools.models import Guardianship, Student
+from dziennik.schools.viewer import get_viewer
+
+from . import channels, events, permissions, timing
+from .models import Delivery, Notification, Preferences
+from .tasks import DELIVER_QUEUED, notifications_deliver
+
+# How long a notification is worth delivering, unless the producer says otherwise.
+DEFAULT_LIFETIME = datetime.timedelta(days=7)
+DELIVER_QUEUED_TIMEOUT = 60  # s: a lost key costs one extra run of the worker
+
+
+class NotInTransaction(RuntimeError):
+    """``notify`` outside a transaction could store a notification of a change that
+    then rolls back, or lose one of a change that commits."""
+
+
+def _preferences(user_ids: Iterable[int]) -> dict[int, Preferences]:
+    stored = {p.user_id: p for p in Preferences.objects.filter(user_id__in=user_ids)}
+    return {pk: stored.get(pk) or Preferences(user_id=pk) for pk in user_ids}
+
+
+def channels_for(prefs: Preferences, event: str, *, has_email: bool) -> list[str]:
+    """The channels a notification of ``event`` goes to for this person: their choice
+    (or the event's default) among the channels the register can send on
+    (``settings.NOTIFICATION_CHANNELS``), e-mail only to an address, SMS only where the
+    school allows it. In-app always: the centre is the person's record of everything
+    sent to them."""
+    chosen = prefs.channels.get(event)
+    if chosen is None:
+        chosen = events.EVENTS[event].default_channels
+    usable = set(channels.names()) | {events.IN_APP}
+    if not has_email:
+        usable.discard(events.EMAIL)
+    if not prefs.sms_allowed:
+        usable.discard(events.SMS)
+    return [events.IN_APP] + [
+        name
+        for name in events.ALL_CHANNELS
+        if name != events.IN_APP and name in chosen and name in usable
+    ]
+
+
+@dataclass(frozen=True)
+class About:
+    """One event about one student, told to the student and their family
+    (``family_of``). ``params`` gain ``child`` (the student's first name)."""
+
+    student_id: int
+    key: str
+    params: dict = field(default_factory=dict)
+    url: str = ""
+
+
+def notify(
+    *,
+    event: str,
+    school_id: int,
+    recipient_ids: Iterable[int],
+    key: str,
+    params: dict | None = None,
+    url: str = "",
+    urgent: bool | None = None,
+    expires_at: datetime.datetime | None = None,
+    now: datetime.datetime | None = None,
+) -> int:
+    """Write the notifications of ``event`` for ``recipient_ids`` and their deliveries,
+    in the caller's transaction; returns how many notifications are new.
+
+    ``key`` identifies the event (``grade:17``): notifying the same key to the same person
+    again stores nothing (at most once per person, event and channel). A fixed number of
+    queries whatever the number of recipients."""
+    rows = [(pk, key, params or {}, url) for pk in set(recipient_ids)]
+    return _emit(event, school_id, rows, urgent=urgent, expires_at=expires_at, now=now)
+
+
+def notify_family(
+    *, event: str, school_id: int, student_id: int, key: str, params: dict | None = None,
+    url: str = "", **options,
+) -> int:  # fmt: skip
+    """``notify`` the student and their family about one event."""
+    return notify_families(
+        event=event,
+        school_id=school_id,
+        items=[About(student_id, key, params or {}, url)],
+        **options,
+    )
+
+
+def notify_families(
+    *,
+    event: str,
+    school_id: int,
+    items: Iterable[About],
+    urgent: bool | None = None,
+    expires_at: datetime.datetime | None = None,
+    now: datetime.datetime | None = None,
+) -> int:
+    """``notify`` the families of many students at once (a classification sheet, the
+    day's absences): a fixed number of queries whatever their number."""
+    items = list(items)
+    families = families_of({item.student_id for item in items})
+    rows = []
+    for item in items:
+        first_name, recipients = families.get(item.student_id, ("", []))
+        params = {"child": first_name, **item.params}
+        rows += [(pk, item.key, params, item.url) for pk in recipients]
+    return _emit(event, school_id, rows, urgent=urgent, expires_at=expires_at, now=now)
+
+
+def families_of(student_ids: Iterable[int]) -> dict[int, tuple[str, list[int]]]:
+    """For each student: their first name and the accounts told about them – their own
+    and their guardians' with full access (none limited by a court, none of an adult
+    student who restricts their parents' view). Two queries."""
+    students = {
+        pk: (first_name, [user_id] if user_id else [])
+        for pk, first_name, user_id in Student.objects.filter(pk__in=student_ids).values_list(
+            "pk", "first_name", "user_id"
+        )
+    }
+    for student_id, user_id in Guardianship.objects.filter(
+        student_id__in=list(students),
+        access=Guardianship.Access.FULL,
+        student__restricts_parent_view=False,
+        guardian__user__isnull=False,
+    ).values_list("student_id", "guardian__user_id"):
+        students[student_id][1].append(user_id)
+    return students
+
+
+def _emit(event, school_id, rows, *, urgent, expires_at, now) -> int:
+    """Store ``rows`` (recipient id, key, params, url) not stored yet, and their
+    deliveries. Six queries whatever the number of rows."""
+    if event not in events.EVENTS:
+        raise ValueError(f"unknown event {event!r}")
+    if transaction.get_autocommit():
+        raise NotInTransaction("notify() must run inside the producing service's transaction")
+    if not rows:
+        return 0
+    now = now or timezone.now()
+    urgent = events.EVENTS[event].urgent if urgent is None else urgent
+    recipient_ids = {row[0] for row in rows}
+    keys = {row[1][:200] for row in rows}
+    emails = dict(
+        User.objects.filter(pk__in=recipient_ids, is_active=True).values_list("pk", "email")
+    )
+    stored = set(
+        Notification.objects.filter(recipient_id__in=emails, key__in=keys).values_list(
+            "recipient_id", "key"
+        )
+    )
+    fresh: dict[tuple[int, str], Notification] = {}
+    for recipient_id, key, params, url in rows:
+        pair = (recipient_id, key[:200])
+        if recipient_id in emails and pair not in stored and pair not in fresh:
+            fresh[pair] = Notification(
+                school_id=school_id,
+                recipient_id=recipient_id,
+                event=event,
+                params=params,
+                url=url,
+                key=pair[1],
+                urgent=urgent,
+                created_at=now,
+                expires_at=expires_at or now + DEFAULT_LIFETIME,
+            )
+    if not fresh:
+        return 0
+    # a concurrent notify of the same key wins quietly (the unique constraint)
+    Notification.objects.bulk_create(fresh.values(), ignore_conflicts=True)
+    created = [
+        (pk, recipient_id)
+        for pk, recipient_id, key in Notification.objects.filter(
+            recipient_id__in={pair[0] for pair in fresh},
+            key__in={pair[1] for pair in fresh},
+            created_at=now,
+        ).values_list("pk", "recipient_id", "key")
+        if (recipient_id, key) in fresh
+    ]
+    prefs = _preferences({recipient_id for _pk, recipient_id in created})
+    deliveries = []
+    for notification_id, recipient_id in created:
+        person = prefs[recipient_id]
+        for channel in channels_for(person, event, has_email=bool(emails[recipient_id])):
+            due_at, held = timing.due(channel, person, urgent=urgent, now=now)
+            in_app = channel == events.IN_APP
+            deliveries.append(
+                Delivery(
+                    notification_id=notification_id,
+                    school_id=school_id,
+                    recipient_id=recipient_id,
+                    channel=channel,
+                    status=Delivery.Status.DELIVERED if in_app else Delivery.Status.QUEUED,
+                    due_at=due_at,
+                    held=held,
+                    delivered_at=now if in_app else None,
+                )
+            )
+    Delivery.objects.bulk_create(deliveries, ignore_conflicts=True)
+    if any(d.status == Delivery.Status.QUEUED for d in deliveries):
+        transaction.on_commit(deliver_soon)
+    return len(created)
+
+
+def deliver_soon() -> None:
+    """Queue one run of the worker, unless one is queued already (after the commit)."""
+    if django_cache.add(DELIVER_QUEUED, 1, DELIVER_QUEUED_TIMEOUT):
+        notifications_deliver.enqueue()
+
+
+# --- the person's side ---------------------------------------------------------------
+
+
+def preferences_of(user: User) -> Preferences:
+    return Preferences.objects.filter(user=user).first() or Preferences(user=user)
+
+
+PREFERENCE_FIELDS = (
+    "channels",
+    "quiet_from",
+    "quiet_until",
+    "quiet_email",
+    "digest",
+    "digest_at",
+    "details",
+)
+
+
+def preferences_update(*, actor: User, values: dict, version: int | None = None) -> Preferences:
+    """Save the actor's own choices (``PREFERENCE_FIELDS``). ``sms_allowed`` is not
+    theirs to change. A save based on an older version is refused."""
+    unknown = set(values) - set(PREFERENCE_FIELDS)
+    if unknown:
+        raise ValidationError(
+            _("Unknown settings: %(names)s") % {"names": ", ".join(sorted(unknown))}
+        )
+    channels = values.get("channels", {})
+    for event, chosen in channels.items():
+        if event not in events.EVENTS or not set(chosen) <= set(events.ALL_CHANNELS):
+            raise ValidationError(_("Unknown event or channel."))
+    with transaction.atomic():
+        prefs, _created = Preferences.objects.select_for_update().get_or_create(user=actor)
+        if version is not None and prefs.version != version:
+            raise ValidationError(
+                _(
+                    "Your settings were changed meanwhile (e.g. in another window); "
+                    "here they are as saved now."
+                )
+            )
+        before = audit.snapshot(prefs, fields=PREFERENCE_FIELDS)
+        for name, value in values.items():
+            setattr(prefs, name, value)
+        prefs.version += 1
+        prefs.save()
+        audit.record_update(actor=actor, instance=prefs, before=before, school_id=actor.school_id)
+    return prefs
+
+
+def sms_switch(*, actor: User, user_id: int, allowed: bool) -> Preferences:
+    """The school office turns *SMS info* on or off for an account of its school (until
+    access plans decide it)."""
+    viewer = get_viewer(actor)
+    if not permissions.may_manage(viewer):
+        raise Http404
+    with transaction.atomic():
+        user = User.objects.filter(pk=user_id, school_id=viewer.school_id).first()
+        if user is None:
+            raise Http404
+        prefs, _created = Preferences.objects.select_for_update().get_or_create(user=user)
+        before = audit.snapshot(prefs, fields=["sms_allowed"])
+        prefs.sms_allowed = allowed
+        prefs.save(update_fields=["sms_allowed"])
+        audit.record_update(actor=actor, instance=prefs, before=before, school_id=viewer.school_id)
+    return prefs
+
+
+def notifications_mark_read(*, actor: User, notification_ids: Iterable[int] | None = None) -> int:
+    """Mark the actor's own notifications read (all unread when ``notification_ids`` is
+    None); returns how many. Not history: reading changes nothing in the register."""
+    rows = Notification.objects.filter(recipient=actor, read_at__isnull=True)
+    if notification_ids is not None:
+        rows = rows.filter(pk__in=list(notification_ids))
+    return rows.update(read_at=timezone.now())
+
+
+def delivery_retry(
+    *, actor: User, delivery_ids: Iterable[int], now: datetime.datetime | None = None
+) -> int:
+    """Put failed deliveries of the actor's school back in the queue (the dead-letter
+    list's "retry"); returns how many. Recorded in the history."""
+    viewer = get_viewer(actor)
+    if not permissions.may_manage(viewer):
+        raise Http404
+    now = now or timezone.now()
+    with transaction.atomic():
+        rows = list(
+            Delivery.objects.select_for_update()
+            .filter(
+                Q(pk__in=list(delivery_ids)),
+                school_id=viewer.school_id,
+                status=Delivery.Status.FAILED,
+            )
+            .order_by("pk")
+        )
+        entries = []
+        for row in rows:
+            entries.append(
+                audit.build_entry(
+                    actor=actor,
+                    instance=row,
+                    action="update",
+                    changes={
+                        "status": [row.status, Delivery.Status.QUEUED],
+                        "attempts": [row.attempts, 0],
+                    },
+                    school_id=viewer.school_id,
+                    object_repr=str(row),
+                )
+            )
+        Delivery.objects.filter(pk__in=[r.pk for r in rows]).update(
+            status=Delivery.Status.QUEUED, attempts=0, due_at=now, held=""
+        )
+        audit.record_many(entries)
+        if rows:
+            transaction.on_commit(deliver_soon)
+    return len(rows)

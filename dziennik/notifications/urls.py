@@ -1,0 +1,14 @@
+from django.urls import path
+
+from . import views
+
+app_name = "notifications"
+
+urlpatterns = [
+    path("", views.centre, name="centre"),
+    path("licznik/", views.count, name="count"),
+    path("<int:notification_id>/", views.open_notification, name="open"),
+    path("przeczytane/", views.mark_all_read, name="mark_all_read"),
+    path("ustawienia/", views.preferences, name="preferences"),
+    path("niedostarczone/", views.dead_letters, name="dead_letters"),
+]

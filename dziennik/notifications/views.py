@@ -1,0 +1,90 @@
+"""The notification centre, its counter in the header, the person's settings and the
+school office's dead-letter list: thin, the rules are in the selectors and services."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from dziennik.core.forms import add_service_errors
+
+from . import selectors, services
+from .forms import PreferencesForm
+
+
+@login_required
+def centre(request):
+    """The person's notifications, newest first; unread ones marked."""
+    return render(request, "notifications/centre.html", {"rows": selectors.centre(request.viewer)})
+
+
+@login_required
+@require_GET
+def count(request):
+    """The header's counter (loaded by htmx after the page, so cached pages never show
+    a stale number): one query."""
+    return render(
+        request,
+        "notifications/_count.html",
+        {"unread": selectors.unread_count(request.viewer)},
+    )
+
+
+@login_required
+def open_notification(request, notification_id: int):
+    """Follow a notification to its page, and remember it as read."""
+    notification = selectors.own_notification(request.viewer, notification_id)
+    services.notifications_mark_read(actor=request.user, notification_ids=[notification.pk])
+    target = notification.url
+    if not target or not url_has_allowed_host_and_scheme(target, allowed_hosts=None):
+        return redirect("notifications:centre")
+    return redirect(target)
+
+
+@login_required
+@require_POST
+def mark_all_read(request):
+    services.notifications_mark_read(actor=request.user)
+    return redirect("notifications:centre")
+
+
+@login_required
+def preferences(request):
+    prefs = services.preferences_of(request.user)
+    form = PreferencesForm(request.POST or None, prefs=prefs)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.preferences_update(
+                actor=request.user, values=form.values(), version=form.cleaned_data["version"]
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Your notification settings are saved."))
+            return redirect("notifications:preferences")
+    return render(
+        request,
+        "notifications/preferences.html",
+        {"form": form, "sms_allowed": prefs.sms_allowed},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def dead_letters(request):
+    """The school's deliveries that failed for good; the office may send them again."""
+    rows = selectors.dead_letters(request.viewer)
+    if request.method == "POST":
+        ids = [int(pk) for pk in request.POST.getlist("delivery") if pk.isdecimal()]
+        if not ids:
+            messages.error(request, _("Choose the notifications to send again."))
+        else:
+            done = services.delivery_retry(actor=request.user, delivery_ids=ids)
+            messages.success(request, _("%(count)d notifications queued again.") % {"count": done})
+        return redirect("notifications:dead_letters")
+    return render(request, "notifications/dead_letters.html", {"rows": rows})
