@@ -38,6 +38,7 @@ CONFIG_MODELS = {
     "behaviour.BehaviourSettings": "school",
     "lucky.LuckySettings": "school",
     "behaviour.BehaviourCategory": "school",
+    "messaging.MessagingSettings": "school",
 }
 
 # Fields whose changes no page shows: a login, a password change; the flag of a mark
@@ -60,7 +61,14 @@ NOT_REGISTER_DATA = ("core.AuditEntry", "grades.GradeVisit", "accounts.LetterJob
 # Rows of a school that are no configuration and point at no student or class, whose
 # services move their own cache scopes explicitly: an announcement moves its school's
 # board (``notices.scopes.board_scope``); the day's lucky number is cached under its date.
-SELF_SCOPED = ("notices.Announcement", "lucky.LuckyNumber")
+# Messages move their recipients' mailboxes (``messaging.scopes.mailbox_scope``).
+SELF_SCOPED = (
+    "notices.Announcement",
+    "lucky.LuckyNumber",
+    "messaging.Thread",
+    "messaging.Message",
+    "messaging.Attachment",
+)
 # Register data is whatever points at a student or a class (``core.cache_guard``).
 REGISTER_ANCHORS = ("schools.Student", "schools.SchoolClass")
 
