@@ -40,6 +40,7 @@ from dziennik.core.printing import html_to_pdf
 from dziennik.grades import services as grades_services
 from dziennik.grades import settings_services as grade_rules
 from dziennik.grades.models import GradeCategory
+from dziennik.messaging import services as messaging_services
 from dziennik.notices import services as notice_services
 from dziennik.timetable import services as timetable_services
 from dziennik.timetable import settings_services as room_services
@@ -75,6 +76,8 @@ SECRET_MARK = "tajemniczy znak"
 SECRET_ROOM = "Pracownia chemiczna"
 NOTICE = "Zebranie z rodzicami klasy 4a"
 NOTE = "Przeszkadzała w czasie sprawdzianu z ułamków"
+MESSAGE = "Zofia źle się czuje po szczepieniu"
+MESSAGE_FILE = "zaswiadczenie od pediatry"
 
 
 def expect(default: int, **overrides: int) -> dict[str, int]:
@@ -317,6 +320,25 @@ class Scene:
             date=timezone.localdate(),
         )
 
+    @cached_property
+    def message(self):
+        """Zofia's mother writes to the class teacher, with a PDF attached."""
+        return messaging_services.message_send(
+            actor=self.world.user("own_parent"),
+            subject=MESSAGE,
+            body="Proszę o zwolnienie z WF do piątku.",
+            recipient_ids=[self.world.user("class_teacher").pk],
+            files=[SimpleUploadedFile("zaswiadczenie.pdf", html_to_pdf(f"<p>{MESSAGE_FILE}</p>"))],
+        )
+
+    @property
+    def message_thread(self):
+        return self.message.thread
+
+    @property
+    def message_attachment(self):
+        return self.message.attachments.get()
+
     @property
     def student_account(self):
         return self.world.user("student")
@@ -360,6 +382,7 @@ GRADES_AUTHZ = "dziennik/grades/tests/test_authorization.py::"
 RULES_AUTHZ = "dziennik/grades/tests/test_settings_authorization.py::"
 NOTICES_AUTHZ = "dziennik/notices/tests/test_authorization.py::"
 BEHAVIOUR_AUTHZ = "dziennik/behaviour/tests/test_authorization.py::"
+MESSAGING_AUTHZ = "dziennik/messaging/tests/test_authorization.py::"
 LUCKY_AUTHZ = "dziennik/lucky/tests/test_authorization.py::"
 ROOMS_AUTHZ = "dziennik/timetable/tests/test_rooms.py::"
 # Rooms: those who manage the school's timetable (principal, deputy, secretary).
@@ -1006,6 +1029,76 @@ URLS: dict[str, Case] = {
         post=BEHAVIOUR_AUTHZ + "test_settings_matrix",
         note="Its category form's POST: test_settings_category_matrix",
         nothing_to_leak="Each principal gets their own school's setting",
+    ),
+    # --- messages ---------------------------------------------------------------------
+    "messaging:inbox": Case(
+        expect(200, other_principal=200),
+        needs=("message",),
+        secrets=(MESSAGE,),
+        secrets_for={
+            r: (MESSAGE,) for r in MATRIX_ROLES if r not in ("class_teacher", "anonymous")
+        },
+        note="Everyone's own inbox; the scene's message is in the class teacher's only",
+    ),
+    "messaging:sent": Case(
+        expect(200),
+        needs=("message",),
+        secrets=(MESSAGE,),
+        secrets_for={r: (MESSAGE,) for r in MATRIX_ROLES if r not in ("own_parent", "anonymous")},
+        note="Everyone's own sent messages; the scene's message is the mother's",
+    ),
+    "messaging:archive": Case(
+        expect(200),
+        needs=("message",),
+        secrets_for={r: (MESSAGE,) for r in MATRIX_ROLES if r != "anonymous"},
+        nothing_to_leak="Each person's own archive; the scene's message is in an inbox",
+    ),
+    "messaging:trash": Case(
+        expect(200),
+        needs=("message",),
+        secrets_for={r: (MESSAGE,) for r in MATRIX_ROLES if r != "anonymous"},
+        nothing_to_leak="Each person's own trash; the scene's message is in an inbox",
+    ),
+    "messaging:compose": Case(
+        expect(200),
+        post=MESSAGING_AUTHZ + "test_compose_matrix",
+        nothing_to_leak="An empty form with the people and groups the viewer may write to",
+    ),
+    "messaging:thread": Case(
+        expect(404, own_parent=200, class_teacher=200),
+        kwargs={"thread_id": "message_thread"},
+        secrets=(MESSAGE,),
+        note="Its participants only: not the principal, not the student it is about",
+    ),
+    "messaging:reply": Case(
+        POST_ONLY, kwargs={"message_id": "message"}, post=MESSAGING_AUTHZ + "test_reply_matrix"
+    ),
+    "messaging:move": Case(
+        POST_ONLY, kwargs={"message_id": "message"}, post=MESSAGING_AUTHZ + "test_move_matrix"
+    ),
+    "messaging:delete": Case(
+        POST_ONLY, kwargs={"message_id": "message"}, post=MESSAGING_AUTHZ + "test_delete_matrix"
+    ),
+    "messaging:withdraw": Case(
+        POST_ONLY,
+        kwargs={"message_id": "message"},
+        post=MESSAGING_AUTHZ + "test_withdraw_matrix",
+    ),
+    "messaging:attachment": Case(
+        expect(404, own_parent=200, class_teacher=200),
+        kwargs={"attachment_id": "message_attachment"},
+        secrets=(MESSAGE_FILE,),
+        note="The participants of its message only",
+    ),
+    "messaging:unread": Case(
+        expect(200),
+        needs=("message",),
+        nothing_to_leak="A number: how many of the viewer's own messages are unread",
+    ),
+    "messaging:settings": Case(
+        PRINCIPAL_PAGE,
+        post=MESSAGING_AUTHZ + "test_settings_matrix",
+        nothing_to_leak="Each principal gets their own school's settings",
     ),
     # --- the lucky number -------------------------------------------------------------
     "lucky:settings": Case(

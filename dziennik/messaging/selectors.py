@@ -89,7 +89,7 @@ def received(viewer: Viewer, folder: str, search: Search, page: int = 1):
             "pk",
             "folder",
             "read_at",
-            "message__pk",
+            "message__id",
             "message__sent_at",
             "message__thread_id",
             "message__thread__subject",
