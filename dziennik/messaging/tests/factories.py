@@ -37,7 +37,9 @@ def family_in(world, school_class, username: str, *, journal_number: int = 3, **
     """A child in ``school_class`` and their parent with an account ``username``."""
     child = sf.StudentFactory(school=world.school, first_name="Julia", last_name=username)
     sf.EnrolmentFactory(student=child, school_class=school_class, journal_number=journal_number)
-    user = UserFactory(username=username, school=world.school, first_name="Piotr", last_name="Nowak")
+    user = UserFactory(
+        username=username, school=world.school, first_name="Piotr", last_name="Nowak"
+    )
     guardian = sf.GuardianFactory(school=world.school, user=user, last_name="Nowak")
     sf.GuardianshipFactory(guardian=guardian, student=child, **access)
     return user, child
