@@ -142,7 +142,7 @@ def test_a_path_in_a_raw_multipart_name_is_refused(world):
         for k, v in fields.items()
     ]
     parts.append(
-        f"--{boundary}\r\nContent-Disposition: form-data; name=\"attachments\"; "
+        f'--{boundary}\r\nContent-Disposition: form-data; name="attachments"; '
         f'filename="..%2F..%2Fetc%2Fpasswd.pdf"\r\nContent-Type: application/pdf\r\n\r\n'.encode()
         + PDF
         + b"\r\n"
