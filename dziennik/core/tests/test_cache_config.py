@@ -17,6 +17,7 @@ from dziennik.core import cache, cache_guard
 from dziennik.core.apps import CONFIG_MODELS, SELF_SCOPED
 from dziennik.grades.services import grading_setup_defaults
 from dziennik.lucky.models import LuckySettings
+from dziennik.messaging.models import MessagingSettings
 from dziennik.schools import models as sm
 from dziennik.schools.tests import factories as sf
 from dziennik.timetable.models import Room, TimetableChange, TimetableEntry
@@ -83,6 +84,7 @@ def _rows_of_the_other_school(world) -> dict[str, object]:
             school=school, name="aktywność", kind="positive"
         ),
         "lucky.LuckySettings": LuckySettings.objects.create(school=school),
+        "messaging.MessagingSettings": MessagingSettings.objects.create(school=school),
         "attendance.SubjectExemption": SubjectExemption.objects.create(
             school=school,
             student=student,
