@@ -175,6 +175,10 @@ LUCKY = (
     "GROUP BY 1, 2, 3 ORDER BY 1, 2"
 )
 USERS = "SELECT count(*), count(*) FILTER (WHERE must_change_password) FROM accounts_user"
+DELIVERIES = (
+    "SELECT message_id, recipient_id, folder, read_at IS NULL FROM messaging_delivery "
+    "ORDER BY 1, 2"
+)
 TASKS = {
     "letters_prepare": (
         # A new job of a class whose students have no accounts yet: the first run
@@ -227,6 +231,20 @@ result = day[0].isoformat()
 """,  # noqa: E501
         "attendance_attendancealert",
         ALERTS,
+    ),
+    "message_fan_out": (
+        # The principal's letter to all staff, as if it had not gone out yet.
+        """
+from dziennik.messaging.models import Delivery, Message
+from dziennik.messaging.tasks import message_fan_out
+message = Message.objects.filter(groups=["staff"]).order_by("pk").first()
+Delivery.objects.filter(message=message).delete()
+Message.objects.filter(pk=message.pk).update(fanned_out_at=None)
+message_fan_out.enqueue(message.pk)
+result = message.pk
+""",
+        "messaging_delivery",
+        DELIVERIES,
     ),
     "grades_recompute_school": (
         """
