@@ -34,9 +34,11 @@ def test_the_demo_school_has_conversations_between_parents_and_teachers():
     counter = client.get(reverse("messaging:unread")).content.decode()
     assert f">{unread}<" in counter
     inbox = client.get(reverse("messaging:inbox")).content.decode()
-    assert "unread-mark" in inbox and "Zaświadczenie o uczęszczaniu do szkoły" in client.get(
-        reverse("messaging:sent")
-    ).content.decode()
+    assert (
+        "unread-mark" in inbox
+        and "Zaświadczenie o uczęszczaniu do szkoły"
+        in client.get(reverse("messaging:sent")).content.decode()
+    )
     teacher = _client("wychowawca")
     assert "Zebranie z rodzicami" in teacher.get(reverse("messaging:sent")).content.decode()
     call_command("demo", "--students-per-class", "4", "--reset", stdout=io.StringIO())

@@ -176,8 +176,7 @@ LUCKY = (
 )
 USERS = "SELECT count(*), count(*) FILTER (WHERE must_change_password) FROM accounts_user"
 DELIVERIES = (
-    "SELECT message_id, recipient_id, folder, read_at IS NULL FROM messaging_delivery "
-    "ORDER BY 1, 2"
+    "SELECT message_id, recipient_id, folder, read_at IS NULL FROM messaging_delivery ORDER BY 1, 2"
 )
 TASKS = {
     "letters_prepare": (
