@@ -99,6 +99,21 @@ def _audience(people: Sequence[User], groups) -> str:
     return text if len(text) <= 500 else text[:497] + "…"
 
 
+def _stored(stack: contextlib.ExitStack, uploads_ok, school_id: int) -> list[tuple]:
+    """Store each checked upload under a random name (``core.uploads``: removed again
+    when the message is not written); (token, stored name, file name, kind, size)."""
+    field = Attachment._meta.get_field("file")
+    stored = []
+    for upload, kind in uploads_ok:
+        token = secrets.token_hex(16)
+        name = field.generate_filename(Attachment(school_id=school_id, token=token), upload.name)
+        path = stack.enter_context(
+            uploads.stored_file(upload, name, field="attachments", storage=field.storage)
+        )
+        stored.append((token, path, upload.name, kind, upload.size))
+    return stored
+
+
 def message_send(
     *,
     actor: User,
@@ -123,16 +138,7 @@ def message_send(
     rules = recipients.settings_of(viewer.school_id)
     uploads_ok = attachment_checks.checked(list(files), rules)
     with contextlib.ExitStack() as stack:
-        stored = []
-        for upload, kind in uploads_ok:
-            token = secrets.token_hex(16)
-            place = Attachment(school_id=viewer.school_id, token=token)
-            field = Attachment._meta.get_field("file")
-            name = field.generate_filename(place, upload.name)
-            path = stack.enter_context(
-                uploads.stored_file(upload, name, field="attachments", storage=field.storage)
-            )
-            stored.append((token, path, upload.name, kind, upload.size))
+        stored = _stored(stack, uploads_ok, viewer.school_id)
         return _message_write(
             actor=actor,
             school_id=viewer.school_id,
@@ -235,16 +241,7 @@ def message_reply(*, actor: User, message: Message, body: str, files: Iterable =
             raise ValidationError({"body": _("This message has nobody to answer to.")})
     uploads_ok = attachment_checks.checked(list(files), rules)
     with contextlib.ExitStack() as stack:
-        stored = []
-        for upload, kind in uploads_ok:
-            token = secrets.token_hex(16)
-            place = Attachment(school_id=message.school_id, token=token)
-            field = Attachment._meta.get_field("file")
-            name = field.generate_filename(place, upload.name)
-            path = stack.enter_context(
-                uploads.stored_file(upload, name, field="attachments", storage=field.storage)
-            )
-            stored.append((token, path, upload.name, kind, upload.size))
+        stored = _stored(stack, uploads_ok, message.school_id)
         return _message_write(
             actor=actor,
             school_id=message.school_id,
