@@ -83,7 +83,7 @@ def build(env: dict[str, str], database_url: str, args) -> None:
     admin_url = database_url.rsplit("/", 1)[0] + "/postgres"
     with psycopg.connect(admin_url, autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        if not conn.execute("SELECT FROM pg_roles WHERE rolname = %s", [APP_ROLE]).fetchone():
+        if not conn.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", [APP_ROLE]).fetchone():
             conn.execute(f'CREATE ROLE "{APP_ROLE}" LOGIN')
         conn.execute(f"ALTER ROLE \"{APP_ROLE}\" LOGIN PASSWORD '{APP_PASSWORD}'")
         conn.execute(f'CREATE DATABASE "{name}" OWNER "{APP_ROLE}"')

@@ -188,6 +188,46 @@ def audited_write(session: Session):
     return make
 
 
+# The parent's mailbox for the inbox scenario: topped up to this many messages.
+INBOX_MESSAGES = 500
+
+
+def parent_inbox(session: Session):
+    """The parent opens the inbox holding 500 messages (written in bulk from the class
+    teacher of their child, most read, some with an attachment; the page shows 50)."""
+    count = django_lookup(
+        "import datetime;"
+        "from django.utils import timezone;"
+        "from dziennik.accounts.models import User;"
+        "from dziennik.messaging.models import Attachment, Delivery, Message, Thread;"
+        "parent = User.objects.get(username='rodzic');"
+        "teacher = User.objects.get(username='wychowawca');"
+        "have = Delivery.objects.filter(recipient=parent).count();"
+        f"missing = max(0, {INBOX_MESSAGES} - have);"
+        "now = timezone.now();"
+        "threads = Thread.objects.bulk_create(Thread(school_id=parent.school_id, "
+        "subject=f'Sprawa nr {n}', started_by=teacher) for n in range(missing));"
+        "messages = Message.objects.bulk_create(Message(school_id=parent.school_id, "
+        "thread=t, sender=teacher, body='Dzień dobry, przesyłam informację. ' * 8, "
+        "fanned_out_at=now) for t in threads);"
+        "Delivery.objects.bulk_create(Delivery(message=m, recipient=parent, "
+        "read_at=None if i % 7 == 0 else now) for i, m in enumerate(messages));"
+        "Attachment.objects.bulk_create(Attachment(school_id=parent.school_id, message=m, "
+        "token=f'bench{m.pk}', file=f'messages/bench/{m.pk}', name='plan.pdf', kind='pdf', "
+        "size=1000) for i, m in enumerate(messages) if i % 5 == 0);"
+        "print(Delivery.objects.filter(recipient=parent).count())"
+    )
+    print(f"  the parent's mailbox holds {count} messages")
+    status, _, _ = session.request("GET", "/wiadomosci/")
+    if status != 200:
+        raise RuntimeError(f"/wiadomosci/: HTTP {status}")
+
+    def make(n: int):
+        return "GET", "/wiadomosci/", None, {}
+
+    return make
+
+
 GRADES = "/oceny/uczen/{student}/"
 GRADES_FULL = "/oceny/uczen/{student}/szczegoly/"
 ATTENDANCE = "/frekwencja/uczen/{student}/"
@@ -203,4 +243,5 @@ SCENARIOS = [
     Scenario("parent_attendance_cold", heaviest_guardian, parent_page(ATTENDANCE, cold=True)),
     Scenario("teacher_audited_write", "nauczyciel", audited_write),
     Scenario("teacher_lesson_save", "nauczyciel", lesson_save),
+    Scenario("parent_inbox_500", "rodzic", parent_inbox),
 ]

@@ -90,6 +90,8 @@ QUERY_NAMES: dict[str, tuple[str, ...]] = {
     "grades:behaviour": ("okres",),
     "grades:class_summary": ("okres",),
     "portal:history": ("student", "school_class", "actor", "date_from", "date_to", "page"),
+    "messaging:compose": ("forward",),
+    "messaging:inbox": ("page",),
 }
 
 # POST fields no page of the world shows in a form, per URL name ("@student" stands for

@@ -43,6 +43,7 @@ from dziennik.grades import services as grades_services
 from dziennik.grades import settings_services as grade_rules
 from dziennik.grades.models import GradeCategory
 from dziennik.meetings import services as meeting_services
+from dziennik.messaging import services as messaging_services
 from dziennik.notices import services as notice_services
 from dziennik.notifications import events as notification_events
 from dziennik.notifications import services as notification_services
@@ -84,6 +85,8 @@ NOTE = "Przeszkadzała w czasie sprawdzianu z ułamków"
 MEETING_TOPIC = "Wybór trasy wycieczki klasowej"
 NOTIFICATION_SENDER = "Wychowawczyni Zofii o wycieczce"
 DEAD_LETTER_REASON = "SMTPRecipientsRefused: 550 skrzynka anna.tajna nie istnieje"
+MESSAGE = "Zofia źle się czuje po szczepieniu"
+MESSAGE_FILE = "zaswiadczenie od pediatry"
 
 
 def expect(default: int, **overrides: int) -> dict[str, int]:
@@ -395,6 +398,25 @@ class Scene:
             topic=MEETING_TOPIC,
         )
 
+    @cached_property
+    def message(self):
+        """Zofia's mother writes to the class teacher, with a PDF attached."""
+        return messaging_services.message_send(
+            actor=self.world.user("own_parent"),
+            subject=MESSAGE,
+            body="Proszę o zwolnienie z WF do piątku.",
+            recipient_ids=[self.world.user("class_teacher").pk],
+            files=[SimpleUploadedFile("zaswiadczenie.pdf", html_to_pdf(f"<p>{MESSAGE_FILE}</p>"))],
+        )
+
+    @property
+    def message_thread(self):
+        return self.message.thread
+
+    @property
+    def message_attachment(self):
+        return self.message.attachments.get()
+
     @property
     def student_account(self):
         return self.world.user("student")
@@ -455,6 +477,7 @@ BEHAVIOUR_AUTHZ = "dziennik/behaviour/tests/test_authorization.py::"
 KEYSTROKE_AUTHZ = "dziennik/keystroke/tests/test_authorization.py::"
 KEYSTROKE_LOGIN = "dziennik/keystroke/tests/test_login.py::"
 NOTIFICATIONS_AUTHZ = "dziennik/notifications/tests/test_authorization.py::"
+MESSAGING_AUTHZ = "dziennik/messaging/tests/test_authorization.py::"
 LUCKY_AUTHZ = "dziennik/lucky/tests/test_authorization.py::"
 MEETINGS_AUTHZ = "dziennik/meetings/tests/test_authorization.py::"
 ROOMS_AUTHZ = "dziennik/timetable/tests/test_rooms.py::"
@@ -1248,6 +1271,76 @@ URLS: dict[str, Case] = {
         PRINCIPAL_PAGE,
         post=MEETINGS_AUTHZ + "test_settings_matrix",
         nothing_to_leak="Each principal gets their own school's setting",
+    ),
+    # --- messages ---------------------------------------------------------------------
+    "messaging:inbox": Case(
+        expect(200, other_principal=200),
+        needs=("message",),
+        secrets=(MESSAGE,),
+        secrets_for={
+            r: (MESSAGE,) for r in MATRIX_ROLES if r not in ("class_teacher", "anonymous")
+        },
+        note="Everyone's own inbox; the scene's message is in the class teacher's only",
+    ),
+    "messaging:sent": Case(
+        expect(200),
+        needs=("message",),
+        secrets=(MESSAGE,),
+        secrets_for={r: (MESSAGE,) for r in MATRIX_ROLES if r not in ("own_parent", "anonymous")},
+        note="Everyone's own sent messages; the scene's message is the mother's",
+    ),
+    "messaging:archive": Case(
+        expect(200),
+        needs=("message",),
+        secrets_for={r: (MESSAGE,) for r in MATRIX_ROLES if r != "anonymous"},
+        nothing_to_leak="Each person's own archive; the scene's message is in an inbox",
+    ),
+    "messaging:trash": Case(
+        expect(200),
+        needs=("message",),
+        secrets_for={r: (MESSAGE,) for r in MATRIX_ROLES if r != "anonymous"},
+        nothing_to_leak="Each person's own trash; the scene's message is in an inbox",
+    ),
+    "messaging:compose": Case(
+        expect(200),
+        post=MESSAGING_AUTHZ + "test_compose_matrix",
+        nothing_to_leak="An empty form with the people and groups the viewer may write to",
+    ),
+    "messaging:thread": Case(
+        expect(404, own_parent=200, class_teacher=200),
+        kwargs={"thread_id": "message_thread"},
+        secrets=(MESSAGE,),
+        note="Its participants only: not the principal, not the student it is about",
+    ),
+    "messaging:reply": Case(
+        POST_ONLY, kwargs={"message_id": "message"}, post=MESSAGING_AUTHZ + "test_reply_matrix"
+    ),
+    "messaging:move": Case(
+        POST_ONLY, kwargs={"message_id": "message"}, post=MESSAGING_AUTHZ + "test_move_matrix"
+    ),
+    "messaging:delete": Case(
+        POST_ONLY, kwargs={"message_id": "message"}, post=MESSAGING_AUTHZ + "test_delete_matrix"
+    ),
+    "messaging:withdraw": Case(
+        POST_ONLY,
+        kwargs={"message_id": "message"},
+        post=MESSAGING_AUTHZ + "test_withdraw_matrix",
+    ),
+    "messaging:attachment": Case(
+        expect(404, own_parent=200, class_teacher=200),
+        kwargs={"attachment_id": "message_attachment"},
+        secrets=(MESSAGE_FILE,),
+        note="The participants of its message only",
+    ),
+    "messaging:unread": Case(
+        expect(200),
+        needs=("message",),
+        nothing_to_leak="A number: how many of the viewer's own messages are unread",
+    ),
+    "messaging:settings": Case(
+        PRINCIPAL_PAGE,
+        post=MESSAGING_AUTHZ + "test_settings_matrix",
+        nothing_to_leak="Each principal gets their own school's settings",
     ),
     # --- the lucky number -------------------------------------------------------------
     "lucky:settings": Case(

@@ -40,6 +40,7 @@ CONFIG_MODELS = {
     "keystroke.KeystrokeSettings": "school",
     "behaviour.BehaviourCategory": "school",
     "meetings.MeetingSettings": "school",
+    "messaging.MessagingSettings": "school",
 }
 
 # Fields whose changes no page shows: a login, a password change; the flag of a mark
@@ -63,7 +64,15 @@ NOT_REGISTER_DATA = ("core.AuditEntry", "grades.GradeVisit", "accounts.LetterJob
 # services move their own cache scopes explicitly: an announcement moves its school's
 # board (``notices.scopes.board_scope``); the day's lucky number is cached under its date;
 # a teacher's consultation hours move the school's meetings (``meetings.scopes``).
-SELF_SCOPED = ("notices.Announcement", "lucky.LuckyNumber", "meetings.ConsultationSession")
+# Messages move their recipients' mailboxes (``messaging.scopes.mailbox_scope``).
+SELF_SCOPED = (
+    "notices.Announcement",
+    "lucky.LuckyNumber",
+    "meetings.ConsultationSession",
+    "messaging.Thread",
+    "messaging.Message",
+    "messaging.Attachment",
+)
 # Register data is whatever points at a student or a class (``core.cache_guard``).
 REGISTER_ANCHORS = ("schools.Student", "schools.SchoolClass")
 

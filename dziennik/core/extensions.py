@@ -16,6 +16,10 @@ An app may have a module ``<app>/ui.py`` defining:
   timetable occurrence of a teacher's week (attendance: the lesson record, ``o.lesson``).
   The timetable is below the apps that know about its lessons, so they add to its page
   through this hook instead of the timetable importing them.
+* ``header_links(viewer) -> list[HeaderLink]`` – links the top bar shows beside the
+  person's name, each with an optional counter the page loads separately
+  (``count_url``, htmx), so that pages cached whole never show a stale count
+  (messages: the unread counter).
 * ``calendar_entries(viewer, date_from, date_to) -> list[CalendarEntry]`` – what the app
   puts in the viewer's calendar between two dates (inclusive): tests, homework, trips,
   meetings. The calendar screens and the iCalendar feed (``timetable``) show them all.
@@ -89,6 +93,17 @@ def group_nav_items(items: list[NavItem], path: str) -> list[NavEntry]:
     return entries
 
 
+@dataclass(frozen=True)
+class HeaderLink:
+    """A link of the top bar beside the person's name; ``count_url`` answers a small
+    fragment with its counter (loaded after the page)."""
+
+    label: str
+    url: str
+    key: str
+    count_url: str = ""
+
+
 @dataclass
 class HomePanel:
     template: str
@@ -146,6 +161,14 @@ def collect_home_panels(request, viewer) -> list[HomePanel]:
         if hasattr(module, "home_panels"):
             panels.extend(module.home_panels(request, viewer))
     return sorted(panels, key=lambda panel: panel.order)
+
+
+def collect_header_links(viewer) -> list[HeaderLink]:
+    links: list[HeaderLink] = []
+    for module in _ui_modules():
+        if hasattr(module, "header_links"):
+            links.extend(module.header_links(viewer))
+    return links
 
 
 def collect_home_scopes(viewer) -> list[tuple]:

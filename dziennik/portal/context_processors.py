@@ -1,12 +1,13 @@
 from django.utils.functional import SimpleLazyObject
 
 from dziennik.accounts.children import active_child_id
-from dziennik.core.extensions import collect_nav_items, group_nav_items
+from dziennik.core.extensions import collect_header_links, collect_nav_items, group_nav_items
 from dziennik.schools.selectors import child_options
 
 
 def viewer(request):
-    """``viewer``, ``nav_items`` (and ``nav_entries``, grouped into menus) and, for
+    """``viewer``, ``nav_items`` (and ``nav_entries``, grouped into menus),
+    ``header_links`` and, for
     guardians, ``children`` and ``active_child``."""
     user = getattr(request, "user", None)
     v = getattr(request, "viewer", None)  # set by ViewerMiddleware on every request
@@ -31,6 +32,7 @@ def viewer(request):
         "nav_entries": SimpleLazyObject(
             lambda: group_nav_items(collect_nav_items(v), request.path)
         ),
+        "header_links": SimpleLazyObject(lambda: collect_header_links(v)),
         "children": lazy_children if v.is_parent else [],
         "active_child": SimpleLazyObject(active_child) if v.is_parent else None,
     }

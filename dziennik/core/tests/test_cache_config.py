@@ -20,6 +20,7 @@ from dziennik.grades.services import grading_setup_defaults
 from dziennik.keystroke.models import KeystrokeSettings
 from dziennik.lucky.models import LuckySettings
 from dziennik.meetings.models import MeetingSettings
+from dziennik.messaging.models import MessagingSettings
 from dziennik.schools import models as sm
 from dziennik.schools.tests import factories as sf
 from dziennik.timetable.models import Room, TimetableChange, TimetableEntry
@@ -90,6 +91,7 @@ def _rows_of_the_other_school(world) -> dict[str, object]:
             school=school, threshold=Decimal("1.50")
         ),
         "meetings.MeetingSettings": MeetingSettings.objects.create(school=school),
+        "messaging.MessagingSettings": MessagingSettings.objects.create(school=school),
         "attendance.SubjectExemption": SubjectExemption.objects.create(
             school=school,
             student=student,

@@ -27,6 +27,8 @@ NOT_SCREENS = {
     "grades:student_pdf": "a PDF",
     "portal:healthz": "the health check (text)",
     "grades:student_need": "a fragment of the grade page, checked inside it",
+    "messaging:unread": "the top bar's unread counter, a fragment checked inside every page",
+    "messaging:attachment": "a message's attachment (a file)",
 }
 ROLES = {"own_parent": "rodzic-test", "student": "uczen-test"}
 

@@ -192,6 +192,9 @@ for user in users:
 with transaction.atomic():
     services.notify(event=events.MESSAGE, school_id=users[0].school_id, recipient_ids=[u.pk for u in users], key="fault:1", params={"sender": "Sekretariat"})
 """  # noqa: E501
+MESSAGE_DELIVERIES = (
+    "SELECT message_id, recipient_id, folder, read_at IS NULL FROM messaging_delivery ORDER BY 1, 2"
+)
 TASKS = {
     "notifications_deliver": (
         NOTIFY + "result = 1\n",
@@ -262,6 +265,20 @@ result = day[0].isoformat()
 """,  # noqa: E501
         "attendance_attendancealert",
         ALERTS,
+    ),
+    "message_fan_out": (
+        # The principal's letter to all staff, as if it had not gone out yet.
+        """
+from dziennik.messaging.models import Delivery, Message
+from dziennik.messaging.tasks import message_fan_out
+message = Message.objects.filter(groups=["staff"]).order_by("pk").first()
+Delivery.objects.filter(message=message).delete()
+Message.objects.filter(pk=message.pk).update(fanned_out_at=None)
+message_fan_out.enqueue(message.pk)
+result = message.pk
+""",
+        "messaging_delivery",
+        MESSAGE_DELIVERIES,
     ),
     "grades_recompute_school": (
         """

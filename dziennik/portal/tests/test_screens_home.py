@@ -230,19 +230,19 @@ def _add_classes(world, n):
 # teacher has a timetable at all (asked only when no lesson is ahead in three weeks).
 # The communication panels add: everyone 1 (unread announcements) and 2 (the lucky
 # number's settings and the number of the day, drawn in the morning), parent/student 1
-# more (the chosen child's new behaviour notes). KeyStroke adds: everyone 1 (their unseen
-# unusual logins), staff 1 more (whether their school asks them to turn KeyStroke on).
-# The upcoming meetings add: a teacher 1 (their consultation hours), a class teacher 1
-# more (the class meetings they called), a parent 2 (the children's bookings and their
-# classes' meetings).
+# more (the chosen child's new behaviour notes), everyone 1 more (unread messages).
+# KeyStroke adds: everyone 1 (their unseen unusual logins), staff 1 more (whether their
+# school asks them to turn KeyStroke on). The upcoming meetings add: a teacher 1 (their
+# consultation hours), a class teacher 1 more (the class meetings they called), a parent 2
+# (the children's bookings and their classes' meetings).
 GROWTH = {
     # + the grades panel's recent grades: one query for parent and student, and one to
     # find the classes whose data the cached page depends on (family_cache_scopes).
-    "own_parent": (_add_children, 24),
-    "student": (_add_subjects, 20),
-    "teacher_in": (_add_assignments, 22),
-    "class_teacher": (_add_assignments, 27),  # + the absences parents announced
-    "principal": (_add_classes, 20),
+    "own_parent": (_add_children, 25),
+    "student": (_add_subjects, 21),
+    "teacher_in": (_add_assignments, 23),
+    "class_teacher": (_add_assignments, 28),  # + the absences parents announced
+    "principal": (_add_classes, 21),
 }
 
 
