@@ -65,6 +65,8 @@ NOT_REGISTER_DATA = ("core.AuditEntry", "grades.GradeVisit", "accounts.LetterJob
 # board (``notices.scopes.board_scope``); the day's lucky number is cached under its date;
 # a teacher's consultation hours move the school's meetings (``meetings.scopes``).
 # Messages move their recipients' mailboxes (``messaging.scopes.mailbox_scope``).
+# Notifications and their deliveries are on no cached page: the notification centre and
+# its unread count are built for each request.
 SELF_SCOPED = (
     "notices.Announcement",
     "lucky.LuckyNumber",
@@ -72,6 +74,8 @@ SELF_SCOPED = (
     "messaging.Thread",
     "messaging.Message",
     "messaging.Attachment",
+    "notifications.Notification",
+    "notifications.Delivery",
 )
 # Register data is whatever points at a student or a class (``core.cache_guard``).
 REGISTER_ANCHORS = ("schools.Student", "schools.SchoolClass")

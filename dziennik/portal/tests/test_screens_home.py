@@ -294,8 +294,9 @@ def test_family_home_cache_is_per_user(world):
 # A family's home page built afresh after a change of the child's data (the school's
 # configuration still cached): it costs the same whatever the number of children, their
 # grades and the schools on the installation. (9, + KeyStroke's unseen unusual logins 1,
-# + the upcoming meetings 2: the children's bookings and their classes' meetings.)
-FAMILY_HOME_AFTER_A_CHANGE = 12
+# + the upcoming meetings 2: the children's bookings and their classes' meetings,
+# + the unread messages 1.)
+FAMILY_HOME_AFTER_A_CHANGE = 13
 
 
 @pytest.mark.parametrize("schools", [0, 3], ids=["one-school", "four-schools"])
