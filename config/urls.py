@@ -21,6 +21,7 @@ urlpatterns = [
     path("ogloszenia/", include("dziennik.notices.urls")),
     path("uwagi/", include("dziennik.behaviour.urls")),
     path("numerek/", include("dziennik.lucky.urls")),
+    path("terminarz/", include("dziennik.planner.urls")),
     path("admin/", admin.site.urls),
     path("i18n/setlang/", set_language, name="set_language"),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
