@@ -41,6 +41,7 @@ from dziennik.grades import services as grades_services
 from dziennik.grades import settings_services as grade_rules
 from dziennik.grades.models import GradeCategory
 from dziennik.notices import services as notice_services
+from dziennik.planner import services as planner_services
 from dziennik.timetable import services as timetable_services
 from dziennik.timetable import settings_services as room_services
 from testsupport.world import ROLES, World
@@ -75,6 +76,7 @@ SECRET_MARK = "tajemniczy znak"
 SECRET_ROOM = "Pracownia chemiczna"
 NOTICE = "Zebranie z rodzicami klasy 4a"
 NOTE = "Przeszkadzała w czasie sprawdzianu z ułamków"
+PLANNED = "Sprawdzian z potęg klasy 4a"
 
 
 def expect(default: int, **overrides: int) -> dict[str, int]:
@@ -317,6 +319,19 @@ class Scene:
             date=timezone.localdate(),
         )
 
+    @cached_property
+    def planned_test(self):
+        """A Matematyka test of 4a in ten days, with a worksheet, by its teacher."""
+        return planner_services.event_plan(
+            actor=self.world.user("teacher_in"),
+            kind="test",
+            school_class=self.school_class,
+            subject=self.subject,
+            title=PLANNED,
+            date=timezone.localdate() + datetime.timedelta(days=10),
+            attachment=SimpleUploadedFile("potegi.pdf", _doctors_note()),
+        )
+
     @property
     def student_account(self):
         return self.world.user("student")
@@ -360,6 +375,7 @@ GRADES_AUTHZ = "dziennik/grades/tests/test_authorization.py::"
 RULES_AUTHZ = "dziennik/grades/tests/test_settings_authorization.py::"
 NOTICES_AUTHZ = "dziennik/notices/tests/test_authorization.py::"
 BEHAVIOUR_AUTHZ = "dziennik/behaviour/tests/test_authorization.py::"
+PLANNER_AUTHZ = "dziennik/planner/tests/test_authorization.py::"
 LUCKY_AUTHZ = "dziennik/lucky/tests/test_authorization.py::"
 ROOMS_AUTHZ = "dziennik/timetable/tests/test_rooms.py::"
 # Rooms: those who manage the school's timetable (principal, deputy, secretary).
@@ -1006,6 +1022,72 @@ URLS: dict[str, Case] = {
         post=BEHAVIOUR_AUTHZ + "test_settings_matrix",
         note="Its category form's POST: test_settings_category_matrix",
         nothing_to_leak="Each principal gets their own school's setting",
+    ),
+    # --- the calendar (terminarz) and homework ----------------------------------------
+    "planner:calendar": Case(
+        expect(200),
+        query=lambda scene: {"miesiac": f"{scene.planned_test.date:%Y-%m}"},
+        needs=("planned_test",),
+        secrets=(PLANNED,),
+        secrets_for={"teacher_out": (PLANNED,), "other_principal": (PLANNED,)},
+        note="Everyone of a school has a calendar; 4a's test is in 4a's calendars only",
+    ),
+    "planner:week": Case(
+        expect(200),
+        query=lambda scene: {"od": f"{scene.planned_test.date:%Y-%m-%d}"},
+        needs=("planned_test",),
+        secrets=(PLANNED,),
+        secrets_for={"teacher_out": (PLANNED,), "other_principal": (PLANNED,)},
+    ),
+    "planner:list": Case(
+        expect(200),
+        needs=("planned_test",),
+        secrets=(PLANNED,),
+        secrets_for={"teacher_out": (PLANNED,), "other_principal": (PLANNED,)},
+    ),
+    "planner:new": Case(
+        expect(
+            404,
+            teacher_in=200,
+            teacher_out=200,
+            class_teacher=200,
+            principal=200,
+            other_principal=200,
+        ),
+        post=PLANNER_AUTHZ + "test_new_matrix",
+        nothing_to_leak="An empty form with the classes and subjects the viewer may plan for",
+    ),
+    "planner:event": Case(
+        expect(200, teacher_out=404, other_principal=404),
+        kwargs={"event_id": "planned_test"},
+        secrets=(PLANNED,),
+        note="4a's test: both families of 4a, its teachers and the school office",
+    ),
+    "planner:attachment": Case(
+        expect(200, teacher_out=404, other_principal=404),
+        kwargs={"event_id": "planned_test"},
+        secrets=("zwolnienie lekarskie",),
+        note="The event's file, to whoever sees the event",
+    ),
+    "planner:edit": Case(
+        expect(404, teacher_in=200, principal=200),
+        kwargs={"event_id": "planned_test"},
+        secrets=(PLANNED,),
+        post=PLANNER_AUTHZ + "test_edit_matrix",
+        note="Its author and the principal",
+    ),
+    "planner:delete": Case(
+        POST_ONLY, kwargs={"event_id": "planned_test"}, post=PLANNER_AUTHZ + "test_delete_matrix"
+    ),
+    "planner:make_column": Case(
+        POST_ONLY,
+        kwargs={"event_id": "planned_test"},
+        post=PLANNER_AUTHZ + "test_make_column_matrix",
+    ),
+    "planner:settings": Case(
+        PRINCIPAL_PAGE,
+        post=PLANNER_AUTHZ + "test_settings_matrix",
+        nothing_to_leak="Each principal gets their own school's limits",
     ),
     # --- the lucky number -------------------------------------------------------------
     "lucky:settings": Case(

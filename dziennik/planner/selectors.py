@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime
-from dataclasses import replace
+from dataclasses import fields
 
 from django.db.models import Q, QuerySet
 
@@ -28,7 +28,9 @@ def for_child(viewer: Viewer, student_id: int | None) -> Viewer:
     never more."""
     if student_id is None or student_id not in viewer.child_ids or len(viewer.child_ids) < 2:
         return viewer
-    return replace(viewer, child_ids=frozenset({student_id}), extra={})
+    # ``request.viewer`` is a lazy proxy: the fields are read one by one.
+    values = {f.name: getattr(viewer, f.name) for f in fields(Viewer)}
+    return Viewer(**{**values, "child_ids": frozenset({student_id}), "extra": {}})
 
 
 def _events(viewer: Viewer) -> QuerySet[Event]:
