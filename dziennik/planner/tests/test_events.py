@@ -202,10 +202,10 @@ def test_homework_with_an_attachment_served_only_to_who_sees_it(world):
 @pytest.mark.parametrize(
     ("name", "content", "message"),
     [
-        ("zadanie.exe", b"MZ\x90\x00", "must be a PDF"),
-        ("zadanie.pdf", b"<html><script>", "does not match its type"),
-        ("../../passwd", PDF, "must be a PDF"),
-        ("duze.pdf", PDF + b"0" * (5 * 1024 * 1024), "larger than 5 MB"),
+        ("zadanie.exe", b"MZ\x90\x00", "musi być plikiem PDF"),
+        ("zadanie.pdf", b"<html><script>", "nie odpowiada jego typowi"),
+        ("../../passwd", PDF, "musi być plikiem PDF"),
+        ("duze.pdf", PDF + b"0" * (5 * 1024 * 1024), "większy niż 5 MB"),
     ],
 )
 def test_bad_attachments_are_refused_and_nothing_is_stored(world, name, content, message):
@@ -363,3 +363,18 @@ def test_text_is_escaped(world):
     )
     assert "<script>alert" not in page
     assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in page
+
+
+def test_a_refused_test_leaves_no_stored_attachment(world):
+    monday = next_monday()
+    maths_test(world, monday, title="Pierwszy")
+    storage = Event._meta.get_field("attachment").storage
+    name = f"homework/{world.school.pk}/{world.school_class.pk}/arkusz.pdf"
+    with pytest.raises(services.OverLimits):
+        maths_test(world, monday, title="Drugi", attachment=SimpleUploadedFile("arkusz.pdf", PDF))
+    assert not storage.exists(name)
+    event = maths_test(
+        world, monday, title="Drugi", attachment=SimpleUploadedFile("arkusz.pdf", PDF), confirm=True
+    )
+    assert event.attachment.name == name
+    assert storage.exists(name)
