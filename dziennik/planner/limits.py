@@ -93,6 +93,11 @@ def clashes(
         others = [e for e in others if e.group_id in (None, group_id)]
     else:
         others = list(others)
+    return _judged(limits, date, today, others)
+
+
+def _judged(limits: Limits, date: datetime.date, today: datetime.date, others) -> list[Clash]:
+    """The limits a test on ``date`` goes over, given the class's other tests that week."""
     found: list[Clash] = []
     same_day = [e for e in others if e.date == date]
     if len(same_day) >= limits.tests_per_day:

@@ -58,7 +58,7 @@ class Event(models.Model):
     pages escape it."""
 
     class Kind(models.TextChoices):
-        TEST = "test", _("test")
+        TEST = "test", _("written test")
         QUIZ = "quiz", _("quiz")
         HOMEWORK = "homework", _("homework")
         TRIP = "trip", _("trip or outing")

@@ -230,12 +230,13 @@ def _add_classes(world, n):
 # teacher has a timetable at all (asked only when no lesson is ahead in three weeks).
 # The communication panels add: everyone 1 (unread announcements) and 2 (the lucky
 # number's settings and the number of the day, drawn in the morning), parent/student 1
-# more (the chosen child's new behaviour notes).
+# more (the chosen child's new behaviour notes), and 1 more (the chosen child's tests and
+# homework coming up: the calendar).
 GROWTH = {
     # + the grades panel's recent grades: one query for parent and student, and one to
     # find the classes whose data the cached page depends on (family_cache_scopes).
-    "own_parent": (_add_children, 21),
-    "student": (_add_subjects, 19),
+    "own_parent": (_add_children, 22),
+    "student": (_add_subjects, 20),
     "teacher_in": (_add_assignments, 19),
     "class_teacher": (_add_assignments, 23),  # + the absences parents announced
     "principal": (_add_classes, 18),
