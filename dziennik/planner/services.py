@@ -211,7 +211,12 @@ def event_plan(
         ends_at=ends_at,
         errors=errors,
     )
-    name = validate_attachment(attachment) if attachment else ""
+    name = ""
+    if attachment:
+        try:
+            name = validate_attachment(attachment)
+        except ValidationError as exc:
+            errors.update(exc.error_dict)
     if errors:
         raise ValidationError(errors)
     arguments = {
