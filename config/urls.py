@@ -25,6 +25,7 @@ urlpatterns = [
     path("spotkania/", include("dziennik.meetings.urls")),
     path("powiadomienia/", include("dziennik.notifications.urls")),
     path("wiadomosci/", include("dziennik.messaging.urls")),
+    path("terminarz/", include("dziennik.planner.urls")),
     path("admin/", admin.site.urls),
     path("i18n/setlang/", set_language, name="set_language"),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),

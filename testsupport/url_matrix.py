@@ -48,6 +48,7 @@ from dziennik.notices import services as notice_services
 from dziennik.notifications import events as notification_events
 from dziennik.notifications import services as notification_services
 from dziennik.notifications.models import Delivery, Notification
+from dziennik.planner import services as planner_services
 from dziennik.timetable import services as timetable_services
 from dziennik.timetable import settings_services as room_services
 from testsupport.world import ROLES, World
@@ -87,6 +88,7 @@ NOTIFICATION_SENDER = "Wychowawczyni Zofii o wycieczce"
 DEAD_LETTER_REASON = "SMTPRecipientsRefused: 550 skrzynka anna.tajna nie istnieje"
 MESSAGE = "Zofia źle się czuje po szczepieniu"
 MESSAGE_FILE = "zaswiadczenie od pediatry"
+PLANNED = "Sprawdzian z potęg klasy 4a"
 
 
 def expect(default: int, **overrides: int) -> dict[str, int]:
@@ -417,6 +419,19 @@ class Scene:
     def message_attachment(self):
         return self.message.attachments.get()
 
+    @cached_property
+    def planned_test(self):
+        """A Matematyka test of 4a in ten days, with a worksheet, by its teacher."""
+        return planner_services.event_plan(
+            actor=self.world.user("teacher_in"),
+            kind="test",
+            school_class=self.school_class,
+            subject=self.subject,
+            title=PLANNED,
+            date=timezone.localdate() + datetime.timedelta(days=10),
+            attachment=SimpleUploadedFile("potegi.pdf", _doctors_note()),
+        )
+
     @property
     def student_account(self):
         return self.world.user("student")
@@ -478,6 +493,7 @@ KEYSTROKE_AUTHZ = "dziennik/keystroke/tests/test_authorization.py::"
 KEYSTROKE_LOGIN = "dziennik/keystroke/tests/test_login.py::"
 NOTIFICATIONS_AUTHZ = "dziennik/notifications/tests/test_authorization.py::"
 MESSAGING_AUTHZ = "dziennik/messaging/tests/test_authorization.py::"
+PLANNER_AUTHZ = "dziennik/planner/tests/test_authorization.py::"
 LUCKY_AUTHZ = "dziennik/lucky/tests/test_authorization.py::"
 MEETINGS_AUTHZ = "dziennik/meetings/tests/test_authorization.py::"
 ROOMS_AUTHZ = "dziennik/timetable/tests/test_rooms.py::"
@@ -1341,6 +1357,72 @@ URLS: dict[str, Case] = {
         PRINCIPAL_PAGE,
         post=MESSAGING_AUTHZ + "test_settings_matrix",
         nothing_to_leak="Each principal gets their own school's settings",
+    ),
+    # --- the calendar (terminarz) and homework ----------------------------------------
+    "planner:calendar": Case(
+        expect(200),
+        query=lambda scene: {"miesiac": f"{scene.planned_test.date:%Y-%m}"},
+        needs=("planned_test",),
+        secrets=(PLANNED,),
+        secrets_for={"teacher_out": (PLANNED,), "other_principal": (PLANNED,)},
+        note="Everyone of a school has a calendar; 4a's test is in 4a's calendars only",
+    ),
+    "planner:week": Case(
+        expect(200),
+        query=lambda scene: {"od": f"{scene.planned_test.date:%Y-%m-%d}"},
+        needs=("planned_test",),
+        secrets=(PLANNED,),
+        secrets_for={"teacher_out": (PLANNED,), "other_principal": (PLANNED,)},
+    ),
+    "planner:list": Case(
+        expect(200),
+        needs=("planned_test",),
+        secrets=(PLANNED,),
+        secrets_for={"teacher_out": (PLANNED,), "other_principal": (PLANNED,)},
+    ),
+    "planner:new": Case(
+        expect(
+            404,
+            teacher_in=200,
+            teacher_out=200,
+            class_teacher=200,
+            principal=200,
+            other_principal=200,
+        ),
+        post=PLANNER_AUTHZ + "test_new_matrix",
+        nothing_to_leak="An empty form with the classes and subjects the viewer may plan for",
+    ),
+    "planner:event": Case(
+        expect(200, teacher_out=404, other_principal=404),
+        kwargs={"event_id": "planned_test"},
+        secrets=(PLANNED,),
+        note="4a's test: both families of 4a, its teachers and the school office",
+    ),
+    "planner:attachment": Case(
+        expect(200, teacher_out=404, other_principal=404),
+        kwargs={"event_id": "planned_test"},
+        secrets=("zwolnienie lekarskie",),
+        note="The event's file, to whoever sees the event",
+    ),
+    "planner:edit": Case(
+        expect(404, teacher_in=200, principal=200),
+        kwargs={"event_id": "planned_test"},
+        secrets=(PLANNED,),
+        post=PLANNER_AUTHZ + "test_edit_matrix",
+        note="Its author and the principal",
+    ),
+    "planner:delete": Case(
+        POST_ONLY, kwargs={"event_id": "planned_test"}, post=PLANNER_AUTHZ + "test_delete_matrix"
+    ),
+    "planner:make_column": Case(
+        POST_ONLY,
+        kwargs={"event_id": "planned_test"},
+        post=PLANNER_AUTHZ + "test_make_column_matrix",
+    ),
+    "planner:settings": Case(
+        PRINCIPAL_PAGE,
+        post=PLANNER_AUTHZ + "test_settings_matrix",
+        nothing_to_leak="Each principal gets their own school's limits",
     ),
     # --- the lucky number -------------------------------------------------------------
     "lucky:settings": Case(

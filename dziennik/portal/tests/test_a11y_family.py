@@ -25,6 +25,7 @@ NOT_SCREENS = {
     "attendance:justification_attachment": "the parent's own attachment (a PDF)",
     "attendance:student_pdf": "a PDF",
     "grades:student_pdf": "a PDF",
+    "planner:attachment": "a calendar event's attachment (a file)",
     "portal:healthz": "the health check (text)",
     "grades:student_need": "a fragment of the grade page, checked inside it",
     "messaging:unread": "the top bar's unread counter, a fragment checked inside every page",

@@ -230,7 +230,8 @@ def _add_classes(world, n):
 # teacher has a timetable at all (asked only when no lesson is ahead in three weeks).
 # The communication panels add: everyone 1 (unread announcements) and 2 (the lucky
 # number's settings and the number of the day, drawn in the morning), parent/student 1
-# more (the chosen child's new behaviour notes), everyone 1 more (unread messages).
+# more (the chosen child's new behaviour notes), everyone 1 more (unread messages), and
+# parent/student 1 more (the chosen child's tests and homework coming up: the calendar).
 # KeyStroke adds: everyone 1 (their unseen unusual logins), staff 1 more (whether their
 # school asks them to turn KeyStroke on). The upcoming meetings add: a teacher 1 (their
 # consultation hours), a class teacher 1 more (the class meetings they called), a parent 2
@@ -238,8 +239,8 @@ def _add_classes(world, n):
 GROWTH = {
     # + the grades panel's recent grades: one query for parent and student, and one to
     # find the classes whose data the cached page depends on (family_cache_scopes).
-    "own_parent": (_add_children, 25),
-    "student": (_add_subjects, 21),
+    "own_parent": (_add_children, 26),
+    "student": (_add_subjects, 22),
     "teacher_in": (_add_assignments, 23),
     "class_teacher": (_add_assignments, 28),  # + the absences parents announced
     "principal": (_add_classes, 21),
