@@ -41,6 +41,7 @@ CONFIG_MODELS = {
     "behaviour.BehaviourCategory": "school",
     "meetings.MeetingSettings": "school",
     "messaging.MessagingSettings": "school",
+    "planner.PlannerSettings": "school",
 }
 
 # Fields whose changes no page shows: a login, a password change; the flag of a mark

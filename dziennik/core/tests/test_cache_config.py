@@ -21,6 +21,7 @@ from dziennik.keystroke.models import KeystrokeSettings
 from dziennik.lucky.models import LuckySettings
 from dziennik.meetings.models import MeetingSettings
 from dziennik.messaging.models import MessagingSettings
+from dziennik.planner.models import PlannerSettings
 from dziennik.schools import models as sm
 from dziennik.schools.tests import factories as sf
 from dziennik.timetable.models import Room, TimetableChange, TimetableEntry
@@ -92,6 +93,7 @@ def _rows_of_the_other_school(world) -> dict[str, object]:
         ),
         "meetings.MeetingSettings": MeetingSettings.objects.create(school=school),
         "messaging.MessagingSettings": MessagingSettings.objects.create(school=school),
+        "planner.PlannerSettings": PlannerSettings.objects.create(school=school),
         "attendance.SubjectExemption": SubjectExemption.objects.create(
             school=school,
             student=student,

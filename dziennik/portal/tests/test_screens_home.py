@@ -296,8 +296,8 @@ def test_family_home_cache_is_per_user(world):
 # configuration still cached): it costs the same whatever the number of children, their
 # grades and the schools on the installation. (9, + KeyStroke's unseen unusual logins 1,
 # + the upcoming meetings 2: the children's bookings and their classes' meetings,
-# + the unread messages 1.)
-FAMILY_HOME_AFTER_A_CHANGE = 13
+# + the unread messages 1, + the calendar's coming tests and homework 1.)
+FAMILY_HOME_AFTER_A_CHANGE = 14
 
 
 @pytest.mark.parametrize("schools", [0, 3], ids=["one-school", "four-schools"])
