@@ -12,6 +12,7 @@ The code goes out over SMTP at once (``MAILERS``): the person is waiting for it.
 from __future__ import annotations
 
 import datetime
+import re
 import secrets
 
 from django.conf import settings
@@ -87,10 +88,8 @@ def email_code_verify(*, user: User, code: str) -> bool:
     )
     if current is None:
         return False
-    if (
-        len(code) == DIGITS
-        and code.isdigit()
-        and constant_time_compare(current.code_hash, _hash(user, code))
+    if re.fullmatch(f"[0-9]{{{DIGITS}}}", code) and constant_time_compare(
+        current.code_hash, _hash(user, code)
     ):
         current.used_at = timezone.now()
         current.save(update_fields=["used_at"])

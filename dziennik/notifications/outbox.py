@@ -162,10 +162,10 @@ def compose(rows: list[Delivery]) -> Outgoing:
             subject = items[0][0]
         else:
             subject = ngettext(
-                "Dziennik: %(count)d new notification",
-                "Dziennik: %(count)d new notifications",
+                "%(register)s: %(count)d new notification",
+                "%(register)s: %(count)d new notifications",
                 len(items),
-            ) % {"count": len(items)}
+            ) % {"count": len(items), "register": "Dziennik"}
         greeting = _("Hello %(name)s,") % {"name": recipient.get_full_name() or recipient.username}
         body = "\n\n".join("\n".join(lines) for lines in items)
         footer = _(

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from dziennik.core.forms import add_service_errors
+from dziennik.core.params import parse_id
 
 from . import selectors, services
 from .forms import PreferencesForm
@@ -80,7 +81,7 @@ def dead_letters(request):
     """The school's deliveries that failed for good; the office may send them again."""
     rows = selectors.dead_letters(request.viewer)
     if request.method == "POST":
-        ids = [int(pk) for pk in request.POST.getlist("delivery") if pk.isdecimal()]
+        ids = [pk for pk in map(parse_id, request.POST.getlist("delivery")) if pk is not None]
         if not ids:
             messages.error(request, _("Choose the notifications to send again."))
         else:
