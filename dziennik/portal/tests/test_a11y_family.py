@@ -30,7 +30,7 @@ NOT_SCREENS = {
     "grades:student_need": "a fragment of the grade page, checked inside it",
     "messaging:unread": "the top bar's unread counter, a fragment checked inside every page",
     "messaging:attachment": "a message's attachment (a file)",
-    "notifications:count": "the notification bell's unread count, a fragment checked inside every page",
+    "notifications:count": "the bell's unread count, a fragment checked inside every page",
 }
 ROLES = {"own_parent": "rodzic-test", "student": "uczen-test"}
 
