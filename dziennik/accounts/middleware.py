@@ -1,7 +1,17 @@
+from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 
 from .children import active_child_id, set_active_child
+
+
+def _held_back(request, to: str):
+    """Where a person who must first do something else is sent. A page's own fragment
+    (an htmx request: the top bar's counters) gets an empty answer, which htmx leaves
+    alone: redirected, it would load the whole page into the fragment, again and again."""
+    if request.headers.get("HX-Request") == "true":
+        return HttpResponse(status=204)
+    return redirect(to)
 
 
 class ForcePasswordChangeMiddleware:
@@ -22,7 +32,7 @@ class ForcePasswordChangeMiddleware:
         if user is not None and user.is_authenticated and user.must_change_password:
             allowed = {reverse(name) for name in self.allowed_names}
             if request.path not in allowed and not request.path.startswith("/static/"):
-                return redirect("accounts:password_change")
+                return _held_back(request, "accounts:password_change")
         return self.get_response(request)
 
 
@@ -58,7 +68,7 @@ class SecondFactorRequiredMiddleware:
                 and request.path not in allowed
                 and not request.path.startswith("/static/")
             ):
-                return redirect("accounts:second_factor")
+                return _held_back(request, "accounts:second_factor")
         return self.get_response(request)
 
 

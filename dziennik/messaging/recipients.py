@@ -25,6 +25,7 @@ message's school, active accounts only, never the sender.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
@@ -221,7 +222,7 @@ def groups_members(school_id: int, keys) -> Q:
     by_kind: dict[str, list[int]] = {}
     for key in keys:
         kind, _sep, number = key.partition(":")
-        if kind in CLASS_KINDS and number.isdigit():
+        if kind in CLASS_KINDS and re.fullmatch(r"[0-9]{1,18}", number):
             by_kind.setdefault(kind, []).append(int(number))
         elif key == COUNCIL:
             q |= _role_holders(school_id, ("council_member",))

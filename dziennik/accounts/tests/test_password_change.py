@@ -68,6 +68,17 @@ def test_every_other_url_redirects_until_changed(world, first_login):
     assert response["Location"] == LOGIN
 
 
+def test_a_pages_fragment_gets_an_empty_answer_until_changed(world, first_login):
+    """The top bar's counters load by htmx: redirected, they would load the whole password
+    page into the bar, which loads its counters again, without end."""
+    _kacper, client = first_login
+    for name in ("notifications:count", "messaging:unread"):
+        response = client.get(reverse(name), headers={"HX-Request": "true"})
+        assert response.status_code == 204, name
+        assert response.content == b""
+        assert client.get(reverse(name)).status_code == 302
+
+
 def test_changing_the_password_lifts_the_redirect(world, first_login):
     kacper, client = first_login
     response = client.post(

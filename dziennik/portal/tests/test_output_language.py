@@ -262,7 +262,14 @@ def test_the_calendar_feed_follows_its_owners_language(world, register_data):
 
 
 # What the e-mails are rendered with (Django's password reset context, the school).
-EMAIL_CONTEXT = {"uid": "MQ", "token": "abc-123", "protocol": "https", "domain": "dziennik.pl"}
+EMAIL_CONTEXT = {
+    "uid": "MQ",
+    "token": "abc-123",
+    "protocol": "https",
+    "domain": "dziennik.pl",
+    "code": "123456",
+    "minutes": 10,
+}
 
 
 def email_templates() -> list[str]:
@@ -271,7 +278,13 @@ def email_templates() -> list[str]:
         relative = path.relative_to(
             path.parents[len(path.parts) - path.parts.index("templates") - 2]
         )
-        if path.is_file() and "tests" not in path.parts and re.search(r"e?mail", str(relative)):
+        # The mails' own templates (an ``email`` or ``mail`` folder, or a name ending so),
+        # not the pages about e-mail (the login's code step).
+        if (
+            path.is_file()
+            and "tests" not in path.parts
+            and re.search(r"(^|/)e?mails?/|e?mail\.(txt|html)$", str(relative))
+        ):
             names.append(str(relative))
     return sorted(names)
 
