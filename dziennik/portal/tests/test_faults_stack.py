@@ -369,7 +369,11 @@ def test_a_worker_killed_mid_task_runs_it_again_once(task_name, database, tmp_pa
     assert _rows(database, effect) == prepared  # the killed run left nothing
 
     _run_worker_until_done(env, log, task_name)
-    assert _rows(database, TASK_ROWS) == [(task_name, "SUCCESSFUL", 2)], log.read_text()
+    # the delivery runs its notifications queued after its commit come after it
+    ran = [row for row in _rows(database, TASK_ROWS) if row[0] != "notifications_deliver"]
+    if task_name == "notifications_deliver":
+        ran = _rows(database, TASK_ROWS)
+    assert ran == [(task_name, "SUCCESSFUL", 2)], log.read_text()
     assert "put back in the queue" in log.read_text()
     after_kill = _rows(database, effect)
     assert after_kill != prepared
