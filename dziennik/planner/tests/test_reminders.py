@@ -53,8 +53,7 @@ def test_a_test_a_trip_and_homework_of_a_group_reach_exactly_those_concerned(wor
     # a test and a trip: two notifications each; the next day's quiz not yet
     assert Notification.objects.filter(event=events.TEST_TOMORROW).count() == 6
     assert {
-        n.params["title"]
-        for n in Notification.objects.filter(recipient=world.user("own_parent"))
+        n.params["title"] for n in Notification.objects.filter(recipient=world.user("own_parent"))
     } == {"Sprawdzian – ułamki", "Wycieczka"}
     # the group's homework: Kacper's father only
     assert _told(events.HOMEWORK_TOMORROW) == {CLASSMATE}
