@@ -300,7 +300,13 @@ if env("TASKS_BACKEND", default="") == "django_tasks_rq.RQBackend":
 NOTIFICATION_CHANNELS = {"email": "dziennik.notifications.channels.EmailChannel"}
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 # Queued every minute by each `manage.py task_worker` (safe to run twice).
-TASK_WORKER_PERIODIC = ["dziennik.notifications.tasks.notifications_sweep"]
+TASK_WORKER_PERIODIC = [
+    "dziennik.notifications.tasks.notifications_sweep",
+    "dziennik.planner.tasks.planner_tomorrow",
+]
+# From this local time on, families are told of the next school day's tests, trips,
+# homework and timetable changes (dziennik/planner/reminders.py).
+PLANNER_REMINDERS_AT = env("PLANNER_REMINDERS_AT", default="17:00")
 
 LOGGING = {
     "version": 1,

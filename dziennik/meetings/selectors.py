@@ -9,7 +9,13 @@ from dataclasses import dataclass
 from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, Subquery
 from django.utils import timezone
 
-from dziennik.schools.models import ClassGroup, Enrolment, SchoolClass, TeachingAssignment
+from dziennik.schools.models import (
+    ClassGroup,
+    Enrolment,
+    Guardianship,
+    SchoolClass,
+    TeachingAssignment,
+)
 from dziennik.schools.viewer import ChildOption, Viewer, child_options
 
 from . import permissions
@@ -127,6 +133,30 @@ def upcoming_class_meetings(viewer: Viewer):
         .filter(date__gte=timezone.localdate())
         .select_related("school_class", "teacher")
         .order_by("date", "starts_at", "pk")[:LIST_SIZE]
+    )
+
+
+def parents_of(*, student_ids=(), school_class_id: int | None = None) -> list[int]:
+    """The accounts of the parents a meeting concerns: of the students ``student_ids``,
+    or of the students of a class now. Only parents who see the child (full access, not
+    restricted by an adult student, as ``Viewer.child_ids``); students take no part.
+    One query."""
+    students = (
+        Enrolment.objects.filter(school_class_id=school_class_id, end_date__isnull=True).values(
+            "student_id"
+        )
+        if school_class_id is not None
+        else list(student_ids)
+    )
+    return sorted(
+        set(
+            Guardianship.objects.filter(
+                student_id__in=students,
+                access=Guardianship.Access.FULL,
+                student__restricts_parent_view=False,
+                guardian__user__isnull=False,
+            ).values_list("guardian__user_id", flat=True)
+        )
     )
 
 

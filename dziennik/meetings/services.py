@@ -6,18 +6,23 @@ from __future__ import annotations
 
 import datetime
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.http import Http404
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from dziennik.core import audit, cache
 from dziennik.core.text import field_text
+from dziennik.notifications import events
+from dziennik.notifications import services as notifications
 from dziennik.schools.models import SchoolClass, Student
 from dziennik.schools.viewer import get_viewer
 
-from . import permissions
+from . import permissions, selectors
 from .models import Booking, ClassMeeting, ConsultationSession, ConsultationSlot, MeetingSettings
 from .scopes import meetings_scope
 
@@ -41,6 +46,36 @@ def _aware(day: datetime.date, time: datetime.time) -> datetime.datetime:
 
 def _moved(school_id: int) -> None:
     cache.bump(meetings_scope(school_id))
+
+
+def _when(day: datetime.date, time: datetime.time) -> str:
+    return f"{day:%d.%m.%Y} {time:%H:%M}"
+
+
+def _tell(*, school_id: int, recipient_ids, key: str, title, values: dict) -> None:
+    """Tell parents of a meeting (in the caller's transaction: a change that rolls back
+    tells nobody). The title says what and when, never the topic; it is worded in the
+    register's language (``LANGUAGE_CODE``), whoever's request or task makes the change."""
+    with translation.override(settings.LANGUAGE_CODE):
+        text = str(title) % values
+    notifications.notify(
+        event=events.MEETING,
+        school_id=school_id,
+        recipient_ids=recipient_ids,
+        key=key,
+        params={"title": text},
+        url=reverse("meetings:index"),
+    )
+
+
+def _tell_class(meeting: ClassMeeting, key: str, title) -> None:
+    _tell(
+        school_id=meeting.school_id,
+        recipient_ids=selectors.parents_of(school_class_id=meeting.school_class_id),
+        key=key,
+        title=title,
+        values={"class": meeting.school_class.name, "when": _when(meeting.date, meeting.starts_at)},
+    )
 
 
 def _check_when(errors: dict, *, date, starts_at, ends_at) -> None:
@@ -245,6 +280,14 @@ def slot_cancel(*, actor, slot: ConsultationSlot) -> ConsultationSlot:
         audit.record_update(
             actor=actor, instance=booking, before=before, student_id=booking.student_id
         )
+        local = timezone.localtime(slot.starts)
+        _tell(
+            school_id=school_id,
+            recipient_ids=selectors.parents_of(student_ids=[booking.student_id]),
+            key=f"booking:{booking.pk}:cancelled",
+            title=gettext_lazy("consultation on %(when)s cancelled by the teacher"),
+            values={"when": _when(local.date(), local.time())},
+        )
     _moved(school_id)
     return slot
 
@@ -282,6 +325,11 @@ def class_meeting_create(
         **values,
     )
     audit.record_create(actor=actor, instance=meeting, school_class_id=school_class.pk)
+    _tell_class(
+        meeting,
+        f"class_meeting:{meeting.pk}",
+        gettext_lazy("meeting of the parents of %(class)s, %(when)s"),
+    )
     _moved(meeting.school_id)
     return meeting
 
@@ -297,6 +345,11 @@ def class_meeting_cancel(*, actor, meeting: ClassMeeting) -> ClassMeeting:
     meeting.save(update_fields=["cancelled_at"])
     audit.record_update(
         actor=actor, instance=meeting, before=before, school_class_id=meeting.school_class_id
+    )
+    _tell_class(
+        meeting,
+        f"class_meeting:{meeting.pk}:cancelled",
+        gettext_lazy("meeting of the parents of %(class)s, %(when)s, cancelled"),
     )
     _moved(meeting.school_id)
     return meeting

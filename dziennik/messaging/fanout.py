@@ -10,10 +10,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from dziennik.accounts.models import User
 from dziennik.core import cache
+from dziennik.notifications import events
+from dziennik.notifications import services as notifications
 
 from . import recipients
 from .models import Delivery, Message
@@ -28,8 +31,20 @@ def moved(user_ids: Iterable[int]) -> None:
 
 
 def delivered(message: Message, recipient_ids: Sequence[int]) -> None:
-    """The recipients now have the message in their inbox."""
+    """The recipients now have the message in their inbox, and are told of it (in the
+    caller's transaction: a message that rolls back tells nobody). The notification
+    names the sender, never the message's subject or text."""
     moved(recipient_ids)
+    if not recipient_ids:
+        return
+    notifications.notify(
+        event=events.MESSAGE,
+        school_id=message.school_id,
+        recipient_ids=recipient_ids,
+        key=f"message:{message.pk}",
+        params={"sender": str(message.sender)[:100]},
+        url=reverse("messaging:thread", args=[message.thread_id]),
+    )
 
 
 def message_fan_out(*, message_id: int) -> int:
@@ -41,7 +56,15 @@ def message_fan_out(*, message_id: int) -> int:
         message = (
             Message.objects.select_for_update()
             .filter(pk=message_id)
-            .only("pk", "school_id", "sender_id", "groups", "fanned_out_at", "withdrawn_at")
+            .only(
+                "pk",
+                "school_id",
+                "thread_id",
+                "sender_id",
+                "groups",
+                "fanned_out_at",
+                "withdrawn_at",
+            )
             .first()
         )
         if message is None or message.fanned_out_at is not None or message.withdrawn_at:

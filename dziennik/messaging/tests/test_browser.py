@@ -58,7 +58,7 @@ def test_a_parent_writes_to_the_class_teacher_who_reads_and_replies(page, world)
 
     switch_user(page, "wych")
     page.goto("/")
-    page.locator("#unread-count").filter(has_text="1").wait_for()
+    page.locator("#messages-unread-count").filter(has_text="1").wait_for()
     page.goto(reverse("messaging:inbox"))
     row = page.locator(f"#message-{message.pk}")
     assert row.locator(".unread-mark").count() == 1
@@ -79,7 +79,7 @@ def test_a_parent_writes_to_the_class_teacher_who_reads_and_replies(page, world)
 
     switch_user(page, "rodzic-test")
     page.goto("/")
-    page.locator("#unread-count").filter(has_text="1").wait_for()
+    page.locator("#messages-unread-count").filter(has_text="1").wait_for()
     assert "Zwolnienie z WF" in page.locator("#new-messages").inner_text()
     page.goto(reverse("messaging:inbox"))
     _axe(page)
