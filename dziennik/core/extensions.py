@@ -96,12 +96,15 @@ def group_nav_items(items: list[NavItem], path: str) -> list[NavEntry]:
 @dataclass(frozen=True)
 class HeaderLink:
     """A link of the top bar beside the person's name; ``count_url`` answers a small
-    fragment with its counter (loaded after the page)."""
+    fragment with its counter (loaded after the page), whose root element carries
+    ``data-count="<key>"``; ``icon`` names a template with an SVG drawn instead of the
+    label (the label is then for screen readers only), to keep the bar one row."""
 
     label: str
     url: str
     key: str
     count_url: str = ""
+    icon: str = ""
 
 
 @dataclass

@@ -35,6 +35,7 @@ def header_links(viewer: Viewer) -> list[HeaderLink]:
             reverse("messaging:inbox"),
             key="messages",
             count_url=reverse("messaging:unread"),
+            icon="messaging/_icon.svg",
         )
     ]
 

@@ -155,6 +155,23 @@ def _check_limits(
     return True
 
 
+def _what_is_planned(kind: str, subject, school_class) -> tuple[str, Subject | None, dict]:
+    """The event's kind (a valid choice, or ``ValidationError``), its subject (only for the
+    kinds that have one) and the errors of a missing subject or class."""
+    errors: dict = {}
+    try:
+        kind = field_choice(Event, "kind", kind)
+    except ValidationError as exc:
+        raise ValidationError(exc.error_dict) from None
+    if kind in SUBJECT_KINDS and subject is None:
+        errors["subject"] = [ValidationError(_("Choose the subject."))]
+    if kind not in SUBJECT_KINDS:
+        subject = None
+    if school_class is None and kind != Event.Kind.SCHOOL_EVENT:
+        errors["school_class"] = [ValidationError(_("Choose the class."))]
+    return kind, subject, errors
+
+
 def event_plan(
     *,
     actor,
@@ -179,17 +196,7 @@ def event_plan(
     attachment is stored first and removed again when the event is not written
     (``core.uploads``)."""
     viewer = get_viewer(actor)
-    errors: dict = {}
-    try:
-        kind = field_choice(Event, "kind", kind)
-    except ValidationError as exc:
-        raise ValidationError(exc.error_dict) from None
-    if kind in SUBJECT_KINDS and subject is None:
-        errors["subject"] = [ValidationError(_("Choose the subject."))]
-    if kind not in SUBJECT_KINDS:
-        subject = None
-    if school_class is None and kind != Event.Kind.SCHOOL_EVENT:
-        errors["school_class"] = [ValidationError(_("Choose the class."))]
+    kind, subject, errors = _what_is_planned(kind, subject, school_class)
     if not permissions.may_plan(
         viewer,
         kind=kind,
