@@ -22,7 +22,9 @@ PANEL_SIZE = 3
 def nav_items(viewer: Viewer) -> list[NavItem]:
     if not permissions.uses_meetings(viewer):
         return []
-    group = "communication" if viewer.is_staff_member else ""
+    # One menu with the messages (and, for staff, the notes and the calendar): the top bar
+    # of a family stays one row at 1280 px.
+    group = "communication"
     return [
         NavItem(_("Meetings"), reverse("meetings:index"), order=57, key="meetings", group=group)
     ]

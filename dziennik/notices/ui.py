@@ -15,7 +15,9 @@ from .scopes import board_scope, reader_scope
 def nav_items(viewer: Viewer) -> list[NavItem]:
     if viewer.school_id is None:
         return []
-    group = "communication" if viewer.is_staff_member else ""  # a menu with the notes
+    # One menu with the messages (and, for staff, the notes and the calendar): the top bar
+    # of a family stays one row at 1280 px.
+    group = "communication"
     return [
         NavItem(_("Announcements"), reverse("notices:board"), order=55, key="notices", group=group)
     ]
