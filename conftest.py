@@ -8,6 +8,22 @@ import pytest
 from testsupport.browser import watch_policy_violations
 from testsupport.world import AuthzMatrix, build_world
 
+if os.environ.get("DATABASE_URL", "sqlite").startswith("sqlite"):
+    # On SQLite the browser tests' live server hands every request thread the test's one
+    # in-memory connection: two requests at once (a page and the top bar's counters,
+    # loaded by htmx) would run inside each other's transactions, and one's rollback
+    # would undo the other's write. Serve one request at a time there (Django's
+    # non-threaded server also closes each connection, so none waits on a keep-alive).
+    from django.core.servers.basehttp import WSGIServer
+    from django.test.testcases import LiveServerThread
+
+    class _OneRequestAtATime(WSGIServer):
+        def __init__(self, *args, connections_override=None, **kwargs):
+            # The server's thread has taken the shared connection already (its ``run``).
+            super().__init__(*args, **kwargs)
+
+    LiveServerThread.server_class = _OneRequestAtATime
+
 
 def pytest_configure(config):
     """Compile the translations (git-ignored ``.mo`` files) before Django loads them, so
