@@ -156,11 +156,14 @@ def _reads(ctx: DemoContext, rows: list[Announcement]) -> None:
         )
     )
     fixed = ctx.fixed_users.get("rodzic")
-    newest = {a.pk for a in sorted(rows, key=lambda a: a.shown_from, reverse=True)[:3]}
+    # Those a parent sees today (not the ones shown from a later day): the newest two or
+    # three of them wait unread, whatever the day of the week the demo is built on.
+    shown = [
+        a for a in rows if a.shown_from <= ctx.today and a.audience not in (A.STUDENTS, A.STAFF)
+    ]
+    newest = {a.pk for a in sorted(shown, key=lambda a: a.shown_from, reverse=True)[:3]}
     reads = []
-    for a in rows:
-        if a.shown_from > ctx.today or a.audience in (A.STUDENTS, A.STAFF):
-            continue
+    for a in shown:
         for user_id in parents:
             if fixed is not None and user_id == fixed.pk and a.pk in newest:
                 continue

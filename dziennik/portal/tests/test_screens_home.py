@@ -8,7 +8,7 @@ from django.test import Client
 from django.utils import timezone
 
 from dziennik.accounts.tests.factories import UserFactory
-from dziennik.lucky.models import LuckyNumber
+from dziennik.lucky.models import LuckyNumber, LuckySettings
 from dziennik.schools import models as sm
 from dziennik.schools.tests import factories as sf
 from testsupport.world import ROLES
@@ -52,6 +52,8 @@ def test_home_authorization_matrix(matrix, world):
 
 
 def test_parent_home_shows_the_chosen_child_and_an_empty_news_area(world):
+    # Nothing new: not even the lucky number, drawn on every lesson day.
+    LuckySettings.objects.create(school=world.school, enabled=False)
     html = _html(world, "own_parent")
     assert _data_ids(html, "data-student") == [world.student.pk]
     assert 'id="child-overview"' in html
