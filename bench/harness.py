@@ -130,6 +130,23 @@ def server_cpu_seconds(groups: set[int], database: str) -> float:
     return total / ticks
 
 
+def run_threads(threads: list[threading.Thread]) -> float:
+    """Start the threads together, wait for all of them; the wall time in seconds."""
+    started = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return time.perf_counter() - started
+
+
+def percentile_ms(latencies: list[float], p: float) -> float:
+    """The ``p``-th percentile of sorted latencies in seconds, in milliseconds."""
+    if not latencies:
+        return float("nan")
+    return latencies[min(len(latencies) - 1, int(p / 100 * len(latencies)))] * 1000
+
+
 def run_load(session: Session, make_request, concurrency: int, duration: float) -> dict:
     """``concurrency`` threads, each with its own keep-alive connection, for ``duration``."""
     latencies: list[float] = []
@@ -172,18 +189,11 @@ def run_load(session: Session, make_request, concurrency: int, duration: float) 
             errors += local_errors
 
     threads = [threading.Thread(target=worker, args=(i,)) for i in range(concurrency)]
-    started = time.perf_counter()
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    wall = time.perf_counter() - started
+    wall = run_threads(threads)
     latencies.sort()
 
     def pct(p: float) -> float:
-        if not latencies:
-            return float("nan")
-        return latencies[min(len(latencies) - 1, int(p / 100 * len(latencies)))] * 1000
+        return percentile_ms(latencies, p)
 
     return {
         "concurrency": concurrency,

@@ -17,7 +17,7 @@ import threading
 import time
 import urllib.parse
 
-from harness import DEMO_PASSWORD, django_lookup
+from harness import DEMO_PASSWORD, django_lookup, percentile_ms, run_threads
 
 WRONG_EVERY = 25
 
@@ -127,18 +127,11 @@ def run_storm(host: str, port: int, usernames: list[str], concurrency: int, dura
                     failed += 1
 
     threads = [threading.Thread(target=worker) for _ in range(concurrency)]
-    started = time.perf_counter()
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    wall = time.perf_counter() - started
+    wall = run_threads(threads)
     latencies.sort()
 
     def pct(p: float) -> float:
-        if not latencies:
-            return float("nan")
-        return latencies[min(len(latencies) - 1, int(p / 100 * len(latencies)))] * 1000
+        return percentile_ms(latencies, p)
 
     return {
         "concurrency": concurrency,
