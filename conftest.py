@@ -12,15 +12,30 @@ if os.environ.get("DATABASE_URL", "sqlite").startswith("sqlite"):
     # On SQLite the browser tests' live server hands every request thread the test's one
     # in-memory connection: two requests at once (a page and the top bar's counters,
     # loaded by htmx) would run inside each other's transactions, and one's rollback
-    # would undo the other's write. Serve one request at a time there (Django's
-    # non-threaded server also closes each connection, so none waits on a keep-alive).
-    from django.core.servers.basehttp import WSGIServer
+    # would undo the other's write. Run the application for one request at a time there.
+    # The server still reads each connection in a thread of its own: Chromium opens
+    # spare connections it may never use, and a server reading one connection at a time
+    # waits on such a socket while the page's real request queues behind it.
+    import threading
+
+    from django.core.servers.basehttp import ThreadedWSGIServer
     from django.test.testcases import LiveServerThread
 
-    class _OneRequestAtATime(WSGIServer):
-        def __init__(self, *args, connections_override=None, **kwargs):
-            # The server's thread has taken the shared connection already (its ``run``).
-            super().__init__(*args, **kwargs)
+    class _OneRequestAtATime(ThreadedWSGIServer):
+        def set_app(self, application):
+            lock = threading.Lock()
+
+            def one_at_a_time(environ, start_response):
+                with lock:
+                    response = application(environ, start_response)
+                    try:
+                        body = b"".join(response)
+                    finally:
+                        if hasattr(response, "close"):
+                            response.close()
+                return [body]
+
+            super().set_app(one_at_a_time)
 
     LiveServerThread.server_class = _OneRequestAtATime
 

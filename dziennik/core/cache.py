@@ -145,9 +145,17 @@ def bump(*scopes: Scope) -> None:
         listener(unique)
 
 
+def _at_versions(key: str, scopes: Iterable[Scope]) -> str:
+    """``key`` at the current versions of ``scopes``, hashed: a page of a parent of many
+    children depends on a dozen scopes, and a key stays within memcached's 250
+    characters whatever their number."""
+    stamp = ".".join(versions(*scopes, EPOCH_SCOPE))
+    return key + "@" + hashlib.blake2b(stamp.encode(), digest_size=16).hexdigest()
+
+
 def cached(key: str, scopes: Iterable[Scope], build: Callable[[], Any]) -> Any:
     """``build()``'s result, computed at most once per version of ``scopes``."""
-    full = key + "@" + ".".join(versions(*scopes, EPOCH_SCOPE))
+    full = _at_versions(key, scopes)
     value = cache.get(full)
     if value is None:
         for listener in fill_listeners:
@@ -308,7 +316,7 @@ def cached_page(
     # Hashed: the path's query string is the client's to make as long as it likes, and
     # a key stays short (memcached's 250 characters) whatever the address.
     digest = hashlib.sha256(layout.encode()).hexdigest()[:32]
-    full = f"page:{key}:{digest}@" + ".".join(versions(*scopes, EPOCH_SCOPE))
+    full = _at_versions(f"page:{key}:{digest}", scopes)
     found = cache.get(full)
     if found is not None:
         content, content_type = found

@@ -1,6 +1,7 @@
 """The principal loads a timetable file and adjusts the plan in the browser."""
 
 import pytest
+from playwright.sync_api import expect
 
 from dziennik.accounts.tests.factories import TEST_PASSWORD
 from dziennik.timetable.models import TimetableEntry
@@ -33,7 +34,7 @@ def test_principal_imports_a_plan_then_changes_a_lesson(world, page, tmp_path):
     assert TimetableEntry.objects.filter(valid_from=start).count() == 5
 
     page.click("#import-classes a")  # the class's editor, at the week the plan starts
-    assert page.locator("#plan-editor .lesson-cell").count() == 5
+    expect(page.locator("#plan-editor .lesson-cell")).to_have_count(5)
     assert_no_serious_axe_violations(page)
     entry = TimetableEntry.objects.get(valid_from=start, weekday=1, slot=reg.slots[2])
     page.click(f"#plan-editor [data-entry='{entry.pk}'] a[href*='/zmien/']")
