@@ -303,6 +303,7 @@ SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 TASK_WORKER_PERIODIC = [
     "dziennik.notifications.tasks.notifications_sweep",
     "dziennik.planner.tasks.planner_tomorrow",
+    "dziennik.notices.tasks.notices_shown_today",
 ]
 # From this local time on, families are told of the next school day's tests, trips,
 # homework and timetable changes (dziennik/planner/reminders.py).

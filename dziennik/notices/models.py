@@ -47,12 +47,22 @@ class Announcement(models.Model):
     shown_until = models.DateField(_("shown until"))
     published_at = models.DateTimeField(_("published"), auto_now_add=True)
     withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
+    # When its readers were notified: at publication when it is shown from that day on,
+    # else by the task ``notices_shown_today`` on its first day (``services``).
+    notified_at = models.DateTimeField(_("readers notified"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("announcement")
         verbose_name_plural = _("announcements")
         ordering = ["-shown_from", "-pk"]
-        indexes = [models.Index(fields=["school", "shown_until"])]
+        indexes = [
+            models.Index(fields=["school", "shown_until"]),
+            models.Index(
+                fields=["shown_from"],
+                condition=Q(notified_at__isnull=True),
+                name="announcement_to_notify",
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(shown_from__lte=models.F("shown_until")),

@@ -69,6 +69,44 @@ def _checked(
     return values, ids
 
 
+def _notify_readers(announcement: Announcement) -> None:
+    """Tell the announcement's readers (once: the outbox's key, and ``notified_at``)."""
+    notifications.notify(
+        event=events.ANNOUNCEMENT,
+        school_id=announcement.school_id,
+        recipient_ids=selectors.readers(announcement),
+        key=f"announcement:{announcement.pk}",
+        params={"title": announcement.title[:100]},
+        url=reverse("notices:board"),
+    )
+    announcement.notified_at = timezone.now()
+    announcement.save(update_fields=["notified_at"])
+
+
+def announcements_shown_today_notify(*, today: datetime.date | None = None) -> int:
+    """Notify the readers of the announcements scheduled for a later day once that day
+    has come (the system's work, run by the task ``notices_shown_today``: no actor).
+    Rows are locked and skipped by a second worker, so each is told once. Answers how
+    many announcements were told."""
+    today = today or timezone.localdate()
+    told = 0
+    with transaction.atomic():
+        due = (
+            Announcement.objects.select_for_update(skip_locked=True)
+            .filter(
+                notified_at__isnull=True,
+                withdrawn_at__isnull=True,
+                shown_from__lte=today,
+                shown_until__gte=today,
+            )
+            .order_by("pk")
+        )
+        for announcement in due:
+            _notify_readers(announcement)
+            told += 1
+    return told
+
+
 def _moved(announcement: Announcement) -> None:
     """Every board and home page of the school that shows announcements moves on."""
     cache.bump(board_scope(announcement.school_id))
@@ -104,14 +142,7 @@ def announcement_publish(
     audit.record_create(actor=actor, instance=announcement)
     _moved(announcement)
     if announcement.shown_from <= timezone.localdate():
-        notifications.notify(
-            event=events.ANNOUNCEMENT,
-            school_id=announcement.school_id,
-            recipient_ids=selectors.readers(announcement),
-            key=f"announcement:{announcement.pk}",
-            params={"title": announcement.title[:100]},
-            url=reverse("notices:board"),
-        )
+        _notify_readers(announcement)
     return announcement
 
 
