@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 IN_APP = "in_app"
 EMAIL = "email"
@@ -37,6 +37,9 @@ class Event:
     detail: str = ""
     default_channels: tuple[str, ...] = (IN_APP, EMAIL)
     urgent: bool = False
+    # the short text when the event is of a later day than tomorrow (its ``weekday``
+    # parameter given: a reminder on Friday of Monday's test does not say "tomorrow")
+    short_later: str = ""
 
 
 GRADE_NEW = "grade_new"
@@ -129,16 +132,23 @@ _EVENTS = (
         TEST_TOMORROW,
         gettext_lazy("Test or trip tomorrow"),
         gettext_lazy("Tomorrow: %(title)s – %(child)s"),
+        short_later=gettext_lazy("Next school day (%(weekday)s): %(title)s – %(child)s"),
     ),
     Event(
         HOMEWORK_TOMORROW,
         gettext_lazy("Homework due tomorrow"),
         gettext_lazy("Homework due tomorrow in %(subject)s – %(child)s"),
+        short_later=gettext_lazy(
+            "Homework due the next school day (%(weekday)s) in %(subject)s – %(child)s"
+        ),
     ),
     Event(
         TIMETABLE_TOMORROW,
         gettext_lazy("Substitution or cancellation tomorrow"),
         gettext_lazy("Tomorrow's timetable changed – %(child)s"),
+        short_later=gettext_lazy(
+            "The next school day's (%(weekday)s) timetable changed – %(child)s"
+        ),
     ),
     Event(
         MEETING,
@@ -154,6 +164,14 @@ VALUE_WORDS = {
     "accepted": gettext_lazy("accepted"),
     "rejected": gettext_lazy("rejected"),
     "partly": gettext_lazy("partly accepted"),
+    # ``weekday`` of the reminders of a later day than tomorrow (ISO weekday numbers)
+    "weekday:1": pgettext_lazy("weekday in a sentence", "Monday"),
+    "weekday:2": pgettext_lazy("weekday in a sentence", "Tuesday"),
+    "weekday:3": pgettext_lazy("weekday in a sentence", "Wednesday"),
+    "weekday:4": pgettext_lazy("weekday in a sentence", "Thursday"),
+    "weekday:5": pgettext_lazy("weekday in a sentence", "Friday"),
+    "weekday:6": pgettext_lazy("weekday in a sentence", "Saturday"),
+    "weekday:7": pgettext_lazy("weekday in a sentence", "Sunday"),
 }
 
 
@@ -178,6 +196,8 @@ def render_short(event: str, params: dict) -> str:
     known = EVENTS.get(event)
     if known is None:
         return _("Notification")
+    if known.short_later and "weekday" in params:
+        return _fill(known.short_later, params)
     return _fill(known.short, params)
 
 

@@ -125,6 +125,13 @@ def remind(*, day: datetime.date | None = None, now: datetime.datetime | None = 
     def students(class_id: int, group_id: int | None) -> list[int]:
         return sorted(of_group[group_id] if group_id else of_class[class_id])
 
+    def day_of(school_id: int) -> dict:
+        """Nothing for tomorrow; the weekday of a later day (Friday evening: Monday)."""
+        target = targets[school_id]
+        if target == local.date() + datetime.timedelta(days=1):
+            return {}
+        return {"weekday": f"weekday:{target.isoweekday()}"}
+
     items: dict[tuple[int, str], list[About]] = defaultdict(list)
     for event in planned:
         url = reverse("planner:event", args=[event.pk])
@@ -132,6 +139,7 @@ def remind(*, day: datetime.date | None = None, now: datetime.datetime | None = 
             kind, params = notification_events.HOMEWORK_TOMORROW, {"subject": event.subject.name}
         else:
             kind, params = notification_events.TEST_TOMORROW, {"title": event.title[:100]}
+        params |= day_of(event.school_id)
         for student_id in students(event.school_class_id, event.group_id):
             key = f"planner:{event.pk}:{event.date}:{student_id}"
             items[(event.school_id, kind)].append(About(student_id, key, params, url))
@@ -144,7 +152,7 @@ def remind(*, day: datetime.date | None = None, now: datetime.datetime | None = 
             key = f"timetable:{targets[school_id]}:{student_id}"
             url = reverse("timetable:student", args=[student_id])
             items[(school_id, notification_events.TIMETABLE_TOMORROW)].append(
-                About(student_id, key, {}, url)
+                About(student_id, key, day_of(school_id), url)
             )
     count = 0
     with transaction.atomic():

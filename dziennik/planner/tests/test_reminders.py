@@ -6,9 +6,10 @@ import datetime
 import pytest
 from django.db import transaction
 from django.test import override_settings
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from dziennik.notifications import events
+from dziennik.notifications.events import render_short
 from dziennik.notifications.models import Notification
 from dziennik.planner import reminders
 from dziennik.planner.tasks import planner_tomorrow
@@ -58,7 +59,14 @@ def test_a_test_a_trip_and_homework_of_a_group_reach_exactly_those_concerned(wor
     # the group's homework: Kacper's father only
     assert _told(events.HOMEWORK_TOMORROW) == {CLASSMATE}
     homework = Notification.objects.get(event=events.HOMEWORK_TOMORROW)
-    assert homework.params == {"child": world.classmate.first_name, "subject": world.subject.name}
+    later = (
+        {} if day == timezone.localdate() + datetime.timedelta(days=1) else {"weekday": "weekday:1"}
+    )
+    assert homework.params == {
+        "child": world.classmate.first_name,
+        "subject": world.subject.name,
+        **later,
+    }
     # nothing of another class or school; the notifications lapse the next morning
     assert not Notification.objects.exclude(school=world.school).exists()
     assert {timezone.localtime(n.expires_at) for n in Notification.objects.all()} == {
@@ -139,3 +147,25 @@ def test_the_periodic_run_tells_of_the_next_school_day_from_the_evening_on(world
     assert not Notification.objects.exists()
     assert reminders.remind(now=at(17)) == 3  # Friday evening: Monday's test
     assert reminders.remind(now=at(18)) == 0
+
+
+@override_settings(PLANNER_REMINDERS_AT="17:00")
+def test_on_friday_the_reminder_names_monday_not_tomorrow(world):
+    monday = next_monday()
+    maths_test(world, monday)
+    friday = timezone.make_aware(
+        datetime.datetime.combine(monday - datetime.timedelta(days=3), datetime.time(18))
+    )
+    assert reminders.remind(now=friday) == 3
+    notification = Notification.objects.filter(recipient__username="rodzic-test").get()
+    with translation.override("pl"):
+        text = render_short(notification.event, notification.params)
+    assert text.startswith("Najbliższy dzień nauki (poniedziałek): ")
+    assert "Jutro" not in text
+    # on Sunday evening, Monday is tomorrow
+    Notification.objects.all().delete()
+    sunday = friday + datetime.timedelta(days=2)
+    assert reminders.remind(now=sunday) == 3
+    notification = Notification.objects.filter(recipient__username="rodzic-test").get()
+    with translation.override("pl"):
+        assert render_short(notification.event, notification.params).startswith("Jutro: ")
