@@ -121,7 +121,8 @@ class CalendarEntry:
     ``uid`` is stable across calls (the iCalendar feed's UID is made of it); ``starts`` and
     ``ends`` are aware datetimes, or None for an all-day event on ``date``; ``kind`` is a
     short key the calendar screens colour and filter by ("test", "quiz", "homework",
-    "trip", "meeting", "school_event", "day_off", ...).
+    "trip", "meeting", "school_event", "day_off", ...); ``class_id`` the class it is for
+    (None: the whole school, or the person's own), by which staff filter the calendar.
     """
 
     uid: str
@@ -134,6 +135,7 @@ class CalendarEntry:
     description: str = ""
     location: str = ""
     kind_label: str = ""
+    class_id: int | None = None
 
 
 @cache

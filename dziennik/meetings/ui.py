@@ -94,6 +94,7 @@ def calendar_entries(
                 description=m.topic,
                 location=m.room,
                 kind_label=kind_label,
+                class_id=m.school_class_id,
             )
         )
     return entries

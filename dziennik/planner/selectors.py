@@ -9,7 +9,7 @@ from django.db.models import Q, QuerySet
 
 from dziennik.grades.rules import homework_grading_forbidden
 from dziennik.schools.models import ClassGroup, DayOff, SchoolClass, Subject, TeachingAssignment
-from dziennik.schools.selectors import current_school_year
+from dziennik.schools.selectors import class_list, current_school_year
 from dziennik.schools.viewer import Viewer
 
 from . import permissions
@@ -163,3 +163,14 @@ def planning_choices(viewer: Viewer) -> dict:
         "groups": groups,
         "subjects": list(subjects.only("pk", "name").order_by("name")),
     }
+
+
+def filter_classes(viewer: Viewer) -> list[SchoolClass]:
+    """The classes a member of staff may narrow the calendar to: this year's classes the
+    viewer sees (none for a family: their calendar is their children's already)."""
+    if not viewer.is_staff_member:
+        return []
+    year = current_school_year(viewer.school_id)
+    if year is None:
+        return []
+    return list(class_list(viewer, school_year=year))

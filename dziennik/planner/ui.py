@@ -81,6 +81,7 @@ def calendar_entries(
                 url=reverse("planner:event", args=[event.pk]),
                 description=event.description,
                 location=event.location,
+                class_id=event.school_class_id,
             )
         )
     for day_off in selectors.days_off_between(viewer, date_from, date_to):

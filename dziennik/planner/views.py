@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 from dziennik.accounts.children import active_child_id
 from dziennik.core.extensions import collect_calendar_entries
 from dziennik.core.forms import add_service_errors
-from dziennik.core.params import query_date, query_month
+from dziennik.core.params import query_date, query_id, query_month
 
 from . import permissions, selectors, services
 from .forms import EventForm, EventTextForm, SettingsForm
@@ -35,6 +35,28 @@ def _calendar_viewer(request):
     if viewer.school_id is None or viewer.user_id is None:
         raise Http404
     return selectors.for_child(viewer, active_child_id(request))
+
+
+def _class_filter(request) -> tuple[list, object]:
+    """Staff narrow the calendar to one class (``?klasa=``): the classes offered and
+    the one chosen (None: everything; an id not offered is ignored)."""
+    classes = selectors.filter_classes(request.viewer)
+    wanted = query_id(request.GET, "klasa")
+    return classes, next((c for c in classes if c.pk == wanted), None)
+
+
+def _entries(request, viewer, date_from, date_to) -> tuple[list, dict]:
+    """The calendar's entries between the dates, narrowed to the chosen class (what is
+    for the whole school stays), and the filter's context."""
+    classes, chosen = _class_filter(request)
+    entries = collect_calendar_entries(viewer, date_from, date_to)
+    if chosen is not None:
+        entries = [e for e in entries if e.class_id in (None, chosen.pk)]
+    return entries, {
+        "filter_classes": classes,
+        "chosen_class": chosen,
+        "class_query": f"&klasa={chosen.pk}" if chosen else "",
+    }
 
 
 def _by_day(entries) -> dict[datetime.date, list]:
@@ -62,7 +84,8 @@ def month(request):
     last = first.replace(day=calendar.monthrange(first.year, first.month)[1])
     start = first - datetime.timedelta(days=first.weekday())
     end = last + datetime.timedelta(days=6 - last.weekday())
-    days = _by_day(collect_calendar_entries(viewer, start, end))
+    entries, filtered = _entries(request, viewer, start, end)
+    days = _by_day(entries)
     weeks, day = [], start
     while day <= end:
         weeks.append(
@@ -87,6 +110,9 @@ def month(request):
             "previous": f"{previous:%Y-%m}",
             "following": f"{following:%Y-%m}",
             "has_entries": bool(days),
+            "period_name": "miesiac",
+            "period_value": f"{first:%Y-%m}",
+            **filtered,
         },
     )
 
@@ -98,7 +124,8 @@ def week(request):
     day = query_date(request.GET, "od", timezone.localdate())
     monday = day - datetime.timedelta(days=day.weekday())
     sunday = monday + datetime.timedelta(days=6)
-    days = _by_day(collect_calendar_entries(viewer, monday, sunday))
+    entries, filtered = _entries(request, viewer, monday, sunday)
+    days = _by_day(entries)
     return _page(
         request,
         "planner/week.html",
@@ -111,6 +138,9 @@ def week(request):
             ],
             "previous": f"{monday - datetime.timedelta(days=7):%Y-%m-%d}",
             "following": f"{monday + datetime.timedelta(days=7):%Y-%m-%d}",
+            "period_name": "od",
+            "period_value": f"{monday:%Y-%m-%d}",
+            **filtered,
         },
     )
 
@@ -122,7 +152,8 @@ def agenda(request):
     viewer = _calendar_viewer(request)
     start = query_date(request.GET, "od", timezone.localdate())
     end = start + datetime.timedelta(days=LIST_DAYS - 1)
-    days = _by_day(collect_calendar_entries(viewer, start, end))
+    entries, filtered = _entries(request, viewer, start, end)
+    days = _by_day(entries)
     return _page(
         request,
         "planner/list.html",
@@ -131,6 +162,9 @@ def agenda(request):
             "end": end,
             "days": [{"date": d, "entries": days[d]} for d in sorted(days)],
             "following": f"{end + ONE_DAY:%Y-%m-%d}",
+            "period_name": "od",
+            "period_value": f"{start:%Y-%m-%d}",
+            **filtered,
         },
     )
 

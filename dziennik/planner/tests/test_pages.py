@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 
 from dziennik.planner.models import Event
+from dziennik.schools.models import SchoolClass
 
 from .factories import next_monday
 
@@ -41,8 +42,9 @@ PAGES = [
 # guardian, children or assignments and led classes), the layout's child switcher and
 # navigation, then the events and the days off: two queries for the calendar itself.
 # The calendar shows every app's entries (core.extensions.calendar_entries): the meetings
-# add a parent's bookings and class meetings (2) and a teacher's consultation hours (1).
-QUERIES = {"own_parent": 12, "teacher_in": 10, "student": 7}
+# add a parent's bookings and class meetings (2) and a teacher's consultation hours (1);
+# staff get the class filter: the current year and its classes (2).
+QUERIES = {"own_parent": 12, "teacher_in": 12, "student": 7}
 
 
 @pytest.mark.parametrize(("name", "query"), PAGES)
@@ -66,3 +68,39 @@ def test_the_month_hides_empty_days_on_a_phone_and_marks_today(world):
     assert page.count('class="planner-day') >= 28
     assert page.count('class="planner-day today') == 1
     assert 'id="no-events"' in page
+
+
+def test_staff_narrow_the_calendar_to_one_class_and_keep_it_when_paging(world):
+    monday = next_monday()
+    _events(world, monday, 3)  # 4a's
+    school_wide = Event.objects.create(
+        school=world.school,
+        kind="school_event",
+        title="Dzień sportu",
+        date=monday,
+        author=world.user("principal"),
+    )
+    client = world.client("principal")
+    url = reverse("planner:week")
+    page = client.get(url, {"od": f"{monday:%Y-%m-%d}"}).content.decode()
+    assert 'id="class-filter"' in page
+    assert page.count('class="planner-entry ') == 4
+    # another class: only what is for the whole school
+    second = world.other_class
+    page = client.get(url, {"od": f"{monday:%Y-%m-%d}", "klasa": second.pk}).content.decode()
+    assert page.count('class="planner-entry ') == 1
+    assert school_wide.title in page
+    assert f"&amp;klasa={second.pk}" in page or f"&klasa={second.pk}" in page
+    # 4a: its events and the school's
+    page = client.get(
+        url, {"od": f"{monday:%Y-%m-%d}", "klasa": world.school_class.pk}
+    ).content.decode()
+    assert page.count('class="planner-entry ') == 4
+    # a class of another school is not offered and filters nothing
+    foreign = SchoolClass.objects.get(school=world.other_school, name="1a")
+    page = client.get(url, {"od": f"{monday:%Y-%m-%d}", "klasa": foreign.pk}).content.decode()
+    assert page.count('class="planner-entry ') == 4
+    assert f'value="{foreign.pk}"' not in page
+    # families have no filter: their calendar is their child's
+    page = world.client("own_parent").get(url, {"od": f"{monday:%Y-%m-%d}"}).content.decode()
+    assert 'id="class-filter"' not in page
