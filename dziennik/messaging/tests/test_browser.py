@@ -42,7 +42,17 @@ def test_a_parent_writes_to_the_class_teacher_who_reads_and_replies(page, world)
 
     login(page, "rodzic-test", TEST_PASSWORD)
     page.goto(reverse("messaging:compose"))
-    page.select_option("#id_recipients", label="Wójcik Grażyna")
+    # the people are a search field and check boxes (the select without JavaScript)
+    assert page.locator("#id_recipients").is_hidden()
+    everyone = page.locator(".recipient-options li").count()
+    page.fill("#recipient-search", "wojcik graz")  # no Polish letters typed: still found
+    visible = page.locator(".recipient-options li:visible")
+    assert visible.count() == 1
+    assert f"1 z {everyone}" in page.locator("#recipient-status").inner_text()
+    page.get_by_label("Wójcik Grażyna").check()
+    page.fill("#recipient-search", "")
+    assert page.locator(".recipient-options li:visible").count() == everyone
+    assert page.locator("#recipient-status").inner_text().endswith("Wybranych: 1.")
     page.fill("#id_subject", SUBJECT)
     page.fill("#id_body", BODY)
     page.set_input_files(
