@@ -16,6 +16,7 @@ from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from dziennik.core.concurrency import StaleEdit, version_of
+from dziennik.core.confirm import confirm_then_delete
 from dziennik.schools.viewer import Viewer
 
 from . import permissions, settings_selectors
@@ -186,24 +187,13 @@ def kind_delete(request, kind_id: int):
     """GET: confirm; POST: delete a kind no mark has."""
     viewer = _rules_manager(request)
     kind = settings_selectors.get_kind_for(viewer, kind_id)
-    errors = []
-    if request.method == "POST":
-        try:
-            services.attendance_kind_delete(actor=request.user, kind=kind)
-        except ValidationError as exc:
-            errors = exc.messages
-        except PermissionDenied as exc:
-            raise Http404 from exc
-        else:
-            messages.success(
-                request, _("The kind %(kind)s has been deleted.") % {"kind": kind.code}
-            )
-            return redirect("attendance:settings")
-    return render(
+    return confirm_then_delete(
         request,
-        "attendance/settings/kind_delete.html",
-        {"kind": kind, "errors": errors},
-        status=400 if errors else 200,
+        delete=lambda: services.attendance_kind_delete(actor=request.user, kind=kind),
+        deleted=_("The kind %(kind)s has been deleted.") % {"kind": kind.code},
+        done="attendance:settings",
+        template="attendance/settings/kind_delete.html",
+        context={"kind": kind},
     )
 
 

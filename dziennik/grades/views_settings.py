@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from dziennik.core.confirm import confirm_then_delete
 from dziennik.schools.viewer import Viewer
 
 from . import permissions, settings_selectors
@@ -151,24 +152,13 @@ def category_delete(request, category_id: int):
     """GET: confirm; POST: delete a category no column has."""
     viewer = _manager(request)
     category = settings_selectors.get_category_for(viewer, category_id)
-    errors = []
-    if request.method == "POST":
-        try:
-            services.grade_category_delete(actor=request.user, category=category)
-        except PermissionDenied as exc:
-            raise Http404 from exc
-        except ValidationError as exc:
-            errors = exc.messages
-        else:
-            messages.success(
-                request, _("The category %(name)s has been deleted.") % {"name": category.name}
-            )
-            return redirect("grades:rule_tables")
-    return _page(
+    return confirm_then_delete(
         request,
-        "grades/settings/category_delete.html",
-        {"category": category, "errors": errors},
-        failed=bool(errors),
+        delete=lambda: services.grade_category_delete(actor=request.user, category=category),
+        deleted=_("The category %(name)s has been deleted.") % {"name": category.name},
+        done="grades:rule_tables",
+        template="grades/settings/category_delete.html",
+        context={"category": category},
     )
 
 
@@ -253,25 +243,13 @@ def mark_delete(request, mark_id: int):
     """GET: confirm; POST: delete a special mark no grade has."""
     viewer = _manager(request)
     mark = settings_selectors.get_mark_for(viewer, mark_id)
-    errors = []
-    if request.method == "POST":
-        try:
-            services.special_mark_delete(actor=request.user, mark=mark)
-        except PermissionDenied as exc:
-            raise Http404 from exc
-        except ValidationError as exc:
-            errors = exc.messages
-        else:
-            messages.success(
-                request,
-                _("The special mark %(symbol)s has been deleted.") % {"symbol": mark.symbol},
-            )
-            return redirect("grades:rule_tables")
-    return _page(
+    return confirm_then_delete(
         request,
-        "grades/settings/mark_delete.html",
-        {"mark": mark, "errors": errors},
-        failed=bool(errors),
+        delete=lambda: services.special_mark_delete(actor=request.user, mark=mark),
+        deleted=_("The special mark %(symbol)s has been deleted.") % {"symbol": mark.symbol},
+        done="grades:rule_tables",
+        template="grades/settings/mark_delete.html",
+        context={"mark": mark},
     )
 
 

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from dziennik.core.confirm import confirm_then_delete
 from dziennik.schools.viewer import Viewer
 
 from . import permissions, settings_selectors
@@ -108,22 +109,11 @@ def room_delete(request, room_id: int):
     """GET: confirm; POST: delete a room no lesson has named."""
     viewer = _manager(request)
     room = settings_selectors.get_room_for(viewer, room_id, today=timezone.localdate())
-    errors = []
-    if request.method == "POST":
-        try:
-            services.room_delete(actor=request.user, room=room)
-        except PermissionDenied as exc:
-            raise Http404 from exc
-        except ValidationError as exc:
-            errors = exc.messages
-        else:
-            messages.success(
-                request, _("The room %(name)s has been deleted.") % {"name": room.name}
-            )
-            return redirect("timetable:rooms")
-    return render(
+    return confirm_then_delete(
         request,
-        "timetable/rooms/delete.html",
-        {"room": room, "errors": errors},
-        status=400 if errors else 200,
+        delete=lambda: services.room_delete(actor=request.user, room=room),
+        deleted=_("The room %(name)s has been deleted.") % {"name": room.name},
+        done="timetable:rooms",
+        template="timetable/rooms/delete.html",
+        context={"room": room},
     )
