@@ -26,6 +26,7 @@ INSTALLED_APPS = [
     "dziennik.timetable",
     "dziennik.keystroke",
     "dziennik.notifications",
+    "dziennik.plans",
     "dziennik.attendance",
     "dziennik.grades",
     "dziennik.notices",

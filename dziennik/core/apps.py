@@ -42,6 +42,11 @@ CONFIG_MODELS = {
     "meetings.MeetingSettings": "school",
     "messaging.MessagingSettings": "school",
     "planner.PlannerSettings": "school",
+    "plans.PlanSettings": "school",
+    "plans.Plan": "school",
+    "plans.Package": "school",
+    "plans.Promotion": "package__school",
+    "plans.Offer": "school",
 }
 
 # Fields whose changes no page shows: a login, a password change; the flag of a mark

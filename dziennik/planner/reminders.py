@@ -74,24 +74,21 @@ def _members(class_ids: set[int], group_ids: set[int]) -> tuple[dict, dict]:
     return of_class, of_group
 
 
-def remind(*, day: datetime.date | None = None, now: datetime.datetime | None = None) -> int:
-    """Tell the students and families of every school about ``day`` (by default each
-    school's next school day, and only from ``PLANNER_REMINDERS_AT`` on); returns how
-    many notifications are new. One transaction: all or nothing."""
-    now = now or timezone.now()
-    local = timezone.localtime(now)
-    school_ids = list(School.objects.values_list("pk", flat=True))
-    if day is not None:
-        targets = dict.fromkeys(school_ids, day)
-    elif local.time() < reminders_at():
-        return 0
-    else:
-        targets = next_school_days(local.date(), school_ids)
+def _later_day(target: datetime.date, today: datetime.date) -> dict:
+    """Nothing for tomorrow; the weekday of a later day (Friday evening: Monday)."""
+    if target == today + datetime.timedelta(days=1):
+        return {}
+    return {"weekday": f"weekday:{target.isoweekday()}"}
+
+
+def _due(targets: dict[int, datetime.date]) -> tuple[list[Event], list[tuple]]:
+    """The planned tests, trips and homework and the timetable changes (school, class,
+    group) of each school's target day. Two queries."""
     by_day: dict[datetime.date, list[int]] = defaultdict(list)
     for school_id, target in targets.items():
         by_day[target].append(school_id)
     if not by_day:
-        return 0
+        return [], []
     event_q = Q()
     change_q = Q()
     for target, ids in by_day.items():
@@ -118,19 +115,31 @@ def remind(*, day: datetime.date | None = None, now: datetime.datetime | None = 
         .values_list("school_id", "entry__school_class_id", "entry__group_id")
         .distinct()
     )
+    return planned, changes
+
+
+def remind(*, day: datetime.date | None = None, now: datetime.datetime | None = None) -> int:
+    """Tell the students and families of every school about ``day`` (by default each
+    school's next school day, and only from ``PLANNER_REMINDERS_AT`` on); returns how
+    many notifications are new. One transaction: all or nothing."""
+    now = now or timezone.now()
+    local = timezone.localtime(now)
+    school_ids = list(School.objects.values_list("pk", flat=True))
+    if day is not None:
+        targets = dict.fromkeys(school_ids, day)
+    elif local.time() < reminders_at():
+        return 0
+    else:
+        targets = next_school_days(local.date(), school_ids)
+    planned, changes = _due(targets)
+    if not planned and not changes:
+        return 0
     class_ids = {e.school_class_id for e in planned} | {c[1] for c in changes}
     group_ids = {e.group_id for e in planned if e.group_id} | {c[2] for c in changes if c[2]}
     of_class, of_group = _members(class_ids, group_ids)
 
     def students(class_id: int, group_id: int | None) -> list[int]:
         return sorted(of_group[group_id] if group_id else of_class[class_id])
-
-    def day_of(school_id: int) -> dict:
-        """Nothing for tomorrow; the weekday of a later day (Friday evening: Monday)."""
-        target = targets[school_id]
-        if target == local.date() + datetime.timedelta(days=1):
-            return {}
-        return {"weekday": f"weekday:{target.isoweekday()}"}
 
     items: dict[tuple[int, str], list[About]] = defaultdict(list)
     for event in planned:
@@ -139,7 +148,7 @@ def remind(*, day: datetime.date | None = None, now: datetime.datetime | None = 
             kind, params = notification_events.HOMEWORK_TOMORROW, {"subject": event.subject.name}
         else:
             kind, params = notification_events.TEST_TOMORROW, {"title": event.title[:100]}
-        params |= day_of(event.school_id)
+        params |= _later_day(targets[event.school_id], local.date())
         for student_id in students(event.school_class_id, event.group_id):
             key = f"planner:{event.pk}:{event.date}:{student_id}"
             items[(event.school_id, kind)].append(About(student_id, key, params, url))
@@ -152,7 +161,7 @@ def remind(*, day: datetime.date | None = None, now: datetime.datetime | None = 
             key = f"timetable:{targets[school_id]}:{student_id}"
             url = reverse("timetable:student", args=[student_id])
             items[(school_id, notification_events.TIMETABLE_TOMORROW)].append(
-                About(student_id, key, day_of(school_id), url)
+                About(student_id, key, _later_day(targets[school_id], local.date()), url)
             )
     count = 0
     with transaction.atomic():

@@ -22,6 +22,8 @@ from dziennik.lucky.models import LuckySettings
 from dziennik.meetings.models import MeetingSettings
 from dziennik.messaging.models import MessagingSettings
 from dziennik.planner.models import PlannerSettings
+from dziennik.plans.models import PlanSettings
+from dziennik.plans.services import leaflet_configuration
 from dziennik.schools import models as sm
 from dziennik.schools.tests import factories as sf
 from dziennik.timetable.models import Room, TimetableChange, TimetableEntry
@@ -102,6 +104,16 @@ def _rows_of_the_other_school(world) -> dict[str, object]:
             date_to=year.start_date + datetime.timedelta(days=30),
         ),
     }
+    leaflet = leaflet_configuration(school=school, year_start=year.start_date.year)
+    rows.update(
+        {
+            "plans.PlanSettings": PlanSettings.objects.get(school=school),
+            "plans.Plan": leaflet["extended"],
+            "plans.Package": leaflet["single"],
+            "plans.Promotion": leaflet["single"].promotions.get(),
+            "plans.Offer": leaflet["offer"],
+        }
+    )
     for label in CONFIG_MODELS:
         if label not in rows:  # the defaults of the grading and attendance rules
             rows[label] = apps.get_model(label).objects.filter(school=school).first()

@@ -24,6 +24,7 @@ APPS = (
     "timetable",
     "keystroke",
     "notifications",
+    "plans",
     "attendance",
     "grades",
     "notices",

@@ -1,0 +1,186 @@
+"""Access plans (*plany dostępu*): a free basic account and paid extended ones, their
+prices for a family (*pakiety*), promotions and add-on offers – all school data.
+
+Money is ``Decimal`` in złoty with grosze (two places), never float. Dates are local
+school days. The rules that use these rows are in ``pricing.py`` (prices, validity) and
+``services.py`` (what a school may configure: L-05 for public schools).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from dziennik.schools.models import School
+
+from . import entitlements
+
+MONEY = {"max_digits": 8, "decimal_places": 2, "validators": [MinValueValidator(Decimal("0"))]}
+
+
+class Channel(models.TextChoices):
+    """How a family pays."""
+
+    SCHOOL = "school", _("at school (activation list)")
+    ONLINE = "online", _("online payment")
+    TRANSFER = "transfer", _("bank transfer or post office")
+
+
+class PlanSettings(models.Model):
+    """A school's rules for plans: which model it runs, its VAT, and – for the
+    2012-style model only – the networks and hours in which a basic account sees grades
+    and attendance at school. One row per school; none: the statutory model."""
+
+    class Mode(models.TextChoices):
+        STATUTORY = "statutory", _("the register free from anywhere, extras paid (L-05)")
+        AT_SCHOOL = (
+            "at_school",
+            _("a basic account sees grades and attendance only at school, in consultation hours"),
+        )
+
+    school = models.OneToOneField(School, on_delete=models.CASCADE, related_name="plan_settings")
+    mode = models.CharField(
+        _("plan model"), max_length=20, choices=Mode.choices, default=Mode.STATUTORY
+    )
+    networks = models.TextField(
+        _("school networks"),
+        blank=True,
+        help_text=_("One address range a line, e.g. 192.0.2.0/24."),
+    )
+    # [{"weekday": 1..7, "start": "HH:MM", "end": "HH:MM"}, ...]
+    consultation_hours = models.JSONField(_("consultation hours"), default=list, blank=True)
+    vat_rate = models.DecimalField(
+        _("VAT rate (%)"),
+        max_digits=4,
+        decimal_places=2,
+        default=Decimal("23.00"),
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("99.99"))],
+    )
+
+    class Meta:
+        verbose_name = _("plan settings")
+        verbose_name_plural = _("plan settings")
+
+    def __str__(self) -> str:
+        return str(_("plan settings"))
+
+
+class Plan(models.Model):
+    """A plan: what its accounts may use (``entitlements``) and for how long a purchase
+    lasts. A school has one free plan (the basic account, *konto podstawowe*)."""
+
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="plans")
+    name = models.CharField(_("name"), max_length=100)
+    is_free = models.BooleanField(_("free"), default=False)
+    entitlements = models.JSONField(_("includes"), default=list, blank=True)
+    validity_months = models.PositiveSmallIntegerField(
+        _("valid for (months from activation)"),
+        default=12,
+        validators=[MinValueValidator(1), MaxValueValidator(36)],
+    )
+
+    class Meta:
+        verbose_name = _("plan")
+        verbose_name_plural = _("plans")
+        ordering = ["school", "-is_free", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["school", "name"], name="plan_name_once"),
+            models.UniqueConstraint(
+                fields=["school"], condition=Q(is_free=True), name="plan_one_free_per_school"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def includes(self, code: str) -> bool:
+        return code in self.entitlements
+
+    def entitlement_labels(self) -> list[str]:
+        return [entitlements.label(code) for code in self.entitlements]
+
+
+class Package(models.Model):
+    """What a family buys of a plan: the accounts of one child (and the child's
+    parents), or of all the family's children at one price (*pakiet rodzeństwo*), and
+    the ways it may be paid."""
+
+    class Kind(models.TextChoices):
+        SINGLE = "single", _("one child")
+        SIBLINGS = "siblings", _("all siblings")
+
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="plan_packages")
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="packages")
+    kind = models.CharField(_("package"), max_length=10, choices=Kind.choices)
+    amount = models.DecimalField(_("price (gross, zł)"), **MONEY)
+    channels = models.JSONField(_("may be paid"), default=list)
+
+    class Meta:
+        verbose_name = _("package")
+        verbose_name_plural = _("packages")
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "kind"], name="package_kind_once"),
+            models.CheckConstraint(condition=Q(amount__gte=0), name="package_amount_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.plan} – {self.get_kind_display()}"
+
+
+class Promotion(models.Model):
+    """A lower price for a time, perhaps only through some channels (the leaflet's:
+    1 September to 31 October, for activations collected at school)."""
+
+    package = models.ForeignKey(Package, on_delete=models.CASCADE, related_name="promotions")
+    name = models.CharField(_("name"), max_length=100)
+    amount = models.DecimalField(_("price (gross, zł)"), **MONEY)
+    date_from = models.DateField(_("from"))
+    date_to = models.DateField(_("to"))
+    channels = models.JSONField(_("only when paid"), default=list)
+
+    class Meta:
+        verbose_name = _("promotion")
+        verbose_name_plural = _("promotions")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(date_from__lte=models.F("date_to")), name="promotion_period_order"
+            ),
+            models.CheckConstraint(condition=Q(amount__gte=0), name="promotion_amount_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Offer(models.Model):
+    """An add-on a family may buy within some days of its activation (the leaflet's
+    e-learning platform: 21 zł for 12 months, within 30 days)."""
+
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="plan_offers")
+    name = models.CharField(_("name"), max_length=100)
+    entitlement = models.CharField(
+        _("adds"), max_length=20, choices=entitlements.CHOICES, default=entitlements.ELEARNING
+    )
+    amount = models.DecimalField(_("price (gross, zł)"), **MONEY)
+    validity_months = models.PositiveSmallIntegerField(
+        _("valid for (months)"), default=12, validators=[MinValueValidator(1)]
+    )
+    window_days = models.PositiveSmallIntegerField(
+        _("may be bought within (days of activation)"),
+        default=30,
+        validators=[MinValueValidator(1), MaxValueValidator(366)],
+    )
+
+    class Meta:
+        verbose_name = _("offer")
+        verbose_name_plural = _("offers")
+        constraints = [
+            models.UniqueConstraint(fields=["school", "name"], name="offer_name_once"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
