@@ -29,11 +29,13 @@ class PlatformForm(forms.Form):
         label=_("What the platform may ask for"),
         choices=[],
         initial=["openid"],
+        required=False,  # the service names a missing choice with the other problems
         widget=forms.CheckboxSelectMultiple,
     )
     roles = forms.MultipleChoiceField(
         label=_("Who may log in"),
         choices=Platform.Role.choices,
+        required=False,
         widget=forms.CheckboxSelectMultiple,
     )
 
