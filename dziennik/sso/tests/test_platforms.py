@@ -112,6 +112,10 @@ def test_every_change_is_in_the_history_without_secrets(world):
     client.post(reverse("sso:platform_revoke", args=[platform.pk]))
     revoked = AuditEntry.objects.filter(object_id=str(platform.pk), action="update").latest("pk")
     assert revoked.changes == {"active": [True, False], "tokens_revoked": [None, 0]}
+    # The school office reads it in its own words.
+    history = client.get(reverse("portal:history")).content.decode()
+    for words in ("adresy przekierowania", "identyfikator klienta", "unieważnione tokeny"):
+        assert words in history
 
 
 def test_bad_input_is_named_and_saves_nothing(world):
