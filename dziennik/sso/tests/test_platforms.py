@@ -114,7 +114,7 @@ def test_every_change_is_in_the_history_without_secrets(world):
     assert revoked.changes == {"active": [True, False], "tokens_revoked": [None, 0]}
     # The school office reads it in its own words.
     history = client.get(reverse("portal:history")).content.decode()
-    for words in ("adresy przekierowania", "identyfikator klienta", "unieważnione tokeny"):
+    for words in ("Adresy przekierowania", "Identyfikator klienta", "Unieważnione tokeny"):
         assert words in history
 
 
