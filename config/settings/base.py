@@ -357,6 +357,20 @@ def oauth2_provider_settings(private_key: str) -> dict:
         # The platform's own consent is the school's: no consent screen (the school
         # registered the platform and chose its scopes).
         "REQUEST_APPROVAL_PROMPT": "auto",
+        # RFC 9700 (OAuth 2.0 Security BCP), all of it: no implicit or password grant,
+        # PKCE S256 only, bearer tokens never in the address, `iss` in the authorization
+        # response, tokens stored only as hashes, a replayed refresh token ends its family.
+        "COMPLIANT_BCP_RFC9700_IMPLICIT_GRANT": True,
+        "COMPLIANT_BCP_RFC9700_PASSWORD_GRANT": True,
+        "COMPLIANT_BCP_RFC9700_PKCE_METHOD": True,
+        "COMPLIANT_BCP_RFC9700_ACCESS_TOKEN_TRANSPORT": True,
+        "COMPLIANT_BCP_RFC9700_AUTHZ_RESPONSE_ISS": True,
+        "COMPLIANT_BCP_RFC9700_TOKEN_STORAGE": True,
+        "REFRESH_TOKEN_REUSE_PROTECTION": True,
+        "COMPLIANT_BCP_RFC9700_REFRESH_TOKEN": True,
+        "COMPLIANT_BCP_RFC9700_REDIRECT_URI_SCHEME": True,
+        "COMPLIANT_BCP_RFC9700_REDIRECT_URI_MATCHING": True,
+        "COMPLIANT_BCP_RFC9700_PKCE_REQUIRED": True,
     }
 
 

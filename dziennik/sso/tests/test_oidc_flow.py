@@ -42,7 +42,7 @@ def test_authlib_logs_a_parent_in_with_pkce_and_verifies_the_id_token(world, liv
     platform, _ = register_platform(world, public=True)
     party = RelyingParty(live_server.url, platform)
     assert party.discovery["issuer"] == live_server.url + "/o"
-    assert party.discovery["code_challenge_methods_supported"] == ["plain", "S256"]
+    assert party.discovery["code_challenge_methods_supported"] == ["S256"]
 
     token = party.fetch_token(_log_in(live_server, party, "rodzic-test"))
 
