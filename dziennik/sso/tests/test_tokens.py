@@ -211,3 +211,24 @@ def test_subjects_are_pairwise_and_stable(world):
     assert claims.subject(moodle, user_id) != claims.subject(teams, user_id)
     assert len(claims.subject(moodle, user_id)) == 64  # a hash, not the account's number
     assert claims.subject(moodle, user_id) != claims.subject(moodle, user_id + 1)
+
+
+def test_a_replayed_refresh_token_ends_the_whole_family(world):
+    """A refresh token used twice (stolen and used by someone else, RFC 9700 4.14.2):
+    the second use fails and the tokens the first one gave die with it."""
+    platform, _ = register_platform(world, scopes=SCOPES)
+    tokens = tokens_for(world, platform, "own_parent")
+    refresh = {
+        "grant_type": "refresh_token",
+        "refresh_token": tokens["refresh_token"],
+        "client_id": platform.application.client_id,
+    }
+    first = Client().post("/o/token/", refresh)
+    assert first.status_code == 200
+    fresh = first.json()["access_token"]
+    assert api_get(_student_url(world.student), fresh).status_code == 200
+
+    replay = Client().post("/o/token/", refresh)
+    assert replay.status_code == 400
+    assert replay.json()["error"] == "invalid_grant"
+    assert api_get(_student_url(world.student), fresh).status_code == 401
