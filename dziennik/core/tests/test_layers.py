@@ -32,6 +32,7 @@ APPS = (
     "messaging",
     "planner",
     "meetings",
+    "sso",
     "portal",
     "demo",
 )
