@@ -26,6 +26,10 @@ urlpatterns = [
     path("powiadomienia/", include("dziennik.notifications.urls")),
     path("wiadomosci/", include("dziennik.messaging.urls")),
     path("terminarz/", include("dziennik.planner.urls")),
+    path("platformy/", include("dziennik.sso.urls")),
+    # Single sign-on (OpenID Connect) and its resource API: standard, English paths.
+    path("o/", include("dziennik.sso.oauth_urls")),
+    path("api/v1/", include("dziennik.sso.api_urls")),
     path("admin/", admin.site.urls),
     path("i18n/setlang/", set_language, name="set_language"),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),

@@ -49,6 +49,7 @@ from dziennik.notifications import events as notification_events
 from dziennik.notifications import services as notification_services
 from dziennik.notifications.models import Delivery, Notification
 from dziennik.planner import services as planner_services
+from dziennik.sso import services as sso_services
 from dziennik.timetable import services as timetable_services
 from dziennik.timetable import settings_services as room_services
 from testsupport.world import ROLES, World
@@ -89,6 +90,8 @@ DEAD_LETTER_REASON = "SMTPRecipientsRefused: 550 skrzynka anna.tajna nie istniej
 MESSAGE = "Zofia źle się czuje po szczepieniu"
 MESSAGE_FILE = "zaswiadczenie od pediatry"
 PLANNED = "Sprawdzian z potęg klasy 4a"
+PLATFORM = "Platforma kółka robotyki"
+PLATFORM_REDIRECT = "https://robotyka.example/oidc/callback"
 
 
 def expect(default: int, **overrides: int) -> dict[str, int]:
@@ -466,6 +469,31 @@ class Scene:
         letters_prepare.call(job.pk)
         return job
 
+    @cached_property
+    def platform(self):
+        """An e-learning platform of this school that its teachers may log in to."""
+        platform, _ = sso_services.platform_register(
+            actor=self.world.user("principal"),
+            name=PLATFORM,
+            redirect_uris=[PLATFORM_REDIRECT],
+            public=False,
+            scopes=["openid", "register"],
+            roles=["teacher"],
+        )
+        return platform
+
+    def authorize_query(self) -> dict:
+        """The platform's authorization request (OpenID Connect, with PKCE)."""
+        return {
+            "client_id": self.platform.application.client_id,
+            "response_type": "code",
+            "redirect_uri": PLATFORM_REDIRECT,
+            "scope": "openid",
+            "state": "matrix",
+            "code_challenge": "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM",
+            "code_challenge_method": "S256",
+        }
+
     def url(self, name: str, case: Case) -> str:
         for need in case.needs:
             getattr(self, need)
@@ -496,6 +524,11 @@ MESSAGING_AUTHZ = "dziennik/messaging/tests/test_authorization.py::"
 PLANNER_AUTHZ = "dziennik/planner/tests/test_authorization.py::"
 LUCKY_AUTHZ = "dziennik/lucky/tests/test_authorization.py::"
 MEETINGS_AUTHZ = "dziennik/meetings/tests/test_authorization.py::"
+SSO_AUTHZ = "dziennik/sso/tests/test_platforms.py::"
+SSO_TOKENS = "dziennik/sso/tests/test_tokens.py::"
+# The endpoints a platform's server calls with its own credentials or a bearer token:
+# a browser session (any role's, or none) opens nothing there.
+BEARER_ONLY = expect(401, anonymous=401)
 ROOMS_AUTHZ = "dziennik/timetable/tests/test_rooms.py::"
 # Rooms: those who manage the school's timetable (principal, deputy, secretary).
 TIMETABLE_MANAGERS = expect(404, principal=200, secretary=200)
@@ -1287,6 +1320,70 @@ URLS: dict[str, Case] = {
         PRINCIPAL_PAGE,
         post=MEETINGS_AUTHZ + "test_settings_matrix",
         nothing_to_leak="Each principal gets their own school's setting",
+    ),
+    # --- single sign-on (OpenID Connect) for e-learning platforms -----------------------
+    "sso:platforms": Case(
+        PRINCIPAL_PAGE,
+        needs=("platform",),
+        secrets=(PLATFORM,),
+        secrets_for={"other_principal": (PLATFORM,)},
+        note="Each principal sees their own school's platforms",
+    ),
+    "sso:platform_new": Case(
+        PRINCIPAL_PAGE,
+        post=SSO_AUTHZ + "test_platform_new_matrix",
+        nothing_to_leak="An empty form; each principal registers their own school's platforms",
+    ),
+    "sso:platform_edit": Case(
+        PRINCIPAL_OBJECT,
+        kwargs={"platform_id": "platform"},
+        secrets=(PLATFORM, PLATFORM_REDIRECT),
+        post=SSO_AUTHZ + "test_platform_edit_matrix",
+    ),
+    "sso:platform_revoke": Case(
+        POST_ONLY,
+        kwargs={"platform_id": "platform"},
+        post=SSO_AUTHZ + "test_platform_revoke_matrix",
+    ),
+    "oauth2_provider:authorize": Case(
+        expect(403, teacher_in=302, teacher_out=302, class_teacher=302),
+        query=lambda scene: scene.authorize_query(),
+        nothing_to_leak="A code goes only to the platform's registered address; the refusal "
+        "page names the platform the person came from",
+        note="The platform lets its school's teachers in (302 to it with a code); anyone else "
+        "gets the refusal page, a visitor the login page",
+    ),
+    "oauth2_provider:token": Case(
+        expect(405, anonymous=405),
+        post=SSO_TOKENS + "test_access_tokens_expire_after_the_configured_time_and_refresh",
+        note="The platform's server swaps a code for tokens (POST, its credentials)",
+    ),
+    "oauth2_provider:revoke-token": Case(
+        expect(405, anonymous=405),
+        post=SSO_TOKENS + "test_the_platform_revokes_a_token",
+        note="The platform's server revokes a token (POST, its credentials)",
+    ),
+    "oauth2_provider:introspect": Case(
+        expect(403, anonymous=403),
+        post=SSO_TOKENS + "test_introspection_tells_a_confidential_platform_whether_a_token_lives",
+        note="Only a platform's credentials or a token open it",
+    ),
+    "oauth2_provider:oidc-connect-discovery-info": Case(
+        expect(200, anonymous=200),
+        note="OpenID Connect discovery: public by the standard, names only endpoints",
+    ),
+    "oauth2_provider:jwks-info": Case(
+        expect(200, anonymous=200),
+        note="The public keys that verify id_tokens: public by the standard",
+    ),
+    "oauth2_provider:user-info": Case(
+        BEARER_ONLY, note="Answers a bearer token's claims; a session gets 401"
+    ),
+    "api:me": Case(BEARER_ONLY, note="The resource API: bearer tokens only (test_tokens.py)"),
+    "api:student": Case(
+        BEARER_ONLY,
+        kwargs={"student_id": "student"},
+        note="The resource API: a token's own students only (test_tokens.py)",
     ),
     # --- messages ---------------------------------------------------------------------
     "messaging:inbox": Case(

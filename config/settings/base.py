@@ -20,6 +20,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "axes",
     "django_tasks_db",
+    "oauth2_provider",
     "dziennik.core",
     "dziennik.accounts",
     "dziennik.schools",
@@ -35,6 +36,7 @@ INSTALLED_APPS = [
     "dziennik.messaging",
     "dziennik.planner",
     "dziennik.meetings",
+    "dziennik.sso",
     "dziennik.portal",
     "dziennik.demo",
 ]
@@ -316,3 +318,62 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="WARNING")},
 }
+
+# Single sign-on: the register as an OpenID Connect provider for the school's e-learning
+# platforms (django-oauth-toolkit; dziennik/sso, docs/sso.md). Authorization code flow
+# only, PKCE required of public clients (the validator), id_tokens signed RS256 with
+# OIDC_RSA_PRIVATE_KEY (PEM) or OIDC_RSA_PRIVATE_KEY_FILE; the settings of an environment
+# that has neither generate one (local: kept in .oidc-dev-key.pem).
+OIDC_RSA_PRIVATE_KEY = ""
+# The toolkit's own models (not swapped): named for the migrations of models that link them.
+OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
+OAUTH2_PROVIDER_ACCESS_TOKEN_MODEL = "oauth2_provider.AccessToken"
+OAUTH2_PROVIDER_REFRESH_TOKEN_MODEL = "oauth2_provider.RefreshToken"
+OAUTH2_PROVIDER_ID_TOKEN_MODEL = "oauth2_provider.IDToken"
+OAUTH2_PROVIDER_GRANT_MODEL = "oauth2_provider.Grant"
+SSO_SCOPES = {
+    "openid": _("Log in with your register account (role, school, classes)"),
+    "profile": _("Your name"),
+    "email": _("Your e-mail address"),
+    "register": _("Read your own register data through the API"),
+}
+
+
+def oauth2_provider_settings(private_key: str) -> dict:
+    """django-oauth-toolkit's settings around the signing key of the environment."""
+    return {
+        "OIDC_ENABLED": bool(private_key),
+        "OIDC_RSA_PRIVATE_KEY": private_key,
+        "OAUTH2_VALIDATOR_CLASS": "dziennik.sso.validators.RegisterValidator",
+        "SCOPES": SSO_SCOPES,
+        "DEFAULT_SCOPES": ["openid"],
+        "OIDC_RESPONSE_TYPES_SUPPORTED": ["code"],
+        "AUTHORIZATION_CODE_EXPIRE_SECONDS": 60,
+        "ACCESS_TOKEN_EXPIRE_SECONDS": env.int("SSO_ACCESS_TOKEN_SECONDS", default=15 * 60),
+        "ID_TOKEN_EXPIRE_SECONDS": env.int("SSO_ID_TOKEN_SECONDS", default=5 * 60),
+        "REFRESH_TOKEN_EXPIRE_SECONDS": env.int(
+            "SSO_REFRESH_TOKEN_SECONDS", default=14 * 24 * 3600
+        ),
+        "ROTATE_REFRESH_TOKEN": True,
+        "ALLOWED_REDIRECT_URI_SCHEMES": env.list("SSO_REDIRECT_SCHEMES", default=["https"]),
+        # The platform's own consent is the school's: no consent screen (the school
+        # registered the platform and chose its scopes).
+        "REQUEST_APPROVAL_PROMPT": "auto",
+        # RFC 9700 (OAuth 2.0 Security BCP), all of it: no implicit or password grant,
+        # PKCE S256 only, bearer tokens never in the address, `iss` in the authorization
+        # response, tokens stored only as hashes, a replayed refresh token ends its family.
+        "COMPLIANT_BCP_RFC9700_IMPLICIT_GRANT": True,
+        "COMPLIANT_BCP_RFC9700_PASSWORD_GRANT": True,
+        "COMPLIANT_BCP_RFC9700_PKCE_METHOD": True,
+        "COMPLIANT_BCP_RFC9700_ACCESS_TOKEN_TRANSPORT": True,
+        "COMPLIANT_BCP_RFC9700_AUTHZ_RESPONSE_ISS": True,
+        "COMPLIANT_BCP_RFC9700_TOKEN_STORAGE": True,
+        "REFRESH_TOKEN_REUSE_PROTECTION": True,
+        "COMPLIANT_BCP_RFC9700_REFRESH_TOKEN": True,
+        "COMPLIANT_BCP_RFC9700_REDIRECT_URI_SCHEME": True,
+        "COMPLIANT_BCP_RFC9700_REDIRECT_URI_MATCHING": True,
+        "COMPLIANT_BCP_RFC9700_PKCE_REQUIRED": True,
+    }
+
+
+OAUTH2_PROVIDER = oauth2_provider_settings(OIDC_RSA_PRIVATE_KEY)

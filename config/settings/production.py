@@ -3,7 +3,7 @@
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .env import cache_from_url, env
+from .env import cache_from_url, env, oidc_private_key
 
 DEBUG = False
 SECRET_KEY = env("SECRET_KEY")
@@ -16,6 +16,9 @@ CACHES = {"default": cache_from_url(default="dummycache://")}
 # The WSGI/ASGI application refuses to start while the database role could rewrite the
 # history of changes (dziennik.core.history_checks, docs/production.md section 2a).
 HISTORY_PROTECTION_REQUIRED = True
+# Single sign-on signs with the key the environment gives (docs/sso.md); none: it is off.
+OIDC_RSA_PRIVATE_KEY = oidc_private_key(generate=False)
+OAUTH2_PROVIDER = oauth2_provider_settings(OIDC_RSA_PRIVATE_KEY)  # noqa: F405
 # Tasks wait in the database for `manage.py db_worker` (docs/production.md).
 TASKS = {"default": {"BACKEND": env("TASKS_BACKEND", default="django_tasks_db.DatabaseBackend")}}
 

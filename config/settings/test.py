@@ -1,7 +1,7 @@
 """Test settings: the same stack as local, with a cheap Argon2 and no real e-mail."""
 
 from .base import *  # noqa: F403
-from .env import env
+from .env import env, oidc_private_key
 
 DEBUG = False
 SECRET_KEY = "test-only-secret-key-for-dziennik-tests-0123456789"
@@ -25,3 +25,7 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 # A write that changes what cached pages show without moving their versions fails the
 # test that makes it (dziennik/core/cache_guard.py); local development (DEBUG) too.
 CACHE_WRITE_GUARD = True
+# A signing key of this test process; loopback redirect addresses of test clients.
+OIDC_RSA_PRIVATE_KEY = oidc_private_key()
+OAUTH2_PROVIDER = oauth2_provider_settings(OIDC_RSA_PRIVATE_KEY)  # noqa: F405
+OAUTH2_PROVIDER["ALLOWED_REDIRECT_URI_SCHEMES"] = ["https", "http"]
