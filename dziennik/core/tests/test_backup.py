@@ -162,24 +162,14 @@ def sqlite_db(sqlite_school, tmp_path) -> SqliteDatabase:
 
 
 @pytest.fixture
-def postgres_db(django_db_setup, django_db_blocker):
-    """A throw-away PostgreSQL database with the test database's schema and the demo."""
+def postgres_db():
+    """A throw-away PostgreSQL database, migrated, with the demo school."""
     name = f"dz_backup_{secrets.token_hex(4)}"
     with psycopg.connect(_pg_url("postgres"), autocommit=True) as admin:
         admin.execute(f'CREATE DATABASE "{name}"')
     try:
-        dump = subprocess.run(
-            ["pg_dump", "--no-owner", "--no-privileges", _pg_url(connection.settings_dict["NAME"])],
-            capture_output=True,
-            check=True,
-        )
-        subprocess.run(
-            ["psql", "-q", "-v", "ON_ERROR_STOP=1", _pg_url(name)],
-            input=dump.stdout,
-            capture_output=True,
-            check=True,
-        )
         db = PostgresDatabase(name)
+        db.manage("migrate", "-v0")
         db.manage("demo", "--students-per-class", "2")
         db.manage("shell", "-v0", "-c", HISTORY)
         yield db
