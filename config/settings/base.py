@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "dziennik.messaging",
     "dziennik.planner",
     "dziennik.meetings",
+    "dziennik.retention",
     "dziennik.portal",
     "dziennik.demo",
 ]
