@@ -103,7 +103,9 @@ def destruction_confirm(
         parts = [(part, _rows(part, school_id, year)) for part in kind.parts]
         total = sum(rows.count() for _part, rows in parts)
         if total == 0:
-            raise ValidationError(_("Nothing of this kind is due: nothing was destroyed."))
+            raise ValidationError(
+                _("Nothing of this kind is due: nothing was destroyed."), code="nothing"
+            )
         if total != expected_total:
             raise ValidationError(
                 _(
