@@ -496,6 +496,7 @@ MESSAGING_AUTHZ = "dziennik/messaging/tests/test_authorization.py::"
 PLANNER_AUTHZ = "dziennik/planner/tests/test_authorization.py::"
 LUCKY_AUTHZ = "dziennik/lucky/tests/test_authorization.py::"
 MEETINGS_AUTHZ = "dziennik/meetings/tests/test_authorization.py::"
+RETENTION_AUTHZ = "dziennik/retention/tests/test_authorization.py::"
 ROOMS_AUTHZ = "dziennik/timetable/tests/test_rooms.py::"
 # Rooms: those who manage the school's timetable (principal, deputy, secretary).
 TIMETABLE_MANAGERS = expect(404, principal=200, secretary=200)
@@ -1288,6 +1289,13 @@ URLS: dict[str, Case] = {
         post=MEETINGS_AUTHZ + "test_settings_matrix",
         nothing_to_leak="Each principal gets their own school's setting",
     ),
+    # --- retention of records (L-13, P-07) ---------------------------------------------
+    "retention:index": Case(
+        PRINCIPAL_PAGE,
+        nothing_to_leak="Counts per kind and school year of the principal's own school",
+        note="The principal (or a deputy) only: the school office does not destroy records",
+    ),
+    "retention:destroy": Case(POST_ONLY, post=RETENTION_AUTHZ + "test_destroy_matrix"),
     # --- messages ---------------------------------------------------------------------
     "messaging:inbox": Case(
         expect(200, other_principal=200),

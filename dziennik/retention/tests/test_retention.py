@@ -14,68 +14,21 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 
-from dziennik.attendance.models import AttendanceKind, AttendanceMark, Lesson
+from dziennik.attendance.models import AttendanceMark, Lesson
 from dziennik.core.audit_chain import verify
 from dziennik.core.models import AuditEntry
-from dziennik.messaging.models import Delivery, Message, MessagingSettings, Thread
+from dziennik.messaging.models import Message, MessagingSettings
 from dziennik.retention import selectors, services
 from dziennik.retention.models import DestructionProtocol
 from dziennik.retention.rules import BY_CODE
 from dziennik.schools import models as sm
 from dziennik.schools.viewer import get_viewer
 
+from .factories import Records
+
 pytestmark = pytest.mark.django_db
 
 TODAY = datetime.date(2031, 1, 1)
-
-
-def _at(day: datetime.date) -> datetime.datetime:
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(10, 0)))
-
-
-class Records:
-    def __init__(self, world):
-        self.world = world
-        school = world.school
-        self.slot = sm.LessonSlot.objects.create(
-            school=school,
-            number=1,
-            starts_at=datetime.time(8, 0),
-            ends_at=datetime.time(8, 45),
-        )
-        self.kind = AttendanceKind.objects.create(
-            school=school,
-            code="ob",
-            name="obecność",
-            base=AttendanceKind.Base.values[0],
-            counts_as=AttendanceKind.Counts.values[0],
-        )
-
-    def lesson(self, day: datetime.date, school=None, school_class=None) -> Lesson:
-        lesson = Lesson.objects.create(
-            school=school or self.world.school,
-            school_class=school_class or self.world.school_class,
-            subject=self.world.subject,
-            teacher=self.world.user("teacher_in"),
-            date=day,
-            slot=self.slot,
-            topic="Ułamki zwykłe",
-        )
-        for student in (self.world.student, self.world.classmate):
-            AttendanceMark.objects.create(lesson=lesson, student=student, kind=self.kind, date=day)
-        return lesson
-
-    def message(self, day: datetime.date) -> Message:
-        sender = self.world.user("class_teacher")
-        thread = Thread.objects.create(
-            school=self.world.school, subject="Wycieczka", started_by=sender
-        )
-        message = Message.objects.create(
-            school=self.world.school, thread=thread, sender=sender, body="Zgoda na wyjazd"
-        )
-        Delivery.objects.create(message=message, recipient=self.world.user("own_parent"))
-        Message.objects.filter(pk=message.pk).update(sent_at=_at(day))
-        return message
 
 
 @pytest.fixture
