@@ -139,7 +139,7 @@ def test_a_confirmed_destruction_removes_that_kind_and_year_and_is_recorded(worl
         ("R-01", 2026, 1, "not_due"),
         ("R-01", 2025, 3, "changed"),
         ("R-04", 2025, 1, "nothing"),
-        ("R-99", 2025, 1, "kind"),
+        ("nope", 2025, 1, "kind"),
     ],
 )
 def test_a_destruction_not_due_or_not_as_shown_is_refused_and_deletes_nothing(
