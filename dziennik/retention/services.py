@@ -26,7 +26,10 @@ from django.utils.translation import gettext as _
 
 from dziennik.core import cache
 from dziennik.core.audit import record_create
-from dziennik.messaging.models import Attachment, Message, Thread
+from dziennik.meetings.scopes import meetings_scope
+from dziennik.messaging.models import Attachment, Delivery, Message, Thread
+from dziennik.messaging.scopes import mailbox_scope
+from dziennik.notices.scopes import board_scope
 from dziennik.schools.viewer import get_viewer
 
 from . import permissions
@@ -49,6 +52,12 @@ def _scopes(part: Part, rows: models.QuerySet) -> list[cache.Scope]:
     if "student" in names:
         ids = rows.exclude(student=None).values_list("student_id", flat=True)
         scopes += [cache.student_scope(pk) for pk in set(ids)]
+    if part.model is Message:
+        users = set(rows.values_list("sender_id", flat=True))
+        users |= set(
+            Delivery.objects.filter(message__in=rows).values_list("recipient_id", flat=True)
+        )
+        scopes += [mailbox_scope(pk) for pk in users]
     return scopes
 
 
@@ -73,6 +82,51 @@ def _kind(code: str) -> Kind:
         return BY_CODE[code]
     except KeyError:
         raise ValidationError(_("There is no such kind of record."), code="kind") from None
+
+
+def _add(counts: dict[str, int], per_model: dict[str, int]) -> None:
+    for label, number in per_model.items():
+        if number:
+            counts[label] = counts.get(label, 0) + number
+
+
+def _delete(kind: Kind, school_id: int, year: int, expected_total: int):
+    """Delete the kind's rows of the year (in the caller's transaction): the rows
+    deleted per model, the cache scopes to move and the files to remove afterwards."""
+    parts = [(part, _rows(part, school_id, year)) for part in kind.parts]
+    total = sum(rows.count() for _part, rows in parts)
+    if total == 0:
+        raise ValidationError(
+            _("Nothing of this kind is due: nothing was destroyed."), code="nothing"
+        )
+    if total != expected_total:
+        raise ValidationError(
+            _(
+                "The records due changed since the list was shown (%(then)s then, "
+                "%(now)s now): nothing was destroyed. Check the list again."
+            )
+            % {"then": expected_total, "now": total},
+            code="changed",
+        )
+    # what cached pages may show them: the school's board, meetings, configuration
+    scopes = [cache.config_scope(school_id), board_scope(school_id), meetings_scope(school_id)]
+    files: list[str] = []
+    counts: dict[str, int] = {}
+    try:
+        for part, rows in parts:
+            scopes += _scopes(part, rows)
+            files += _files(part, rows)
+            _add(counts, rows.delete()[1])
+    except ProtectedError as exc:
+        names = sorted({str(o._meta.verbose_name) for o in exc.protected_objects})
+        raise ValidationError(
+            _("Other records still refer to these: nothing was destroyed (%(what)s).")
+            % {"what": ", ".join(names)},
+            code="protected",
+        ) from exc
+    if any(part.model is Message for part in kind.parts):
+        _add(counts, Thread.objects.filter(school_id=school_id, messages__isnull=True).delete()[1])
+    return counts, scopes, files
 
 
 def destruction_confirm(
@@ -100,49 +154,7 @@ def destruction_confirm(
             code="not_due",
         )
     with transaction.atomic():
-        parts = [(part, _rows(part, school_id, year)) for part in kind.parts]
-        total = sum(rows.count() for _part, rows in parts)
-        if total == 0:
-            raise ValidationError(
-                _("Nothing of this kind is due: nothing was destroyed."), code="nothing"
-            )
-        if total != expected_total:
-            raise ValidationError(
-                _(
-                    "The records due changed since the list was shown (%(then)s then, "
-                    "%(now)s now): nothing was destroyed. Check the list again."
-                )
-                % {"then": expected_total, "now": total},
-                code="changed",
-            )
-        scopes = [cache.config_scope(school_id)]
-        files: list[str] = []
-        counts: dict[str, int] = {}
-        try:
-            for part, rows in parts:
-                scopes += _scopes(part, rows)
-                files += _files(part, rows)
-                _deleted, per_model = rows.delete()
-                for label, number in per_model.items():
-                    if number:
-                        counts[label] = counts.get(label, 0) + number
-        except ProtectedError as exc:
-            raise ValidationError(
-                _("Other records still refer to these: nothing was destroyed (%(what)s).")
-                % {
-                    "what": ", ".join(
-                        sorted({str(o._meta.verbose_name) for o in exc.protected_objects})
-                    )
-                },
-                code="protected",
-            ) from exc
-        if any(part.model is Message for part in kind.parts):
-            _deleted, per_model = Thread.objects.filter(
-                school_id=school_id, messages__isnull=True
-            ).delete()
-            for label, number in per_model.items():
-                if number:
-                    counts[label] = counts.get(label, 0) + number
+        counts, scopes, files = _delete(kind, school_id, year, expected_total)
         protocol = DestructionProtocol.objects.create(
             school_id=school_id,
             kind=kind.code,
