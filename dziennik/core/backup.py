@@ -225,11 +225,15 @@ def backup(*, output: Path, recipients: Iterable[str], alias: str = "default") -
             size=size,
         )
         partial = output.with_name(output.name + ".partial")
-        with dump.open("rb") as plain, partial.open("wb") as out:
-            out.write(MAGIC)
-            out.write(manifest.line())
-            pyrage.encrypt_io(io.BufferedReader(_Chain(manifest.line(), plain)), out, keys)
-        partial.replace(output)
+        try:
+            with dump.open("rb") as plain, partial.open("wb") as out:
+                out.write(MAGIC)
+                out.write(manifest.line())
+                pyrage.encrypt_io(io.BufferedReader(_Chain(manifest.line(), plain)), out, keys)
+            partial.replace(output)
+        except OSError as exc:
+            partial.unlink(missing_ok=True)
+            raise BackupRefused(f"The backup cannot be written to {output}: {exc}.") from exc
     return manifest
 
 
