@@ -24,7 +24,7 @@ from django.utils.translation import gettext_lazy as _
 from dziennik.accounts.models import SecondFactorReset
 from dziennik.attendance.models import AttendanceAlert, Justification, Lesson
 from dziennik.behaviour.models import BehaviourNote
-from dziennik.grades.models import Assessment, ClassificationGrade
+from dziennik.grades.models import Assessment, BehaviourGrade, ClassificationGrade, StudentAverage
 from dziennik.keystroke.models import UnusualLogin
 from dziennik.meetings.models import ClassMeeting, ConsultationSession
 from dziennik.messaging.models import Message, MessagingSettings
@@ -125,14 +125,19 @@ KINDS: tuple[Kind, ...] = (
             Part(AttendanceAlert, "date"),
             Part(BehaviourNote, "date"),
             Part(TimetableChange, "date"),
+            # the averages computed from the current grades, per term
+            Part(StudentAverage, "term__school_year__end_date"),
         ),
         deadline=_b_years(5),
     ),
     Kind(
         code="R-02",
-        label=_("Grade sheets: mid-year and annual classification grades"),
+        label=_("Grade sheets: mid-year and annual classification and behaviour grades"),
         period=_("50 full years from 1 January after the school year (JRWA B50)"),
-        parts=(Part(ClassificationGrade, "term__school_year__end_date"),),
+        parts=(
+            Part(ClassificationGrade, "term__school_year__end_date"),
+            Part(BehaviourGrade, "term__school_year__end_date"),
+        ),
         deadline=_b_years(50),
     ),
     Kind(

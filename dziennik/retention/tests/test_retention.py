@@ -201,7 +201,7 @@ def test_the_screen_shows_what_is_due_and_asks_for_the_confirmation(world, recor
     assert "attendance.AttendanceMark: 4" in page
 
 
-PAGE_QUERIES = 24
+PAGE_QUERIES = 26
 
 
 def test_the_screen_costs_the_same_however_many_records(world, records, django_assert_num_queries):
