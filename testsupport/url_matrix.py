@@ -529,6 +529,7 @@ SSO_TOKENS = "dziennik/sso/tests/test_tokens.py::"
 # The endpoints a platform's server calls with its own credentials or a bearer token:
 # a browser session (any role's, or none) opens nothing there.
 BEARER_ONLY = expect(401, anonymous=401)
+RETENTION_AUTHZ = "dziennik/retention/tests/test_authorization.py::"
 ROOMS_AUTHZ = "dziennik/timetable/tests/test_rooms.py::"
 # Rooms: those who manage the school's timetable (principal, deputy, secretary).
 TIMETABLE_MANAGERS = expect(404, principal=200, secretary=200)
@@ -1385,6 +1386,13 @@ URLS: dict[str, Case] = {
         kwargs={"student_id": "student"},
         note="The resource API: a token's own students only (test_tokens.py)",
     ),
+    # --- retention of records (L-13, P-07) ---------------------------------------------
+    "retention:index": Case(
+        PRINCIPAL_PAGE,
+        nothing_to_leak="Counts per kind and school year of the principal's own school",
+        note="The principal (or a deputy) only: the school office does not destroy records",
+    ),
+    "retention:destroy": Case(POST_ONLY, post=RETENTION_AUTHZ + "test_destroy_matrix"),
     # --- messages ---------------------------------------------------------------------
     "messaging:inbox": Case(
         expect(200, other_principal=200),

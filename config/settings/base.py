@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "dziennik.planner",
     "dziennik.meetings",
     "dziennik.sso",
+    "dziennik.retention",
     "dziennik.portal",
     "dziennik.demo",
 ]
@@ -122,6 +123,9 @@ if env("DATABASE_REPLICA_URL", default=""):
 # PostgreSQL: the NOLOGIN role that owns the history of changes, which the application's
 # role may not become (`manage.py audit_protect`, docs/production.md section 2a).
 AUDIT_OWNER_ROLE = env("AUDIT_OWNER_ROLE", default="dziennik_audit_owner")
+# Backups (`manage.py backup`, docs/production.md section 7): the age public keys
+# (age1…) the backup is encrypted to; the identities that open it stay with the school.
+BACKUP_RECIPIENTS = env.list("BACKUP_RECIPIENTS", default=[])
 # Production refuses to start while the application's role could rewrite the history.
 HISTORY_PROTECTION_REQUIRED = False
 

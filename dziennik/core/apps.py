@@ -84,6 +84,9 @@ SELF_SCOPED = (
     "notifications.Notification",
     "notifications.Delivery",
     "sso.Platform",
+    # a destruction's protocol: on no cached page (the retention screen is built per
+    # request); its service moves the scopes of whatever it destroyed
+    "retention.DestructionProtocol",
 )
 # Register data is whatever points at a student or a class (``core.cache_guard``).
 REGISTER_ANCHORS = ("schools.Student", "schools.SchoolClass")
