@@ -34,6 +34,7 @@ APPS = (
     "planner",
     "meetings",
     "sso",
+    "retention",
     "portal",
     "demo",
 )
