@@ -51,6 +51,8 @@ class Result:
     receipt_id: str = ""
     # the whole gateway is unreachable: the outbox stops this channel's run
     outage: bool = False
+    # how many messages the gateway counts (a long SMS is sent in concatenated parts)
+    parts: int = 0
 
 
 class Channel(Protocol):
