@@ -9,7 +9,8 @@
 ``stop()`` kills it as an SMSC that goes away (its binds drop), ``start()`` brings it back
 on the same port. ``throttle(n)`` answers the next ``n`` submit_sm with ESME_RTHROTTLED,
 ``refuse(number)`` answers ESME_RINVDSTADR for a destination, ``receipt(id)`` sends a
-``deliver_sm`` delivery receipt (to a receiver bind if there is one, else a transceiver).
+``deliver_sm`` delivery receipt (to a receiver bind if there is one, else a transceiver,
+else the next bind).
 ``make setup`` installs the package (``npm ci``, package.json)."""
 
 from __future__ import annotations
@@ -104,7 +105,7 @@ class SMPPServer:
         if not wait:
             return None
         return self.wait(
-            lambda e: e["event"] in ("receipt_sent", "receipt_unsent") and e["id"] == message_id,
+            lambda e: e["event"] in ("receipt_sent", "receipt_pending") and e["id"] == message_id,
             since=since,
         )
 

@@ -3,7 +3,8 @@
 // (PORT 0: any free port). It speaks JSON lines: on stdout what happened
 // ({"event": "listening", "port": N}, "bind", "submit", "receipt_sent"), on stdin what to do
 // next ({"cmd": "throttle", "count": N}, {"cmd": "refuse", "destination": "48..."},
-// {"cmd": "receipt", "id": "...", "stat": "DELIVRD"}).
+// {"cmd": "receipt", "id": "...", "stat": "DELIVRD"}: to a receiver bind, else a
+// transceiver, else the next one that binds).
 "use strict";
 
 const readline = require("readline");
@@ -14,6 +15,7 @@ const prefix = Math.random().toString(36).slice(2, 8);
 let counter = 0;
 let throttle = 0;
 const refused = new Set();
+const pending = [];
 const sessions = new Set(); // bound sessions: {session, mode}
 
 function say(event) {
@@ -38,6 +40,7 @@ const server = smpp.createServer({ debug: false }, (session) => {
       sessions.add(entry);
       session.send(pdu.response());
       say({ event: "bind", mode, system_id: pdu.system_id });
+      if (mode !== "transmitter") pending.splice(0).forEach(receipt);
     });
   }
   session.on("submit_sm", (pdu) => {
@@ -82,7 +85,8 @@ function receipt(command) {
   const targets = [...sessions].filter((s) => s.mode === "receiver");
   const target = targets[0] || [...sessions].find((s) => s.mode === "transceiver");
   if (!target) {
-    say({ event: "receipt_unsent", id: command.id });
+    pending.push(command); // sent to the next bind that can receive it
+    say({ event: "receipt_pending", id: command.id });
     return;
   }
   const stat = command.stat || "DELIVRD";
