@@ -131,12 +131,12 @@ def _sms_post(request, chosen):
     action = request.POST.get("action", "")
     back = reverse("notifications:sms") + (f"?klasa={chosen}" if chosen else "")
     if action == "settings":
-        version = parse_id(request.POST.get("version", ""))
+        version = request.POST.get("version", "")
         try:
+            if not (version.isascii() and version.isdecimal() and len(version) < 10):
+                raise ValidationError(_("The form is out of date; here it is as saved now."))
             services.sms_settings_update(
-                actor=request.user,
-                cheap=request.POST.get("cheap") == "1",
-                version=version if version is not None else 0,
+                actor=request.user, cheap=request.POST.get("cheap") == "1", version=int(version)
             )
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
