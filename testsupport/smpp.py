@@ -109,6 +109,10 @@ class SMPPServer:
             since=since,
         )
 
+    def auto_receipts(self, on: bool = True) -> None:
+        """A receipt for every message that asks for one, at once (a fast SMSC)."""
+        self.command(cmd="auto_receipts", on=on)
+
     def stop(self) -> None:
         """Gone at once, as a crashed SMSC: the process is killed, its binds drop."""
         if self._process is not None:

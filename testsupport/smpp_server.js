@@ -4,7 +4,8 @@
 // ({"event": "listening", "port": N}, "bind", "submit", "receipt_sent"), on stdin what to do
 // next ({"cmd": "throttle", "count": N}, {"cmd": "refuse", "destination": "48..."},
 // {"cmd": "receipt", "id": "...", "stat": "DELIVRD"}: to a receiver bind, else a
-// transceiver, else the next one that binds).
+// transceiver, else the next one that binds; {"cmd": "auto_receipts", "on": true}: a
+// receipt for each message at once, as a fast SMSC).
 "use strict";
 
 const readline = require("readline");
@@ -14,6 +15,7 @@ const [port, systemId, password] = [Number(process.argv[2] || 0), process.argv[3
 const prefix = Math.random().toString(36).slice(2, 8);
 let counter = 0;
 let throttle = 0;
+let autoReceipts = false; // a receipt for each message that asks for one, at once
 const refused = new Set();
 const pending = [];
 const sessions = new Set(); // bound sessions: {session, mode}
@@ -70,6 +72,9 @@ const server = smpp.createServer({ debug: false }, (session) => {
       message: typeof body === "string" ? body : String(body.message || ""),
     });
     session.send(pdu.response({ message_id: id }));
+    if (autoReceipts && pdu.registered_delivery & 1) {
+      setImmediate(() => receipt({ id, destination: pdu.destination_addr, quiet: true }));
+    }
   });
   session.on("enquire_link", (pdu) => session.send(pdu.response()));
   session.on("unbind", (pdu) => {
@@ -86,7 +91,7 @@ function receipt(command) {
   const target = targets[0] || [...sessions].find((s) => s.mode === "transceiver");
   if (!target) {
     pending.push(command); // sent to the next bind that can receive it
-    say({ event: "receipt_pending", id: command.id });
+    if (!command.quiet) say({ event: "receipt_pending", id: command.id });
     return;
   }
   const stat = command.stat || "DELIVRD";
@@ -105,6 +110,7 @@ function receipt(command) {
     fields.message_state = states[stat] || 5;
   }
   target.session.deliver_sm(fields, (answer) => {
+    if (command.quiet) return;
     say({ event: "receipt_sent", id: command.id, status: answer.command_status, mode: target.mode });
   });
 }
@@ -114,6 +120,7 @@ readline.createInterface({ input: process.stdin }).on("line", (line) => {
   if (command.cmd === "throttle") throttle = command.count;
   else if (command.cmd === "refuse") refused.add(command.destination);
   else if (command.cmd === "receipt") receipt(command);
+  else if (command.cmd === "auto_receipts") autoReceipts = command.on;
   say({ event: "done", cmd: command.cmd });
 });
 process.stdin.on("end", () => process.exit(0));

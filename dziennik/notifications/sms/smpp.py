@@ -144,7 +144,12 @@ class SmppClient:
         if client is None:
             return
         with contextlib.suppress(OSError, *SMPP_ERRORS):
-            client.unbind()
+            # receipts that come before the SMSC's answer are read (and kept) on the way
+            self.client = client
+            client.send_pdu(smpplib.smpp.make_pdu("unbind", client=client))
+            while self.read().command != "unbind_resp":
+                pass
+        self.client = None
         _drop(client)
 
     def lost(self) -> None:
