@@ -81,7 +81,8 @@ def _gsm7_units(text: str) -> list[bytes]:
 
 def _ucs2_units(text: str) -> list[bytes]:
     """One entry per character: its UTF-16 code units (two for a surrogate pair)."""
-    return [char.encode("utf-16-be") for char in text]
+    # a lone surrogate (no text the register stores has one: ``core.text``) goes as "?"
+    return [char.encode("utf-16-be", "replace") for char in text]
 
 
 def encode(text: str, coding: int) -> bytes:

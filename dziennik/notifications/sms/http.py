@@ -82,24 +82,24 @@ class HttpSmsChannel:
         }
         if notify_url := callback_url():
             fields["notify_url"] = notify_url
-        request = urllib.request.Request(  # noqa: S310 (the configured gateway's URL)
-            settings.SMS_HTTP_URL,
-            data=urllib.parse.urlencode(fields).encode(),
-            headers={
-                "Authorization": f"Bearer {settings.SMS_HTTP_TOKEN}",
-                "Content-Type": "application/x-www-form-urlencoded; charset=utf-8",
-                "Accept": "application/json",
-            },
-            method="POST",
-        )
         try:
+            request = urllib.request.Request(  # noqa: S310 (the configured gateway's URL)
+                settings.SMS_HTTP_URL,
+                data=urllib.parse.urlencode(fields).encode(),
+                headers={
+                    "Authorization": f"Bearer {settings.SMS_HTTP_TOKEN}",
+                    "Content-Type": "application/x-www-form-urlencoded; charset=utf-8",
+                    "Accept": "application/json",
+                },
+                method="POST",
+            )
             with self.opener.open(request, timeout=TIMEOUT) as response:
                 body = response.read()
         except urllib.error.HTTPError as error:
             body = error.read()
             if error.code in (401, 403) or error.code >= 500 or error.code == 429:
                 return Result(ok=False, error=f"HTTP {error.code}: {_message(body)}", outage=True)
-        except (OSError, urllib.error.URLError) as error:
+        except (OSError, ValueError) as error:  # unreachable, or SMS_HTTP_URL is no URL
             return Result(ok=False, error=f"{type(error).__name__}: {error}"[:500], outage=True)
         return _result(body)
 

@@ -165,7 +165,7 @@ class SmppClient:
                 answer = self.read()
                 if answer.command == "submit_sm_resp" and answer.sequence == pdu.sequence:
                     return int(answer.status), _text(getattr(answer, "message_id", ""))
-        except (OSError, smpplib.exceptions.ConnectionError) as e:
+        except (OSError, *SMPP_ERRORS) as e:  # a broken PDU too: the session is unusable
             self.lost()
             raise Gone(_reason(e)) from e
 
@@ -219,14 +219,21 @@ class SmppChannel:
     def __init__(self) -> None:
         self.connection: SmppClient | None = None
         self.receipts: list[Receipt] = []
+        self.problem = ""
 
     def open(self) -> None:
         # bound on the first message: a run with nothing to send costs no bind
-        self.connection = SmppClient(settings.SMPP_URL)
+        try:
+            self.connection = SmppClient(settings.SMPP_URL)
+        except ValueError as error:  # misconfigured: the SMS wait, the other channels go
+            self.connection, self.problem = None, str(error)
+            return
         self.receipts = self.connection.receipts
 
     def send(self, batch: list[Outgoing]) -> list[Result]:
         results: list[Result] = []
+        if self.connection is None:
+            return [Result(ok=False, error=self.problem, outage=True) for _ in batch]
         for index, item in enumerate(batch):
             try:
                 if not self.connection.bound:

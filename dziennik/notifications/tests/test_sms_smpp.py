@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import datetime
 
+import pytest
 from django.db import transaction
 
+from dziennik.accounts.models import User
 from dziennik.accounts.tests.factories import UserFactory
 from dziennik.notifications import events, outbox, services
-from dziennik.notifications.models import Delivery
+from dziennik.notifications.models import Delivery, Preferences
 from dziennik.notifications.sms import encoding
+from dziennik.schools.models import Guardian
 from dziennik.schools.tests.factories import GuardianFactory
 from testsupport.smpp import SMPPServer
 
@@ -188,12 +191,9 @@ def _parents(world, count):
     users = [UserFactory.build(username=f"sms-{i}", school=world.school) for i in range(count)]
     for user in users:
         user.password = "!"
-    from dziennik.accounts.models import User
-    from dziennik.notifications.models import Preferences
-
     User.objects.bulk_create(users)
     users = list(User.objects.filter(username__startswith="sms-").order_by("pk"))
-    GuardianFactory._meta.model.objects.bulk_create(
+    Guardian.objects.bulk_create(
         GuardianFactory.build(school=world.school, user=user, phone=f"+48 600 {i:06d}")
         for i, user in enumerate(users)
     )
@@ -245,3 +245,23 @@ def test_smsc_down_mid_batch_of_1000_then_back_delivers_each_exactly_once(world,
     assert sorted(received) == expected  # every one, and none twice
     assert set(_sms().values_list("status", flat=True)) == {"sent"}
     assert _sms().exclude(receipt_id="").values("receipt_id").distinct().count() == BATCH
+
+
+@pytest.mark.parametrize(
+    ("channel", "setting", "value", "said"),
+    [
+        ("dziennik.notifications.sms.smpp.SmppChannel", "SMPP_URL", "", "SMPP_URL must"),
+        ("dziennik.notifications.sms.http.HttpSmsChannel", "SMS_HTTP_URL", "", "ValueError"),
+    ],
+)
+def test_a_misconfigured_gateway_holds_the_sms_and_says_why(
+    world, settings, channel, setting, value, said
+):
+    sms_on(world, settings, channel=channel)
+    setattr(settings, setting, value)
+    _notify(world)
+    run = outbox.deliver_due(now=at(10, 0))
+    assert run.outages == {"sms"}
+    delivery = _sms().get()
+    assert delivery.status == "queued"
+    assert said in delivery.last_error
