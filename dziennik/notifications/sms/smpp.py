@@ -169,8 +169,10 @@ class SmppClient:
             self.lost()
             raise Gone(_reason(e)) from e
 
-    def read(self):
-        """The next PDU that is not a receipt or a keep-alive (those are answered)."""
+    def read(self, *, receipts_too: bool = False):
+        """The next PDU that is not a receipt or a keep-alive (those are answered);
+        ``receipts_too``: a receipt too (kept and answered), so a receiver records each
+        as it comes."""
         while True:
             pdu = self.client.read_pdu()
             if pdu.command == "deliver_sm":
@@ -180,6 +182,8 @@ class SmppClient:
                 answer = smpplib.smpp.make_pdu("deliver_sm_resp", client=self.client)
                 answer.sequence = pdu.sequence
                 self.client.send_pdu(answer)
+                if receipts_too:
+                    return pdu
             elif pdu.command == "enquire_link":
                 answer = smpplib.smpp.make_pdu("enquire_link_resp", client=self.client)
                 answer.sequence = pdu.sequence
@@ -194,8 +198,9 @@ class SmppClient:
         checked with ``enquire_link``."""
         self.client._socket.settimeout(seconds)
         try:
-            pdu = self.read()
-            logger.debug("SMPP: unexpected %s", pdu.command)
+            pdu = self.read(receipts_too=True)
+            if pdu.command != "deliver_sm":
+                logger.debug("SMPP: unexpected %s", pdu.command)
         except TimeoutError:
             ping = smpplib.smpp.make_pdu("enquire_link", client=self.client)
             try:
