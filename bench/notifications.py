@@ -197,7 +197,9 @@ def main() -> None:
         else:
             received = unique = len({r.recipients[0] for r in server.received})
             received = len(server.received)
-    what, where = ("SMS", "SMPP") if args.channel == "sms" else ("e-mails", "SMTP")
+    what, one, where = (
+        ("SMS", "SMS", "SMPP") if args.channel == "sms" else ("e-mails", "e-mail", "SMTP")
+    )
     print(
         f"notifications: {args.count} {what}, {args.workers} workers, offered "
         f"{args.rate:.0f}/s in changes of {args.batch} (produced in {produced:.1f} s)"
@@ -206,7 +208,7 @@ def main() -> None:
         f"  received by the {where} server: {received} "
         f"(each once: {received == unique == args.count})"
     )
-    print(f"  delivered per second: {args.count / span:.0f}/s (first change to last {what})")
+    print(f"  delivered per second: {args.count / span:.0f}/s (first change to last {one})")
     if args.channel == "sms":
         print(
             f"  change→accepted by the SMSC: p50 {percentile(accepted, 0.5):.0f} ms, "
