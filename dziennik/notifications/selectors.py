@@ -6,8 +6,10 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db.models import Count, Q, Sum
 from django.http import Http404
+from django.utils import translation
 
 from dziennik.core.text import polish_sort_key
 from dziennik.schools.models import Guardianship, SchoolClass
@@ -16,6 +18,7 @@ from dziennik.schools.viewer import Viewer
 
 from . import channels, events, permissions
 from .models import Delivery, Notification, Preferences
+from .sms import encoding
 from .sms.address import e164
 
 CENTRE_SIZE = 50
@@ -209,3 +212,22 @@ def sms_parents(viewer: Viewer, school_class_id: int) -> list[SmsParent]:
         for pk, person in people.items()
     ]
     return sorted(rows, key=lambda row: (polish_sort_key(row.name), row.user_id))
+
+
+@dataclass(frozen=True)
+class SmsSample:
+    text: str
+    coding: str  # "GSM-7" or "UCS-2"
+    parts: int
+
+
+def sms_sample(*, cheap: bool) -> SmsSample:
+    """A typical SMS as the school's choice writes it (the SMS page shows its letters,
+    encoding and parts): a new absence, in the school's language."""
+    with translation.override(settings.LANGUAGE_CODE):
+        text = "Dziennik: " + events.render_short(
+            events.ABSENCE_UNEXCUSED, {"child": "Zofia", "subject": "Matematyka"}
+        )
+    prepared = encoding.prepare(text, cheap=cheap)
+    shown = encoding.transliterate(text) if cheap else text
+    return SmsSample(text=shown, coding=prepared.name, parts=prepared.count)

@@ -118,6 +118,7 @@ def sms(request):
         "notifications/sms.html",
         {
             "month": selectors.sms_month(viewer, since=month_start),
+            "sample": selectors.sms_sample(cheap=sms_settings.cheap),
             "sms_settings": sms_settings,
             "configured": events.SMS in selectors.configured_channels(),
             "classes": classes,

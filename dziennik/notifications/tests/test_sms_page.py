@@ -77,6 +77,8 @@ def test_bulk_switch_on_and_off_is_recorded(world):
 def test_the_school_chooses_cheaper_sms_and_it_is_recorded(world):
     client = world.client("principal")
     url = reverse("notifications:sms")
+    sample = client.get(url).content.decode()
+    assert "w UCS-2, części: 1" in sample and "Nieobecność" in sample
     client.post(url, {"action": "settings", "cheap": "1", "version": "0"})
     assert SmsSettings.objects.get(school=world.school).cheap is True
     entry = AuditEntry.objects.filter(content_type__model="smssettings").latest("pk")
@@ -85,7 +87,9 @@ def test_the_school_chooses_cheaper_sms_and_it_is_recorded(world):
     answer = client.post(url, {"action": "settings", "cheap": "0", "version": "0"}, follow=True)
     assert "zmienione" in answer.content.decode()
     assert SmsSettings.objects.get(school=world.school).cheap is True
-    assert 'id="sms-cheap" checked' in _page(world, "principal").content.decode()
+    page = _page(world, "principal").content.decode()
+    assert 'id="sms-cheap" checked' in page
+    assert "w GSM-7, części: 1" in page and "Nieobecnosc" in page
 
 
 def test_the_month_shows_messages_and_parts(world, settings):
