@@ -20,7 +20,13 @@ $(BIN)/.installed: requirements.lock pyproject.toml
 	$(BIN)/python -m pip install --quiet -r requirements.lock
 	@touch $@
 
-setup: $(BIN)/.installed messages system-packages
+setup: $(BIN)/.installed messages system-packages node_modules/.installed
+
+# Test-only servers in node (the SMPP centre of the SMS tests: package.json).
+node_modules/.installed: package.json package-lock.json
+	@command -v npm >/dev/null 2>&1 || { echo "ERROR: the SMS tests need node and npm (apt-get install nodejs npm)" >&2; exit 1; }
+	npm ci --no-audit --no-fund --silent
+	@touch $@
 
 system-packages: $(BIN)/.installed
 	@if ! $(BIN)/python -c 'import weasyprint' >/dev/null 2>&1; then \

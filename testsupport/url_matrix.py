@@ -87,6 +87,7 @@ NOTE = "Przeszkadzała w czasie sprawdzianu z ułamków"
 MEETING_TOPIC = "Wybór trasy wycieczki klasowej"
 NOTIFICATION_SENDER = "Wychowawczyni Zofii o wycieczce"
 DEAD_LETTER_REASON = "SMTPRecipientsRefused: 550 skrzynka anna.tajna nie istnieje"
+SMS_PHONE = "+48601999888"
 MESSAGE = "Zofia źle się czuje po szczepieniu"
 MESSAGE_FILE = "zaswiadczenie od pediatry"
 PLANNED = "Sprawdzian z potęg klasy 4a"
@@ -348,6 +349,17 @@ class Scene:
             attempts=10,
             last_error=DEAD_LETTER_REASON,
         )
+
+    @cached_property
+    def sms_parent(self):
+        """Zofia's mother with her mobile number (the SMS page lists it)."""
+        guardian = self.world.own_guardian
+        guardian.phone = "601 999 888"
+        guardian.save(update_fields=["phone"])
+        return guardian
+
+    # the secret of the HTTP gateway's delivery reports (none is set in the tests)
+    sms_token = "zgadniete-haslo"
 
     @cached_property
     def note(self):
@@ -1211,6 +1223,21 @@ URLS: dict[str, Case] = {
         secrets_for={"other_principal": (DEAD_LETTER_REASON,)},
         post=NOTIFICATIONS_AUTHZ + "test_retry_matrix",
         note="The school office of the school, each its own",
+    ),
+    "notifications:sms": Case(
+        expect(404, principal=200, secretary=200),
+        query=lambda scene: {"klasa": scene.school_class.pk},
+        needs=("sms_parent",),
+        secrets=(SMS_PHONE,),
+        post="dziennik/notifications/tests/test_sms_page.py::test_sms_switch_matrix",
+        note="The school office; another school's principal gets 404 for a class not theirs",
+    ),
+    "notifications:sms_callback": Case(
+        expect(404, anonymous=404),
+        kwargs={"token": "sms_token"},
+        post="dziennik/notifications/tests/test_sms_http.py::test_the_delivery_report_callback",
+        note="The HTTP SMS gateway's reports: the secret in the path is the authorization",
+        nothing_to_leak="'OK' to the gateway with the right secret, the same 404 otherwise",
     ),
     # --- behaviour notes --------------------------------------------------------------
     "behaviour:index": Case(

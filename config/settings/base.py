@@ -1,5 +1,6 @@
 """Settings shared by every environment. Values come from the environment via ``env``."""
 
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
@@ -305,6 +306,24 @@ if env("TASKS_BACKEND", default="") == "django_tasks_rq.RQBackend":
 # Notifications (dziennik/notifications, docs/notifications.md): the channels the outbox
 # sends on besides the register's own centre, and the address links in e-mails point to.
 NOTIFICATION_CHANNELS = {"email": "dziennik.notifications.channels.EmailChannel"}
+# SMS (docs/notifications.md, "SMS"): none by default; smpp (SMPP 3.4 to an SMS centre,
+# SMPP_URL=smpp://system_id:password@host:2775) or http (a provider's REST API of the
+# SMSAPI.pl kind: SMS_HTTP_URL, SMS_HTTP_TOKEN; its delivery reports call back
+# SITE_URL/powiadomienia/sms/raport/<SMS_CALLBACK_TOKEN>/).
+SMS_GATEWAY = env("SMS_GATEWAY", default="none")
+SMPP_URL = env("SMPP_URL", default="")
+SMS_HTTP_URL = env("SMS_HTTP_URL", default="")
+SMS_HTTP_TOKEN = env("SMS_HTTP_TOKEN", default="")
+SMS_CALLBACK_TOKEN = env("SMS_CALLBACK_TOKEN", default="")
+SMS_SENDER = env("SMS_SENDER", default="Dziennik")
+SMS_CHANNELS = {
+    "smpp": "dziennik.notifications.sms.smpp.SmppChannel",
+    "http": "dziennik.notifications.sms.http.HttpSmsChannel",
+}
+if SMS_GATEWAY in SMS_CHANNELS:
+    NOTIFICATION_CHANNELS["sms"] = SMS_CHANNELS[SMS_GATEWAY]
+elif SMS_GATEWAY != "none":
+    raise ImproperlyConfigured("SMS_GATEWAY must be none, smpp or http")
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 # Queued every minute by each `manage.py task_worker` (safe to run twice).
 TASK_WORKER_PERIODIC = [

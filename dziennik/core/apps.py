@@ -72,8 +72,9 @@ NOT_REGISTER_DATA = ("core.AuditEntry", "grades.GradeVisit", "accounts.LetterJob
 # a teacher's consultation hours move the school's meetings (``meetings.scopes``).
 # Messages move their recipients' mailboxes (``messaging.scopes.mailbox_scope``).
 # Notifications and their deliveries are on no cached page: the notification centre and
-# its unread count are built for each request. The school's e-learning platforms (single
-# sign-on) are on no cached page: their screen and the login through them read them anew.
+# its unread count are built for each request; so is the SMS page with the school's SMS
+# settings. The school's e-learning platforms (single sign-on) are on no cached page:
+# their screen and the login through them read them anew.
 SELF_SCOPED = (
     "notices.Announcement",
     "lucky.LuckyNumber",
@@ -87,6 +88,7 @@ SELF_SCOPED = (
     # a destruction's protocol: on no cached page (the retention screen is built per
     # request); its service moves the scopes of whatever it destroyed
     "retention.DestructionProtocol",
+    "notifications.SmsSettings",
 )
 # Register data is whatever points at a student or a class (``core.cache_guard``).
 REGISTER_ANCHORS = ("schools.Student", "schools.SchoolClass")

@@ -8,9 +8,12 @@ later (SMS receipts, ``deliver_sm``) returns a ``receipt_id`` with the result, a
 receipt's handler calls ``services.delivery_receipt`` with it.
 
 Built here: e-mail over SMTP (``EmailChannel``) and the register's own centre (in-app:
-the notification row itself, delivered when it is written). SMS (SMPP 3.4 or an HTTP
-gateway) and Web Push plug in the same way: a class with ``name``, ``open``, ``send`` and
-``close``, named in ``settings.NOTIFICATION_CHANNELS`` (docs/notifications.md).
+the notification row itself, delivered when it is written); SMS in ``sms/`` (SMPP 3.4,
+``sms.smpp.SmppChannel``, or an HTTP gateway, ``sms.http.HttpSmsChannel``). Others plug
+in the same way: a class with ``name``, ``open``, ``send`` and ``close``, named in
+``settings.NOTIFICATION_CHANNELS`` (docs/notifications.md). A channel that hears
+receipts while it sends keeps them in ``receipts`` (``receipts.Receipt``); the outbox
+records them after its run.
 """
 
 from __future__ import annotations
@@ -51,6 +54,8 @@ class Result:
     receipt_id: str = ""
     # the whole gateway is unreachable: the outbox stops this channel's run
     outage: bool = False
+    # how many messages the gateway counts (a long SMS is sent in concatenated parts)
+    parts: int = 0
 
 
 class Channel(Protocol):

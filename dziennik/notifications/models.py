@@ -145,6 +145,10 @@ class Delivery(models.Model):
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
     delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
     receipt_id = models.CharField(_("receipt id"), max_length=100, blank=True)
+    # the messages the gateway counted for the message this delivery went in (a long SMS
+    # is several concatenated parts); on the first delivery of the message only, so a
+    # sum over deliveries is the sum over messages
+    parts = models.PositiveSmallIntegerField(_("parts"), default=0)
 
     class Meta:
         verbose_name = _("delivery")
@@ -157,7 +161,30 @@ class Delivery(models.Model):
             models.Index(
                 fields=["school", "-due_at"], condition=Q(status="failed"), name="delivery_dead"
             ),
+            models.Index(
+                fields=["receipt_id"], condition=~Q(receipt_id=""), name="delivery_receipt"
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.channel}:{self.notification_id} {self.status}"
+
+
+class SmsSettings(models.Model):
+    """How a school's SMS are written: with Polish letters (UCS-2: 70 characters a
+    message, 67 a part) or cheaper, transliterated to GSM-7 (160, 153 a part)."""
+
+    school = models.OneToOneField(
+        School, verbose_name=_("school"), on_delete=models.CASCADE, related_name="+"
+    )
+    cheap = models.BooleanField(
+        _("cheaper SMS without Polish letters (ą → a, ł → l…)"), default=False
+    )
+    version = models.PositiveIntegerField(default=0, editable=False)
+
+    class Meta:
+        verbose_name = _("SMS settings")
+        verbose_name_plural = _("SMS settings")
+
+    def __str__(self) -> str:
+        return str(self.school)

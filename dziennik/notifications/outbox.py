@@ -29,9 +29,11 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from . import channels, events
+from . import channels, events, receipts
 from .channels import Outgoing, Result
-from .models import Delivery, Preferences
+from .models import Delivery, Preferences, SmsSettings
+from .sms import encoding as sms_encoding
+from .sms.address import phones_of
 
 BACKOFF_FIRST = datetime.timedelta(minutes=1)
 BACKOFF_LONGEST = datetime.timedelta(hours=6)
@@ -89,6 +91,13 @@ def deliver_due(
     finally:
         for sender in senders.values():
             sender.close()
+    # receipts a gateway sent on its bind while we sent (SMPP transceiver): recorded now
+    # that the messages they are about are committed
+    for name, sender in senders.items():
+        got = getattr(sender, "receipts", None)
+        if got:
+            receipts.apply(list(got), channel=name)
+            got.clear()
     return run
 
 
@@ -115,13 +124,14 @@ def _claim(now: datetime.datetime, *, skip: set[str]) -> list[Delivery]:
 
 
 def _record(rows: list[Delivery], result: Result, now: datetime.datetime, run: Run) -> None:
-    for row in rows:
+    for index, row in enumerate(rows):
         row.attempts += 1
         if result.ok:
             row.status = Delivery.Status.SENT
             row.sent_at = now
             row.last_error = ""
             row.receipt_id = result.receipt_id
+            row.parts = result.parts if index == 0 else 0
         elif result.permanent or row.attempts >= MAX_ATTEMPTS:
             row.status = Delivery.Status.FAILED
             row.last_error = result.error
@@ -129,7 +139,7 @@ def _record(rows: list[Delivery], result: Result, now: datetime.datetime, run: R
             row.due_at = now + backoff(row.attempts)
             row.last_error = result.error
     Delivery.objects.bulk_update(
-        rows, ["attempts", "status", "sent_at", "last_error", "receipt_id", "due_at"]
+        rows, ["attempts", "status", "sent_at", "last_error", "receipt_id", "due_at", "parts"]
     )
     if result.outage:
         run.outages.add(rows[0].channel)
@@ -146,6 +156,8 @@ def compose(rows: list[Delivery]) -> Outgoing:
     clear."""
     recipient = rows[0].recipient
     prefs = Preferences.objects.filter(user_id=recipient.pk).first() or Preferences()
+    if rows[0].channel == events.SMS:
+        return compose_sms(rows, prefs)
     base = settings.SITE_URL.rstrip("/")
     with translation.override(settings.LANGUAGE_CODE):
         items = []
@@ -178,6 +190,34 @@ def compose(rows: list[Delivery]) -> Outgoing:
         key="dz-" + "-".join(str(row.pk) for row in rows),
         address=_address(rows[0].channel, recipient),
         subject=subject,
+        text=text,
+        language=language,
+        delivery_ids=[row.pk for row in rows],
+    )
+
+
+def compose_sms(rows: list[Delivery], prefs: Preferences) -> Outgoing:
+    """The SMS: the notifications' short texts (details only for a person who chose
+    them), no greeting and no links (each character costs); without Polish letters when
+    the school prefers cheaper messages (``SmsSettings.cheap``)."""
+    recipient = rows[0].recipient
+    with translation.override(settings.LANGUAGE_CODE):
+        lines = []
+        for row in rows:
+            notification = row.notification
+            line = events.render_short(notification.event, notification.params)
+            detail = events.render_detail(notification.event, notification.params)
+            if prefs.details and detail:
+                line = f"{line}: {detail}"
+            lines.append(line)
+        text = "Dziennik: " + "; ".join(lines)
+        language = translation.get_language()
+    if SmsSettings.objects.filter(school_id=rows[0].school_id, cheap=True).exists():
+        text = sms_encoding.transliterate(text)
+    return Outgoing(
+        key="dz-" + "-".join(str(row.pk) for row in rows),
+        address=phones_of([recipient.pk]).get(recipient.pk, ""),
+        subject="",
         text=text,
         language=language,
         delivery_ids=[row.pk for row in rows],

@@ -3,14 +3,23 @@ school's dead-letter list. Each read is a fixed number of queries."""
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 
+from django.conf import settings
+from django.db.models import Count, Q, Sum
 from django.http import Http404
+from django.utils import translation
 
+from dziennik.core.text import polish_sort_key
+from dziennik.schools.models import Guardianship, SchoolClass
+from dziennik.schools.selectors import current_school_year
 from dziennik.schools.viewer import Viewer
 
-from . import events, permissions
-from .models import Delivery, Notification
+from . import channels, events, permissions
+from .models import Delivery, Notification, Preferences
+from .sms import encoding
+from .sms.address import e164
 
 CENTRE_SIZE = 50
 DEAD_LETTERS_SIZE = 200
@@ -109,3 +118,116 @@ def dead_letters(viewer: Viewer, size: int = DEAD_LETTERS_SIZE) -> list[DeadLett
         )
         for row in rows
     ]
+
+
+# --- SMS: the school office's page ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SmsMonth:
+    messages: int  # SMS messages sent (a batch of notifications is one message)
+    parts: int  # what the gateway counted: concatenated parts
+    delivered: int  # deliveries with a delivery receipt
+    failed: int
+
+
+def sms_month(viewer: Viewer, *, since: datetime.datetime) -> SmsMonth:
+    """The school's SMS since ``since`` (the month's start): one query."""
+    if not permissions.may_manage(viewer):
+        raise Http404
+    totals = Delivery.objects.filter(
+        school_id=viewer.school_id, channel=events.SMS, due_at__gte=since
+    ).aggregate(
+        messages=Count("pk", filter=Q(parts__gt=0)),
+        parts=Sum("parts", default=0),
+        delivered=Count("pk", filter=Q(status=Delivery.Status.DELIVERED)),
+        failed=Count("pk", filter=Q(status=Delivery.Status.FAILED)),
+    )
+    return SmsMonth(**totals)
+
+
+def configured_channels() -> list[str]:
+    return channels.names()
+
+
+def sms_classes(viewer: Viewer):
+    """This year's classes of the school, for the SMS page's choice."""
+    if not permissions.may_manage(viewer):
+        raise Http404
+    classes = SchoolClass.objects.filter(school_id=viewer.school_id)
+    year = current_school_year(viewer.school_id)
+    if year is not None:
+        classes = classes.filter(school_year=year)
+    return list(classes.only("pk", "name").order_by("level", "name"))
+
+
+@dataclass(frozen=True)
+class SmsParent:
+    user_id: int
+    name: str
+    children: str
+    phone: str  # E.164, or "" when there is no mobile number
+    allowed: bool
+
+
+def sms_parents(viewer: Viewer, school_class_id: int) -> list[SmsParent]:
+    """The parents (with accounts) of a class's students now, their mobile number and
+    their SMS switch, sorted by name. Three queries whatever their number."""
+    if not permissions.may_manage(viewer):
+        raise Http404
+    if not SchoolClass.objects.filter(pk=school_class_id, school_id=viewer.school_id).exists():
+        raise Http404
+    links = Guardianship.objects.filter(
+        student__enrolments__school_class_id=school_class_id,
+        student__enrolments__end_date__isnull=True,
+        guardian__user__isnull=False,
+        guardian__school_id=viewer.school_id,
+    ).values_list(
+        "guardian__user_id",
+        "guardian__first_name",
+        "guardian__last_name",
+        "guardian__phone",
+        "student__first_name",
+    )
+    people: dict[int, dict] = {}
+    for user_id, first, last, phone, child in links:
+        person = people.setdefault(
+            user_id, {"name": f"{last} {first}", "phone": e164(phone), "children": []}
+        )
+        if child not in person["children"]:
+            person["children"].append(child)
+    allowed = set(
+        Preferences.objects.filter(user_id__in=list(people), sms_allowed=True).values_list(
+            "user_id", flat=True
+        )
+    )
+    rows = [
+        SmsParent(
+            user_id=pk,
+            name=person["name"],
+            children=", ".join(person["children"]),
+            phone=person["phone"],
+            allowed=pk in allowed,
+        )
+        for pk, person in people.items()
+    ]
+    return sorted(rows, key=lambda row: (polish_sort_key(row.name), row.user_id))
+
+
+@dataclass(frozen=True)
+class SmsSample:
+    text: str
+    coding: str  # "GSM-7" or "UCS-2"
+    parts: int
+
+
+def sms_sample(*, cheap: bool) -> SmsSample:
+    """A typical SMS as the school's choice writes it (the SMS page shows its letters,
+    encoding and parts): a new absence, in the school's language."""
+    with translation.override(settings.LANGUAGE_CODE):
+        text = "Dziennik: " + events.render_short(
+            events.ABSENCE_UNEXCUSED, {"child": "Zofia", "subject": "Matematyka"}
+        )
+    prepared = encoding.prepare(text, cheap=cheap)
+    shown = encoding.transliterate(text) if cheap else text
+    return SmsSample(text=shown, coding=prepared.name, parts=prepared.count)

@@ -30,8 +30,9 @@ from dziennik.core import audit
 from dziennik.schools.models import Guardianship, Student
 from dziennik.schools.viewer import get_viewer
 
-from . import channels, events, permissions, timing
-from .models import Delivery, Notification, Preferences
+from . import channels, events, permissions, receipts, timing
+from .models import Delivery, Notification, Preferences, SmsSettings
+from .sms.address import phones_of
 from .tasks import DELIVER_QUEUED, notifications_deliver
 
 # How long a notification is worth delivering, unless the producer says otherwise.
@@ -49,19 +50,21 @@ def _preferences(user_ids: Iterable[int]) -> dict[int, Preferences]:
     return {pk: stored.get(pk) or Preferences(user_id=pk) for pk in user_ids}
 
 
-def channels_for(prefs: Preferences, event: str, *, has_email: bool) -> list[str]:
+def channels_for(
+    prefs: Preferences, event: str, *, has_email: bool, has_phone: bool = True
+) -> list[str]:
     """The channels a notification of ``event`` goes to for this person: their choice
     (or the event's default) among the channels the register can send on
-    (``settings.NOTIFICATION_CHANNELS``), e-mail only to an address, SMS only where the
-    school allows it. In-app always: the centre is the person's record of everything
-    sent to them."""
+    (``settings.NOTIFICATION_CHANNELS``), e-mail only to an address, SMS only to a mobile
+    number where the school allows it. In-app always: the centre is the person's record
+    of everything sent to them."""
     chosen = prefs.channels.get(event)
     if chosen is None:
         chosen = events.EVENTS[event].default_channels
     usable = set(channels.names()) | {events.IN_APP}
     if not has_email:
         usable.discard(events.EMAIL)
-    if not prefs.sms_allowed:
+    if not prefs.sms_allowed or not has_phone:
         usable.discard(events.SMS)
     return [events.IN_APP] + [
         name
@@ -159,7 +162,7 @@ def families_of(student_ids: Iterable[int]) -> dict[int, tuple[str, list[int]]]:
 
 def _emit(event, school_id, rows, *, urgent, expires_at, now) -> int:
     """Store ``rows`` (recipient id, key, params, url) not stored yet, and their
-    deliveries. Six queries whatever the number of rows."""
+    deliveries. Six queries whatever the number of rows (seven with SMS)."""
     if event not in events.EVENTS:
         raise ValueError(f"unknown event {event!r}")
     if transaction.get_autocommit():
@@ -207,10 +210,18 @@ def _emit(event, school_id, rows, *, urgent, expires_at, now) -> int:
         if (recipient_id, key) in fresh
     ]
     prefs = _preferences({recipient_id for _pk, recipient_id in created})
+    # SMS only to a mobile number (guardians'): one query more where SMS is configured
+    sms = events.SMS in channels.names()
+    phones = phones_of({pk for pk, person in prefs.items() if person.sms_allowed}) if sms else {}
     deliveries = []
     for notification_id, recipient_id in created:
         person = prefs[recipient_id]
-        for channel in channels_for(person, event, has_email=bool(emails[recipient_id])):
+        for channel in channels_for(
+            person,
+            event,
+            has_email=bool(emails[recipient_id]),
+            has_phone=recipient_id in phones,
+        ):
             due_at, held = timing.due(channel, person, urgent=urgent, now=now)
             in_app = channel == events.IN_APP
             deliveries.append(
@@ -353,3 +364,83 @@ def delivery_retry(
         if rows:
             transaction.on_commit(deliver_soon)
     return len(rows)
+
+
+# --- SMS: receipts and the school's choices --------------------------------------------
+
+
+def delivery_receipt(
+    *, receipt_id: str, delivered: bool, error: str = "", channel: str = events.SMS,
+    now: datetime.datetime | None = None,
+) -> int:  # fmt: skip
+    """A gateway's delivery receipt: the deliveries it sent as ``receipt_id`` become
+    ``delivered`` (or ``failed`` with ``error``). Idempotent; returns how many changed.
+    Not history: the gateway reports, nobody decides."""
+    receipt = receipts.Receipt(receipt_id=receipt_id, delivered=delivered, error=error)
+    return receipts.apply([receipt], channel=channel, now=now)
+
+
+def sms_settings_of(school_id: int) -> SmsSettings:
+    return SmsSettings.objects.filter(school_id=school_id).first() or SmsSettings(
+        school_id=school_id
+    )
+
+
+def sms_settings_update(*, actor: User, cheap: bool, version: int | None = None) -> SmsSettings:
+    """The school office chooses how SMS are written: Polish letters (UCS-2, 70
+    characters a message) or cheaper, transliterated to GSM-7 (160). Recorded in the
+    history; a save based on an older version is refused."""
+    viewer = get_viewer(actor)
+    if not permissions.may_manage(viewer):
+        raise Http404
+    with transaction.atomic():
+        row, _created = SmsSettings.objects.select_for_update().get_or_create(
+            school_id=viewer.school_id
+        )
+        if version is not None and row.version != version:
+            raise ValidationError(
+                _("The SMS settings were changed meanwhile; here they are as saved now.")
+            )
+        before = audit.snapshot(row, fields=["cheap"])
+        row.cheap = cheap
+        row.version += 1
+        row.save()
+        audit.record_update(actor=actor, instance=row, before=before, school_id=viewer.school_id)
+    return row
+
+
+def sms_switch_many(*, actor: User, user_ids: Iterable[int], allowed: bool) -> int:
+    """``sms_switch`` for several accounts of the school at once (the SMS page's bulk
+    on/off); returns how many changed. Each change is recorded in the history."""
+    viewer = get_viewer(actor)
+    if not permissions.may_manage(viewer):
+        raise Http404
+    with transaction.atomic():
+        users = list(
+            User.objects.filter(pk__in=list(user_ids), school_id=viewer.school_id).values_list(
+                "pk", flat=True
+            )
+        )
+        existing = {
+            p.user_id: p for p in Preferences.objects.select_for_update().filter(user_id__in=users)
+        }
+        missing = [Preferences(user_id=pk) for pk in users if pk not in existing]
+        Preferences.objects.bulk_create(missing, ignore_conflicts=True)
+        rows = list(
+            Preferences.objects.select_for_update().filter(user_id__in=users).order_by("pk")
+        )
+        changed = [row for row in rows if row.sms_allowed != allowed]
+        entries = [
+            audit.build_entry(
+                actor=actor,
+                instance=row,
+                action="update",
+                changes={"sms_allowed": [row.sms_allowed, allowed]},
+                school_id=viewer.school_id,
+                object_repr=str(row.user_id),
+            )
+            for row in changed
+        ]
+        Preferences.objects.filter(pk__in=[row.pk for row in changed]).update(sms_allowed=allowed)
+        audit.record_many(entries)
+    return len(changed)

@@ -22,5 +22,6 @@ def nav_items(viewer: Viewer) -> list[NavItem]:
             order=90,
             key="dead_letters",
             group="school",
-        )
+        ),
+        NavItem(_("SMS"), reverse("notifications:sms"), order=91, key="sms", group="school"),
     ]

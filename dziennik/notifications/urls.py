@@ -11,4 +11,6 @@ urlpatterns = [
     path("przeczytane/", views.mark_all_read, name="mark_all_read"),
     path("ustawienia/", views.preferences, name="preferences"),
     path("niedostarczone/", views.dead_letters, name="dead_letters"),
+    path("sms/", views.sms, name="sms"),
+    path("sms/raport/<str:token>/", views.sms_callback, name="sms_callback"),
 ]

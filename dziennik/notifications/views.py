@@ -3,18 +3,25 @@ school office's dead-letter list: thin, the rules are in the selectors and servi
 
 from __future__ import annotations
 
+import hmac
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from dziennik.core.forms import add_service_errors
 from dziennik.core.params import parse_id
 
-from . import selectors, services
+from . import events, selectors, services
 from .forms import PreferencesForm
 
 
@@ -89,3 +96,101 @@ def dead_letters(request):
             messages.success(request, _("%(count)d notifications queued again.") % {"count": done})
         return redirect("notifications:dead_letters")
     return render(request, "notifications/dead_letters.html", {"rows": rows})
+
+
+@login_required
+def sms(request):
+    """The school office's SMS page: this month's messages and parts, how SMS are
+    written (Polish letters or cheaper), and each class's parents with their SMS switch
+    (one by one or all chosen at once)."""
+    viewer = request.viewer
+    classes = selectors.sms_classes(viewer)  # 404 for anyone but the school office
+    chosen = parse_id(request.GET.get("klasa", ""))
+    if request.method == "POST":
+        return _sms_post(request, chosen)
+    today = timezone.localdate()
+    month_start = timezone.make_aware(
+        timezone.datetime(today.year, today.month, 1), timezone.get_current_timezone()
+    )
+    sms_settings = services.sms_settings_of(viewer.school_id)
+    return render(
+        request,
+        "notifications/sms.html",
+        {
+            "month": selectors.sms_month(viewer, since=month_start),
+            "sample": selectors.sms_sample(cheap=sms_settings.cheap),
+            "sms_settings": sms_settings,
+            "configured": events.SMS in selectors.configured_channels(),
+            "classes": classes,
+            "chosen": chosen,
+            "parents": selectors.sms_parents(viewer, chosen) if chosen else None,
+        },
+    )
+
+
+def _sms_post(request, chosen):
+    action = request.POST.get("action", "")
+    back = reverse("notifications:sms") + (f"?klasa={chosen}" if chosen else "")
+    if action == "settings":
+        version = request.POST.get("version", "")
+        try:
+            if not (version.isascii() and version.isdecimal() and len(version) < 10):
+                raise ValidationError(_("The form is out of date; here it is as saved now."))
+            services.sms_settings_update(
+                actor=request.user, cheap=request.POST.get("cheap") == "1", version=int(version)
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("The SMS settings are saved."))
+        return redirect(back)
+    if action not in ("on", "off"):
+        messages.error(request, _("Choose what to do."))
+        return redirect(back)
+    ids = [pk for pk in map(parse_id, request.POST.getlist("user")) if pk is not None]
+    if not ids:
+        messages.error(request, _("Choose the parents first."))
+        return redirect(back)
+    done = services.sms_switch_many(actor=request.user, user_ids=ids, allowed=action == "on")
+    messages.success(request, _("SMS switched for %(count)d accounts.") % {"count": done})
+    return redirect(back)
+
+
+# SMSAPI-style report statuses: 404 delivered; 402 expired, 405 undelivered, 406 failed,
+# 407 rejected (the others, e.g. 403 sent or 409 queued, are not final)
+CALLBACK_DELIVERED = {"404", "DELIVERED"}
+CALLBACK_FAILED = {
+    "402": "EXPIRED",
+    "405": "UNDELIVERED",
+    "406": "FAILED",
+    "407": "REJECTED",
+    "EXPIRED": "EXPIRED",
+    "UNDELIVERED": "UNDELIVERED",
+    "FAILED": "FAILED",
+    "REJECTED": "REJECTED",
+}
+
+
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def sms_callback(request, token: str):
+    """The HTTP gateway's delivery reports: ``MsgId`` and ``status`` (comma-separated
+    for several). The secret in the path (``SMS_CALLBACK_TOKEN``) is the authorization:
+    a wrong one is a 404. Idempotent: a report repeated changes nothing. Answers "OK"
+    (the gateway stops resending)."""
+    expected = settings.SMS_CALLBACK_TOKEN
+    if not expected or not hmac.compare_digest(token.encode(), expected.encode()):
+        raise Http404
+    data = request.POST if request.method == "POST" else request.GET
+    ids = [part.strip() for part in data.get("MsgId", "").split(",")]
+    states = [part.strip().upper() for part in data.get("status", "").split(",")]
+    if not ids or len(ids) != len(states) or not all(ids):
+        return HttpResponse("ERROR: MsgId and status", status=400, content_type="text/plain")
+    for receipt_id, state in zip(ids, states, strict=True):
+        if state in CALLBACK_DELIVERED:
+            services.delivery_receipt(receipt_id=receipt_id[:100], delivered=True)
+        elif state in CALLBACK_FAILED:
+            services.delivery_receipt(
+                receipt_id=receipt_id[:100], delivered=False, error=CALLBACK_FAILED[state]
+            )
+    return HttpResponse("OK", content_type="text/plain")

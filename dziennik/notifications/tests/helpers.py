@@ -9,6 +9,7 @@ from django.db import transaction
 
 from dziennik.grades import services as grades
 from dziennik.grades.models import GradeCategory
+from dziennik.notifications import events
 from dziennik.notifications.models import Delivery
 
 WARSAW = ZoneInfo("Europe/Warsaw")
@@ -28,6 +29,10 @@ def with_addresses(world) -> None:
         user = world.user(role)
         user.email = address
         user.save(update_fields=["email"])
+    # the guardians' mobile numbers, written as people write them (SMS goes to these)
+    for guardian, phone in ((world.own_guardian, "601 234 567"), (world.other_guardian, "")):
+        guardian.phone = phone
+        guardian.save(update_fields=["phone"])
 
 
 def column(world):
@@ -52,6 +57,22 @@ def grade(world, assessment, raw="5", student=None):
             student=student or world.student,
             raw=raw,
         )
+
+
+OWN_PARENT_PHONE = "+48601234567"
+
+
+def sms_on(world, settings, channel="dziennik.notifications.sms.smpp.SmppChannel"):
+    """SMS configured (on ``channel``) and allowed for the world's own parent."""
+    from dziennik.notifications import services
+
+    settings.NOTIFICATION_CHANNELS = {"sms": channel}
+    with_addresses(world)
+    parent = world.user("own_parent")
+    services.sms_switch(actor=world.user("principal"), user_id=parent.pk, allowed=True)
+    services.preferences_update(
+        actor=parent, values={"channels": {name: ["in_app", "sms"] for name in events.EVENTS}}
+    )
 
 
 def statuses(channel="email") -> list[str]:
