@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "dziennik.messaging",
     "dziennik.planner",
     "dziennik.meetings",
+    "dziennik.records",
     "dziennik.portal",
     "dziennik.demo",
 ]
