@@ -83,6 +83,9 @@ SELF_SCOPED = (
     "messaging.Attachment",
     "notifications.Notification",
     "notifications.Delivery",
+    # The register's XML exports: on no cached page (the records page is built for each
+    # request), so they move nothing.
+    "records.RegisterExport",
 )
 # Register data is whatever points at a student or a class (``core.cache_guard``).
 REGISTER_ANCHORS = ("schools.Student", "schools.SchoolClass")

@@ -470,6 +470,27 @@ def _selector(entity: Entity) -> str:
     return f"r:{entity.plural}/r:{entity.tag}"
 
 
+def _typed_links(root: etree._Element) -> None:
+    """Every id is a key of its kind, every link a keyref to that kind: a link to a
+    missing record, or to a record of another kind, makes the document invalid."""
+    for entity in ENTITIES:
+        key = etree.SubElement(root, f"{{{XS}}}key", name=f"{entity.tag}-key")
+        etree.SubElement(key, f"{{{XS}}}selector", xpath=_selector(entity))
+        etree.SubElement(key, f"{{{XS}}}field", xpath="@id")
+    for entity in ENTITIES:
+        for attr in entity.attrs:
+            if attr.target is None:
+                continue
+            ref = etree.SubElement(
+                root,
+                f"{{{XS}}}keyref",
+                name=f"{entity.tag}-{attr.name}-ref",
+                refer=f"r:{attr.target}-key",
+            )
+            etree.SubElement(ref, f"{{{XS}}}selector", xpath=_selector(entity))
+            etree.SubElement(ref, f"{{{XS}}}field", xpath=f"@{attr.name}")
+
+
 def schema_document() -> bytes:
     """The XSD of this version, built from ``ENTITIES``; ``schema/dziennik-1.0.xsd`` is it
     as committed (``manage.py register_schema`` writes it)."""
@@ -532,23 +553,7 @@ def schema_document() -> bytes:
     )
     for value in ("school", "class"):
         etree.SubElement(scope_type, f"{{{XS}}}enumeration", value=value)
-    # Typed links: every id is a key of its kind, every link a keyref to that kind.
-    for entity in ENTITIES:
-        key = etree.SubElement(root, f"{{{XS}}}key", name=f"{entity.tag}-key")
-        etree.SubElement(key, f"{{{XS}}}selector", xpath=_selector(entity))
-        etree.SubElement(key, f"{{{XS}}}field", xpath="@id")
-    for entity in ENTITIES:
-        for attr in entity.attrs:
-            if attr.target is None:
-                continue
-            ref = etree.SubElement(
-                root,
-                f"{{{XS}}}keyref",
-                name=f"{entity.tag}-{attr.name}-ref",
-                refer=f"r:{attr.target}-key",
-            )
-            etree.SubElement(ref, f"{{{XS}}}selector", xpath=_selector(entity))
-            etree.SubElement(ref, f"{{{XS}}}field", xpath=f"@{attr.name}")
+    _typed_links(root)
     for entity in ENTITIES:
         schema.append(_complex_type(entity))
     return etree.tostring(schema, pretty_print=True, xml_declaration=True, encoding="utf-8")
