@@ -20,7 +20,9 @@ from django.db import DatabaseError, IntegrityError, models, transaction
 from django.utils.text import slugify
 from lxml import etree
 
+from dziennik.core import cache
 from dziennik.core.audit import build_entry, record_many
+from dziennik.core.cache import config_scope, data_scope
 from dziennik.schools.models import School
 
 from .xml_export import BY_TAG, ENTITIES, NAMESPACE, SCHEMA_FILE, Entity
@@ -214,7 +216,7 @@ def register_import(
     current = ""
     try:
         with transaction.atomic():
-            school_id = None
+            school_id, class_ids = None, []
             for entity in ENTITIES:
                 current = entity.tag
                 elements = _elements(root, entity)
@@ -223,6 +225,11 @@ def register_import(
                     school = created[0]
                     school_id = school.pk
                 counts[entity.tag] = len(created)
+                if entity.tag == "class":
+                    class_ids = [c.pk for c in created]
+            # A new school: nothing of it is cached yet, but its versions move as any
+            # write's do (the cache guard checks every writing transaction).
+            cache.bump(config_scope(school_id), *(data_scope(pk) for pk in class_ids))
             record_many(
                 [
                     build_entry(

@@ -18,6 +18,7 @@ from dziennik.attendance.tests.factories import add_students, build_register, sa
 from dziennik.core.models import AuditEntry
 from dziennik.grades.tests.factories import AssessmentFactory, GradeFactory
 from dziennik.records.models import RegisterExport
+from dziennik.records.services import export_recorded
 from dziennik.records.xml_export import Scope, schema_document, write_register
 from dziennik.records.xml_import import (
     SCHEMA_PATH,
@@ -26,6 +27,7 @@ from dziennik.records.xml_import import (
     register_import,
 )
 from dziennik.schools.models import School, Student
+from dziennik.schools.tests.factories import SchoolClassFactory
 from testsupport.url_matrix import expect
 from testsupport.world import AuthzMatrix
 
@@ -282,3 +284,29 @@ def test_the_school_export_matrix(world, django_capture_on_commit_callbacks):
     # The secretary's click came while the principal's export was waiting: one export.
     (export,) = RegisterExport.objects.all()
     assert (export.requested_by, export.status) == (world.user("principal"), "ready")
+
+
+# The records page: the session and user, the viewer (cold), the layout, the years, the
+# classes, the exports with their year, class and requester in one query.
+INDEX_QUERIES = 14
+
+
+@pytest.mark.parametrize("n", [1, 10])
+def test_the_records_page_makes_a_fixed_number_of_queries(world, django_assert_num_queries, n):
+    for i in range(n):
+        school_class = SchoolClassFactory(
+            school=world.school, school_year=world.year, name=f"{5 + i}c", level=5
+        )
+        export_recorded(
+            actor=world.user("secretary"),
+            school=world.school,
+            year=world.year,
+            school_class=school_class,
+            via=RegisterExport.Via.DOWNLOAD,
+        )
+    client = world.client("principal")
+    with django_assert_num_queries(INDEX_QUERIES):
+        response = client.get(reverse("records:index"))
+    html = response.content.decode()
+    assert html.count("<tr data-status=") == n
+    assert html.count('action="/eksport-dziennika/klasa/') == n + 2
