@@ -38,12 +38,17 @@ def index(request):
         year_id = int(request.GET.get("year") or 0)
     except ValueError as exc:
         raise Http404 from exc
-    year = selectors.year_of(viewer, year_id)
+    years = list(selectors.years_for(viewer))
+    # The chosen year, else the newest; a school without one has nothing to export yet.
+    year = next((y for y in years if y.pk == year_id), None) if year_id else None
+    if year_id and year is None:
+        raise Http404
+    year = year or (years[0] if years else None)
     exports = selectors.recent_exports(viewer)
     context = {
         "year": year,
-        "years": selectors.years_for(viewer),
-        "classes": selectors.classes_for(viewer, year),
+        "years": years,
+        "classes": selectors.classes_for(viewer, year) if year else [],
         "exports": exports,
         "active": any(e.status in RegisterExport.ACTIVE for e in exports),
         "statuses": RegisterExport.Status,

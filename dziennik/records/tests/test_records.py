@@ -286,9 +286,10 @@ def test_the_school_export_matrix(world, django_capture_on_commit_callbacks):
     assert (export.requested_by, export.status) == (world.user("principal"), "ready")
 
 
-# The records page: the session and user, the viewer (cold), the layout, the years, the
-# classes, the exports with their year, class and requester in one query.
-INDEX_QUERIES = 14
+# The records page: the session and user, the viewer (cold), the layout, the years (the
+# chosen one among them), the classes, the exports with their year, class and requester
+# in one query.
+INDEX_QUERIES = 13
 
 
 @pytest.mark.parametrize("n", [1, 10])
@@ -310,3 +311,12 @@ def test_the_records_page_makes_a_fixed_number_of_queries(world, django_assert_n
     html = response.content.decode()
     assert html.count("<tr data-status=") == n
     assert html.count('action="/eksport-dziennika/klasa/') == n + 2
+
+
+def test_a_school_without_a_year_gets_a_page_that_says_so(world):
+    world.year.delete()
+    response = world.client("principal").get(reverse("records:index"))
+    assert response.status_code == 200
+    assert "nie ma jeszcze roku szkolnego" in response.content.decode()
+    bad = world.client("principal").get(reverse("records:index") + "?year=abc")
+    assert bad.status_code == 404
