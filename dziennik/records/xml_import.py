@@ -163,7 +163,7 @@ def _waves(entity: Entity, elements: list, pk_map: dict) -> list[list]:
         return [elements]
     waves, waiting, known = [], list(elements), set(pk_map)
     while waiting:
-        ready = [el for el in waiting if all(el.get(n) in (None, *known) for n in own)]
+        ready = [el for el in waiting if all(el.get(n) is None or el.get(n) in known for n in own)]
         if not ready:
             raise RegisterInvalid(
                 [f"line {el.sourceline}: <{entity.tag}> links in a circle" for el in waiting][:50]
