@@ -30,7 +30,7 @@ from decimal import Decimal
 from typing import IO
 
 from django.contrib.auth import get_user_model
-from django.db import models
+from django.db import connection, models, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from lxml import etree
@@ -377,7 +377,21 @@ def _write_records(xf, entity: Entity, scope: Scope) -> None:
 
 
 def write_register(out: IO[bytes], scope: Scope) -> None:
-    """Write the scope's register to ``out`` as one XML document, section by section."""
+    """Write the scope's register to ``out`` as one XML document, section by section.
+
+    Outside a transaction, the sections are read in one read-only transaction that sees
+    one snapshot on PostgreSQL (a lesson saved meanwhile is in all sections or none)."""
+    if connection.in_atomic_block:
+        _write_document(out, scope)
+        return
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        _write_document(out, scope)
+
+
+def _write_document(out: IO[bytes], scope: Scope) -> None:
     root_attrib = {
         "version": SCHEMA_VERSION,
         "exported-at": timezone.now().astimezone(datetime.UTC).isoformat(),
