@@ -24,6 +24,7 @@ with the students.
 from __future__ import annotations
 
 import datetime
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -341,6 +342,11 @@ ENTITIES = _bind()
 BY_TAG = {e.tag: e for e in ENTITIES}
 
 
+# Characters XML 1.0 cannot carry at all (control characters pasted from elsewhere): an
+# export must not fail on one, so each becomes U+FFFD, the replacement character.
+NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
 def format_value(value, model_field: models.Field) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
@@ -350,7 +356,7 @@ def format_value(value, model_field: models.Field) -> str:
         return value.isoformat()
     if isinstance(value, Decimal):
         return format(value, "f")
-    return str(value)
+    return NOT_XML.sub("\ufffd", str(value))
 
 
 def _records(entity: Entity, scope: Scope) -> Iterator[tuple[str, dict]]:

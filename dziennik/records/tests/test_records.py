@@ -320,3 +320,14 @@ def test_a_school_without_a_year_gets_a_page_that_says_so(world):
     assert "nie ma jeszcze roku szkolnego" in response.content.decode()
     bad = world.client("principal").get(reverse("records:index") + "?year=abc")
     assert bad.status_code == 404
+
+
+def test_a_character_xml_cannot_carry_does_not_stop_the_export(world):
+    reg = _filled(world)
+    lesson = save_lesson(world, reg, reg.math3, {})
+    # The lesson form cleans what it is given; older data or a raw write need not be.
+    Lesson.objects.filter(pk=lesson.pk).update(topic="Potęgi\x0b i pierwiastki\x01")
+    doc = etree.fromstring(_export(world))
+    assert load_schema().validate(etree.ElementTree(doc))
+    topics = {el.get("topic") for el in doc.iter("{*}lesson")}
+    assert "Potęgi\ufffd i pierwiastki\ufffd" in topics
