@@ -2,6 +2,7 @@
 committed, a bad file imports nothing, the export's cost does not grow with the
 students, only the school office exports, and every export is in the history."""
 
+import datetime
 import io
 import re
 
@@ -11,12 +12,14 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 from lxml import etree
 
 from dziennik.attendance.models import AttendanceMark, Lesson
 from dziennik.attendance.tests.factories import add_students, build_register, save_lesson
 from dziennik.core.models import AuditEntry
 from dziennik.grades.tests.factories import AssessmentFactory, GradeFactory
+from dziennik.records.jobs import export_school_start
 from dziennik.records.models import RegisterExport
 from dziennik.records.services import export_recorded
 from dziennik.records.xml_export import Scope, schema_document, write_register
@@ -331,3 +334,23 @@ def test_a_character_xml_cannot_carry_does_not_stop_the_export(world):
     assert load_schema().validate(etree.ElementTree(doc))
     topics = {el.get("topic") for el in doc.iter("{*}lesson")}
     assert "Potęgi\ufffd i pierwiastki\ufffd" in topics
+
+
+def test_an_export_whose_worker_died_does_not_hold_the_next_one_back(world):
+    stuck = RegisterExport.objects.create(
+        school=world.school,
+        school_year=world.year,
+        requested_by=world.user("principal"),
+        via="background",
+        status="running",
+    )
+    principal = world.user("principal")
+    same, started = export_school_start(actor=principal, year=world.year)
+    assert (same, started) == (stuck, False)  # still running: the click gets it
+    RegisterExport.objects.filter(pk=stuck.pk).update(
+        created_at=timezone.now() - datetime.timedelta(hours=3)
+    )
+    fresh, started = export_school_start(actor=principal, year=world.year)
+    assert started and fresh != stuck
+    stuck.refresh_from_db()
+    assert stuck.status == "failed"
