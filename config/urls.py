@@ -24,6 +24,7 @@ urlpatterns = [
     path("rytm-pisania/", include("dziennik.keystroke.urls")),
     path("spotkania/", include("dziennik.meetings.urls")),
     path("retencja/", include("dziennik.retention.urls")),
+    path("eksport-dziennika/", include("dziennik.records.urls")),
     path("powiadomienia/", include("dziennik.notifications.urls")),
     path("wiadomosci/", include("dziennik.messaging.urls")),
     path("terminarz/", include("dziennik.planner.urls")),

@@ -50,6 +50,8 @@ from dziennik.notifications import services as notification_services
 from dziennik.notifications.models import Delivery, Notification
 from dziennik.planner import services as planner_services
 from dziennik.sso import services as sso_services
+from dziennik.records import services as records_services
+from dziennik.records.models import RegisterExport
 from dziennik.timetable import services as timetable_services
 from dziennik.timetable import settings_services as room_services
 from testsupport.world import ROLES, World
@@ -506,6 +508,21 @@ class Scene:
             "code_challenge_method": "S256",
         }
 
+    @cached_property
+    def year(self):
+        return self.world.year
+
+    @cached_property
+    def register_export(self) -> RegisterExport:
+        """The principal's export of class 4a, as listed on the records page."""
+        return records_services.export_recorded(
+            actor=self.world.user("principal"),
+            school=self.world.school,
+            year=self.world.year,
+            school_class=self.world.school_class,
+            via=RegisterExport.Via.DOWNLOAD,
+        )
+
     def url(self, name: str, case: Case) -> str:
         for need in case.needs:
             getattr(self, need)
@@ -542,6 +559,7 @@ SSO_TOKENS = "dziennik/sso/tests/test_tokens.py::"
 # a browser session (any role's, or none) opens nothing there.
 BEARER_ONLY = expect(401, anonymous=401)
 RETENTION_AUTHZ = "dziennik/retention/tests/test_authorization.py::"
+RECORDS_TESTS = "dziennik/records/tests/test_records.py::"
 ROOMS_AUTHZ = "dziennik/timetable/tests/test_rooms.py::"
 # Rooms: those who manage the school's timetable (principal, deputy, secretary).
 TIMETABLE_MANAGERS = expect(404, principal=200, secretary=200)
@@ -1561,6 +1579,29 @@ URLS: dict[str, Case] = {
         PRINCIPAL_PAGE,
         post=LUCKY_AUTHZ + "test_settings_matrix",
         nothing_to_leak="Each principal gets their own school's setting",
+    ),
+    # --- records: the register as XML ---------------------------------------------------
+    "records:index": Case(
+        SCHOOL_OFFICE_PAGE,
+        needs=("register_export",),
+        secrets=("Halina Zawadzka",),
+        secrets_for={"other_principal": ("Halina Zawadzka",)},
+        note="The principal (or deputy) and the school's administrator, each their own school",
+    ),
+    "records:class_export": Case(
+        POST_ONLY,
+        kwargs={"class_id": "school_class"},
+        post=RECORDS_TESTS + "test_the_class_export_matrix",
+    ),
+    "records:school_export": Case(
+        POST_ONLY,
+        kwargs={"year_id": "year"},
+        post=RECORDS_TESTS + "test_the_school_export_matrix",
+    ),
+    "records:download": Case(
+        POST_ONLY,
+        kwargs={"export_id": "register_export"},
+        post=RECORDS_TESTS + "test_the_whole_school_is_exported_in_the_background_and_downloaded",
     ),
 }
 

@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "dziennik.meetings",
     "dziennik.sso",
     "dziennik.retention",
+    "dziennik.records",
     "dziennik.portal",
     "dziennik.demo",
 ]

@@ -64,8 +64,14 @@ QUIET_FIELDS = {
 
 # Rows that point at a student or a class but are no register data: the history itself,
 # the "last seen" mark of the grade page (part of that page's key, written through), and
-# a class's credential letters waiting for download (no page shows them but their own).
-NOT_REGISTER_DATA = ("core.AuditEntry", "grades.GradeVisit", "accounts.LetterJob")
+# a class's credential letters waiting for download (no page shows them but their own),
+# the register's XML exports (shown only on the records page, which is not cached).
+NOT_REGISTER_DATA = (
+    "core.AuditEntry",
+    "grades.GradeVisit",
+    "accounts.LetterJob",
+    "records.RegisterExport",
+)
 # Rows of a school that are no configuration and point at no student or class, whose
 # services move their own cache scopes explicitly: an announcement moves its school's
 # board (``notices.scopes.board_scope``); the day's lucky number is cached under its date;
@@ -89,6 +95,9 @@ SELF_SCOPED = (
     # request); its service moves the scopes of whatever it destroyed
     "retention.DestructionProtocol",
     "notifications.SmsSettings",
+    # The register's XML exports: on no cached page (the records page is built for each
+    # request), so they move nothing.
+    "records.RegisterExport",
 )
 # Register data is whatever points at a student or a class (``core.cache_guard``).
 REGISTER_ANCHORS = ("schools.Student", "schools.SchoolClass")
