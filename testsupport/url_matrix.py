@@ -49,9 +49,9 @@ from dziennik.notifications import events as notification_events
 from dziennik.notifications import services as notification_services
 from dziennik.notifications.models import Delivery, Notification
 from dziennik.planner import services as planner_services
-from dziennik.sso import services as sso_services
 from dziennik.records import services as records_services
 from dziennik.records.models import RegisterExport
+from dziennik.sso import services as sso_services
 from dziennik.timetable import services as timetable_services
 from dziennik.timetable import settings_services as room_services
 from testsupport.world import ROLES, World

@@ -35,6 +35,7 @@ APPS = (
     "meetings",
     "sso",
     "retention",
+    "records",
     "portal",
     "demo",
 )
