@@ -1178,6 +1178,12 @@ URLS: dict[str, Case] = {
         post=NOTIFICATIONS_AUTHZ + "test_retry_matrix",
         note="The school office of the school, each its own",
     ),
+    "notifications:push_subscribe": Case(
+        POST_ONLY, post=NOTIFICATIONS_AUTHZ + "test_push_subscribe_matrix"
+    ),
+    "notifications:push_unsubscribe": Case(
+        POST_ONLY, post=NOTIFICATIONS_AUTHZ + "test_push_unsubscribe_matrix"
+    ),
     # --- behaviour notes --------------------------------------------------------------
     "behaviour:index": Case(
         expect(200, student=302, own_parent=302, other_parent=302),

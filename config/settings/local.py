@@ -8,3 +8,11 @@ SECRET_KEY = env("SECRET_KEY", default="dev-only-not-secret-dziennik-local-key")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+# Web Push in development: a fixed key pair, not secret (production: `manage.py
+# vapid_keys` and the environment). Browsers subscribe to real push services with it.
+VAPID_PRIVATE_KEY = env("VAPID_PRIVATE_KEY", default="aI6COBt954Pm2hONi4V-u9-1faYzyMAWJ7eQt3MpBjE")
+VAPID_PUBLIC_KEY = env(
+    "VAPID_PUBLIC_KEY",
+    default="BJTDNN4tfKbsuUCmlR4Kx4b3IDrZ1demYuMe36DWhaT57PB8aPY76hXOdy-BwFA9fxHVobr023Pf7IJYfx17XkM",
+)
+NOTIFICATION_CHANNELS = {**NOTIFICATION_CHANNELS, "push": PUSH_CHANNEL}  # noqa: F405

@@ -8,9 +8,10 @@ later (SMS receipts, ``deliver_sm``) returns a ``receipt_id`` with the result, a
 receipt's handler calls ``services.delivery_receipt`` with it.
 
 Built here: e-mail over SMTP (``EmailChannel``) and the register's own centre (in-app:
-the notification row itself, delivered when it is written). SMS (SMPP 3.4 or an HTTP
-gateway) and Web Push plug in the same way: a class with ``name``, ``open``, ``send`` and
-``close``, named in ``settings.NOTIFICATION_CHANNELS`` (docs/notifications.md).
+the notification row itself, delivered when it is written); Web Push in ``push.py``
+(``PushChannel``). SMS (SMPP 3.4 or an HTTP gateway) plugs in the same way: a class with
+``name``, ``open``, ``send`` and ``close``, named in ``settings.NOTIFICATION_CHANNELS``
+(docs/notifications.md).
 """
 
 from __future__ import annotations
@@ -39,6 +40,10 @@ class Outgoing:
     html: str = ""
     language: str = "pl"
     delivery_ids: list[int] = field(default_factory=list)
+    # for short channels (push): the short texts, one a line, without the greeting, the
+    # links or the footer; and the register's page of the message (a path)
+    short: str = ""
+    url: str = ""
 
 
 @dataclass
@@ -51,6 +56,10 @@ class Result:
     receipt_id: str = ""
     # the whole gateway is unreachable: the outbox stops this channel's run
     outage: bool = False
+    # addresses of the item the gateway took (``reached``) and ones it says no longer
+    # exist (``gone``: a push subscription answered 404/410), for the outbox to record
+    reached: tuple[str, ...] = ()
+    gone: tuple[str, ...] = ()
 
 
 class Channel(Protocol):

@@ -10,7 +10,7 @@ from django.http import Http404
 from dziennik.schools.viewer import Viewer
 
 from . import events, permissions
-from .models import Delivery, Notification
+from .models import Delivery, Notification, PushSubscription
 
 CENTRE_SIZE = 50
 DEAD_LETTERS_SIZE = 200
@@ -109,3 +109,14 @@ def dead_letters(viewer: Viewer, size: int = DEAD_LETTERS_SIZE) -> list[DeadLett
         )
         for row in rows
     ]
+
+
+def push_devices(viewer: Viewer) -> list[PushSubscription]:
+    """The viewer's own devices subscribed to push, newest first; one query."""
+    if viewer.user_id is None:
+        return []
+    return list(
+        PushSubscription.objects.filter(user_id=viewer.user_id)
+        .order_by("-created_at", "-pk")
+        .only("pk", "label", "created_at", "last_success_at")
+    )

@@ -11,4 +11,6 @@ urlpatterns = [
     path("przeczytane/", views.mark_all_read, name="mark_all_read"),
     path("ustawienia/", views.preferences, name="preferences"),
     path("niedostarczone/", views.dead_letters, name="dead_letters"),
+    path("push/zapisz/", views.push_subscribe, name="push_subscribe"),
+    path("push/usun/", views.push_unsubscribe, name="push_unsubscribe"),
 ]
