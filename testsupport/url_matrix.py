@@ -523,6 +523,20 @@ URLS: dict[str, Case] = {
         # The secretary browses the history but reads no excuse (L-19, P-08).
         secrets_for={"other_principal": (COLUMN, "Wiśniewska"), "secretary": (EXCUSE,)},
     ),
+    "portal:manifest": Case(
+        expect(200, anonymous=200),
+        note="The installable app's manifest: public (fetched without cookies), the same "
+        "for everyone",
+    ),
+    "portal:service_worker": Case(
+        expect(200, anonymous=200),
+        note="The service worker's script: public, the same for everyone "
+        "(portal/tests/test_pwa.py, test_pwa_browser.py)",
+    ),
+    "portal:offline": Case(
+        expect(200, anonymous=200),
+        note="What offline shows for a page never kept: public, names nobody",
+    ),
     # --- core -------------------------------------------------------------------------
     "core:readyz": Case(
         expect(200, anonymous=200),
