@@ -12,28 +12,12 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from dziennik.notifications import events, outbox, services
-from dziennik.notifications.management.commands.vapid_keys import new_pair
 from dziennik.notifications.models import Delivery, Preferences, PushSubscription
 from testsupport.push import Device, PushService
 
 from .helpers import column, grade, statuses
 
 NO_QUIET = {"quiet_from": datetime.time(0, 0), "quiet_until": datetime.time(0, 0)}
-
-
-@pytest.fixture
-def push_settings(settings):
-    private, public = new_pair()
-    settings.VAPID_PRIVATE_KEY = private
-    settings.VAPID_PUBLIC_KEY = public
-    settings.VAPID_SUBJECT = "mailto:sekretariat@sp12.example.pl"
-    settings.NOTIFICATION_CHANNELS = {
-        **settings.NOTIFICATION_CHANNELS,
-        "push": settings.PUSH_CHANNEL,
-    }
-    settings.PUSH_ENDPOINT_HOSTS = ["127.0.0.1"]
-    settings.PUSH_ENDPOINT_HTTP = True
-    return settings
 
 
 def _subscribe(user, service, name, **prefs) -> Device:

@@ -4,6 +4,8 @@ after a logout the previous person's copy is gone."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from django.urls import reverse
 
@@ -82,3 +84,44 @@ def test_the_last_seen_grade_page_is_there_offline_and_gone_after_logout(page, w
     page.goto(grades)
     assert page.locator("h1").inner_text() == "Brak połączenia"
     assert "Wiśniewska" not in page.content()
+
+
+def test_a_push_is_shown_and_a_tap_opens_its_page(profile_page, world, live_server):
+    page = profile_page
+    page.context.grant_permissions(["notifications"], origin=live_server.url)
+    login(page, "rodzic-test", TEST_PASSWORD)
+    _controlled(page)
+    cdp = page.context.new_cdp_session(page)
+    registrations = []
+    cdp.on(
+        "ServiceWorker.workerRegistrationUpdated",
+        lambda event: registrations.extend(event["registrations"]),
+    )
+    cdp.send("ServiceWorker.enable")
+    page.wait_for_timeout(500)
+    [registration] = [r for r in registrations if not r["isDeleted"]][:1]
+    message = {
+        "title": "Dziennik",
+        "body": "Nowa ocena z przedmiotu Matematyka – Zofia",
+        "url": reverse("notifications:centre"),
+        "tag": "dz-1",
+    }
+    cdp.send(
+        "ServiceWorker.deliverPushMessage",
+        {
+            "origin": live_server.url + "/",
+            "registrationId": registration["registrationId"],
+            "data": json.dumps(message, ensure_ascii=False),
+        },
+    )
+    shown = None
+    for _attempt in range(50):
+        shown = page.evaluate(
+            """navigator.serviceWorker.ready
+                 .then((r) => r.getNotifications())
+                 .then((all) => all.map((n) => [n.title, n.body, n.tag, n.data.url]))"""
+        )
+        if shown:
+            break
+        page.wait_for_timeout(200)
+    assert shown == [["Dziennik", message["body"], "dz-1", message["url"]]]

@@ -12,10 +12,29 @@ const SHELL = "dziennik-shell-__VERSION__";
 const PAGES = "dziennik-pages";
 const MAX_PAGES = 30;
 
+function paths(list) {
+  return list.map((pathname) => ({ urlPattern: { pathname: pathname } }));
+}
+
+// Chromium's static routing: requests the worker has nothing to do with (files, other
+// pages) go straight to the network without waking it; a download (a PDF, a CSV, an
+// attachment) is then the browser's own, as without a worker. Elsewhere every request
+// comes to the fetch handler below, which lets what it does not know pass.
+function routes(event) {
+  if (!event.addRoutes) {
+    return Promise.resolve();
+  }
+  const mine = CONFIG.kept.map((prefix) => prefix + "*").concat(CONFIG.clearing);
+  return event.addRoutes([
+    { condition: { or: paths(CONFIG.shell) }, source: "fetch-event" },
+    { condition: { urlPattern: { pathname: "*.*" } }, source: "network" },
+    { condition: { not: { or: paths(mine) } }, source: "network" },
+  ]).catch(() => undefined);
+}
+
 self.addEventListener("install", (event) => {
   event.waitUntil(
-    caches.open(SHELL)
-      .then((cache) => cache.addAll(CONFIG.shell))
+    Promise.all([routes(event), caches.open(SHELL).then((cache) => cache.addAll(CONFIG.shell))])
       .then(() => self.skipWaiting())
   );
 });
@@ -93,12 +112,12 @@ self.addEventListener("fetch", (event) => {
   if (request.method !== "GET") {
     return;
   }
+  if (request.mode === "navigate" && !url.pathname.endsWith("/")) {
+    // a file (a PDF printout, a calendar feed): the browser's own handling, untouched
+    return;
+  }
   if (request.mode === "navigate" && isKept(url)) {
     event.respondWith(networkFirst(event));
-  } else if (request.mode === "navigate") {
-    event.respondWith(fetch(request).catch(() =>
-      caches.match(CONFIG.offline, { cacheName: SHELL }).then((page) => page || Response.error())
-    ));
   } else if (CONFIG.shell.includes(url.pathname)) {
     event.respondWith(fetch(request).catch(() =>
       caches.match(url.pathname, { cacheName: SHELL }).then((file) => file || Response.error())
