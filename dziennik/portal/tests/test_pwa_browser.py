@@ -109,7 +109,7 @@ def test_a_push_is_shown_and_a_tap_opens_its_page(profile_page, world, live_serv
     cdp.send(
         "ServiceWorker.deliverPushMessage",
         {
-            "origin": live_server.url + "/",
+            "origin": live_server.url,
             "registrationId": registration["registrationId"],
             "data": json.dumps(message, ensure_ascii=False),
         },

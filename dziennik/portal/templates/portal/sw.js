@@ -13,7 +13,9 @@ const PAGES = "dziennik-pages";
 const MAX_PAGES = 30;
 
 function paths(list) {
-  return list.map((pathname) => ({ urlPattern: { pathname: pathname } }));
+  // a URLPattern of its own: every part but the path is a wildcard (an init dictionary
+  // would take the worker's own address for them, and no query would match)
+  return list.map((pathname) => ({ urlPattern: new URLPattern({ pathname: pathname }) }));
 }
 
 // Chromium's static routing: requests the worker has nothing to do with (files, other
@@ -27,7 +29,7 @@ function routes(event) {
   const mine = CONFIG.kept.map((prefix) => prefix + "*").concat(CONFIG.clearing);
   return event.addRoutes([
     { condition: { or: paths(CONFIG.shell) }, source: "fetch-event" },
-    { condition: { urlPattern: { pathname: "*.*" } }, source: "network" },
+    { condition: { urlPattern: new URLPattern({ pathname: "*.*" }) }, source: "network" },
     { condition: { not: { or: paths(mine) } }, source: "network" },
   ]).catch(() => undefined);
 }
