@@ -587,6 +587,20 @@ URLS: dict[str, Case] = {
         # The secretary browses the history but reads no excuse (L-19, P-08).
         secrets_for={"other_principal": (COLUMN, "Wiśniewska"), "secretary": (EXCUSE,)},
     ),
+    "portal:manifest": Case(
+        expect(200, anonymous=200),
+        note="The installable app's manifest: public (fetched without cookies), the same "
+        "for everyone",
+    ),
+    "portal:service_worker": Case(
+        expect(200, anonymous=200),
+        note="The service worker's script: public, the same for everyone "
+        "(portal/tests/test_pwa.py, test_pwa_browser.py)",
+    ),
+    "portal:offline": Case(
+        expect(200, anonymous=200),
+        note="What offline shows for a page never kept: public, names nobody",
+    ),
     # --- core -------------------------------------------------------------------------
     "core:readyz": Case(
         expect(200, anonymous=200),
@@ -1256,6 +1270,12 @@ URLS: dict[str, Case] = {
         post="dziennik/notifications/tests/test_sms_http.py::test_the_delivery_report_callback",
         note="The HTTP SMS gateway's reports: the secret in the path is the authorization",
         nothing_to_leak="'OK' to the gateway with the right secret, the same 404 otherwise",
+    ),
+    "notifications:push_subscribe": Case(
+        POST_ONLY, post=NOTIFICATIONS_AUTHZ + "test_push_subscribe_matrix"
+    ),
+    "notifications:push_unsubscribe": Case(
+        POST_ONLY, post=NOTIFICATIONS_AUTHZ + "test_push_unsubscribe_matrix"
     ),
     # --- behaviour notes --------------------------------------------------------------
     "behaviour:index": Case(

@@ -326,6 +326,26 @@ if SMS_GATEWAY in SMS_CHANNELS:
 elif SMS_GATEWAY != "none":
     raise ImproperlyConfigured("SMS_GATEWAY must be none, smpp or http")
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
+# Web Push (dziennik/notifications/push.py): the VAPID key pair (`manage.py vapid_keys`)
+# and a contact for the push services; with both keys set, `push` is a channel.
+VAPID_PRIVATE_KEY = env("VAPID_PRIVATE_KEY", default="")
+VAPID_PUBLIC_KEY = env("VAPID_PUBLIC_KEY", default="")
+VAPID_SUBJECT = env("VAPID_SUBJECT", default="mailto:dziennik@localhost")
+# The push services a browser's subscription may point at (a host or its parent domain),
+# always over https: the server posts nowhere else (no request into the school's network).
+PUSH_ENDPOINT_HOSTS = env.list(
+    "PUSH_ENDPOINT_HOSTS",
+    default=[
+        "fcm.googleapis.com",
+        "push.services.mozilla.com",
+        "notify.windows.com",
+        "push.apple.com",
+    ],
+)
+PUSH_ENDPOINT_HTTP = False  # tests only: a local push service over plain http
+PUSH_CHANNEL = "dziennik.notifications.push.PushChannel"
+if VAPID_PRIVATE_KEY and VAPID_PUBLIC_KEY:
+    NOTIFICATION_CHANNELS["push"] = PUSH_CHANNEL
 # Queued every minute by each `manage.py task_worker` (safe to run twice).
 TASK_WORKER_PERIODIC = [
     "dziennik.notifications.tasks.notifications_sweep",

@@ -13,3 +13,11 @@ WHITENOISE_AUTOREFRESH = True
 OIDC_RSA_PRIVATE_KEY = oidc_private_key(dev_file=BASE_DIR / ".oidc-dev-key.pem")  # noqa: F405
 OAUTH2_PROVIDER = oauth2_provider_settings(OIDC_RSA_PRIVATE_KEY)  # noqa: F405
 OAUTH2_PROVIDER["ALLOWED_REDIRECT_URI_SCHEMES"] = ["https", "http"]
+# Web Push in development: a fixed key pair, not secret (production: `manage.py
+# vapid_keys` and the environment). Browsers subscribe to real push services with it.
+VAPID_PRIVATE_KEY = env("VAPID_PRIVATE_KEY", default="aI6COBt954Pm2hONi4V-u9-1faYzyMAWJ7eQt3MpBjE")
+VAPID_PUBLIC_KEY = env(
+    "VAPID_PUBLIC_KEY",
+    default="BJTDNN4tfKbsuUCmlR4Kx4b3IDrZ1demYuMe36DWhaT57PB8aPY76hXOdy-BwFA9fxHVobr023Pf7IJYfx17XkM",
+)
+NOTIFICATION_CHANNELS = {**NOTIFICATION_CHANNELS, "push": PUSH_CHANNEL}  # noqa: F405

@@ -22,6 +22,10 @@ class ForcePasswordChangeMiddleware:
         "accounts:logout",
         "set_language",
         "core:csp_report",
+        # the installable app's files: public, the same for everyone
+        "portal:manifest",
+        "portal:service_worker",
+        "portal:offline",
     )
 
     def __init__(self, get_response):
@@ -52,6 +56,10 @@ class SecondFactorRequiredMiddleware:
         "accounts:logout",
         "set_language",
         "core:csp_report",
+        # the installable app's files: public, the same for everyone
+        "portal:manifest",
+        "portal:service_worker",
+        "portal:offline",
     )
 
     def __init__(self, get_response):

@@ -9,11 +9,11 @@ receipt's handler calls ``services.delivery_receipt`` with it.
 
 Built here: e-mail over SMTP (``EmailChannel``) and the register's own centre (in-app:
 the notification row itself, delivered when it is written); SMS in ``sms/`` (SMPP 3.4,
-``sms.smpp.SmppChannel``, or an HTTP gateway, ``sms.http.HttpSmsChannel``). Others plug
-in the same way: a class with ``name``, ``open``, ``send`` and ``close``, named in
-``settings.NOTIFICATION_CHANNELS`` (docs/notifications.md). A channel that hears
-receipts while it sends keeps them in ``receipts`` (``receipts.Receipt``); the outbox
-records them after its run.
+``sms.smpp.SmppChannel``, or an HTTP gateway, ``sms.http.HttpSmsChannel``); Web Push in
+``push.py`` (``PushChannel``). Others plug in the same way: a class with ``name``,
+``open``, ``send`` and ``close``, named in ``settings.NOTIFICATION_CHANNELS``
+(docs/notifications.md). A channel that hears receipts while it sends keeps them in
+``receipts`` (``receipts.Receipt``); the outbox records them after its run.
 """
 
 from __future__ import annotations
@@ -42,6 +42,10 @@ class Outgoing:
     html: str = ""
     language: str = "pl"
     delivery_ids: list[int] = field(default_factory=list)
+    # for short channels (push): the short texts, one a line, without the greeting, the
+    # links or the footer; and the register's page of the message (a path)
+    short: str = ""
+    url: str = ""
 
 
 @dataclass
@@ -56,6 +60,10 @@ class Result:
     outage: bool = False
     # how many messages the gateway counts (a long SMS is sent in concatenated parts)
     parts: int = 0
+    # addresses of the item the gateway took (``reached``) and ones it says no longer
+    # exist (``gone``: a push subscription answered 404/410), for the outbox to record
+    reached: tuple[str, ...] = ()
+    gone: tuple[str, ...] = ()
 
 
 class Channel(Protocol):

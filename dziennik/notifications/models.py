@@ -188,3 +188,32 @@ class SmsSettings(models.Model):
 
     def __str__(self) -> str:
         return str(self.school)
+
+
+class PushSubscription(models.Model):
+    """One browser or phone that receives Web Push for a person (*powiadomienia na tym
+    urządzeniu*): the push service's address and the keys the payload is encrypted to.
+
+    The ``endpoint`` is unique: a browser that a second person subscribes from belongs to
+    that person from then on. The outbox forgets a subscription the push service answers
+    "gone" (404/410) and notes its ``last_success_at``."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="push_subscriptions",
+    )
+    endpoint = models.CharField(_("push service address"), max_length=1000, unique=True)
+    p256dh = models.CharField(_("public key of the device"), max_length=100)
+    auth = models.CharField(_("authentication secret"), max_length=50)
+    label = models.CharField(_("device"), max_length=100, blank=True)
+    created_at = models.DateTimeField(_("created at"))
+    last_success_at = models.DateTimeField(_("last delivered at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("push subscription")
+        verbose_name_plural = _("push subscriptions")
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.label or self.endpoint[:40]}"

@@ -25,11 +25,12 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from . import channels, events, receipts
+from . import channels, events, push, receipts
 from .channels import Outgoing, Result
 from .models import Delivery, Preferences, SmsSettings
 from .sms import encoding as sms_encoding
@@ -88,6 +89,9 @@ def deliver_due(
                 else:
                     [result] = sender.send([compose(rows)])
                 _record(rows, result, moment, run)
+                if result.gone or result.reached:
+                    # push: forget the subscriptions the service says are gone
+                    push.settle(user_id=rows[0].recipient_id, result=result, now=moment)
     finally:
         for sender in senders.values():
             sender.close()
@@ -160,13 +164,14 @@ def compose(rows: list[Delivery]) -> Outgoing:
         return compose_sms(rows, prefs)
     base = settings.SITE_URL.rstrip("/")
     with translation.override(settings.LANGUAGE_CODE):
-        items = []
+        items, short = [], []
         for row in rows:
             notification = row.notification
             lines = [events.render_short(notification.event, notification.params)]
             detail = events.render_detail(notification.event, notification.params)
             if prefs.details and detail:
                 lines.append(detail)
+            short.append(" – ".join(lines))
             if notification.url:
                 lines.append(base + notification.url)
             items.append(lines)
@@ -193,6 +198,11 @@ def compose(rows: list[Delivery]) -> Outgoing:
         text=text,
         language=language,
         delivery_ids=[row.pk for row in rows],
+        short="\n".join(short),
+        # one notification: its own page through the centre (marked read on the way)
+        url=reverse("notifications:open", args=[rows[0].notification_id])
+        if len(rows) == 1
+        else reverse("notifications:centre"),
     )
 
 
@@ -227,4 +237,6 @@ def compose_sms(rows: list[Delivery], prefs: Preferences) -> Outgoing:
 def _address(channel: str, recipient) -> str:
     if channel == events.EMAIL:
         return recipient.email
+    if channel == events.PUSH:
+        return push.address_of(recipient.pk)
     return str(recipient.pk)

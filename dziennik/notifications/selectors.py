@@ -17,7 +17,7 @@ from dziennik.schools.selectors import current_school_year
 from dziennik.schools.viewer import Viewer
 
 from . import channels, events, permissions
-from .models import Delivery, Notification, Preferences
+from .models import Delivery, Notification, Preferences, PushSubscription
 from .sms import encoding
 from .sms.address import e164
 
@@ -231,3 +231,14 @@ def sms_sample(*, cheap: bool) -> SmsSample:
     prepared = encoding.prepare(text, cheap=cheap)
     shown = encoding.transliterate(text) if cheap else text
     return SmsSample(text=shown, coding=prepared.name, parts=prepared.count)
+
+
+def push_devices(viewer: Viewer) -> list[PushSubscription]:
+    """The viewer's own devices subscribed to push, newest first; one query."""
+    if viewer.user_id is None:
+        return []
+    return list(
+        PushSubscription.objects.filter(user_id=viewer.user_id)
+        .order_by("-created_at", "-pk")
+        .only("pk", "label", "created_at", "last_success_at")
+    )

@@ -13,6 +13,8 @@ worker's periodic sweep picks up anything whose queueing was lost.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -30,8 +32,8 @@ from dziennik.core import audit
 from dziennik.schools.models import Guardianship, Student
 from dziennik.schools.viewer import get_viewer
 
-from . import channels, events, permissions, receipts, timing
-from .models import Delivery, Notification, Preferences, SmsSettings
+from . import channels, events, permissions, push, receipts, timing
+from .models import Delivery, Notification, Preferences, PushSubscription, SmsSettings
 from .sms.address import phones_of
 from .tasks import DELIVER_QUEUED, notifications_deliver
 
@@ -51,19 +53,26 @@ def _preferences(user_ids: Iterable[int]) -> dict[int, Preferences]:
 
 
 def channels_for(
-    prefs: Preferences, event: str, *, has_email: bool, has_phone: bool = True
+    prefs: Preferences,
+    event: str,
+    *,
+    has_email: bool,
+    has_phone: bool = True,
+    has_push: bool = False,
 ) -> list[str]:
     """The channels a notification of ``event`` goes to for this person: their choice
     (or the event's default) among the channels the register can send on
     (``settings.NOTIFICATION_CHANNELS``), e-mail only to an address, SMS only to a mobile
-    number where the school allows it. In-app always: the centre is the person's record
-    of everything sent to them."""
+    number where the school allows it, push only to a person with a subscribed device.
+    In-app always: the centre is the person's record of everything sent to them."""
     chosen = prefs.channels.get(event)
     if chosen is None:
         chosen = events.EVENTS[event].default_channels
     usable = set(channels.names()) | {events.IN_APP}
     if not has_email:
         usable.discard(events.EMAIL)
+    if not has_push:
+        usable.discard(events.PUSH)
     if not prefs.sms_allowed or not has_phone:
         usable.discard(events.SMS)
     return [events.IN_APP] + [
@@ -162,7 +171,8 @@ def families_of(student_ids: Iterable[int]) -> dict[int, tuple[str, list[int]]]:
 
 def _emit(event, school_id, rows, *, urgent, expires_at, now) -> int:
     """Store ``rows`` (recipient id, key, params, url) not stored yet, and their
-    deliveries. Six queries whatever the number of rows (seven with SMS)."""
+    deliveries. Six queries whatever the number of rows (one more with SMS configured,
+    one more with push)."""
     if event not in events.EVENTS:
         raise ValueError(f"unknown event {event!r}")
     if transaction.get_autocommit():
@@ -213,6 +223,7 @@ def _emit(event, school_id, rows, *, urgent, expires_at, now) -> int:
     # SMS only to a mobile number (guardians'): one query more where SMS is configured
     sms = events.SMS in channels.names()
     phones = phones_of({pk for pk, person in prefs.items() if person.sms_allowed}) if sms else {}
+    pushed = _with_push({recipient_id for _pk, recipient_id in created})
     deliveries = []
     for notification_id, recipient_id in created:
         person = prefs[recipient_id]
@@ -221,6 +232,7 @@ def _emit(event, school_id, rows, *, urgent, expires_at, now) -> int:
             event,
             has_email=bool(emails[recipient_id]),
             has_phone=recipient_id in phones,
+            has_push=recipient_id in pushed,
         ):
             due_at, held = timing.due(channel, person, urgent=urgent, now=now)
             in_app = channel == events.IN_APP
@@ -242,6 +254,15 @@ def _emit(event, school_id, rows, *, urgent, expires_at, now) -> int:
     return len(created)
 
 
+def _with_push(user_ids: set[int]) -> set[int]:
+    """Who of ``user_ids`` has a device subscribed to push; no query without push."""
+    if events.PUSH not in channels.names():
+        return set()
+    return set(
+        PushSubscription.objects.filter(user_id__in=user_ids).values_list("user_id", flat=True)
+    )
+
+
 def deliver_soon() -> None:
     """Queue one run of the worker, unless one is queued already (after the commit)."""
     if django_cache.add(DELIVER_QUEUED, 1, DELIVER_QUEUED_TIMEOUT):
@@ -249,6 +270,88 @@ def deliver_soon() -> None:
 
 
 # --- the person's side ---------------------------------------------------------------
+
+
+class PushRefused(ValidationError):
+    """A subscription the register will not send to (not a known push service, keys
+    that are not keys)."""
+
+
+def _b64url_length(value: str) -> int:
+    """The length of a URL-safe base64 value in bytes, or -1 when it is not one."""
+    try:
+        return len(base64.urlsafe_b64decode(value + "=" * (-len(value) % 4)))
+    except (ValueError, binascii.Error):
+        return -1
+
+
+def push_subscribe(
+    *, actor: User, endpoint: str, p256dh: str, auth: str, label: str = ""
+) -> PushSubscription:
+    """Remember the actor's browser (``PushSubscription``) for Web Push; the same
+    browser again updates its keys, and a browser another person subscribed before is
+    the actor's from now on. Recorded in the history."""
+    endpoint, p256dh, auth = endpoint.strip(), p256dh.strip(), auth.strip()
+    if len(endpoint) > 1000 or not push.endpoint_allowed(endpoint):
+        raise PushRefused(_("This browser's push service is not one the register uses."))
+    if _b64url_length(p256dh) != 65 or _b64url_length(auth) != 16:
+        raise PushRefused(_("The browser sent keys the register cannot use."))
+    with transaction.atomic():
+        row = PushSubscription.objects.select_for_update().filter(endpoint=endpoint).first()
+        if row is None:
+            row = PushSubscription.objects.create(
+                user=actor,
+                endpoint=endpoint,
+                p256dh=p256dh,
+                auth=auth,
+                label=label[:100],
+                created_at=timezone.now(),
+            )
+            _record_device(actor, row, "create", {"user": [None, actor.pk]})
+            return row
+        before = row.user_id
+        row.user, row.p256dh, row.auth, row.label = actor, p256dh, auth, label[:100]
+        row.save(update_fields=["user", "p256dh", "auth", "label"])
+        if before != actor.pk:
+            _record_device(actor, row, "update", {"user": [before, actor.pk]})
+    return row
+
+
+def _record_device(actor: User, row: PushSubscription, action: str, changes: dict) -> None:
+    """The history names the device, never its address or keys (secrets of the browser)."""
+    changes = {**changes, "label": [None, row.label] if action != "delete" else [row.label, None]}
+    audit.record_many(
+        [
+            audit.build_entry(
+                actor=actor,
+                instance=row,
+                action=action,
+                changes=changes,
+                school_id=actor.school_id,
+                object_repr=row.label or str(_("device")),
+            )
+        ]
+    )
+
+
+def push_unsubscribe(
+    *, actor: User, endpoint: str | None = None, subscription_id: int | None = None
+) -> None:
+    """Forget one of the actor's own devices (by its address or its id); another
+    person's, or a missing one, is the same 404. Recorded in the history."""
+    rows = PushSubscription.objects.filter(user=actor)
+    if endpoint is not None:
+        rows = rows.filter(endpoint=endpoint.strip())
+    elif subscription_id is not None:
+        rows = rows.filter(pk=subscription_id)
+    else:
+        raise Http404
+    with transaction.atomic():
+        row = rows.select_for_update().first()
+        if row is None:
+            raise Http404
+        _record_device(actor, row, "delete", {"user": [actor.pk, None]})
+        row.delete()
 
 
 def preferences_of(user: User) -> Preferences:

@@ -13,4 +13,6 @@ urlpatterns = [
     path("niedostarczone/", views.dead_letters, name="dead_letters"),
     path("sms/", views.sms, name="sms"),
     path("sms/raport/<str:token>/", views.sms_callback, name="sms_callback"),
+    path("push/zapisz/", views.push_subscribe, name="push_subscribe"),
+    path("push/usun/", views.push_unsubscribe, name="push_unsubscribe"),
 ]

@@ -4,12 +4,13 @@ school office's dead-letter list: thin, the rules are in the selectors and servi
 from __future__ import annotations
 
 import hmac
+import json
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -21,7 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from dziennik.core.forms import add_service_errors
 from dziennik.core.params import parse_id
 
-from . import events, selectors, services
+from . import events, push, selectors, services
 from .forms import PreferencesForm
 
 
@@ -78,7 +79,12 @@ def preferences(request):
     return render(
         request,
         "notifications/preferences.html",
-        {"form": form, "sms_allowed": prefs.sms_allowed},
+        {
+            "form": form,
+            "sms_allowed": prefs.sms_allowed,
+            "push_key": settings.VAPID_PUBLIC_KEY if push.configured() else "",
+            "push_devices": selectors.push_devices(request.viewer) if push.configured() else [],
+        },
         status=400 if form.errors else 200,
     )
 
@@ -194,3 +200,50 @@ def sms_callback(request, token: str):
                 receipt_id=receipt_id[:100], delivered=False, error=CALLBACK_FAILED[state]
             )
     return HttpResponse("OK", content_type="text/plain")
+
+
+def _json_body(request) -> dict:
+    try:
+        data = json.loads(request.body or b"{}")
+    except (ValueError, UnicodeDecodeError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+@login_required
+@require_POST
+def push_subscribe(request):
+    """The page's script posts the browser's ``PushSubscription`` (JSON: endpoint, keys
+    p256dh and auth, a label of the device); CSRF-protected like every POST."""
+    data = _json_body(request)
+    keys = data.get("keys") if isinstance(data.get("keys"), dict) else {}
+    values = [data.get("endpoint"), keys.get("p256dh"), keys.get("auth"), data.get("label", "")]
+    if not all(isinstance(value, str) for value in values) or not all(values[:3]):
+        return JsonResponse({"error": _("The browser sent no usable subscription.")}, status=400)
+    endpoint, p256dh, auth, label = values
+    try:
+        services.push_subscribe(
+            actor=request.user, endpoint=endpoint, p256dh=p256dh, auth=auth, label=label
+        )
+    except ValidationError as error:
+        return JsonResponse({"error": " ".join(error.messages)}, status=400)
+    return JsonResponse({"ok": True}, status=201)
+
+
+@login_required
+@require_POST
+def push_unsubscribe(request):
+    """Forget one of the person's own devices: the script posts its endpoint (JSON), the
+    list of devices a form with its id. Another person's is the same 404 as none."""
+    if request.content_type == "application/json":
+        endpoint = _json_body(request).get("endpoint")
+        if not isinstance(endpoint, str) or not endpoint:
+            raise Http404
+        services.push_unsubscribe(actor=request.user, endpoint=endpoint)
+        return HttpResponse(status=204)
+    subscription_id = parse_id(request.POST.get("subscription"))
+    if subscription_id is None:
+        raise Http404
+    services.push_unsubscribe(actor=request.user, subscription_id=subscription_id)
+    messages.success(request, _("The device will not receive notifications any more."))
+    return redirect("notifications:preferences")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_history
+from . import pwa, views, views_history
 
 app_name = "portal"
 
@@ -8,4 +8,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("historia/", views_history.history, name="history"),
+    path("manifest.webmanifest", pwa.manifest, name="manifest"),
+    path("sw.js", pwa.service_worker, name="service_worker"),
+    path("offline/", pwa.offline, name="offline"),
 ]

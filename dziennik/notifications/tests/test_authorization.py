@@ -7,7 +7,8 @@ from django.db import transaction
 from django.urls import reverse
 
 from dziennik.notifications import events, services
-from dziennik.notifications.models import Delivery, Notification, Preferences
+from dziennik.notifications.models import Delivery, Notification, Preferences, PushSubscription
+from testsupport.push import Device
 from testsupport.url_matrix import MATRIX_ROLES, expect
 
 from .helpers import at
@@ -132,3 +133,45 @@ def test_retry_matrix(world, matrix):
         url, expected, method="post", data={"delivery": [delivery.pk]}, roles=["secretary"]
     )
     assert state() == [("queued", 0)]
+
+
+def _device(user, name: str):
+    device = Device()
+    return services.push_subscribe(
+        actor=user,
+        endpoint=f"https://fcm.googleapis.com/fcm/send/{name}",
+        p256dh=device.p256dh,
+        auth=device.auth_secret,
+        label=name,
+    )
+
+
+def test_push_subscribe_matrix(world, matrix):
+    """Everyone may subscribe their own browser; a body that is no subscription is a
+    clear 400 that stores nothing."""
+    url = reverse("notifications:push_subscribe")
+    expected = dict.fromkeys(MATRIX_ROLES, 400) | {"anonymous": 302}
+    results = matrix.check(
+        url, expected, method="post", data={}, state=lambda: PushSubscription.objects.count()
+    )
+    assert "subskrypcji" in results["own_parent"].content.decode()
+    assert not PushSubscription.objects.exists()
+
+
+def test_push_unsubscribe_matrix(world, matrix):
+    """Only one's own device: another person's is the same 404 as a missing one."""
+    mine = _device(world.user("own_parent"), "anna")
+    _device(world.user("other_parent"), "marek")
+    url = reverse("notifications:push_unsubscribe")
+    expected = expect(404, own_parent=302)
+
+    def state():
+        return sorted(PushSubscription.objects.values_list("label", flat=True))
+
+    refused = [role for role in expected if role != "own_parent"]
+    matrix.check(
+        url, expected, method="post", data={"subscription": mine.pk}, state=state, roles=refused
+    )
+    assert state() == ["anna", "marek"]
+    matrix.check(url, expected, method="post", data={"subscription": mine.pk}, roles=["own_parent"])
+    assert state() == ["marek"]
