@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "dziennik.messaging",
     "dziennik.planner",
     "dziennik.meetings",
+    "dziennik.privacy",
     "dziennik.portal",
     "dziennik.demo",
 ]
@@ -62,6 +63,8 @@ MIDDLEWARE = [
     "dziennik.accounts.middleware.ForcePasswordChangeMiddleware",
     "dziennik.accounts.middleware.SecondFactorRequiredMiddleware",
     "dziennik.accounts.middleware.ChildFromUrlMiddleware",
+    # Staff reads of a student's pages, for the family's "who viewed" page (docs/privacy.md).
+    "dziennik.privacy.middleware.ReadLogMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 

@@ -60,7 +60,17 @@ QUIET_FIELDS = {
 # Rows that point at a student or a class but are no register data: the history itself,
 # the "last seen" mark of the grade page (part of that page's key, written through), and
 # a class's credential letters waiting for download (no page shows them but their own).
-NOT_REGISTER_DATA = ("core.AuditEntry", "grades.GradeVisit", "accounts.LetterJob")
+# The privacy app's rows (the log of staff reads of a student's pages, written on GET;
+# data exports; rectification requests) are shown on no cached page, only on its own
+# pages built per request.
+NOT_REGISTER_DATA = (
+    "core.AuditEntry",
+    "grades.GradeVisit",
+    "accounts.LetterJob",
+    "privacy.StudentRead",
+    "privacy.DataExport",
+    "privacy.RectificationRequest",
+)
 # Rows of a school that are no configuration and point at no student or class, whose
 # services move their own cache scopes explicitly: an announcement moves its school's
 # board (``notices.scopes.board_scope``); the day's lucky number is cached under its date;

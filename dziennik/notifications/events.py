@@ -54,6 +54,9 @@ TEST_TOMORROW = "test_tomorrow"
 HOMEWORK_TOMORROW = "homework_tomorrow"
 TIMETABLE_TOMORROW = "timetable_tomorrow"
 MEETING = "meeting"
+# Data-subject rights (dziennik.privacy): to the school office, to the requester.
+RECTIFICATION_FILED = "rectification_filed"
+RECTIFICATION_ANSWERED = "rectification_answered"
 
 # Marked for extraction only: the texts are translated when shown (``render``), in the
 # reader's language.
@@ -145,6 +148,19 @@ _EVENTS = (
         gettext_lazy("Parents' meeting"),
         gettext_lazy("Meeting: %(title)s"),
     ),
+    Event(
+        RECTIFICATION_FILED,
+        gettext_lazy("Request to correct data"),
+        gettext_lazy("New request to correct data: %(data)s"),
+        default_channels=(IN_APP, EMAIL),
+    ),
+    Event(
+        RECTIFICATION_ANSWERED,
+        gettext_lazy("Answer to a request to correct data"),
+        gettext_lazy("Your request to correct data: %(status)s"),
+        gettext_lazy("About: %(data)s"),
+        default_channels=(IN_APP, EMAIL),
+    ),
 )
 EVENTS: dict[str, Event] = {event.code: event for event in _EVENTS}
 
@@ -154,6 +170,8 @@ VALUE_WORDS = {
     "accepted": gettext_lazy("accepted"),
     "rejected": gettext_lazy("rejected"),
     "partly": gettext_lazy("partly accepted"),
+    "done": gettext_lazy("corrected"),
+    "refused": gettext_lazy("refused"),
 }
 
 
