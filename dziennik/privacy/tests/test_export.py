@@ -15,7 +15,7 @@ from dziennik.core.models import AuditEntry
 from dziennik.grades.models import Grade
 from dziennik.privacy.models import DataExport
 from dziennik.schools.models import Guardianship
-from testsupport.url_matrix import NOTE, Scene
+from testsupport.url_matrix import NOTE, Scene, expect
 
 pytestmark = pytest.mark.django_db
 
@@ -154,3 +154,29 @@ def test_unknown_format_is_a_404(world):
         reverse("privacy:export_student", args=[world.student.pk, "xml"])
     )
     assert response.status_code == 404
+
+
+def _exports():
+    return list(DataExport.objects.order_by("pk").values_list("requested_by_id", "format"))
+
+
+def test_export_user_matrix(world, matrix):
+    url = reverse("privacy:export_user", args=[world.user("own_parent").pk, "json"])
+    expected = expect(404, anonymous=302, own_parent=200, principal=200)
+    refused = [r for r in expected if r not in ("own_parent", "principal")]
+    matrix.check(url, expected, method="post", state=_exports, roles=refused)
+    matrix.check(url, expected, method="post", roles=["own_parent", "principal"])
+    assert [row[0] for row in _exports()] == [
+        world.user("own_parent").pk,
+        world.user("principal").pk,
+    ]
+
+
+def test_export_student_matrix(world, matrix):
+    url = reverse("privacy:export_student", args=[world.student.pk, "json"])
+    allowed = ("student", "own_parent", "principal")
+    expected = expect(404, anonymous=302, **dict.fromkeys(allowed, 200))
+    refused = [r for r in expected if r not in allowed]
+    matrix.check(url, expected, method="post", state=_exports, roles=refused)
+    matrix.check(url, expected, method="post", roles=list(allowed))
+    assert len(_exports()) == 3
