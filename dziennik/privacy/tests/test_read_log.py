@@ -5,6 +5,8 @@ import io
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -124,3 +126,15 @@ def test_purge_deletes_the_reads_older_than_a_year(world):
     assert "Deleted 2" in out.getvalue()
     kept = sorted((today - day).days for day in StudentRead.objects.values_list("day", flat=True))
     assert kept == [0, 365]
+
+
+def test_a_page_from_the_page_cache_still_logs_the_read_with_one_insert(world):
+    url = reverse("grades:student", args=[world.student.pk])
+    client = world.client("teacher_in")
+    assert client.get(url).status_code == 200  # builds and caches the page
+    StudentRead.objects.all().delete()  # as if the cached page were read on a new day
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    writes = [q["sql"] for q in captured.captured_queries if "privacy_studentread" in q["sql"]]
+    assert len(writes) == 1 and writes[0].lstrip().upper().startswith("INSERT")
+    assert _reads() == [("n-in", world.student.pk, "grades")]
