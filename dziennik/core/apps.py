@@ -87,6 +87,10 @@ SELF_SCOPED = (
     "messaging.Attachment",
     "notifications.Notification",
     "notifications.Delivery",
+    # A person's data exports and rectification requests are on no cached page either
+    # (their pages are built per request; NOT_REGISTER_DATA above).
+    "privacy.DataExport",
+    "privacy.RectificationRequest",
 )
 # Register data is whatever points at a student or a class (``core.cache_guard``).
 REGISTER_ANCHORS = ("schools.Student", "schools.SchoolClass")

@@ -31,6 +31,7 @@ from functools import cache
 
 from django.apps import apps
 from django.conf import settings
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -251,8 +252,9 @@ def _serialise(row, fields) -> dict:
     return {f.name: value_of(getattr(row, f.attname)) for f in fields}
 
 
-def _rows(pm: PersonModel, ids: dict[str, int]) -> list[dict]:
-    """The rows of one model that hold the subject's data, each as {field: value}."""
+def _rows(pm: PersonModel, ids: dict[str, int]) -> tuple[list[dict], list[dict]]:
+    """The rows of one model that hold the subject's data, each as {field: value}: those
+    about the person, and those by the person (only the person's part of them)."""
     about, by = Q(), Q()
     by_fields: set[str] = set()
     own = _target_of(pm.model)
@@ -267,40 +269,45 @@ def _rows(pm: PersonModel, ids: dict[str, int]) -> list[dict]:
             by_fields.add(link.field)
         else:
             about |= condition
-    rows: list[dict] = []
-    seen: set = set()
+    about_rows: list[dict] = []
+    by_rows: list[dict] = []
+    manager = pm.model._base_manager
     if about:
         fields = _fields(pm, by_only=None)
         names = [f.name for f in fields]
-        for row in pm.model._base_manager.filter(about).distinct().order_by("pk").only(*names):
-            seen.add(row.pk)
-            rows.append(_serialise(row, fields))
+        for row in manager.filter(about).distinct().order_by("pk").only(*names):
+            about_rows.append(_serialise(row, fields))
     if by:
         fields = _fields(pm, by_only=by_fields)
         names = [f.name for f in fields]
-        query = pm.model._base_manager.filter(by).exclude(pk__in=seen) if seen else None
-        query = query if query is not None else pm.model._base_manager.filter(by)
+        query = manager.filter(by).exclude(about) if about else manager.filter(by)
         for row in query.distinct().order_by("pk").only(*names):
-            rows.append(_serialise(row, fields))
-    return rows
+            by_rows.append(_serialise(row, fields))
+    return about_rows, by_rows
 
 
 def collect(subject: Subject) -> dict:
-    """The subject's data: ``{"person": …, "apps": {app_label: {Model: [rows]}}, "own":
-    {…}}``. Field names as in the code; foreign keys as the id of the row they name."""
+    """The subject's data: ``{"person": …, "apps": {app_label: {Model: [rows]}}, "by":
+    {app_label: {Model: [rows]}}, "own": {…}}`` – the rows about the person, the rows by
+    the person (their part only) and the apps' own parts. Field names as in the code;
+    foreign keys as the id of the row they name."""
     ids = subject.ids()
+    about_app: dict[str, dict[str, list[dict]]] = {}
     by_app: dict[str, dict[str, list[dict]]] = {}
     for pm in person_models():
         if not any(link.target in ids for link in pm.links) and _target_of(pm.model) not in ids:
             continue
-        rows = _rows(pm, ids)
-        if rows:
-            app_label, model_name = pm.label.split(".")
-            by_app.setdefault(app_label, {})[model_name] = rows
+        about_rows, by_rows = _rows(pm, ids)
+        app_label, model_name = pm.label.split(".")
+        if about_rows:
+            about_app.setdefault(app_label, {})[model_name] = about_rows
+        if by_rows:
+            by_app.setdefault(app_label, {})[model_name] = by_rows
     own = collect_personal_data(subject.user) if subject.user is not None else {}
     return {
         "person": {"name": subject.name, **{f"{k}_id": v for k, v in ids.items()}},
-        "apps": by_app,
+        "apps": about_app,
+        "by": by_app,
         "own": own,
     }
 
@@ -311,7 +318,7 @@ def _names(label: str, field_name: str) -> tuple[str, str]:
         return str(model._meta.verbose_name_plural), ""
     try:
         verbose = model._meta.get_field(field_name).verbose_name
-    except LookupError:
+    except FieldDoesNotExist:
         verbose = field_name
     return str(model._meta.verbose_name_plural), str(verbose)
 

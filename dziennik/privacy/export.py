@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 
 from django.apps import apps
+from django.core.exceptions import FieldDoesNotExist
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -68,6 +69,40 @@ def _sections(data: dict) -> list[dict]:
     return sections
 
 
+def _summaries(by: dict) -> list[dict]:
+    """The rows by the person, for people: how many of each kind, the first and the last
+    (every row is in the JSON; a table of a teacher's every grade would read as noise)."""
+    found = []
+    for app_label, models in by.items():
+        config = apps.get_app_config(app_label)
+        for model_name, rows in models.items():
+            model = apps.get_model(app_label, model_name)
+            times = sorted(
+                value[:10]
+                for row in rows
+                for name, value in row.items()
+                if isinstance(value, str) and name != "id" and _is_date(model, name)
+            )
+            found.append(
+                {
+                    "section": str(config.verbose_name),
+                    "title": str(model._meta.verbose_name_plural),
+                    "count": len(rows),
+                    "first": times[0] if times else "",
+                    "last": times[-1] if times else "",
+                }
+            )
+    return found
+
+
+def _is_date(model, name: str) -> bool:
+    try:
+        field = model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return False
+    return field.get_internal_type() in ("DateField", "DateTimeField")
+
+
 def _own_lines(value: dict, prefix: str = "") -> list[tuple[str, str]]:
     """The apps' own parts (``core.extensions.collect_personal_data``) as name–value lines."""
     lines = []
@@ -86,6 +121,7 @@ def as_pdf(subject: collector.Subject, *, school_name: str = "", language: str |
         "school_name": school_name,
         "printed_at": timezone.now(),
         "sections": _sections(data),
+        "by": _summaries(data["by"]),
         "own": _own_lines(data["own"]),
         "excluded": collector.exclusions(),
     }

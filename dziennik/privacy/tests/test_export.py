@@ -93,12 +93,13 @@ def test_teacher_export_shows_what_they_did_not_the_students_data(world):
     scene.column  # noqa: B018 – two grades by teacher_in
     teacher = world.user("teacher_in")
     data = _json(_export(world, "teacher_in", "privacy:export_user", teacher.pk))
-    grades = data["apps"]["grades"]["Grade"]
+    grades = data["by"]["grades"]["Grade"]
     assert len(grades) == 2
     assert all(row["teacher"] == teacher.pk for row in grades)
     # a row by the teacher names neither the student nor the value: their data, not hers
     assert all("student" not in row and "value" not in row for row in grades)
-    assert data["apps"]["schools"]["TeachingAssignment"][0]["teacher"] == teacher.pk
+    assert data["by"]["schools"]["TeachingAssignment"][0]["teacher"] == teacher.pk
+    assert "grades" not in data["apps"]
     assert "Student" not in data["apps"]["schools"]
     assert _export(world, "teacher_in", "privacy:export_student", world.student.pk).status_code == (
         404
