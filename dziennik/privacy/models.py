@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class DataExport(models.Model):
@@ -59,7 +60,7 @@ class RectificationRequest(models.Model):
     which data, what is wrong, what it should be; the school office answers it."""
 
     class Status(models.TextChoices):
-        NEW = "new", _("new")
+        NEW = "new", pgettext_lazy("rectification request", "new")
         IN_PROGRESS = "in_progress", _("in progress")
         DONE = "done", _("corrected")
         REFUSED = "refused", _("refused")
