@@ -24,7 +24,7 @@ class DataExport(models.Model):
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("produced by"),
-        on_delete=models.PROTECT,
+        on_delete=models.CASCADE,
         related_name="+",
     )
     user = models.ForeignKey(
@@ -71,7 +71,7 @@ class RectificationRequest(models.Model):
     requester = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("requested by"),
-        on_delete=models.PROTECT,
+        on_delete=models.CASCADE,
         related_name="rectification_requests",
     )
     student = models.ForeignKey(
@@ -93,7 +93,7 @@ class RectificationRequest(models.Model):
     handled_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("handled by"),
-        on_delete=models.PROTECT,
+        on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="+",
