@@ -7,71 +7,229 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('schools', '0005_school_require_staff_second_factor'),
+        ("schools", "0005_school_require_staff_second_factor"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='DataExport',
+            name="DataExport",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('format', models.CharField(choices=[('json', 'JSON'), ('pdf', 'PDF')], max_length=4, verbose_name='format')),
-                ('at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='produced at')),
-                ('requested_by', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='produced by')),
-                ('school', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='schools.school', verbose_name='school')),
-                ('student', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='schools.student', verbose_name='student')),
-                ('user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='account')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "format",
+                    models.CharField(
+                        choices=[("json", "JSON"), ("pdf", "PDF")],
+                        max_length=4,
+                        verbose_name="format",
+                    ),
+                ),
+                (
+                    "at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="produced at"
+                    ),
+                ),
+                (
+                    "requested_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="produced by",
+                    ),
+                ),
+                (
+                    "school",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="schools.school",
+                        verbose_name="school",
+                    ),
+                ),
+                (
+                    "student",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="schools.student",
+                        verbose_name="student",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="account",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'data export',
-                'verbose_name_plural': 'data exports',
-                'ordering': ['-at', '-pk'],
+                "verbose_name": "data export",
+                "verbose_name_plural": "data exports",
+                "ordering": ["-at", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='RectificationRequest',
+            name="RectificationRequest",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('data', models.CharField(max_length=200, verbose_name='which data')),
-                ('wrong', models.TextField(max_length=2000, verbose_name='what is wrong')),
-                ('correct', models.TextField(max_length=2000, verbose_name='what it should be')),
-                ('status', models.CharField(choices=[('new', 'new'), ('in_progress', 'in progress'), ('done', 'corrected'), ('refused', 'refused')], default='new', max_length=12, verbose_name='status')),
-                ('answer', models.TextField(blank=True, max_length=4000, verbose_name='answer')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='filed at')),
-                ('answered_at', models.DateTimeField(blank=True, null=True, verbose_name='answered at')),
-                ('handled_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='handled by')),
-                ('requester', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='rectification_requests', to=settings.AUTH_USER_MODEL, verbose_name='requested by')),
-                ('school', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='schools.school', verbose_name='school')),
-                ('student', models.ForeignKey(blank=True, help_text="Empty when the request is about the requester's own data.", null=True, on_delete=django.db.models.deletion.CASCADE, related_name='rectification_requests', to='schools.student', verbose_name='about the student')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("data", models.CharField(max_length=200, verbose_name="which data")),
+                ("wrong", models.TextField(max_length=2000, verbose_name="what is wrong")),
+                ("correct", models.TextField(max_length=2000, verbose_name="what it should be")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("new", "new"),
+                            ("in_progress", "in progress"),
+                            ("done", "corrected"),
+                            ("refused", "refused"),
+                        ],
+                        default="new",
+                        max_length=12,
+                        verbose_name="status",
+                    ),
+                ),
+                ("answer", models.TextField(blank=True, max_length=4000, verbose_name="answer")),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="filed at"
+                    ),
+                ),
+                (
+                    "answered_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="answered at"),
+                ),
+                (
+                    "handled_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="handled by",
+                    ),
+                ),
+                (
+                    "requester",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="rectification_requests",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="requested by",
+                    ),
+                ),
+                (
+                    "school",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="schools.school",
+                        verbose_name="school",
+                    ),
+                ),
+                (
+                    "student",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="Empty when the request is about the requester's own data.",
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="rectification_requests",
+                        to="schools.student",
+                        verbose_name="about the student",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'rectification request',
-                'verbose_name_plural': 'rectification requests',
-                'ordering': ['-created_at', '-pk'],
-                'indexes': [models.Index(fields=['school', 'status'], name='privacy_rec_school__ec9c26_idx')],
+                "verbose_name": "rectification request",
+                "verbose_name_plural": "rectification requests",
+                "ordering": ["-created_at", "-pk"],
+                "indexes": [
+                    models.Index(fields=["school", "status"], name="privacy_rec_school__ec9c26_idx")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='StudentRead',
+            name="StudentRead",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('grades', 'grades'), ('attendance', 'attendance'), ('behaviour', 'behaviour notes'), ('personal', 'personal data')], max_length=12, verbose_name='what')),
-                ('day', models.DateField(verbose_name='day')),
-                ('at', models.DateTimeField(verbose_name='first read at')),
-                ('roles', models.CharField(blank=True, max_length=120, verbose_name='roles')),
-                ('reader', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='read by')),
-                ('student', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='schools.student', verbose_name='student')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("grades", "grades"),
+                            ("attendance", "attendance"),
+                            ("behaviour", "behaviour notes"),
+                            ("personal", "personal data"),
+                        ],
+                        max_length=12,
+                        verbose_name="what",
+                    ),
+                ),
+                ("day", models.DateField(verbose_name="day")),
+                ("at", models.DateTimeField(verbose_name="first read at")),
+                ("roles", models.CharField(blank=True, max_length=120, verbose_name="roles")),
+                (
+                    "reader",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="read by",
+                    ),
+                ),
+                (
+                    "student",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="schools.student",
+                        verbose_name="student",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': "read of a student's data",
-                'verbose_name_plural': "reads of students' data",
-                'indexes': [models.Index(fields=['student', '-at'], name='privacy_stu_student_b26851_idx'), models.Index(fields=['day'], name='privacy_stu_day_0c2042_idx')],
-                'constraints': [models.UniqueConstraint(fields=('student', 'reader', 'kind', 'day'), name='uniq_student_read_per_day')],
+                "verbose_name": "read of a student's data",
+                "verbose_name_plural": "reads of students' data",
+                "indexes": [
+                    models.Index(fields=["student", "-at"], name="privacy_stu_student_b26851_idx"),
+                    models.Index(fields=["day"], name="privacy_stu_day_0c2042_idx"),
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("student", "reader", "kind", "day"),
+                        name="uniq_student_read_per_day",
+                    )
+                ],
             },
         ),
     ]
