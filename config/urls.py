@@ -32,6 +32,7 @@ urlpatterns = [
     # Single sign-on (OpenID Connect) and its resource API: standard, English paths.
     path("o/", include("dziennik.sso.oauth_urls")),
     path("api/v1/", include("dziennik.sso.api_urls")),
+    path("moje-dane/", include("dziennik.privacy.urls")),
     path("admin/", admin.site.urls),
     path("i18n/setlang/", set_language, name="set_language"),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),

@@ -34,6 +34,7 @@ from django.utils import timezone
 from dziennik.accounts import letter_jobs
 from dziennik.accounts.models import Passkey
 from dziennik.accounts.tasks import letters_prepare
+from dziennik.accounts.tests.factories import UserFactory
 from dziennik.attendance import services as attendance_services
 from dziennik.attendance import settings_services
 from dziennik.attendance.tests.factories import Register, build_register, save_lesson
@@ -49,8 +50,11 @@ from dziennik.notifications import events as notification_events
 from dziennik.notifications import services as notification_services
 from dziennik.notifications.models import Delivery, Notification
 from dziennik.planner import services as planner_services
+from dziennik.privacy import services as privacy_services
+from dziennik.privacy.models import StudentRead
 from dziennik.records import services as records_services
 from dziennik.records.models import RegisterExport
+from dziennik.schools.models import SchoolRole
 from dziennik.sso import services as sso_services
 from dziennik.timetable import services as timetable_services
 from dziennik.timetable import settings_services as room_services
@@ -95,6 +99,8 @@ MESSAGE_FILE = "zaswiadczenie od pediatry"
 PLANNED = "Sprawdzian z potęg klasy 4a"
 PLATFORM = "Platforma kółka robotyki"
 PLATFORM_REDIRECT = "https://robotyka.example/oidc/callback"
+RECTIFICATION = "Błędne miejsce urodzenia Zofii"
+READER = "Ksenia Podglądacka"
 
 
 def expect(default: int, **overrides: int) -> dict[str, int]:
@@ -457,6 +463,42 @@ class Scene:
     def teacher_account(self):
         return self.world.user("teacher_in")
 
+    @property
+    def parent_account(self):
+        return self.world.user("own_parent")
+
+    @property
+    def export_format(self) -> str:
+        return "json"
+
+    @cached_property
+    def rectification(self):
+        """Zofia's mother asks to correct Zofia's place of birth."""
+        return privacy_services.rectification_file(
+            actor=self.world.user("own_parent"),
+            student_id=self.student.pk,
+            data=RECTIFICATION,
+            wrong="Kraków",
+            correct="Wrocław",
+        )
+
+    @cached_property
+    def student_read(self):
+        """A teacher of the school (not in the world's roles) read Zofia's grades."""
+        reader = UserFactory(
+            username="czytelnik", school=self.world.school, first_name="Ksenia",
+            last_name="Podglądacka",
+        )  # fmt: skip
+        SchoolRole.objects.create(school=self.world.school, user=reader, role="teacher")
+        return StudentRead.objects.create(
+            student=self.student,
+            reader=reader,
+            kind=StudentRead.Kind.GRADES,
+            day=timezone.localdate(),
+            at=timezone.now(),
+            roles="teacher",
+        )
+
     @cached_property
     def passkey(self):
         """A passkey of Zofia's mother (only its id matters: removing is POST only)."""
@@ -560,6 +602,8 @@ SSO_TOKENS = "dziennik/sso/tests/test_tokens.py::"
 BEARER_ONLY = expect(401, anonymous=401)
 RETENTION_AUTHZ = "dziennik/retention/tests/test_authorization.py::"
 RECORDS_TESTS = "dziennik/records/tests/test_records.py::"
+PRIVACY_EXPORT = "dziennik/privacy/tests/test_export.py::"
+PRIVACY_REQUESTS = "dziennik/privacy/tests/test_rectification.py::"
 ROOMS_AUTHZ = "dziennik/timetable/tests/test_rooms.py::"
 # Rooms: those who manage the school's timetable (principal, deputy, secretary).
 TIMETABLE_MANAGERS = expect(404, principal=200, secretary=200)
@@ -1458,6 +1502,55 @@ URLS: dict[str, Case] = {
         note="The principal (or a deputy) only: the school office does not destroy records",
     ),
     "retention:destroy": Case(POST_ONLY, post=RETENTION_AUTHZ + "test_destroy_matrix"),
+    # --- data-subject rights (RODO) ----------------------------------------------------
+    "privacy:index": Case(
+        expect(200),
+        needs=("rectification",),
+        secrets=(RECTIFICATION,),
+        secrets_for={
+            r: (RECTIFICATION,) for r in MATRIX_ROLES if r not in ("own_parent", "anonymous")
+        },
+        note="Everyone's own data page; the requests listed are one's own",
+    ),
+    "privacy:export_user": Case(
+        POST_ONLY,
+        kwargs={"user_id": "parent_account", "fmt": "export_format"},
+        post=PRIVACY_EXPORT + "test_export_user_matrix",
+    ),
+    "privacy:export_student": Case(
+        POST_ONLY,
+        kwargs={"student_id": "student", "fmt": "export_format"},
+        post=PRIVACY_EXPORT + "test_export_student_matrix",
+    ),
+    "privacy:people": Case(
+        PRINCIPAL_PAGE,
+        nothing_to_leak="A search form; people are listed only for a query, of one's school",
+    ),
+    "privacy:reads": Case(
+        expect(404, student=200, own_parent=200),
+        kwargs={"student_id": "student"},
+        needs=("student_read",),
+        secrets=(READER,),
+        note="Only the family: the student and the parents with access",
+    ),
+    "privacy:requests": Case(
+        SCHOOL_OFFICE_PAGE,
+        needs=("rectification",),
+        secrets=(RECTIFICATION,),
+        secrets_for={"other_principal": (RECTIFICATION,)},
+    ),
+    "privacy:request_new": Case(
+        expect(200),
+        post=PRIVACY_REQUESTS + "test_request_new_matrix",
+        nothing_to_leak="An empty form; its choice names only the person's own children",
+    ),
+    "privacy:request": Case(
+        expect(404, own_parent=200, principal=200, secretary=200),
+        kwargs={"request_id": "rectification"},
+        secrets=(RECTIFICATION,),
+        post=PRIVACY_REQUESTS + "test_request_answer_matrix",
+        note="The requester and the school office, which answers",
+    ),
     # --- messages ---------------------------------------------------------------------
     "messaging:inbox": Case(
         expect(200, other_principal=200),

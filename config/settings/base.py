@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "dziennik.sso",
     "dziennik.retention",
     "dziennik.records",
+    "dziennik.privacy",
     "dziennik.portal",
     "dziennik.demo",
 ]
@@ -68,6 +69,8 @@ MIDDLEWARE = [
     "dziennik.accounts.middleware.ForcePasswordChangeMiddleware",
     "dziennik.accounts.middleware.SecondFactorRequiredMiddleware",
     "dziennik.accounts.middleware.ChildFromUrlMiddleware",
+    # Staff reads of a student's pages, for the family's "who viewed" page (docs/privacy.md).
+    "dziennik.privacy.middleware.ReadLogMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 

@@ -66,11 +66,17 @@ QUIET_FIELDS = {
 # the "last seen" mark of the grade page (part of that page's key, written through), and
 # a class's credential letters waiting for download (no page shows them but their own),
 # the register's XML exports (shown only on the records page, which is not cached).
+# The privacy app's rows (the log of staff reads of a student's pages, written on GET;
+# data exports; rectification requests) are shown on no cached page, only on its own
+# pages built per request.
 NOT_REGISTER_DATA = (
     "core.AuditEntry",
     "grades.GradeVisit",
     "accounts.LetterJob",
     "records.RegisterExport",
+    "privacy.StudentRead",
+    "privacy.DataExport",
+    "privacy.RectificationRequest",
 )
 # Rows of a school that are no configuration and point at no student or class, whose
 # services move their own cache scopes explicitly: an announcement moves its school's
@@ -98,6 +104,10 @@ SELF_SCOPED = (
     # The register's XML exports: on no cached page (the records page is built for each
     # request), so they move nothing.
     "records.RegisterExport",
+    # A person's data exports and rectification requests are on no cached page either
+    # (their pages are built per request; NOT_REGISTER_DATA above).
+    "privacy.DataExport",
+    "privacy.RectificationRequest",
 )
 # Register data is whatever points at a student or a class (``core.cache_guard``).
 REGISTER_ANCHORS = ("schools.Student", "schools.SchoolClass")

@@ -59,6 +59,10 @@ PRIMARY_ONLY_APPS = frozenset({"sessions", "axes", "django_tasks_db", "django_ca
 # from the primary, so a page kept in the cache never shows an older user than its
 # versions say (``before_cache_fill``).
 PRIMARY_ONLY_MODELS = frozenset({"accounts.user"})
+# Writes nobody reads back at once, so they do not send the browser to the primary: the
+# log of staff reads of a student's pages, written on GET after the page
+# (``privacy.middleware``, docs/privacy.md).
+NO_READBACK_MODELS = frozenset({"privacy.studentread"})
 
 
 def _primary_only(model) -> bool:
@@ -223,7 +227,11 @@ class ReplicaRouter:
 
     def db_for_write(self, model, **hints):
         route = _route.get()
-        if route is not None and model._meta.app_label not in PRIMARY_ONLY_APPS:
+        if (
+            route is not None
+            and model._meta.app_label not in PRIMARY_ONLY_APPS
+            and model._meta.label_lower not in NO_READBACK_MODELS
+        ):
             # From now on this request reads what it wrote, from the primary.
             route.wrote = True
         return PRIMARY

@@ -204,3 +204,24 @@ def collect_calendar_entries(viewer, date_from, date_to) -> list[CalendarEntry]:
         if hasattr(module, "calendar_entries"):
             entries.extend(module.calendar_entries(viewer, date_from, date_to))
     return sorted(entries, key=lambda e: (e.date, e.starts is not None, e.starts or 0, e.uid))
+
+
+# ``personal_data(user) -> dict`` – an app's own part of a person's data export (RODO art.
+# 15/20, ``dziennik.privacy``), for what the generic export of rows must not show as they
+# are (KeyStroke: a summary, never the timing vectors); ``personal_data_models() -> dict``
+# names the models (``app_label.Model``) that part covers, with the reason, so the generic
+# export leaves them out.
+def collect_personal_data(user) -> dict:
+    data: dict = {}
+    for module in _ui_modules():
+        if hasattr(module, "personal_data"):
+            data.update(module.personal_data(user))
+    return data
+
+
+def collect_personal_data_models() -> dict[str, str]:
+    covered: dict[str, str] = {}
+    for module in _ui_modules():
+        if hasattr(module, "personal_data_models"):
+            covered.update(module.personal_data_models())
+    return covered

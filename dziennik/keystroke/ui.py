@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from dziennik.core.extensions import HomePanel, NavItem
 from dziennik.schools.viewer import Viewer
 
-from . import selectors
+from . import export, selectors
 from .scopes import events_scope
 
 
@@ -38,3 +38,17 @@ def related_links(viewer: Viewer, place: str, obj) -> list[NavItem]:
             _("KeyStroke: the rhythm of typing"), reverse("keystroke:settings"), key="keystroke"
         )
     ]
+
+
+def personal_data(user) -> dict:
+    """KeyStroke's part of the person's data export (``dziennik.privacy``)."""
+    return export.personal_data(user)
+
+
+def personal_data_models() -> dict[str, str]:
+    reason = _(
+        "Summarised by KeyStroke's own part of the export: whether it is on, the consent, "
+        "the number of typings and the unusual logins; never the timing vectors "
+        "(biometric data no member of staff may read, docs/keystroke.md)."
+    )
+    return {"keystroke.KeystrokeProfile": reason, "keystroke.UnusualLogin": reason}

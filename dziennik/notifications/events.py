@@ -57,6 +57,9 @@ TEST_TOMORROW = "test_tomorrow"
 HOMEWORK_TOMORROW = "homework_tomorrow"
 TIMETABLE_TOMORROW = "timetable_tomorrow"
 MEETING = "meeting"
+# Data-subject rights (dziennik.privacy): to the school office, to the requester.
+RECTIFICATION_FILED = "rectification_filed"
+RECTIFICATION_ANSWERED = "rectification_answered"
 
 # Marked for extraction only: the texts are translated when shown (``render``), in the
 # reader's language.
@@ -155,6 +158,19 @@ _EVENTS = (
         gettext_lazy("Parents' meeting"),
         gettext_lazy("Meeting: %(title)s"),
     ),
+    Event(
+        RECTIFICATION_FILED,
+        gettext_lazy("Request to correct data"),
+        gettext_lazy("New request to correct data: %(data)s"),
+        default_channels=(IN_APP, EMAIL),
+    ),
+    Event(
+        RECTIFICATION_ANSWERED,
+        gettext_lazy("Answer to a request to correct data"),
+        gettext_lazy("Your request to correct data: %(status)s"),
+        gettext_lazy("About: %(data)s"),
+        default_channels=(IN_APP, EMAIL),
+    ),
 )
 EVENTS: dict[str, Event] = {event.code: event for event in _EVENTS}
 
@@ -172,6 +188,8 @@ VALUE_WORDS = {
     "weekday:5": pgettext_lazy("weekday in a sentence", "Friday"),
     "weekday:6": pgettext_lazy("weekday in a sentence", "Saturday"),
     "weekday:7": pgettext_lazy("weekday in a sentence", "Sunday"),
+    "done": gettext_lazy("corrected"),
+    "refused": gettext_lazy("refused"),
 }
 
 

@@ -36,6 +36,7 @@ APPS = (
     "sso",
     "retention",
     "records",
+    "privacy",
     "portal",
     "demo",
 )
