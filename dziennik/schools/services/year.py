@@ -329,9 +329,9 @@ def ensure_year_open(
 
     The year is the one with ``school_year_id``, the one of the term ``term_id``, or
     the school's year that contains ``day``. A closed year accepts changes only from the
-    principal who opened a documented correction (``school_year_correction_open``), until the year is closed
-    again. ``actor=None`` (the system: a command, the demo) is refused like anyone: a
-    closed year is frozen for everyone. One query.
+    principal who opened a documented correction (``school_year_correction_open``), until
+    the year is closed again. ``actor=None`` (the system: a command, the demo) is refused
+    like anyone: a closed year is frozen for everyone. One query.
     """
     years = SchoolYear.objects.all()
     if school_year_id is not None:
