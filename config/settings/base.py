@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "dziennik.messaging",
     "dziennik.planner",
     "dziennik.meetings",
+    "dziennik.archive",
     "dziennik.portal",
     "dziennik.demo",
 ]
@@ -299,6 +300,13 @@ if env("TASKS_BACKEND", default="") == "django_tasks_rq.RQBackend":
 # sends on besides the register's own centre, and the address links in e-mails point to.
 NOTIFICATION_CHANNELS = {"email": "dziennik.notifications.channels.EmailChannel"}
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
+# The signed year-end archives (L-10–L-12, docs/archive.md): where they are written, and
+# the school's certificate and key (PKCS#12) that signs them. Without ARCHIVE_P12, local
+# development (DEBUG) signs with ARCHIVE_DIR/test-certificate.p12 made by
+# ``manage.py archive_test_certificate``.
+ARCHIVE_DIR = env.path("ARCHIVE_DIR", default=BASE_DIR / "var" / "archive")
+ARCHIVE_P12 = env("ARCHIVE_P12", default="")
+ARCHIVE_P12_PASSWORD = env("ARCHIVE_P12_PASSWORD", default="")
 # Queued every minute by each `manage.py task_worker` (safe to run twice).
 TASK_WORKER_PERIODIC = [
     "dziennik.notifications.tasks.notifications_sweep",
