@@ -1,5 +1,9 @@
 """Test settings: the same stack as local, with a cheap Argon2 and no real e-mail."""
 
+import os
+import tempfile
+from pathlib import Path
+
 from .base import *  # noqa: F403
 from .env import env
 
@@ -25,3 +29,5 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 # A write that changes what cached pages show without moving their versions fails the
 # test that makes it (dziennik/core/cache_guard.py); local development (DEBUG) too.
 CACHE_WRITE_GUARD = True
+# Year-end archives of the tests go to a temporary directory, never the project's var/.
+ARCHIVE_DIR = Path(tempfile.gettempdir()) / f"dziennik-test-archive-{os.getpid()}"

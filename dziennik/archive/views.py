@@ -50,7 +50,7 @@ def _close_page(request, school_year, form, correction_form, status=200):
 def close(request, school_year_id: int):
     """The checks of the year, and its close: with nothing missing, or with a reason."""
     school_year = selectors.get_school_year_for(request.viewer, school_year_id)
-    form = CloseForm(request.POST or None)
+    form = CloseForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             archive = services.year_close_start(
