@@ -67,7 +67,8 @@ NOT_REGISTER_DATA = ("core.AuditEntry", "grades.GradeVisit", "accounts.LetterJob
 # a teacher's consultation hours move the school's meetings (``meetings.scopes``).
 # Messages move their recipients' mailboxes (``messaging.scopes.mailbox_scope``).
 # Notifications and their deliveries are on no cached page: the notification centre and
-# its unread count are built for each request.
+# its unread count are built for each request. A year's archives likewise (the year
+# close's pages and the principal's home, staff pages, are built for each request).
 SELF_SCOPED = (
     "notices.Announcement",
     "lucky.LuckyNumber",
@@ -77,6 +78,7 @@ SELF_SCOPED = (
     "messaging.Attachment",
     "notifications.Notification",
     "notifications.Delivery",
+    "archive.YearArchive",
 )
 # Register data is whatever points at a student or a class (``core.cache_guard``).
 REGISTER_ANCHORS = ("schools.Student", "schools.SchoolClass")
