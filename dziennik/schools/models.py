@@ -112,13 +112,14 @@ class SchoolYear(models.Model):
     classes_end = models.DateField(_("last day of lessons"))
     # The year close (L-10, L-12): once closed, the register of the year is frozen
     # (``services.ensure_year_open``) but for the principal's documented correction.
-    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True, editable=False)
     closed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("closed by"),
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
+        editable=False,
         related_name="+",
     )
     correction_by = models.ForeignKey(
@@ -127,9 +128,12 @@ class SchoolYear(models.Model):
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
+        editable=False,
         related_name="+",
     )
-    correction_reason = models.CharField(_("reason for the correction"), max_length=500, blank=True)
+    correction_reason = models.CharField(
+        _("reason for the correction"), max_length=500, blank=True, editable=False
+    )
 
     class Meta:
         verbose_name = _("school year")

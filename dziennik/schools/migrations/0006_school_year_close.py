@@ -16,21 +16,21 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='schoolyear',
             name='closed_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='closed at'),
+            field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name="closed at"),
         ),
         migrations.AddField(
             model_name='schoolyear',
             name='closed_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='closed by'),
+            field=models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='closed by'),
         ),
         migrations.AddField(
             model_name='schoolyear',
             name='correction_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='correction by'),
+            field=models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='correction by'),
         ),
         migrations.AddField(
             model_name='schoolyear',
             name='correction_reason',
-            field=models.CharField(blank=True, max_length=500, verbose_name='reason for the correction'),
+            field=models.CharField(blank=True, editable=False, max_length=500, verbose_name="reason for the correction"),
         ),
     ]
