@@ -47,7 +47,7 @@ def test_close_without_a_reason_is_refused_and_nothing_changes(world):
     before = state()
     response = world.client("principal").post(reverse("archive:close", args=[world.year.pk]))
     assert response.status_code == 400
-    assert "give the reason" in response.content.decode()
+    assert "podaj powód" in response.content.decode()
     assert state() == before
 
 

@@ -7,6 +7,7 @@ import datetime
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import translation
 
 from dziennik.attendance import services as attendance_services
 from dziennik.attendance.models import Lesson
@@ -41,7 +42,7 @@ def register(world):
 
 
 def refused(call) -> None:
-    with pytest.raises(ValidationError) as caught:
+    with translation.override("en"), pytest.raises(ValidationError) as caught:
         call()
     assert caught.value.code == "year_closed"
     assert "is closed and archived" in caught.value.messages[0]
