@@ -25,6 +25,7 @@ urlpatterns = [
     path("spotkania/", include("dziennik.meetings.urls")),
     path("retencja/", include("dziennik.retention.urls")),
     path("eksport-dziennika/", include("dziennik.records.urls")),
+    path("archiwum/", include("dziennik.archive.urls")),
     path("powiadomienia/", include("dziennik.notifications.urls")),
     path("wiadomosci/", include("dziennik.messaging.urls")),
     path("terminarz/", include("dziennik.planner.urls")),

@@ -215,6 +215,13 @@ def app_env(database_url: str, *, cache_url: str | None = None, tasks_in_databas
         LOG_LEVEL="WARNING",
         PYTHONUNBUFFERED="1",
     )
+    # Year-end archives (dziennik/archive): a directory and a test certificate per database.
+    archive_dir = Path(tempfile.gettempdir()) / f"dziennik-faults-{database_url.rsplit('/', 1)[-1]}"
+    env.update(
+        ARCHIVE_DIR=str(archive_dir),
+        ARCHIVE_P12=str(archive_dir / "test-certificate.p12"),
+        ARCHIVE_P12_PASSWORD="",
+    )
     if tasks_in_database:
         env["TASKS_BACKEND"] = "django_tasks_db.DatabaseBackend"
     return env

@@ -20,11 +20,14 @@ fails the day it is fixed, until the mark is removed.
 from __future__ import annotations
 
 import datetime
+import zipfile
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
+from pathlib import Path
 from types import MappingProxyType
 
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.db.models import Model
@@ -35,6 +38,7 @@ from dziennik.accounts import letter_jobs
 from dziennik.accounts.models import Passkey
 from dziennik.accounts.tasks import letters_prepare
 from dziennik.accounts.tests.factories import UserFactory
+from dziennik.archive.models import YearArchive
 from dziennik.attendance import services as attendance_services
 from dziennik.attendance import settings_services
 from dziennik.attendance.tests.factories import Register, build_register, save_lesson
@@ -101,6 +105,8 @@ PLATFORM = "Platforma kółka robotyki"
 PLATFORM_REDIRECT = "https://robotyka.example/oidc/callback"
 RECTIFICATION = "Błędne miejsce urodzenia Zofii"
 READER = "Ksenia Podglądacka"
+ARCHIVE_SIGNER = "Archiwista Szkoły Tajny"
+ARCHIVE_CONTENT = "Tajny rejestr klasy 4a w archiwum"
 
 
 def expect(default: int, **overrides: int) -> dict[str, int]:
@@ -565,6 +571,30 @@ class Scene:
             via=RegisterExport.Via.DOWNLOAD,
         )
 
+    @property
+    def school_year(self):
+        return self.world.year
+
+    @cached_property
+    def year_archive(self):
+        """A finished archive of the world's year, its (small, stored) zip on disk."""
+        archive = YearArchive.objects.create(
+            school=self.world.school,
+            school_year=self.world.year,
+            requested_by=self.world.user("principal"),
+            status=YearArchive.Status.DONE,
+            file_name=f"{self.world.school.pk}/archiwum-test.zip",
+            sha256="0" * 64,
+            size=100,
+            signer=f"CN={ARCHIVE_SIGNER}",
+            verified=True,
+        )
+        path = Path(settings.ARCHIVE_DIR) / archive.file_name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_STORED) as archive_zip:
+            archive_zip.writestr("manifest.json", f"\n{ARCHIVE_CONTENT}\n")
+        return archive
+
     def url(self, name: str, case: Case) -> str:
         for need in case.needs:
             getattr(self, need)
@@ -605,6 +635,7 @@ RECORDS_TESTS = "dziennik/records/tests/test_records.py::"
 PRIVACY_EXPORT = "dziennik/privacy/tests/test_export.py::"
 PRIVACY_REQUESTS = "dziennik/privacy/tests/test_rectification.py::"
 ROOMS_AUTHZ = "dziennik/timetable/tests/test_rooms.py::"
+ARCHIVE_AUTHZ = "dziennik/archive/tests/test_authorization.py::"
 # Rooms: those who manage the school's timetable (principal, deputy, secretary).
 TIMETABLE_MANAGERS = expect(404, principal=200, secretary=200)
 
@@ -1375,6 +1406,36 @@ URLS: dict[str, Case] = {
         SCHOOL_OFFICE_PAGE,
         post=KEYSTROKE_AUTHZ + "test_school_settings_matrix",
         nothing_to_leak="Each school office gets their own school's setting",
+    ),
+    # --- the year close and its archive ------------------------------------------------
+    "archive:index": Case(
+        expect(404, principal=302, other_principal=302),
+        nothing_to_leak="A redirect to the close of the principal's own school's year",
+        note="Only principals close a year (they sign its archive, L-11)",
+    ),
+    "archive:close": Case(
+        PRINCIPAL_OBJECT,
+        kwargs={"school_year_id": "school_year"},
+        needs=("student",),
+        secrets=("4a, Matematyka",),
+        post=ARCHIVE_AUTHZ + "test_close_matrix",
+        note="The checks list what 4a lacks; only this school's principal closes its year",
+    ),
+    "archive:correction": Case(
+        POST_ONLY,
+        kwargs={"school_year_id": "school_year"},
+        post=ARCHIVE_AUTHZ + "test_correction_matrix",
+    ),
+    "archive:archive": Case(
+        PRINCIPAL_OBJECT,
+        kwargs={"archive_id": "year_archive"},
+        secrets=(ARCHIVE_SIGNER,),
+    ),
+    "archive:download": Case(
+        PRINCIPAL_OBJECT,
+        kwargs={"archive_id": "year_archive"},
+        secrets=(ARCHIVE_CONTENT,),
+        note="The whole register of the year: its principal only",
     ),
     # --- parent–teacher meetings -------------------------------------------------------
     "meetings:index": Case(

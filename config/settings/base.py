@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "dziennik.retention",
     "dziennik.records",
     "dziennik.privacy",
+    "dziennik.archive",
     "dziennik.portal",
     "dziennik.demo",
 ]
@@ -349,6 +350,13 @@ PUSH_ENDPOINT_HTTP = False  # tests only: a local push service over plain http
 PUSH_CHANNEL = "dziennik.notifications.push.PushChannel"
 if VAPID_PRIVATE_KEY and VAPID_PUBLIC_KEY:
     NOTIFICATION_CHANNELS["push"] = PUSH_CHANNEL
+# The signed year-end archives (L-10–L-12, docs/archive.md): where they are written, and
+# the school's certificate and key (PKCS#12) that signs them. Without ARCHIVE_P12, local
+# development (DEBUG) signs with ARCHIVE_DIR/test-certificate.p12 made by
+# ``manage.py archive_test_certificate``.
+ARCHIVE_DIR = env.path("ARCHIVE_DIR", default=BASE_DIR / "var" / "archive")
+ARCHIVE_P12 = env("ARCHIVE_P12", default="")
+ARCHIVE_P12_PASSWORD = env("ARCHIVE_P12_PASSWORD", default="")
 # Queued every minute by each `manage.py task_worker` (safe to run twice).
 TASK_WORKER_PERIODIC = [
     "dziennik.notifications.tasks.notifications_sweep",

@@ -1,5 +1,9 @@
 """Test settings: the same stack as local, with a cheap Argon2 and no real e-mail."""
 
+import os
+import tempfile
+from pathlib import Path
+
 from .base import *  # noqa: F403
 from .env import env, oidc_private_key
 
@@ -29,3 +33,5 @@ CACHE_WRITE_GUARD = True
 OIDC_RSA_PRIVATE_KEY = oidc_private_key()
 OAUTH2_PROVIDER = oauth2_provider_settings(OIDC_RSA_PRIVATE_KEY)  # noqa: F405
 OAUTH2_PROVIDER["ALLOWED_REDIRECT_URI_SCHEMES"] = ["https", "http"]
+# Year-end archives of the tests go to a temporary directory, never the project's var/.
+ARCHIVE_DIR = Path(tempfile.gettempdir()) / f"dziennik-test-archive-{os.getpid()}"

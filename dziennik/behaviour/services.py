@@ -16,6 +16,7 @@ from dziennik.core.text import field_choice, field_text
 from dziennik.notifications import events
 from dziennik.notifications import services as notifications
 from dziennik.schools.models import Enrolment, School, Student
+from dziennik.schools.services import ensure_year_open
 from dziennik.schools.viewer import get_viewer
 
 from . import permissions
@@ -183,6 +184,7 @@ def note_create(
     )
     if enrolment is None:
         raise ValidationError(_("The student is in no class now."))
+    ensure_year_open(actor=actor, school_id=student.school_id, day=date)
     values = _checked(
         school_id=student.school_id, category=category, text=text, date=date, points=points
     )
@@ -222,6 +224,8 @@ def note_update(
 ) -> BehaviourNote:
     """Correct a note (its author only); the history keeps the old values."""
     permissions.notes.require(get_viewer(actor), "change", note)
+    for day in {note.date, date}:
+        ensure_year_open(actor=actor, school_id=note.school_id, day=day)
     values = _checked(
         school_id=note.school_id, category=category, text=text, date=date, points=points
     )
@@ -244,6 +248,7 @@ def note_update(
 def note_withdraw(*, actor, note: BehaviourNote) -> BehaviourNote:
     """Withdraw a note (its author only): no longer shown, kept in the history."""
     permissions.notes.require(get_viewer(actor), "change", note)
+    ensure_year_open(actor=actor, school_id=note.school_id, day=note.date)
     before = audit.snapshot(note, fields=["withdrawn_at"])
     note.withdrawn_at = timezone.now()
     note.save(update_fields=["withdrawn_at"])

@@ -86,7 +86,9 @@ NOT_REGISTER_DATA = (
 # Notifications and their deliveries are on no cached page: the notification centre and
 # its unread count are built for each request; so is the SMS page with the school's SMS
 # settings. The school's e-learning platforms (single sign-on) are on no cached page:
-# their screen and the login through them read them anew.
+# their screen and the login through them read them anew. A year's archives likewise
+# (the year close's pages and the principal's home, staff pages, are built for each
+# request).
 SELF_SCOPED = (
     "notices.Announcement",
     "lucky.LuckyNumber",
@@ -108,6 +110,7 @@ SELF_SCOPED = (
     # (their pages are built per request; NOT_REGISTER_DATA above).
     "privacy.DataExport",
     "privacy.RectificationRequest",
+    "archive.YearArchive",
 )
 # Register data is whatever points at a student or a class (``core.cache_guard``).
 REGISTER_ANCHORS = ("schools.Student", "schools.SchoolClass")

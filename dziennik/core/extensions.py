@@ -24,6 +24,10 @@ An app may have a module ``<app>/ui.py`` defining:
   puts in the viewer's calendar between two dates (inclusive): tests, homework, trips,
   meetings. The calendar screens and the iCalendar feed (``timetable``) show them all.
 
+* ``archive_parts(school_year) -> list[ArchivePart]`` – the files the app contributes to
+  the signed year-end archive (L-10–L-12, ``dziennik.archive``): PDFs and XML documents
+  of the year's register, each signed there (PAdES, XAdES) and listed in its manifest.
+
 ``core`` collects them from every installed ``dziennik.*`` app, in INSTALLED_APPS order.
 """
 
@@ -31,6 +35,7 @@ from __future__ import annotations
 
 import datetime
 import importlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -138,6 +143,19 @@ class CalendarEntry:
     class_id: int | None = None
 
 
+@dataclass(frozen=True)
+class ArchivePart:
+    """One file of a school year's signed archive: ``name`` is its path inside the
+    archive (``journals/4a.pdf``), ``content_type`` ``application/pdf`` (signed with
+    PAdES) or ``application/xml`` (signed with XAdES), ``build()`` makes its bytes (called
+    in the archive's background task, one part after another, so it may take time)."""
+
+    name: str
+    content_type: str
+    build: Callable[[], bytes]
+    description: str = ""
+
+
 @cache
 def _ui_modules():
     modules = []
@@ -225,3 +243,11 @@ def collect_personal_data_models() -> dict[str, str]:
         if hasattr(module, "personal_data_models"):
             covered.update(module.personal_data_models())
     return covered
+
+
+def collect_archive_parts(school_year) -> list[ArchivePart]:
+    parts: list[ArchivePart] = []
+    for module in _ui_modules():
+        if hasattr(module, "archive_parts"):
+            parts.extend(module.archive_parts(school_year))
+    return parts

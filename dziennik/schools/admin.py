@@ -407,6 +407,8 @@ class SchoolYearAdmin(AuditedModelAdmin):
     search_fields = ("name",)
     inlines = [TermInline, DayOffInline]
     autocomplete_fields = ("school",)
+    # The year close and its corrections have their own screens (``archive``).
+    readonly_fields = ("closed_at", "closed_by", "correction_by", "correction_reason")
 
 
 @admin.register(DayOff)

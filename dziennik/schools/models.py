@@ -110,6 +110,30 @@ class SchoolYear(models.Model):
     end_date = models.DateField(_("end"))
     classes_start = models.DateField(_("first day of lessons"))
     classes_end = models.DateField(_("last day of lessons"))
+    # The year close (L-10, L-12): once closed, the register of the year is frozen
+    # (``services.ensure_year_open``) but for the principal's documented correction.
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True, editable=False)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("closed by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    correction_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("correction by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    correction_reason = models.CharField(
+        _("reason for the correction"), max_length=500, blank=True, editable=False
+    )
 
     class Meta:
         verbose_name = _("school year")
@@ -133,6 +157,10 @@ class SchoolYear(models.Model):
 
     def contains(self, day: datetime.date) -> bool:
         return self.start_date <= day <= self.end_date
+
+    @property
+    def is_closed(self) -> bool:
+        return self.closed_at is not None
 
 
 class Term(models.Model):

@@ -18,6 +18,7 @@ from dziennik.core import audit, concurrency
 from dziennik.core.models import AuditEntry
 from dziennik.core.text import clean_text
 from dziennik.schools.models import SchoolClass
+from dziennik.schools.services import ensure_year_open
 from dziennik.schools.viewer import Viewer, get_viewer
 from dziennik.timetable import selectors as timetable
 
@@ -40,6 +41,7 @@ def lesson_open(*, actor: User, entry_id: int, date: datetime.date) -> Lesson:
     viewer = get_viewer(actor)
     if date > timezone.localdate():
         raise ValidationError(_("A lesson cannot be entered before it takes place."))
+    ensure_year_open(actor=actor, school_id=viewer.school_id, day=date)
     entries = timetable.TimetableEntry.objects.filter(pk=entry_id, school_id=viewer.school_id)
     if viewer.school_id is None or not entries.exists():
         raise PermissionDenied
@@ -122,6 +124,7 @@ def lesson_save(
     viewer = get_viewer(actor)
     if not permissions.lessons.allows(viewer, "edit", lesson):
         raise PermissionDenied
+    ensure_year_open(actor=actor, school_id=lesson.school_id, day=lesson.date)
     _lock_lesson(lesson)
     topic = clean_text(topic)
     attendees = selectors.lesson_attendee_ids(lesson)

@@ -20,9 +20,10 @@ from .factories import add_students, build_register, committed, open_lesson, sav
 # Warm (one mark changed, same topic): session, user, lesson, the marks, their update,
 # the history, and the savepoint pair.
 # The warnings are re-checked afterwards, in the background (ALERTS_CHECK).
-SAVE_LESSON = 21  # 20 before the lesson's lock (concurrent saves), 25 with the warnings
+# The closed-year guard (schools.services.ensure_year_open, L-12) adds one to both.
+SAVE_LESSON = 22  # 20 before the lesson's lock (concurrent saves), 25 with the warnings
 # checked in the request, 29 before that
-SAVE_LESSON_WARM = 9  # 8 before the lesson's lock
+SAVE_LESSON_WARM = 10  # 8 before the lesson's lock
 # The background check of the changed students' warnings (settings cached): 9, and, as
 # today's warning is new, the family to tell (the lesson, the student, their guardians;
 # this student has no account, so no notification is stored).

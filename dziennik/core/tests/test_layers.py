@@ -37,6 +37,7 @@ APPS = (
     "retention",
     "records",
     "privacy",
+    "archive",
     "portal",
     "demo",
 )

@@ -21,6 +21,7 @@ from dziennik.core.text import clean_text
 from dziennik.notifications import events
 from dziennik.notifications import services as notifications
 from dziennik.schools.models import Enrolment, SchoolClass, Student, Subject, Term
+from dziennik.schools.services import ensure_year_open
 from dziennik.schools.viewer import get_viewer
 
 from .. import permissions
@@ -132,9 +133,11 @@ def _enrolled(school_class: SchoolClass, student_ids: Iterable[int]) -> set[int]
     )
 
 
-def _require_same_year(school_class: SchoolClass, term: Term) -> None:
+def _require_open_year(actor: User, school_class: SchoolClass, term: Term) -> None:
+    """The term is of the class's year, and that year is not closed (L-12)."""
     if term.school_year_id != school_class.school_year_id:
         raise ValidationError(_("Choose a term of this school year."))
+    ensure_year_open(actor=actor, school_year_id=term.school_year_id)
 
 
 def _write_rows(
@@ -243,7 +246,7 @@ def classification_grade_set(
     if kind not in KINDS:
         raise ValueError(f"Unknown kind: {kind!r}")
     _require_classifier(actor, school_class, subject)
-    _require_same_year(school_class, term)
+    _require_open_year(actor, school_class, term)
     if student.pk not in _enrolled(school_class, [student.pk]):
         raise ValidationError(_("This student is not in the class."))
     grade, text = _classification_values(school_class, grade, text)
@@ -291,7 +294,7 @@ def classification_sheet_save(
     many grades changed."""
     cells = list(cells)
     _require_classifier(actor, school_class, subject)
-    _require_same_year(school_class, term)
+    _require_open_year(actor, school_class, term)
     if any(cell.column not in CLASSIFICATION_COLUMNS for cell in cells):
         raise ValueError("A cell of another sheet")
     enrolled = _enrolled(school_class, (cell.student.pk for cell in cells))
@@ -374,6 +377,7 @@ def proposals_publish(
 ) -> int:
     """Show the class's proposed grades in a subject to parents and students."""
     _require_classifier(actor, school_class, subject)
+    ensure_year_open(actor=actor, school_year_id=term.school_year_id)
     now = timezone.now()
     pending = list(
         ClassificationGrade.objects.select_for_update().filter(
@@ -450,7 +454,7 @@ def behaviour_grade_set(
     if kind not in KINDS:
         raise ValueError(f"Unknown kind: {kind!r}")
     _require_class_teacher(actor, school_class)
-    _require_same_year(school_class, term)
+    _require_open_year(actor, school_class, term)
     if student.pk not in _enrolled(school_class, [student.pk]):
         raise ValidationError(_("This student is not in the class."))
     value, text = _behaviour_values(school_class, value, text)
@@ -480,7 +484,7 @@ def behaviour_sheet_save(
     cell by cell, as in ``classification_sheet_save``. Returns how many changed."""
     cells = list(cells)
     _require_class_teacher(actor, school_class)
-    _require_same_year(school_class, term)
+    _require_open_year(actor, school_class, term)
     if any(cell.column not in BEHAVIOUR_COLUMNS for cell in cells):
         raise ValueError("A cell of another sheet")
     enrolled = _enrolled(school_class, (cell.student.pk for cell in cells))

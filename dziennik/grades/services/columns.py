@@ -15,6 +15,7 @@ from dziennik.core import audit, concurrency
 from dziennik.core.models import AuditEntry
 from dziennik.core.text import clean_text, field_choice, field_text
 from dziennik.schools.models import ClassGroup, SchoolClass, Subject, Term
+from dziennik.schools.services import ensure_year_open
 from dziennik.schools.viewer import get_viewer
 
 from .. import permissions, selectors
@@ -98,6 +99,7 @@ def assessment_create(
 ) -> Assessment:
     """A new gradebook column for the whole class (or group) in one step."""
     group_id = group.pk if group else None
+    ensure_year_open(actor=actor, school_year_id=term.school_year_id)
     if not permissions.can_grade(
         get_viewer(actor), school_class=school_class, subject_id=subject.pk, group_id=group_id
     ):
@@ -156,6 +158,7 @@ def _locked_column(assessment: Assessment) -> Assessment:
 def _check_can_grade(actor: User, assessment: Assessment) -> None:
     if not permissions.assessments.allows(get_viewer(actor), "grade", assessment):
         raise PermissionDenied
+    ensure_year_open(actor=actor, term_id=assessment.term_id)
 
 
 @transaction.atomic

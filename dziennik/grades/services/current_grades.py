@@ -17,6 +17,7 @@ from dziennik.core.text import clean_text
 from dziennik.notifications import events
 from dziennik.notifications import services as notifications
 from dziennik.schools.models import Enrolment, Student
+from dziennik.schools.services import ensure_year_open
 from dziennik.schools.viewer import get_viewer
 
 from .. import permissions, selectors
@@ -122,6 +123,7 @@ def grade_set(
     if not permissions.assessments.allows(get_viewer(actor), "grade", assessment):
         raise PermissionDenied
     _check_student(assessment, student)
+    ensure_year_open(actor=actor, term_id=assessment.term_id)
     rules = rules or selectors.load_rules(assessment.school_id)
     links = {"student_id": student.pk, "school_class_id": assessment.school_class_id}
     concurrency.locked(Assessment.objects.filter(pk=assessment.pk).only("pk"))
@@ -190,6 +192,7 @@ def grade_comment_set(
     if not permissions.grades.allows(get_viewer(actor), "grade", grade):
         raise PermissionDenied
     comment = _comment(comment)
+    ensure_year_open(actor=actor, term_id=grade.assessment.term_id)
     rows = concurrency.locked(Grade.objects.filter(pk=grade.pk))
     if not rows:  # deleted meanwhile
         raise concurrency.StaleEdit()
@@ -225,6 +228,7 @@ def grade_correct(
         raise ValidationError(_("Correct the original grade, not its correction."))
     if not permissions.grades.allows(get_viewer(actor), "grade", grade):
         raise PermissionDenied
+    ensure_year_open(actor=actor, term_id=assessment.term_id)
     rules = rules or selectors.load_rules(assessment.school_id)
     links = {"student_id": grade.student_id, "school_class_id": assessment.school_class_id}
     if not concurrency.locked(Grade.objects.filter(pk=grade.pk).only("pk")):

@@ -152,10 +152,11 @@ def test_teacher_grid_queries(world, sized, django_assert_num_queries):
 # layout's, the gradebook's (or the behaviour sheet's) as the page reads it, then the
 # assignment, the enrolments, the saved rows, one insert of the grades, one of their
 # history, and the savepoint; the students' lock (concurrent saves) added one; telling
-# the families of the new term grades (notifications.notify_families) adds eight.
+# the families of the new term grades (notifications.notify_families) adds eight; the
+# closed-year guard (schools.services.ensure_year_open, L-12) one.
 CLASSIFICATION_PAGE_QUERIES = 23  # a first request, as the grid's pin
-CLASSIFICATION_SAVE_QUERIES = 33
-BEHAVIOUR_SAVE_QUERIES = 18
+CLASSIFICATION_SAVE_QUERIES = 34
+BEHAVIOUR_SAVE_QUERIES = 19
 
 
 @pytest.fixture

@@ -180,8 +180,9 @@ def test_a_sheet_costs_the_same_queries_for_any_class_size(
 # sheet's rows (locked), one insert, one update, one insert of the history, and the
 # savepoint's two statements; telling the families of the new grades: the students and
 # their guardians, the accounts, the notifications stored, the insert and its ids, the
-# preferences, the deliveries (``notifications.services._emit``).
-SHEET_SAVE_QUERIES = 17
+# preferences, the deliveries (``notifications.services._emit``); the closed-year guard
+# (``schools.services.ensure_year_open``, L-12) one.
+SHEET_SAVE_QUERIES = 18
 
 
 def test_a_stale_sheet_is_refused(world, grading):

@@ -10,13 +10,16 @@ from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dziennik.core import cache
-from dziennik.core.audit import build_entry, record_create, record_many, snapshot
+from dziennik.core.audit import build_entry, record_create, record_many, record_update, snapshot
+from dziennik.core.text import clean_text
 
 from ..calendar import YearPlan, default_bell_schedule, plan_school_year
 from ..models import DayOff, LessonSlot, School, SchoolYear, Term
+from ..viewer import get_viewer
 from . import recording
 from .recording import require_office
 
@@ -307,3 +310,102 @@ def _record_created(actor: User | None, school: School, instances) -> None:
             for instance in instances
         ]
     )
+
+
+# --- the year close: the freeze and the principal's corrections (L-10, L-12) -------------
+
+
+def ensure_year_open(
+    *,
+    actor: User | None,
+    school_id: int | None = None,
+    day: datetime.date | None = None,
+    school_year_id: int | None = None,
+    term_id: int | None = None,
+) -> None:
+    """Refuse a change to the register of a closed school year: the one guard every
+    journal's write service calls (grades, attendance and topics, behaviour grades and
+    notes) before it writes.
+
+    The year is the one with ``school_year_id``, the one of the term ``term_id``, or
+    the school's year that contains ``day``. A closed year accepts changes only from the
+    principal who opened a documented correction (``school_year_correction_open``), until
+    the year is closed again. ``actor=None`` (the system: a command, the demo) is refused
+    like anyone: a closed year is frozen for everyone. One query.
+    """
+    years = SchoolYear.objects.all()
+    if school_year_id is not None:
+        years = years.filter(pk=school_year_id)
+    elif term_id is not None:
+        years = years.filter(terms=term_id)
+    elif school_id is not None and day is not None:
+        years = years.filter(school_id=school_id, start_date__lte=day, end_date__gte=day)
+    else:
+        raise TypeError("ensure_year_open needs school_year_id, term_id, or school_id and day")
+    row = years.filter(closed_at__isnull=False).values("name", "correction_by_id").first()
+    if row is None:
+        return
+    if actor is not None and row["correction_by_id"] == actor.pk:
+        return
+    raise ValidationError(
+        _(
+            "The school year %(name)s is closed and archived: its register can no longer be "
+            "changed. The principal may open a documented correction."
+        )
+        % {"name": row["name"]},
+        code="year_closed",
+    )
+
+
+def _require_principal(actor: User | None, school_id: int) -> None:
+    if actor is None:
+        return
+    viewer = get_viewer(actor)
+    if not (viewer.is_principal and viewer.school_id == school_id):
+        raise PermissionDenied
+
+
+@transaction.atomic
+def school_year_close(*, actor: User | None, school_year: SchoolYear) -> SchoolYear:
+    """Close (freeze) the school year; closing it again ends an open correction.
+
+    Only the school's principal (or the system). The archive (``dziennik.archive``) is
+    written from the frozen register afterwards."""
+    _require_principal(actor, school_year.school_id)
+    year = SchoolYear.objects.select_for_update().get(pk=school_year.pk)
+    before = snapshot(year, fields=["closed_at", "closed_by", "correction_by", "correction_reason"])
+    year.closed_at = timezone.now()
+    year.closed_by = actor if getattr(actor, "pk", None) else None
+    year.correction_by = None
+    year.correction_reason = ""
+    year.save(update_fields=["closed_at", "closed_by", "correction_by", "correction_reason"])
+    record_update(actor=actor, instance=year, before=before)
+    school_year.refresh_from_db()
+    return year
+
+
+@transaction.atomic
+def school_year_correction_open(*, actor: User, school_year: SchoolYear, reason: str) -> SchoolYear:
+    """The principal's documented correction of a closed year: with a mandatory reason,
+    recorded in the history, the principal (and only they) may change the year's register
+    until the year is closed again, which writes a new signed archive."""
+    _require_principal(actor, school_year.school_id)
+    if actor is None:
+        raise PermissionDenied
+    reason = clean_text(reason)
+    if not reason:
+        raise ValidationError(
+            {"reason": _("Give the reason for the correction.")}, code="reason_required"
+        )
+    if len(reason) > 500:
+        raise ValidationError({"reason": _("The reason is too long (at most 500 characters).")})
+    year = SchoolYear.objects.select_for_update().get(pk=school_year.pk)
+    if year.closed_at is None:
+        raise ValidationError(_("The school year is not closed."), code="year_open")
+    before = snapshot(year, fields=["correction_by", "correction_reason"])
+    year.correction_by = actor
+    year.correction_reason = reason
+    year.save(update_fields=["correction_by", "correction_reason"])
+    record_update(actor=actor, instance=year, before=before)
+    school_year.refresh_from_db()
+    return year
