@@ -169,6 +169,42 @@ def families_of(student_ids: Iterable[int]) -> dict[int, tuple[str, list[int]]]:
     return students
 
 
+def _deliveries(event, school_id, created, emails, *, urgent, now) -> list[Delivery]:
+    """One delivery per channel of each new notification (``created``: pairs of its id
+    and its recipient's): the person's preferences, SMS only to a mobile number
+    (guardians': one query more where SMS is configured), push only to a subscribed
+    device (one query more where push is configured)."""
+    prefs = _preferences({recipient_id for _pk, recipient_id in created})
+    sms = events.SMS in channels.names()
+    phones = phones_of({pk for pk, person in prefs.items() if person.sms_allowed}) if sms else {}
+    pushed = _with_push({recipient_id for _pk, recipient_id in created})
+    deliveries = []
+    for notification_id, recipient_id in created:
+        person = prefs[recipient_id]
+        for channel in channels_for(
+            person,
+            event,
+            has_email=bool(emails[recipient_id]),
+            has_phone=recipient_id in phones,
+            has_push=recipient_id in pushed,
+        ):
+            due_at, held = timing.due(channel, person, urgent=urgent, now=now)
+            in_app = channel == events.IN_APP
+            deliveries.append(
+                Delivery(
+                    notification_id=notification_id,
+                    school_id=school_id,
+                    recipient_id=recipient_id,
+                    channel=channel,
+                    status=Delivery.Status.DELIVERED if in_app else Delivery.Status.QUEUED,
+                    due_at=due_at,
+                    held=held,
+                    delivered_at=now if in_app else None,
+                )
+            )
+    return deliveries
+
+
 def _emit(event, school_id, rows, *, urgent, expires_at, now) -> int:
     """Store ``rows`` (recipient id, key, params, url) not stored yet, and their
     deliveries. Six queries whatever the number of rows (one more with SMS configured,
@@ -219,35 +255,7 @@ def _emit(event, school_id, rows, *, urgent, expires_at, now) -> int:
         ).values_list("pk", "recipient_id", "key")
         if (recipient_id, key) in fresh
     ]
-    prefs = _preferences({recipient_id for _pk, recipient_id in created})
-    # SMS only to a mobile number (guardians'): one query more where SMS is configured
-    sms = events.SMS in channels.names()
-    phones = phones_of({pk for pk, person in prefs.items() if person.sms_allowed}) if sms else {}
-    pushed = _with_push({recipient_id for _pk, recipient_id in created})
-    deliveries = []
-    for notification_id, recipient_id in created:
-        person = prefs[recipient_id]
-        for channel in channels_for(
-            person,
-            event,
-            has_email=bool(emails[recipient_id]),
-            has_phone=recipient_id in phones,
-            has_push=recipient_id in pushed,
-        ):
-            due_at, held = timing.due(channel, person, urgent=urgent, now=now)
-            in_app = channel == events.IN_APP
-            deliveries.append(
-                Delivery(
-                    notification_id=notification_id,
-                    school_id=school_id,
-                    recipient_id=recipient_id,
-                    channel=channel,
-                    status=Delivery.Status.DELIVERED if in_app else Delivery.Status.QUEUED,
-                    due_at=due_at,
-                    held=held,
-                    delivered_at=now if in_app else None,
-                )
-            )
+    deliveries = _deliveries(event, school_id, created, emails, urgent=urgent, now=now)
     Delivery.objects.bulk_create(deliveries, ignore_conflicts=True)
     if any(d.status == Delivery.Status.QUEUED for d in deliveries):
         transaction.on_commit(deliver_soon)

@@ -76,13 +76,15 @@ def test_demo_year_close_writes_an_archive_that_verifies(demo_archive, tmp_path)
     }
     result = verify(path)
     assert result.returncode == 0, result.stderr
-    assert "OK: 10 files" in result.stdout  # 8 classes' registers, the protocol, the summary
+    # 8 classes' registers, the protocol, the summary, the register's XML and its schema
+    assert "OK: 12 files" in result.stdout
 
     with zipfile.ZipFile(path) as archive_zip:
         names = set(archive_zip.namelist())
         manifest = json.loads(archive_zip.read("manifest.json"))
         summary = archive_zip.read("year-close/summary.xml")
     assert {"manifest.json", "manifest.json.jws", "certificate.pem"} <= names
+    assert {"xml/register.xml", "xml/dziennik-1.0.xsd"} <= names
     assert "journals/class-4a.pdf" in names
     kinds = {entry["name"]: entry["signature"] for entry in manifest["files"]}
     assert kinds["year-close/summary.xml"] == "XAdES"
