@@ -112,9 +112,10 @@ def _cells(
 
 
 def _classification_shown(descriptive: bool):
+    """What a cell's input shows of a saved grade: an outcome as typed (nkl, zw)."""
     if descriptive:
-        return lambda cg: cg.text
-    return lambda cg: "" if cg.grade is None else str(cg.grade)
+        return lambda cg: cg.outcome or cg.text
+    return lambda cg: cg.outcome or ("" if cg.grade is None else str(cg.grade))
 
 
 def _column_key(kind: str, is_proposal: bool) -> str:
