@@ -23,6 +23,7 @@ urlpatterns = [
     path("numerek/", include("dziennik.lucky.urls")),
     path("rytm-pisania/", include("dziennik.keystroke.urls")),
     path("spotkania/", include("dziennik.meetings.urls")),
+    path("promocja/", include("dziennik.promotion.urls")),
     path("powiadomienia/", include("dziennik.notifications.urls")),
     path("wiadomosci/", include("dziennik.messaging.urls")),
     path("terminarz/", include("dziennik.planner.urls")),

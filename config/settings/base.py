@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "dziennik.messaging",
     "dziennik.planner",
     "dziennik.meetings",
+    "dziennik.promotion",
     "dziennik.portal",
     "dziennik.demo",
 ]
