@@ -247,5 +247,5 @@ def test_reason_by_the_teacher_exam_by_the_principal(world, grading):
     )
     cg.refresh_from_db()
     assert (cg.effective_grade, cg.counts_in_average) == (4, True)
-    entry = AuditEntry.objects.filter(object_id=str(cg.pk), action="update").last()
+    entry = AuditEntry.objects.filter(object_id=str(cg.pk), action="update").order_by("pk").last()
     assert entry.changes["exam_grade"] == [None, 4]
