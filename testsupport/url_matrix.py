@@ -49,6 +49,9 @@ from dziennik.notifications import events as notification_events
 from dziennik.notifications import services as notification_services
 from dziennik.notifications.models import Delivery, Notification
 from dziennik.planner import services as planner_services
+from dziennik.promotion import services as promotion_services
+from dziennik.promotion.models import PromotionEntry
+from dziennik.promotion.tests.factories import annual, classify_4a
 from dziennik.timetable import services as timetable_services
 from dziennik.timetable import settings_services as room_services
 from testsupport.world import ROLES, World
@@ -89,6 +92,7 @@ DEAD_LETTER_REASON = "SMTPRecipientsRefused: 550 skrzynka anna.tajna nie istniej
 MESSAGE = "Zofia źle się czuje po szczepieniu"
 MESSAGE_FILE = "zaswiadczenie od pediatry"
 PLANNED = "Sprawdzian z potęg klasy 4a"
+PROMOTION_REASON = "Matematyka: niedostateczny"
 
 
 def expect(default: int, **overrides: int) -> dict[str, int]:
@@ -450,6 +454,26 @@ class Scene:
             public_key=b"matrix",
         )
 
+    @cached_property
+    def promotion_list(self):
+        """4a's promotion list, prepared by the principal: Kacper failed Matematyka."""
+        classify_4a(self.world)
+        return promotion_services.promotion_list_prepare(
+            actor=self.world.user("principal"), school_class=self.school_class
+        )
+
+    @property
+    def promotion_entry(self):
+        return PromotionEntry.objects.get(
+            promotion_list=self.promotion_list, student=self.classmate
+        )
+
+    @cached_property
+    def unclassified_grade(self):
+        """Zofia is not classified in Historia (annual)."""
+        self.promotion_list  # noqa: B018 (the school's rules and the class's grades)
+        return annual(self.world, self.student, self.world.other_subject, outcome="nkl")
+
     # A "forgot your password?" link that does not work: an unknown account, a bad token.
     forgotten_uid = "MTIzNDU2Nzg5"
     forgotten_token = "bad-token"
@@ -496,6 +520,7 @@ MESSAGING_AUTHZ = "dziennik/messaging/tests/test_authorization.py::"
 PLANNER_AUTHZ = "dziennik/planner/tests/test_authorization.py::"
 LUCKY_AUTHZ = "dziennik/lucky/tests/test_authorization.py::"
 MEETINGS_AUTHZ = "dziennik/meetings/tests/test_authorization.py::"
+PROMOTION_AUTHZ = "dziennik/promotion/tests/test_authorization.py::"
 ROOMS_AUTHZ = "dziennik/timetable/tests/test_rooms.py::"
 # Rooms: those who manage the school's timetable (principal, deputy, secretary).
 TIMETABLE_MANAGERS = expect(404, principal=200, secretary=200)
@@ -1287,6 +1312,50 @@ URLS: dict[str, Case] = {
         PRINCIPAL_PAGE,
         post=MEETINGS_AUTHZ + "test_settings_matrix",
         nothing_to_leak="Each principal gets their own school's setting",
+    ),
+    # --- promotion and graduation ----------------------------------------------------------
+    "promotion:index": Case(
+        expect(404, principal=200, other_principal=200, secretary=200, class_teacher=200),
+        needs=("promotion_list",),
+        nothing_to_leak="A list of classes with their lists' status, each viewer their own",
+        note="The school office and class teachers; the principal manages",
+    ),
+    "promotion:class": Case(
+        expect(404, principal=200, secretary=200, class_teacher=200),
+        kwargs={"class_id": "school_class"},
+        needs=("promotion_list",),
+        secrets=(PROMOTION_REASON,),
+    ),
+    "promotion:pdf": Case(
+        expect(404, principal=200, secretary=200, class_teacher=200),
+        kwargs={"class_id": "school_class"},
+        needs=("promotion_list",),
+        secrets=(PROMOTION_REASON,),
+    ),
+    "promotion:prepare": Case(
+        POST_ONLY,
+        kwargs={"class_id": "school_class"},
+        post=PROMOTION_AUTHZ + "test_prepare_matrix",
+    ),
+    "promotion:decide": Case(
+        POST_ONLY,
+        kwargs={"class_id": "school_class"},
+        post=PROMOTION_AUTHZ + "test_decide_and_confirm_matrix",
+    ),
+    "promotion:confirm": Case(
+        POST_ONLY,
+        kwargs={"class_id": "school_class"},
+        post=PROMOTION_AUTHZ + "test_decide_and_confirm_matrix",
+    ),
+    "promotion:correct": Case(
+        POST_ONLY,
+        kwargs={"entry_id": "promotion_entry"},
+        post=PROMOTION_AUTHZ + "test_correct_matrix",
+    ),
+    "promotion:unclassified": Case(
+        POST_ONLY,
+        kwargs={"grade_id": "unclassified_grade"},
+        post=PROMOTION_AUTHZ + "test_unclassified_matrix",
     ),
     # --- messages ---------------------------------------------------------------------
     "messaging:inbox": Case(

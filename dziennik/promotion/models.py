@@ -1,7 +1,7 @@
 """Promotion and graduation: a class's list (*lista promocyjna*) the principal prepares
 from the year's classification, the teachers' council (*rada pedagogiczna*) decides and
 the principal confirms; after that it is frozen, and changes only by a documented
-correction (docs/rules.md G-14)."""
+correction (docs/rules.md G-15)."""
 
 from __future__ import annotations
 

@@ -60,8 +60,8 @@ def _managed(request, class_id: int):
     return page.school_class
 
 
-@require_POST
 @login_required
+@require_POST
 def prepare(request, class_id: int):
     school_class = _managed(request, class_id)
     try:
@@ -72,8 +72,8 @@ def prepare(request, class_id: int):
     return redirect("promotion:class", class_id=class_id)
 
 
-@require_POST
 @login_required
+@require_POST
 def decide(request, class_id: int):
     school_class = _managed(request, class_id)
     try:
@@ -89,8 +89,8 @@ def decide(request, class_id: int):
     return redirect("promotion:class", class_id=class_id)
 
 
-@require_POST
 @login_required
+@require_POST
 def confirm(request, class_id: int):
     school_class = _managed(request, class_id)
     try:
@@ -101,8 +101,8 @@ def confirm(request, class_id: int):
     return redirect("promotion:class", class_id=class_id)
 
 
-@require_POST
 @login_required
+@require_POST
 def correct(request, entry_id: int):
     entry = selectors.get_entry_for(request.viewer, entry_id)
     try:
@@ -120,8 +120,8 @@ def correct(request, entry_id: int):
     return redirect("promotion:class", class_id=entry.school_class_id)
 
 
-@require_POST
 @login_required
+@require_POST
 def unclassified(request, grade_id: int):
     """The principal records why a student is not classified and the council's
     permission for a classification exam, with its result."""

@@ -15,9 +15,10 @@ from dziennik.grades import services
 from dziennik.grades.models import ClassificationGrade, ScaleGradeName
 from dziennik.grades.outcomes import is_female
 from dziennik.grades.rules import InvalidGrade, Rules
-from dziennik.grades.selectors import load_rules
+from dziennik.grades.selectors import load_rules, student_report
 from dziennik.grades.sheets import CLASSIFICATION_COLUMNS, CellInput
 from dziennik.schools import models as sm
+from dziennik.schools.viewer import get_viewer
 
 FINAL = next(c for c in CLASSIFICATION_COLUMNS if c.key == "final")
 
@@ -52,8 +53,6 @@ def test_double_modifiers_take_the_schools_values():
 
 
 def test_school_settings_turn_the_modifiers_on_and_averages_use_them(world, grading, column):
-    from dziennik.grades.selectors import student_report
-
     services.grading_settings_update(
         actor=world.user("principal"),
         school_id=world.school.pk,
@@ -69,8 +68,6 @@ def test_school_settings_turn_the_modifiers_on_and_averages_use_them(world, grad
 
 
 def _viewer(world, role="own_parent"):
-    from dziennik.schools.viewer import get_viewer
-
     return get_viewer(world.user(role))
 
 
