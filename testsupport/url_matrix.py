@@ -1143,6 +1143,12 @@ URLS: dict[str, Case] = {
         post=RULES_AUTHZ + "test_thresholds",
         nothing_to_leak="Each principal gets their own school's thresholds",
     ),
+    "grades:scale_names": Case(
+        PRINCIPAL_PAGE,
+        needs=("grading",),
+        post="dziennik/grades/tests/test_scale_names.py::test_scale_names_matrix",
+        nothing_to_leak="Each principal gets their own school's names of the grades",
+    ),
     # --- the announcement board -------------------------------------------------------
     "notices:board": Case(
         expect(200),
