@@ -22,8 +22,10 @@ class PromotionList(models.Model):
         CONFIRMED = "confirmed", _("confirmed")
 
     school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="+")
-    school_class = models.OneToOneField(
-        SchoolClass, on_delete=models.CASCADE, related_name="promotion_list"
+    # one list per class (a constraint, not a one-to-one field: the cache guard watches
+    # the register data that points at a class by a foreign key)
+    school_class = models.ForeignKey(
+        SchoolClass, on_delete=models.CASCADE, related_name="promotion_lists"
     )
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.PREPARED
@@ -40,6 +42,9 @@ class PromotionList(models.Model):
     class Meta:
         verbose_name = _("promotion list")
         verbose_name_plural = _("promotion lists")
+        constraints = [
+            models.UniqueConstraint(fields=["school_class"], name="uniq_promotion_list"),
+        ]
 
     def __str__(self) -> str:
         return str(self.school_class)
