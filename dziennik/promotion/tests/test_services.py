@@ -132,7 +132,10 @@ def test_exempt_and_not_classified_in_the_preview(world):
     rows = {r.student.first_name: r for r in selectors.promotion_preview(world.school_class)}
     assert (rows["Zofia"].outcome, rows["Zofia"].average) == ("promoted_d", Decimal("5.00"))
     assert rows["Kacper"].outcome == "repeats"
-    assert rows["Kacper"].reasons == ["Historia: no annual grade", "Matematyka: not classified"]
+    assert rows["Kacper"].reasons == [
+        "Historia: brak oceny rocznej",
+        "Matematyka: nieklasyfikowanie",
+    ]
     page = selectors.promotion_page(get_viewer(world.user("principal")), world.school_class.pk)
     assert [(u.student.first_name, u.absence_percent) for u in page.unclassified] == [
         ("Kacper", None)
