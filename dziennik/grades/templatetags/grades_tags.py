@@ -119,7 +119,7 @@ def classification_cell(cg) -> str:
             return format_html("<strong>{}</strong>", cg.grade)
         # the abbreviation on screen, the full name for screen readers (G-01)
         return format_html(
-            '<strong>{} <span aria-hidden="true">{}</span>'
+            '<strong>{} <span aria-hidden="true">{}</span> '
             '<span class="visually-hidden">{}</span></strong>',
             cg.grade,
             abbreviation,

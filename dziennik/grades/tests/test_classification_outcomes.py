@@ -115,7 +115,7 @@ def test_students_page_shows_the_grades_name_in_polish(world, grading):
     )
     text = overview.content.decode()
     assert (
-        '<span aria-hidden="true">bdb</span><span class="visually-hidden">bardzo dobry</span>'
+        '<span aria-hidden="true">bdb</span> <span class="visually-hidden">bardzo dobry</span>'
         in text
     )
 
