@@ -38,6 +38,16 @@ DEFAULT_SCALE_NAMES: dict[int, tuple[str, str]] = {
 _DASHES = str.maketrans({"−": "-", "–": "-", "—": "-"})
 
 
+# The last class of each school type: its annual grades are also the final ones
+# (*oceny końcowe*, G-02) and its students complete the school (G-15).
+LAST_LEVEL = {"primary": 8, "lyceum": 4, "technical": 5, "vocational": 3, "post_secondary": 2}
+
+
+def is_last_class(school_type: str, level: int) -> bool:
+    last = LAST_LEVEL.get(school_type)
+    return last is not None and level >= last
+
+
 class InvalidGrade(ValueError):
     """What the teacher typed is not a grade under the school's rules."""
 

@@ -22,10 +22,12 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils.translation import gettext as _
 
+from dziennik.grades.rules import LAST_LEVEL, is_last_class
+
+__all__ = ["LAST_LEVEL", "SchoolRule", "SubjectResult", "decide", "is_last_class"]
+
 # Behaviour from the best (B-01).
 BEHAVIOUR_ORDER = ("wz", "bdb", "db", "popr", "ndp", "ng")
-# The last class of each school type (the class whose annual grades are final ones).
-LAST_LEVEL = {"primary": 8, "lyceum": 4, "technical": 5, "vocational": 3, "post_secondary": 2}
 # Subject names of religion and ethics (G-12), as lower-case beginnings.
 _RELIGION_OR_ETHICS = ("religia", "religion", "etyka", "ethics")
 
@@ -39,11 +41,6 @@ NOT_GRADUATED = "not_grad"
 
 def is_religion_or_ethics(subject_name: str) -> bool:
     return subject_name.strip().lower().startswith(_RELIGION_OR_ETHICS)
-
-
-def is_last_class(school_type: str, level: int) -> bool:
-    last = LAST_LEVEL.get(school_type)
-    return last is not None and level >= last
 
 
 @dataclass(frozen=True)

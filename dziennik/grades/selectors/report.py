@@ -34,7 +34,15 @@ from ..models import (
     GradingSettings,
 )
 from ..outcomes import describe
-from ..rules import Entry, Rules, average_series, overall_average, overall_series, weighted_average
+from ..rules import (
+    Entry,
+    Rules,
+    average_series,
+    is_last_class,
+    overall_average,
+    overall_series,
+    weighted_average,
+)
 from .comparisons import attach_comparisons
 from .grading import entry_for, load_rules, pick_term, proposal_visible, settings_for, year_terms
 
@@ -122,6 +130,14 @@ class StudentReport:
     rules: Rules
     last_seen: datetime.datetime | None
 
+    @property
+    def is_last_class(self) -> bool:
+        """The last class of the school type: the final grades are the end-of-school ones
+        (*oceny końcowe*, G-02)."""
+        return self.school_class is not None and is_last_class(
+            self.school_class.school.school_type, self.school_class.level
+        )
+
 
 @dataclass
 class _ReportSetup:
@@ -143,7 +159,7 @@ def _report_setup(student: Student) -> _ReportSetup:
     def build() -> _ReportSetup:
         enrolment = (
             Enrolment.objects.filter(student=student, end_date__isnull=True)
-            .select_related("school_class")
+            .select_related("school_class__school")
             .first()
         )
         school_class = enrolment.school_class if enrolment else None

@@ -246,3 +246,14 @@ def test_reason_by_the_teacher_exam_by_the_principal(world, grading):
     assert (cg.effective_grade, cg.counts_in_average) == (4, True)
     entry = AuditEntry.objects.filter(object_id=str(cg.pk), action="update").order_by("pk").last()
     assert entry.changes["exam_grade"] == [None, 4]
+
+
+def test_in_the_last_class_the_final_grade_is_the_end_of_school_one(world, grading):
+    """Class 8 of a primary school: its annual grades are the final ones (G-02)."""
+    _final(world, world.student, "4")
+    url = reverse("grades:student", args=[world.student.pk]) + f"?okres={world.term2.pk}"
+    assert "ocena końcowa" not in world.client("own_parent").get(url).content.decode()
+    world.school_class.level = 8
+    world.school_class.save()
+    html = world.client("own_parent").get(url).content.decode()
+    assert "Ocena roczna – ocena końcowa: <strong" in html
