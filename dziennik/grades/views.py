@@ -617,7 +617,9 @@ def class_summary(request, class_id: int):
     summary = selectors.class_summary(
         request.viewer, class_id, term_id=_int_or_none(request.GET.get("okres"))
     )
-    return render(request, "grades/class_summary.html", {"summary": summary})
+    # the class's promotion list (the promotion app, above this one)
+    related = collect_related_links(request.viewer, "class_grade_summary", summary.school_class)
+    return render(request, "grades/class_summary.html", {"summary": summary, "related": related})
 
 
 def _optional_settings(data, changes: dict, errors: list) -> None:

@@ -1,6 +1,7 @@
 """In the browser: the principal opens 4a's promotion list from the menu, prepares it
 from the annual grades, records the teachers' council's decision and confirms the list;
-the class teacher then sees it. Each screen passes axe."""
+the class teacher then reaches it from the class's grade summary. Each screen passes
+axe."""
 
 import pytest
 from django.urls import reverse
@@ -19,6 +20,8 @@ pytestmark = pytest.mark.browser
 def test_principal_prepares_records_the_decision_and_confirms(page, world):
     classify_4a(world)
     login(page, "dyrektor-test", TEST_PASSWORD)
+    page.goto(reverse("portal:home"))
+    assert page.locator("nav a[href='/promocja/']").count() == 1  # in the school menu
     page.goto(reverse("promotion:index"))
     assert_no_serious_axe_violations(page)
     with page.expect_navigation():
@@ -45,7 +48,9 @@ def test_principal_prepares_records_the_decision_and_confirms(page, world):
 
     page.context.clear_cookies()
     login(page, "wych", TEST_PASSWORD)
-    page.goto(reverse("promotion:class", args=[world.school_class.pk]))
+    page.goto(reverse("grades:class_summary", args=[world.school_class.pk]))
+    with page.expect_navigation():
+        page.click("#related-promotion")
     assert "Matematyka: niedostateczny" in page.inner_text("#promotion-entries")
     assert page.locator("#promotion-prepare").count() == 0
     assert_no_serious_axe_violations(page)
