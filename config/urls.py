@@ -26,6 +26,7 @@ urlpatterns = [
     path("retencja/", include("dziennik.retention.urls")),
     path("eksport-dziennika/", include("dziennik.records.urls")),
     path("archiwum/", include("dziennik.archive.urls")),
+    path("promocja/", include("dziennik.promotion.urls")),
     path("powiadomienia/", include("dziennik.notifications.urls")),
     path("wiadomosci/", include("dziennik.messaging.urls")),
     path("terminarz/", include("dziennik.planner.urls")),

@@ -56,6 +56,9 @@ from dziennik.notifications.models import Delivery, Notification
 from dziennik.planner import services as planner_services
 from dziennik.privacy import services as privacy_services
 from dziennik.privacy.models import StudentRead
+from dziennik.promotion import services as promotion_services
+from dziennik.promotion.models import PromotionEntry
+from dziennik.promotion.tests.factories import annual, classify_4a
 from dziennik.records import services as records_services
 from dziennik.records.models import RegisterExport
 from dziennik.schools.models import SchoolRole
@@ -107,6 +110,7 @@ RECTIFICATION = "Błędne miejsce urodzenia Zofii"
 READER = "Ksenia Podglądacka"
 ARCHIVE_SIGNER = "Archiwista Szkoły Tajny"
 ARCHIVE_CONTENT = "Tajny rejestr klasy 4a w archiwum"
+PROMOTION_REASON = "Matematyka: niedostateczny"
 
 
 def expect(default: int, **overrides: int) -> dict[str, int]:
@@ -515,6 +519,26 @@ class Scene:
             public_key=b"matrix",
         )
 
+    @cached_property
+    def promotion_list(self):
+        """4a's promotion list, prepared by the principal: Kacper failed Matematyka."""
+        classify_4a(self.world)
+        return promotion_services.promotion_list_prepare(
+            actor=self.world.user("principal"), school_class=self.school_class
+        )
+
+    @property
+    def promotion_entry(self):
+        return PromotionEntry.objects.get(
+            promotion_list=self.promotion_list, student=self.classmate
+        )
+
+    @cached_property
+    def unclassified_grade(self):
+        """Zofia is not classified in Historia (annual)."""
+        self.promotion_list  # noqa: B018 (the school's rules and the class's grades)
+        return annual(self.world, self.student, self.world.other_subject, outcome="nkl")
+
     # A "forgot your password?" link that does not work: an unknown account, a bad token.
     forgotten_uid = "MTIzNDU2Nzg5"
     forgotten_token = "bad-token"
@@ -634,6 +658,7 @@ RETENTION_AUTHZ = "dziennik/retention/tests/test_authorization.py::"
 RECORDS_TESTS = "dziennik/records/tests/test_records.py::"
 PRIVACY_EXPORT = "dziennik/privacy/tests/test_export.py::"
 PRIVACY_REQUESTS = "dziennik/privacy/tests/test_rectification.py::"
+PROMOTION_AUTHZ = "dziennik/promotion/tests/test_authorization.py::"
 ROOMS_AUTHZ = "dziennik/timetable/tests/test_rooms.py::"
 ARCHIVE_AUTHZ = "dziennik/archive/tests/test_authorization.py::"
 # Rooms: those who manage the school's timetable (principal, deputy, secretary).
@@ -1271,6 +1296,12 @@ URLS: dict[str, Case] = {
         post=RULES_AUTHZ + "test_thresholds",
         nothing_to_leak="Each principal gets their own school's thresholds",
     ),
+    "grades:scale_names": Case(
+        PRINCIPAL_PAGE,
+        needs=("grading",),
+        post="dziennik/grades/tests/test_scale_names.py::test_scale_names_matrix",
+        nothing_to_leak="Each principal gets their own school's names of the grades",
+    ),
     # --- the announcement board -------------------------------------------------------
     "notices:board": Case(
         expect(200),
@@ -1611,6 +1642,50 @@ URLS: dict[str, Case] = {
         secrets=(RECTIFICATION,),
         post=PRIVACY_REQUESTS + "test_request_answer_matrix",
         note="The requester and the school office, which answers",
+    ),
+    # --- promotion and graduation ----------------------------------------------------------
+    "promotion:index": Case(
+        expect(404, principal=200, other_principal=200, secretary=200, class_teacher=200),
+        needs=("promotion_list",),
+        nothing_to_leak="A list of classes with their lists' status, each viewer their own",
+        note="The school office and class teachers; the principal manages",
+    ),
+    "promotion:class": Case(
+        expect(404, principal=200, secretary=200, class_teacher=200),
+        kwargs={"class_id": "school_class"},
+        needs=("promotion_list",),
+        secrets=(PROMOTION_REASON,),
+    ),
+    "promotion:pdf": Case(
+        expect(404, principal=200, secretary=200, class_teacher=200),
+        kwargs={"class_id": "school_class"},
+        needs=("promotion_list",),
+        secrets=(PROMOTION_REASON,),
+    ),
+    "promotion:prepare": Case(
+        POST_ONLY,
+        kwargs={"class_id": "school_class"},
+        post=PROMOTION_AUTHZ + "test_prepare_matrix",
+    ),
+    "promotion:decide": Case(
+        POST_ONLY,
+        kwargs={"class_id": "school_class"},
+        post=PROMOTION_AUTHZ + "test_decide_and_confirm_matrix",
+    ),
+    "promotion:confirm": Case(
+        POST_ONLY,
+        kwargs={"class_id": "school_class"},
+        post=PROMOTION_AUTHZ + "test_decide_and_confirm_matrix",
+    ),
+    "promotion:correct": Case(
+        POST_ONLY,
+        kwargs={"entry_id": "promotion_entry"},
+        post=PROMOTION_AUTHZ + "test_correct_matrix",
+    ),
+    "promotion:unclassified": Case(
+        POST_ONLY,
+        kwargs={"grade_id": "unclassified_grade"},
+        post=PROMOTION_AUTHZ + "test_unclassified_matrix",
     ),
     # --- messages ---------------------------------------------------------------------
     "messaging:inbox": Case(

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "dziennik.records",
     "dziennik.privacy",
     "dziennik.archive",
+    "dziennik.promotion",
     "dziennik.portal",
     "dziennik.demo",
 ]

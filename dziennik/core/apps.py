@@ -35,6 +35,7 @@ CONFIG_MODELS = {
     "grades.SpecialMark": "school",
     "grades.PointScaleStep": "school",
     "grades.AverageThreshold": "school",
+    "grades.ScaleGradeName": "school",
     "behaviour.BehaviourSettings": "school",
     "lucky.LuckySettings": "school",
     "keystroke.KeystrokeSettings": "school",

@@ -163,6 +163,7 @@ def populate(ctx) -> None:
 
     ctx.progress("grades: term grades")
     _classification(ctx, terms, by_student_term, rules, classes)
+    _outcomes(ctx, terms)
     _analyze()
 
 
@@ -395,6 +396,45 @@ def _classification(ctx, terms, by_student_term, rules, classes) -> None:
                 )
     ClassificationGrade.objects.bulk_create(rows, batch_size=2000)
     BehaviourGrade.objects.bulk_create(behaviour, batch_size=2000)
+
+
+def _outcomes(ctx, terms) -> None:
+    """The other outcomes of the year's first term (G-11) in the first class from 4 up:
+    its first student is exempt from PE (*zwolniony/-a*), its second is not classified
+    in the first other subject, for absence over the school's threshold."""
+    school_class = next((c for c in ctx.classes if c.level >= 4), None)
+    students = ctx.students_by_class.get(school_class.pk, []) if school_class else []
+    if not terms or len(students) < 2:
+        return
+    teacher_of = {
+        (a.school_class_id, a.subject_id): a.teacher_id
+        for a in ctx.assignments
+        if a.school_class_id == school_class.pk
+    }
+    by_name = {s.name: s for s in ctx.subjects if (school_class.pk, s.pk) in teacher_of}
+    pe = by_name.get("Wychowanie fizyczne")
+    other = next((s for name, s in sorted(by_name.items()) if s != pe), None)
+    rows = []
+    for student, subject, outcome, reason in (
+        (students[0], pe, ClassificationGrade.Outcome.EXEMPT, ""),
+        (students[1], other, ClassificationGrade.Outcome.UNCLASSIFIED, "absence"),
+    ):
+        if subject is None:
+            continue
+        key = dict(student=student, subject=subject, term=terms[0], kind="term")
+        ClassificationGrade.objects.filter(is_proposal=False, **key).delete()
+        rows.append(
+            ClassificationGrade(
+                school=ctx.school,
+                school_class=school_class,
+                is_proposal=False,
+                outcome=outcome,
+                reason=reason,
+                teacher_id=teacher_of[(school_class.pk, subject.pk)],
+                **key,
+            )
+        )
+    ClassificationGrade.objects.bulk_create(rows)
 
 
 def ctx_now():

@@ -59,6 +59,51 @@ class GradingSettings(models.Model):
         default=Decimal("0.25"),
         help_text=_("Subtracted from a grade written with -, e.g. 0.25 (5- = 4.75)."),
     )
+    # "++", "--" and "=" exist only in some statutes (G-03): empty means the school does
+    # not use the modifier, and the grade parser refuses it.
+    double_plus_value = models.DecimalField(
+        _("value of ++"),
+        max_digits=4,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("Added to a grade written with ++, e.g. 0.75; empty: ++ is not used."),
+    )
+    double_minus_value = models.DecimalField(
+        _("value of --"),
+        max_digits=4,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("Subtracted from a grade written with --, e.g. 0.5; empty: -- is not used."),
+    )
+    equals_value = models.DecimalField(
+        _("value of ="),
+        max_digits=4,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("Subtracted from a grade written with =, e.g. 0.5; empty: not used."),
+    )
+    distinction_average = models.DecimalField(
+        _("lowest average for a distinction"),
+        max_digits=4,
+        decimal_places=2,
+        default=Decimal("4.75"),
+        help_text=_("Promotion or graduation with distinction (z wyróżnieniem) from this average."),
+    )
+    distinction_behaviour = models.CharField(
+        _("lowest behaviour grade for a distinction"),
+        max_length=4,
+        default="bdb",
+        help_text=_("wz or bdb: the behaviour a distinction needs at least."),
+    )
+    unclassified_absence_percent = models.PositiveSmallIntegerField(
+        _("absence that risks no classification, in percent"),
+        default=50,
+        validators=[MaxValueValidator(100)],
+        help_text=_("Over this share of a subject's lessons missed (u.s.o. art. 44k: half)."),
+    )
     correction_policy = models.CharField(
         _("how a correction (poprawa) counts"),
         max_length=10,
@@ -88,6 +133,30 @@ class GradingSettings(models.Model):
 
     def __str__(self) -> str:
         return str(self.school)
+
+
+class ScaleGradeName(models.Model):
+    """The name and abbreviation of a grade 1–6 of the classification scale, as the
+    school writes them in full (G-01): *celujący* (cel) … *niedostateczny* (ndst).
+    A school without rows uses ``rules.DEFAULT_SCALE_NAMES``."""
+
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="scale_names")
+    grade = models.PositiveSmallIntegerField(
+        _("grade"), validators=[MinValueValidator(1), MaxValueValidator(6)]
+    )
+    name = models.CharField(_("name"), max_length=40)
+    abbreviation = models.CharField(_("abbreviation"), max_length=8)
+
+    class Meta:
+        verbose_name = _("name of a grade")
+        verbose_name_plural = _("names of the grades")
+        ordering = ["school", "-grade"]
+        constraints = [
+            models.UniqueConstraint(fields=["school", "grade"], name="uniq_scale_grade_name"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.grade} {self.name} ({self.abbreviation})"
 
 
 class GradeCategory(models.Model):
@@ -366,11 +435,26 @@ class ClassificationGrade(models.Model):
 
     Classes 1–3 get descriptive term and final grades (``text``), others a grade 1–6.
     Proposals are shown to parents once published.
+
+    Instead of a grade, a term or final grade may be another outcome (G-11): *nieklasyfikowany/-a*
+    (not classified, with its reason; the teachers' council may allow a classification
+    exam, *egzamin klasyfikacyjny*, whose result grade then stands for it) or
+    *zwolniony/-a* (exempt: the subject does not count in the average).
     """
 
     class Kind(models.TextChoices):
         TERM = "term", _("term grade")
         FINAL = "final", _("final grade")
+
+    class Outcome(models.TextChoices):
+        GRADE = "", _("grade")
+        UNCLASSIFIED = "nkl", _("not classified")
+        EXEMPT = "zw", _("exempt")
+
+    class Reason(models.TextChoices):
+        NONE = "", _("not given")
+        ABSENCE = "absence", _("absence over the school's threshold")
+        OTHER = "other", _("other")
 
     school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="+")
     student = models.ForeignKey(
@@ -385,6 +469,26 @@ class ClassificationGrade(models.Model):
         _("grade"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(6)]
     )
     text = models.TextField(_("descriptive grade"), blank=True)
+    outcome = models.CharField(
+        _("outcome"), max_length=3, choices=Outcome.choices, blank=True, default=""
+    )
+    reason = models.CharField(
+        _("reason for no classification"),
+        max_length=10,
+        choices=Reason.choices,
+        blank=True,
+        default="",
+    )
+    reason_text = models.CharField(_("reason in words"), max_length=300, blank=True)
+    exam_allowed_on = models.DateField(
+        _("classification exam allowed by the council on"), null=True, blank=True
+    )
+    exam_grade = models.PositiveSmallIntegerField(
+        _("classification exam result"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(6)],
+    )
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
     teacher = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -400,12 +504,34 @@ class ClassificationGrade(models.Model):
                 name="uniq_classification_grade",
             ),
             models.CheckConstraint(
-                condition=Q(grade__isnull=False) | ~Q(text=""), name="classification_has_grade"
+                condition=Q(grade__isnull=False) | ~Q(text="") | ~Q(outcome=""),
+                name="classification_has_grade",
+            ),
+            models.CheckConstraint(
+                condition=Q(outcome="") | Q(grade__isnull=True, text=""),
+                name="classification_outcome_alone",
             ),
         ]
 
     def __str__(self) -> str:
+        if self.outcome:
+            return self.outcome
         return str(self.grade) if self.grade else self.text
+
+    @property
+    def counts_in_average(self) -> bool:
+        """An exempt subject does not count (G-11); a not-classified one counts with its
+        classification exam's result once it has one."""
+        if self.outcome == self.Outcome.EXEMPT:
+            return False
+        return self.effective_grade is not None
+
+    @property
+    def effective_grade(self) -> int | None:
+        """The grade that stands: the grade, or a classification exam's result."""
+        if self.outcome == self.Outcome.UNCLASSIFIED:
+            return self.exam_grade if self.exam_allowed_on else None
+        return self.grade
 
 
 class BehaviourGrade(models.Model):

@@ -64,8 +64,12 @@ def _rows(report: StudentReport) -> tuple[list[SheetRow], list[DescriptiveNote]]
             if chosen is not None and cg.term_id not in chosen:
                 continue
             item = {"kind": cg.kind, "is_proposal": cg.is_proposal, "grade": cg.grade}
+            # the grade's name in full (G-01) or the outcome in words (G-11)
+            item["full"] = getattr(cg, "full", "") if (cg.grade or cg.outcome) else ""
+            item["outcome"] = cg.outcome
+            item["exam"] = getattr(cg, "exam_full", "") and f"{cg.exam_grade} ({cg.exam_full})"
             item["note"] = None
-            if not cg.grade and cg.text:
+            if not cg.grade and not cg.outcome and cg.text:
                 note = DescriptiveNote(len(notes) + 1, row.name, "", None, cg.text, kind=cg.kind)
                 note.is_proposal = cg.is_proposal
                 notes.append(note)

@@ -24,8 +24,28 @@ from django.utils.translation import gettext as _
 
 TWO_PLACES = Decimal("0.01")
 HOMEWORK_BAN_SINCE = datetime.date(2024, 4, 1)
-_NUMERIC = re.compile(r"^([1-6])([+-]?)$")
+_NUMERIC = re.compile(r"^([1-6])(\+\+|--|\+|-|=)?$")
+# The legal names of the classification scale (G-01), used where a school has not
+# written its own (``ScaleGradeName``): grade → (name, abbreviation).
+DEFAULT_SCALE_NAMES: dict[int, tuple[str, str]] = {
+    6: ("celujący", "cel"),
+    5: ("bardzo dobry", "bdb"),
+    4: ("dobry", "db"),
+    3: ("dostateczny", "dst"),
+    2: ("dopuszczający", "dop"),
+    1: ("niedostateczny", "ndst"),
+}
 _DASHES = str.maketrans({"−": "-", "–": "-", "—": "-"})
+
+
+# The last class of each school type: its annual grades are also the final ones
+# (*oceny końcowe*, G-02) and its students complete the school (G-15).
+LAST_LEVEL = {"primary": 8, "lyceum": 4, "technical": 5, "vocational": 3, "post_secondary": 2}
+
+
+def is_last_class(school_type: str, level: int) -> bool:
+    last = LAST_LEVEL.get(school_type)
+    return last is not None and level >= last
 
 
 class InvalidGrade(ValueError):
@@ -61,6 +81,29 @@ class Rules:
     point_steps: tuple[tuple[Decimal, str], ...] = ()  # (min percent, symbol), ascending
     thresholds: tuple[tuple[int, Decimal], ...] = ()  # (grade, min average), ascending
     pass_threshold: Decimal = Decimal("1.75")
+    # The modifiers only some statutes use (G-03); ``None``: not used, refused.
+    double_plus: Decimal | None = None
+    double_minus: Decimal | None = None
+    equals: Decimal | None = None
+    names: dict[int, tuple[str, str]] = field(default_factory=lambda: dict(DEFAULT_SCALE_NAMES))
+
+    # --- the scale's names ------------------------------------------------------------
+    def grade_name(self, grade: int | None) -> str:
+        """The grade written in full (``bardzo dobry``); "" for no grade."""
+        return self.names.get(grade, ("", ""))[0] if grade else ""
+
+    def grade_abbreviation(self, grade: int | None) -> str:
+        return self.names.get(grade, ("", ""))[1] if grade else ""
+
+    def modifier_values(self) -> dict[str, Decimal]:
+        """The modifiers the school uses and the value each adds (negative: takes)."""
+        values = {"+": self.plus, "-": -self.minus}
+        for symbol, value in (("++", self.double_plus), ("--", self.double_minus)):
+            if value is not None:
+                values[symbol] = value if symbol == "++" else -value
+        if self.equals is not None:
+            values["="] = -self.equals
+        return values
 
     # --- single symbols ------------------------------------------------------------
     def usable_marks(self, *, without_homework: bool = False) -> list[str]:
@@ -85,20 +128,23 @@ class Rules:
             mark = self.marks[symbol]
             return symbol, (mark.value if mark.rule == "value" else None), mark
         match = _NUMERIC.match(symbol)
-        if not match or symbol in ("6+", "1-"):
+        modifiers = self.modifier_values()
+        modifier = match.group(2) or "" if match else ""
+        if (
+            not match
+            or (modifier and modifier not in modifiers)
+            or (match.group(1) == "6" and modifier.startswith("+"))
+            or (match.group(1) == "1" and modifier in ("-", "--", "="))
+        ):
             raise InvalidGrade(
-                _("“%(symbol)s” is not a grade. Use 1–6 with + or -, or one of: %(marks)s.")
+                _("“%(symbol)s” is not a grade. Use 1–6 with %(modifiers)s, or one of: %(marks)s.")
                 % {
                     "symbol": raw.strip(),
+                    "modifiers": " ".join(modifiers),
                     "marks": ", ".join(self.usable_marks(without_homework=without_homework)) or "–",
                 }
             )
-        base = Decimal(match.group(1))
-        if match.group(2) == "+":
-            base += self.plus
-        elif match.group(2) == "-":
-            base -= self.minus
-        return symbol, base, None
+        return symbol, Decimal(match.group(1)) + modifiers.get(modifier, Decimal(0)), None
 
     def value_of(self, symbol: str) -> Decimal | None:
         try:
@@ -134,10 +180,8 @@ class Rules:
         """Every numeric grade of the scale, lowest first (for "What do I need?")."""
         seen: dict[Decimal, str] = {}
         for base in range(1, 7):
-            for mod in ("-", "", "+"):
+            for mod in ("--", "=", "-", "", "+", "++"):
                 symbol = f"{base}{mod}"
-                if symbol in ("1-", "6+"):
-                    continue
                 value = self.value_of(symbol)
                 if value is not None and value not in seen:
                     seen[value] = symbol

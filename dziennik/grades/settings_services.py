@@ -47,6 +47,7 @@ from .models import (
     AverageThreshold,
     GradeCategory,
     PointScaleStep,
+    ScaleGradeName,
     SpecialMark,
 )
 from .rules import InvalidGrade, Rules, normalize_symbol
@@ -735,3 +736,51 @@ def average_thresholds_set(
         _record_table(actor, created=created, updated=updated, deleted=[])
         cache.bump(cache.config_scope(school_id))
     return list(AverageThreshold.objects.filter(school_id=school_id).order_by("grade"))
+
+
+@transaction.atomic
+def scale_names_set(*, actor: User, names: Mapping[int, tuple[str, str]]) -> list[ScaleGradeName]:
+    """The names and abbreviations of the grades 1–6 as the school writes them (G-01):
+    every grade needs both, and no two grades may share a name or an abbreviation."""
+    if set(names) != set(range(1, 7)):
+        raise ValueError("Names are for the grades 1–6")
+    viewer = _manager(actor)
+    school_id = viewer.school_id
+    _lock_school(school_id)
+    errors: dict[str, list[str]] = {}
+    wanted: dict[int, tuple[str, str]] = {}
+    for grade in range(6, 0, -1):
+        name = clean_text(names[grade][0])[:40]
+        abbreviation = clean_text(names[grade][1])[:8]
+        if not name or not abbreviation:
+            _add(errors, f"name_{grade}", _("Enter the name and the abbreviation."))
+            continue
+        wanted[grade] = (name, abbreviation)
+    for index in (0, 1):
+        seen: dict[str, int] = {}
+        for grade, pair in wanted.items():
+            key = pair[index].lower()
+            if key in seen:
+                _add(errors, f"name_{grade}", _("Two grades cannot have the same name."))
+            seen[key] = grade
+    if errors:
+        raise ValidationError(errors)
+    existing = {row.grade: row for row in ScaleGradeName.objects.filter(school_id=school_id)}
+    created, updated = [], []
+    for grade, (name, abbreviation) in wanted.items():
+        row = existing.get(grade)
+        if row is None:
+            created.append(
+                ScaleGradeName(
+                    school_id=school_id, grade=grade, name=name, abbreviation=abbreviation
+                )
+            )
+        elif (row.name, row.abbreviation) != (name, abbreviation):
+            updated.append((row, audit.snapshot(row, fields=["name", "abbreviation"])))
+            row.name, row.abbreviation = name, abbreviation
+    if created or updated:
+        ScaleGradeName.objects.bulk_update([row for row, _b in updated], ["name", "abbreviation"])
+        ScaleGradeName.objects.bulk_create(created)
+        _record_table(actor, created=created, updated=updated, deleted=[])
+        cache.bump(cache.config_scope(school_id))
+    return sorted(ScaleGradeName.objects.filter(school_id=school_id), key=lambda r: -r.grade)

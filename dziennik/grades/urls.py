@@ -52,4 +52,5 @@ urlpatterns = [
     ),
     path("ustawienia/skala-punktowa/", views_settings.point_scale_edit, name="point_scale"),
     path("ustawienia/progi-srednich/", views_settings.thresholds_edit, name="thresholds"),
+    path("ustawienia/nazwy-ocen/", views_settings.scale_names_edit, name="scale_names"),
 ]

@@ -617,7 +617,43 @@ def class_summary(request, class_id: int):
     summary = selectors.class_summary(
         request.viewer, class_id, term_id=_int_or_none(request.GET.get("okres"))
     )
-    return render(request, "grades/class_summary.html", {"summary": summary})
+    # the class's promotion list (the promotion app, above this one)
+    related = collect_related_links(request.viewer, "class_grade_summary", summary.school_class)
+    return render(request, "grades/class_summary.html", {"summary": summary, "related": related})
+
+
+def _optional_settings(data, changes: dict, errors: list) -> None:
+    """The modifiers only some statutes use (empty: not used, G-03), the distinction rule
+    and the absence threshold of no classification (G-11, G-15), when the form has them."""
+    for name in ("double_plus_value", "double_minus_value", "equals_value"):
+        if name not in data:
+            continue
+        raw = (data.get(name) or "").strip()
+        value = _decimal(raw) if raw else None
+        if raw and (value is None or not 0 < value < 1):
+            errors.append(_("Enter a valid value for: %(field)s") % {"field": name})
+        else:
+            changes[name] = value
+    if "distinction_average" in data:
+        value = _decimal(data.get("distinction_average"))
+        if value is None or not 1 <= value <= 6:
+            errors.append(
+                _("Enter a valid value for: %(field)s") % {"field": "distinction_average"}
+            )
+        else:
+            changes["distinction_average"] = value
+    if "distinction_behaviour" in data:
+        value = data.get("distinction_behaviour")
+        if value in BehaviourGrade.Value.values:
+            changes["distinction_behaviour"] = value
+        else:
+            errors.append(_("Choose a behaviour grade from the scale."))
+    if "unclassified_absence_percent" in data:
+        value = parse_int(data.get("unclassified_absence_percent"), min_value=1, max_value=100)
+        if value is None:
+            errors.append(_("Enter a percentage from 1 to 100."))
+        else:
+            changes["unclassified_absence_percent"] = value
 
 
 @login_required
@@ -637,6 +673,7 @@ def school_settings(request):
                 errors.append(_("Enter a valid value for: %(field)s") % {"field": name})
             else:
                 changes[name] = value
+        _optional_settings(request.POST, changes, errors)
         days = parse_int(request.POST.get("proposal_notice_days"), min_value=0, max_value=120)
         if days is not None:
             changes["proposal_notice_days"] = days
@@ -668,6 +705,7 @@ def school_settings(request):
             "grading": grading,
             "errors": errors,
             "policies": GradingSettings._meta.get_field("correction_policy").choices,
+            "behaviour_values": BehaviourGrade.Value.choices,
             "version": services.grading_settings_version(
                 selectors.settings_for(viewer.school_id) if stale else grading
             ),

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from dziennik.core.confirm import confirm_then_delete
 from dziennik.schools.viewer import Viewer
 
-from . import permissions, settings_selectors
+from . import permissions, selectors, settings_selectors
 from . import settings_services as services
 from .settings_forms import CategoryForm, MarkForm, PointScaleFormSet, ThresholdsForm
 
@@ -328,4 +328,37 @@ def thresholds_edit(request):
         "grades/settings/thresholds.html",
         {"form": form, "stale": stale, "table": table},
         failed=bool(form.errors),
+    )
+
+
+@login_required
+def scale_names_edit(request):
+    """The names and abbreviations of the grades 1–6 (G-01)."""
+    viewer = _manager(request)
+    rules = selectors.load_rules(viewer.school_id)
+    rows = [(grade, *rules.names[grade]) for grade in range(6, 0, -1)]
+    errors: dict[str, list[str]] = {}
+    if request.method == "POST":
+        rows = [
+            (grade, request.POST.get(f"name_{grade}", ""), request.POST.get(f"abbr_{grade}", ""))
+            for grade in range(6, 0, -1)
+        ]
+        try:
+            services.scale_names_set(
+                actor=request.user, names={grade: (name, abbr) for grade, name, abbr in rows}
+            )
+        except PermissionDenied as exc:
+            raise Http404 from exc
+        except ValidationError as exc:
+            errors = {
+                name: [str(m) for m in messages_] for name, messages_ in exc.message_dict.items()
+            }
+        else:
+            messages.success(request, _("The names of the grades have been saved."))
+            return redirect("grades:rule_tables")
+    return _page(
+        request,
+        "grades/settings/scale_names.html",
+        {"rows": [(g, n, a, errors.get(f"name_{g}", [])) for g, n, a in rows], "errors": errors},
+        failed=bool(errors),
     )

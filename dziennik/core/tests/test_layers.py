@@ -33,6 +33,7 @@ APPS = (
     "messaging",
     "planner",
     "meetings",
+    "promotion",
     "sso",
     "retention",
     "records",

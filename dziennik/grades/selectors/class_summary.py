@@ -92,8 +92,11 @@ def _subjects(school_class: SchoolClass) -> list[SummarySubject]:
 
 
 def _is_fail(cg: ClassificationGrade | None) -> bool:
-    """A proposed or given *niedostateczny* (1); a descriptive grade is never counted."""
-    return cg is not None and cg.grade == 1
+    """A proposed or given *niedostateczny* (1) or *nieklasyfikowany* (G-11); a descriptive
+    grade is never counted."""
+    return cg is not None and (
+        cg.grade == 1 or cg.outcome == ClassificationGrade.Outcome.UNCLASSIFIED
+    )
 
 
 def class_summary(
@@ -127,7 +130,7 @@ def class_summary(
     )
     classified: dict[tuple[int, int], dict[bool, ClassificationGrade]] = defaultdict(dict)
     for cg in ClassificationGrade.objects.filter(term=term, kind=kind, student_id__in=ids).only(
-        "student_id", "subject_id", "is_proposal", "grade", "text"
+        "student_id", "subject_id", "is_proposal", "grade", "text", "outcome"
     ):
         classified[(cg.student_id, cg.subject_id)][cg.is_proposal] = cg
     rows = [

@@ -21,6 +21,7 @@ from dziennik.schools.viewer import Viewer
 
 from .. import permissions
 from ..models import BehaviourGrade, ClassificationGrade, Grade
+from ..outcomes import describe
 from ..rules import Entry, weighted_average
 from ..sheets import BEHAVIOUR_COLUMNS, CLASSIFICATION_COLUMNS, Column, cell_name, sheet_version
 from .gradebook import Gradebook, roster
@@ -112,9 +113,10 @@ def _cells(
 
 
 def _classification_shown(descriptive: bool):
+    """What a cell's input shows of a saved grade: an outcome as typed (nkl, zw)."""
     if descriptive:
-        return lambda cg: cg.text
-    return lambda cg: "" if cg.grade is None else str(cg.grade)
+        return lambda cg: cg.outcome or cg.text
+    return lambda cg: cg.outcome or ("" if cg.grade is None else str(cg.grade))
 
 
 def _column_key(kind: str, is_proposal: bool) -> str:
@@ -132,8 +134,12 @@ def classification_sheet(book: Gradebook, today: datetime.date | None = None):
         )
     )
     saved: dict[int, dict[str, ClassificationGrade]] = defaultdict(dict)
+    students = {row.student.pk: row.student for row in book.rows}
     for cg in saved_rows:
-        saved[cg.student_id][_column_key(cg.kind, cg.is_proposal)] = cg
+        # the grade's name in full (G-01), an outcome in words (G-11)
+        saved[cg.student_id][_column_key(cg.kind, cg.is_proposal)] = describe(
+            cg, book.rules, students[cg.student_id]
+        )
     grading = settings_for(book.school_class.school_id)
     deadline = proposal_deadline(book.term, grading)
     final_deadline = proposal_deadline(book.terms[-1], grading)

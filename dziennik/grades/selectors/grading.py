@@ -22,9 +22,10 @@ from ..models import (
     GradeCategory,
     GradingSettings,
     PointScaleStep,
+    ScaleGradeName,
     SpecialMark,
 )
-from ..rules import Entry, MarkRule, Rules
+from ..rules import DEFAULT_SCALE_NAMES, Entry, MarkRule, Rules
 
 
 # --- rules --------------------------------------------------------------------------
@@ -39,7 +40,8 @@ def _rule_rows(school_id: int) -> list[tuple]:
 
     Every row is ``(kind, symbol, rule, value, count, number, is_homework)``: a mark
     uses all of them, a point step puts its percentage in ``number``, a threshold its
-    grade in ``count`` and its minimum average in ``value``.
+    grade in ``count`` and its minimum average in ``value``, a name of the scale its
+    grade in ``count``, its abbreviation in ``symbol`` and its name in ``rule``.
     """
     text, flag = CharField(), BooleanField()
     small, count = DecimalField(max_digits=4, decimal_places=2), IntegerField()
@@ -87,7 +89,21 @@ def _rule_rows(school_id: int) -> list[tuple]:
         )
         .values_list(*columns)
     )
-    return list(marks.union(steps, thresholds, all=True).order_by())
+    names = (
+        ScaleGradeName.objects.filter(school_id=school_id)
+        .order_by()
+        .annotate(
+            k=Value("g", output_field=text),
+            s=Cast("abbreviation", text),
+            r=Cast("name", text),
+            v=Value(None, output_field=small),
+            c=Cast("grade", count),
+            n=Value(None, output_field=number),
+            h=Value(False, output_field=flag),
+        )
+        .values_list(*columns)
+    )
+    return list(marks.union(steps, thresholds, names, all=True).order_by())
 
 
 def load_rules(school_id: int, grading: GradingSettings | None = None) -> Rules:
@@ -109,6 +125,8 @@ def load_rules(school_id: int, grading: GradingSettings | None = None) -> Rules:
         sorted((number, symbol) for kind, symbol, _r, _v, _c, number, _h in rows if kind == "p")
     )
     thresholds = tuple(sorted((c, value) for kind, _s, _r, value, c, _n, _h in rows if kind == "t"))
+    names = dict(DEFAULT_SCALE_NAMES)
+    names.update({c: (r, s) for kind, s, r, _v, c, _n, _h in rows if kind == "g"})
     return Rules(
         plus=grading.plus_value,
         minus=grading.minus_value,
@@ -117,6 +135,10 @@ def load_rules(school_id: int, grading: GradingSettings | None = None) -> Rules:
         point_steps=steps,
         thresholds=thresholds,
         pass_threshold=grading.pass_threshold,
+        double_plus=grading.double_plus_value,
+        double_minus=grading.double_minus_value,
+        equals=grading.equals_value,
+        names=names,
     )
 
 

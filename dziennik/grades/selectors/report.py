@@ -33,7 +33,16 @@ from ..models import (
     GradeVisit,
     GradingSettings,
 )
-from ..rules import Entry, Rules, average_series, overall_average, overall_series, weighted_average
+from ..outcomes import describe
+from ..rules import (
+    Entry,
+    Rules,
+    average_series,
+    is_last_class,
+    overall_average,
+    overall_series,
+    weighted_average,
+)
 from .comparisons import attach_comparisons
 from .grading import entry_for, load_rules, pick_term, proposal_visible, settings_for, year_terms
 
@@ -97,6 +106,15 @@ class SubjectReport:
     def new_count(self) -> int:
         return sum(1 for row in self.rows if row.is_new)
 
+    @property
+    def exempt(self) -> bool:
+        """Exempt (*zwolniony/-a*) in the shown term or the year: the subject does not
+        count in the overall average (G-11)."""
+        exempt = ClassificationGrade.Outcome.EXEMPT
+        return any(
+            cg is not None and cg.outcome == exempt for cg in (self.term_grade, self.final_grade)
+        )
+
 
 @dataclass
 class StudentReport:
@@ -111,6 +129,14 @@ class StudentReport:
     behaviour: list[BehaviourGrade]
     rules: Rules
     last_seen: datetime.datetime | None
+
+    @property
+    def is_last_class(self) -> bool:
+        """The last class of the school type: the final grades are the end-of-school ones
+        (*oceny końcowe*, G-02)."""
+        return self.school_class is not None and is_last_class(
+            self.school_class.school.school_type, self.school_class.level
+        )
 
 
 @dataclass
@@ -133,7 +159,7 @@ def _report_setup(student: Student) -> _ReportSetup:
     def build() -> _ReportSetup:
         enrolment = (
             Enrolment.objects.filter(student=student, end_date__isnull=True)
-            .select_related("school_class")
+            .select_related("school_class__school")
             .first()
         )
         school_class = enrolment.school_class if enrolment else None
@@ -226,7 +252,7 @@ def student_report(
         for cg in shown:
             if cg.subject_id in reports:
                 key = f"{cg.kind}{'_proposal' if cg.is_proposal else ''}_{cg.term_id}"
-                reports[cg.subject_id].classification[key] = cg
+                reports[cg.subject_id].classification[key] = describe(cg, rules, student)
                 _file_classification(reports[cg.subject_id], cg, term)
 
     comparisons = bool(grading.comparisons_enabled and school_class and term)
@@ -234,7 +260,7 @@ def student_report(
     if comparisons:
         year = school_selectors.student_year_class_ids(viewer.school_id, student.pk)
         attach_comparisons(ordered, school_class, term, year)
-    counted = [r for r in ordered if r.subject.counts_towards_average]
+    counted = [r for r in ordered if r.subject.counts_towards_average and not r.exempt]
     return StudentReport(
         student=student,
         school_class=school_class,
@@ -380,7 +406,16 @@ def _classification_grades(
     """The student's term and final grades of the year that the viewer is shown:
     proposals not yet published only to staff, and not on their own child's page."""
     rows = ClassificationGrade.objects.filter(student=student, term__in=[t.pk for t in terms]).only(
-        "subject_id", "term_id", "kind", "is_proposal", "grade", "text", "published_at"
+        "subject_id",
+        "term_id",
+        "kind",
+        "is_proposal",
+        "grade",
+        "text",
+        "outcome",
+        "exam_allowed_on",
+        "exam_grade",
+        "published_at",
     )
     staff = permissions.sees_unpublished_proposals(viewer, student.pk)
     return [cg for cg in rows if staff or proposal_visible(cg, terms, grading, today)]

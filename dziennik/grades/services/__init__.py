@@ -11,6 +11,7 @@ from .classification import (
     classification_grade_set,
     classification_sheet_save,
     proposals_publish,
+    unclassified_details_set,
 )
 from .columns import (
     COLUMN_FIELDS,
@@ -66,4 +67,5 @@ __all__ = [
     "refresh_average",
     "refresh_averages",
     "stored_value",
+    "unclassified_details_set",
 ]

@@ -37,15 +37,23 @@ from ..sheets import (
 from .current_grades import descriptive_text
 
 KINDS = {ClassificationGrade.Kind.TERM, ClassificationGrade.Kind.FINAL}
+OUTCOME = ClassificationGrade.Outcome
 
 
 # --- the rules of one cell ------------------------------------------------------------------
 def _classification_values(
-    school_class: SchoolClass, grade: int | None, text: str
-) -> tuple[int | None, str]:
-    """(grade, text) of a term or final grade, or ``ValidationError``: descriptive in
-    classes 1–3, a grade from 1 to 6 above."""
+    school_class: SchoolClass, grade: int | None, text: str, outcome: str = ""
+) -> tuple[int | None, str, str]:
+    """(grade, text, outcome) of a term or final grade, or ``ValidationError``:
+    descriptive in classes 1–3, a grade from 1 to 6 above; or, instead of either,
+    another outcome (G-11: not classified, exempt)."""
     text = descriptive_text(text)
+    if outcome:
+        if outcome not in ClassificationGrade.Outcome.values:
+            raise ValidationError(_("Unknown outcome."))
+        if grade is not None or text:
+            raise ValidationError(_("Not classified or exempt is entered instead of a grade."))
+        return None, "", outcome
     if school_class.has_descriptive_grades:
         if grade is not None:
             raise ValidationError(
@@ -55,19 +63,45 @@ def _classification_values(
         raise ValidationError(_("Classes 4 and above get a grade from 1 to 6."))
     elif grade is not None and not 1 <= grade <= 6:
         raise ValidationError(_("The grade must be from 1 to 6."))
-    return grade, text
+    return grade, text, ""
 
 
-def _typed_classification(school_class: SchoolClass, raw: str) -> tuple[int | None, str]:
-    """(grade, text) from what was typed in a cell of the sheet."""
+# What a teacher types in a cell of the sheet for an outcome other than a grade (G-11).
+TYPED_OUTCOMES = {"nkl": OUTCOME.UNCLASSIFIED, "zw": OUTCOME.EXEMPT}
+
+
+def _typed_classification(school_class: SchoolClass, raw: str) -> tuple[int | None, str, str]:
+    """(grade, text, outcome) from what was typed in a cell of the sheet: a grade, a
+    descriptive text in classes 1–3, or ``nkl`` / ``zw``."""
     raw = (raw or "").strip()
+    if raw.lower() in TYPED_OUTCOMES:
+        return _classification_values(school_class, None, "", TYPED_OUTCOMES[raw.lower()])
     if school_class.has_descriptive_grades:
         return _classification_values(school_class, None, raw)
     grade = parse_int(raw, min_value=0, max_value=99)
     if raw and grade is None:
         shown = clean_text(raw)[:20]
-        raise ValidationError(_("“%(value)s” is not a grade from 1 to 6.") % {"value": shown})
+        raise ValidationError(
+            _("“%(value)s” is not a grade from 1 to 6 (nor nkl or zw).") % {"value": shown}
+        )
     return _classification_values(school_class, grade, "")
+
+
+def _outcome_details(row: ClassificationGrade | None, outcome: str) -> dict:
+    """The reason and the classification exam of a not-classified grade: kept while it
+    stays not classified, cleared when it becomes a grade or exempt."""
+    if outcome == OUTCOME.UNCLASSIFIED and row is not None:
+        return {
+            "reason": row.reason,
+            "reason_text": row.reason_text,
+            "exam_allowed_on": row.exam_allowed_on,
+            "exam_grade": row.exam_grade,
+        }
+    return {"reason": "", "reason_text": "", "exam_allowed_on": None, "exam_grade": None}
+
+
+def _classification_row_values(row, grade, text, outcome) -> dict:
+    return {"grade": grade, "text": text, "outcome": outcome, **_outcome_details(row, outcome)}
 
 
 def _merge_cell(
@@ -240,16 +274,18 @@ def classification_grade_set(
     is_proposal: bool,
     grade: int | None = None,
     text: str = "",
+    outcome: str = "",
 ) -> ClassificationGrade | None:
-    """Set a term or final grade (or its proposal); descriptive in classes 1–3. Empty
-    input removes it."""
+    """Set a term or final grade (or its proposal); descriptive in classes 1–3; or, in
+    its place, ``outcome`` (G-11: ``nkl`` not classified, ``zw`` exempt). Empty input
+    removes it."""
     if kind not in KINDS:
         raise ValueError(f"Unknown kind: {kind!r}")
     _require_classifier(actor, school_class, subject)
     _require_open_year(actor, school_class, term)
     if student.pk not in _enrolled(school_class, [student.pk]):
         raise ValidationError(_("This student is not in the class."))
-    grade, text = _classification_values(school_class, grade, text)
+    grade, text, outcome = _classification_values(school_class, grade, text, outcome)
     saved = _saved_classification([student.pk], subject, term)
     lookup = {
         "student_id": student.pk,
@@ -259,7 +295,7 @@ def classification_grade_set(
         "is_proposal": is_proposal,
     }
     row = saved.get((student.pk, kind, is_proposal))
-    values = {"grade": grade, "text": text}
+    values = _classification_row_values(row, grade, text, outcome)
     notices = _classification_notices(subject, [(row, lookup, values)])
     written, _count = _write_rows(
         actor=actor,
@@ -304,7 +340,7 @@ def classification_sheet_save(
         try:
             if cell.student.pk not in enrolled:
                 raise ValidationError(_("This student is not in the class."))
-            grade, text = _typed_classification(school_class, cell.raw)
+            typed = _typed_classification(school_class, cell.raw)
         except ValidationError as exc:
             errors.append(CellError(cell, " ".join(exc.messages)))
             continue
@@ -317,14 +353,14 @@ def classification_sheet_save(
             "is_proposal": cell.column.is_proposal,
         }
         row = saved.get(key)
-        current = (row.grade, row.text) if row is not None else (None, "")
+        current = (row.grade, row.text, row.outcome) if row is not None else (None, "", "")
         merged = _merge_cell(
-            cell, initial, (grade, text), current, partial(_typed_classification, school_class)
+            cell, initial, typed, current, partial(_typed_classification, school_class)
         )
         if merged is None:
             conflicts.append(_conflict(cell))
             continue
-        rows.append((row, lookup, {"grade": merged[0], "text": merged[1]}))
+        rows.append((row, lookup, _classification_row_values(row, *merged)))
     if initial is None:
         stale = based_on is not None and based_on != sheet_version(saved.values())
     else:
@@ -347,9 +383,12 @@ def _classification_notices(
     saved_at = timezone.now().isoformat()
     for row, lookup, values in rows:
         value = values["grade"] if values["grade"] is not None else values["text"]
+        if values["outcome"]:
+            value = OUTCOME(values["outcome"]).label
         if lookup["is_proposal"] or value in (None, ""):
             continue
-        if row is not None and (row.grade, row.text) == (values["grade"], values["text"]):
+        shown = (values["grade"], values["text"], values["outcome"])
+        if row is not None and (row.grade, row.text, row.outcome) == shown:
             continue
         event = events.GRADE_FINAL if lookup["kind"] == "final" else events.GRADE_TERM
         student_id = lookup["student_id"]
@@ -410,7 +449,10 @@ def proposals_publish(
             notifications.About(
                 cg.student_id,
                 key=f"proposal:{cg.pk}:{now.isoformat()}",
-                params={"subject": subject.name, "value": str(cg.grade or cg.text)[:200]},
+                params={
+                    "subject": subject.name,
+                    "value": str(cg.grade or cg.text or OUTCOME(cg.outcome).label)[:200],
+                },
                 url=reverse("grades:student", args=[cg.student_id]),
             )
             for cg in pending
@@ -517,3 +559,56 @@ def behaviour_sheet_save(
         actor=actor, model=BehaviourGrade, school_class=school_class, rows=rows
     )
     return changed
+
+
+# --- not classified: the reason and the classification exam -----------------------------------
+@transaction.atomic
+def unclassified_details_set(
+    *,
+    actor: User,
+    classification_grade: ClassificationGrade,
+    reason: str,
+    reason_text: str = "",
+    exam_allowed_on=None,
+    exam_grade: int | None = None,
+) -> ClassificationGrade:
+    """Record why a student is not classified (absence over the school's threshold, or
+    another reason in words) and, when the teachers' council allowed a classification
+    exam (*egzamin klasyfikacyjny*, u.s.o. art. 44k), the day it did and the exam's
+    result grade (G-11). The reason: the subject's teacher or the principal; the exam:
+    the principal, who records the council's decisions."""
+    cg = ClassificationGrade.objects.select_for_update().get(pk=classification_grade.pk)
+    viewer = get_viewer(actor)
+    school_class = SchoolClass.objects.get(pk=cg.school_class_id)
+    classifies = permissions.can_classify(
+        viewer, school_class=school_class, subject_id=cg.subject_id
+    )
+    if viewer.school_id != cg.school_id or not (viewer.is_principal or classifies):
+        raise PermissionDenied
+    if cg.outcome != OUTCOME.UNCLASSIFIED:
+        raise ValidationError(_("This grade is not “not classified”."))
+    errors = []
+    if not reason or reason not in ClassificationGrade.Reason.values:
+        errors.append(_("Choose the reason."))
+    reason_text = clean_text(reason_text)[:300]
+    if reason == ClassificationGrade.Reason.OTHER and not reason_text:
+        errors.append(_("Describe the other reason."))
+    exam_changed = (exam_allowed_on, exam_grade) != (cg.exam_allowed_on, cg.exam_grade)
+    if exam_changed and not viewer.is_principal:
+        errors.append(_("Only the principal records the council's permission for an exam."))
+    if exam_grade is not None and (exam_allowed_on is None or not 1 <= exam_grade <= 6):
+        errors.append(_("An exam's result needs the council's permission and a grade 1–6."))
+    if errors:
+        raise ValidationError(errors)
+    before = audit.snapshot(cg)
+    cg.reason, cg.reason_text = reason, reason_text
+    cg.exam_allowed_on, cg.exam_grade = exam_allowed_on, exam_grade
+    cg.save(update_fields=["reason", "reason_text", "exam_allowed_on", "exam_grade", "updated_at"])
+    audit.record_update(
+        actor=actor,
+        instance=cg,
+        before=before,
+        student_id=cg.student_id,
+        school_class_id=cg.school_class_id,
+    )
+    return cg

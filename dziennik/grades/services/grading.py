@@ -15,7 +15,15 @@ from dziennik.schools.models import School
 from dziennik.schools.viewer import get_viewer
 
 from .. import permissions
-from ..models import AverageThreshold, GradeCategory, GradingSettings, PointScaleStep, SpecialMark
+from ..models import (
+    AverageThreshold,
+    GradeCategory,
+    GradingSettings,
+    PointScaleStep,
+    ScaleGradeName,
+    SpecialMark,
+)
+from ..rules import DEFAULT_SCALE_NAMES
 from .averages import recompute_school
 
 DEFAULT_CATEGORIES = [
@@ -73,6 +81,11 @@ def grading_setup_defaults(*, school: School, actor: User | None = None) -> Grad
             for name, weight, colour, counts, homework in DEFAULT_CATEGORIES
         )
         del objs
+    if not ScaleGradeName.objects.filter(school=school).exists():
+        ScaleGradeName.objects.bulk_create(
+            ScaleGradeName(school=school, grade=grade, name=name, abbreviation=abbreviation)
+            for grade, (name, abbreviation) in DEFAULT_SCALE_NAMES.items()
+        )
     if not SpecialMark.objects.filter(school=school).exists():
         SpecialMark.objects.bulk_create(
             SpecialMark(
@@ -109,6 +122,12 @@ SETTINGS_FIELDS = (
     "pass_threshold",
     "proposal_notice_days",
     "comparisons_enabled",
+    "double_plus_value",
+    "double_minus_value",
+    "equals_value",
+    "distinction_average",
+    "distinction_behaviour",
+    "unclassified_absence_percent",
 )
 
 
@@ -141,7 +160,8 @@ def grading_settings_update(
     grading.full_clean()
     grading.save()
     audit.record_update(actor=actor, instance=grading, before=before)
-    if {"plus_value", "minus_value", "correction_policy"} & {
+    modifiers = {"plus_value", "minus_value", "double_plus_value", "double_minus_value"}
+    if {*modifiers, "equals_value", "correction_policy"} & {
         k for k in changes if before[k] != audit.snapshot(grading)[k]
     }:
         recompute_school(school_id)

@@ -111,8 +111,20 @@ def classification_cell(cg) -> str:
     """A term or final grade (or its proposal) in the overview: ``–`` when not given."""
     if not cg:
         return "–"
+    if cg.outcome:
+        return format_html("<strong>{}</strong>", getattr(cg, "full", cg.outcome))
     if cg.grade:
-        return format_html("<strong>{}</strong>", cg.grade)
+        abbreviation = getattr(cg, "abbreviation", "")
+        if not abbreviation:
+            return format_html("<strong>{}</strong>", cg.grade)
+        # the abbreviation on screen, the full name for screen readers (G-01)
+        return format_html(
+            '<strong>{} <span aria-hidden="true">{}</span> '
+            '<span class="visually-hidden">{}</span></strong>',
+            cg.grade,
+            abbreviation,
+            cg.full,
+        )
     return format_html(
         '<span class="chip-wrap"><button type="button" class="chip descriptive" '
         'aria-describedby="cg-d-{}">{}</button><span class="chip-details" id="cg-d-{}" '

@@ -5,7 +5,7 @@ import random
 
 from dziennik.demo.context import DemoContext
 from dziennik.grades import demo
-from dziennik.grades.models import Assessment, Grade, StudentAverage
+from dziennik.grades.models import Assessment, ClassificationGrade, Grade, StudentAverage
 from dziennik.grades.rules import weighted_average
 from dziennik.grades.selectors import entry_for, load_rules
 from dziennik.schools import models as sm
@@ -105,3 +105,27 @@ def test_demo_is_reproducible(world):
         Grade.objects.order_by("pk").values_list("student_id", "symbol", "points", "text")
     )
     assert [g[1:] for g in first] == [g[1:] for g in second]
+
+
+def test_demo_shows_the_other_outcomes(world):
+    """The first class from 4 up: its first student exempt from PE, its second not
+    classified (for absence) in the first other subject (G-11)."""
+    pe = sf.SubjectFactory(school=world.school, name="Wychowanie fizyczne")
+    sm.TeachingAssignment.objects.create(
+        school=world.school,
+        teacher=world.user("teacher_in"),
+        subject=pe,
+        school_class=world.school_class,
+    )
+    ctx = context(world, 5)
+    ctx.subjects.append(pe)
+    demo.populate(ctx)
+    outcomes = set(
+        ClassificationGrade.objects.exclude(outcome="").values_list(
+            "student__first_name", "subject__name", "outcome", "reason", "kind", "is_proposal"
+        )
+    )
+    assert outcomes == {
+        ("Zofia", "Wychowanie fizyczne", "zw", "", "term", False),
+        ("Kacper", "Historia", "nkl", "absence", "term", False),
+    }

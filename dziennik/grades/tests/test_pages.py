@@ -505,10 +505,10 @@ def test_proposals_count_as_published_from_the_deadline(world, column, today):
     today(deadline - datetime.timedelta(days=1))
     for role in ("own_parent", "student"):
         assert classification_list(page(world, role)) == ""
-    assert "<strong>5</strong>" in classification_list(page(world, "teacher_in"))
+    assert ">5 (bardzo dobry)</strong>" in classification_list(page(world, "teacher_in"))
     today(deadline)
     for role in ("own_parent", "student"):
-        assert "<strong>5</strong>" in classification_list(page(world, role))
+        assert ">5 (bardzo dobry)</strong>" in classification_list(page(world, role))
     proposal.refresh_from_db()
     assert proposal.published_at is None  # nothing was written: the date decides
 
@@ -550,7 +550,7 @@ def test_a_teacher_who_is_a_parent_sees_their_childs_proposals_as_a_parent(
     # The same teacher sees a proposal of a student of theirs who is not their child.
     propose(world, world.classmate, 4)
     if role == "teacher_in":
-        assert "<strong>4</strong>" in classification_list(
+        assert ">4 (dobry)</strong>" in classification_list(
             page(world, role, student=world.classmate)
         )
         html = classification_page(world, role=role)
@@ -563,7 +563,7 @@ def test_proposal_notice_days_move_the_deadline(world, column, grading, today):
     assert classification_list(page(world)) == ""
     grading.proposal_notice_days = 21
     grading.save()
-    assert "<strong>4</strong>" in classification_list(page(world))
+    assert ">4 (dobry)</strong>" in classification_list(page(world))
 
 
 def classification_page(world, term=None, role="teacher_in") -> str:
@@ -627,7 +627,7 @@ def test_proposed_final_grade_waits_for_the_years_deadline(world, column, today)
     html = classification_page(world)
     assert html.count('class="badge ok"') == 0  # neither published nor shown anyway
     today(year_deadline)
-    assert "<strong>3</strong>" in classification_list(page(world))
+    assert ">3 (dostateczny)</strong>" in classification_list(page(world))
     assert classification_page(world).count('class="badge ok"') == 1
 
 

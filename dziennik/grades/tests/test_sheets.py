@@ -84,7 +84,7 @@ def test_every_bad_cell_is_named(world, grading):
     with pytest.raises(SheetInvalid) as refused:
         save(world, cells)
     assert refused.value.by_name == {
-        f"term_proposal_{world.student.pk}": "„4+” nie jest oceną od 1 do 6.",
+        f"term_proposal_{world.student.pk}": "„4+” nie jest oceną od 1 do 6 (ani nkl, ani zw).",
         f"final_{world.classmate.pk}": "Ocena musi mieścić się w skali od 1 do 6.",
         f"term_{stranger.pk}": "Ten uczeń nie należy do tej klasy.",
     }

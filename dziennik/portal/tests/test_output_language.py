@@ -33,6 +33,7 @@ from dziennik.accounts.tasks import letters_prepare
 from dziennik.attendance.tests.factories import build_register, save_lesson
 from dziennik.grades import services as grades
 from dziennik.grades.models import Assessment, GradeCategory
+from dziennik.promotion import services as promotion
 from dziennik.timetable import services as timetable
 
 pytestmark = pytest.mark.django_db
@@ -188,6 +189,12 @@ def register_data(world):
     return reg
 
 
+def _promotion_list_pdf(world, teacher):
+    """4a's promotion list, prepared by the principal, as its class teacher prints it."""
+    promotion.promotion_list_prepare(actor=world.user("principal"), school_class=world.school_class)
+    return teacher.get(reverse("promotion:pdf", args=[world.school_class.pk]))
+
+
 def printouts(world, reg) -> dict:
     """Every PDF of the register, as its readers get it, in Polish."""
     day = reg.day.isoformat()
@@ -203,6 +210,7 @@ def printouts(world, reg) -> dict:
             reverse("attendance:class_sheet", args=[world.school_class.pk]),
             {"miesiac": reg.day.strftime("%Y-%m")},
         ),
+        "promotion list": _promotion_list_pdf(world, teacher),
     }
     # Last: new one-time passwords end the family's sessions.
     job = letter_jobs.letter_job_start(

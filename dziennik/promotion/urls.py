@@ -1,0 +1,16 @@
+from django.urls import path
+
+from . import views
+
+app_name = "promotion"
+
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("klasa/<int:class_id>/", views.class_list, name="class"),
+    path("klasa/<int:class_id>/przygotuj/", views.prepare, name="prepare"),
+    path("klasa/<int:class_id>/decyzja-rady/", views.decide, name="decide"),
+    path("klasa/<int:class_id>/zatwierdz/", views.confirm, name="confirm"),
+    path("klasa/<int:class_id>/lista.pdf", views.list_pdf, name="pdf"),
+    path("wpis/<int:entry_id>/korekta/", views.correct, name="correct"),
+    path("nieklasyfikowany/<int:grade_id>/", views.unclassified, name="unclassified"),
+]
