@@ -213,6 +213,17 @@ def promotion_page(viewer: Viewer, class_id: int) -> PromotionPage:
         class_id,
         queryset=SchoolClass.objects.select_related("school", "school_year", "class_teacher"),
     )
+    can_manage = permissions.promotion_classes.allows(viewer, "manage", school_class)
+    return _page(school_class, can_manage=can_manage)
+
+
+def archive_page(school_class: SchoolClass) -> PromotionPage:
+    """A class's promotion list as the year-end archive prints it (the system's work,
+    run by the archive's task: no viewer)."""
+    return _page(school_class, can_manage=False)
+
+
+def _page(school_class: SchoolClass, *, can_manage: bool) -> PromotionPage:
     promotion_list = (
         PromotionList.objects.filter(school_class=school_class)
         .prefetch_related(
@@ -226,7 +237,6 @@ def promotion_page(viewer: Viewer, class_id: int) -> PromotionPage:
         .first()
     )
     entries = list(promotion_list.entries.all()) if promotion_list else []
-    can_manage = permissions.promotion_classes.allows(viewer, "manage", school_class)
     page = PromotionPage(
         school_class,
         promotion_list,

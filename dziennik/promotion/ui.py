@@ -3,13 +3,18 @@ teacher, a link on their class's grade summary (the top bar stays one row)."""
 
 from __future__ import annotations
 
+from functools import partial
+
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from dziennik.core.extensions import NavItem
+from dziennik.core.extensions import ArchivePart, NavItem
+from dziennik.schools.models import SchoolClass, SchoolYear
 from dziennik.schools.viewer import Viewer
 
-from . import permissions
+from . import permissions, selectors
+from .models import PromotionList
+from .pdf import promotion_list_pdf
 
 
 def nav_items(viewer: Viewer) -> list[NavItem]:
@@ -30,4 +35,29 @@ def related_links(viewer: Viewer, place: str, obj) -> list[NavItem]:
         return []
     return [
         NavItem(_("Promotion list"), reverse("promotion:class", args=[obj.pk]), key="promotion")
+    ]
+
+
+def _list_pdf(school_class: SchoolClass) -> bytes:
+    return promotion_list_pdf(selectors.archive_page(school_class))
+
+
+def archive_parts(school_year: SchoolYear) -> list[ArchivePart]:
+    """The promotion list of each class that has one, as a PDF, in the year-end archive."""
+    classes = (
+        SchoolClass.objects.filter(
+            school_year=school_year,
+            pk__in=PromotionList.objects.values("school_class_id"),
+        )
+        .select_related("school", "school_year", "class_teacher")
+        .order_by("level", "name")
+    )
+    return [
+        ArchivePart(
+            name=f"promotion/class-{school_class.name}.pdf",
+            content_type="application/pdf",
+            build=partial(_list_pdf, school_class),
+            description=_("Promotion list of class %(name)s") % {"name": school_class.name},
+        )
+        for school_class in classes
     ]

@@ -53,6 +53,7 @@ from dziennik.grades.models import (
     GradeCategory,
     GradingSettings,
     PointScaleStep,
+    ScaleGradeName,
     SpecialMark,
 )
 from dziennik.schools.models import (
@@ -191,7 +192,7 @@ ENTITIES: tuple[Entity, ...] = (
     ), lambda scope: SchoolYear.objects.filter(pk=scope.year.pk), required=True),
     Entity("grading", GradingSettings, (
         "plus_value", "minus_value", "correction_policy", "pass_threshold", "proposal_notice_days",
-        "comparisons_enabled",
+        "comparisons_enabled", "double_plus_value", "double_minus_value", "equals_value",
     ), _school_rows(GradingSettings)),
     Entity("attendance-settings", AttendanceSettings, (
         "adult_students_may_justify", "justification_deadline_days", "risk_threshold_percent",
@@ -218,6 +219,9 @@ ENTITIES: tuple[Entity, ...] = (
     Entity("grade-category", GradeCategory, (
         "name", "weight", "colour", "counts_towards_average", "is_homework", "is_active",
     ), _school_rows(GradeCategory), plural="grade-categories"),
+    Entity("scale-grade-name", ScaleGradeName, (
+        "grade", "name", "abbreviation",
+    ), _school_rows(ScaleGradeName), plural="scale-grade-names"),
     Entity("special-mark", SpecialMark, (
         "symbol", "name", "rule", "value", "convert_count", "converted_weight", "is_homework",
     ), _school_rows(SpecialMark), plural="special-marks"),
@@ -298,7 +302,8 @@ ENTITIES: tuple[Entity, ...] = (
     ), lambda scope: Grade.objects.filter(assessment__in=_assessments(scope)), plural="grades"),
     Entity("classification-grade", ClassificationGrade, (
         "student", "class:school_class", "subject", "term", "kind", "is_proposal", "grade", "text",
-        "published_at", "teacher",
+        "outcome", "reason", "reason_text", "exam_allowed_on", "exam_grade", "published_at",
+        "teacher",
     ), _class_rows(ClassificationGrade), plural="classification-grades"),
     Entity("behaviour-grade", BehaviourGrade, (
         "student", "class:school_class", "term", "kind", "value", "text", "teacher",
