@@ -92,6 +92,13 @@ QUERY_NAMES: dict[str, tuple[str, ...]] = {
     "portal:history": ("student", "school_class", "actor", "date_from", "date_to", "page"),
     "messaging:compose": ("forward",),
     "messaging:inbox": ("page",),
+    "planner:calendar": ("miesiac", "klasa"),
+    "planner:week": ("od", "klasa"),
+    "planner:list": ("od", "klasa"),
+    "records:index": ("year",),
+    "privacy:reads": ("odczyty", "zmiany"),
+    "privacy:requests": ("status", "strona"),
+    "oauth2_provider:authorize": ("client_id",),
 }
 
 # POST fields no page of the world shows in a form, per URL name ("@student" stands for

@@ -9,6 +9,8 @@ with a few men's names as exceptions).
 
 from __future__ import annotations
 
+import re
+
 from django.utils.translation import pgettext
 
 from .models import ClassificationGrade
@@ -23,7 +25,7 @@ Outcome = ClassificationGrade.Outcome
 def is_female(student) -> bool:
     """Whether Polish speaks of the student in the feminine (see the module's note)."""
     pesel = (getattr(student, "pesel", "") or "").strip()
-    if len(pesel) == 11 and pesel.isdigit():
+    if re.fullmatch(r"[0-9]{11}", pesel):
         return int(pesel[9]) % 2 == 0
     first = (student.first_name or "").strip().lower()
     return first.endswith("a") and first not in _MEN_ENDING_IN_A

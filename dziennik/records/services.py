@@ -92,12 +92,14 @@ def export_class(*, actor, school_class: SchoolClass, out: IO[bytes]) -> Registe
 
 
 def export_write(*, export_id: int) -> str:
-    """Write a queued export (the worker's part); a second run does nothing."""
+    """Write a queued export (the worker's part); a second run after it is written does
+    nothing. One left *running* is taken again: its worker died mid-write (the task is
+    run again only then), and the file is written anew."""
     with transaction.atomic():
         export = (
             RegisterExport.objects.select_for_update(of=("self",))
             .select_related("school", "school_year")
-            .filter(pk=export_id, status=RegisterExport.Status.QUEUED)
+            .filter(pk=export_id, status__in=RegisterExport.ACTIVE)
             .first()
         )
         if export is None:

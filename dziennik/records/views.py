@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from dziennik.core.http import content_disposition
+from dziennik.core.params import query_id
 
 from . import jobs, selectors, services
 from .models import RegisterExport
@@ -34,10 +35,7 @@ def index(request):
     viewer = request.viewer
     if not may_export(viewer):
         raise Http404
-    try:
-        year_id = int(request.GET.get("year") or 0)
-    except ValueError as exc:
-        raise Http404 from exc
+    year_id = query_id(request.GET, "year")  # not a plain id: the same 404 as a missing one
     years = list(selectors.years_for(viewer))
     # The chosen year, else the newest; a school without one has nothing to export yet.
     year = next((y for y in years if y.pk == year_id), None) if year_id else None

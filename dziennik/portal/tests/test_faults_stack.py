@@ -222,8 +222,39 @@ with transaction.atomic():
 result = 1
 """  # noqa: E501
 ARCHIVES = "SELECT status, verified, size > 0 FROM archive_yeararchive ORDER BY 1"
+# An announcement of the demo school whose first day is today: its readers are told once.
+ANNOUNCED = (
+    "SELECT recipient_id, key FROM notifications_notification WHERE event = 'announcement' "
+    "ORDER BY 1, 2"
+)
+SHOWN_TODAY = """
+from django.utils import timezone
+from dziennik.notices.models import Announcement
+from dziennik.notices.tasks import notices_shown_today
+from dziennik.notifications.models import Notification
+today = timezone.localdate()
+Notification.objects.filter(event="announcement").delete()
+Announcement.objects.update(notified_at=timezone.now())
+Announcement.objects.filter(pk=Announcement.objects.filter(withdrawn_at__isnull=True, shown_until__gte=today).order_by("pk").values("pk")[:1]).update(notified_at=None, shown_from=today)
+notices_shown_today.enqueue()
+result = 1
+"""  # noqa: E501
+# The whole school's XML export, queued as the principal's button does; prepared again,
+# the earlier exports are removed first.
+EXPORT = """
+from dziennik.accounts.models import User
+from dziennik.records import jobs
+from dziennik.records.models import RegisterExport
+from dziennik.schools.models import SchoolYear
+RegisterExport.objects.all().delete()
+export, started = jobs.export_school_start(actor=User.objects.get(username="dyrektor"), year=SchoolYear.objects.get())
+result = export.pk
+"""  # noqa: E501
+EXPORTS = "SELECT status, size > 0, via FROM records_registerexport ORDER BY 1"
 TASKS = {
     "archive_build": (ARCHIVE, "archive_yeararchive", ARCHIVES),
+    "notices_shown_today": (SHOWN_TODAY, "notices_announcement", ANNOUNCED),
+    "register_export_write": (EXPORT, "records_registerexport", EXPORTS),
     "planner_tomorrow": (
         """
 from dziennik.notifications.models import Notification

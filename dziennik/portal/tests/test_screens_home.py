@@ -237,7 +237,8 @@ def _add_classes(world, n):
 # KeyStroke adds: everyone 1 (their unseen unusual logins), staff 1 more (whether their
 # school asks them to turn KeyStroke on). The upcoming meetings add: a teacher 1 (their
 # consultation hours), a class teacher 1 more (the class meetings they called), a parent 2
-# (the children's bookings and their classes' meetings).
+# (the children's bookings and their classes' meetings). The year-end archive adds the
+# principal 1 (the year whose signed archive is due or overdue, L-10).
 GROWTH = {
     # + the grades panel's recent grades: one query for parent and student, and one to
     # find the classes whose data the cached page depends on (family_cache_scopes).
@@ -245,7 +246,7 @@ GROWTH = {
     "student": (_add_subjects, 22),
     "teacher_in": (_add_assignments, 23),
     "class_teacher": (_add_assignments, 28),  # + the absences parents announced
-    "principal": (_add_classes, 21),
+    "principal": (_add_classes, 22),
 }
 
 
