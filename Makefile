@@ -20,11 +20,19 @@ $(BIN)/.installed: requirements.lock pyproject.toml
 	$(BIN)/python -m pip install --quiet -r requirements.lock
 	@touch $@
 
-setup: $(BIN)/.installed messages system-packages node_modules/.installed
+setup: $(BIN)/.installed messages system-packages
 
 # Test-only servers in node (the SMPP centre of the SMS tests: package.json).
 node_modules/.installed: package.json package-lock.json
-	@command -v npm >/dev/null 2>&1 || { echo "ERROR: the SMS tests need node and npm (apt-get install nodejs npm)" >&2; exit 1; }
+	@if ! command -v npm >/dev/null 2>&1; then \
+		if command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
+			echo "Installing node and npm for the SMS tests' SMPP centre"; \
+			DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+			DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null; \
+		else \
+			echo "ERROR: the SMS tests need node and npm (apt-get install nodejs npm)" >&2; exit 1; \
+		fi; \
+	fi
 	npm ci --no-audit --no-fund --silent
 	@touch $@
 
@@ -55,7 +63,7 @@ run: setup
 		$(RUN_TASKS) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 # Runs the whole test suite (lint, migrations check, unit, HTTP and browser tests).
-test: setup
+test: setup node_modules/.installed
 	@if [ ! -x "$(CHROMIUM)" ]; then \
 		echo "ERROR: browser tests need Chromium at $(CHROMIUM). Install it (Debian: apt-get install chromium) or set CHROMIUM=/path." >&2; \
 		exit 1; fi
