@@ -1,5 +1,6 @@
 """The promotion lists: the principal's screens (prepare, the council's decision,
-confirm, correct) and the class teacher's view, and the list as a PDF."""
+confirm, correct) and the class teacher's view, and the list as a PDF; the students'
+grade sheets (*arkusze ocen*) of a class, each or all as a PDF."""
 
 from __future__ import annotations
 
@@ -13,12 +14,13 @@ from django.views.decorators.http import require_POST
 
 from dziennik.core.http import content_disposition
 from dziennik.core.params import parse_date, parse_int
+from dziennik.core.printing import pdf_response
 from dziennik.grades import services as grade_services
 from dziennik.grades.models import ClassificationGrade
 
-from . import permissions, selectors, services
+from . import grade_sheets, permissions, selectors, services
 from .models import PromotionEntry
-from .pdf import promotion_list_pdf
+from .pdf import grade_sheets_pdf, promotion_list_pdf
 
 
 @login_required
@@ -153,3 +155,28 @@ def list_pdf(request, class_id: int):
         f"promocja-{page.school_class.name}.pdf", inline=True
     )
     return response
+
+
+@login_required
+def sheets(request, class_id: int):
+    """The class's students, each with their grade sheet, and all of them at once."""
+    class_sheets = grade_sheets.class_students_for(request.viewer, class_id)
+    return render(request, "promotion/sheets.html", {"sheets": class_sheets})
+
+
+@login_required
+def sheets_pdf(request, class_id: int):
+    class_sheets = grade_sheets.class_sheets_for(request.viewer, class_id)
+    return pdf_response(
+        grade_sheets_pdf(class_sheets), f"arkusze-ocen-{class_sheets.school_class.name}.pdf"
+    )
+
+
+@login_required
+def sheet_pdf(request, class_id: int, student_id: int):
+    class_sheets = grade_sheets.student_sheet_for(request.viewer, class_id, student_id)
+    student = class_sheets.sheets[0].student
+    return pdf_response(
+        grade_sheets_pdf(class_sheets),
+        f"arkusz-ocen-{student.last_name}-{student.first_name}.pdf",
+    )
