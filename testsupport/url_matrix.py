@@ -62,6 +62,7 @@ from dziennik.promotion.tests.factories import annual, classify_4a
 from dziennik.records import services as records_services
 from dziennik.records.models import RegisterExport
 from dziennik.schools.models import SchoolRole
+from dziennik.schools.tests.factories import EnrolmentFactory, StudentFactory
 from dziennik.sso import services as sso_services
 from dziennik.timetable import services as timetable_services
 from dziennik.timetable import settings_services as room_services
@@ -111,6 +112,8 @@ READER = "Ksenia Podglądacka"
 ARCHIVE_SIGNER = "Archiwista Szkoły Tajny"
 ARCHIVE_CONTENT = "Tajny rejestr klasy 4a w archiwum"
 PROMOTION_REASON = "Matematyka: niedostateczny"
+SHEET_BIRTH_PLACE = "Tajne Miasteczko Urodzenia"
+SHEET_STUDENT = "Jagoda Arkuszowa"
 
 
 def expect(default: int, **overrides: int) -> dict[str, int]:
@@ -532,6 +535,19 @@ class Scene:
         return PromotionEntry.objects.get(
             promotion_list=self.promotion_list, student=self.classmate
         )
+
+    @cached_property
+    def sheet_student(self):
+        """Jagoda of 4a, born in a secret place: her grade sheet says where."""
+        self.promotion_list  # noqa: B018 (the school's rules and the class's grades)
+        student = StudentFactory(
+            school=self.world.school,
+            first_name="Jagoda",
+            last_name="Arkuszowa",
+            birth_place=SHEET_BIRTH_PLACE,
+        )
+        EnrolmentFactory(student=student, school_class=self.school_class, journal_number=3)
+        return student
 
     @cached_property
     def unclassified_grade(self):
@@ -1661,6 +1677,25 @@ URLS: dict[str, Case] = {
         kwargs={"class_id": "school_class"},
         needs=("promotion_list",),
         secrets=(PROMOTION_REASON,),
+    ),
+    "promotion:sheets": Case(
+        expect(404, principal=200, secretary=200, class_teacher=200),
+        kwargs={"class_id": "school_class"},
+        needs=("sheet_student",),
+        secrets=(SHEET_STUDENT,),
+        note="The grade sheets (arkusze ocen) are the school's records: staff only (G-13 "
+        "gives the family the grades themselves)",
+    ),
+    "promotion:sheets_pdf": Case(
+        expect(404, principal=200, secretary=200, class_teacher=200),
+        kwargs={"class_id": "school_class"},
+        needs=("sheet_student",),
+        secrets=(SHEET_BIRTH_PLACE,),
+    ),
+    "promotion:sheet_pdf": Case(
+        expect(404, principal=200, secretary=200, class_teacher=200),
+        kwargs={"class_id": "school_class", "student_id": "sheet_student"},
+        secrets=(SHEET_BIRTH_PLACE,),
     ),
     "promotion:prepare": Case(
         POST_ONLY,
