@@ -31,6 +31,7 @@ from dziennik.messaging.models import Message, MessagingSettings
 from dziennik.notices.models import Announcement
 from dziennik.notifications.models import Notification
 from dziennik.planner.models import Event
+from dziennik.promotion.models import PromotionList
 from dziennik.timetable.models import TimetableChange
 
 
@@ -132,11 +133,17 @@ KINDS: tuple[Kind, ...] = (
     ),
     Kind(
         code="R-02",
-        label=_("Grade sheets: mid-year and annual classification and behaviour grades"),
+        label=_(
+            "Grade sheets: mid-year and annual classification and behaviour grades, "
+            "promotion decisions"
+        ),
         period=_("50 full years from 1 January after the school year (JRWA B50)"),
         parts=(
             Part(ClassificationGrade, "term__school_year__end_date"),
             Part(BehaviourGrade, "term__school_year__end_date"),
+            # the council's decisions the sheets print (promotion, with distinction,
+            # completing the school), with their entries
+            Part(PromotionList, "school_class__school_year__end_date"),
         ),
         deadline=_b_years(50),
     ),

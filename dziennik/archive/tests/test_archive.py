@@ -76,8 +76,9 @@ def test_demo_year_close_writes_an_archive_that_verifies(demo_archive, tmp_path)
     }
     result = verify(path)
     assert result.returncode == 0, result.stderr
-    # 8 classes' registers, the protocol, the summary, the register's XML and its schema
-    assert "OK: 12 files" in result.stdout
+    # 8 classes' registers and their grade sheets (arkusze ocen), the protocol, the
+    # summary, the register's XML and its schema
+    assert "OK: 20 files" in result.stdout
 
     with zipfile.ZipFile(path) as archive_zip:
         names = set(archive_zip.namelist())
@@ -86,9 +87,11 @@ def test_demo_year_close_writes_an_archive_that_verifies(demo_archive, tmp_path)
     assert {"manifest.json", "manifest.json.jws", "certificate.pem"} <= names
     assert {"xml/register.xml", "xml/dziennik-1.0.xsd"} <= names
     assert "journals/class-4a.pdf" in names
+    assert "grade-sheets/class-4a.pdf" in names
     kinds = {entry["name"]: entry["signature"] for entry in manifest["files"]}
     assert kinds["year-close/summary.xml"] == "XAdES"
     assert kinds["journals/class-4a.pdf"] == "PAdES"
+    assert kinds["grade-sheets/class-4a.pdf"] == "PAdES"
     assert manifest["school_year"] == archive.school_year.name
     # The signed summary still validates against the schema (the signature is allowed).
     documents.validate(summary)

@@ -18,6 +18,7 @@ from dziennik.attendance.models import AttendanceMark, Lesson
 from dziennik.core.audit_chain import verify
 from dziennik.core.models import AuditEntry
 from dziennik.messaging.models import Message, MessagingSettings
+from dziennik.promotion.models import PromotionList
 from dziennik.retention import selectors, services
 from dziennik.retention.models import DestructionProtocol
 from dziennik.retention.rules import BY_CODE
@@ -201,7 +202,7 @@ def test_the_screen_shows_what_is_due_and_asks_for_the_confirmation(world, recor
     assert "attendance.AttendanceMark: 4" in page
 
 
-PAGE_QUERIES = 26
+PAGE_QUERIES = 27  # one a part of every kind (R-02: grades, behaviour, promotion lists)
 
 
 def test_the_screen_costs_the_same_however_many_records(world, records, django_assert_num_queries):
@@ -228,3 +229,15 @@ def test_every_kind_names_models_that_exist(world):
     for kind in BY_CODE.values():
         for part in kind.parts:
             assert part.with_year(world.school.pk).count() == 0
+
+
+def test_the_promotion_lists_are_kept_with_the_grade_sheets(world):
+    """R-02: a class's promotion list (the decisions its grade sheets print) is due
+    with the year's grade sheets, 50 full years after the school year, not before."""
+    PromotionList.objects.create(
+        school=world.school, school_class=world.school_class, prepared_at=timezone.now()
+    )
+    year = world.year.end_date.year
+    due_from = datetime.date(year + 51, 1, 1)
+    assert _due(world, due_from - datetime.timedelta(days=1))["R-02"] == []
+    assert _due(world, due_from)["R-02"] == [(year, {"promotion.PromotionList": 1}, due_from)]
