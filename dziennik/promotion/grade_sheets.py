@@ -174,7 +174,8 @@ def student_sheet_for(viewer: Viewer, class_id: int, student_id: int) -> ClassSh
 
 def class_sheets(school_class: SchoolClass, *, student_id: int | None = None) -> ClassSheets:
     """The sheets of the class's students (already authorized; the archive's task calls
-    it with no viewer), each with the years up to the class's, in 12 queries."""
+    it with no viewer), each with the years up to the class's, in a fixed number of
+    queries whatever the number of students."""
     if student_id is None:
         enrolments = _current(school_class)
     else:
@@ -227,7 +228,7 @@ class _YearData:
     grades: dict[tuple[int, int], dict[int, ClassificationGrade]]
     behaviour: dict[tuple[int, int], BehaviourGrade]
     taught: dict[tuple[int, int], set[int]]
-    subjects: dict[int, tuple[str, bool]]
+    subjects: dict[int, str]
     attendance: dict[tuple[int, int], Attendance]
     entries: dict[tuple[int, int], PromotionEntry]
 
@@ -272,9 +273,10 @@ class _YearData:
         lines = []
         for subject_id in subject_ids:
             cg = grades.get(subject_id)
-            if cg is not None:
-                describe(cg, self.rules, student)
-            lines.append(SubjectLine(self.subjects.get(subject_id, ("", True))[0], cg))
+            if cg is None:
+                lines.append(SubjectLine(self.subjects[subject_id]))
+            else:
+                lines.append(SubjectLine(cg.subject.name, describe(cg, self.rules, student)))
         lines.sort(key=lambda line: line.name.lower())
         behaviour = self.behaviour.get(key)
         entry = self.entries.get((student.pk, school_class.pk))
@@ -340,22 +342,16 @@ def _annual_grades(
     return result
 
 
-def _taught(class_ids: list[int]) -> tuple[dict, dict[int, tuple[str, bool]]]:
+def _taught(class_ids: list[int]) -> tuple[dict, dict[int, str]]:
     """The subjects taught in each class: (class, 0) → the whole class's, (class,
     student) → a group's for its members; and each subject's name."""
     taught: dict[tuple[int, int], set[int]] = defaultdict(set)
     groups: dict[int, tuple[int, set[int]]] = {}
-    subjects: dict[int, tuple[str, bool]] = {}
-    for class_id, subject_id, group_id, name, counts in TeachingAssignment.objects.filter(
+    subjects: dict[int, str] = {}
+    for class_id, subject_id, group_id, name in TeachingAssignment.objects.filter(
         school_class_id__in=class_ids
-    ).values_list(
-        "school_class_id",
-        "subject_id",
-        "group_id",
-        "subject__name",
-        "subject__counts_towards_average",
-    ):
-        subjects[subject_id] = (name, counts)
+    ).values_list("school_class_id", "subject_id", "group_id", "subject__name"):
+        subjects[subject_id] = name
         if group_id is None:
             taught[(class_id, 0)].add(subject_id)
         else:
