@@ -12,6 +12,7 @@ from dziennik.lti import messages
 from dziennik.lti.models import LineItem, Tool
 
 from .conftest import TOOL_NAME, browser_of, place
+from .tool import new_key_pair
 
 LTI = "https://purl.imsglobal.org/spec/lti/claim/"
 
@@ -81,7 +82,7 @@ def test_a_tampered_id_token_is_refused_by_the_tool(world, registered, live_serv
     header, payload, signature = token.split(".")
     forged = page.text.replace(token, f"{header}.{payload}.{signature[::-1]}")
 
-    answer = browser.submit_form(type(page)() if False else _Page(forged))
+    answer = browser.submit_form(_Page(forged))
 
     assert answer.status_code == 400
     assert tool.launches == []
@@ -133,8 +134,6 @@ def test_a_deep_linking_answer_signed_by_another_key_is_refused(world, registere
     tool.launches.clear()
     answer_page = browser.submit_form(page)
     # The tool's key changes after it signed: the register fetches the new key set.
-    from .tool import new_key_pair
-
     tool.private_pem, tool.public_pem = new_key_pair()
     tool.configure(
         issuer=live_server.url, client_id=record.client_id, deployment_id=record.deployment_id
