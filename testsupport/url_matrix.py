@@ -109,6 +109,14 @@ PLATFORM = "Platforma kółka robotyki"
 PLATFORM_REDIRECT = "https://robotyka.example/oidc/callback"
 LTI_TOOL = "Narzędzie Tajny Quiz"
 LTI_LINK = "Tajny quiz z ułamków 4a"
+LTI_NOT_IN_4A_MATHS = (
+    "own_parent",
+    "other_parent",
+    "teacher_out",
+    "class_teacher",
+    "other_principal",
+    "secretary",
+)
 RECTIFICATION = "Błędne miejsce urodzenia Zofii"
 READER = "Ksenia Podglądacka"
 ARCHIVE_SIGNER = "Archiwista Szkoły Tajny"
