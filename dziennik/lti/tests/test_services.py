@@ -291,3 +291,18 @@ def test_used_jtis_are_forgotten_once_expired(setup, tool_keys):
     UsedJwt.objects.update(expires_at=timezone.now() - datetime.timedelta(seconds=1))
     _token(tool, tool_keys[0])
     assert UsedJwt.objects.count() == 1
+
+
+def test_the_rotation_command_makes_a_new_signing_key(db):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    first = keys.signing_key()
+    out = StringIO()
+    call_command("lti_rotate_key", stdout=out)
+    second = keys.signing_key()
+    assert second.kid != first.kid
+    assert second.kid in out.getvalue()
+    first.refresh_from_db()
+    assert first.retired_at is not None
