@@ -122,7 +122,7 @@ class Placement(models.Model):
     url = models.URLField(_("content address"), max_length=500, blank=True)
     category = models.ForeignKey(
         GradeCategory,
-        on_delete=models.RESTRICT,
+        on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="+",

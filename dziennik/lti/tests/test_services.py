@@ -225,7 +225,9 @@ def test_a_locked_column_refuses_scores_until_the_teacher_reopens_it(world, setu
     assert teacher.post(f"/lti/kolumna/{item.pk}/blokada/", {"locked": "1"}).status_code == 302
     response = _post_score(url, access, _score(tool, world, 10, 20))
     assert response.status_code == 400
-    assert "closed" in response.json()["error_description"]
+    assert response.json()["error_description"] == (
+        "Nauczyciel zamknął tę kolumnę dla wyników z narzędzia."
+    )
     assert not Grade.objects.exists()
     assert teacher.post(f"/lti/kolumna/{item.pk}/blokada/", {"locked": "0"}).status_code == 302
     assert _post_score(url, access, _score(tool, world, 10, 20)).status_code == 200

@@ -126,7 +126,6 @@ EXCLUDED = {
     "oauth2_provider.IDToken": ACCOUNTS + " (single sign-on tokens)",
     "oauth2_provider.RefreshToken": ACCOUNTS + " (single sign-on tokens)",
     "sso.Platform": ACCOUNTS + " (the school's e-learning platforms)",
-    "lti.PlatformKey": LTI,
     "lti.Tool": LTI,
     "lti.Placement": LTI,
     "lti.LineItem": LTI,
