@@ -13,4 +13,13 @@ from dziennik.schools.viewer import Viewer
 def nav_items(viewer: Viewer) -> list[NavItem]:
     if viewer.school_id is None or not (viewer.is_teacher or viewer.is_student):
         return []
-    return [NavItem(_("Learning tools"), reverse("lti:links"), order=34, key="lti")]
+    # In the "Communication" menu: the top bar stays one row at 1280 px.
+    return [
+        NavItem(
+            _("Learning tools"),
+            reverse("lti:links"),
+            order=57,
+            key="lti",
+            group="communication",
+        )
+    ]
