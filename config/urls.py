@@ -30,6 +30,8 @@ urlpatterns = [
     path("powiadomienia/", include("dziennik.notifications.urls")),
     path("wiadomosci/", include("dziennik.messaging.urls")),
     path("terminarz/", include("dziennik.planner.urls")),
+    # LTI 1.3: the principal's tools (/platformy/lti/), the links, the protocol.
+    path("", include("dziennik.lti.urls")),
     path("platformy/", include("dziennik.sso.urls")),
     # Single sign-on (OpenID Connect) and its resource API: standard, English paths.
     path("o/", include("dziennik.sso.oauth_urls")),

@@ -99,6 +99,17 @@ QUERY_NAMES: dict[str, tuple[str, ...]] = {
     "privacy:reads": ("odczyty", "zmiany"),
     "privacy:requests": ("status", "strona"),
     "oauth2_provider:authorize": ("client_id",),
+    # The tool's authorization request (LTI 1.3 core, 5.1.1.2).
+    "lti:auth": (
+        "client_id",
+        "redirect_uri",
+        "scope",
+        "response_type",
+        "nonce",
+        "state",
+        "login_hint",
+        "lti_message_hint",
+    ),
 }
 
 # POST fields no page of the world shows in a form, per URL name ("@student" stands for

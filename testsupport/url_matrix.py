@@ -47,6 +47,7 @@ from dziennik.core.printing import html_to_pdf
 from dziennik.grades import services as grades_services
 from dziennik.grades import settings_services as grade_rules
 from dziennik.grades.models import GradeCategory
+from dziennik.lti import services as lti_services
 from dziennik.meetings import services as meeting_services
 from dziennik.messaging import services as messaging_services
 from dziennik.notices import services as notice_services
@@ -107,6 +108,16 @@ MESSAGE_FILE = "zaswiadczenie od pediatry"
 PLANNED = "Sprawdzian z potęg klasy 4a"
 PLATFORM = "Platforma kółka robotyki"
 PLATFORM_REDIRECT = "https://robotyka.example/oidc/callback"
+LTI_TOOL = "Narzędzie Tajny Quiz"
+LTI_LINK = "Tajny quiz z ułamków 4a"
+LTI_NOT_IN_4A_MATHS = (
+    "own_parent",
+    "other_parent",
+    "teacher_out",
+    "class_teacher",
+    "other_principal",
+    "secretary",
+)
 RECTIFICATION = "Błędne miejsce urodzenia Zofii"
 READER = "Ksenia Podglądacka"
 ARCHIVE_SIGNER = "Archiwista Szkoły Tajny"
@@ -584,6 +595,37 @@ class Scene:
         )
         return platform
 
+    @cached_property
+    def lti_tool(self):
+        """A learning tool (LTI 1.3) of this school."""
+        return lti_services.tool_register(
+            actor=self.world.user("principal"),
+            name=LTI_TOOL,
+            login_url="https://quiz.example/lti/login",
+            launch_url="https://quiz.example/lti/launch",
+            redirect_uris=[],
+            deep_link_url="",
+            jwks_url="https://quiz.example/lti/jwks",
+            public_key="",
+        )
+
+    @cached_property
+    def lti_placement(self):
+        """The tool placed by teacher_in in 4a's Matematyka, with a points column."""
+        grades_services.grading_setup_defaults(school=self.world.school)
+        return lti_services.placement_add(
+            actor=self.world.user("teacher_in"),
+            tool=self.lti_tool,
+            school_class=self.world.school_class,
+            subject=self.world.subject,
+            title=LTI_LINK,
+            column_maximum=20,
+        )
+
+    @cached_property
+    def lti_line_item(self):
+        return self.lti_placement.line_items.get()
+
     def authorize_query(self) -> dict:
         """The platform's authorization request (OpenID Connect, with PKCE)."""
         return {
@@ -667,6 +709,9 @@ LUCKY_AUTHZ = "dziennik/lucky/tests/test_authorization.py::"
 MEETINGS_AUTHZ = "dziennik/meetings/tests/test_authorization.py::"
 SSO_AUTHZ = "dziennik/sso/tests/test_platforms.py::"
 SSO_TOKENS = "dziennik/sso/tests/test_tokens.py::"
+LTI_AUTHZ = "dziennik/lti/tests/test_authorization.py::"
+LTI_SERVICES = "dziennik/lti/tests/test_services.py::"
+LTI_LAUNCH = "dziennik/lti/tests/test_launch.py::"
 # The endpoints a platform's server calls with its own credentials or a bearer token:
 # a browser session (any role's, or none) opens nothing there.
 BEARER_ONLY = expect(401, anonymous=401)
@@ -1602,6 +1647,94 @@ URLS: dict[str, Case] = {
         BEARER_ONLY,
         kwargs={"student_id": "student"},
         note="The resource API: a token's own students only (test_tokens.py)",
+    ),
+    # --- LTI 1.3: learning tools, the register as the platform -------------------------
+    "lti:tools": Case(
+        PRINCIPAL_PAGE,
+        needs=("lti_tool",),
+        secrets=(LTI_TOOL,),
+        secrets_for={"other_principal": (LTI_TOOL,)},
+        note="Each principal sees their own school's tools",
+    ),
+    "lti:tool_new": Case(POST_ONLY, post=LTI_AUTHZ + "test_tool_new_matrix"),
+    "lti:tool_revoke": Case(
+        POST_ONLY, kwargs={"tool_id": "lti_tool"}, post=LTI_AUTHZ + "test_tool_revoke_matrix"
+    ),
+    "lti:links": Case(
+        expect(200),
+        needs=("lti_placement",),
+        secrets=(LTI_LINK,),
+        secrets_for={
+            role: (LTI_LINK,)
+            for role in (
+                "own_parent",
+                "other_parent",
+                "teacher_out",
+                "class_teacher",
+                "other_principal",
+                "secretary",
+            )
+        },
+        note="Everyone's own links: 4a's students, the teachers of the subject in 4a, the "
+        "principal",
+    ),
+    "lti:link_new": Case(POST_ONLY, post=LTI_AUTHZ + "test_link_new_matrix"),
+    "lti:launch": Case(
+        expect(404, student=302, teacher_in=302, principal=302),
+        kwargs={"placement_id": "lti_placement"},
+        nothing_to_leak="A redirect to the tool's login address; anyone else gets the 404 "
+        "of a missing link",
+    ),
+    "lti:deep_link": Case(
+        expect(404, teacher_in=302),
+        kwargs={"placement_id": "lti_placement"},
+        nothing_to_leak="A redirect to the tool's login address, for the link's teachers",
+    ),
+    "lti:line_item_lock": Case(
+        POST_ONLY,
+        kwargs={"line_item_id": "lti_line_item"},
+        post=LTI_AUTHZ + "test_line_item_lock_matrix",
+    ),
+    "lti:auth": Case(
+        expect(400),
+        nothing_to_leak="Without the tool's request and the register's signed hint every "
+        "role gets the same refusal page (test_launch.py drives the real flow)",
+    ),
+    "lti:deep_link_return": Case(
+        expect(405, anonymous=405),
+        post=LTI_LAUNCH + "test_deep_linking_stores_the_chosen_content_and_its_column",
+        note="The tool's signed answer, posted from the tool's site: the JWT is the proof",
+    ),
+    "lti:jwks": Case(
+        expect(200, anonymous=200), note="The register's public LTI keys: public by the standard"
+    ),
+    "lti:token": Case(
+        expect(405, anonymous=405),
+        post=LTI_SERVICES + "test_a_bad_assertion_is_refused_and_gets_no_token",
+        note="A tool's server asks for a token (POST, its signed client assertion)",
+    ),
+    "lti:memberships": Case(
+        BEARER_ONLY,
+        kwargs={"placement_id": "lti_placement"},
+        note="NRPS: a tool's bearer token only (test_services.py)",
+    ),
+    "lti:line_items": Case(
+        BEARER_ONLY,
+        kwargs={"placement_id": "lti_placement"},
+        post=LTI_SERVICES + "test_the_tool_adds_a_line_item_in_the_name_of_the_teacher",
+        note="AGS: a tool's bearer token only",
+    ),
+    "lti:line_item": Case(
+        BEARER_ONLY, kwargs={"line_item_id": "lti_line_item"}, note="AGS: a tool's bearer token"
+    ),
+    "lti:scores": Case(
+        expect(405, anonymous=405),
+        kwargs={"line_item_id": "lti_line_item"},
+        post=LTI_SERVICES + "test_a_score_out_of_range_is_refused_and_nothing_is_written",
+        note="AGS scores: POST with a tool's bearer token",
+    ),
+    "lti:results": Case(
+        BEARER_ONLY, kwargs={"line_item_id": "lti_line_item"}, note="AGS: a tool's bearer token"
     ),
     # --- retention of records (L-13, P-07) ---------------------------------------------
     "retention:index": Case(

@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "dziennik.planner",
     "dziennik.meetings",
     "dziennik.sso",
+    "dziennik.lti",
     "dziennik.retention",
     "dziennik.records",
     "dziennik.privacy",
@@ -433,3 +434,9 @@ def oauth2_provider_settings(private_key: str) -> dict:
 
 
 OAUTH2_PROVIDER = oauth2_provider_settings(OIDC_RSA_PRIVATE_KEY)
+
+# LTI 1.3 with the register as the platform (dziennik/lti, docs/lti.md).
+LTI_ID_TOKEN_SECONDS = env.int("LTI_ID_TOKEN_SECONDS", default=5 * 60)
+LTI_ACCESS_TOKEN_SECONDS = env.int("LTI_ACCESS_TOKEN_SECONDS", default=10 * 60)
+# A rotated signing key stays in the JWKS this long (tools cache the key set).
+LTI_KEY_GRACE_SECONDS = env.int("LTI_KEY_GRACE_SECONDS", default=7 * 24 * 3600)

@@ -112,6 +112,11 @@ SELF_SCOPED = (
     "privacy.DataExport",
     "privacy.RectificationRequest",
     "archive.YearArchive",
+    # Learning tools (LTI) and their gradebook columns' settings: on no cached page (the
+    # tools' and the links' screens are built for each request); the grades a tool gives
+    # go through the grades' history, which moves their scopes.
+    "lti.Tool",
+    "lti.LineItem",
 )
 # Register data is whatever points at a student or a class (``core.cache_guard``).
 REGISTER_ANCHORS = ("schools.Student", "schools.SchoolClass")

@@ -34,6 +34,7 @@ APPS = (
     "planner",
     "meetings",
     "promotion",
+    "lti",
     "sso",
     "retention",
     "records",

@@ -37,6 +37,11 @@ WIDE_JS = """() => {
 }"""
 
 
+# Not screens of the register: logging out, and a learning tool's launch (a redirect to
+# the tool's own site, docs/lti.md).
+LEAVE_THE_REGISTER = ("accounts:logout", "lti:launch", "lti:deep_link")
+
+
 def _screen(path: str) -> str | None:
     parts = urllib.parse.urlsplit(path)
     if parts.scheme or parts.netloc or not parts.path.startswith("/"):
@@ -58,7 +63,7 @@ def _wide_screens(page, username: str) -> tuple[list[str], set[str]]:
     while queue and len(seen) < MAX_SCREENS:
         path, depth = queue.pop(0)
         name = _screen(path)
-        if name is None or name in seen or name == "accounts:logout":
+        if name is None or name in seen or name in LEAVE_THE_REGISTER:
             continue
         seen.add(name)
         try:

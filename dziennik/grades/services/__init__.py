@@ -22,6 +22,7 @@ from .columns import (
     column_version,
 )
 from .current_grades import GRADE_FIELDS, grade_comment_set, grade_correct, grade_set
+from .external import grade_set_by_system
 from .grading import (
     DEFAULT_CATEGORIES,
     DEFAULT_MARKS,
@@ -57,6 +58,7 @@ __all__ = [
     "grade_comment_set",
     "grade_correct",
     "grade_set",
+    "grade_set_by_system",
     "grade_visit_record",
     "grade_visit_seen",
     "grading_settings_update",

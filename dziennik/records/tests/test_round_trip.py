@@ -68,6 +68,10 @@ COMPARED = {
 }
 
 ACCOUNTS = "accounts and their security are not part of the register (no logins in the XML)"
+LTI = (
+    "learning tools (LTI) are the school's connections to outside systems, not a journal; "
+    "the grades a tool gave are compared with the others"
+)
 EXCLUDED = {
     "admin.LogEntry": "the Django admin's own log; the history of changes is core.AuditEntry",
     "core.AuditEntry": "the history of changes stays with the installation that wrote it "
@@ -122,6 +126,11 @@ EXCLUDED = {
     "oauth2_provider.IDToken": ACCOUNTS + " (single sign-on tokens)",
     "oauth2_provider.RefreshToken": ACCOUNTS + " (single sign-on tokens)",
     "sso.Platform": ACCOUNTS + " (the school's e-learning platforms)",
+    "lti.Tool": LTI,
+    "lti.Placement": LTI,
+    "lti.LineItem": LTI,
+    "lti.ServiceToken": LTI,
+    "lti.UsedJwt": LTI,
     "plans.Offer": "access plans and prices are the school's commercial terms, not a journal",
     "plans.Package": "access plans and prices are the school's commercial terms, not a journal",
     "plans.Plan": "access plans and prices are the school's commercial terms, not a journal",
