@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import zipfile
 from collections.abc import Iterator
 
 from django.core.exceptions import ValidationError
@@ -25,6 +26,13 @@ from django.core.files.storage import Storage, default_storage
 from django.utils.translation import gettext as _
 
 logger = logging.getLogger("dziennik.uploads")
+
+# Office documents are ZIP containers; what makes one a document, not any archive named
+# like one: an Office Open XML package lists its parts in ``[Content_Types].xml``; an
+# OpenDocument file starts with a ``mimetype`` member naming an OpenDocument type.
+OOXML_EXTENSIONS = (".docx", ".xlsx", ".pptx")
+ODF_EXTENSIONS = (".odt", ".ods", ".odp")
+_ODF_MIMETYPE = b"application/vnd.oasis.opendocument."
 
 
 def storage_failed_message() -> str:
@@ -57,3 +65,25 @@ def stored_file(upload, name: str, *, field: str, storage: Storage | None = None
     except BaseException:
         _remove(storage, stored)
         raise
+
+
+def office_document(upload, extension: str) -> bool:
+    """Whether ``upload`` (a seekable file) is the office document its ``extension``
+    says: an Office Open XML package for .docx/.xlsx/.pptx, an OpenDocument file for
+    .odt/.ods/.odp. Any other ZIP (an archive renamed, a broken file) is not. Reads the
+    ZIP's directory and at most a few bytes of one member; leaves the file at its start."""
+    extension = extension.lower()
+    try:
+        upload.seek(0)
+        with zipfile.ZipFile(upload) as archive:
+            names = archive.namelist()
+            if extension in OOXML_EXTENSIONS:
+                return "[Content_Types].xml" in names
+            if extension in ODF_EXTENSIONS and names and names[0] == "mimetype":
+                with archive.open("mimetype") as member:
+                    return member.read(len(_ODF_MIMETYPE)) == _ODF_MIMETYPE
+            return False
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError):
+        return False
+    finally:
+        upload.seek(0)

@@ -1,6 +1,6 @@
 """Checks of a message's attachments before anything is stored (M-04): a name that is
 a plain file name, a type the school allows recognised by the file's content (its name
-must agree), and the school's size limit."""
+must agree; an office document must be one, not any ZIP), and the school's size limit."""
 
 from __future__ import annotations
 
@@ -9,6 +9,8 @@ import unicodedata
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+
+from dziennik.core.uploads import office_document
 
 from .models import ATTACHMENT_KIND_CHOICES, ATTACHMENT_KINDS, MessagingSettings
 
@@ -75,7 +77,11 @@ def checked(uploads, rules: MessagingSettings) -> list[tuple[object, str]]:
         upload.seek(0)
         kind = _kind_by_content(head)
         extension = os.path.splitext(name)[1].lower()
-        if kind not in allowed or extension not in ATTACHMENT_KINDS[kind][0]:
+        if (
+            kind not in allowed
+            or extension not in ATTACHMENT_KINDS[kind][0]
+            or (kind == "office" and not office_document(upload, extension))
+        ):
             errors.append(
                 _("“%(name)s”: its content is not an allowed type (%(types)s).")
                 % {"name": name, "types": kind_labels(allowed)}

@@ -72,7 +72,10 @@ def validate_attachment(upload) -> str:
         raise ValidationError({"attachment": _("The attachment is larger than 5 MB.")})
     head = upload.read(8)
     upload.seek(0)
-    if not any(head.startswith(m) for m in magic):
+    is_office = ext in (".docx", ".odt")
+    if not any(head.startswith(m) for m in magic) or (
+        is_office and not uploads.office_document(upload, ext)
+    ):
         raise ValidationError(
             {
                 "attachment": _("The file's content does not match its type (%(type)s).")

@@ -10,6 +10,7 @@ from decimal import Decimal
 import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 
 from dziennik.accounts import encryption, typing_capture
 from dziennik.accounts import services as account_services
@@ -205,3 +206,19 @@ def test_the_schools_threshold_decides(world, enrolled, other_rhythm, rng):
         services.keystroke_settings_update(
             actor=principal, required_for_staff=False, threshold=Decimal("0.10")
         )
+
+
+def test_the_persons_data_export_holds_the_summary_and_no_timing(world, enrolled):
+    """Through the privacy page's export, as the person downloads it: KeyStroke's part is
+    there (on, with its consent and typings), and no number of the profile is."""
+    response = world.client("own_parent").post(
+        reverse("privacy:export_user", args=[enrolled.pk, "json"])
+    )
+    assert response.status_code == 200
+    data = json.loads(response.content)
+    profile = KeystrokeProfile.objects.get(user=enrolled)
+    assert data["own"]["keystroke"]["enabled"] is True
+    assert data["own"]["keystroke"]["typings_in_profile"] == services.LEARNING_SAMPLES
+    assert "KeystrokeProfile" not in json.dumps(data["apps"])
+    text = response.content.decode()
+    assert profile.encrypted_samples not in text and "samples" not in text

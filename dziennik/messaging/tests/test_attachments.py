@@ -10,6 +10,7 @@ from django.test import Client
 from django.urls import reverse
 
 from dziennik.messaging.models import Attachment, Message, MessagingSettings, Thread
+from testsupport.office import BROKEN_ZIP, DOCX, ODT, RENAMED_ZIP
 
 from .factories import EXE, PDF, PNG, pdf, send
 
@@ -53,6 +54,9 @@ def test_an_allowed_file_is_stored_under_a_name_of_ours(world):
         ("zdjecie.png", PDF),  # a PDF named as a picture: the name must agree with it
         ("skrypt.html", b"<html><script>alert(1)</script></html>"),
         ("archiwum.zip", b"PK\x03\x04" + b"\x00" * 32),  # a ZIP, not an office document
+        ("raport.docx", RENAMED_ZIP),  # an archive with a program, named as a document
+        ("notatki.odt", BROKEN_ZIP),  # a ZIP's first bytes only
+        ("notatki.odt", DOCX),  # a Word package named as an OpenDocument
         ("pusty.pdf", b""),
     ],
 )
@@ -61,6 +65,14 @@ def test_a_disallowed_type_by_content_is_refused_and_nothing_is_stored(world, na
         _send_files(world, pdf(), SimpleUploadedFile(name, content))
     assert "attachments" in refused.value.error_dict
     _nothing_stored(world)
+
+
+def test_real_office_documents_are_taken(world):
+    message = _send_files(
+        world, SimpleUploadedFile("plan.docx", DOCX), SimpleUploadedFile("plan.odt", ODT)
+    )
+    assert sorted(message.attachments.values_list("kind", flat=True)) == ["office", "office"]
+    assert len(_stored(world)) == 2
 
 
 def test_a_type_the_school_does_not_allow_is_refused(world):

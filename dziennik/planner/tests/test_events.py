@@ -20,6 +20,7 @@ from dziennik.planner.ui import calendar_entries
 from dziennik.schools.models import ClassGroup, DayOff
 from dziennik.schools.viewer import get_viewer
 from dziennik.timetable import services as timetable_services
+from testsupport.office import DOCX, RENAMED_ZIP
 from testsupport.policies import disagreements
 
 from .factories import maths_test, next_monday, plan
@@ -204,6 +205,8 @@ def test_homework_with_an_attachment_served_only_to_who_sees_it(world):
     [
         ("zadanie.exe", b"MZ\x90\x00", "musi być plikiem PDF"),
         ("zadanie.pdf", b"<html><script>", "nie odpowiada jego typowi"),
+        ("zadanie.docx", RENAMED_ZIP, "nie odpowiada jego typowi"),
+        ("zadanie.odt", DOCX, "nie odpowiada jego typowi"),
         ("../../passwd", PDF, "musi być plikiem PDF"),
         ("duze.pdf", PDF + b"0" * (5 * 1024 * 1024), "większy niż 5 MB"),
     ],
