@@ -190,7 +190,7 @@ def start_server(env: dict[str, str], port: int, workers: int, threads: int):
         "warning",
     ]
     process = subprocess.Popen(command, env=env, cwd=ROOT, start_new_session=True)
-    deadline = time.time() + 30
+    deadline = time.time() + 120  # three workers importing at once on a busy machine
     while time.time() < deadline:
         try:
             conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
