@@ -245,10 +245,9 @@ def counted_values(entries: Iterable[Entry], rules: Rules) -> list[tuple[Decimal
     mark_counts: dict[str, int] = defaultdict(int)
     for e in entries:
         mark = rules.marks.get(normalize_symbol(e.symbol)) if e.points is None else None
-        if mark is not None:
-            if mark.rule == "converted":
-                mark_counts[mark.symbol] += 1
-                continue
+        if mark is not None and mark.rule == "converted":
+            mark_counts[mark.symbol] += 1
+            continue
         groups[root(e)].append(e)
 
     result: list[tuple[Decimal, Decimal]] = []

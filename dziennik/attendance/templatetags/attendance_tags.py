@@ -107,7 +107,7 @@ def recent_rows(recent) -> str:
             kind_class = ""
         parts.append(
             f'<tr data-mark="{m["id"]}" data-kind="{escape(str(m["kind_code"]))}">'
-            f'<td>{_date(m["date"])}</td><td>{m["slot"]}</td><td>{escape(str(m["subject"]))}</td>'
+            f"<td>{_date(m['date'])}</td><td>{m['slot']}</td><td>{escape(str(m['subject']))}</td>"
             f'<td class="topic">{escape(m["topic"]) if m["topic"] else "–"}</td>'
             f'<td><span class="{kind_class}">{escape(str(m["kind_name"]))}</span></td></tr>\n    '
         )

@@ -1,0 +1,84 @@
+"""The overview's subject rows are written in Python (``grades_tags.overview_rows``) for
+the speed of a freshly built page: they must be what the template loop they replaced
+wrote, for every state a row can be in."""
+
+import re
+
+from django.template import engines
+from django.urls import reverse
+from django.utils import translation
+
+from dziennik.grades import services
+from dziennik.grades.models import GradeVisit
+from dziennik.grades.templatetags.grades_tags import overview_rows
+
+from .conftest import add_column
+from .test_pages import propose
+
+# The loop of grades/overview.html before the rows were written in Python.
+TEMPLATE_LOOP = """{% load i18n grades_tags %}{% for s in report.subjects %}
+  <li class="ov-row" id="ov-subject-{{ s.subject.pk }}" data-subject="{{ s.subject.pk }}">
+    <h2 class="ov-subject"><a href="{% url 'grades:student' report.student.pk %}{% if report.term %}?okres={{ report.term.pk }}{% endif %}#subject-{{ s.subject.pk }}">{{ s.subject.name }}</a>
+      {% if s.new_count %}<span class="badge new">{% blocktranslate count n=s.new_count %}{{ n }} new{% plural %}{{ n }} new{% endblocktranslate %}</span>{% endif %}</h2>
+    <div class="ov-chips">
+      {% overview_chips s.rows %}{% if not s.rows %}<span class="muted">{% translate "No grades yet." %}</span>{% endif %}
+    </div>
+    <dl class="ov-stats">
+      {% if not descriptive or s.average is not None %}<div><dt>{% translate "Average" %}</dt><dd class="ov-average" data-value="{{ s.average|plain }}">{{ s.average|default:"–" }}</dd></div>{% endif %}
+      <div><dt>{% translate "Proposed term grade" context "overview" %}</dt><dd class="ov-proposed">{% classification_cell s.proposed_term %}</dd></div>
+      <div><dt>{% translate "Term grade" context "overview" %}</dt><dd class="ov-term">{% classification_cell s.term_grade %}</dd></div>
+      {% if s.proposed_final or s.final_grade %}
+      <div><dt>{% translate "Proposed final grade" context "overview" %}</dt><dd class="ov-proposed-final">{% classification_cell s.proposed_final %}</dd></div>
+      <div><dt>{% translate "Final grade" context "overview" %}</dt><dd class="ov-final">{% classification_cell s.final_grade %}</dd></div>
+      {% endif %}
+    </dl>
+  </li>
+{% endfor %}"""
+
+
+def _words(html: str) -> list[str]:
+    return re.sub(r">\s+<", "><", html).split()
+
+
+def _report(world, role):
+    url = reverse("grades:student_overview", args=[world.student.pk])
+    response = world.client(role).get(url, {"okres": world.term1.pk})
+    assert response.status_code == 200
+    return response.context["report"], response.content.decode()
+
+
+def _same_as_the_loop(report, descriptive=False):
+    expected = engines["django"].from_string(TEMPLATE_LOOP).render(
+        {"report": report, "descriptive": descriptive}
+    )
+    written = overview_rows(report, descriptive)
+    assert _words(written) == _words(expected)
+    return written
+
+
+def test_rows_are_what_the_template_loop_wrote(world, column, grading):
+    teacher = world.user("teacher_in")
+    quiz = add_column(world, name="Kartkówka <ułamki> & „cudzysłów”", cat="Kartkówka")
+    services.grade_set(
+        actor=teacher, assessment=quiz, student=world.student, raw="3", comment='"Popraw" <b>'
+    )
+    propose(world, world.student, 4)
+    propose(world, world.student, 3, kind="final")
+    for language in ("pl", "en"):
+        with translation.override(language):
+            GradeVisit.objects.all().delete()
+            report, html = _report(world, "teacher_in")  # staff see the proposals
+            assert any(s.new_count for s in report.subjects)  # the "new" badge
+            assert any(s.proposed_final for s in report.subjects)  # the final columns
+            assert any(not s.rows for s in report.subjects)  # a subject without grades
+            written = _same_as_the_loop(report)
+            assert written.strip() in html
+            assert "&lt;ułamki&gt; &amp;" in written and "&lt;b&gt;" in written
+            _same_as_the_loop(report, descriptive=True)  # no empty averages
+
+
+def test_rows_of_a_parent_without_new_grades(world, column):
+    _report(world, "own_parent")  # the first visit marks everything seen
+    report, _html = _report(world, "own_parent")
+    assert not any(s.new_count for s in report.subjects)
+    _same_as_the_loop(report)
