@@ -323,6 +323,9 @@ def run(args, env: dict[str, str], redis) -> None:
                 session.login(login() if callable(login) else login)
             make_request = scenario.prepare(session)
             make_request(0)  # warm-up and sanity check inside prepare
+            # every worker's first requests (lazy imports, templates compiled): unmeasured,
+            # or the first scenario – the trivial page – would carry them
+            run_load(session, make_request, args.workers * args.threads, 1.0)
             for level in levels:
                 cpu_before = server_cpu_seconds(groups, database)
                 result = run_load(session, make_request, level, args.duration)

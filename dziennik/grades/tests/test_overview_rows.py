@@ -3,6 +3,7 @@ the speed of a freshly built page: they must be what the template loop they repl
 wrote, for every state a row can be in."""
 
 import re
+from pathlib import Path
 
 from django.template import engines
 from django.urls import reverse
@@ -16,24 +17,7 @@ from .conftest import add_column
 from .test_pages import propose
 
 # The loop of grades/overview.html before the rows were written in Python.
-TEMPLATE_LOOP = """{% load i18n grades_tags %}{% for s in report.subjects %}
-  <li class="ov-row" id="ov-subject-{{ s.subject.pk }}" data-subject="{{ s.subject.pk }}">
-    <h2 class="ov-subject"><a href="{% url 'grades:student' report.student.pk %}{% if report.term %}?okres={{ report.term.pk }}{% endif %}#subject-{{ s.subject.pk }}">{{ s.subject.name }}</a>
-      {% if s.new_count %}<span class="badge new">{% blocktranslate count n=s.new_count %}{{ n }} new{% plural %}{{ n }} new{% endblocktranslate %}</span>{% endif %}</h2>
-    <div class="ov-chips">
-      {% overview_chips s.rows %}{% if not s.rows %}<span class="muted">{% translate "No grades yet." %}</span>{% endif %}
-    </div>
-    <dl class="ov-stats">
-      {% if not descriptive or s.average is not None %}<div><dt>{% translate "Average" %}</dt><dd class="ov-average" data-value="{{ s.average|plain }}">{{ s.average|default:"–" }}</dd></div>{% endif %}
-      <div><dt>{% translate "Proposed term grade" context "overview" %}</dt><dd class="ov-proposed">{% classification_cell s.proposed_term %}</dd></div>
-      <div><dt>{% translate "Term grade" context "overview" %}</dt><dd class="ov-term">{% classification_cell s.term_grade %}</dd></div>
-      {% if s.proposed_final or s.final_grade %}
-      <div><dt>{% translate "Proposed final grade" context "overview" %}</dt><dd class="ov-proposed-final">{% classification_cell s.proposed_final %}</dd></div>
-      <div><dt>{% translate "Final grade" context "overview" %}</dt><dd class="ov-final">{% classification_cell s.final_grade %}</dd></div>
-      {% endif %}
-    </dl>
-  </li>
-{% endfor %}"""
+TEMPLATE_LOOP = (Path(__file__).parent / "overview_loop.html").read_text()
 
 
 def _words(html: str) -> list[str]:
@@ -48,8 +32,10 @@ def _report(world, role):
 
 
 def _same_as_the_loop(report, descriptive=False):
-    expected = engines["django"].from_string(TEMPLATE_LOOP).render(
-        {"report": report, "descriptive": descriptive}
+    expected = (
+        engines["django"]
+        .from_string(TEMPLATE_LOOP)
+        .render({"report": report, "descriptive": descriptive})
     )
     written = overview_rows(report, descriptive)
     assert _words(written) == _words(expected)
