@@ -56,6 +56,9 @@ def quantize(value: Decimal) -> Decimal:
     return value.quantize(TWO_PLACES, rounding=ROUND_HALF_UP)
 
 
+_REMEMBERED_SYMBOLS = 512  # a bound on what ``Rules.value_of`` keeps (typed text is free)
+
+
 def normalize_symbol(raw: str) -> str:
     return (raw or "").strip().translate(_DASHES).lower().replace(" ", "")
 
@@ -147,10 +150,22 @@ class Rules:
         return symbol, Decimal(match.group(1)) + modifiers.get(modifier, Decimal(0)), None
 
     def value_of(self, symbol: str) -> Decimal | None:
+        # Remembered per symbol: the rules never change once built, and a page averages
+        # hundreds of grades written with a dozen symbols. Kept outside the fields (not
+        # compared; absent from rules kept in the cache by an earlier release).
+        memo = self.__dict__.get("_value_memo")
+        if memo is None:
+            memo = {}
+            object.__setattr__(self, "_value_memo", memo)
+        elif symbol in memo:
+            return memo[symbol]
         try:
-            return self.parse(symbol)[1]
+            value = self.parse(symbol)[1]
         except InvalidGrade:
-            return None
+            value = None
+        if len(memo) < _REMEMBERED_SYMBOLS:
+            memo[symbol] = value
+        return value
 
     def points_symbol(self, points: Decimal, max_points: Decimal) -> str:
         if points < 0 or points > max_points:
@@ -229,11 +244,10 @@ def counted_values(entries: Iterable[Entry], rules: Rules) -> list[tuple[Decimal
     groups: dict[object, list[Entry]] = defaultdict(list)
     mark_counts: dict[str, int] = defaultdict(int)
     for e in entries:
-        if e.points is None and normalize_symbol(e.symbol) in rules.marks:
-            mark = rules.marks[normalize_symbol(e.symbol)]
-            if mark.rule == "converted":
-                mark_counts[mark.symbol] += 1
-                continue
+        mark = rules.marks.get(normalize_symbol(e.symbol)) if e.points is None else None
+        if mark is not None and mark.rule == "converted":
+            mark_counts[mark.symbol] += 1
+            continue
         groups[root(e)].append(e)
 
     result: list[tuple[Decimal, Decimal]] = []

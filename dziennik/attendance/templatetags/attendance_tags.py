@@ -86,3 +86,29 @@ def absence_rows(absences, deadline) -> str:
             f"<td>{state}</td></tr>\n    "
         )
     return mark_safe("".join(rows))  # noqa: S308 – every value above is escaped
+
+
+@register.simple_tag
+def recent_rows(recent) -> str:
+    """The rows of the student page's recent lessons (``student_page_rows``): one per
+    lesson of the last two weeks with its topic and the mark."""
+    if not recent:
+        return format_html(
+            '<tr><td colspan="5">{}</td></tr>', gettext("No lessons in the last two weeks.")
+        )
+    escape = html.escape
+    parts = []
+    for m in recent:
+        if m["counts_as"] == "absent":
+            kind_class = "kind-absent"
+        elif m["kind_base"] == "late":
+            kind_class = "kind-late"
+        else:
+            kind_class = ""
+        parts.append(
+            f'<tr data-mark="{m["id"]}" data-kind="{escape(str(m["kind_code"]))}">'
+            f"<td>{_date(m['date'])}</td><td>{m['slot']}</td><td>{escape(str(m['subject']))}</td>"
+            f'<td class="topic">{escape(m["topic"]) if m["topic"] else "–"}</td>'
+            f'<td><span class="{kind_class}">{escape(str(m["kind_name"]))}</span></td></tr>\n    '
+        )
+    return mark_safe("".join(parts))  # noqa: S308 – every value above is escaped

@@ -2,9 +2,11 @@ import html
 
 from django import template
 from django.template.defaultfilters import floatformat
-from django.utils.html import format_html
+from django.urls import reverse
+from django.utils.formats import localize
+from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext, pgettext
 
 register = template.Library()
 
@@ -31,10 +33,12 @@ def plain(value) -> str:
     return "" if value is None else str(value)
 
 
-# --- the overview's chips, built in Python ----------------------------------------------------
+# --- the overview's rows and chips, built in Python -------------------------------------------
 # The overview shows every grade of the term as a chip with its details: a loop of a few
 # hundred small template nodes per subject was most of a freshly built page's cost, so
-# these two tags write the same markup directly (``grades/overview.html``).
+# these tags write the same markup directly (``grades/overview.html``); so does the row
+# of each subject (a dozen subjects of translated labels, links and cells cost as much
+# again in template nodes).
 
 
 def _escape(value) -> str:
@@ -102,6 +106,68 @@ def overview_chips(rows) -> str:
             f"          {comment}\n"
             f"        </span>\n"
             f"      </span>"
+        )
+    return mark_safe("".join(parts))  # noqa: S308 – every value above is escaped
+
+
+@register.simple_tag
+def overview_rows(report, descriptive) -> str:
+    """One ``<li>`` per subject of the report: its link to the full tables, the number of
+    new grades, the chips, the average and the term and final grades (and proposals)."""
+    query = f"?okres={report.term.pk}" if report.term else ""
+    link = _escape(reverse("grades:student", args=[report.student.pk]) + query)
+    labels = {
+        "average": conditional_escape(gettext("Average")),
+        "proposed": conditional_escape(pgettext("overview", "Proposed term grade")),
+        "term": conditional_escape(pgettext("overview", "Term grade")),
+        "proposed_final": conditional_escape(pgettext("overview", "Proposed final grade")),
+        "final": conditional_escape(pgettext("overview", "Final grade")),
+        "none": conditional_escape(gettext("No grades yet.")),
+    }
+    parts = []
+    for s in report.subjects:
+        pk = s.subject.pk
+        new_count = s.new_count
+        badge = (
+            '<span class="badge new">'
+            + ngettext("%(n)s new", "%(n)s new", new_count) % {"n": new_count}
+            + "</span>"
+            if new_count
+            else ""
+        )
+        chips = overview_chips(s.rows) if s.rows else f'<span class="muted">{labels["none"]}</span>'
+        average = ""
+        if not descriptive or s.average is not None:
+            shown = _escape(localize(s.average)) if s.average else "–"
+            average = (
+                f'<div><dt>{labels["average"]}</dt><dd class="ov-average" '
+                f'data-value="{plain(s.average)}">{shown}</dd></div>'
+            )
+        finals = ""
+        if s.proposed_final or s.final_grade:
+            finals = (
+                f'<div><dt>{labels["proposed_final"]}</dt><dd class="ov-proposed-final">'
+                f"{classification_cell(s.proposed_final)}</dd></div>\n"
+                f'      <div><dt>{labels["final"]}</dt><dd class="ov-final">'
+                f"{classification_cell(s.final_grade)}</dd></div>"
+            )
+        parts.append(
+            f'  <li class="ov-row" id="ov-subject-{pk}" data-subject="{pk}">\n'
+            f'    <h2 class="ov-subject"><a href="{link}#subject-{pk}">'
+            f"{_escape(s.subject.name)}</a>\n"
+            f"      {badge}</h2>\n"
+            f'    <div class="ov-chips">\n'
+            f"      {chips}\n"
+            f"    </div>\n"
+            f'    <dl class="ov-stats">\n'
+            f"      {average}\n"
+            f'      <div><dt>{labels["proposed"]}</dt><dd class="ov-proposed">'
+            f"{classification_cell(s.proposed_term)}</dd></div>\n"
+            f'      <div><dt>{labels["term"]}</dt><dd class="ov-term">'
+            f"{classification_cell(s.term_grade)}</dd></div>\n"
+            f"      {finals}\n"
+            f"    </dl>\n"
+            f"  </li>\n"
         )
     return mark_safe("".join(parts))  # noqa: S308 – every value above is escaped
 
