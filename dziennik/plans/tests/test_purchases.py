@@ -339,7 +339,11 @@ def test_entitlements_of_a_basic_account_in_the_statutory_model(world, plans):
 
 
 def test_entitlements_in_the_at_school_model_are_the_free_plans(world, plans):
-    PlanSettings.objects.filter(school=world.school).update(mode=PlanSettings.Mode.AT_SCHOOL)
+    world.school.is_public = False
+    world.school.save()
+    settings = PlanSettings.objects.get(school=world.school)
+    settings.mode = PlanSettings.Mode.AT_SCHOOL
+    settings.save()
     plans["basic"].entitlements = [entitlements.MESSAGES]
     plans["basic"].save()
     parent = get_viewer(world.user("own_parent"))
