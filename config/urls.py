@@ -33,6 +33,7 @@ urlpatterns = [
     # LTI 1.3: the principal's tools (/platformy/lti/), the links, the protocol.
     path("", include("dziennik.lti.urls")),
     path("platformy/", include("dziennik.sso.urls")),
+    path("plan-dostepu/", include("dziennik.plans.urls")),
     # Single sign-on (OpenID Connect) and its resource API: standard, English paths.
     path("o/", include("dziennik.sso.oauth_urls")),
     path("api/v1/", include("dziennik.sso.api_urls")),

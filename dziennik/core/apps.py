@@ -78,6 +78,9 @@ NOT_REGISTER_DATA = (
     "privacy.StudentRead",
     "privacy.DataExport",
     "privacy.RectificationRequest",
+    # Activation lists and their lines are shown only on their own pages, built per request.
+    "plans.ActivationList",
+    "plans.ActivationLine",
 )
 # Rows of a school that are no configuration and point at no student or class, whose
 # services move their own cache scopes explicitly: an announcement moves its school's
@@ -117,6 +120,12 @@ SELF_SCOPED = (
     # go through the grades' history, which moves their scopes.
     "lti.Tool",
     "lti.LineItem",
+    # A family's purchases and payments are on no cached page (the plan page, the
+    # activation lists and the revenue report are built for each request); the accesses
+    # they activate are register data, moved by their history (the student).
+    "plans.Purchase",
+    "plans.Payment",
+    "plans.ActivationList",
 )
 # Register data is whatever points at a student or a class (``core.cache_guard``).
 REGISTER_ANCHORS = ("schools.Student", "schools.SchoolClass")
