@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "dziennik.privacy",
     "dziennik.archive",
     "dziennik.promotion",
+    "dziennik.printing",
     "dziennik.portal",
     "dziennik.demo",
 ]
@@ -363,6 +364,7 @@ TASK_WORKER_PERIODIC = [
     "dziennik.notifications.tasks.notifications_sweep",
     "dziennik.planner.tasks.planner_tomorrow",
     "dziennik.notices.tasks.notices_shown_today",
+    "dziennik.printing.tasks.print_jobs_purge",
 ]
 # From this local time on, families are told of the next school day's tests, trips,
 # homework and timetable changes (dziennik/planner/reminders.py).

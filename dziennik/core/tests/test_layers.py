@@ -36,6 +36,7 @@ APPS = (
     "promotion",
     "sso",
     "retention",
+    "printing",
     "records",
     "privacy",
     "archive",
