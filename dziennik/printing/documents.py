@@ -16,7 +16,7 @@ from dziennik.archive.selectors import class_journal
 from dziennik.core.printing import join_pdf, layout, render_html
 from dziennik.schools.models import SchoolClass
 
-from .journals import class_teacher_pages, register_sections
+from .journals import SubjectSection, class_teacher_pages, register_sections
 from .models import PrintJob
 
 Progress = Callable[[], None]
@@ -54,13 +54,10 @@ def register_document(school_class: SchoolClass, teacher_id: int | None = None) 
                 "printing/print/register_subject.html", school_class, {"section": section}
             )
         )
-    if not parts:  # a teacher without subjects in the class still gets a page saying so
+    if not parts:  # a teacher without subjects in the class: a page saying so, no more
+        empty = SubjectSection(name=school_class.name, teachers=[], term_names=[])
         parts.append(
-            lambda: _html(
-                "printing/print/register_cover.html",
-                school_class,
-                {"journal": class_journal(school_class)},
-            )
+            lambda: _html("printing/print/register_subject.html", school_class, {"section": empty})
         )
     return Document(f"dziennik-{slugify(school_class.name)}.pdf", parts)
 
