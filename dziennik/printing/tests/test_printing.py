@@ -364,3 +364,13 @@ def test_a_bad_year_or_kind_is_a_404(world):
     bad = reverse("printing:class_start", args=[world.school_class.pk, "nonsense"])
     assert client.post(bad).status_code == 404
     assert not PrintJob.objects.exists()
+
+
+def test_the_office_has_it_in_the_menu_and_the_class_teacher_on_the_class_summary(world):
+    printing = reverse("printing:index")
+    summary = reverse("grades:class_summary", args=[world.school_class.pk])
+    assert f'href="{printing}"' in world.client("secretary").get("/").content.decode()
+    class_teacher = world.client("class_teacher")
+    assert f'href="{printing}"' not in class_teacher.get("/").content.decode()
+    page = class_teacher.get(summary).content.decode()
+    assert f'href="{printing}?year={world.year.pk}" id="related-printing"' in page
