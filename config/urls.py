@@ -25,6 +25,7 @@ urlpatterns = [
     path("spotkania/", include("dziennik.meetings.urls")),
     path("retencja/", include("dziennik.retention.urls")),
     path("eksport-dziennika/", include("dziennik.records.urls")),
+    path("wydruki/", include("dziennik.printing.urls")),
     path("archiwum/", include("dziennik.archive.urls")),
     path("promocja/", include("dziennik.promotion.urls")),
     path("powiadomienia/", include("dziennik.notifications.urls")),

@@ -96,6 +96,7 @@ QUERY_NAMES: dict[str, tuple[str, ...]] = {
     "planner:week": ("od", "klasa"),
     "planner:list": ("od", "klasa"),
     "records:index": ("year",),
+    "printing:index": ("year",),
     "privacy:reads": ("odczyty", "zmiany"),
     "privacy:requests": ("status", "strona"),
     "oauth2_provider:authorize": ("client_id",),

@@ -56,8 +56,13 @@ from dziennik.notifications import services as notification_services
 from dziennik.notifications.models import Delivery, Notification
 from dziennik.planner import services as planner_services
 from dziennik.plans import services as plans_services
+from dziennik.printing import jobs as printing_jobs
+from dziennik.printing.models import PrintJob
+from dziennik.printing.tasks import print_job_run
+from dziennik.privacy import export_jobs as privacy_export_jobs
 from dziennik.privacy import services as privacy_services
-from dziennik.privacy.models import StudentRead
+from dziennik.privacy.models import DataExport, StudentRead
+from dziennik.privacy.tasks import data_export_build
 from dziennik.promotion import services as promotion_services
 from dziennik.promotion.models import PromotionEntry
 from dziennik.promotion.tests.factories import annual, classify_4a
@@ -694,6 +699,34 @@ class Scene:
             via=RegisterExport.Via.DOWNLOAD,
         )
 
+    @cached_property
+    def data_export(self) -> DataExport:
+        """The parent's PDF copy of their child's data, built."""
+        row = privacy_export_jobs.export_pdf_start(
+            actor=self.world.user("own_parent"),
+            user=None,
+            student=self.world.student,
+            language="pl",
+        )
+        data_export_build.call(row.pk)
+        return row
+
+    @cached_property
+    def print_job(self) -> PrintJob:
+        """The class teacher's printout of the register of 4a, ready to download."""
+        job = printing_jobs.job_start(
+            actor=self.world.user("class_teacher"),
+            kind=PrintJob.Kind.REGISTER,
+            school_year=self.world.year,
+            school_class=self.world.school_class,
+        )[0]
+        print_job_run.call(job.pk)
+        return job
+
+    @property
+    def register_kind(self) -> str:
+        return PrintJob.Kind.REGISTER
+
     @property
     def school_year(self):
         return self.world.year
@@ -759,6 +792,7 @@ LTI_LAUNCH = "dziennik/lti/tests/test_launch.py::"
 BEARER_ONLY = expect(401, anonymous=401)
 RETENTION_AUTHZ = "dziennik/retention/tests/test_authorization.py::"
 RECORDS_TESTS = "dziennik/records/tests/test_records.py::"
+PRINTING_TESTS = "dziennik/printing/tests/test_printing.py::"
 PRIVACY_EXPORT = "dziennik/privacy/tests/test_export.py::"
 PRIVACY_REQUESTS = "dziennik/privacy/tests/test_rectification.py::"
 PROMOTION_AUTHZ = "dziennik/promotion/tests/test_authorization.py::"
@@ -1841,6 +1875,17 @@ URLS: dict[str, Case] = {
         kwargs={"student_id": "student", "fmt": "export_format"},
         post=PRIVACY_EXPORT + "test_export_student_matrix",
     ),
+    "privacy:export_job": Case(
+        expect(404, own_parent=200),
+        kwargs={"export_id": "data_export"},
+        secrets=("Pobierz PDF",),
+        note="Only the person who asked for the PDF",
+    ),
+    "privacy:export_download": Case(
+        POST_ONLY,
+        kwargs={"export_id": "data_export"},
+        post=PRIVACY_EXPORT + "test_export_download_matrix",
+    ),
     "privacy:people": Case(
         PRINCIPAL_PAGE,
         nothing_to_leak="A search form; people are listed only for a query, of one's school",
@@ -2097,6 +2142,39 @@ URLS: dict[str, Case] = {
         POST_ONLY,
         kwargs={"export_id": "register_export"},
         post=RECORDS_TESTS + "test_the_whole_school_is_exported_in_the_background_and_downloaded",
+    ),
+    # --- printing: the journals as PDF, in the background ---------------------------------
+    "printing:index": Case(
+        expect(200, student=404, own_parent=404, other_parent=404),
+        needs=("print_job",),
+        secrets=("Grażyna Wójcik",),
+        secrets_for={
+            role: ("Grażyna Wójcik",)
+            for role in ("teacher_in", "teacher_out", "secretary", "other_principal")
+        },
+        note="Staff print the journals they may; each sees their own printouts, the "
+        "principal the school's",
+    ),
+    "printing:class_start": Case(
+        POST_ONLY,
+        kwargs={"class_id": "school_class", "kind": "register_kind"},
+        post=PRINTING_TESTS + "test_the_class_start_matrix",
+    ),
+    "printing:school_start": Case(
+        POST_ONLY,
+        kwargs={"year_id": "year"},
+        post=PRINTING_TESTS + "test_the_school_start_matrix",
+    ),
+    "printing:job": Case(
+        expect(404, principal=200, class_teacher=200),
+        kwargs={"job_id": "print_job"},
+        secrets=("Pobierz wydruk",),
+        note="Only the person who asked for the printout and the school's principal",
+    ),
+    "printing:download": Case(
+        POST_ONLY,
+        kwargs={"job_id": "print_job"},
+        post=PRINTING_TESTS + "test_a_class_register_is_printed_in_the_background",
     ),
 }
 

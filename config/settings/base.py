@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "dziennik.privacy",
     "dziennik.archive",
     "dziennik.promotion",
+    "dziennik.printing",
     "dziennik.portal",
     "dziennik.demo",
 ]
@@ -365,6 +366,7 @@ TASK_WORKER_PERIODIC = [
     "dziennik.planner.tasks.planner_tomorrow",
     "dziennik.notices.tasks.notices_shown_today",
     "dziennik.plans.tasks.plans_expiry_remind",
+    "dziennik.printing.tasks.print_jobs_purge",
 ]
 # From this local time on, families are told of the next school day's tests, trips,
 # homework and timetable changes (dziennik/planner/reminders.py).

@@ -66,7 +66,8 @@ QUIET_FIELDS = {
 # Rows that point at a student or a class but are no register data: the history itself,
 # the "last seen" mark of the grade page (part of that page's key, written through), and
 # a class's credential letters waiting for download (no page shows them but their own),
-# the register's XML exports (shown only on the records page, which is not cached).
+# the register's XML exports (shown only on the records page, which is not cached), the
+# printouts of the journals (shown only on the printing pages, built per request).
 # The privacy app's rows (the log of staff reads of a student's pages, written on GET;
 # data exports; rectification requests) are shown on no cached page, only on its own
 # pages built per request.
@@ -75,6 +76,7 @@ NOT_REGISTER_DATA = (
     "grades.GradeVisit",
     "accounts.LetterJob",
     "records.RegisterExport",
+    "printing.PrintJob",
     "privacy.StudentRead",
     "privacy.DataExport",
     "privacy.RectificationRequest",
@@ -110,6 +112,8 @@ SELF_SCOPED = (
     # The register's XML exports: on no cached page (the records page is built for each
     # request), so they move nothing.
     "records.RegisterExport",
+    # The printouts of the journals likewise (the printing pages are built per request).
+    "printing.PrintJob",
     # A person's data exports and rectification requests are on no cached page either
     # (their pages are built per request; NOT_REGISTER_DATA above).
     "privacy.DataExport",

@@ -72,6 +72,9 @@ EXCLUDED_FIELDS = {
     "accounts.LetterJob": {
         "content": _("The letters' PDF holds the one-time passwords of a whole class.")
     },
+    "privacy.DataExport": {
+        "content": _("The PDF of an earlier export: a copy of the data this export holds anyway.")
+    },
     "timetable.CalendarFeed": {"token": _SECRET},
     "core.AuditEntry": {
         "chain_seq": _("Integrity data of the history's hash chain."),

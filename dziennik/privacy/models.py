@@ -12,11 +12,19 @@ from django.utils.translation import pgettext_lazy
 
 class DataExport(models.Model):
     """One export of a person's data (RODO art. 15 and 20): who produced it, about whom,
-    in which format. Recorded in the history, so the family sees the principal's."""
+    in which format. Recorded in the history, so the family sees the principal's. The
+    PDF is laid out in the background and waits here for its requester."""
 
     class Format(models.TextChoices):
         JSON = "json", "JSON"
         PDF = "pdf", "PDF"
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("waiting")
+        RUNNING = "running", _("being prepared")
+        READY = "ready", _("ready")
+        EXPIRED = "expired", _("deleted after its time")
+        FAILED = "failed", _("failed")
 
     school = models.ForeignKey(
         "schools.School", verbose_name=_("school"), on_delete=models.CASCADE, related_name="+"
@@ -45,6 +53,18 @@ class DataExport(models.Model):
     )
     format = models.CharField(_("format"), max_length=4, choices=Format.choices)
     at = models.DateTimeField(_("produced at"), default=timezone.now)
+    # The PDF is laid out in the background (``tasks.data_export_build``: 30–47 s for a
+    # student under load); the JSON is handed over at once, and its row is *ready*.
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
+    )
+    language = models.CharField(_("language"), max_length=10, blank=True)
+    # The PDF, kept in the database (no file a web server could serve) for its requester
+    # only, until ``services.EXPORT_KEPT_FOR`` has passed.
+    content = models.BinaryField(null=True, editable=False)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    ACTIVE = (Status.QUEUED, Status.RUNNING)
 
     class Meta:
         verbose_name = _("data export")

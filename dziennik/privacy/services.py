@@ -8,6 +8,7 @@ import datetime
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -16,10 +17,10 @@ from dziennik.accounts.models import User
 from dziennik.core import audit
 from dziennik.notifications import events
 from dziennik.notifications import services as notifications
-from dziennik.schools.models import SchoolRole, Student
+from dziennik.schools.models import Guardian, SchoolRole, Student
 from dziennik.schools.viewer import Viewer, get_viewer
 
-from . import permissions
+from . import collector, export, permissions
 from .models import DataExport, RectificationRequest, StudentRead
 
 # The read log is kept this long (docs/privacy.md).
@@ -33,15 +34,29 @@ OFFICE_ROLES = (
 
 # --- exports ---------------------------------------------------------------------------
 def export_record(
-    *, actor: User, fmt: str, user: User | None = None, student: Student | None = None
+    *,
+    actor: User,
+    fmt: str,
+    user: User | None = None,
+    student: Student | None = None,
+    language: str = "",
 ) -> DataExport:
     """Note that ``actor`` produced an export of ``user``'s or ``student``'s data (the
     caller checked it may): a row and its history entry, linked to the student so the
-    family and the principal find it in the student's history."""
+    family and the principal find it in the student's history. A JSON export is handed
+    over at once (*ready*); a PDF waits for ``export_build`` (*queued*)."""
     school_id = (student.school_id if student is not None else user.school_id) or actor.school_id
+    ready = fmt != DataExport.Format.PDF
     with transaction.atomic():
         row = DataExport.objects.create(
-            school_id=school_id, requested_by=actor, user=user, student=student, format=fmt
+            school_id=school_id,
+            requested_by=actor,
+            user=user,
+            student=student,
+            format=fmt,
+            language=language[:10],
+            status=DataExport.Status.READY if ready else DataExport.Status.QUEUED,
+            finished_at=timezone.now() if ready else None,
         )
         audit.record_create(
             actor=actor,
@@ -49,6 +64,80 @@ def export_record(
             student_id=student.pk if student is not None else None,
         )
     return row
+
+
+# A PDF export waits this long for its requester; one not built after ``EXPORT_STALE_AFTER``
+# lost its worker.
+EXPORT_KEPT_FOR = datetime.timedelta(days=1)
+EXPORT_STALE_AFTER = datetime.timedelta(hours=2)
+
+
+def exports_purge(*, now: datetime.datetime | None = None) -> int:
+    """Delete the PDFs kept longer than ``EXPORT_KEPT_FOR`` (the rows stay, for the
+    history) and mark failed the ones whose worker died; returns how many were deleted."""
+    now = now or timezone.now()
+    DataExport.objects.filter(status__in=DataExport.ACTIVE, at__lt=now - EXPORT_STALE_AFTER).update(
+        status=DataExport.Status.FAILED, finished_at=now
+    )
+    return DataExport.objects.filter(
+        format=DataExport.Format.PDF,
+        status=DataExport.Status.READY,
+        finished_at__lt=now - EXPORT_KEPT_FOR,
+    ).update(status=DataExport.Status.EXPIRED, content=None)
+
+
+def _subject_of(row: DataExport) -> collector.Subject:
+    """Whose data, as the request's selector chose it (``selectors.export_user`` or
+    ``export_student``): an account with its student and guardian profiles, or a student
+    alone."""
+    if row.user is None:
+        return collector.Subject(student=row.student)
+    user = row.user
+    student = row.student or Student.objects.filter(user_id=user.pk).first()
+    guardian = Guardian.objects.filter(user_id=user.pk).first()
+    return collector.Subject(user=user, student=student, guardian=guardian)
+
+
+def export_build(*, export_id: int) -> str:
+    """Lay out a queued PDF export (the worker's part), all or nothing: the claim and the
+    PDF commit together, so a worker killed midway leaves it waiting and the next one
+    builds it; a second run of a built one does nothing."""
+    exports_purge()
+    try:
+        with transaction.atomic():
+            row = (
+                DataExport.objects.select_for_update(of=("self",))
+                .select_related("school", "user", "student")
+                .filter(pk=export_id, status=DataExport.Status.QUEUED)
+                .first()
+            )
+            if row is None:
+                return "skipped"
+            DataExport.objects.filter(pk=export_id).update(status=DataExport.Status.RUNNING)
+            content = export.as_pdf(
+                _subject_of(row), school_name=row.school.name, language=row.language or None
+            )
+            DataExport.objects.filter(pk=export_id).update(
+                status=DataExport.Status.READY, content=content, finished_at=timezone.now()
+            )
+    except Exception:
+        DataExport.objects.filter(pk=export_id).update(
+            status=DataExport.Status.FAILED, finished_at=timezone.now()
+        )
+        raise
+    return DataExport.Status.READY
+
+
+def export_content(*, actor: User, export_id: int) -> tuple[DataExport, bytes]:
+    """A built PDF export, for the person who asked for it only; 404 for anything else."""
+    row = (
+        DataExport.objects.filter(pk=export_id, requested_by=actor, status=DataExport.Status.READY)
+        .exclude(content=None)
+        .first()
+    )
+    if row is None:
+        raise Http404
+    return row, bytes(row.content)
 
 
 # --- rectification requests -----------------------------------------------------------

@@ -12,6 +12,8 @@ urlpatterns = [
         views.export_student,
         name="export_student",
     ),
+    path("eksport/<int:export_id>/", views.export_job, name="export_job"),
+    path("eksport/<int:export_id>/pobierz/", views.export_download, name="export_download"),
     path("osoby/", views.people, name="people"),
     path("odczyty/<int:student_id>/", views.reads, name="reads"),
     path("sprostowania/", views.requests_list, name="requests"),

@@ -17,9 +17,9 @@ from dziennik.core.http import content_disposition
 from dziennik.core.printing import pdf_response
 from dziennik.schools.models import School
 
-from . import export, permissions, selectors, services
+from . import export, export_jobs, permissions, selectors, services
 from .forms import AnswerForm, PeopleSearchForm, RectificationForm
-from .models import RectificationRequest
+from .models import DataExport, RectificationRequest
 
 FORMATS = ("json", "pdf")
 
@@ -49,17 +49,24 @@ def _school_name(school_id) -> str:
     return School.objects.filter(pk=school_id).values_list("name", flat=True).first() or ""
 
 
-def _send(request, subject, fmt: str, filename: str):
-    school_name = _school_name(request.viewer.school_id)
-    if fmt == "pdf":
-        content = export.as_pdf(subject, school_name=school_name, language=get_language())
-        response = pdf_response(content, f"{filename}.pdf", inline=False)
-    else:
-        content = export.as_json(subject, school_name=school_name)
-        response = HttpResponse(content, content_type="application/json; charset=utf-8")
-        response["Content-Disposition"] = content_disposition(f"{filename}.json")
+def _send(request, subject, filename: str):
+    """The JSON export, written in the request (fast)."""
+    content = export.as_json(subject, school_name=_school_name(request.viewer.school_id))
+    response = HttpResponse(content, content_type="application/json; charset=utf-8")
+    response["Content-Disposition"] = content_disposition(f"{filename}.json")
     response["Cache-Control"] = "no-store, private"
     return response
+
+
+def _export(request, fmt: str, user, student, subject):
+    """JSON at once; a PDF is queued for the worker and its page shows when it is ready."""
+    if fmt == "pdf":
+        row = export_jobs.export_pdf_start(
+            actor=request.user, user=user, student=student, language=get_language() or ""
+        )
+        return redirect("privacy:export_job", export_id=row.pk)
+    services.export_record(actor=request.user, fmt=fmt, user=user, student=student)
+    return _send(request, subject, _filename(subject.name))
 
 
 def _filename(name: str) -> str:
@@ -74,8 +81,7 @@ def export_user(request, user_id: int, fmt: str):
     if fmt not in FORMATS:
         raise Http404
     user, subject = selectors.export_user(request.viewer, user_id)
-    services.export_record(actor=request.user, fmt=fmt, user=user, student=subject.student)
-    return _send(request, subject, fmt, _filename(subject.name))
+    return _export(request, fmt, user, subject.student, subject)
 
 
 @login_required
@@ -85,8 +91,28 @@ def export_student(request, student_id: int, fmt: str):
     if fmt not in FORMATS:
         raise Http404
     student, subject = selectors.export_student(request.viewer, student_id)
-    services.export_record(actor=request.user, fmt=fmt, user=subject.user, student=student)
-    return _send(request, subject, fmt, _filename(subject.name))
+    return _export(request, fmt, subject.user, student, subject)
+
+
+@login_required
+def export_job(request, export_id: int):
+    """The PDF export's progress; htmx polls its status part until it is ready."""
+    row = export_jobs.get_export_for(request.viewer, export_id)
+    context = {"export": row, "statuses": DataExport.Status}
+    if request.htmx:
+        return render(request, "privacy/_export_job_status.html", context)
+    return render(request, "privacy/export_job.html", context)
+
+
+@login_required
+@require_POST
+def export_download(request, export_id: int):
+    """The built PDF, for the person who asked for it."""
+    row, content = services.export_content(actor=request.user, export_id=export_id)
+    name = row.student.full_name if row.student_id else row.user.get_full_name() or "konto"
+    response = pdf_response(content, f"{_filename(name)}.pdf", inline=False)
+    response["Cache-Control"] = "no-store, private"
+    return response
 
 
 @login_required

@@ -37,6 +37,7 @@ APPS = (
     "lti",
     "sso",
     "retention",
+    "printing",
     "records",
     "privacy",
     "archive",

@@ -266,8 +266,54 @@ export, started = jobs.export_school_start(actor=User.objects.get(username="dyre
 result = export.pk
 """  # noqa: E501
 EXPORTS = "SELECT status, size > 0, via FROM records_registerexport ORDER BY 1"
+# A class teacher's printout of their class's pages, queued as the button does; prepared
+# again, the earlier printouts are removed first.
+PRINT = """
+from dziennik.printing import jobs
+from dziennik.printing.models import PrintJob
+from dziennik.schools.models import SchoolClass
+PrintJob.objects.all().delete()
+school_class = SchoolClass.objects.filter(class_teacher__isnull=False).order_by("level", "name").first()
+job, started = jobs.job_start(actor=school_class.class_teacher, kind="class_teacher", school_year=school_class.school_year, school_class=school_class)
+result = job.pk
+"""  # noqa: E501
+PRINTS = "SELECT kind, status, parts_done = parts_total, size > 0 FROM printing_printjob ORDER BY 1"
+# Two printouts of the principal, one past its time: the sweep deletes that one's file.
+PRINT_PURGE = """
+from datetime import timedelta
+from django.core.files.base import ContentFile
+from django.utils import timezone
+from dziennik.accounts.models import User
+from dziennik.printing.models import PrintJob
+from dziennik.printing.tasks import print_jobs_purge
+from dziennik.schools.models import SchoolYear
+PrintJob.objects.all().delete()
+year = SchoolYear.objects.get()
+for days in (1, 10):
+    job = PrintJob(school_id=year.school_id, school_year=year, kind="school", requested_by=User.objects.get(username="dyrektor"), status="ready", size=2, finished_at=timezone.now() - timedelta(days=days))
+    job.file.save("printout.zip", ContentFile(b"PK"), save=True)
+print_jobs_purge.enqueue()
+result = 1
+"""  # noqa: E501
+PURGED = "SELECT status, file = '' FROM printing_printjob ORDER BY 1, 2"
+# A parent's copy of their child's data as PDF, queued as the button does.
+DATA_EXPORT = """
+from dziennik.accounts.models import User
+from dziennik.privacy import export_jobs
+from dziennik.privacy.models import DataExport
+from dziennik.schools.models import Student
+DataExport.objects.all().delete()
+parent = User.objects.get(username="rodzic")
+student = Student.objects.filter(guardianships__guardian__user=parent).order_by("pk").first()
+row = export_jobs.export_pdf_start(actor=parent, user=None, student=student, language="pl")
+result = row.pk
+"""
+DATA_EXPORTS = "SELECT format, status, content IS NOT NULL FROM privacy_dataexport ORDER BY 1, 2"
 TASKS = {
     "archive_build": (ARCHIVE, "archive_yeararchive", ARCHIVES),
+    "print_job_run": (PRINT, "printing_printjob", PRINTS),
+    "print_jobs_purge": (PRINT_PURGE, "printing_printjob", PURGED),
+    "data_export_build": (DATA_EXPORT, "privacy_dataexport", DATA_EXPORTS),
     "notices_shown_today": (SHOWN_TODAY, "notices_announcement", ANNOUNCED),
     "register_export_write": (EXPORT, "records_registerexport", EXPORTS),
     "planner_tomorrow": (
@@ -404,7 +450,7 @@ def _waiting_on(conn, table: str) -> bool:
 
 
 # Seconds a task may take; the year's archive lays out and signs every class's register.
-TASK_TIMEOUT = {"archive_build": 600}
+TASK_TIMEOUT = {"archive_build": 600, "data_export_build": 300}
 
 
 def _run_worker_until_done(env, log, task_name: str) -> None:

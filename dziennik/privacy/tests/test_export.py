@@ -1,12 +1,15 @@
 """The person's data export: whose rows it holds, what it leaves out, the PDF, and the
 principal's export in the history."""
 
+import datetime
 import io
 import json
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext
 from pypdf import PdfReader
 
@@ -14,8 +17,9 @@ from dziennik.behaviour.models import BehaviourNote
 from dziennik.core.models import AuditEntry
 from dziennik.grades.models import Grade
 from dziennik.privacy.models import DataExport
+from dziennik.privacy.tasks import data_export_build
 from dziennik.schools.models import Guardianship
-from testsupport.url_matrix import NOTE, Scene, expect
+from testsupport.url_matrix import MATRIX_ROLES, NOTE, Scene, expect
 
 pytestmark = pytest.mark.django_db
 
@@ -106,13 +110,23 @@ def test_teacher_export_shows_what_they_did_not_the_students_data(world):
     )
 
 
-def test_the_pdf_names_the_person_and_its_sections(world):
+def test_the_pdf_names_the_person_and_its_sections(world, django_capture_on_commit_callbacks):
     scene = Scene(world)
     scene.note  # noqa: B018
     scene.column  # noqa: B018
-    response = _export(world, "own_parent", "privacy:export_student", world.student.pk, "pdf")
+    with django_capture_on_commit_callbacks(execute=True):  # the tests' backend builds it
+        started = _export(world, "own_parent", "privacy:export_student", world.student.pk, "pdf")
+    row = DataExport.objects.get()
+    assert started.status_code == 302
+    assert started["Location"] == reverse("privacy:export_job", args=[row.pk])
+    assert (row.format, row.status, row.student) == ("pdf", "ready", world.student)
+    client = world.client("own_parent")
+    page = client.get(started["Location"]).content.decode()
+    assert 'data-status="ready"' in page
+    response = client.post(reverse("privacy:export_download", args=[row.pk]))
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
+    assert response["Cache-Control"] == "no-store, private"
     pages = PdfReader(io.BytesIO(response.content)).pages
     text = " ".join(" ".join(p.extract_text() for p in pages).split())
     assert "Zofia Wiśniewska" in text
@@ -181,3 +195,48 @@ def test_export_student_matrix(world, matrix):
     matrix.check(url, expected, method="post", state=_exports, roles=refused)
     matrix.check(url, expected, method="post", roles=list(allowed))
     assert len(_exports()) == 3
+
+
+def test_the_pdf_request_returns_before_the_pdf_is_built(world):
+    """The request records the export and queues it: no PDF is laid out in it (30–47 s
+    for a student under load); the worker builds it, and only its requester takes it."""
+    with CaptureQueriesContext(connection) as queries:
+        started = _export(world, "own_parent", "privacy:export_student", world.student.pk, "pdf")
+    assert started.status_code == 302
+    row = DataExport.objects.get()
+    assert (row.status, row.content) == ("queued", None)  # nothing built in the request
+    # the request read none of the register data the export collects
+    assert not [q for q in queries if "grades_grade" in q["sql"]]
+    client = world.client("own_parent")
+    page = client.get(reverse("privacy:export_job", args=[row.pk])).content.decode()
+    assert 'data-status="queued"' in page and 'hx-trigger="every 2s"' in page
+    download = reverse("privacy:export_download", args=[row.pk])
+    assert client.post(download).status_code == 404  # not built yet
+    assert data_export_build.call(row.pk) == "ready"
+    assert data_export_build.call(row.pk) == "skipped"  # safe to run twice
+    assert client.post(download).content.startswith(b"%PDF")
+    for role in ("other_parent", "student", "principal", "teacher_in"):
+        other = world.client(role)
+        assert other.get(reverse("privacy:export_job", args=[row.pk])).status_code == 404
+        assert other.post(download).status_code == 404
+    DataExport.objects.filter(pk=row.pk).update(
+        finished_at=timezone.now() - datetime.timedelta(days=2)
+    )
+    assert data_export_build.call(row.pk) == "skipped"  # the sweep runs with every build
+    row.refresh_from_db()
+    assert (row.status, row.content) == ("expired", None)
+    assert client.post(download).status_code == 404
+
+
+def test_export_download_matrix(world, matrix, django_capture_on_commit_callbacks):
+    """Only the person who asked for the PDF downloads it."""
+    with django_capture_on_commit_callbacks(execute=True):
+        _export(world, "own_parent", "privacy:export_student", world.student.pk, "pdf")
+    row = DataExport.objects.get()
+    expected = dict.fromkeys(MATRIX_ROLES, 404) | {"anonymous": 302, "own_parent": 200}
+    matrix.check(
+        reverse("privacy:export_download", args=[row.pk]),
+        expected,
+        method="post",
+        secrets=["Zofia Wiśniewska"],
+    )

@@ -1,5 +1,6 @@
 """The family's privacy screens in a browser: axe (WCAG 2.1 AA) at 360 and 1366 px, no
-sideways scrolling on the phone, and a parent filing a request from "My data"."""
+sideways scrolling on the phone, a parent filing a request from "My data" and taking a
+copy of the child's data as PDF."""
 
 import pytest
 
@@ -45,4 +46,10 @@ def test_a_parent_files_a_request_and_the_screens_pass_axe(world, page, width):
     page.goto(f"/moje-dane/odczyty/{world.student.pk}/")
     assert "Ksenia Podglądacka" in page.locator("#reads-table").inner_text()
     check("who viewed")
+    # the copy of the child's data as PDF: laid out by the task, its page shows it ready
+    page.goto("/moje-dane/")
+    page.locator(f"#export-child-{world.student.pk} form[action$='/pdf/'] button").click()
+    page.wait_for_url("**/moje-dane/eksport/*/")
+    page.locator("#export-download-form").wait_for()
+    check("the copy of the data")
     assert not problems, "\n".join(problems)

@@ -116,6 +116,7 @@ EXCLUDED = {
     "meetings.Booking": "parent-teacher meetings are bookings, not a journal",
     "meetings.ClassMeeting": "parent-teacher meetings are bookings, not a journal",
     "records.RegisterExport": "the record of who exported what (it is in the history too)",
+    "printing.PrintJob": "a printout of the journals, made from the register on request",
     "archive.YearArchive": "the year-end archive's own record: the archive carries the XML",
     "notifications.PushSubscription": ACCOUNTS + " (a person's devices for push)",
     "notifications.SmsSettings": "how the school's SMS are written, not a journal",
