@@ -433,3 +433,17 @@ def oauth2_provider_settings(private_key: str) -> dict:
 
 
 OAUTH2_PROVIDER = oauth2_provider_settings(OIDC_RSA_PRIVATE_KEY)
+
+# Online payments (docs/plans.md, "Paying online"): an operator adapter after PayU's REST
+# API. Unset PAYMENT_OPERATOR_URL: no online payments. A school may have its own
+# credentials in PAYMENT_OPERATOR_SCHOOLS ({school id: {...}}, set in a settings module).
+PAYMENT_OPERATOR = {
+    "backend": env("PAYMENT_OPERATOR_BACKEND", default="dziennik.plans.operators.payu.PayU"),
+    "url": env("PAYMENT_OPERATOR_URL", default=""),
+    "pos_id": env("PAYMENT_OPERATOR_POS_ID", default=""),
+    "client_id": env("PAYMENT_OPERATOR_CLIENT_ID", default=""),
+    "client_secret": env("PAYMENT_OPERATOR_CLIENT_SECRET", default=""),
+    "second_key": env("PAYMENT_OPERATOR_SECOND_KEY", default=""),
+    "timeout": env.float("PAYMENT_OPERATOR_TIMEOUT", default=10.0),
+}
+PAYMENT_OPERATOR_SCHOOLS: dict[int, dict] = {}
