@@ -48,7 +48,8 @@ class _Handler(BaseHTTPRequestHandler):
         for name, value in (headers or {}).items():
             self.send_header(name, value)
         self.end_headers()
-        self.wfile.write(body)
+        with contextlib.suppress(BrokenPipeError, ConnectionResetError):  # a client gave up
+            self.wfile.write(body)
 
     def _body(self) -> bytes:
         return self.rfile.read(int(self.headers.get("Content-Length") or 0))
@@ -133,6 +134,13 @@ class _Handler(BaseHTTPRequestHandler):
             return self._answer(404, {"status": {"statusCode": "DATA_NOT_FOUND"}})
         if order["status"] != "COMPLETED":
             return self._answer(400, {"status": {"statusCode": "ERROR_VALUE_INVALID"}})
+        ext_refund_id = data["refund"].get("extRefundId")
+        earlier = [r for o, r in self.server.refunds if o == order_id and ext_refund_id]
+        same = [r for r in earlier if r["extRefundId"] == ext_refund_id]
+        if same:  # PayU takes a refund once per extRefundId
+            return self._answer(
+                200, {"orderId": order_id, "refund": same[0], "status": {"statusCode": "SUCCESS"}}
+            )
         refund = {
             "refundId": f"R{next(self.server.counter):06d}",
             "extRefundId": data["refund"].get("extRefundId"),
