@@ -106,9 +106,7 @@ def statement_import(*, actor, name: str, data: bytes, fmt: str) -> Statement:
     fresh = [line for line in lines if line.ref not in known]
     found = {line.ref: titles.find_titles(line.title) for line in fresh}
     wanted = {title for names in found.values() for title in names}
-    purchases = {
-        p.title: p for p in Purchase.objects.filter(school_id=school_id, title__in=wanted)
-    }
+    purchases = {p.title: p for p in Purchase.objects.filter(school_id=school_id, title__in=wanted)}
     rows, taken = [], set()
     for line in fresh:
         outcome, reason, purchase = _judge(line, found[line.ref], purchases, taken)
@@ -153,11 +151,7 @@ def statement_import(*, actor, name: str, data: bytes, fmt: str) -> Statement:
 
 def _review_line(actor, line_id: int) -> tuple[int, StatementLine]:
     school_id = _office_school(actor)
-    line = (
-        StatementLine.objects.select_for_update()
-        .filter(pk=line_id, school_id=school_id)
-        .first()
-    )
+    line = StatementLine.objects.select_for_update().filter(pk=line_id, school_id=school_id).first()
     if line is None:
         raise Http404
     if line.outcome != Outcome.REVIEW:
@@ -176,9 +170,7 @@ def statement_line_assign(*, actor, line: StatementLine, title: str, note: str =
     school_id, line = _review_line(actor, line.pk)
     canonical = titles.parse_title(title)
     purchase = (
-        Purchase.objects.filter(school_id=school_id, title=canonical).first()
-        if canonical
-        else None
+        Purchase.objects.filter(school_id=school_id, title=canonical).first() if canonical else None
     )
     if purchase is None:
         raise ValidationError(_("No purchase of this school has that payment title."))

@@ -15,15 +15,16 @@ class StartForm(forms.Form):
     )
     channel = forms.ChoiceField(
         label=_("How you pay"),
-        choices=[(Channel.ONLINE, _("online now")), (Channel.TRANSFER, _("by transfer or at the post office (a slip to print)"))],
+        choices=[
+            (Channel.ONLINE, _("online now")),
+            (Channel.TRANSFER, _("by transfer or at the post office (a slip to print)")),
+        ],
         widget=forms.RadioSelect,
     )
 
     def __init__(self, *args, packages, children, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["package"].choices = [
-            (p.pk, f"{p} – {p.amount} zł") for p in packages
-        ]
+        self.fields["package"].choices = [(p.pk, f"{p} – {p.amount} zł") for p in packages]
         self.fields["students"].choices = [(c.pk, c.full_name) for c in children]
 
 

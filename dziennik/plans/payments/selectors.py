@@ -17,7 +17,7 @@ STUDENTS = Prefetch("students", queryset=Student.objects.only("id", "first_name"
 def purchase_for(viewer: Viewer, purchase_id: int) -> Purchase:
     """A purchase the viewer's family made (or any of the school's, for the office)."""
     purchase = (
-        Purchase.objects.select_related("package__plan", "offer")
+        Purchase.objects.select_related("package__plan", "offer", "payer")
         .prefetch_related(STUDENTS)
         .filter(pk=purchase_id, school_id=viewer.school_id)
         .first()
@@ -64,7 +64,9 @@ def statements_of(viewer: Viewer, *, limit: int = 50) -> list[Statement]:
 def review_queue(viewer: Viewer, *, limit: int = 200) -> list[StatementLine]:
     """The statement lines waiting for the office's decision, oldest first."""
     return list(
-        StatementLine.objects.filter(school_id=_office(viewer), outcome=StatementLine.Outcome.REVIEW)
+        StatementLine.objects.filter(
+            school_id=_office(viewer), outcome=StatementLine.Outcome.REVIEW
+        )
         .select_related("purchase", "statement")
         .order_by("booked_on", "id")[:limit]
     )

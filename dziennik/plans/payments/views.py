@@ -104,13 +104,13 @@ def purchase_status(request, purchase_id: int):
             "purchase": purchase,
             "order": order,
             "pending": purchase.status == Purchase.Status.PENDING,
-            "has_account": selectors.bank_account_of(purchase.school_id) is not None,
+            "account": selectors.bank_account_of(purchase.school_id),
         },
     )
 
 
-@require_POST
 @login_required
+@require_POST
 def pay_online(request, purchase_id: int):
     purchase = selectors.purchase_for(request.viewer, purchase_id)
     return _to_operator(request, purchase)
@@ -226,8 +226,8 @@ def review_page(request):
     )
 
 
-@require_POST
 @login_required
+@require_POST
 def review_decide(request, line_id: int):
     line = selectors.review_line_for(request.viewer, line_id)
     action = request.POST.get("action")
@@ -256,8 +256,8 @@ def orders_page(request):
     )
 
 
-@require_POST
 @login_required
+@require_POST
 def order_refund(request, order_id: int):
     order = selectors.order_for(request.viewer, order_id)
     form = RefundForm(request.POST)
@@ -275,5 +275,3 @@ def order_refund(request, order_id: int):
     else:
         messages.success(request, _("The refund has been recorded."))
     return redirect("payments:orders")
-
-

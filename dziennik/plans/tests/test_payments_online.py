@@ -44,7 +44,9 @@ def _post(client, server, order_id, status, **kwargs):
     )
 
 
-def test_a_paid_order_activates_the_family_once_for_three_notifications(world, plans, settings, client):
+def test_a_paid_order_activates_the_family_once_for_three_notifications(
+    world, plans, settings, client
+):
     with operator(settings) as server:
         response = _start(world, plans)
         order = OnlineOrder.objects.get()
@@ -82,7 +84,9 @@ def test_a_paid_order_activates_the_family_once_for_three_notifications(world, p
     } <= kinds
 
 
-def test_out_of_order_notifications_leave_a_completed_order_completed(world, plans, settings, client):
+def test_out_of_order_notifications_leave_a_completed_order_completed(
+    world, plans, settings, client
+):
     with operator(settings) as server:
         _start(world, plans)
         order = OnlineOrder.objects.get()
@@ -120,7 +124,9 @@ def test_a_bad_signature_answers_400_and_changes_nothing(world, plans, settings,
         unsigned = client.post(NOTIFY, data=body, content_type="application/json")
         assert unsigned.status_code == 400
         tampered = body.replace(b'"2200"', b'"1"')
-        forged = client.post(NOTIFY, data=tampered, content_type="application/json", headers=headers)
+        forged = client.post(
+            NOTIFY, data=tampered, content_type="application/json", headers=headers
+        )
         assert forged.status_code == 400
     order.refresh_from_db()
     assert order.status == OnlineOrder.Status.NEW
@@ -130,7 +136,9 @@ def test_a_bad_signature_answers_400_and_changes_nothing(world, plans, settings,
     assert AuditEntry.objects.count() == entries
 
 
-def test_an_abandoned_order_activates_nothing_and_cancels_the_purchase(world, plans, settings, client):
+def test_an_abandoned_order_activates_nothing_and_cancels_the_purchase(
+    world, plans, settings, client
+):
     with operator(settings) as server:
         _start(world, plans)
         order = OnlineOrder.objects.get()

@@ -77,7 +77,11 @@ def test_the_bank_account_page(world):
     client = world.client("principal")
     bad = client.post(
         reverse("payments:bank_account"),
-        {"holder": "SP 7", "address": "ul. Szkolna 7", "iban": "PL61 1090 1014 0000 0712 1981 2875"},
+        {
+            "holder": "SP 7",
+            "address": "ul. Szkolna 7",
+            "iban": "PL61 1090 1014 0000 0712 1981 2875",
+        },
     )
     assert bad.status_code == 400
     assert not BankAccount.objects.exists()
@@ -107,7 +111,9 @@ def test_the_slip_carries_the_account_the_amount_and_the_title(world):
     assert "dwadzieścia dwa złote 00/100" in text
     assert "Szkoła Podstawowa nr 7" in text
     assert "Anna Wiśniewska" in text
-    assert world.client("secretary").get(reverse("payments:slip", args=[bought.pk])).status_code == 200
+    assert (
+        world.client("secretary").get(reverse("payments:slip", args=[bought.pk])).status_code == 200
+    )
     for role in ("other_parent", "teacher_in", "other_principal", "student"):
         assert world.client(role).get(reverse("payments:slip", args=[bought.pk])).status_code == 404
 
@@ -115,7 +121,10 @@ def test_the_slip_carries_the_account_the_amount_and_the_title(world):
 def test_no_slip_before_the_school_gives_its_account(world):
     plans = leaflet(world)
     bought = purchase(world, plans["single"])
-    assert world.client("own_parent").get(reverse("payments:slip", args=[bought.pk])).status_code == 404
+    assert (
+        world.client("own_parent").get(reverse("payments:slip", args=[bought.pk])).status_code
+        == 404
+    )
     page = world.client("own_parent").get(reverse("payments:purchase", args=[bought.pk]))
     assert page.status_code == 200
     assert bought.title in page.text

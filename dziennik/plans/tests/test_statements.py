@@ -23,7 +23,10 @@ from dziennik.schools.tests import factories as sf
 
 from .payments_support import leaflet, purchase
 
-HEADER = "Data operacji;Data księgowania;Opis operacji;Tytuł;Nadawca/Odbiorca;Numer konta;Kwota;Saldo po operacji"
+HEADER = (
+    "Data operacji;Data księgowania;Opis operacji;Tytuł;Nadawca/Odbiorca;Numer konta;Kwota;"
+    "Saldo po operacji"
+)
 
 
 def _variants(title: str, rng: random.Random) -> str:
@@ -43,8 +46,16 @@ def _variants(title: str, rng: random.Random) -> str:
 def _row(day, title, who, amount, balance=Decimal("0")) -> str:
     money = f"{amount:.2f}".replace(".", ",")
     return ";".join(
-        [day.isoformat(), day.isoformat(), "PRZELEW PRZYCHODZĄCY" if amount > 0 else "PRZELEW WYCHODZĄCY",
-         title, who, "PL27 1140 2004 0000 3002 0135 5387", money, f"{balance:.2f}".replace(".", ",")]
+        [
+            day.isoformat(),
+            day.isoformat(),
+            "PRZELEW PRZYCHODZĄCY" if amount > 0 else "PRZELEW WYCHODZĄCY",
+            title,
+            who,
+            "PL27 1140 2004 0000 3002 0135 5387",
+            money,
+            f"{balance:.2f}".replace(".", ","),
+        ]
     )
 
 
@@ -76,12 +87,22 @@ def realistic_statement(purchases, seed: int = 14) -> tuple[bytes, dict]:
         return start + datetime.timedelta(days=rng.randrange(30))
 
     for p in purchases[:350]:
-        lines.append(("matched", p.title, _row(day(), _variants(p.title, rng), "Jan Kowalski", p.amount)))
+        lines.append(
+            ("matched", p.title, _row(day(), _variants(p.title, rng), "Jan Kowalski", p.amount))
+        )
     for p in purchases[350:390]:
-        lines.append(("wrong_amount", p.title, _row(day(), _variants(p.title, rng), "Ewa Nowak", p.amount - Decimal("2.00"))))
+        lines.append(
+            (
+                "wrong_amount",
+                p.title,
+                _row(day(), _variants(p.title, rng), "Ewa Nowak", p.amount - Decimal("2.00")),
+            )
+        )
     for n in range(40):
         text = rng.choice(["Składka na komitet", "czynsz", f"DZ-999-{n:08d}X", "darowizna"])
-        lines.append(("unknown_title", "", _row(day(), f"{text} {n}", "Ktoś Inny", Decimal("22.00"))))
+        lines.append(
+            ("unknown_title", "", _row(day(), f"{text} {n}", "Ktoś Inny", Decimal("22.00")))
+        )
     for p in purchases[:30]:
         lines.append(("already_paid", p.title, _row(day(), p.title, "Jan Kowalski", p.amount)))
     for n in range(40):
@@ -89,7 +110,9 @@ def realistic_statement(purchases, seed: int = 14) -> tuple[bytes, dict]:
     rng.shuffle(lines)
     # The duplicates come after the payments they repeat (a bank books in order).
     firsts = {t for kind, t, _r in lines if kind == "matched"}
-    ordered = [x for x in lines if x[0] != "already_paid"] + [x for x in lines if x[0] == "already_paid"]
+    ordered = [x for x in lines if x[0] != "already_paid"] + [
+        x for x in lines if x[0] == "already_paid"
+    ]
     assert len(ordered) == 500 and len(firsts) == 350
     text = "\n".join(["Historia rachunku", HEADER, *(row for _k, _t, row in ordered)]) + "\n"
     for kind, _t, _r in ordered:
@@ -97,10 +120,18 @@ def realistic_statement(purchases, seed: int = 14) -> tuple[bytes, dict]:
     return text.encode("cp1250"), expected
 
 
-def test_a_realistic_statement_of_500_lines_is_matched_and_a_second_import_changes_nothing(world, scene):
+def test_a_realistic_statement_of_500_lines_is_matched_and_a_second_import_changes_nothing(
+    world, scene
+):
     _plans, purchases = scene
     data, expected = realistic_statement(purchases)
-    assert expected == {"matched": 350, "wrong_amount": 40, "unknown_title": 40, "already_paid": 30, "outgoing": 40}
+    assert expected == {
+        "matched": 350,
+        "wrong_amount": 40,
+        "unknown_title": 40,
+        "already_paid": 30,
+        "outgoing": 40,
+    }
     office = world.user("secretary")
     statement = bank.statement_import(actor=office, name="wyciag.csv", data=data, fmt="csv")
     assert statement.was_new
@@ -114,9 +145,7 @@ def test_a_realistic_statement_of_500_lines_is_matched_and_a_second_import_chang
         "already_imported": 0,
     }
     reasons = dict(
-        StatementLine.objects.filter(outcome="review")
-        .values_list("reason")
-        .annotate(n=Count("id"))
+        StatementLine.objects.filter(outcome="review").values_list("reason").annotate(n=Count("id"))
     )
     assert reasons == {"wrong_amount": 40, "unknown_title": 40, "already_paid": 30}
     paid = set(Purchase.objects.filter(status="paid").values_list("pk", flat=True))
@@ -124,26 +153,36 @@ def test_a_realistic_statement_of_500_lines_is_matched_and_a_second_import_chang
     assert Payment.objects.count() == 350
     assert Access.objects.count() == 350
     # Each matched line names its purchase and payment.
-    for line in StatementLine.objects.filter(outcome="matched").select_related("purchase", "payment")[:50]:
+    for line in StatementLine.objects.filter(outcome="matched").select_related(
+        "purchase", "payment"
+    )[:50]:
         assert line.payment.purchase_id == line.purchase_id
         assert line.payment.external_ref == line.ref
         assert line.payment.amount == line.amount == line.purchase.amount
     before = (Payment.objects.count(), StatementLine.objects.count(), AuditEntry.objects.count())
     again = bank.statement_import(actor=office, name="wyciag (1).csv", data=data, fmt="csv")
     assert again.pk == statement.pk and not again.was_new
-    assert (Payment.objects.count(), StatementLine.objects.count(), AuditEntry.objects.count()) == before
+    assert (
+        Payment.objects.count(),
+        StatementLine.objects.count(),
+        AuditEntry.objects.count(),
+    ) == before
 
 
 def test_an_overlapping_statement_takes_only_its_new_lines(world, scene):
     _plans, purchases = scene
     office = world.user("secretary")
-    first = "\n".join([HEADER, _row(datetime.date(2026, 10, 1), purchases[0].title, "A", purchases[0].amount)])
-    second = "\n".join([
-        HEADER,
-        _row(datetime.date(2026, 10, 1), purchases[0].title, "A", purchases[0].amount),
-        _row(datetime.date(2026, 10, 2), purchases[1].title, "B", purchases[1].amount),
-        "",
-    ])
+    first = "\n".join(
+        [HEADER, _row(datetime.date(2026, 10, 1), purchases[0].title, "A", purchases[0].amount)]
+    )
+    second = "\n".join(
+        [
+            HEADER,
+            _row(datetime.date(2026, 10, 1), purchases[0].title, "A", purchases[0].amount),
+            _row(datetime.date(2026, 10, 2), purchases[1].title, "B", purchases[1].amount),
+            "",
+        ]
+    )
     bank.statement_import(actor=office, name="1.csv", data=first.encode(), fmt="csv")
     statement = bank.statement_import(actor=office, name="2.csv", data=second.encode(), fmt="csv")
     assert statement.counts["already_imported"] == 1
@@ -153,7 +192,9 @@ def test_an_overlapping_statement_takes_only_its_new_lines(world, scene):
 
 def test_a_bad_row_names_the_row_and_imports_nothing(world, scene):
     _plans, purchases = scene
-    rows = [HEADER] + [_row(datetime.date(2026, 10, 1), p.title, "A", p.amount) for p in purchases[:8]]
+    rows = [HEADER] + [
+        _row(datetime.date(2026, 10, 1), p.title, "A", p.amount) for p in purchases[:8]
+    ]
     rows[6] = rows[6].replace(";22,00;", ";dwadzieścia;")
     with pytest.raises(ValidationError) as refused:
         bank.statement_import(
@@ -165,7 +206,9 @@ def test_a_bad_row_names_the_row_and_imports_nothing(world, scene):
     with pytest.raises(ValidationError):
         bank.statement_import(actor=world.user("secretary"), name="x.csv", data=b"hello", fmt="csv")
     with pytest.raises(ValidationError):
-        bank.statement_import(actor=world.user("secretary"), name="x.sta", data=b"hello", fmt="mt940")
+        bank.statement_import(
+            actor=world.user("secretary"), name="x.sta", data=b"hello", fmt="mt940"
+        )
 
 
 def test_an_mt940_statement_is_matched_by_title_and_amount(world, scene):
@@ -174,7 +217,8 @@ def test_an_mt940_statement_is_matched_by_title_and_amount(world, scene):
     mt = (
         ":20:ST26100101\n:25:PL61109010140000071219812874\n:28C:00001\n:60F:C261001PLN1000,00\n"
         f":61:2610011001C{p1.amount:.2f}NTRFNONREF//BR26100101\n".replace(".", ",")
-        + f":86:020~00TRANSFER~20{p1.title.lower()}~21 abonament~27Jan Kowalski~38PL27114020040000300201355387\n"
+        + f":86:020~00TRANSFER~20{p1.title.lower()}~21 abonament~27Jan Kowalski"
+        + "~38PL27114020040000300201355387\n"
         + f":61:2610021002C10,00NTRFNONREF//BR26100102\n:86:020~20{p2.title}~27Anna\n"
         + ":61:2610021002D50,00NTRFREF9//BR26100103\n:86:Opłata\n:62F:C261002PLN1000,00\n-\n"
     )
@@ -192,11 +236,13 @@ def test_the_office_assigns_or_dismisses_lines_of_the_review_queue(world, scene)
     _plans, purchases = scene
     office = world.user("secretary")
     day = datetime.date(2026, 10, 1)
-    data = "\n".join([
-        HEADER,
-        _row(day, "za dziennik Zosi", "Anna Wiśniewska", purchases[5].amount),
-        _row(day, "zwrot składki", "Ktoś", Decimal("15.00")),
-    ]).encode()
+    data = "\n".join(
+        [
+            HEADER,
+            _row(day, "za dziennik Zosi", "Anna Wiśniewska", purchases[5].amount),
+            _row(day, "zwrot składki", "Ktoś", Decimal("15.00")),
+        ]
+    ).encode()
     bank.statement_import(actor=office, name="s.csv", data=data, fmt="csv")
     unknown, other = StatementLine.objects.order_by("id")
     with pytest.raises(ValidationError):
@@ -204,12 +250,18 @@ def test_the_office_assigns_or_dismisses_lines_of_the_review_queue(world, scene)
     with pytest.raises(ValidationError):
         bank.statement_line_assign(actor=office, line=unknown, title="DZ-1-XXXXXXXXX")
     with pytest.raises(Http404):
-        bank.statement_line_assign(actor=world.user("own_parent"), line=unknown, title=purchases[5].title)
+        bank.statement_line_assign(
+            actor=world.user("own_parent"), line=unknown, title=purchases[5].title
+        )
     bank.statement_line_assign(actor=office, line=unknown, title=purchases[5].title.lower())
     bank.statement_line_dismiss(actor=office, line=other, note="Zwrócono nadawcy")
     unknown.refresh_from_db()
     other.refresh_from_db()
-    assert (unknown.outcome, unknown.purchase, unknown.decided_by) == ("assigned", purchases[5], office)
+    assert (unknown.outcome, unknown.purchase, unknown.decided_by) == (
+        "assigned",
+        purchases[5],
+        office,
+    )
     assert Purchase.objects.get(pk=purchases[5].pk).status == "paid"
     assert (other.outcome, other.note) == ("dismissed", "Zwrócono nadawcy")
     for line in (unknown, other):
@@ -225,9 +277,7 @@ def test_the_pages_of_the_office(world, scene, django_assert_num_queries):
     rows = [HEADER] + [
         _row(datetime.date(2026, 10, 1), f"{p.title} ?", "A", p.amount - 1) for p in purchases[:20]
     ]
-    upload = SimpleUploadedFile(
-        "s.csv", "\n".join(rows).encode()
-    )
+    upload = SimpleUploadedFile("s.csv", "\n".join(rows).encode())
     response = office.post(reverse("payments:statements"), {"format": "csv", "file": upload})
     assert response.status_code == 302
     assert StatementLine.objects.filter(outcome="review").count() == 20
@@ -235,13 +285,14 @@ def test_the_pages_of_the_office(world, scene, django_assert_num_queries):
         page = office.get(reverse("payments:review"))
     assert page.status_code == 200 and purchases[19].title in page.text
     line = StatementLine.objects.order_by("id").first()
-    office.post(reverse("payments:review_decide", args=[line.pk]), {"action": "dismiss", "note": "Nie nasza"})
+    office.post(
+        reverse("payments:review_decide", args=[line.pk]),
+        {"action": "dismiss", "note": "Nie nasza"},
+    )
     assert StatementLine.objects.get(pk=line.pk).outcome == "dismissed"
     with django_assert_num_queries(STATEMENTS_PAGE):
         assert office.get(reverse("payments:statements")).status_code == 200
-    bad = SimpleUploadedFile(
-        "zly.csv", b"nic tu nie ma"
-    )
+    bad = SimpleUploadedFile("zly.csv", b"nic tu nie ma")
     refused = office.post(reverse("payments:statements"), {"format": "csv", "file": bad})
     assert refused.status_code == 400
 
