@@ -29,7 +29,7 @@ from .. import titles
 from ..models import Channel, OnlineOrder, Purchase
 from ..operators import operator_for
 from ..operators.base import Notification, OperatorError, OrderRequest, Status
-from ..services import payment_record, purchase_create, refund_record
+from ..services import paid_total, payment_record, purchase_create, refund_record
 from . import permissions
 
 GROSZE = Decimal("100")
@@ -214,10 +214,11 @@ def online_refund(*, actor, order: OnlineOrder, amount: Decimal | None = None):
     viewer = get_viewer(actor)
     if not (permissions.manages_payments(viewer) and viewer.school_id == order.school_id):
         raise Http404
+    order = OnlineOrder.objects.select_related("purchase").get(pk=order.pk)
     if order.status != OnlineOrder.Status.COMPLETED:
         raise ValidationError(_("Only a paid online order can be refunded."))
     amount = Decimal(amount if amount is not None else order.amount)
-    if amount <= 0 or amount > order.amount:
+    if amount <= 0 or amount > min(order.amount, paid_total(order.purchase)):
         raise ValidationError(_("A refund is more than zero and at most what was paid."))
     refunds = order.purchase.payments.filter(amount__lt=0).count()
     ext_refund_id = f"{order.ext_order_id}-R{refunds + 1}"

@@ -4,6 +4,8 @@ timeouts, the status check on the return page, refunds, and the history."""
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from django.urls import reverse
 from django.utils import timezone
@@ -250,8 +252,15 @@ def test_a_refund_the_operator_does_not_answer_records_nothing(world, plans, set
         server.delay = 1.5
         with pytest.raises(OperatorTimeout):
             online.online_refund(actor=world.user("principal"), order=order)
-    assert Purchase.objects.get().status == Purchase.Status.PAID
-    assert Payment.objects.filter(amount__lt=0).count() == 0
+        assert Purchase.objects.get().status == Purchase.Status.PAID
+        assert Payment.objects.filter(amount__lt=0).count() == 0
+        # The operator made the refund after all; asked again, it is not paid twice.
+        time.sleep(1.5)
+        server.delay = 0
+        online.online_refund(actor=world.user("principal"), order=order)
+        assert len(server.refunds) == 1
+    assert Purchase.objects.get().status == Purchase.Status.REFUNDED
+    assert Payment.objects.filter(amount__lt=0).count() == 1
 
 
 @pytest.mark.django_db(transaction=True)
