@@ -291,3 +291,30 @@ def test_the_operator_posts_its_notifications_over_http(live_server, settings):
         assert server.notify(order.order_id, "COMPLETED") == 200
     assert Payment.objects.count() == 1
     assert Access.objects.filter(student=world.student).count() == 1
+
+
+ORDERS_PAGE = 11
+
+
+def test_the_orders_page_costs_the_same_for_many_orders(world, plans, django_assert_num_queries):
+    office = world.client("secretary")
+    for count in (1, 6):
+        while OnlineOrder.objects.count() < count:
+            bought = online.online_payment_start(
+                actor=world.user("own_parent"),
+                package=plans["single"],
+                students=[world.student],
+                day=timezone.localdate(),
+            )
+            OnlineOrder.objects.create(
+                school=world.school,
+                purchase=bought,
+                operator="payu",
+                order_id=f"ORD{bought.pk}",
+                ext_order_id=f"{bought.title}-X",
+                amount=bought.amount,
+                status=OnlineOrder.Status.COMPLETED,
+            )
+        with django_assert_num_queries(ORDERS_PAGE):
+            page = office.get(reverse("payments:orders"))
+        assert page.text.count("<td>ORD") == count

@@ -297,8 +297,8 @@ def test_the_pages_of_the_office(world, scene, django_assert_num_queries):
     assert refused.status_code == 400
 
 
-REVIEW_PAGE = 6
-STATEMENTS_PAGE = 5
+REVIEW_PAGE = 9
+STATEMENTS_PAGE = 8
 
 
 def test_titles_are_found_in_the_bank_s_text_whatever_the_spacing():
