@@ -31,6 +31,7 @@ urlpatterns = [
     path("wiadomosci/", include("dziennik.messaging.urls")),
     path("terminarz/", include("dziennik.planner.urls")),
     path("platformy/", include("dziennik.sso.urls")),
+    path("plan-dostepu/", include("dziennik.plans.urls")),
     # Single sign-on (OpenID Connect) and its resource API: standard, English paths.
     path("o/", include("dziennik.sso.oauth_urls")),
     path("api/v1/", include("dziennik.sso.api_urls")),

@@ -118,6 +118,8 @@ PAYEE = "Rada Rodziców przy SP 7"
 STATEMENT_FILE = "wyciag-pazdziernik-tajny.csv"
 REVIEW_TITLE = "Składka Dąbrowskich bez tytułu"
 ORDER_ID = "ORDTAJNE4A2026"
+PLAN_PAYMENT = "Przelew Wiśniewskiej 0417"
+LIST_REASON = "Brak kwoty przy nazwisku Dąbrowskiego"
 
 
 def expect(default: int, **overrides: int) -> dict[str, int]:
@@ -563,6 +565,44 @@ class Scene:
         return job
 
     @cached_property
+    def plan_payment(self):
+        """Zofia's mother paid the extended plan by transfer; the school runs the leaflet's
+        plans."""
+        leaflet = plans_services.leaflet_configuration(school=self.world.school, year_start=2026)
+        purchase = plans_services.purchase_create(
+            actor=self.world.user("own_parent"),
+            package=leaflet["single"],
+            students=[self.student],
+            channel="transfer",
+            day=timezone.localdate(),
+        )
+        return plans_services.payment_record(
+            actor=self.world.user("secretary"),
+            purchase=purchase,
+            channel="transfer",
+            amount=purchase.amount,
+            external_ref=PLAN_PAYMENT,
+            received_on=timezone.localdate(),
+        )
+
+    @cached_property
+    def activation_list(self):
+        """4a's activation list, sent by its class teacher and returned by the office."""
+        self.plan_payment  # noqa: B018 (the school's packages)
+        teacher = self.world.user("class_teacher")
+        activation_list = plans_services.activation_list_create(
+            actor=teacher, school_class=self.school_class, collected_on=timezone.localdate()
+        )
+        single = self.world.school.plan_packages.get(kind="single")
+        plans_services.activation_list_save(
+            actor=teacher, activation_list=activation_list, choices={self.classmate.pk: single.pk}
+        )
+        plans_services.activation_list_send(actor=teacher, activation_list=activation_list)
+        return plans_services.activation_list_return(
+            actor=self.world.user("secretary"), activation_list=activation_list, reason=LIST_REASON
+        )
+
+    @cached_property
     def platform(self):
         """An e-learning platform of this school that its teachers may log in to."""
         platform, _ = sso_services.platform_register(
@@ -721,6 +761,7 @@ KEYSTROKE_LOGIN = "dziennik/keystroke/tests/test_login.py::"
 NOTIFICATIONS_AUTHZ = "dziennik/notifications/tests/test_authorization.py::"
 MESSAGING_AUTHZ = "dziennik/messaging/tests/test_authorization.py::"
 PLANNER_AUTHZ = "dziennik/planner/tests/test_authorization.py::"
+PLANS_VIEWS = "dziennik/plans/tests/test_views.py::"
 LUCKY_AUTHZ = "dziennik/lucky/tests/test_authorization.py::"
 MEETINGS_AUTHZ = "dziennik/meetings/tests/test_authorization.py::"
 SSO_AUTHZ = "dziennik/sso/tests/test_platforms.py::"
@@ -1673,6 +1714,42 @@ URLS: dict[str, Case] = {
     ),
     "retention:destroy": Case(POST_ONLY, post=RETENTION_AUTHZ + "test_destroy_matrix"),
     # --- data-subject rights (RODO) ----------------------------------------------------
+    "plans:mine": Case(
+        expect(404, student=200, own_parent=200, other_parent=200),
+        needs=("plan_payment",),
+        secrets=(PLAN_PAYMENT,),
+        secrets_for={"other_parent": (PLAN_PAYMENT,)},
+        note="A family's own plan and payments; staff have no plan of their own",
+    ),
+    "plans:receipt": Case(
+        expect(404, student=200, own_parent=200, principal=200, secretary=200),
+        kwargs={"payment_id": "plan_payment"},
+        secrets=(PLAN_PAYMENT,),
+        note="The family the payment covers and the school's office",
+    ),
+    "plans:lists": Case(
+        expect(404, class_teacher=200, principal=200, secretary=200, other_principal=200),
+        needs=("activation_list",),
+        post=PLANS_VIEWS + "test_only_the_class_teacher_starts_a_list",
+        nothing_to_leak="Lists of the viewer's own classes or school: a class's name and a date",
+    ),
+    "plans:list": Case(
+        expect(404, class_teacher=200, principal=200, secretary=200),
+        kwargs={"list_id": "activation_list"},
+        secrets=(LIST_REASON,),
+        post=PLANS_VIEWS + "test_list_posts_by_role",
+        note="4a's class teacher and the school's office",
+    ),
+    "plans:report": Case(
+        SCHOOL_OFFICE_PAGE,
+        needs=("plan_payment",),
+        nothing_to_leak="Sums per class, channel and month of the viewer's own school",
+    ),
+    "plans:report_csv": Case(
+        SCHOOL_OFFICE_PAGE,
+        needs=("plan_payment",),
+        nothing_to_leak="The office's own school's payments (titles are no personal data)",
+    ),
     "privacy:index": Case(
         expect(200),
         needs=("rectification",),

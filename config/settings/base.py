@@ -363,6 +363,7 @@ TASK_WORKER_PERIODIC = [
     "dziennik.notifications.tasks.notifications_sweep",
     "dziennik.planner.tasks.planner_tomorrow",
     "dziennik.notices.tasks.notices_shown_today",
+    "dziennik.plans.tasks.plans_expiry_remind",
 ]
 # From this local time on, families are told of the next school day's tests, trips,
 # homework and timetable changes (dziennik/planner/reminders.py).

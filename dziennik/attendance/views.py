@@ -29,6 +29,7 @@ from dziennik.core.params import (
     query_month,
     query_period,
 )
+from dziennik.plans import entitlements, gating
 from dziennik.schools import permissions as school_permissions
 from dziennik.schools import selectors as school_selectors
 from dziennik.schools.models import SchoolClass
@@ -298,6 +299,9 @@ def student_attendance(request, student_id: int):
             status=400 if period.error else 200,
         )
 
+    refused = gating.refusal(request, student_id, entitlements.ATTENDANCE)
+    if refused is not None:  # the family's plan: decided per request, never cached
+        return refused
     return STUDENT_PAGE.serve(request, render_page, student_id=student_id)
 
 

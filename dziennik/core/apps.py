@@ -78,6 +78,9 @@ NOT_REGISTER_DATA = (
     "privacy.StudentRead",
     "privacy.DataExport",
     "privacy.RectificationRequest",
+    # Activation lists and their lines are shown only on their own pages, built per request.
+    "plans.ActivationList",
+    "plans.ActivationLine",
 )
 # Rows of a school that are no configuration and point at no student or class, whose
 # services move their own cache scopes explicitly: an announcement moves its school's
@@ -123,6 +126,7 @@ SELF_SCOPED = (
     "plans.OnlineOrder",
     "plans.Statement",
     "plans.StatementLine",
+    "plans.ActivationList",
 )
 # Register data is whatever points at a student or a class (``core.cache_guard``).
 REGISTER_ANCHORS = ("schools.Student", "schools.SchoolClass")

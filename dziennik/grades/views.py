@@ -21,6 +21,7 @@ from dziennik.core.concurrency import StaleEdit
 from dziennik.core.extensions import collect_related_links
 from dziennik.core.http import content_disposition
 from dziennik.core.params import parse_date, parse_decimal, parse_id, parse_int
+from dziennik.plans import entitlements, gating
 from dziennik.schools import selectors as school_selectors
 
 from . import charts, permissions, selectors, services
@@ -79,6 +80,9 @@ def _report_page(request, student_id: int, cache: PageCache, template: str, char
     it moves the "new since last visit" mark of the people it is about."""
     viewer = request.viewer
     page = cache.open(request, student_id=student_id)  # authorized from here on
+    refused = gating.refusal(request, student_id, entitlements.GRADES)
+    if refused is not None:  # the family's plan: decided per request, never cached
+        return refused
     last_seen = selectors.last_visit(viewer.user_id, student_id)
     had_new = False
 
@@ -134,6 +138,9 @@ def student_need(request, student_id: int):
     """ "What do I need?": the lowest grade of a given weight that reaches a target."""
     viewer = request.viewer
     student = school_selectors.get_student_for(viewer, student_id)
+    refused = gating.refusal(request, student_id, entitlements.GRADES)
+    if refused is not None:
+        return refused
     enrolment = school_selectors.current_enrolment(student)
     if enrolment is None:
         raise Http404
@@ -168,6 +175,9 @@ def student_need(request, student_id: int):
 def student_pdf(request, student_id: int):
 
     viewer = request.viewer
+    refused = gating.refusal(request, student_id, entitlements.GRADES)
+    if refused is not None:
+        return refused
     report = selectors.student_report(
         viewer, student_id, term_id=_int_or_none(request.GET.get("okres"))
     )

@@ -60,6 +60,8 @@ MEETING = "meeting"
 # Data-subject rights (dziennik.privacy): to the school office, to the requester.
 RECTIFICATION_FILED = "rectification_filed"
 RECTIFICATION_ANSWERED = "rectification_answered"
+# Access plans (dziennik.plans): a paid plan ends soon (30 and 7 days before).
+PLAN_EXPIRES = "plan_expires"
 
 # Marked for extraction only: the texts are translated when shown (``render``), in the
 # reader's language.
@@ -169,6 +171,12 @@ _EVENTS = (
         gettext_lazy("Answer to a request to correct data"),
         gettext_lazy("Your request to correct data: %(status)s"),
         gettext_lazy("About: %(data)s"),
+        default_channels=(IN_APP, EMAIL),
+    ),
+    Event(
+        PLAN_EXPIRES,
+        gettext_lazy("Extended plan ends soon"),
+        gettext_lazy("The extended plan of %(child)s ends on %(day)s"),
         default_channels=(IN_APP, EMAIL),
     ),
 )

@@ -362,6 +362,104 @@ class Access(models.Model):
         return self.starts <= day <= self.ends
 
 
+class ActivationList(models.Model):
+    """An activation list (*lista aktywacyjna*) of a class: at the parents' meeting the
+    class teacher notes which families paid which package in cash, sends the list to the
+    school's office, which confirms it (the purchases, payments and accesses are made
+    then) or returns it with a reason."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("being filled in")
+        SENT = "sent", _("sent to the office")
+        RETURNED = "returned", _("returned to the class teacher")
+        CONFIRMED = "confirmed", _("confirmed")
+
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="activation_lists")
+    school_class = models.ForeignKey(
+        "schools.SchoolClass",
+        verbose_name=_("class"),
+        on_delete=models.CASCADE,
+        related_name="activation_lists",
+    )
+    collected_on = models.DateField(_("collected on"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("class teacher"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    return_reason = models.CharField(_("reason for returning"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("activation list")
+        verbose_name_plural = _("activation lists")
+        ordering = ["-collected_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.school_class_id} {self.collected_on}"
+
+    @property
+    def editable(self) -> bool:
+        return self.status in (self.Status.DRAFT, self.Status.RETURNED)
+
+
+class ActivationLine(models.Model):
+    """One family's line on an activation list: the child of the class, the package
+    paid for (the sibling package covers the child's brothers and sisters too), the
+    amount collected in cash (the day's price at school), and – once the office
+    confirmed the list – the purchase it made."""
+
+    activation_list = models.ForeignKey(
+        ActivationList, on_delete=models.CASCADE, related_name="lines"
+    )
+    student = models.ForeignKey(
+        "schools.Student",
+        verbose_name=_("student"),
+        on_delete=models.CASCADE,
+        related_name="activation_lines",
+    )
+    package = models.ForeignKey(
+        Package, verbose_name=_("package"), on_delete=models.PROTECT, related_name="+"
+    )
+    amount = models.DecimalField(_("collected (zł)"), **MONEY)
+    purchase = models.OneToOneField(
+        Purchase,
+        verbose_name=_("purchase"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="activation_line",
+    )
+
+    class Meta:
+        verbose_name = _("activation list line")
+        verbose_name_plural = _("activation list lines")
+        ordering = ["activation_list", "student__last_name", "student__first_name", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["activation_list", "student"], name="activation_line_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.activation_list_id}: {self.student_id}"
+
+
 class BankAccount(models.Model):
     """The school's bank account that families pay to by transfer or at the post office
     (printed on the payment slip). The number is checked as an IBAN."""

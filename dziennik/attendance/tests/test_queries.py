@@ -31,7 +31,8 @@ ALERTS_CHECK = 12
 LESSON_SCREEN = 15  # + the parents' announcements of absence covering the lesson
 # cold: rows, statistics, year with terms in one query each; 2 to find the page's
 # cache versions (the student's class)
-PARENT_PAGE = 19  # + deadline (settings, cold), day × lesson grid, announced absences
+PARENT_PAGE = 20  # + deadline (settings, cold), day × lesson grid, announced absences,
+# the school's plan rules (the plans' gate, cold)
 PARENT_PAGE_WARM = 2
 # Built afresh after a teacher's save (the school's configuration still cached): session,
 # user, the student, the rows, the statistics, the grid, the justifications, the

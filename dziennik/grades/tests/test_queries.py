@@ -20,10 +20,11 @@ from .helpers import fill_class
 
 # Cold (nothing cached): 8 of the parent page's queries are the layout's (session, user,
 # viewer, child switcher); 12 are the grade page's own, 2 of them to find which cached
-# versions it depends on (a reload with nothing new writes no "last seen" row). The
-# session is not written on every request.
-PARENT_PAGE_QUERIES = 20
-PARENT_PAGE_WITH_COMPARISONS_QUERIES = 23
+# versions it depends on (a reload with nothing new writes no "last seen" row); 1 the
+# school's plan rules (the plans' gate, cached per configuration version). The session is
+# not written on every request.
+PARENT_PAGE_QUERIES = 21
+PARENT_PAGE_WITH_COMPARISONS_QUERIES = 24
 # Warm (the page body, the viewer with the child switcher, and the "last seen" mark
 # cached): session and user only.
 PARENT_PAGE_WARM_QUERIES = 2

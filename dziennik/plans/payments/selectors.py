@@ -108,3 +108,15 @@ def order_for(viewer: Viewer, order_id: int) -> OnlineOrder:
     if order is None:
         raise Http404
     return order
+
+
+def waiting_purchases(viewer: Viewer, *, limit: int = 20) -> list[Purchase]:
+    """The viewer's own purchases waiting for payment (to pay online again, or to print
+    the slip again)."""
+    return list(
+        Purchase.objects.filter(
+            school_id=viewer.school_id, payer_id=viewer.user_id, status=Purchase.Status.PENDING
+        )
+        .select_related("package__plan", "offer")
+        .order_by("-created_at", "-id")[:limit]
+    )

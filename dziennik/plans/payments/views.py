@@ -60,7 +60,7 @@ def start(request):
     return render(
         request,
         "plans/payments/start.html",
-        {"form": form, "packages": packages},
+        {"form": form, "packages": packages, "waiting": selectors.waiting_purchases(viewer)},
         status=400 if form.errors else 200,
     )
 

@@ -1,6 +1,13 @@
 """Writes of the plans app: the school's configuration (``configuration``) and the
 families' purchases, payments and accesses (``purchases``)."""
 
+from .activation import (
+    activation_list_confirm,
+    activation_list_create,
+    activation_list_return,
+    activation_list_save,
+    activation_list_send,
+)
 from .configuration import (
     check_free_plan,
     check_mode,
@@ -21,6 +28,11 @@ from .purchases import (
 )
 
 __all__ = [
+    "activation_list_confirm",
+    "activation_list_create",
+    "activation_list_return",
+    "activation_list_save",
+    "activation_list_send",
     "check_free_plan",
     "check_mode",
     "family_children",

@@ -200,6 +200,21 @@ REMINDERS = (
     "SELECT event, recipient_id, key FROM notifications_notification "
     "WHERE event IN ('test_tomorrow', 'homework_tomorrow', 'timetable_tomorrow') ORDER BY 1, 2, 3"
 )
+PLAN_REMINDERS = (
+    "SELECT event, recipient_id, key FROM notifications_notification "
+    "WHERE event = 'plan_expires' ORDER BY 1, 2, 3"
+)
+PLAN_EXPIRY = """
+import datetime
+from dziennik.notifications.models import Notification
+from dziennik.plans.models import Access
+from dziennik.plans.tasks import plans_expiry_remind
+access = Access.objects.filter(plan__isnull=False).order_by("pk").first()
+Notification.objects.filter(event="plan_expires").delete()
+day = access.ends - datetime.timedelta(days=7)
+plans_expiry_remind.enqueue(day.isoformat())
+result = day.isoformat()
+"""
 # The year close of the demo school: the principal closes it over its missing entries
 # (the certificate made once, where the worker's settings point); the task writes, signs
 # and verifies the archive. Prepared again, the earlier close is undone first.
@@ -268,6 +283,7 @@ result = day.isoformat()
         "notifications_notification",
         REMINDERS,
     ),
+    "plans_expiry_remind": (PLAN_EXPIRY, "notifications_notification", PLAN_REMINDERS),
     "notifications_deliver": (
         NOTIFY + "result = 1\n",
         "notifications_delivery",

@@ -129,6 +129,8 @@ EXCLUDED = {
     "plans.Promotion": "access plans and prices are the school's commercial terms",
     "plans.Purchase": "a family's purchase of an access plan: a commercial record, not a journal",
     "plans.Payment": "a payment for an access plan: a commercial record, not a journal",
+    "plans.ActivationList": "cash collected for access plans at school: a commercial record",
+    "plans.ActivationLine": "cash collected for access plans at school: a commercial record",
     "plans.Access": "what a family's purchase activated: a commercial record, not a journal",
     "plans.BankAccount": "the school's bank account for payments, not a journal",
     "plans.OnlineOrder": "an order at the payment operator: a commercial record, not a journal",

@@ -1,0 +1,272 @@
+"""Reads for the plans' screens, viewer-aware: the family's plan page and receipts, the
+activation lists, the office's revenue report. Each list is a fixed number of queries
+(pinned in ``tests/test_views.py``)."""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Prefetch, Q
+from django.http import Http404
+
+from dziennik.schools.models import Enrolment, SchoolClass, Student
+from dziennik.schools.viewer import Viewer
+
+from . import entitlements, pricing
+from .models import (
+    Access,
+    ActivationLine,
+    ActivationList,
+    Channel,
+    Package,
+    Payment,
+    PlanSettings,
+    Purchase,
+)
+from .selectors import _free_plan, school_rules
+
+
+def family_student_ids(viewer: Viewer) -> set[int]:
+    ids = set(viewer.child_ids)
+    if viewer.student_id:
+        ids.add(viewer.student_id)
+    return ids
+
+
+@dataclass
+class ChildPlan:
+    student: Student
+    includes: list[str]  # labels of what the accounts may use today
+    accesses: list[Access] = field(default_factory=list)  # current and future
+
+
+@dataclass(frozen=True)
+class PriceRow:
+    package: Package
+    channel: str
+    channel_label: str
+    amount: Decimal
+    promotion: str
+
+
+def family_plan(viewer: Viewer, day: datetime.date) -> list[ChildPlan]:
+    """Each child of the family (or the student themself): what their accounts include
+    today and the paid accesses, current and to come. 404 for anyone but a family."""
+    ids = family_student_ids(viewer)
+    if not ids:
+        raise Http404
+    rules = school_rules(viewer.school_id)
+    base = set(_free_plan(viewer.school_id))
+    if rules.statutory:
+        base |= entitlements.FREE_BY_LAW
+    accesses = Access.objects.filter(ends__gte=day).select_related("plan").order_by("starts", "pk")
+    students = (
+        Student.objects.filter(pk__in=ids, school_id=viewer.school_id)
+        .prefetch_related(Prefetch("plan_accesses", queryset=accesses, to_attr="open_accesses"))
+        .order_by("first_name", "pk")
+    )
+    rows = []
+    for student in students:
+        codes = set(base)
+        for access in student.open_accesses:
+            if access.active_on(day):
+                codes |= set(access.entitlements)
+        ordered = [code for code, _label in entitlements.CHOICES if code in codes]
+        rows.append(
+            ChildPlan(
+                student=student,
+                includes=[entitlements.label(code) for code in ordered],
+                accesses=student.open_accesses,
+            )
+        )
+    return rows
+
+
+def price_list(viewer: Viewer, day: datetime.date) -> list[PriceRow]:
+    """Today's prices of the school's packages, per channel (promotions applied)."""
+    packages = (
+        Package.objects.filter(school_id=viewer.school_id)
+        .select_related("plan")
+        .prefetch_related("promotions")
+        .order_by("plan__name", "kind")
+    )
+    vat = PlanSettings.objects.filter(school_id=viewer.school_id).values_list(
+        "vat_rate", flat=True
+    ).first() or Decimal("23.00")
+    rows = []
+    for package in packages:
+        for channel in Channel:
+            if channel not in package.channels:
+                continue
+            quote = pricing.quote(package, channel=channel, day=day, vat_rate=vat)
+            rows.append(
+                PriceRow(package, channel.value, str(channel.label), quote.amount, quote.promotion)
+            )
+    return rows
+
+
+def family_payments(viewer: Viewer) -> list[Payment]:
+    """The payments and refunds of the family's purchases, newest first."""
+    ids = family_student_ids(viewer)
+    if not ids:
+        raise Http404
+    covered = Purchase.objects.filter(school_id=viewer.school_id, students__in=ids).values("pk")
+    return list(
+        Payment.objects.filter(purchase__in=covered)
+        .select_related("purchase__package__plan", "purchase__offer")
+        .order_by("-received_on", "-pk")
+    )
+
+
+def receipt_for(viewer: Viewer, payment_id: int) -> Payment:
+    """A payment's receipt: for the family it covers and the school's office; else 404."""
+    payment = (
+        Payment.objects.filter(pk=payment_id, school_id=viewer.school_id)
+        .select_related("purchase__package__plan", "purchase__offer", "school")
+        .prefetch_related("purchase__students")
+        .first()
+    )
+    if payment is None:
+        raise Http404
+    if viewer.is_school_wide:
+        return payment
+    covered = {student.pk for student in payment.purchase.students.all()}
+    if not covered & family_student_ids(viewer):
+        raise Http404
+    return payment
+
+
+# --- activation lists -----------------------------------------------------------------------
+
+
+def list_queryset(viewer: Viewer):
+    """The lists the viewer may open: the office every list of the school, a class
+    teacher their classes' lists."""
+    lists = ActivationList.objects.filter(school_id=viewer.school_id)
+    if viewer.is_school_wide:
+        return lists
+    if viewer.led_class_ids:
+        return lists.filter(school_class_id__in=viewer.led_class_ids)
+    return lists.none()
+
+
+def activation_lists(viewer: Viewer) -> list[ActivationList]:
+    if not (viewer.is_school_wide or viewer.led_class_ids):
+        raise Http404
+    return list(
+        list_queryset(viewer)
+        .select_related("school_class", "created_by")
+        .order_by("status", "-collected_on", "-pk")
+    )
+
+
+def led_classes(viewer: Viewer) -> list[SchoolClass]:
+    return list(SchoolClass.objects.filter(pk__in=viewer.led_class_ids).order_by("name"))
+
+
+def get_activation_list_for(viewer: Viewer, list_id: int) -> ActivationList:
+    found = list_queryset(viewer).select_related("school_class").filter(pk=list_id).first()
+    if found is None:
+        raise Http404
+    return found
+
+
+def list_lines(activation_list: ActivationList) -> list[ActivationLine]:
+    return list(
+        activation_list.lines.select_related("student", "package__plan", "purchase").order_by(
+            "student__last_name", "student__first_name", "pk"
+        )
+    )
+
+
+def class_students(activation_list: ActivationList) -> list[Student]:
+    return list(
+        Student.objects.in_class(activation_list.school_class_id).order_by(
+            "last_name", "first_name", "pk"
+        )
+    )
+
+
+def school_packages(school_id: int) -> list[Package]:
+    return [
+        package
+        for package in Package.objects.filter(school_id=school_id)
+        .select_related("plan")
+        .order_by("plan__name", "kind")
+        if Channel.SCHOOL in package.channels
+    ]
+
+
+# --- the office's revenue report ------------------------------------------------------------
+
+
+@dataclass
+class Revenue:
+    activations: int = 0
+    amount: Decimal = Decimal("0.00")
+
+
+@dataclass
+class RevenueReport:
+    by_class: dict[str, Revenue]
+    by_channel: dict[str, Revenue]
+    by_month: dict[str, Revenue]
+    total: Revenue
+    rows: list[dict]
+
+
+def revenue(viewer: Viewer, date_from: datetime.date, date_to: datetime.date) -> RevenueReport:
+    """The school's payments received between two days (refunds subtract), and the
+    activations among them, by class, channel and month. The office only."""
+    if not viewer.is_school_wide:
+        raise Http404
+    payments = list(
+        Payment.objects.filter(
+            school_id=viewer.school_id, received_on__gte=date_from, received_on__lte=date_to
+        )
+        .select_related("purchase")
+        .prefetch_related("purchase__students")
+        .order_by("received_on", "pk")
+    )
+    student_ids = {s.pk for p in payments for s in p.purchase.students.all()}
+    classes = dict(
+        Enrolment.objects.filter(student_id__in=student_ids, end_date__isnull=True)
+        .filter(Q(school_class__school_id=viewer.school_id))
+        .values_list("student_id", "school_class__name")
+    )
+    report = RevenueReport(
+        defaultdict(Revenue), defaultdict(Revenue), defaultdict(Revenue), Revenue(), []
+    )
+    counted: set[int] = set()
+    for payment in payments:
+        students = sorted(payment.purchase.students.all(), key=lambda s: s.pk)
+        class_name = classes.get(students[0].pk, "–") if students else "–"
+        month = f"{payment.received_on:%Y-%m}"
+        activation = payment.amount > 0 and payment.purchase_id not in counted
+        counted.add(payment.purchase_id)
+        channel = str(Channel(payment.channel).label)
+        for bucket in (
+            report.by_class[class_name],
+            report.by_channel[channel],
+            report.by_month[month],
+            report.total,
+        ):
+            bucket.amount += payment.amount
+            bucket.activations += 1 if activation else 0
+        report.rows.append(
+            {
+                "date": payment.received_on,
+                "class": class_name,
+                "channel": channel,
+                "title": payment.purchase.title,
+                "amount": payment.amount,
+            }
+        )
+    # plain dictionaries: a template's ``.items`` must not create an "items" bucket
+    report.by_class = dict(sorted(report.by_class.items()))
+    report.by_channel = dict(report.by_channel)
+    report.by_month = dict(sorted(report.by_month.items()))
+    return report

@@ -1,0 +1,20 @@
+"""Reminders before a paid plan ends (``reminders``): queued every minute by
+``manage.py task_worker`` (``settings.TASK_WORKER_PERIODIC``); safe to run twice (the
+outbox's keys)."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.tasks import task
+from django.utils import timezone
+
+from . import reminders
+
+
+@task
+def plans_expiry_remind(day: str | None = None) -> int:
+    """Remind the families whose plan ends in 30 or 7 days from ``day`` (ISO date;
+    today by default); returns how many notifications are new."""
+    today = datetime.date.fromisoformat(day) if day else timezone.localdate()
+    return reminders.remind(today=today)
