@@ -293,7 +293,7 @@ def test_the_operator_posts_its_notifications_over_http(live_server, settings):
     assert Access.objects.filter(student=world.student).count() == 1
 
 
-ORDERS_PAGE = 11
+ORDERS_PAGE = 8
 
 
 def test_the_orders_page_costs_the_same_for_many_orders(world, plans, django_assert_num_queries):
