@@ -39,6 +39,7 @@ urlpatterns = [
     path("o/", include("dziennik.sso.oauth_urls")),
     path("api/v1/", include("dziennik.sso.api_urls")),
     path("moje-dane/", include("dziennik.privacy.urls")),
+    path("platnosci/", include("dziennik.plans.payments.urls")),
     path("admin/", admin.site.urls),
     path("i18n/setlang/", set_language, name="set_language"),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),

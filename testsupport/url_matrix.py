@@ -56,6 +56,8 @@ from dziennik.notifications import services as notification_services
 from dziennik.notifications.models import Delivery, Notification
 from dziennik.planner import services as planner_services
 from dziennik.plans import services as plans_services
+from dziennik.plans.models import OnlineOrder
+from dziennik.plans.payments import bank as payments_bank
 from dziennik.printing import jobs as printing_jobs
 from dziennik.printing.models import PrintJob
 from dziennik.printing.tasks import print_job_run
@@ -131,6 +133,10 @@ ARCHIVE_CONTENT = "Tajny rejestr klasy 4a w archiwum"
 PROMOTION_REASON = "Matematyka: niedostateczny"
 SHEET_BIRTH_PLACE = "Tajne Miasteczko Urodzenia"
 SHEET_STUDENT = "Jagoda Arkuszowa"
+PAYEE = "Rada Rodziców przy SP 7"
+STATEMENT_FILE = "wyciag-pazdziernik-tajny.csv"
+REVIEW_TITLE = "Składka Dąbrowskich bez tytułu"
+ORDER_ID = "ORDTAJNE4A2026"
 PLAN_PAYMENT = "Przelew Wiśniewskiej 0417"
 LIST_REASON = "Brak kwoty przy nazwisku Dąbrowskiego"
 
@@ -751,6 +757,73 @@ class Scene:
             archive_zip.writestr("manifest.json", f"\n{ARCHIVE_CONTENT}\n")
         return archive
 
+    # --- payments (plans/payments) -----------------------------------------------
+    @cached_property
+    def leaflet(self) -> dict:
+        return plans_services.leaflet_configuration(
+            school=self.world.school, year_start=self.world.year.start_date.year
+        )
+
+    @cached_property
+    def pay_account(self):
+        """The school's bank account, set by its principal."""
+        return payments_bank.bank_account_update(
+            actor=self.world.user("principal"),
+            holder=PAYEE,
+            address="ul. Szkolna 7, 00-950 Warszawa",
+            iban="PL61109010140000071219812874",
+        )
+
+    @cached_property
+    def pay_purchase(self):
+        """Zofia's mother buys the extended account by transfer (the school has its
+        account)."""
+        self.pay_account  # noqa: B018
+        return plans_services.purchase_create(
+            actor=self.world.user("own_parent"),
+            package=self.leaflet["single"],
+            students=[self.student],
+            channel="transfer",
+            day=timezone.localdate(),
+        )
+
+    @cached_property
+    def pay_order(self):
+        """Zofia's mother's online order at the operator, paid."""
+        purchase = plans_services.purchase_create(
+            actor=self.world.user("own_parent"),
+            package=self.leaflet["single"],
+            students=[self.student],
+            channel="online",
+            day=timezone.localdate(),
+        )
+        return OnlineOrder.objects.create(
+            school=self.world.school,
+            purchase=purchase,
+            operator="payu",
+            order_id=ORDER_ID,
+            ext_order_id=f"{purchase.title}-TEST01",
+            amount=purchase.amount,
+            status=OnlineOrder.Status.COMPLETED,
+            redirect_uri="https://operator.example/pay/",
+        )
+
+    @cached_property
+    def pay_statement(self):
+        """A bank statement the secretary imported, with a line for review."""
+        self.leaflet  # noqa: B018
+        data = (
+            "Data księgowania;Tytuł;Nadawca/Odbiorca;Kwota\n"
+            f"2026-10-01;{REVIEW_TITLE};Marek Dąbrowski;22,00\n"
+        ).encode()
+        return payments_bank.statement_import(
+            actor=self.world.user("secretary"), name=STATEMENT_FILE, data=data, fmt="csv"
+        )
+
+    @property
+    def pay_review_line(self):
+        return self.pay_statement.lines.get()
+
     def url(self, name: str, case: Case) -> str:
         for need in case.needs:
             getattr(self, need)
@@ -800,6 +873,10 @@ ROOMS_AUTHZ = "dziennik/timetable/tests/test_rooms.py::"
 ARCHIVE_AUTHZ = "dziennik/archive/tests/test_authorization.py::"
 # Rooms: those who manage the school's timetable (principal, deputy, secretary).
 TIMETABLE_MANAGERS = expect(404, principal=200, secretary=200)
+
+PAYMENTS_AUTHZ = "dziennik/plans/tests/test_payments_authorization.py::"
+# A family's purchase: the family that bought it and the school office.
+FAMILY_PURCHASE = expect(404, own_parent=200, principal=200, secretary=200)
 
 URLS: dict[str, Case] = {
     # --- portal -----------------------------------------------------------------------
@@ -2175,6 +2252,74 @@ URLS: dict[str, Case] = {
         POST_ONLY,
         kwargs={"job_id": "print_job"},
         post=PRINTING_TESTS + "test_a_class_register_is_printed_in_the_background",
+    ),
+    # --- payments: online, slips, bank statements (plans/payments) --------------------
+    "payments:start": Case(
+        expect(404, own_parent=200, other_parent=200),
+        needs=("leaflet",),
+        secrets=("Zofia Wiśniewska",),
+        secrets_for={"other_parent": ("Zofia Wiśniewska",)},
+        post=PAYMENTS_AUTHZ + "test_start_post_matrix",
+        note="Parents buy for their own children; each sees only their own",
+    ),
+    "payments:purchase": Case(
+        FAMILY_PURCHASE,
+        kwargs={"purchase_id": "pay_purchase"},
+        secrets=("Anna Wiśniewska",),
+        note="The family that bought it and the school office; never another family",
+    ),
+    "payments:pay_online": Case(
+        POST_ONLY,
+        kwargs={"purchase_id": "pay_purchase"},
+        post=PAYMENTS_AUTHZ + "test_pay_online_post_matrix",
+    ),
+    "payments:slip": Case(
+        FAMILY_PURCHASE,
+        kwargs={"purchase_id": "pay_purchase"},
+        secrets=("Anna Wiśniewska",),
+        note="The slip names the payer: the family and the office only",
+    ),
+    "payments:operator_notify": Case(
+        expect(405, anonymous=405),
+        post="dziennik/plans/tests/test_payments_online.py::"
+        "test_a_bad_signature_answers_400_and_changes_nothing",
+        note="POST only, no login: the operator's signed notification",
+    ),
+    "payments:bank_account": Case(
+        PRINCIPAL_PAGE,
+        needs=("pay_account",),
+        secrets=(PAYEE,),
+        secrets_for={"other_principal": (PAYEE,)},
+        post=PAYMENTS_AUTHZ + "test_bank_account_post_matrix",
+    ),
+    "payments:statements": Case(
+        SCHOOL_OFFICE_PAGE,
+        needs=("pay_statement",),
+        secrets=(STATEMENT_FILE,),
+        secrets_for={"other_principal": (STATEMENT_FILE,)},
+        post=PAYMENTS_AUTHZ + "test_statements_post_matrix",
+    ),
+    "payments:review": Case(
+        SCHOOL_OFFICE_PAGE,
+        needs=("pay_statement",),
+        secrets=(REVIEW_TITLE,),
+        secrets_for={"other_principal": (REVIEW_TITLE,)},
+    ),
+    "payments:review_decide": Case(
+        POST_ONLY,
+        kwargs={"line_id": "pay_review_line"},
+        post=PAYMENTS_AUTHZ + "test_review_decide_post_matrix",
+    ),
+    "payments:orders": Case(
+        SCHOOL_OFFICE_PAGE,
+        needs=("pay_order",),
+        secrets=(ORDER_ID,),
+        secrets_for={"other_principal": (ORDER_ID,)},
+    ),
+    "payments:order_refund": Case(
+        POST_ONLY,
+        kwargs={"order_id": "pay_order"},
+        post=PAYMENTS_AUTHZ + "test_order_refund_post_matrix",
     ),
 }
 

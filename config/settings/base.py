@@ -443,3 +443,16 @@ LTI_ID_TOKEN_SECONDS = env.int("LTI_ID_TOKEN_SECONDS", default=5 * 60)
 LTI_ACCESS_TOKEN_SECONDS = env.int("LTI_ACCESS_TOKEN_SECONDS", default=10 * 60)
 # A rotated signing key stays in the JWKS this long (tools cache the key set).
 LTI_KEY_GRACE_SECONDS = env.int("LTI_KEY_GRACE_SECONDS", default=7 * 24 * 3600)
+# Online payments (docs/plans.md, "Paying online"): an operator adapter after PayU's REST
+# API. Unset PAYMENT_OPERATOR_URL: no online payments. A school may have its own
+# credentials in PAYMENT_OPERATOR_SCHOOLS ({school id: {...}}, set in a settings module).
+PAYMENT_OPERATOR = {
+    "backend": env("PAYMENT_OPERATOR_BACKEND", default="dziennik.plans.operators.payu.PayU"),
+    "url": env("PAYMENT_OPERATOR_URL", default=""),
+    "pos_id": env("PAYMENT_OPERATOR_POS_ID", default=""),
+    "client_id": env("PAYMENT_OPERATOR_CLIENT_ID", default=""),
+    "client_secret": env("PAYMENT_OPERATOR_CLIENT_SECRET", default=""),
+    "second_key": env("PAYMENT_OPERATOR_SECOND_KEY", default=""),
+    "timeout": env.float("PAYMENT_OPERATOR_TIMEOUT", default=10.0),
+}
+PAYMENT_OPERATOR_SCHOOLS: dict[int, dict] = {}

@@ -129,6 +129,12 @@ SELF_SCOPED = (
     # they activate are register data, moved by their history (the student).
     "plans.Purchase",
     "plans.Payment",
+    # The school's bank account, its online orders and imported bank statements are on
+    # no cached page either (the payment pages and the slip are built for each request).
+    "plans.BankAccount",
+    "plans.OnlineOrder",
+    "plans.Statement",
+    "plans.StatementLine",
     "plans.ActivationList",
 )
 # Register data is whatever points at a student or a class (``core.cache_guard``).

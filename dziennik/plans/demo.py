@@ -17,6 +17,7 @@ from dziennik.schools.models import SchoolClass
 
 from . import services
 from .models import Channel, Package
+from .payments import demo as payments_demo
 
 if TYPE_CHECKING:
     from dziennik.demo.context import DemoContext
@@ -95,3 +96,4 @@ def populate(ctx: DemoContext) -> None:
     for index, school_class in enumerate(classes[:3]):
         _list(ctx, school_class, plans, confirm=index != 1)
     _transfer(ctx, plans)
+    payments_demo.populate(ctx)

@@ -458,3 +458,174 @@ class ActivationLine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.activation_list_id}: {self.student_id}"
+
+
+class BankAccount(models.Model):
+    """The school's bank account that families pay to by transfer or at the post office
+    (printed on the payment slip). The number is checked as an IBAN."""
+
+    school = models.OneToOneField(
+        School, on_delete=models.CASCADE, related_name="plan_bank_account"
+    )
+    holder = models.CharField(_("account holder"), max_length=140)
+    address = models.CharField(_("holder's address"), max_length=140)
+    iban = models.CharField(_("account number (IBAN)"), max_length=34)
+
+    class Meta:
+        verbose_name = _("school's bank account")
+        verbose_name_plural = _("schools' bank accounts")
+
+    def __str__(self) -> str:
+        return self.holder
+
+
+class OnlineOrder(models.Model):
+    """An order at the online payment operator for a purchase (*zamówienie*): a parent
+    may start again after an abandoned one, so a purchase may have several; only a
+    ``COMPLETED`` one records a payment (its ``order_id`` is the payment's reference)."""
+
+    class Status(models.TextChoices):
+        NEW = "NEW", _("started")
+        PENDING = "PENDING", _("being paid")
+        WAITING_FOR_CONFIRMATION = "WAITING_FOR_CONFIRMATION", _("waiting for confirmation")
+        COMPLETED = "COMPLETED", _("paid")
+        CANCELED = "CANCELED", _("cancelled")
+
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="online_orders")
+    purchase = models.ForeignKey(
+        Purchase, verbose_name=_("purchase"), on_delete=models.PROTECT, related_name="orders"
+    )
+    operator = models.CharField(_("operator"), max_length=20)
+    order_id = models.CharField(_("operator's order"), max_length=64)
+    ext_order_id = models.CharField(_("our order"), max_length=64)
+    amount = models.DecimalField(_("amount (zł)"), **MONEY)
+    status = models.CharField(
+        _("status"), max_length=30, choices=Status.choices, default=Status.NEW
+    )
+    redirect_uri = models.URLField(_("payment address"), max_length=500)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("changed"), auto_now=True)
+
+    FINAL = frozenset({Status.COMPLETED, Status.CANCELED})
+
+    class Meta:
+        verbose_name = _("online order")
+        verbose_name_plural = _("online orders")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["operator", "order_id"], name="online_order_once"),
+            models.UniqueConstraint(fields=["ext_order_id"], name="online_ext_order_once"),
+        ]
+
+    def __str__(self) -> str:
+        return self.order_id
+
+
+class Statement(models.Model):
+    """An imported bank statement (*wyciąg*): the file's digest keeps the same file from
+    being imported twice; its lines are ``StatementLine`` rows."""
+
+    class Format(models.TextChoices):
+        CSV = "csv", _("CSV (bank export)")
+        MT940 = "mt940", _("MT940")
+
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="statements")
+    name = models.CharField(_("file"), max_length=200)
+    format = models.CharField(_("format"), max_length=10, choices=Format.choices)
+    digest = models.CharField(_("SHA-256"), max_length=64)
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("imported by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    imported_at = models.DateTimeField(_("imported"), auto_now_add=True)
+    counts = models.JSONField(_("outcome"), default=dict)
+
+    class Meta:
+        verbose_name = _("bank statement")
+        verbose_name_plural = _("bank statements")
+        ordering = ["-imported_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["school", "digest"], name="statement_file_once"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class StatementLine(models.Model):
+    """One line of a bank statement and what became of it: matched with a purchase (a
+    payment recorded), left for review (*do wyjaśnienia*: wrong amount, unknown title, a
+    purchase already paid), outgoing money (not ours to match), or decided by the office
+    (assigned to a purchase, or dismissed with a reason). ``ref`` (the bank's reference
+    or a hash of the line) is unique per school: a line is taken once."""
+
+    class Outcome(models.TextChoices):
+        MATCHED = "matched", _("matched")
+        REVIEW = "review", _("to review")
+        OUTGOING = "outgoing", _("outgoing")
+        ASSIGNED = "assigned", _("assigned by the office")
+        DISMISSED = "dismissed", _("dismissed")
+
+    class Reason(models.TextChoices):
+        NONE = "", _("none")
+        UNKNOWN_TITLE = "unknown_title", _("no known payment title")
+        WRONG_AMOUNT = "wrong_amount", _("the amount differs from the price")
+        ALREADY_PAID = "already_paid", _("the purchase is already paid")
+        NOT_PENDING = "not_pending", _("the purchase is cancelled or refunded")
+        SEVERAL_TITLES = "several_titles", _("several payment titles in one transfer")
+
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="statement_lines")
+    statement = models.ForeignKey(
+        Statement, verbose_name=_("statement"), on_delete=models.CASCADE, related_name="lines"
+    )
+    ref = models.CharField(_("reference"), max_length=100)
+    booked_on = models.DateField(_("booked on"))
+    amount = models.DecimalField(_("amount (zł)"), max_digits=10, decimal_places=2)
+    title = models.CharField(_("transfer title"), max_length=500)
+    counterparty = models.CharField(_("sender"), max_length=200, blank=True)
+    account = models.CharField(_("sender's account"), max_length=34, blank=True)
+    outcome = models.CharField(_("outcome"), max_length=10, choices=Outcome.choices)
+    reason = models.CharField(
+        _("why to review"), max_length=20, choices=Reason.choices, blank=True, default=""
+    )
+    purchase = models.ForeignKey(
+        Purchase,
+        verbose_name=_("purchase"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="statement_lines",
+    )
+    payment = models.ForeignKey(
+        Payment,
+        verbose_name=_("payment"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    note = models.TextField(_("decision"), blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("statement line")
+        verbose_name_plural = _("statement lines")
+        ordering = ["booked_on", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["school", "ref"], name="statement_line_once"),
+        ]
+        indexes = [models.Index(fields=["school", "outcome"], name="statement_line_outcome")]
+
+    def __str__(self) -> str:
+        return f"{self.booked_on} {self.amount} {self.title}"

@@ -36,4 +36,33 @@ def nav_items(viewer: Viewer) -> list[NavItem]:
                 group="school",
             )
         )
+    if viewer.is_school_wide:
+        items.append(
+            NavItem(
+                _("Bank statements"),
+                reverse("payments:statements"),
+                order=92,
+                key="payments-statements",
+                group="school",
+            )
+        )
+        items.append(
+            NavItem(
+                _("Online payments"),
+                reverse("payments:orders"),
+                order=93,
+                key="payments-orders",
+                group="school",
+            )
+        )
+    if viewer.is_principal:
+        items.append(
+            NavItem(
+                _("The school's bank account"),
+                reverse("payments:bank_account"),
+                order=94,
+                key="payments-account",
+                group="school",
+            )
+        )
     return items

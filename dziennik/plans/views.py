@@ -5,14 +5,17 @@ in ``pages`` (reads) and ``services`` (writes)."""
 from __future__ import annotations
 
 import datetime
+from types import SimpleNamespace
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from dziennik.core.csvexport import csv_response, write_csv
 from dziennik.core.params import parse_date, parse_id
@@ -24,7 +27,12 @@ from .models import ActivationList
 # The ways to pay that the plan page offers per package; the online operator and the
 # payment slip add their buttons here (``channel_actions``: objects with ``label`` and
 # ``url``) when they exist.
-CHANNEL_ACTIONS: list = []
+CHANNEL_ACTIONS = [
+    SimpleNamespace(
+        label=gettext_lazy("Pay online or by transfer (with a payment slip to print)"),
+        url=reverse_lazy("payments:start"),
+    )
+]
 
 
 @login_required
@@ -40,7 +48,7 @@ def mine(request):
             "children": pages.family_plan(viewer, today),
             "payments": pages.family_payments(viewer),
             "prices": pages.price_list(viewer, today),
-            "channel_actions": CHANNEL_ACTIONS,
+            "channel_actions": CHANNEL_ACTIONS if viewer.is_parent else [],
             "today": today,
         },
     )
