@@ -39,6 +39,7 @@ APPS = (
     "records",
     "privacy",
     "archive",
+    "oneroster",
     "portal",
     "demo",
 )
