@@ -112,6 +112,11 @@ SELF_SCOPED = (
     "privacy.DataExport",
     "privacy.RectificationRequest",
     "archive.YearArchive",
+    # A family's purchases and payments are on no cached page (the plan page, the
+    # activation lists and the revenue report are built for each request); the accesses
+    # they activate are register data, moved by their history (the student).
+    "plans.Purchase",
+    "plans.Payment",
 )
 # Register data is whatever points at a student or a class (``core.cache_guard``).
 REGISTER_ANCHORS = ("schools.Student", "schools.SchoolClass")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -184,3 +185,178 @@ class Offer(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class Purchase(models.Model):
+    """A family's purchase (*zakup*, *aktywacja*) of a package for its children's
+    accounts (or of an add-on offer): the children covered, the channel, the price quoted
+    when it was made, and the payment title (``titles.py``) that identifies the family
+    and the package on a bank transfer. It activates (``Access`` rows) once it is paid."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("waiting for payment")
+        PAID = "paid", _("paid")
+        CANCELLED = "cancelled", _("cancelled")
+        REFUNDED = "refunded", _("refunded")
+
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="plan_purchases")
+    package = models.ForeignKey(
+        Package,
+        verbose_name=_("package"),
+        on_delete=models.PROTECT,
+        related_name="purchases",
+        null=True,
+        blank=True,
+    )
+    offer = models.ForeignKey(
+        Offer,
+        verbose_name=_("offer"),
+        on_delete=models.PROTECT,
+        related_name="purchases",
+        null=True,
+        blank=True,
+    )
+    students = models.ManyToManyField(
+        "schools.Student", verbose_name=_("children"), related_name="plan_purchases"
+    )
+    payer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("payer"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="plan_purchases",
+    )
+    channel = models.CharField(_("paid"), max_length=10, choices=Channel.choices)
+    amount = models.DecimalField(_("amount (gross, zł)"), **MONEY)
+    promotion = models.ForeignKey(
+        Promotion,
+        verbose_name=_("promotion"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="purchases",
+    )
+    title = models.CharField(_("payment title"), max_length=32)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    paid_at = models.DateTimeField(_("paid at"), null=True, blank=True)
+    activated_on = models.DateField(_("activated on"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("purchase")
+        verbose_name_plural = _("purchases")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["school", "title"], name="purchase_title_once"),
+            models.CheckConstraint(
+                condition=Q(package__isnull=False, offer__isnull=True)
+                | Q(package__isnull=True, offer__isnull=False),
+                name="purchase_package_or_offer",
+            ),
+            models.CheckConstraint(condition=Q(amount__gte=0), name="purchase_amount_positive"),
+        ]
+        indexes = [models.Index(fields=["school", "status"], name="purchase_school_status")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def item(self) -> Package | Offer:
+        """What was bought: the package, or the add-on offer."""
+        return self.package if self.package_id else self.offer
+
+
+class Payment(models.Model):
+    """Money received for a purchase (*wpłata*), or returned (a negative amount: a
+    refund). ``external_ref`` names it where it came from – the operator's order id, the
+    bank statement's line, the activation list's line – so recording it again (a repeated
+    notification, a statement imported twice) finds it instead of counting it twice."""
+
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="plan_payments")
+    purchase = models.ForeignKey(
+        Purchase, verbose_name=_("purchase"), on_delete=models.PROTECT, related_name="payments"
+    )
+    channel = models.CharField(_("paid"), max_length=10, choices=Channel.choices)
+    amount = models.DecimalField(_("amount (zł)"), max_digits=8, decimal_places=2)
+    external_ref = models.CharField(_("reference"), max_length=100)
+    received_on = models.DateField(_("received on"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+    details = models.JSONField(_("details"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("payment")
+        verbose_name_plural = _("payments")
+        ordering = ["received_on", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["school", "channel", "external_ref"], name="payment_reference_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.external_ref} ({self.amount} zł)"
+
+    @property
+    def is_refund(self) -> bool:
+        return self.amount < 0
+
+
+class Access(models.Model):
+    """A child's paid access (*dostęp*): what a purchase adds for the child's and the
+    parents' accounts, from ``starts`` to ``ends`` (both inclusive). ``entitlements``
+    keeps what was bought (the plan's, or the offer's one) even if the plan changes."""
+
+    student = models.ForeignKey(
+        "schools.Student",
+        verbose_name=_("student"),
+        on_delete=models.CASCADE,
+        related_name="plan_accesses",
+    )
+    purchase = models.ForeignKey(
+        Purchase, verbose_name=_("purchase"), on_delete=models.CASCADE, related_name="accesses"
+    )
+    plan = models.ForeignKey(
+        Plan,
+        verbose_name=_("plan"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="accesses",
+    )
+    entitlements = models.JSONField(_("includes"), default=list)
+    starts = models.DateField(_("from"))
+    ends = models.DateField(_("until"))
+
+    class Meta:
+        verbose_name = _("access")
+        verbose_name_plural = _("accesses")
+        ordering = ["student", "starts", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["purchase", "student"], name="access_once_per_child"),
+        ]
+        indexes = [models.Index(fields=["student", "ends"], name="access_student_ends")]
+
+    def __str__(self) -> str:
+        return f"{self.student_id}: {self.starts}–{self.ends}"
+
+    def active_on(self, day) -> bool:
+        return self.starts <= day <= self.ends

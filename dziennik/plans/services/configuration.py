@@ -16,8 +16,8 @@ from dziennik.core import audit
 from dziennik.schools.models import School
 from dziennik.schools.viewer import get_viewer
 
-from . import entitlements
-from .models import Channel, Offer, Package, Plan, PlanSettings, Promotion
+from .. import entitlements
+from ..models import Channel, Offer, Package, Plan, PlanSettings, Promotion
 
 
 def _networks(text: str) -> list[str]:
