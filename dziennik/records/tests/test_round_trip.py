@@ -122,6 +122,9 @@ EXCLUDED = {
     "oauth2_provider.IDToken": ACCOUNTS + " (single sign-on tokens)",
     "oauth2_provider.RefreshToken": ACCOUNTS + " (single sign-on tokens)",
     "sso.Platform": ACCOUNTS + " (the school's e-learning platforms)",
+    "oneroster.RosterClient": ACCOUNTS + " (the platforms' OneRoster API clients)",
+    "oneroster.RosterSettings": "the namespace of the OneRoster ids and the last CSV download: "
+    "the register's link to its platforms, not a journal",
     "plans.Offer": "access plans and prices are the school's commercial terms, not a journal",
     "plans.Package": "access plans and prices are the school's commercial terms, not a journal",
     "plans.Plan": "access plans and prices are the school's commercial terms, not a journal",
