@@ -8,7 +8,7 @@ import uuid
 import zipfile
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from dziennik.oneroster import csvfiles, selectors
@@ -138,8 +138,29 @@ def test_a_delta_carries_the_changed_and_the_deleted_rows(world):
     deleted = [r["sourcedId"] for r in tables["users"] if r["status"] == "tobedeleted"]
     assert deleted == [roster_module.sourced_id(roster.namespace, "student", gone_id)]
     ended = [r for r in tables["enrollments"] if r["endDate"]]
-    assert len(ended) == 2  # her homeroom and her Matematyka
+    assert len(ended) == 3  # her homeroom, her Matematyka and her Historia
     assert tables["orgs"] == [] and tables["classes"] == []
     # Nothing changed after now: an empty delta.
     later = csv_rules.tables(csvfiles.zipped(roster, since=timezone.now()))
     assert all(rows == [] for name, rows in later.items() if name != "manifest")
+
+
+def test_the_command_writes_the_zip_and_refuses_bad_input(world, tmp_path):
+    out = tmp_path / "roster.zip"
+    stdout = io.StringIO()
+    call_command(
+        "oneroster_export", "--school", str(world.school.pk), "-o", str(out), stdout=stdout
+    )
+    assert csv_rules.problems(out.read_bytes()) == []
+    assert "(bulk)" in stdout.getvalue()
+    with pytest.raises(CommandError, match="time zone"):
+        call_command(
+            "oneroster_export", "--school", str(world.school.pk), "--since", "2026-11-01",
+            "-o", str(tmp_path / "delta.zip"),
+        )  # fmt: skip
+    with pytest.raises(CommandError, match="no platform"):
+        call_command(
+            "oneroster_export", "--school", str(world.school.pk), "--platform", "999999",
+            "-o", str(tmp_path / "x.zip"),
+        )  # fmt: skip
+    assert not (tmp_path / "delta.zip").exists()
