@@ -78,13 +78,30 @@ def _has_role(user: dict, role: str) -> bool:
     return any(r["role"] == role for r in user.get("roles", []))
 
 
+class _Lazy(dict):
+    """Each kind's JSON objects, made when first asked for (a request for the orgs does
+    not serialise every enrolment)."""
+
+    def __init__(self, data):
+        super().__init__()
+        self.data = data
+
+    def get(self, kind, default=None):
+        if kind not in self.data.rows:
+            return default
+        if kind not in self:
+            self[kind] = self.data.json(kind)
+        return self[kind]
+
+
 class _Data:
     """The client's school as JSON objects, built once per request."""
 
     def __init__(self, request, client, gradebook: bool):
         self.base = request.build_absolute_uri("/").rstrip("/")
         roster = selectors.school_roster(school=client.school, platform=client.platform)
-        self.kinds: dict[str, list[dict]] = {}
+        self.rows: dict[str, list[dict]] = {}
+        self.kinds = _Lazy(self)
         if roster is None:
             return
         rows = {
@@ -102,19 +119,24 @@ class _Data:
                 "lineItems": book.line_items,
                 "results": book.results,
             }
-        self.kinds = {kind: [rest.to_json(r, self.base) for r in rs] for kind, rs in rows.items()}
+        self.rows = rows
+        self.kinds = _Lazy(self)
+
+    def json(self, kind: str) -> list[dict]:
+        return [rest.to_json(row, self.base) for row in self.rows.get(kind, [])]
 
     def of(self, kind: str) -> list[dict]:
-        everything = {
-            "schools": [o for o in self.kinds.get("orgs", []) if o["type"] == "school"],
-            "terms": [o for o in self.kinds.get("academicSessions", []) if o["type"] == "term"],
-            "gradingPeriods": [
-                o for o in self.kinds.get("academicSessions", []) if o["type"] == "gradingPeriod"
-            ],
-            "students": [u for u in self.kinds.get("users", []) if _has_role(u, "student")],
-            "teachers": [u for u in self.kinds.get("users", []) if _has_role(u, "teacher")],
+        derived = {
+            "schools": ("orgs", lambda o: o["type"] == "school"),
+            "terms": ("academicSessions", lambda o: o["type"] == "term"),
+            "gradingPeriods": ("academicSessions", lambda o: o["type"] == "gradingPeriod"),
+            "students": ("users", lambda u: _has_role(u, "student")),
+            "teachers": ("users", lambda u: _has_role(u, "teacher")),
         }
-        return everything.get(kind, self.kinds.get(kind, []))
+        if kind in derived:
+            base, keep = derived[kind]
+            return [o for o in self.kinds.get(base, []) if keep(o)]
+        return self.kinds.get(kind, [])
 
     def related(self, collection: str, parent: dict, relation: str) -> list[dict]:
         """Long tables of relations read better as one mapping than as branches."""

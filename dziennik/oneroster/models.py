@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import uuid
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from oauth2_provider.models import Application
@@ -62,10 +61,8 @@ class RosterClient(models.Model):
     gradebook = models.BooleanField(_("may read the gradebook"), default=False)
     active = models.BooleanField(_("active"), default=True)
     last_call_at = models.DateTimeField(_("last API call"), null=True, blank=True)
+    # Who created it is in the history.
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
 
     class Meta:
         verbose_name = _("OneRoster client")

@@ -44,7 +44,7 @@ def roster_clients(viewer: Viewer) -> dict[int, RosterClient]:
     """The OneRoster clients of the viewer's school by platform id (its principal only)."""
     if not sso_permissions.manages_platforms(viewer):
         return {}
-    clients = RosterClient.objects.filter(school_id=viewer.school_id)
+    clients = RosterClient.objects.filter(school_id=viewer.school_id).select_related("application")
     return {client.platform_id: client for client in clients}
 
 

@@ -76,7 +76,6 @@ def roster_client_create(*, actor, platform: Platform, gradebook: bool) -> tuple
             platform=platform,
             application=application,
             gradebook=gradebook,
-            created_by=actor,
         )
         _record(actor=actor, client=client, action="create", before=None)
     return client, secret
