@@ -38,6 +38,8 @@ urlpatterns = [
     # Single sign-on (OpenID Connect) and its resource API: standard, English paths.
     path("o/", include("dziennik.sso.oauth_urls")),
     path("api/v1/", include("dziennik.sso.api_urls")),
+    path("ims/oneroster/", include("dziennik.oneroster.api_urls")),
+    path("platformy/oneroster/", include("dziennik.oneroster.urls")),
     path("moje-dane/", include("dziennik.privacy.urls")),
     path("platnosci/", include("dziennik.plans.payments.urls")),
     path("admin/", admin.site.urls),

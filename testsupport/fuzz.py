@@ -56,7 +56,14 @@ from testsupport.world import World
 # Query-string names a view reads that no form or link of its pages carries (or not on
 # every page), per URL name. ``portal/tests/test_bad_input.py`` fails when a view reads
 # a name that is neither here nor in a form the walk finds.
+ONEROSTER_QUERY = ("limit", "offset", "filter", "sort", "orderBy", "fields")
 QUERY_NAMES: dict[str, tuple[str, ...]] = {
+    "oneroster_api:rostering_collection": ONEROSTER_QUERY,
+    "oneroster_api:rostering_object": ("fields",),
+    "oneroster_api:rostering_related": ONEROSTER_QUERY,
+    "oneroster_api:gradebook_collection": ONEROSTER_QUERY,
+    "oneroster_api:gradebook_object": ("fields",),
+    "oneroster_api:gradebook_related": ONEROSTER_QUERY,
     "accounts:login": ("next",),
     "timetable:student": ("tydzien",),
     "timetable:class": ("tydzien",),

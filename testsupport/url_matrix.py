@@ -54,6 +54,7 @@ from dziennik.notices import services as notice_services
 from dziennik.notifications import events as notification_events
 from dziennik.notifications import services as notification_services
 from dziennik.notifications.models import Delivery, Notification
+from dziennik.oneroster import services as oneroster_services
 from dziennik.planner import services as planner_services
 from dziennik.plans import services as plans_services
 from dziennik.plans.models import OnlineOrder
@@ -678,6 +679,22 @@ class Scene:
     def lti_line_item(self):
         return self.lti_placement.line_items.get()
 
+    # OneRoster's API paths (their objects are GUIDs; a bearer token opens them).
+    oneroster_collection = "users"
+    oneroster_id = "00000000-0000-5000-8000-000000000000"
+    oneroster_relation = "classes"
+    oneroster_classes = "classes"
+    oneroster_line_items = "lineItems"
+
+    @cached_property
+    def roster_platform(self):
+        """The platform with a OneRoster client of this school."""
+        platform = self.platform
+        oneroster_services.roster_client_create(
+            actor=self.world.user("principal"), platform=platform, gradebook=False
+        )
+        return platform
+
     def authorize_query(self) -> dict:
         """The platform's authorization request (OpenID Connect, with PKCE)."""
         return {
@@ -860,6 +877,7 @@ SSO_TOKENS = "dziennik/sso/tests/test_tokens.py::"
 LTI_AUTHZ = "dziennik/lti/tests/test_authorization.py::"
 LTI_SERVICES = "dziennik/lti/tests/test_services.py::"
 LTI_LAUNCH = "dziennik/lti/tests/test_launch.py::"
+ONEROSTER_SCREENS = "dziennik/oneroster/tests/test_screens.py::"
 # The endpoints a platform's server calls with its own credentials or a bearer token:
 # a browser session (any role's, or none) opens nothing there.
 BEARER_ONLY = expect(401, anonymous=401)
@@ -1888,6 +1906,63 @@ URLS: dict[str, Case] = {
     ),
     "lti:results": Case(
         BEARER_ONLY, kwargs={"line_item_id": "lti_line_item"}, note="AGS: a tool's bearer token"
+    ),
+    # --- OneRoster 1.2: the principal's screen and the REST API -------------------------
+    "oneroster:index": Case(
+        PRINCIPAL_PAGE,
+        needs=("roster_platform",),
+        secrets=(PLATFORM,),
+        secrets_for={"other_principal": (PLATFORM,)},
+        note="Each principal sees their own school's platforms and OneRoster clients",
+    ),
+    "oneroster:download": Case(POST_ONLY, post=ONEROSTER_SCREENS + "test_download_matrix"),
+    "oneroster:client_new": Case(
+        POST_ONLY,
+        kwargs={"platform_id": "platform"},
+        post=ONEROSTER_SCREENS + "test_client_new_matrix",
+    ),
+    "oneroster:client_revoke": Case(
+        POST_ONLY,
+        kwargs={"platform_id": "roster_platform"},
+        post=ONEROSTER_SCREENS + "test_client_revoke_matrix",
+    ),
+    "oneroster_api:rostering_collection": Case(
+        BEARER_ONLY,
+        kwargs={"collection": "oneroster_collection"},
+        note="A OneRoster client's bearer token only (oneroster/tests/test_api.py)",
+    ),
+    "oneroster_api:rostering_object": Case(
+        BEARER_ONLY,
+        kwargs={"collection": "oneroster_collection", "sourced_id": "oneroster_id"},
+        note="A OneRoster client's bearer token only (oneroster/tests/test_api.py)",
+    ),
+    "oneroster_api:rostering_related": Case(
+        BEARER_ONLY,
+        kwargs={
+            "collection": "oneroster_collection",
+            "sourced_id": "oneroster_id",
+            "relation": "oneroster_relation",
+        },
+        note="A OneRoster client's bearer token only (oneroster/tests/test_api.py)",
+    ),
+    "oneroster_api:gradebook_collection": Case(
+        BEARER_ONLY,
+        kwargs={"collection": "oneroster_line_items"},
+        note="A OneRoster client's token with the gradebook scope only (test_api.py)",
+    ),
+    "oneroster_api:gradebook_object": Case(
+        BEARER_ONLY,
+        kwargs={"collection": "oneroster_line_items", "sourced_id": "oneroster_id"},
+        note="A OneRoster client's token with the gradebook scope only (test_api.py)",
+    ),
+    "oneroster_api:gradebook_related": Case(
+        BEARER_ONLY,
+        kwargs={
+            "collection": "oneroster_classes",
+            "sourced_id": "oneroster_id",
+            "relation": "oneroster_line_items",
+        },
+        note="A OneRoster client's token with the gradebook scope only (test_api.py)",
     ),
     # --- retention of records (L-13, P-07) ---------------------------------------------
     "retention:index": Case(

@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "dziennik.meetings",
     "dziennik.sso",
     "dziennik.lti",
+    "dziennik.oneroster",
     "dziennik.retention",
     "dziennik.records",
     "dziennik.privacy",
@@ -397,6 +398,14 @@ SSO_SCOPES = {
     "email": _("Your e-mail address"),
     "register": _("Read your own register data through the API"),
 }
+# OneRoster 1.2's scopes (dziennik/oneroster, docs/oneroster.md): a platform's OneRoster
+# client (client credentials) reads its school's roster and, where allowed, gradebook.
+ONEROSTER_ROSTER_SCOPE = "https://purl.imsglobal.org/spec/or/v1p2/scope/roster.readonly"
+ONEROSTER_GRADEBOOK_SCOPE = "https://purl.imsglobal.org/spec/or/v1p2/scope/gradebook.readonly"
+ONEROSTER_SCOPES = {
+    ONEROSTER_ROSTER_SCOPE: _("Read the school's roster (OneRoster)"),
+    ONEROSTER_GRADEBOOK_SCOPE: _("Read the school's gradebook (OneRoster)"),
+}
 
 
 def oauth2_provider_settings(private_key: str) -> dict:
@@ -404,8 +413,8 @@ def oauth2_provider_settings(private_key: str) -> dict:
     return {
         "OIDC_ENABLED": bool(private_key),
         "OIDC_RSA_PRIVATE_KEY": private_key,
-        "OAUTH2_VALIDATOR_CLASS": "dziennik.sso.validators.RegisterValidator",
-        "SCOPES": SSO_SCOPES,
+        "OAUTH2_VALIDATOR_CLASS": "dziennik.oneroster.validators.RosterValidator",
+        "SCOPES": SSO_SCOPES | ONEROSTER_SCOPES,
         "DEFAULT_SCOPES": ["openid"],
         "OIDC_RESPONSE_TYPES_SUPPORTED": ["code"],
         "AUTHORIZATION_CODE_EXPIRE_SECONDS": 60,

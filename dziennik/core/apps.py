@@ -105,6 +105,10 @@ SELF_SCOPED = (
     "notifications.Notification",
     "notifications.Delivery",
     "sso.Platform",
+    # OneRoster's clients and the school's namespace of roster ids: on no cached page (the
+    # OneRoster screen and the API read them anew for each request).
+    "oneroster.RosterClient",
+    "oneroster.RosterSettings",
     # a destruction's protocol: on no cached page (the retention screen is built per
     # request); its service moves the scopes of whatever it destroyed
     "retention.DestructionProtocol",

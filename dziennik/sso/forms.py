@@ -39,6 +39,15 @@ class PlatformForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
 
+    needs_elearning = forms.BooleanField(
+        label=_("It needs the e-learning entitlement"),
+        help_text=_(
+            "Parents and students log in and are in its roster only while their access "
+            "plan includes the e-learning platform; staff always."
+        ),
+        required=False,
+    )
+
     def __init__(self, *args, editing: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["scopes"].choices = [
@@ -58,6 +67,7 @@ class PlatformForm(forms.Form):
                 "redirect_uris": "\n".join(platform.application.redirect_uris.split()),
                 "scopes": platform.scope_list,
                 "roles": platform.roles,
+                "needs_elearning": platform.needs_elearning,
             },
         )
 
@@ -69,4 +79,5 @@ class PlatformForm(forms.Form):
             "redirect_uris": data["redirect_uris"].split(),
             "scopes": data["scopes"],
             "roles": data["roles"],
+            "needs_elearning": data["needs_elearning"],
         }

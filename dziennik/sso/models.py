@@ -53,6 +53,14 @@ class Platform(models.Model):
     scopes = models.CharField(_("allowed scopes"), max_length=200, default="openid")
     roles = models.JSONField(_("who may log in"), default=list)
     active = models.BooleanField(_("active"), default=True)
+    needs_elearning = models.BooleanField(
+        _("needs the e-learning entitlement"),
+        default=False,
+        help_text=_(
+            "Families log in and are in its roster only with the e-learning entitlement "
+            "of their access plan; staff always."
+        ),
+    )
     pairwise_key = models.CharField(max_length=64, default=_new_pairwise_key, editable=False)
     last_login_at = models.DateTimeField(_("last login through it"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)

@@ -12,11 +12,13 @@
 from __future__ import annotations
 
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dziennik.core.policy import NOTHING, Policy
 from dziennik.schools.viewer import Viewer
 
+from . import entitlement
 from .models import Platform
 
 # A person's roles for a platform, most senior first: the ``role`` claim is the first of
@@ -73,8 +75,14 @@ def login_refusal(platform: Platform, viewer: Viewer) -> str | None:
         return _("The school has switched this platform off.")
     if viewer.user_id is None or viewer.school_id != platform.school_id:
         return _("This platform belongs to another school; log in with an account of it.")
-    if not login_roles(platform, viewer):
+    roles = login_roles(platform, viewer)
+    if not roles:
         return _("The school does not let your role log in to this platform.")
+    if entitlement.family_kept_out(platform, viewer, roles, timezone.localdate()):
+        return _(
+            "This platform comes with the e-learning offer of the access plans; your "
+            "family's plan does not include it."
+        )
     return None
 
 

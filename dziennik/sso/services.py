@@ -36,6 +36,7 @@ def _audited_state(platform: Platform) -> dict:
         "scopes": platform.scopes,
         "roles": sorted(platform.roles),
         "active": platform.active,
+        "needs_elearning": platform.needs_elearning,
     }
 
 
@@ -108,6 +109,7 @@ def platform_register(
     public: bool,
     scopes: list[str],
     roles: list[str],
+    needs_elearning: bool = False,
 ) -> tuple[Platform, str]:
     """Register a platform of the actor's school as an OAuth client (authorization code
     flow, id_tokens signed RS256). Returns it and its client secret – the only time the
@@ -135,6 +137,7 @@ def platform_register(
             name=cleaned["name"],
             scopes=cleaned["scopes"],
             roles=cleaned["roles"],
+            needs_elearning=needs_elearning,
         )
         _record(actor=actor, platform=platform, action="create", before=None)
     return platform, secret
@@ -148,6 +151,7 @@ def platform_update(
     redirect_uris: list[str],
     scopes: list[str],
     roles: list[str],
+    needs_elearning: bool = False,
 ) -> Platform:
     """Change a platform's name, redirect addresses, scopes and who may log in. Tokens
     already given keep the scopes they were given until they expire."""
@@ -167,7 +171,8 @@ def platform_update(
         platform.name = cleaned["name"]
         platform.scopes = cleaned["scopes"]
         platform.roles = cleaned["roles"]
-        platform.save(update_fields=["name", "scopes", "roles"])
+        platform.needs_elearning = needs_elearning
+        platform.save(update_fields=["name", "scopes", "roles", "needs_elearning"])
         _record(actor=actor, platform=platform, action="update", before=before)
     return platform
 

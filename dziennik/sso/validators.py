@@ -33,16 +33,28 @@ def _active(application) -> bool:
 class RegisterValidator(OAuth2Validator):
     oidc_claim_scope = claims.CLAIM_SCOPES
 
+    def client_active(self, application) -> bool:
+        """Whether the client may be served at all (an app above may know other kinds
+        of client: OneRoster's, of the client-credentials grant)."""
+        return _active(application)
+
+    def client_acts_alone(self, request) -> bool:
+        """Whether a token without a person (client credentials) may be used: never for
+        single sign-on's own clients."""
+        return False
+
     # --- clients ------------------------------------------------------------------
     def _load_application(self, client_id, request):
         application = super()._load_application(client_id, request)
-        if application is not None and not _active(application):
+        if application is not None and not self.client_active(application):
             request.client = None
             return None
         return application
 
     def authenticate_client(self, request, *args, **kwargs):
-        return super().authenticate_client(request, *args, **kwargs) and _active(request.client)
+        return super().authenticate_client(request, *args, **kwargs) and self.client_active(
+            request.client
+        )
 
     def is_pkce_required(self, client_id, request):
         application = self._load_application(client_id, request)
@@ -63,6 +75,8 @@ class RegisterValidator(OAuth2Validator):
     def _may_still_log_in(self, request) -> bool:
         platform = _platform(request.client)
         user = getattr(request, "user", None)
+        if user is None:
+            return self.client_acts_alone(request)
         if platform is None or user is None or not user.is_active:
             return False
         return permissions.login_refusal(platform, get_viewer(user)) is None

@@ -41,6 +41,7 @@ APPS = (
     "records",
     "privacy",
     "archive",
+    "oneroster",
     "portal",
     "demo",
 )

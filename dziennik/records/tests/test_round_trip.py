@@ -132,6 +132,9 @@ EXCLUDED = {
     "lti.LineItem": LTI,
     "lti.ServiceToken": LTI,
     "lti.UsedJwt": LTI,
+    "oneroster.RosterClient": ACCOUNTS + " (the platforms' OneRoster API clients)",
+    "oneroster.RosterSettings": "the namespace of the OneRoster ids and the last CSV download: "
+    "the register's link to its platforms, not a journal",
     "plans.Offer": "access plans and prices are the school's commercial terms, not a journal",
     "plans.Package": "access plans and prices are the school's commercial terms, not a journal",
     "plans.Plan": "access plans and prices are the school's commercial terms, not a journal",
