@@ -2,22 +2,35 @@
 extended one with SMS info at 22 zł or 32 zł for siblings, the autumn promotion at
 school, the e-learning offer), and its use: the class teacher's (``wychowawca``)
 activation list from the September parents' meeting, confirmed by the office; a second
-class's list waiting for the office's confirmation; some families paid by transfer, the
-fixed parent (``rodzic``) among them. Written through the services, so the history shows
-it all."""
+class's list waiting for the office's confirmation; the fixed parent (``rodzic``) paid
+by transfer.
+
+Written as rows, not through the services, like every demo: the history of changes is
+append-only, and a demo that wrote to it could never be reset (``demo --reset``)."""
 
 from __future__ import annotations
 
 import datetime
 from typing import TYPE_CHECKING
 
-from django.core.exceptions import ValidationError
+from django.utils import timezone
 
-from dziennik.schools.models import SchoolClass
+from dziennik.schools.models import SchoolClass, Student
 
-from . import services
-from .models import Channel, Package
+from . import pricing, services
+from .models import (
+    Access,
+    ActivationLine,
+    ActivationList,
+    Channel,
+    Package,
+    Payment,
+    PlanSettings,
+    Purchase,
+    Statement,
+)
 from .payments import demo as payments_demo
+from .services.purchases import _new_title
 
 if TYPE_CHECKING:
     from dziennik.demo.context import DemoContext
@@ -30,31 +43,99 @@ def _meeting_day(ctx: DemoContext) -> datetime.date:
     return min(day, ctx.today)
 
 
+def _moment(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(18, 0)))
+
+
+def _paid(ctx: DemoContext, package: Package, students: list[Student], **how) -> Purchase:
+    """A purchase paid and activated on ``how["day"]``: its payment and accesses."""
+    day, channel = how["day"], how["channel"]
+    price = pricing.quote(
+        package, channel=channel, day=day, vat_rate=services.vat_rate_of(ctx.school.pk)
+    )
+    purchase = Purchase.objects.create(
+        school=ctx.school,
+        package=package,
+        payer=how.get("payer"),
+        channel=channel,
+        amount=price.amount,
+        promotion=package.promotions.filter(name=price.promotion).first()
+        if price.promotion
+        else None,
+        title=_new_title(ctx.school.pk),
+        status=Purchase.Status.PAID,
+        paid_at=_moment(day),
+        activated_on=day,
+        created_by=how.get("payer") or how["office"],
+    )
+    purchase.students.set(students)
+    Payment.objects.create(
+        school=ctx.school,
+        purchase=purchase,
+        channel=channel,
+        amount=price.amount,
+        external_ref=how["ref"],
+        received_on=day,
+        recorded_by=how["office"],
+        details={"title": purchase.title},
+    )
+    plan = package.plan
+    ends = pricing.access_ends(day, plan.validity_months)
+    Access.objects.bulk_create(
+        Access(
+            student=student,
+            purchase=purchase,
+            plan=plan,
+            entitlements=list(plan.entitlements),
+            starts=day,
+            ends=ends,
+        )
+        for student in students
+    )
+    return purchase
+
+
 def _list(ctx: DemoContext, school_class: SchoolClass, plans: dict, confirm: bool) -> None:
     teacher = school_class.class_teacher
     office = ctx.fixed_users.get("sekretariat")
-    if teacher is None or office is None:
-        return
     students = ctx.students_by_class.get(school_class.pk, [])[::SHARE]
-    if not students:
+    if teacher is None or office is None or not students:
         return
-    activation_list = services.activation_list_create(
-        actor=teacher, school_class=school_class, collected_on=_meeting_day(ctx)
+    day = _meeting_day(ctx)
+    activation_list = ActivationList.objects.create(
+        school=ctx.school,
+        school_class=school_class,
+        collected_on=day,
+        status=ActivationList.Status.CONFIRMED if confirm else ActivationList.Status.SENT,
+        created_by=teacher,
+        sent_at=_moment(day),
+        decided_by=office if confirm else None,
+        decided_at=_moment(day + datetime.timedelta(days=1)) if confirm else None,
     )
-    choices, covered = {}, set()
+    covered: set[int] = set()
     for student in students:
-        family = services.family_children(student)
-        if any(child.pk in covered for child in family):
+        family = [child for child in services.family_children(student) if child.pk not in covered]
+        if len(family) < len(services.family_children(student)):
             continue
         package = plans["siblings"] if len(family) > 1 else plans["single"]
-        choices[student.pk] = package.pk
         covered |= {child.pk for child in family}
-    services.activation_list_save(actor=teacher, activation_list=activation_list, choices=choices)
-    services.activation_list_send(actor=teacher, activation_list=activation_list)
-    if confirm:
-        services.activation_list_confirm(
-            actor=office, activation_list=activation_list, day=_meeting_day(ctx)
+        amount = pricing.quote(
+            package, channel=Channel.SCHOOL, day=day, vat_rate=services.vat_rate_of(ctx.school.pk)
+        ).amount
+        line = ActivationLine.objects.create(
+            activation_list=activation_list, student=student, package=package, amount=amount
         )
+        if confirm:
+            line.purchase = _paid(
+                ctx,
+                package,
+                family,
+                day=day,
+                channel=Channel.SCHOOL,
+                office=office,
+                ref=f"list-line-{line.pk}",
+            )
+            line.save(update_fields=["purchase"])
 
 
 def _transfer(ctx: DemoContext, plans: dict) -> None:
@@ -66,24 +147,18 @@ def _transfer(ctx: DemoContext, plans: dict) -> None:
     children = list(
         parent.guardian_profile.students.filter(plan_accesses__isnull=True).order_by("pk")
     )
-    if not children:
+    if not children or len(children) != len(services.family_children(children[0])):
         return
     package: Package = plans["siblings"] if len(children) > 1 else plans["single"]
-    day = ctx.today - datetime.timedelta(days=7)
-    try:
-        purchase = services.purchase_create(
-            actor=parent, package=package, students=children, channel=Channel.TRANSFER, day=day
-        )
-    except ValidationError:  # a family shape the package refuses: no demo purchase
-        return
-    services.payment_record(
-        actor=office,
-        purchase=purchase,
+    _paid(
+        ctx,
+        package,
+        children,
+        day=ctx.today - datetime.timedelta(days=7),
         channel=Channel.TRANSFER,
-        amount=purchase.amount,
-        external_ref=f"demo-{purchase.title}",
-        received_on=day,
-        details={"title": purchase.title},
+        payer=parent,
+        office=office,
+        ref=f"demo-transfer-{parent.pk}",
     )
 
 
@@ -97,3 +172,13 @@ def populate(ctx: DemoContext) -> None:
         _list(ctx, school_class, plans, confirm=index != 1)
     _transfer(ctx, plans)
     payments_demo.populate(ctx)
+
+
+def reset(school_ids: list[int]) -> None:
+    """What the demo wrote, before its accounts go (they are named on it)."""
+    Statement.objects.filter(school_id__in=school_ids).delete()  # and its lines
+    ActivationList.objects.filter(school_id__in=school_ids).delete()
+    Access.objects.filter(purchase__school_id__in=school_ids).delete()
+    Payment.objects.filter(school_id__in=school_ids).delete()
+    Purchase.objects.filter(school_id__in=school_ids).delete()
+    PlanSettings.objects.filter(school_id__in=school_ids).delete()

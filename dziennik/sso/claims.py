@@ -48,7 +48,7 @@ def claims_for(platform: Platform, user, viewer: Viewer) -> dict:
         "sub": subject(platform, user.pk),
         "role": roles[0] if roles else None,
         "school": {"id": str(school.pk), "name": school.name},
-        "classes": selectors.classes_claim(viewer, roles),
+        "classes": selectors.classes_claim(viewer, roles, platform),
         "name": user.get_full_name(),
         "given_name": user.first_name,
         "family_name": user.last_name,

@@ -4,13 +4,14 @@ about themselves (the claims' classes, the API's students)."""
 from __future__ import annotations
 
 from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
 
 from dziennik.schools import permissions as school_permissions
 from dziennik.schools.models import Enrolment, SchoolClass, Student
 from dziennik.schools.selectors import current_school_year
 from dziennik.schools.viewer import Viewer, get_object_for
 
-from . import permissions
+from . import entitlement, permissions
 from .models import Platform
 
 
@@ -40,9 +41,12 @@ def platform_of_client(client_id: str) -> Platform | None:
     )
 
 
-def class_ids_for_roles(viewer: Viewer, roles: list[str]) -> set[int]:
+def class_ids_for_roles(
+    viewer: Viewer, roles: list[str], platform: Platform | None = None
+) -> set[int]:
     """The classes a person's roles on a platform give them: a student's own class, the
-    classes a teacher teaches or leads, the classes of a parent's children."""
+    classes a teacher teaches or leads, the classes of a parent's children – on a
+    platform that needs the e-learning entitlement, only the children who have it."""
     ids: set[int] = set()
     if "teacher" in roles or "principal" in roles:
         ids |= viewer.teaching_class_ids
@@ -51,6 +55,9 @@ def class_ids_for_roles(viewer: Viewer, roles: list[str]) -> set[int]:
         family |= set(viewer.child_ids)
     if "student" in roles and viewer.student_id is not None:
         family.add(viewer.student_id)
+    entitled = entitlement.entitled_student_ids(platform, family, timezone.localdate())
+    if entitled is not None:
+        family &= entitled
     if family:
         ids |= set(
             Enrolment.objects.filter(student_id__in=family, end_date__isnull=True).values_list(
@@ -60,10 +67,10 @@ def class_ids_for_roles(viewer: Viewer, roles: list[str]) -> set[int]:
     return ids
 
 
-def classes_claim(viewer: Viewer, roles: list[str]) -> list[dict]:
+def classes_claim(viewer: Viewer, roles: list[str], platform: Platform | None = None) -> list[dict]:
     """The ``classes`` claim: id and name of each class of this school year (of every
     year when the school has no current one), by name."""
-    ids = class_ids_for_roles(viewer, roles)
+    ids = class_ids_for_roles(viewer, roles, platform)
     if not ids:
         return []
     classes = SchoolClass.objects.filter(pk__in=ids, school_id=viewer.school_id)
