@@ -47,3 +47,16 @@ def csv_response(content: str, filename: str) -> HttpResponse:
     response = HttpResponse(content.encode("utf-8-sig"), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = content_disposition(filename)
     return response
+
+
+def write_exchange_csv(columns: Sequence[str], rows: Iterable[dict[str, object]]) -> str:
+    """A CSV for another program, not a spreadsheet (OneRoster): commas, CRLF, every
+    value as it is – a standard's exact values, so no formula guard (``safe_cell``)."""
+    out = io.StringIO()
+    writer = csv.DictWriter(
+        out, fieldnames=list(columns), extrasaction="ignore", lineterminator="\r\n"
+    )
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({column: row.get(column, "") for column in columns})
+    return out.getvalue()

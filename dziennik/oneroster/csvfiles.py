@@ -16,10 +16,11 @@ Dates are ``YYYY-MM-DD``, moments ``YYYY-MM-DDTHH:MM:SS.sssZ`` (UTC), booleans `
 
 from __future__ import annotations
 
-import csv
 import datetime
 import io
 import zipfile
+
+from dziennik.core.csvexport import write_exchange_csv
 
 from .roster import Roster, sourced_id
 
@@ -180,12 +181,7 @@ def _rows(roster: Roster) -> dict[str, list[dict]]:
 
 
 def _write(columns: list[str], rows: list[dict]) -> str:
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=columns, extrasaction="ignore", lineterminator="\r\n")
-    writer.writeheader()
-    for row in rows:
-        writer.writerow({column: row.get(column, "") for column in columns})
-    return out.getvalue()
+    return write_exchange_csv(columns, rows)
 
 
 def files(roster: Roster, *, since: datetime.datetime | None = None) -> dict[str, str]:

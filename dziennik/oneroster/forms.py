@@ -5,6 +5,8 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from dziennik.core.forms import BoundedDateField
+
 
 class ExportForm(forms.Form):
     platform = forms.TypedChoiceField(
@@ -14,7 +16,7 @@ class ExportForm(forms.Form):
         empty_value=None,
         help_text=_("Its single sign-on ids, and only entitled families where it needs that."),
     )
-    since = forms.DateField(
+    since = BoundedDateField(
         label=_("Only changes since (a delta)"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from dziennik.core.http import content_disposition
 from dziennik.sso import permissions as sso_permissions
 from dziennik.sso import selectors as sso_selectors
 
@@ -110,6 +111,6 @@ def download(request):
     services.csv_download_noted(actor=request.user, school_id=viewer.school_id, since=moment)
     response = HttpResponse(csvfiles.zipped(roster, since=moment), content_type="application/zip")
     name = f"oneroster-{timezone.localdate():%Y%m%d}{'-delta' if since else ''}.zip"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["Content-Disposition"] = content_disposition(name)
     response["Cache-Control"] = "no-store"
     return response

@@ -3,6 +3,7 @@ checked as an IBAN, the amount in figures and in words, as the Polish form has t
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -15,7 +16,7 @@ def clean_iban(value: str) -> str:
     """The IBAN without spaces, or ``ValidationError`` (the check digits are checked; a
     Polish account number of 26 digits is read as ``PL``…)."""
     compact = iban_number.compact(value or "")
-    if compact.isdigit() and len(compact) == 26:
+    if re.fullmatch(r"[0-9]{26}", compact):
         compact = "PL" + compact
     try:
         return iban_number.validate(compact)
