@@ -73,3 +73,8 @@ def login(page, username: str, password: str) -> None:
     page.fill("#id_password", password)
     with page.expect_navigation():
         page.click("main button[type=submit]")
+
+
+# Not screens of the register, for the walks: logging out, and a learning tool's launch
+# (a redirect to the tool's own site, docs/lti.md).
+LEAVE_THE_REGISTER = ("accounts:logout", "lti:launch", "lti:deep_link")

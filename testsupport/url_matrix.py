@@ -601,10 +601,9 @@ class Scene:
     def plan_payment(self):
         """Zofia's mother paid the extended plan by transfer; the school runs the leaflet's
         plans."""
-        leaflet = plans_services.leaflet_configuration(school=self.world.school, year_start=2026)
         purchase = plans_services.purchase_create(
             actor=self.world.user("own_parent"),
-            package=leaflet["single"],
+            package=self.leaflet["single"],
             students=[self.student],
             channel="transfer",
             day=timezone.localdate(),

@@ -1,13 +1,27 @@
-"""The plans in the navigation: the family's plan page, the class teacher's activation
-lists, the office's lists and revenue report."""
+"""The plans in the navigation: the family's plan page, the office's activation lists and
+revenue report; for a class teacher, a link to the activation lists on the class's grade
+summary (their top bar stays one row)."""
 
 from __future__ import annotations
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from dziennik.core.extensions import NavItem
 from dziennik.schools.viewer import Viewer
+
+# The school menu's plan pages: (label, URL name, order, key), for the school office;
+# the bank account for the principal only.
+OFFICE_PAGES = (
+    (_lazy("Activation lists"), "plans:lists", 90, "plans-lists"),
+    (_lazy("Activations and revenue"), "plans:report", 91, "plans-report"),
+    (_lazy("Bank statements"), "payments:statements", 92, "payments-statements"),
+    (_lazy("Online payments"), "payments:orders", 93, "payments-orders"),
+)
+PRINCIPAL_PAGES = (
+    (_lazy("The school's bank account"), "payments:bank_account", 94, "payments-account"),
+)
 
 
 def nav_items(viewer: Viewer) -> list[NavItem]:
@@ -16,53 +30,18 @@ def nav_items(viewer: Viewer) -> list[NavItem]:
     items = []
     if viewer.child_ids or viewer.student_id:
         items.append(NavItem(_("My plan"), reverse("plans:mine"), order=90, key="plans"))
-    if viewer.is_school_wide or viewer.led_class_ids:
-        items.append(
-            NavItem(
-                _("Activation lists"),
-                reverse("plans:lists"),
-                order=90,
-                key="plans-lists",
-                group="school",
-            )
-        )
-    if viewer.is_school_wide:
-        items.append(
-            NavItem(
-                _("Activations and revenue"),
-                reverse("plans:report"),
-                order=91,
-                key="plans-report",
-                group="school",
-            )
-        )
-    if viewer.is_school_wide:
-        items.append(
-            NavItem(
-                _("Bank statements"),
-                reverse("payments:statements"),
-                order=92,
-                key="payments-statements",
-                group="school",
-            )
-        )
-        items.append(
-            NavItem(
-                _("Online payments"),
-                reverse("payments:orders"),
-                order=93,
-                key="payments-orders",
-                group="school",
-            )
-        )
-    if viewer.is_principal:
-        items.append(
-            NavItem(
-                _("The school's bank account"),
-                reverse("payments:bank_account"),
-                order=94,
-                key="payments-account",
-                group="school",
-            )
-        )
+    pages = (OFFICE_PAGES if viewer.is_school_wide else ()) + (
+        PRINCIPAL_PAGES if viewer.is_principal else ()
+    )
+    items += [
+        NavItem(str(label), reverse(name), order=order, key=key, group="school")
+        for label, name, order, key in pages
+    ]
     return items
+
+
+def related_links(viewer: Viewer, place: str, obj) -> list[NavItem]:
+    """The grade summary of a class the viewer leads links its activation lists."""
+    if place != "class_grade_summary" or obj.pk not in viewer.led_class_ids:
+        return []
+    return [NavItem(_("Activation lists"), reverse("plans:lists"), key="plans-lists")]

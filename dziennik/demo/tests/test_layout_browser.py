@@ -17,7 +17,7 @@ from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect
 
 from dziennik.demo.school import DEMO_PASSWORD
-from testsupport.browser import login
+from testsupport.browser import LEAVE_THE_REGISTER, login
 
 pytestmark = pytest.mark.browser
 
@@ -35,11 +35,6 @@ WIDE_JS = """() => {
   }
   return wide.slice(0, 5);
 }"""
-
-
-# Not screens of the register: logging out, and a learning tool's launch (a redirect to
-# the tool's own site, docs/lti.md).
-LEAVE_THE_REGISTER = ("accounts:logout", "lti:launch", "lti:deep_link")
 
 
 def _screen(path: str) -> str | None:

@@ -31,6 +31,8 @@ NOT_SCREENS = {
     "messaging:unread": "the top bar's unread counter, a fragment checked inside every page",
     "messaging:attachment": "a message's attachment (a file)",
     "notifications:count": "the bell's unread count, a fragment checked inside every page",
+    "lti:launch": "leaves the register for the learning tool's own site",
+    "lti:deep_link": "leaves the register for the learning tool's own site",
 }
 ROLES = {"own_parent": "rodzic-test", "student": "uczen-test"}
 
