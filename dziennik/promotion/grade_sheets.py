@@ -28,6 +28,7 @@ from django.db.models import Case, Count, IntegerField, Value, When
 from django.http import Http404
 
 from dziennik.attendance.models import AttendanceKind, AttendanceMark
+from dziennik.core.params import MAX_ID
 from dziennik.grades.models import BehaviourGrade, ClassificationGrade
 from dziennik.grades.outcomes import describe, is_female
 from dziennik.grades.rules import Rules
@@ -166,6 +167,8 @@ def student_sheet_for(viewer: Viewer, class_id: int, student_id: int) -> ClassSh
     """One student's sheet, through a class of theirs the viewer may read (404 for a
     student never in that class, or a class the viewer may not read)."""
     school_class = permissions.promotion_classes.get(viewer, class_id, queryset=_class_queryset())
+    if not 1 <= student_id <= MAX_ID:
+        raise Http404  # no row has such an id (and SQLite cannot even compare it)
     sheets = class_sheets(school_class, student_id=student_id)
     if not sheets.sheets:
         raise Http404

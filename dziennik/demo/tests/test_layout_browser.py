@@ -23,7 +23,7 @@ pytestmark = pytest.mark.browser
 
 ROLES = ("dyrektor", "sekretariat", "wychowawca", "nauczyciel", "rodzic", "uczen")
 PHONE = {"width": 360, "height": 740}
-MAX_SCREENS = 60
+MAX_SCREENS = 120  # a safety stop; the principal's walk alone passes 60 screens
 LINKS_JS = "els => els.map(e => e.getAttribute('href'))"
 WIDE_JS = """() => {
   const wide = [];
