@@ -17,7 +17,6 @@ from django.views.decorators.http import require_GET
 from oauth2_provider.oauth2_backends import get_oauthlib_core
 
 from . import rest, selectors, services
-from .gradebook import build_gradebook
 from .validators import roster_client
 
 # collection → (the kind of its objects, its key in a list answer, the key of one object)
@@ -78,52 +77,32 @@ def _has_role(user: dict, role: str) -> bool:
     return any(r["role"] == role for r in user.get("roles", []))
 
 
-class _Lazy(dict):
-    """Each kind's JSON objects, made when first asked for (a request for the orgs does
-    not serialise every enrolment)."""
+class _Kinds(dict):
+    """Each kind's JSON objects, fetched when first asked for."""
 
-    def __init__(self, data):
+    def __init__(self, data: _Data):
         super().__init__()
         self.data = data
 
     def get(self, kind, default=None):
-        if kind not in self.data.rows:
+        if kind not in self.data.allowed:
             return default
         if kind not in self:
-            self[kind] = self.data.json(kind)
+            self[kind] = self.data.view.objects(kind)
         return self[kind]
 
 
 class _Data:
-    """The client's school as JSON objects, built once per request."""
+    """The client's school as JSON objects, each kind fetched (from the cache, or built)
+    when first asked for: a request for the orgs does not touch the enrolments."""
 
     def __init__(self, request, client, gradebook: bool):
-        self.base = request.build_absolute_uri("/").rstrip("/")
-        roster = selectors.school_roster(school=client.school, platform=client.platform)
-        self.rows: dict[str, list[dict]] = {}
-        self.kinds = _Lazy(self)
-        if roster is None:
-            return
-        rows = {
-            "orgs": roster.orgs,
-            "academicSessions": roster.academic_sessions,
-            "courses": roster.courses,
-            "classes": roster.classes,
-            "users": roster.users,
-            "enrollments": roster.enrollments,
-        }
-        if gradebook:
-            book = build_gradebook(roster)
-            rows |= {
-                "categories": book.categories,
-                "lineItems": book.line_items,
-                "results": book.results,
-            }
-        self.rows = rows
-        self.kinds = _Lazy(self)
-
-    def json(self, kind: str) -> list[dict]:
-        return [rest.to_json(row, self.base) for row in self.rows.get(kind, [])]
+        base = request.build_absolute_uri("/").rstrip("/")
+        self.view = selectors.roster_view(school=client.school, platform=client.platform, base=base)
+        self.allowed = set(selectors.ROSTER_KINDS) | (
+            set(selectors.GRADEBOOK_KINDS) if gradebook else set()
+        )
+        self.kinds = _Kinds(self)
 
     def of(self, kind: str) -> list[dict]:
         derived = {

@@ -4,19 +4,35 @@ platform's API client), the school's OneRoster clients for the platforms screen.
 from __future__ import annotations
 
 import datetime
+import hashlib
 
 from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from dziennik.schools.models import School, SchoolYear
+from dziennik.core.cache import cached, config_scope, data_scope
+from dziennik.schools.models import Enrolment, School, SchoolClass, SchoolYear
 from dziennik.schools.selectors import current_school_year
 from dziennik.schools.viewer import Viewer
+from dziennik.sso import entitlement
 from dziennik.sso import permissions as sso_permissions
 from dziennik.sso.models import Platform
 
+from . import rest
+from .gradebook import Gradebook, build_gradebook
 from .models import RosterClient, RosterSettings
 from .roster import Roster, build_roster
+
+# The API's kinds of objects → the roster's (or the gradebook's) list of their rows.
+ROSTER_KINDS = {
+    "orgs": "orgs",
+    "academicSessions": "academic_sessions",
+    "courses": "courses",
+    "classes": "classes",
+    "users": "users",
+    "enrollments": "enrollments",
+}
+GRADEBOOK_KINDS = {"categories": "categories", "lineItems": "line_items", "results": "results"}
 
 
 def roster_year(school_id: int, day: datetime.date | None = None) -> SchoolYear | None:
@@ -38,6 +54,88 @@ def school_roster(
     if year is None:
         return None
     return build_roster(school=school, year=year, platform=platform, day=day)
+
+
+class RosterView:
+    """What one platform's view of a school's year is computed from, and the cache keys
+    it is kept under. The versions of the key's scopes move with every change of the
+    school's structure (``config_scope``: people, classes, enrolments, guardianships,
+    subjects, teaching assignments, grade categories…) and, for the gradebook, of every
+    class's register data (``data_scope``: columns and grades); the key itself carries
+    the day (the year, the plans' dates), the platform, the set of families entitled to
+    it (``plans`` accesses are no configuration) and the host the references point to."""
+
+    def __init__(self, *, school: School, platform: Platform | None, base: str, day):
+        self.school, self.platform, self.day = school, platform, day
+        self.year = roster_year(school.pk, day)
+        if self.year is None:
+            return
+        entitled = ""
+        if platform is not None and platform.needs_elearning:
+            enrolled = set(
+                Enrolment.objects.filter(school_class__school_year=self.year).values_list(
+                    "student_id", flat=True
+                )
+            )
+            entitled = ",".join(
+                str(pk)
+                for pk in sorted(entitlement.entitled_student_ids(platform, enrolled, day) or ())
+            )
+        detail = f"{platform.pk if platform else 0}:{self.year.pk}:{day}:{entitled}:{base}"
+        digest = hashlib.blake2b(detail.encode(), digest_size=16).hexdigest()
+        self.key = f"oneroster:{school.pk}:{digest}"
+        self.base = base
+        self.roster_scopes = [config_scope(school.pk)]
+        self._gradebook_scopes = None
+
+    def gradebook_scopes(self) -> list:
+        if self._gradebook_scopes is None:
+            class_ids = SchoolClass.objects.filter(school_year=self.year).values_list(
+                "pk", flat=True
+            )
+            self._gradebook_scopes = self.roster_scopes + [data_scope(pk) for pk in class_ids]
+        return self._gradebook_scopes
+
+    def roster(self) -> Roster:
+        return cached(
+            self.key + ":roster",
+            self.roster_scopes,
+            lambda: build_roster(
+                school=self.school, year=self.year, platform=self.platform, day=self.day
+            ),
+        )
+
+    def gradebook(self) -> Gradebook:
+        return cached(
+            self.key + ":gradebook",
+            self.gradebook_scopes(),
+            lambda: build_gradebook(self.roster()),
+        )
+
+    def objects(self, kind: str) -> list[dict]:
+        """The objects of one kind (``users``, ``results``…) as the API gives them."""
+        if self.year is None:
+            return []
+
+        def build() -> list[dict]:
+            if kind in ROSTER_KINDS:
+                rows = getattr(self.roster(), ROSTER_KINDS[kind])
+            else:
+                rows = getattr(self.gradebook(), GRADEBOOK_KINDS[kind])
+            return [rest.to_json(row, self.base) for row in rows]
+
+        scopes = self.roster_scopes if kind in ROSTER_KINDS else self.gradebook_scopes()
+        return cached(f"{self.key}:{kind}", scopes, build)
+
+
+def roster_view(*, school: School, platform: Platform | None, base: str, day=None) -> RosterView:
+    """A platform's client's view of the school's year (its entitled families only where
+    it needs the e-learning entitlement), references pointing to ``base``. Each kind's
+    objects are kept in the cache under versioned keys (``core.cache``), so a request of
+    a school whose data did not change does not rebuild the school's year; a change of
+    its structure, a new column or grade, a new day or a newly entitled family is a new
+    key, and a cold (or absent) cache builds it as before."""
+    return RosterView(school=school, platform=platform, base=base, day=day or timezone.localdate())
 
 
 def roster_clients(viewer: Viewer) -> dict[int, RosterClient]:

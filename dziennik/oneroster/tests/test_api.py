@@ -9,6 +9,7 @@ import re
 
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -17,6 +18,7 @@ from oauth2_provider.models import AccessToken
 from dziennik.grades import services as grades_services
 from dziennik.grades.models import GradeCategory
 from dziennik.oneroster import apis, services
+from dziennik.schools import services as people_services
 from dziennik.schools.tests import factories as sf
 
 from .factories import GRADEBOOK, ROSTERING, access_token, api_get, roster_client, token_for
@@ -249,27 +251,92 @@ def test_expired_revoked_and_foreign_tokens_are_refused(world, reader):
     assert token_for(plain, plain_secret, settings.ONEROSTER_ROSTER_SCOPE)["status"] == 401
 
 
-def test_the_lists_cost_the_same_whatever_the_schools_size(world, reader):
+def test_a_page_costs_the_same_whatever_the_schools_size_cold_and_warm(world, reader):
+    """Cold (the cache emptied: the first request after a change, or no shared cache) the
+    school's year is built with a fixed number of queries; warm (nothing changed since
+    the previous request) only the token, the client and the versions' year are read."""
     client, token = reader
 
-    def cost(path):
+    def cost(path, *, cold):
+        if cold:
+            cache.clear()
+        else:
+            assert api_get(path, token, limit=2).status_code == 200
         with CaptureQueriesContext(connection) as queries:
-            assert api_get(path, token).status_code == 200
+            assert api_get(path, token, limit=2).status_code == 200
         return len(queries)
 
     paths = [ROSTERING + "users", ROSTERING + "enrollments", GRADEBOOK + "results"]
     _graded(world)
     for path in paths:  # the first call notes the call and the school's settings
-        cost(path)
-    before = [cost(p) for p in paths]
+        cost(path, cold=True)
+    before = [cost(p, cold=True) for p in paths], [cost(p, cold=False) for p in paths]
     for number in range(3, 9):
         student = sf.StudentFactory(school=world.school)
         sf.EnrolmentFactory(student=student, school_class=world.school_class, journal_number=number)
         guardian = sf.GuardianFactory(school=world.school)
         sf.GuardianshipFactory(guardian=guardian, student=student)
     _graded(world)  # one more column and grade
-    after = [cost(p) for p in paths]
+    after = [cost(p, cold=True) for p in paths], [cost(p, cold=False) for p in paths]
     assert before == after
-    assert max(after) <= 30
+    cold, warm = after
+    assert max(cold) <= 30
+    # Warm, a page reads no register table: the same few queries as the orgs' page.
+    assert warm[0] == warm[1] == cost(ROSTERING + "orgs", cold=False)
+    assert warm[2] == warm[0] + 1  # the year's classes, whose grades the results follow
+    assert all(w < c for w, c in zip(warm, cold, strict=True))
     client.refresh_from_db()
     assert client.last_call_at is not None
+
+
+def _ids(token, collection, key, **params):
+    answer = api_get(collection, token, **params)
+    assert answer.status_code == 200
+    return {o["sourcedId"]: o for o in answer.json()[key]}
+
+
+def test_a_change_is_in_the_next_answer(world, reader):
+    """The cached year is never served after the school changed: a new enrolment, a
+    removed student (privacy: gone at once), a renamed one, a new grade."""
+    _client, token = reader
+    principal = world.user("principal")
+    assessment = _graded(world)
+    users = _ids(token, ROSTERING + "users", "users")
+    enrolments = _ids(token, ROSTERING + "enrollments", "enrollments")
+    results = _ids(token, GRADEBOOK + "results", "results")
+    assert len(results) == 1
+    kacper = next(i for i, u in users.items() if u["givenName"] == "Kacper")
+    assert api_get(f"{ROSTERING}users/{kacper}", token).status_code == 200
+
+    newcomer = sf.StudentFactory(school=world.school, first_name="Witold", last_name="Nowy")
+    people_services.student_enrol(
+        actor=principal,
+        student=newcomer,
+        school_class=world.school_class,
+        journal_number=3,
+        start_date=world.year.start_date,
+    )
+    now = _ids(token, ROSTERING + "users", "users")
+    assert set(now) - set(users) == {
+        i for i, u in now.items() if (u["givenName"], u["familyName"]) == ("Witold", "Nowy")
+    }
+    assert len(now) == len(users) + 1
+    enrolled = _ids(token, ROSTERING + "enrollments", "enrollments")
+    assert len(enrolled) > len(enrolments)  # the homeroom and each subject's class
+
+    people_services.student_delete(actor=principal, student=world.classmate)
+    after = _ids(token, ROSTERING + "users", "users")
+    assert kacper not in after
+    assert "Kacper" not in api_get(ROSTERING + "enrollments", token).content.decode()
+    assert kacper not in api_get(ROSTERING + "enrollments", token).content.decode()
+    gone = api_get(f"{ROSTERING}users/{kacper}", token)
+    assert gone.status_code == 404
+
+    people_services.student_update(actor=principal, student=world.student, first_name="Zosia")
+    names = {u["givenName"] for u in _ids(token, ROSTERING + "students", "users").values()}
+    assert names == {"Zosia", "Witold"}
+
+    teacher = world.user("teacher_in")
+    grades_services.grade_set(actor=teacher, assessment=assessment, student=newcomer, raw="3+")
+    scores = _ids(token, GRADEBOOK + "results", "results")
+    assert sorted(r["textScore"] for r in scores.values()) == ["3+", "5"]

@@ -58,10 +58,14 @@ def test_a_platform_that_needs_the_entitlement_rosters_only_entitled_families(wo
     everyone = selectors.school_roster(school=world.school)  # the school's own export
     assert {"Zofia", "Kacper", "Anna", "Marek"} <= _names(everyone)
 
+    token = access_token(client, secret)
+    assert api_get(ROSTERING + "students", token).json()["users"] == []
+
     _buy_elearning(world, plans, today)
     after = selectors.school_roster(school=world.school, platform=platform)
     assert _names(after) == staff | {"Zofia", "Anna"}  # Kacper's family did not buy it
-    token = access_token(client, secret)
+    # The API's answer before the purchase is not served again (an access is no change
+    # of the school's structure, the entitled families are part of its key).
     students = api_get(ROSTERING + "students", token).json()["users"]
     assert [u["givenName"] for u in students] == ["Zofia"]
 
