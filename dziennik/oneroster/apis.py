@@ -178,11 +178,26 @@ def _listing(request, objects: list[dict], key: str) -> JsonResponse:
     except rest.QueryError as exc:
         return _status(400, exc.code, exc.description)
     window, total = rest.page(objects, query)
+    return _page(request, query, key, window, total)
+
+
+def _page(request, query: rest.Query, key: str, window: list[dict], total: int) -> JsonResponse:
     response = JsonResponse({key: window})
     response["X-Total-Count"] = str(total)
     url = request.build_absolute_uri(request.path)
     response["Link"] = rest.links(url, request.GET, query, total)
     return response
+
+
+def _results_page(request, data: _Data, key: str) -> JsonResponse:
+    """The results in their own order, paged in the database (a school's year has tens
+    of thousands of them); a ``filter`` or a ``sort`` goes through ``_listing``."""
+    try:
+        query = rest.parse_query(request.GET, rest.RESULT_FIELDS)
+    except rest.QueryError as exc:
+        return _status(400, exc.code, exc.description)
+    window, total = data.view.results_page(offset=query.offset, limit=query.limit)
+    return _page(request, query, key, rest.select(window, query), total)
 
 
 def _no_store(view):
@@ -207,6 +222,8 @@ def collection(request, service: str, collection: str):
         return refusal
     data = _Data(request, client, gradebook=service == "gradebook")
     kind, key, _one = table[collection]
+    if kind == "results" and not request.GET.get("filter") and not request.GET.get("sort"):
+        return _results_page(request, data, key)
     return _listing(request, data.of(kind), key)
 
 

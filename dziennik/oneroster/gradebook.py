@@ -9,6 +9,8 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.db.models import QuerySet
+
 from dziennik.grades.models import Assessment, Grade, GradeCategory
 
 from .roster import Roster, sourced_id
@@ -46,7 +48,9 @@ def _line_item(roster: Roster, assessment: Assessment, class_id: str) -> dict:
     }
 
 
-def _result(roster: Roster, grade: Grade, item: dict) -> dict:
+def result_row(namespace, student_ids: dict[int, str], grade: Grade, item: dict) -> dict:
+    """A student's current grade in a column as a result (``student_ids``: the
+    students' sourcedIds by their id)."""
     if grade.points is not None:
         score = grade.points
     elif grade.value is not None:
@@ -54,10 +58,10 @@ def _result(roster: Roster, grade: Grade, item: dict) -> dict:
     else:
         score = None
     return {
-        "sourcedId": sourced_id(roster.namespace, "result", grade.assessment_id, grade.student_id),
+        "sourcedId": sourced_id(namespace, "result", grade.assessment_id, grade.student_id),
         "dateLastModified": grade.updated_at,
         "lineItem": ("lineItem", item["sourcedId"]),
-        "student": ("user", roster.student_ids[grade.student_id]),
+        "student": ("user", student_ids[grade.student_id]),
         "class": item["class"],
         "scoreStatus": "fully graded",
         "score": score,
@@ -67,10 +71,9 @@ def _result(roster: Roster, grade: Grade, item: dict) -> dict:
     }
 
 
-def build_gradebook(roster: Roster) -> Gradebook:
-    """The gradebook of the roster's classes and students (only theirs)."""
-    book = Gradebook()
-    book.categories = [
+def categories(roster: Roster) -> list[dict]:
+    """The school's grade categories (one query)."""
+    return [
         {
             "sourcedId": sourced_id(roster.namespace, "category", category.pk),
             "dateLastModified": datetime.datetime.combine(
@@ -81,6 +84,10 @@ def build_gradebook(roster: Roster) -> Gradebook:
         }
         for category in GradeCategory.objects.filter(school=roster.school).order_by("name", "pk")
     ]
+
+
+def line_items(roster: Roster) -> dict[int, dict]:
+    """The gradebook columns of the roster's classes by their id (one query)."""
     assessments = Assessment.objects.filter(
         school=roster.school, term_id__in=list(roster.term_ids)
     ).order_by("date", "pk")
@@ -90,11 +97,26 @@ def build_gradebook(roster: Roster) -> Gradebook:
         class_id = roster.class_ids.get(key)
         if class_id is not None:
             items[assessment.pk] = _line_item(roster, assessment, class_id)
-    book.line_items = list(items.values())
-    grades = Grade.objects.filter(
+    return items
+
+
+def current_grades(student_ids, items: dict[int, dict]) -> QuerySet[Grade]:
+    """The current grades (not corrected since) of the students in the columns, in the
+    results' order (column, student): a page of them is a slice, their number a COUNT."""
+    return Grade.objects.filter(
         assessment_id__in=list(items),
-        student_id__in=list(roster.student_ids),
+        student_id__in=list(student_ids),
         correction__isnull=True,
     ).order_by("assessment_id", "student_id", "pk")
-    book.results = [_result(roster, grade, items[grade.assessment_id]) for grade in grades]
+
+
+def build_gradebook(roster: Roster) -> Gradebook:
+    """The gradebook of the roster's classes and students (only theirs)."""
+    book = Gradebook(categories=categories(roster))
+    items = line_items(roster)
+    book.line_items = list(items.values())
+    book.results = [
+        result_row(roster.namespace, roster.student_ids, grade, items[grade.assessment_id])
+        for grade in current_grades(roster.student_ids, items)
+    ]
     return book

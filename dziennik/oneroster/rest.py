@@ -24,6 +24,13 @@ COLLECTIONS = {
     "lineItem": (GRADEBOOK, "lineItems"),
     "category": (GRADEBOOK, "categories"),
 }
+# A result's fields (a score left out where the grade has none).
+RESULT_FIELDS = frozenset(
+    {
+        "sourcedId", "status", "dateLastModified", "lineItem", "student", "class",
+        "scoreStatus", "score", "textScore", "scoreDate", "comment",
+    }
+)  # fmt: skip
 DEFAULT_LIMIT = 100
 MAX_LIMIT = 1000
 
@@ -179,10 +186,14 @@ def page(objects: list[dict], query: Query) -> tuple[list[dict], int]:
     if query.sort:
         chosen = sorted(chosen, key=lambda o: _sort_key(o, query.sort), reverse=query.descending)
     total = len(chosen)
-    window = chosen[query.offset : query.offset + query.limit]
+    return select(chosen[query.offset : query.offset + query.limit], query), total
+
+
+def select(window: list[dict], query: Query) -> list[dict]:
+    """The page's objects with only the fields asked for (``fields``)."""
     if query.fields:
-        window = [{k: o[k] for k in query.fields if k in o} for o in window]
-    return window, total
+        return [{k: o[k] for k in query.fields if k in o} for o in window]
+    return window
 
 
 def links(url: str, params, query: Query, total: int) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import uuid
 
 from django.db.models import QuerySet
 from django.http import Http404
@@ -18,8 +19,7 @@ from dziennik.sso import entitlement
 from dziennik.sso import permissions as sso_permissions
 from dziennik.sso.models import Platform
 
-from . import rest
-from .gradebook import Gradebook, build_gradebook
+from . import gradebook, rest
 from .models import RosterClient, RosterSettings
 from .roster import Roster, build_roster
 
@@ -105,27 +105,57 @@ class RosterView:
             ),
         )
 
-    def gradebook(self) -> Gradebook:
-        return cached(
-            self.key + ":gradebook",
-            self.gradebook_scopes(),
-            lambda: build_gradebook(self.roster()),
-        )
+    def _results_context(self) -> tuple[uuid.UUID, dict[int, str], dict[int, dict]]:
+        """What a result row needs besides its grade: the namespace, the students'
+        sourcedIds and the columns (small beside the results themselves)."""
+
+        def build():
+            roster = self.roster()
+            return roster.namespace, roster.student_ids, gradebook.line_items(roster)
+
+        return cached(self.key + ":results-context", self.gradebook_scopes(), build)
+
+    def _rows(self, kind: str) -> list[dict]:
+        if kind in ROSTER_KINDS:
+            return getattr(self.roster(), ROSTER_KINDS[kind])
+        if kind == "categories":
+            return gradebook.categories(self.roster())
+        namespace, student_ids, items = self._results_context()
+        if kind == "lineItems":
+            return list(items.values())
+        grades = gradebook.current_grades(student_ids, items)
+        return [
+            gradebook.result_row(namespace, student_ids, grade, items[grade.assessment_id])
+            for grade in grades
+        ]
 
     def objects(self, kind: str) -> list[dict]:
         """The objects of one kind (``users``, ``results``…) as the API gives them."""
         if self.year is None:
             return []
-
-        def build() -> list[dict]:
-            if kind in ROSTER_KINDS:
-                rows = getattr(self.roster(), ROSTER_KINDS[kind])
-            else:
-                rows = getattr(self.gradebook(), GRADEBOOK_KINDS[kind])
-            return [rest.to_json(row, self.base) for row in rows]
-
         scopes = self.roster_scopes if kind in ROSTER_KINDS else self.gradebook_scopes()
-        return cached(f"{self.key}:{kind}", scopes, build)
+        return cached(
+            f"{self.key}:{kind}",
+            scopes,
+            lambda: [rest.to_json(row, self.base) for row in self._rows(kind)],
+        )
+
+    def results_page(self, *, offset: int, limit: int) -> tuple[list[dict], int]:
+        """A page of the results in their own order (column, student) and their number,
+        from the database: a COUNT and the page's grades, whatever the school's size
+        (every result of the year is never loaded for one page)."""
+        if self.year is None:
+            return [], 0
+        namespace, student_ids, items = self._results_context()
+        grades = gradebook.current_grades(student_ids, items)
+        page = [
+            rest.to_json(
+                gradebook.result_row(namespace, student_ids, grade, items[grade.assessment_id]),
+                self.base,
+            )
+            for grade in grades[offset : offset + limit]
+        ]
+        return page, grades.count()
 
 
 def roster_view(*, school: School, platform: Platform | None, base: str, day=None) -> RosterView:

@@ -283,7 +283,8 @@ def test_a_page_costs_the_same_whatever_the_schools_size_cold_and_warm(world, re
     assert max(cold) <= 30
     # Warm, a page reads no register table: the same few queries as the orgs' page.
     assert warm[0] == warm[1] == cost(ROSTERING + "orgs", cold=False)
-    assert warm[2] == warm[0] + 1  # the year's classes, whose grades the results follow
+    # The results: the year's classes (whose grades they follow), a COUNT and the page.
+    assert warm[2] == warm[0] + 3
     assert all(w < c for w, c in zip(warm, cold, strict=True))
     client.refresh_from_db()
     assert client.last_call_at is not None
@@ -340,3 +341,40 @@ def test_a_change_is_in_the_next_answer(world, reader):
     grades_services.grade_set(actor=teacher, assessment=assessment, student=newcomer, raw="3+")
     scores = _ids(token, GRADEBOOK + "results", "results")
     assert sorted(r["textScore"] for r in scores.values()) == ["3+", "5"]
+
+
+def test_a_page_of_results_from_the_database_is_the_lists(world, reader):
+    """Results without a filter or a sort are paged in the database: the same objects
+    in the same order as the whole list, the same total and links; a filter still works."""
+    _client, token = reader
+    teacher = world.user("teacher_in")
+    first = _graded(world)
+    second = _graded(world)
+    for assessment, raw in ((first, "2"), (second, "4-")):
+        grades_services.grade_set(
+            actor=teacher, assessment=assessment, student=world.classmate, raw=raw
+        )
+    whole = api_get(GRADEBOOK + "results", token, limit=1000)
+    assert whole["X-Total-Count"] == "4"
+    results = whole.json()["results"]
+    assert sorted(r["textScore"] for r in results) == ["2", "4-", "5", "5"]
+    paged = []
+    for offset in range(4):
+        page = api_get(GRADEBOOK + "results", token, limit=1, offset=offset)
+        assert page["X-Total-Count"] == "4"
+        assert ('rel="next"' in page["Link"]) == (offset < 3)
+        assert ('rel="prev"' in page["Link"]) == (offset > 0)
+        paged += page.json()["results"]
+    assert paged == results
+    slim = api_get(GRADEBOOK + "results", token, fields="sourcedId,textScore").json()
+    assert slim["results"] == [
+        {"sourcedId": r["sourcedId"], "textScore": r["textScore"]} for r in results
+    ]
+    sorted_by_score = api_get(GRADEBOOK + "results", token, sort="textScore").json()
+    assert [r["textScore"] for r in sorted_by_score["results"]] == ["2", "4-", "5", "5"]
+    twos = api_get(GRADEBOOK + "results", token, filter="textScore='2'").json()["results"]
+    assert [r["sourcedId"] for r in twos] == [
+        r["sourcedId"] for r in results if r["textScore"] == "2"
+    ]
+    bad = api_get(GRADEBOOK + "results", token, fields="sourcedId,shoeSize")
+    assert bad.status_code == 400
