@@ -70,18 +70,20 @@ class RosterView:
         self.year = roster_year(school.pk, day)
         if self.year is None:
             return
-        entitled = ""
+        entitled = "everyone"  # a platform that does not need the entitlement
         if platform is not None and platform.needs_elearning:
             enrolled = set(
                 Enrolment.objects.filter(school_class__school_year=self.year).values_list(
                     "student_id", flat=True
                 )
             )
-            entitled = ",".join(
+            entitled = "entitled:" + ",".join(
                 str(pk)
                 for pk in sorted(entitlement.entitled_student_ids(platform, enrolled, day) or ())
             )
-        detail = f"{platform.pk if platform else 0}:{self.year.pk}:{day}:{entitled}:{base}"
+        # The platform's pairwise key makes its people's sso subjects (hashed here, as all).
+        who = f"{platform.pk}:{platform.pairwise_key}" if platform else "school"
+        detail = f"{who}:{self.year.pk}:{day}:{entitled}:{base}"
         digest = hashlib.blake2b(detail.encode(), digest_size=16).hexdigest()
         self.key = f"oneroster:{school.pk}:{digest}"
         self.base = base

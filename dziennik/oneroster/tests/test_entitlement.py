@@ -59,15 +59,28 @@ def test_a_platform_that_needs_the_entitlement_rosters_only_entitled_families(wo
     assert {"Zofia", "Kacper", "Anna", "Marek"} <= _names(everyone)
 
     token = access_token(client, secret)
-    assert api_get(ROSTERING + "students", token).json()["users"] == []
+
+    def students():
+        return sorted(
+            u["givenName"] for u in api_get(ROSTERING + "students", token).json()["users"]
+        )
+
+    assert students() == []
+    # Unmarked, the platform gets every family; marked again, none (no answer of the
+    # other setting is served from the cache).
+    platform.needs_elearning = False
+    platform.save(update_fields=["needs_elearning"])
+    assert students() == ["Kacper", "Zofia"]
+    platform.needs_elearning = True
+    platform.save(update_fields=["needs_elearning"])
+    assert students() == []
 
     _buy_elearning(world, plans, today)
     after = selectors.school_roster(school=world.school, platform=platform)
     assert _names(after) == staff | {"Zofia", "Anna"}  # Kacper's family did not buy it
     # The API's answer before the purchase is not served again (an access is no change
     # of the school's structure, the entitled families are part of its key).
-    students = api_get(ROSTERING + "students", token).json()["users"]
-    assert [u["givenName"] for u in students] == ["Zofia"]
+    assert students() == ["Zofia"]
 
 
 def test_a_family_logs_in_only_with_the_entitlement_staff_always(world, plans):
