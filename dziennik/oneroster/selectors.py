@@ -32,7 +32,7 @@ ROSTER_KINDS = {
     "users": "users",
     "enrollments": "enrollments",
 }
-GRADEBOOK_KINDS = {"categories": "categories", "lineItems": "line_items", "results": "results"}
+GRADEBOOK_KINDS = ("categories", "lineItems", "results")
 
 
 def roster_year(school_id: int, day: datetime.date | None = None) -> SchoolYear | None:
@@ -91,6 +91,7 @@ class RosterView:
         self._gradebook_scopes = None
 
     def gradebook_scopes(self) -> list:
+        """The school's structure and the register data of each of the year's classes."""
         if self._gradebook_scopes is None:
             class_ids = SchoolClass.objects.filter(school_year=self.year).values_list(
                 "pk", flat=True
@@ -99,6 +100,7 @@ class RosterView:
         return self._gradebook_scopes
 
     def roster(self) -> Roster:
+        """The year's rows (as ``build_roster`` makes them), kept until the school changes."""
         return cached(
             self.key + ":roster",
             self.roster_scopes,
