@@ -4,19 +4,20 @@
         --student 123 [--database-url ...] [--cache-url redis://127.0.0.1:18866/0] [-n 50]
 
 The same settings as the bench's server (``config.settings.production``, the bench's
-application role); before every request the student's cache version is moved, as a new
-grade would. Prints the mean wall time per request and the cProfile table (cumulative),
-or ``--pyinstrument`` output when that is installed. Not a test.
+application role); before every request the student's and their class's cache versions
+are moved, as a new grade does (``bench/scenarios.py``). Prints the mean wall time per
+request and the cProfile table (cumulative). Not a test.
 
 ``--figures``: instead of the profile, the CPU per request (this process's Python plus
 its PostgreSQL backend's, read from ``/proc``) of every ``--path`` (repeat the option;
 ``/healthz`` is the trivial page), cold and warm, measured in interleaved rounds
 (``--rounds`` of ``-n`` requests per path and state); prints the median round of each.
-"Cold" here is what the bench's cold means: the student's version is moved before every
-request (``core.cache.student_scope``, exactly what a new grade of the child does), so
-the page, and every part of it kept per that version, is built afresh, while what the
-school's configuration versions keep (the layout's navigation, the report's setup) stays
-cached, as it does after a teacher's save.
+"Cold" here is what the bench's cold means: the versions a new grade of the child moves
+(``core.cache.student_scope`` and the class's ``data_scope``) are moved before every
+request, so the page, and every part of it kept per those versions (the class
+comparison's averages), is built afresh, while what the school's configuration versions
+keep (the layout's top bar, the report's setup, the viewer) stays cached, as it does
+after a teacher's save.
 """
 
 from __future__ import annotations
@@ -83,9 +84,18 @@ def main() -> None:
     # the home page shows the active child: this one (as the bench chooses it)
     client.post("/konto/dziecko/", {"student": args.student, "next": "/"})
 
+    from dziennik.schools.models import Enrolment
+
+    # what recording a new grade or absence of the student moves (``core.audit``)
+    school_class = Enrolment.objects.get(student_id=args.student, end_date__isnull=True)
+    cold_scopes = (
+        cache.student_scope(args.student),
+        cache.data_scope(school_class.school_class_id),
+    )
+
     def one(path: str, warm: bool) -> None:
         if not warm:
-            cache.bump(cache.student_scope(args.student))
+            cache.bump(*cold_scopes)
         response = client.get(path)
         assert response.status_code == 200, (path, response.status_code)
 
