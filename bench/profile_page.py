@@ -4,9 +4,20 @@
         --student 123 [--database-url ...] [--cache-url redis://127.0.0.1:18866/0] [-n 50]
 
 The same settings as the bench's server (``config.settings.production``, the bench's
-application role); before every request the student's cache version is moved, as a new
-grade would. Prints the mean wall time per request and the cProfile table (cumulative),
-or ``--pyinstrument`` output when that is installed. Not a test.
+application role); before every request the student's and their class's cache versions
+are moved, as a new grade does (``bench/scenarios.py``). Prints the mean wall time per
+request and the cProfile table (cumulative). Not a test.
+
+``--figures``: instead of the profile, the CPU per request (this process's Python plus
+its PostgreSQL backend's, read from ``/proc``) of every ``--path`` (repeat the option;
+``/healthz`` is the trivial page), cold and warm, measured in interleaved rounds
+(``--rounds`` of ``-n`` requests per path and state); prints the median round of each.
+"Cold" here is what the bench's cold means: the versions a new grade of the child moves
+(``core.cache.student_scope`` and the class's ``data_scope``) are moved before every
+request, so the page, and every part of it kept per those versions (the class
+comparison's averages), is built afresh, while what the school's configuration versions
+keep (the layout's top bar, the report's setup, the viewer) stays cached, as it does
+after a teacher's save.
 """
 
 from __future__ import annotations
@@ -15,6 +26,7 @@ import argparse
 import cProfile
 import os
 import pstats
+import statistics
 import sys
 import time
 from pathlib import Path
@@ -23,9 +35,16 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 
+def backend_cpu_seconds(pid: int) -> float:
+    """CPU time used so far by the PostgreSQL backend ``pid`` (it runs on this machine)."""
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--path", required=True)
+    parser.add_argument("--path", required=True, action="append")
     parser.add_argument("--username", required=True)
     parser.add_argument("--student", type=int, required=True)
     parser.add_argument(
@@ -39,6 +58,8 @@ def main() -> None:
     parser.add_argument("--sort", default="cumulative")
     parser.add_argument("--limit", type=int, default=60)
     parser.add_argument("--warm", action="store_true", help="do not move the version")
+    parser.add_argument("--figures", action="store_true", help="CPU figures, no profile")
+    parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
 
     from run import app_url, bench_env
@@ -50,6 +71,7 @@ def main() -> None:
     import django
 
     django.setup()
+    from django.db import connection
     from django.test import Client
 
     from dziennik.accounts.models import User
@@ -57,26 +79,43 @@ def main() -> None:
 
     client = Client(HTTP_HOST="127.0.0.1", secure=True)
     client.force_login(User.objects.get(username=args.username))
+    # the page cache keeps pages only for a browser that has a CSRF cookie, as browsers do
+    client.get("/konto/logowanie/")
+    # the home page shows the active child: this one (as the bench chooses it)
+    client.post("/konto/dziecko/", {"student": args.student, "next": "/"})
 
-    def one() -> None:
-        if not args.warm:
-            cache.bump(cache.student_scope(args.student))
-        response = client.get(args.path)
-        assert response.status_code == 200, response.status_code
+    from dziennik.schools.models import Enrolment
 
-    for _ in range(5):
-        one()
+    # what recording a new grade or absence of the student moves (``core.audit``)
+    school_class = Enrolment.objects.get(student_id=args.student, end_date__isnull=True)
+    cold_scopes = (
+        cache.student_scope(args.student),
+        cache.data_scope(school_class.school_class_id),
+    )
+
+    def one(path: str, warm: bool) -> None:
+        if not warm:
+            cache.bump(*cold_scopes)
+        response = client.get(path)
+        assert response.status_code == 200, (path, response.status_code)
+
+    for path in args.path:
+        for _ in range(5):
+            one(path, args.warm)
+    if args.figures:
+        figures(args, one, connection)
+        return
+    path = args.path[0]
     started, cpu = time.perf_counter(), time.process_time()
     for _ in range(args.n):
-        one()
+        one(path, args.warm)
     wall = (time.perf_counter() - started) * 1000 / args.n
     cpu = (time.process_time() - cpu) * 1000 / args.n
-    print(f"{args.path}: {wall:.2f} ms wall, {cpu:.2f} ms CPU (this process) per request")
-    from django.db import connection
+    print(f"{path}: {wall:.2f} ms wall, {cpu:.2f} ms CPU (this process) per request")
     from django.test.utils import CaptureQueriesContext
 
     with CaptureQueriesContext(connection) as queries:
-        one()
+        one(path, args.warm)
     print(f"{len(queries.captured_queries)} queries:")
     for query in queries.captured_queries:
         print(f"  {query['time']}s {query['sql'][:300]}")
@@ -85,10 +124,40 @@ def main() -> None:
     profile = cProfile.Profile(time.process_time)
     profile.enable()
     for _ in range(args.n):
-        one()
+        one(path, args.warm)
     profile.disable()
     stats = pstats.Stats(profile)
     stats.sort_stats(args.sort).print_stats(args.limit)
+
+
+def figures(args, one, connection) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        backend = cursor.fetchone()[0]
+    states = (False, True)  # cold, warm
+    rounds: dict[tuple[str, bool], list[tuple[float, float]]] = {}
+    for _ in range(args.rounds):
+        for path in args.path:
+            for warm in states:
+                one(path, warm)  # a warm page is cached by the request before
+                python, database = time.process_time(), backend_cpu_seconds(backend)
+                for _ in range(args.n):
+                    one(path, warm)
+                python = (time.process_time() - python) * 1000 / args.n
+                database = (backend_cpu_seconds(backend) - database) * 1000 / args.n
+                rounds.setdefault((path, warm), []).append((python + database, python))
+    try:
+        load = " ".join(Path("/proc/loadavg").read_text().split()[:3])
+    except OSError:
+        load = "?"
+    print(f"CPU per request, median of {args.rounds} rounds of {args.n} (load average {load}):")
+    print(f"{'page':40s} {'cold: all (Python)':>22s} {'warm: all (Python)':>22s}")
+    for path in args.path:
+        cells = []
+        for warm in states:
+            total, python = statistics.median_low(rounds[path, warm])
+            cells.append(f"{total:8.2f} ({python:6.2f}) ms")
+        print(f"{path:40s} {cells[0]:>22s} {cells[1]:>22s}")
 
 
 if __name__ == "__main__":

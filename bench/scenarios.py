@@ -5,10 +5,12 @@ The parent pages are measured for the *heaviest child* of school 1 – the stude
 the most grades – with the school's class comparison switched on, each twice: warm (a
 repeat visit, served from the page cache) and cold (every request a cache miss). A cold
 request is forced by a real invalidation: before each request the bench moves the
-child's version in the shared cache (``core.cache.student_scope``), exactly what
-recording a new grade or absence of the child does, so the page is built afresh from the
-database on every request while the school's configuration stays cached (as after a
-teacher's save).
+versions that recording a new grade or absence of the child moves (``core.audit``): the
+child's (``core.cache.student_scope``) and their class's register data
+(``core.cache.data_scope``). So the page, and every part of it kept per those versions
+(the class comparison's averages), is built afresh from the database on every request,
+while what is kept per the school's configuration (the layout's top bar, the report's
+setup, the viewer) stays cached, as it does after a teacher's save. Nothing is flushed.
 """
 
 from __future__ import annotations
@@ -60,8 +62,9 @@ def heaviest_child() -> dict:
                     "cache.bump(cache.config_scope(school.pk));"
                     "boss = User.objects.get(username='dyrektor');"
                     "grading.comparisons_switch(actor=boss, school_id=school.pk, enabled=True);"
+                    "c = s.enrolments.filter(end_date__isnull=True).first().school_class_id;"
                     "print(json.dumps({'student': s.pk, 'grades': s.n,"
-                    " 'guardian': g.username, 'school': school.pk}))"
+                    " 'guardian': g.username, 'school': school.pk, 'class': c}))"
                 )
             )
         )
@@ -78,17 +81,18 @@ def heaviest_guardian() -> str:
 
 
 class Invalidator:
-    """Moves a student's cache version in the shared cache (Redis), as a write would."""
+    """Moves a student's and their class's cache versions in the shared cache (Redis),
+    as a new grade or absence of the student does (``core.audit``)."""
 
-    def __init__(self, student_id: int):
+    def __init__(self, student_id: int, class_id: int):
         import redis
 
         self.client = redis.Redis.from_url(BENCH_ENV["CACHE_URL"])
         # Django's RedisCache: key prefix "" and version 1 (``make_key``); integers raw.
-        self.key = f":1:v:student:{student_id}"
+        self.keys = [f":1:v:student:{student_id}", f":1:v:data:{class_id}"]
 
     def bump(self) -> None:
-        self.client.set(self.key, time.time_ns())
+        self.client.mset(dict.fromkeys(self.keys, time.time_ns()))
 
 
 def parent_page(path_template: str, *, cold: bool):
@@ -108,7 +112,7 @@ def parent_page(path_template: str, *, cold: bool):
         if status != 200:
             raise RuntimeError(f"{path}: HTTP {status}")
         print(f"  {path}: {len(html) // 1024} kB", flush=True)
-        invalidator = Invalidator(child["student"]) if cold else None
+        invalidator = Invalidator(child["student"], child["class"]) if cold else None
 
         def make(n: int):
             if invalidator is not None:

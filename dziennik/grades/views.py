@@ -64,13 +64,21 @@ def _student_scopes(request, student_id):
     return school_selectors.student_cache_scopes(request.viewer, student_id, year_level=True)
 
 
+def _student_class_scopes(request, student_id):
+    return school_selectors.student_cache_scopes(request.viewer, student_id)
+
+
 # Kept whole per version of what they show: the school's configuration, the student, and
-# the register data of every class of their year (the pages compare with the year).
+# the register data of every class of their year (the full page compares with the year)
+# or, for the overview, which shows no comparison, of their own class (its assessments).
 STUDENT_PAGE = PageCache(
     "grade-page", authorize=_authorize_student, scopes=_student_scopes, vary=family_vary
 )
 OVERVIEW_PAGE = PageCache(
-    "grade-overview", authorize=_authorize_student, scopes=_student_scopes, vary=family_vary
+    "grade-overview",
+    authorize=_authorize_student,
+    scopes=_student_class_scopes,
+    vary=family_vary,
 )
 
 
@@ -94,6 +102,7 @@ def _report_page(request, student_id: int, cache: PageCache, template: str, char
             term_id=_int_or_none(request.GET.get("okres")),
             last_seen=last_seen,
             series=charted,
+            compare=charted,  # the overview shows no class or year average
         )
         had_new = any(s.new_count for s in report.subjects)
         context = {"report": report}

@@ -222,11 +222,14 @@ def student_report(
     today: datetime.date | None = None,
     last_seen=_UNKNOWN,
     series: bool = True,
+    compare: bool = True,
 ) -> StudentReport:
     """Everything the student's grade page shows, in a fixed number of queries (404 when
     the viewer may not see the student). ``last_seen``: when the viewer last saw it, if
     the caller knows (otherwise read here); newer grades are marked new. ``series``: the
-    averages day by day for the charts (left empty when the page draws none)."""
+    averages day by day for the charts (left empty when the page draws none).
+    ``compare``: the class and year averages, when the school shows them (``False`` for
+    a page that shows none: the overview; they cost three aggregates over the year)."""
     student = school_selectors.get_student_for(viewer, student_id)
     today = today or timezone.localdate()
     setup = _report_setup(student)
@@ -255,7 +258,7 @@ def student_report(
                 reports[cg.subject_id].classification[key] = describe(cg, rules, student)
                 _file_classification(reports[cg.subject_id], cg, term)
 
-    comparisons = bool(grading.comparisons_enabled and school_class and term)
+    comparisons = bool(compare and grading.comparisons_enabled and school_class and term)
     ordered = sorted(reports.values(), key=lambda r: r.subject.name)
     if comparisons:
         year = school_selectors.student_year_class_ids(viewer.school_id, student.pk)

@@ -255,3 +255,50 @@ def test_cold_page_after_a_change_of_the_childs_data(
     _students, subjects, columns = sized
     if name == "grades:student_overview":
         assert html.count('<button type="button" class="chip') == subjects * columns
+
+
+# A new grade moves the child's and their class's versions (``core.audit``): the full page
+# computes the class and year comparisons afresh (three aggregates), the overview, which
+# shows none, does not compute them at all.
+AFTER_A_NEW_GRADE_QUERIES = {
+    "grades:student_overview": AFTER_A_CHANGE_QUERIES,
+    "grades:student": AFTER_A_CHANGE_QUERIES + 3,
+}
+
+
+@pytest.mark.parametrize("name", ["grades:student_overview", "grades:student"])
+def test_cold_page_after_a_new_grade_with_comparisons(world, sized, name, assert_warm_queries):
+    services.comparisons_switch(
+        actor=world.user("principal"), school_id=world.school.pk, enabled=True
+    )
+    client = world.client("own_parent")
+    url = reverse(name, args=[world.student.pk])
+    client.get(url)
+    before = client.get(url).content.decode()
+    # what recording a grade of the child moves, without a grade new to the parent
+    cache.bump(cache.student_scope(world.student.pk), cache.data_scope(world.school_class.pk))
+    with assert_warm_queries(AFTER_A_NEW_GRADE_QUERIES[name]):
+        response = client.get(url)
+    strip = re.compile(r'(csrfmiddlewaretoken" value="|X-CSRFToken": ")[^"]+')
+    assert strip.sub("", response.content.decode()) == strip.sub("", before)
+
+
+def test_a_change_in_another_class_of_the_year_leaves_the_overview_cached(
+    world, sized, assert_warm_queries
+):
+    """The overview depends on the child's own class only; the full page, which compares
+    with the year, is built afresh."""
+    services.comparisons_switch(
+        actor=world.user("principal"), school_id=world.school.pk, enabled=True
+    )
+    client = world.client("own_parent")
+    overview = reverse("grades:student_overview", args=[world.student.pk])
+    full = reverse("grades:student", args=[world.student.pk])
+    for url in (overview, full, overview, full):
+        client.get(url)
+    assert world.other_class.level == world.school_class.level
+    cache.bump(cache.data_scope(world.other_class.pk))  # a new grade in 4b
+    with assert_warm_queries(PARENT_PAGE_WARM_QUERIES):
+        assert client.get(overview).status_code == 200
+    with assert_warm_queries(AFTER_A_NEW_GRADE_QUERIES["grades:student"]):
+        assert client.get(full).status_code == 200

@@ -1,0 +1,97 @@
+"""The layout's top bar is kept in the cache per role, school, language and page
+(``portal.layout``): each of these changes shows at once, nothing personal is kept, and
+viewers the key does not tell apart really get the same bar."""
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from dziennik.core.extensions import collect_header_links, collect_nav_items
+from dziennik.portal.layout import navigation_signature
+from dziennik.schools import models as sm
+from dziennik.schools.viewer import build_viewer
+
+
+def _bar(response) -> str:
+    """The kept part of the top bar: from the menus to the account menu."""
+    assert response.status_code == 200
+    html = response.content.decode()
+    start, end = html.index('<nav class="mainnav"'), html.index('<details class="account')
+    return html[start:end]
+
+
+def _labels(bar: str) -> list[str]:
+    return re.findall(r">([^<>]+)</a>", bar)
+
+
+def test_the_bar_from_the_cache_is_the_bar_built_afresh(world):
+    client = world.client("principal")
+    built = client.get("/")
+    kept = client.get("/")
+    assert _bar(kept) == _bar(built)
+    assert "Klasy" in _labels(_bar(kept))
+
+
+def test_another_role_gets_its_own_bar(world):
+    parent_bar = _bar(world.client("own_parent").get("/"))
+    principal_bar = _bar(world.client("principal").get("/"))
+    assert "Oceny" in _labels(parent_bar) and "Klasy" not in _labels(parent_bar)
+    assert "Klasy" in _labels(principal_bar) and "Oceny" not in _labels(principal_bar)
+
+
+def test_a_role_given_shows_in_the_bar_at_once(world):
+    client = world.client("teacher_in")
+    assert "Klasy" in _labels(_bar(client.get("/")))
+    assert "Promocja" not in _labels(_bar(client.get("/")))
+    # a change of the school's configuration (the roles) moves the bar's version
+    sm.SchoolRole.objects.create(
+        school=world.school, user=world.user("teacher_in"), role="principal"
+    )
+    assert "Promocja" in _labels(_bar(client.get("/")))
+
+
+def test_a_language_switch_shows_in_the_bar_at_once(world):
+    client = world.client("own_parent")
+    assert "Strona główna" in _labels(_bar(client.get("/")))
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    english = _labels(_bar(client.get("/")))
+    assert "Home" in english and "Grades" in english and "Strona główna" not in english
+
+
+def test_the_current_page_is_marked_per_page(world):
+    client = world.client("own_parent")
+    home = _bar(client.get("/"))
+    notices = _bar(client.get(reverse("notices:board")))
+    home_link = f'href="{reverse("portal:home")}" aria-current="page"'
+    assert home_link in home and home_link not in notices
+    assert f'href="{reverse("notices:board")}" aria-current="page"' in notices
+
+
+def test_nothing_personal_is_kept(world):
+    """A parent's page after another parent's (same bar from the cache) shows their own
+    name and their own CSRF token."""
+    first = world.client("own_parent").get("/")
+    other = world.client("other_parent")
+    second = other.get("/")
+    assert _bar(second) == _bar(first)
+    html = second.content.decode()
+    assert "Marek Dąbrowski" in html and "Anna Wiśniewska" not in html
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+    assert token != re.search(
+        r'name="csrfmiddlewaretoken" value="([^"]+)"', first.content.decode()
+    ).group(1)
+    assert 'X-CSRFToken": "' + token not in _bar(second)
+
+
+@pytest.mark.parametrize(
+    ("one", "another"), [("own_parent", "other_parent"), ("teacher_in", "teacher_out")]
+)
+def test_viewers_of_one_signature_get_the_same_entries(world, one, another):
+    """The key holds only the viewer's signature: the apps' entries must not depend on
+    anything else of the viewer."""
+    first, second = build_viewer(world.user(one)), build_viewer(world.user(another))
+    assert navigation_signature(first) == navigation_signature(second)
+    assert collect_nav_items(first) == collect_nav_items(second)
+    assert collect_header_links(first) == collect_header_links(second)
+    assert collect_nav_items(first)  # not trivially equal
