@@ -198,6 +198,8 @@ def refusals(
         return {}
     rules = school_rules(viewer.school_id)
     asked = [c for c in codes if not (rules.statutory and c in entitlements.FREE_BY_LAW)]
+    if not asked:
+        return {}
     free = _free_plan(viewer.school_id) | (
         entitlements.FREE_BY_LAW if rules.statutory else frozenset()
     )
