@@ -367,6 +367,7 @@ TASK_WORKER_PERIODIC = [
     "dziennik.planner.tasks.planner_tomorrow",
     "dziennik.notices.tasks.notices_shown_today",
     "dziennik.plans.tasks.plans_expiry_remind",
+    "dziennik.plans.tasks.plans_accesses_close",
     "dziennik.printing.tasks.print_jobs_purge",
 ]
 # From this local time on, families are told of the next school day's tests, trips,

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dziennik.core.extensions import HomePanel, NavItem
+from dziennik.plans import entitlements, gating
 from dziennik.schools.viewer import Viewer
 from dziennik.timetable import selectors as timetable
 
@@ -100,6 +101,12 @@ def home_panels(request, viewer: Viewer) -> list[HomePanel]:
     student_ids = set(viewer.child_ids)
     if viewer.student_id:
         student_ids.add(viewer.student_id)
+    refusals = gating.home_refusals(request) if student_ids else {}
+    refused = [r for (pk, code), r in refusals.items() if code == entitlements.ATTENDANCE]
+    if refused:
+        # the family's plan does not show these children's attendance here and now
+        panels.append(gating.home_panel(refused))
+        student_ids -= {r.student_id for r in refused}
     if student_ids:
         alerts = selectors.alerts_for_students(student_ids, since=since)
         absences = selectors.recent_absences(student_ids, since=since)

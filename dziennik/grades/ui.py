@@ -3,6 +3,7 @@ from django.utils.translation import gettext as _
 
 from dziennik.accounts.children import active_child_id
 from dziennik.core.extensions import HomePanel, NavItem
+from dziennik.plans import entitlements, gating
 from dziennik.schools.viewer import Viewer
 
 from . import permissions
@@ -37,6 +38,10 @@ def home_panels(request, viewer: Viewer) -> list[HomePanel]:
     student_id = active_child_id(request)
     if student_id is None:
         return []
+    refused = gating.home_refusals(request).get((student_id, entitlements.GRADES))
+    if refused is not None:
+        # the family's plan does not show grades here and now: say why, show none
+        return [gating.home_panel([refused])]
     grades = recent_grades(viewer, student_id)
     if not grades:
         return []  # the home page shows its own "nothing new yet"

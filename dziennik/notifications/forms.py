@@ -7,6 +7,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from . import channels, events
+from .gates import Withheld
 from .models import Preferences
 
 
@@ -29,7 +30,13 @@ class PreferencesForm(forms.Form):
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args, prefs: Preferences, **kwargs):
+    def __init__(
+        self, *args, prefs: Preferences, withheld: dict[str, Withheld] | None = None, **kwargs
+    ):
+        # channels a gate withholds from the person (their plan lacks them): shown off
+        # and disabled; what they chose before is kept as it was (``values``)
+        self.withheld = withheld or {}
+        self.prefs = prefs
         initial = {
             "quiet_from": prefs.quiet_from,
             "quiet_until": prefs.quiet_until,
@@ -43,13 +50,29 @@ class PreferencesForm(forms.Form):
         for code, event in events.EVENTS.items():
             chosen = prefs.channels.get(code, event.default_channels)
             for channel in self.channel_names:
-                initial[_field_name(code, channel)] = channel in chosen
+                initial[_field_name(code, channel)] = (
+                    channel in chosen and channel not in self.withheld
+                )
         super().__init__(*args, initial=initial, **kwargs)
         for code, event in events.EVENTS.items():
             for channel in self.channel_names:
                 self.fields[_field_name(code, channel)] = forms.BooleanField(
-                    label=event.label, required=False
+                    label=event.label, required=False, disabled=channel in self.withheld
                 )
+
+    def asked_withheld(self) -> list[Withheld]:
+        """The withheld channels the submitted data ticks anyway (a crafted POST, an old
+        page): they change nothing, and the page says so."""
+        if not self.is_bound:
+            return []
+        return [
+            item
+            for channel, item in self.withheld.items()
+            if any(
+                self.data.get(_field_name(code, channel)) not in (None, "", "off", "false")
+                for code in events.EVENTS
+            )
+        ]
 
     def grid(self):
         """Rows of the table: the event and its tick per channel."""
@@ -68,11 +91,14 @@ class PreferencesForm(forms.Form):
 
     def values(self) -> dict:
         data = self.cleaned_data
-        chosen = {
-            code: [events.IN_APP]
-            + [c for c in self.channel_names if data.get(_field_name(code, c))]
-            for code in events.EVENTS
-        }
+        chosen = {}
+        for code, event in events.EVENTS.items():
+            before = self.prefs.channels.get(code, event.default_channels)
+            chosen[code] = [events.IN_APP] + [
+                c
+                for c in self.channel_names
+                if (c in before if c in self.withheld else data.get(_field_name(code, c)))
+            ]
         return {
             "channels": chosen,
             "quiet_from": data["quiet_from"],

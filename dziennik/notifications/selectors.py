@@ -9,14 +9,14 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db.models import Count, Q, Sum
 from django.http import Http404
-from django.utils import translation
+from django.utils import timezone, translation
 
 from dziennik.core.text import polish_sort_key
 from dziennik.schools.models import Guardianship, SchoolClass
 from dziennik.schools.selectors import current_school_year
 from dziennik.schools.viewer import Viewer
 
-from . import channels, events, permissions
+from . import channels, events, gates, permissions
 from .models import Delivery, Notification, Preferences, PushSubscription
 from .sms import encoding
 from .sms.address import e164
@@ -242,3 +242,15 @@ def push_devices(viewer: Viewer) -> list[PushSubscription]:
         .order_by("-created_at", "-pk")
         .only("pk", "label", "created_at", "last_success_at")
     )
+
+
+def withheld_channels(viewer: Viewer) -> dict[str, gates.Withheld]:
+    """The configured channels a registered gate withholds from the viewer today (their
+    access plan lacks SMS info or push), with the reason and where to get it."""
+    if viewer.user_id is None:
+        return {}
+    found = gates.explain(
+        user_id=viewer.user_id, school_id=viewer.school_id, day=timezone.localdate()
+    )
+    configured = set(channels.names())
+    return {channel: item for channel, item in found.items() if channel in configured}

@@ -32,7 +32,7 @@ from dziennik.core import audit
 from dziennik.schools.models import Guardianship, Student
 from dziennik.schools.viewer import get_viewer
 
-from . import channels, events, permissions, push, receipts, timing
+from . import channels, events, gates, permissions, push, receipts, timing
 from .models import Delivery, Notification, Preferences, PushSubscription, SmsSettings
 from .sms.address import phones_of
 from .tasks import DELIVER_QUEUED, notifications_deliver
@@ -40,6 +40,8 @@ from .tasks import DELIVER_QUEUED, notifications_deliver
 # How long a notification is worth delivering, unless the producer says otherwise.
 DEFAULT_LIFETIME = datetime.timedelta(days=7)
 DELIVER_QUEUED_TIMEOUT = 60  # s: a lost key costs one extra run of the worker
+# The channels a registered gate may withhold (``gates``): in-app and e-mail never are.
+GATED_CHANNELS = frozenset({events.SMS, events.PUSH})
 
 
 class NotInTransaction(RuntimeError):
@@ -111,7 +113,7 @@ def notify(
     ``key`` identifies the event (``grade:17``): notifying the same key to the same person
     again stores nothing (at most once per person, event and channel). A fixed number of
     queries whatever the number of recipients."""
-    rows = [(pk, key, params or {}, url) for pk in set(recipient_ids)]
+    rows = [(pk, key, params or {}, url, None) for pk in set(recipient_ids)]
     return _emit(event, school_id, rows, urgent=urgent, expires_at=expires_at, now=now)
 
 
@@ -145,7 +147,7 @@ def notify_families(
     for item in items:
         first_name, recipients = families.get(item.student_id, ("", []))
         params = {"child": first_name, **item.params}
-        rows += [(pk, item.key, params, item.url) for pk in recipients]
+        rows += [(pk, item.key, params, item.url, item.student_id) for pk in recipients]
     return _emit(event, school_id, rows, urgent=urgent, expires_at=expires_at, now=now)
 
 
@@ -170,24 +172,39 @@ def families_of(student_ids: Iterable[int]) -> dict[int, tuple[str, list[int]]]:
 
 
 def _deliveries(event, school_id, created, emails, *, urgent, now) -> list[Delivery]:
-    """One delivery per channel of each new notification (``created``: pairs of its id
-    and its recipient's): the person's preferences, SMS only to a mobile number
-    (guardians': one query more where SMS is configured), push only to a subscribed
-    device (one query more where push is configured)."""
-    prefs = _preferences({recipient_id for _pk, recipient_id in created})
+    """One delivery per channel of each new notification (``created``: its id, its
+    recipient's and the student it is about, or None): the person's preferences, SMS only
+    to a mobile number (guardians': one query more where SMS is configured), push only
+    to a subscribed device (one query more where push is configured), and neither where
+    a registered channel gate withholds it (``gates``: the family's access plan; a fixed
+    number of queries, asked once for the whole fan-out)."""
+    prefs = _preferences({recipient_id for _pk, recipient_id, _student in created})
     sms = events.SMS in channels.names()
     phones = phones_of({pk for pk, person in prefs.items() if person.sms_allowed}) if sms else {}
-    pushed = _with_push({recipient_id for _pk, recipient_id in created})
-    deliveries = []
-    for notification_id, recipient_id in created:
+    pushed = _with_push({recipient_id for _pk, recipient_id, _student in created})
+    chosen = []
+    for notification_id, recipient_id, student_id in created:
         person = prefs[recipient_id]
-        for channel in channels_for(
+        names = channels_for(
             person,
             event,
             has_email=bool(emails[recipient_id]),
             has_phone=recipient_id in phones,
             has_push=recipient_id in pushed,
-        ):
+        )
+        chosen.append((notification_id, recipient_id, student_id, names))
+    withheld = gates.withheld(
+        school_id=school_id,
+        pairs={(r, s) for _n, r, s, names in chosen if set(names) & GATED_CHANNELS},
+        channels={name for *_ids, names in chosen for name in names} & GATED_CHANNELS,
+        day=timezone.localdate(now),
+    )
+    deliveries = []
+    for notification_id, recipient_id, student_id, names in chosen:
+        person = prefs[recipient_id]
+        for channel in names:
+            if (recipient_id, student_id, channel) in withheld:
+                continue
             due_at, held = timing.due(channel, person, urgent=urgent, now=now)
             in_app = channel == events.IN_APP
             deliveries.append(
@@ -206,9 +223,10 @@ def _deliveries(event, school_id, created, emails, *, urgent, now) -> list[Deliv
 
 
 def _emit(event, school_id, rows, *, urgent, expires_at, now) -> int:
-    """Store ``rows`` (recipient id, key, params, url) not stored yet, and their
-    deliveries. Six queries whatever the number of rows (one more with SMS configured,
-    one more with push)."""
+    """Store ``rows`` (recipient id, key, params, url, student id or None) not stored
+    yet, and their deliveries. Six queries whatever the number of rows (one more with SMS
+    configured, one more with push, and a channel gate's fixed few where it withholds
+    SMS or push: ``gates``)."""
     if event not in events.EVENTS:
         raise ValueError(f"unknown event {event!r}")
     if transaction.get_autocommit():
@@ -228,9 +246,11 @@ def _emit(event, school_id, rows, *, urgent, expires_at, now) -> int:
         )
     )
     fresh: dict[tuple[int, str], Notification] = {}
-    for recipient_id, key, params, url in rows:
+    about: dict[tuple[int, str], int | None] = {}
+    for recipient_id, key, params, url, student_id in rows:
         pair = (recipient_id, key[:200])
         if recipient_id in emails and pair not in stored and pair not in fresh:
+            about[pair] = student_id
             fresh[pair] = Notification(
                 school_id=school_id,
                 recipient_id=recipient_id,
@@ -247,7 +267,7 @@ def _emit(event, school_id, rows, *, urgent, expires_at, now) -> int:
     # a concurrent notify of the same key wins quietly (the unique constraint)
     Notification.objects.bulk_create(fresh.values(), ignore_conflicts=True)
     created = [
-        (pk, recipient_id)
+        (pk, recipient_id, about[(recipient_id, key)])
         for pk, recipient_id, key in Notification.objects.filter(
             recipient_id__in={pair[0] for pair in fresh},
             key__in={pair[1] for pair in fresh},
@@ -526,12 +546,27 @@ def sms_switch_many(*, actor: User, user_ids: Iterable[int], allowed: bool) -> i
     viewer = get_viewer(actor)
     if not permissions.may_manage(viewer):
         raise Http404
+    return sms_allowed_set(
+        actor=actor, school_id=viewer.school_id, user_ids=user_ids, allowed=allowed
+    )
+
+
+def sms_allowed_set(
+    *, actor: User | None, school_id: int, user_ids: Iterable[int], allowed: bool
+) -> int:
+    """Set the *SMS info* switch of the school's accounts ``user_ids``; returns how many
+    changed. For a service that has already decided who gets SMS – the office's
+    ``sms_switch_many``, the access plans when a family's plan with SMS info begins or
+    ends (``actor`` None: the system) – so it checks no permission of its own. Each
+    change is recorded in the history."""
     with transaction.atomic():
         users = list(
-            User.objects.filter(pk__in=list(user_ids), school_id=viewer.school_id).values_list(
+            User.objects.filter(pk__in=list(user_ids), school_id=school_id).values_list(
                 "pk", flat=True
             )
         )
+        if not users:
+            return 0
         existing = {
             p.user_id: p for p in Preferences.objects.select_for_update().filter(user_id__in=users)
         }
@@ -547,7 +582,7 @@ def sms_switch_many(*, actor: User, user_ids: Iterable[int], allowed: bool) -> i
                 instance=row,
                 action="update",
                 changes={"sms_allowed": [row.sms_allowed, allowed]},
-                school_id=viewer.school_id,
+                school_id=school_id,
                 object_repr=str(row.user_id),
             )
             for row in changed

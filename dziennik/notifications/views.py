@@ -65,8 +65,15 @@ def mark_all_read(request):
 @login_required
 def preferences(request):
     prefs = services.preferences_of(request.user)
-    form = PreferencesForm(request.POST or None, prefs=prefs)
+    withheld = selectors.withheld_channels(request.viewer)
+    form = PreferencesForm(request.POST or None, prefs=prefs, withheld=withheld)
     if request.method == "POST" and form.is_valid():
+        for item in form.asked_withheld():
+            messages.warning(
+                request,
+                _("%(label)s stays off, nothing changed: %(reason)s")
+                % {"label": item.label, "reason": item.reason},
+            )
         try:
             services.preferences_update(
                 actor=request.user, values=form.values(), version=form.cleaned_data["version"]
@@ -81,7 +88,8 @@ def preferences(request):
         "notifications/preferences.html",
         {
             "form": form,
-            "sms_allowed": prefs.sms_allowed,
+            "sms_allowed": prefs.sms_allowed and events.SMS not in withheld,
+            "withheld": list(withheld.values()),
             "push_key": settings.VAPID_PUBLIC_KEY if push.configured() else "",
             "push_devices": selectors.push_devices(request.viewer) if push.configured() else [],
         },

@@ -345,6 +345,9 @@ class Access(models.Model):
     entitlements = models.JSONField(_("includes"), default=list)
     starts = models.DateField(_("from"))
     ends = models.DateField(_("until"))
+    # the day the end of this access was applied (the family's SMS switched off where
+    # nothing else grants it: ``services.sms.accesses_close``); None while it runs
+    closed_on = models.DateField(_("end applied on"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("access")

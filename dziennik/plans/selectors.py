@@ -177,16 +177,57 @@ def require(
     family's own accounts are gated (staff see what their role lets them; a stranger is
     refused by the page's own policy). The address is the client's as the trusted proxy
     reports it (``core.client_address``); nothing here is cached per address or time."""
-    if not is_family_of(viewer, student_id):
-        return None
+    refused = refusals(viewer, {student_id}, (code,), address=address, moment=moment)
+    return refused.get((student_id, code))
+
+
+def refusals(
+    viewer: Viewer,
+    student_ids: set[int],
+    codes: tuple[str, ...],
+    *,
+    address: str | None,
+    moment: datetime.datetime,
+) -> dict[tuple[int, str], Refusal]:
+    """``require`` for several of the family's students and entitlements at once (the
+    home page's panels and its cache key): the refused (student, code) pairs. No query
+    when the law keeps every code free (the statutory model, warm cache); else one (the
+    students' active accesses), whatever their number."""
+    students = {pk for pk in student_ids if is_family_of(viewer, pk)}
+    if not students:
+        return {}
     rules = school_rules(viewer.school_id)
-    if rules.statutory and code in entitlements.FREE_BY_LAW:
-        return None
-    student = Student(pk=student_id, school_id=viewer.school_id)
-    if code in entitlements_for(viewer, student, timezone.localdate(moment)):
-        return None
-    if not rules.statutory and code in entitlements.AT_SCHOOL_ONLY:
-        if in_networks(address, rules.networks) and in_hours(moment, rules.hours):
-            return None
-        return Refusal(code=code, student_id=student_id, at_school=True, hours=rules.hours)
-    return Refusal(code=code, student_id=student_id)
+    asked = [c for c in codes if not (rules.statutory and c in entitlements.FREE_BY_LAW)]
+    if not asked:
+        return {}
+    free = _free_plan(viewer.school_id) | (
+        entitlements.FREE_BY_LAW if rules.statutory else frozenset()
+    )
+    asked = [c for c in asked if c not in free]
+    if not asked:
+        return {}
+    day = timezone.localdate(moment)
+    granted: dict[int, set[str]] = {pk: set() for pk in students}
+    for student_id, codes_granted in Access.objects.filter(
+        student_id__in=students, starts__lte=day, ends__gte=day
+    ).values_list("student_id", "entitlements"):
+        granted[student_id].update(codes_granted or ())
+    at_school = (
+        not rules.statutory
+        and in_networks(address, rules.networks)
+        and in_hours(moment, rules.hours)
+    )
+    found = {}
+    for student_id in sorted(students):
+        for code in asked:
+            if code in granted[student_id]:
+                continue
+            if not rules.statutory and code in entitlements.AT_SCHOOL_ONLY:
+                if at_school:
+                    continue
+                found[(student_id, code)] = Refusal(
+                    code=code, student_id=student_id, at_school=True, hours=rules.hours
+                )
+            else:
+                found[(student_id, code)] = Refusal(code=code, student_id=student_id)
+    return found

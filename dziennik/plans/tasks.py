@@ -10,6 +10,7 @@ from django.tasks import task
 from django.utils import timezone
 
 from . import reminders
+from .services import sms
 
 
 @task
@@ -18,3 +19,11 @@ def plans_expiry_remind(day: str | None = None) -> int:
     today by default); returns how many notifications are new."""
     today = datetime.date.fromisoformat(day) if day else timezone.localdate()
     return reminders.remind(today=today)
+
+
+@task
+def plans_accesses_close(day: str | None = None) -> int:
+    """Apply the end of the accesses that ended before ``day`` (ISO date; today by
+    default): the family's SMS goes off where nothing else grants it; once each."""
+    today = datetime.date.fromisoformat(day) if day else timezone.localdate()
+    return sms.accesses_close(today=today)

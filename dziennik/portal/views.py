@@ -5,10 +5,18 @@ from django.shortcuts import render
 from dziennik.accounts.children import active_child_id, family_vary
 from dziennik.core.cache import PageCache, own_data
 from dziennik.core.extensions import collect_home_panels, collect_home_scopes
+from dziennik.plans import gating
 from dziennik.schools import selectors as school_selectors
 
+
+def _family_home_vary(request) -> tuple[str, ...]:
+    """The chosen child, and which panels the family's plan refuses now (in the 2012
+    model they depend on the client's address and the time: ``plans.gating.home_vary``)."""
+    return (*family_vary(request), *gating.home_vary(request))
+
+
 # A family's home shows only its own students' data: kept whole per version of it (staff
-# pages mix in their classes' and the school's, and are not kept).
+# pages mix in their classes' and the school's, and are not kept), and per gate state.
 FAMILY_HOME = PageCache(
     "home",
     authorize=own_data,
@@ -16,7 +24,7 @@ FAMILY_HOME = PageCache(
         *school_selectors.family_cache_scopes(request.viewer),
         *collect_home_scopes(request.viewer),
     ),
-    vary=family_vary,
+    vary=_family_home_vary,
 )
 
 

@@ -38,6 +38,7 @@ from dziennik.schools.viewer import Viewer, get_viewer
 
 from .. import pricing, titles
 from ..models import Access, Channel, Offer, Package, Payment, PlanSettings, Purchase
+from . import sms
 
 STATUS_FIELDS = ["status", "paid_at", "activated_on"]
 
@@ -330,7 +331,8 @@ def _start_for(student_id: int, plan, granted: list[str], day: datetime.date) ->
 @transaction.atomic
 def purchase_activate(*, actor, purchase: Purchase, day: datetime.date) -> list[Access]:
     """Give each child of a paid purchase its access, from ``day`` (or from the day after
-    the same access it renews ends) for the plan's months (``pricing.access_ends``).
+    the same access it renews ends) for the plan's months (``pricing.access_ends``), and
+    switch the family's SMS on when the plan includes SMS info (``sms.sms_open``).
     Never twice: an activated purchase returns its accesses."""
     _require_office_or_system(actor, purchase.school_id)
     purchase = Purchase.objects.select_for_update().get(pk=purchase.pk)
@@ -360,6 +362,8 @@ def purchase_activate(*, actor, purchase: Purchase, day: datetime.date) -> list[
     audit.record_update(
         actor=actor, instance=purchase, before=before, student_id=_only_student(purchase)
     )
+    # the family's SMS info follows the plan (the switch the office and the family see)
+    sms.sms_open(actor=actor, school_id=purchase.school_id, accesses=accesses)
     return accesses
 
 
@@ -391,7 +395,8 @@ def refund_record(
 ) -> Payment:
     """Record money returned to the family (``amount`` positive; stored negative).
     Idempotent on (channel, external_ref). When nothing is left paid, the purchase is
-    refunded and its accesses end the day before ``received_on``."""
+    refunded, its accesses end the day before ``received_on`` and the family's SMS goes
+    off where nothing else grants it (``sms.sms_close``)."""
     _require_office_or_system(actor, purchase.school_id)
     purchase = Purchase.objects.select_for_update().get(pk=purchase.pk)
     channel = channel or purchase.channel
@@ -420,6 +425,12 @@ def refund_record(
             actor=actor, instance=purchase, before=before, student_id=_only_student(purchase)
         )
         _end_accesses(actor, purchase, received_on)
+        sms.sms_close(
+            actor=actor,
+            school_id=purchase.school_id,
+            student_ids=[a.student_id for a in purchase.accesses.all()],
+            day=received_on,
+        )
     return payment
 
 

@@ -241,9 +241,11 @@ def _add_classes(world, n):
 # principal 1 (the year whose signed archive is due or overdue, L-10).
 GROWTH = {
     # + the grades panel's recent grades: one query for parent and student, and one to
-    # find the classes whose data the cached page depends on (family_cache_scopes).
-    "own_parent": (_add_children, 26),
-    "student": (_add_subjects, 22),
+    # find the classes whose data the cached page depends on (family_cache_scopes); and
+    # the access plans' rules of the school for the page's gate (plans.gating.home_vary:
+    # one query on a cold cache, none warm, none more per child in the statutory model).
+    "own_parent": (_add_children, 27),
+    "student": (_add_subjects, 23),
     "teacher_in": (_add_assignments, 23),
     "class_teacher": (_add_assignments, 28),  # + the absences parents announced
     "principal": (_add_classes, 22),
