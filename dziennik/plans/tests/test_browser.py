@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from dziennik.accounts.tests.factories import TEST_PASSWORD
 from dziennik.demo.school import DEMO_PASSWORD
-from dziennik.plans.models import Purchase
+from dziennik.plans.models import Package, Purchase
 from testsupport.a11y import FAILING_IMPACTS, axe_violations, format_violations
 from testsupport.browser import login
 
@@ -71,6 +71,7 @@ def test_a_demo_parents_payment_pages_pass_axe_on_a_phone_and_a_desktop(page):
     parent = User.objects.get(username="rodzic")
     paid = Purchase.objects.filter(payer=parent, status=Purchase.Status.PAID).first()
     assert paid is not None, "the demo parent has a paid purchase"
+    single = Package.objects.get(school=paid.school, plan__is_free=False, kind="single")
     login(page, "rodzic", DEMO_PASSWORD)
     problems: list[str] = []
     for viewport in DEMO_VIEWPORTS:
@@ -91,6 +92,7 @@ def test_a_demo_parents_payment_pages_pass_axe_on_a_phone_and_a_desktop(page):
         with page.expect_navigation():
             page.locator("main button[type=submit]").click()
         problems += _axe(page, "the order form with its errors", viewport)
+        page.select_option("select[name=package]", str(single.pk))
         page.locator("input[name=students]").first.check()
         page.locator("input[name=channel][value=transfer]").check()
         with page.expect_navigation():
