@@ -1984,6 +1984,12 @@ URLS: dict[str, Case] = {
         secrets=(PLAN_PAYMENT,),
         note="The family the payment covers and the school's office",
     ),
+    "plans:receipt_pdf": Case(
+        expect(404, student=200, own_parent=200, principal=200, secretary=200),
+        kwargs={"payment_id": "plan_payment"},
+        secrets=(PLAN_PAYMENT,),
+        note="The receipt's PDF: the family the payment covers and the school's office",
+    ),
     "plans:lists": Case(
         expect(404, class_teacher=200, principal=200, secretary=200, other_principal=200),
         needs=("activation_list",),

@@ -30,7 +30,6 @@ from .models import (
     Statement,
 )
 from .payments import demo as payments_demo
-from .services.purchases import _new_title
 
 if TYPE_CHECKING:
     from dziennik.demo.context import DemoContext
@@ -62,7 +61,7 @@ def _paid(ctx: DemoContext, package: Package, students: list[Student], **how) ->
         promotion=package.promotions.filter(name=price.promotion).first()
         if price.promotion
         else None,
-        title=_new_title(ctx.school.pk),
+        title=services.new_payment_title(ctx.school.pk),
         status=Purchase.Status.PAID,
         paid_at=_moment(day),
         activated_on=day,
@@ -78,6 +77,7 @@ def _paid(ctx: DemoContext, package: Package, students: list[Student], **how) ->
         received_on=day,
         recorded_by=how["office"],
         details={"title": purchase.title},
+        **services.receipt_fields(ctx.school.pk),
     )
     plan = package.plan
     ends = pricing.access_ends(day, plan.validity_months)

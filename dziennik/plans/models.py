@@ -61,6 +61,11 @@ class PlanSettings(models.Model):
         default=Decimal("23.00"),
         validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("99.99"))],
     )
+    # A school exempt from VAT (*zwolniony*, e.g. art. 43 or 113 of the VAT act) prints
+    # "zw." on its receipts instead of a rate.
+    vat_exempt = models.BooleanField(_("exempt from VAT"), default=False)
+    tax_id = models.CharField(_("NIP"), max_length=10, blank=True)
+    regon = models.CharField(_("REGON"), max_length=14, blank=True)
 
     class Meta:
         verbose_name = _("plan settings")
@@ -301,6 +306,12 @@ class Payment(models.Model):
     )
     created_at = models.DateTimeField(_("recorded"), auto_now_add=True)
     details = models.JSONField(_("details"), default=dict, blank=True)
+    # The receipt (*potwierdzenie wpłaty*): numbered per school in the order payments are
+    # recorded, and the VAT rate of the day (None: the school is exempt, "zw.").
+    receipt_number = models.PositiveIntegerField(_("receipt number"))
+    vat_rate = models.DecimalField(
+        _("VAT rate (%)"), max_digits=4, decimal_places=2, null=True, blank=True
+    )
 
     class Meta:
         verbose_name = _("payment")
@@ -309,6 +320,9 @@ class Payment(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["school", "channel", "external_ref"], name="payment_reference_once"
+            ),
+            models.UniqueConstraint(
+                fields=["school", "receipt_number"], name="payment_receipt_number_once"
             ),
         ]
 

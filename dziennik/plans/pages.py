@@ -13,6 +13,7 @@ from django.db.models import Prefetch, Q
 from django.http import Http404
 
 from dziennik.schools.models import Enrolment, SchoolClass, Student
+from dziennik.schools.selectors import current_school_year
 from dziennik.schools.viewer import Viewer
 
 from . import entitlements, pricing
@@ -27,6 +28,8 @@ from .models import (
     Purchase,
 )
 from .selectors import _free_plan, school_rules
+from .services.purchases import vat_rate_of
+from .slip import amount_in_words
 
 
 def family_student_ids(viewer: Viewer) -> set[int]:
@@ -93,9 +96,7 @@ def price_list(viewer: Viewer, day: datetime.date) -> list[PriceRow]:
         .prefetch_related("promotions")
         .order_by("plan__name", "kind")
     )
-    vat = PlanSettings.objects.filter(school_id=viewer.school_id).values_list(
-        "vat_rate", flat=True
-    ).first() or Decimal("23.00")
+    vat = vat_rate_of(viewer.school_id)
     rows = []
     for package in packages:
         for channel in Channel:
@@ -125,7 +126,7 @@ def receipt_for(viewer: Viewer, payment_id: int) -> Payment:
     """A payment's receipt: for the family it covers and the school's office; else 404."""
     payment = (
         Payment.objects.filter(pk=payment_id, school_id=viewer.school_id)
-        .select_related("purchase__package__plan", "purchase__offer", "school")
+        .select_related("purchase__package__plan", "purchase__offer", "purchase__payer", "school")
         .prefetch_related("purchase__students")
         .first()
     )
@@ -137,6 +138,73 @@ def receipt_for(viewer: Viewer, payment_id: int) -> Payment:
     if not covered & family_student_ids(viewer):
         raise Http404
     return payment
+
+
+@dataclass(frozen=True)
+class Receipt:
+    """What a receipt (*potwierdzenie wpłaty*, or of a refund) says, on the page and in
+    the PDF alike."""
+
+    payment: Payment
+    number: str
+    school_name: str
+    school_address: str
+    tax_id: str
+    regon: str
+    payer: str
+    children: list[str]
+    item: str
+    amount: Decimal  # the money that moved (positive, a refund too)
+    amount_words: str
+    vat_exempt: bool
+    vat_rate: Decimal | None
+    net: Decimal
+    vat: Decimal
+    refunds: list[Payment]  # the purchase's refunds (on the payment's receipt)
+    refunded: Decimal  # their sum, positive
+
+    @property
+    def is_refund(self) -> bool:
+        return self.payment.is_refund
+
+
+def receipt_number(payment: Payment) -> str:
+    """The printed number: per school, in the order payments were recorded, with the year
+    received for the reader (``1/2026``). Stable: it never changes once recorded."""
+    return f"{payment.receipt_number}/{payment.received_on:%Y}"
+
+
+def receipt(viewer: Viewer, payment_id: int) -> Receipt:
+    """The receipt of one payment: for the family it covers and the school's office;
+    else 404 (``receipt_for``). Three queries and the children's."""
+    payment = receipt_for(viewer, payment_id)
+    purchase = payment.purchase
+    school = payment.school
+    settings = PlanSettings.objects.filter(school_id=school.pk).first()
+    refunds = list(purchase.payments.filter(amount__lt=0).order_by("received_on", "pk"))
+    amount = abs(payment.amount)
+    rate = payment.vat_rate
+    split = pricing.split_vat(amount, rate if rate is not None else Decimal("0"))
+    payer = purchase.payer
+    return Receipt(
+        payment=payment,
+        number=receipt_number(payment),
+        school_name=school.name,
+        school_address=", ".join(part for part in (school.address, school.city) if part),
+        tax_id=settings.tax_id if settings else "",
+        regon=settings.regon if settings else "",
+        payer=(payer.get_full_name() or payer.get_username()) if payer else "",
+        children=[student.full_name for student in purchase.students.all()],
+        item=str(purchase.item),
+        amount=amount,
+        amount_words=amount_in_words(amount),
+        vat_exempt=rate is None,
+        vat_rate=rate,
+        net=split.net,
+        vat=split.vat,
+        refunds=refunds,
+        refunded=-sum((refund.amount for refund in refunds), start=Decimal("0.00")),
+    )
 
 
 # --- activation lists -----------------------------------------------------------------------
@@ -218,11 +286,27 @@ class RevenueReport:
     rows: list[dict]
 
 
-def revenue(viewer: Viewer, date_from: datetime.date, date_to: datetime.date) -> RevenueReport:
-    """The school's payments received between two days (refunds subtract), and the
-    activations among them, by class, channel and month. The office only."""
+def require_office(viewer: Viewer) -> None:
+    """The report is the school office's (principal, deputy, secretary); else 404."""
     if not viewer.is_school_wide:
         raise Http404
+
+
+def school_year_period(viewer: Viewer, day: datetime.date) -> tuple[datetime.date, datetime.date]:
+    """The report's default period: the school year ``day`` falls in (the school's row,
+    else 1 September to 31 August)."""
+    year = current_school_year(viewer.school_id, day)
+    if year is not None:
+        return year.start_date, year.end_date
+    start = day.year if day.month >= 9 else day.year - 1
+    return datetime.date(start, 9, 1), datetime.date(start + 1, 8, 31)
+
+
+def revenue(viewer: Viewer, date_from: datetime.date, date_to: datetime.date) -> RevenueReport:
+    """The school's payments received from ``date_from`` to ``date_to`` (both days
+    counted; refunds subtract), and the activations among them, by class, channel and
+    month. The office only."""
+    require_office(viewer)
     payments = list(
         Payment.objects.filter(
             school_id=viewer.school_id, received_on__gte=date_from, received_on__lte=date_to

@@ -4,8 +4,8 @@ in ``pages`` (reads) and ``services`` (writes)."""
 
 from __future__ import annotations
 
-import datetime
 from types import SimpleNamespace
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -19,9 +19,11 @@ from django.utils.translation import gettext_lazy
 
 from dziennik.core.csvexport import csv_response, write_csv
 from dziennik.core.params import parse_date, parse_id
+from dziennik.core.printing import pdf_response, render_pdf
 from dziennik.schools.models import SchoolClass
 
 from . import pages, services
+from .forms import PeriodForm
 from .models import ActivationList
 
 # The ways to pay that the plan page offers per package; the online operator and the
@@ -56,9 +58,19 @@ def mine(request):
 
 @login_required
 def receipt(request, payment_id: int):
-    """A payment's receipt (*potwierdzenie wpłaty*), printable."""
-    payment = pages.receipt_for(request.viewer, payment_id)
-    return render(request, "plans/receipt.html", {"payment": payment})
+    """A payment's receipt (*potwierdzenie wpłaty*), with its PDF."""
+    found = pages.receipt(request.viewer, payment_id)
+    return render(request, "plans/receipt.html", {"receipt": found})
+
+
+@login_required
+def receipt_pdf(request, payment_id: int):
+    """The receipt as a PDF (the school's printout style)."""
+    found = pages.receipt(request.viewer, payment_id)
+    content = render_pdf(
+        "plans/print/receipt.html", {"receipt": found, "school_name": found.school_name}
+    )
+    return pdf_response(content, f"potwierdzenie-{found.payment.receipt_number}.pdf")
 
 
 def _errors(request, error: ValidationError) -> None:
@@ -150,25 +162,38 @@ def list_detail(request, list_id: int):
     )
 
 
-def _year_period() -> tuple[datetime.date, datetime.date]:
-    today = timezone.localdate()
-    start = datetime.date(today.year if today.month >= 9 else today.year - 1, 9, 1)
-    return start, today
+def _period(request) -> PeriodForm:
+    """The report's period from the query (``od``, ``do``), else the school year's. The
+    office only: anyone else gets 404 before the form is read."""
+    pages.require_office(request.viewer)
+    if "od" in request.GET or "do" in request.GET:
+        return PeriodForm(request.GET)
+    start, end = pages.school_year_period(request.viewer, timezone.localdate())
+    return PeriodForm({"od": start.isoformat(), "do": end.isoformat()})
+
+
+def _period_refused(request, form: PeriodForm):
+    return render(request, "plans/report.html", {"form": form, "report": None}, status=400)
 
 
 @login_required
 def report(request):
-    """The office's activations and revenue since the school year began, by class,
-    channel and month, with a chart."""
-    date_from, date_to = _year_period()
+    """The office's activations and revenue in a period (the school year by default), by
+    class, channel and month, with a chart."""
+    form = _period(request)
+    if not form.is_valid():
+        return _period_refused(request, form)
+    date_from, date_to = form.period()
     data = pages.revenue(request.viewer, date_from, date_to)
     return render(
         request,
         "plans/report.html",
         {
+            "form": form,
             "report": data,
             "date_from": date_from,
             "date_to": date_to,
+            "query": urlencode({"od": date_from.isoformat(), "do": date_to.isoformat()}),
             "chart": _bars(data.by_month),
         },
     )
@@ -196,7 +221,10 @@ def _bars(by_month) -> dict:
 
 @login_required
 def report_csv(request):
-    date_from, date_to = _year_period()
+    form = _period(request)
+    if not form.is_valid():
+        return _period_refused(request, form)
+    date_from, date_to = form.period()
     data = pages.revenue(request.viewer, date_from, date_to)
     columns = [_("date"), _("class"), _("channel"), _("payment title"), _("amount (zł)")]
     rows = [
@@ -207,4 +235,6 @@ def report_csv(request):
         )
         for r in data.rows
     ]
-    return csv_response(write_csv(columns, rows), "aktywacje-i-wplaty.csv")
+    return csv_response(
+        write_csv(columns, rows), f"aktywacje-i-wplaty-{date_from:%Y%m%d}-{date_to:%Y%m%d}.csv"
+    )

@@ -17,12 +17,14 @@ from .configuration import (
 from .purchases import (
     family_children,
     last_activation,
+    new_payment_title,
     offer_purchase_create,
     paid_total,
     payment_record,
     purchase_activate,
     purchase_cancel,
     purchase_create,
+    receipt_fields,
     refund_record,
     vat_rate_of,
 )
@@ -38,6 +40,7 @@ __all__ = [
     "family_children",
     "last_activation",
     "leaflet_configuration",
+    "new_payment_title",
     "offer_purchase_create",
     "paid_total",
     "payment_record",
@@ -45,6 +48,7 @@ __all__ = [
     "purchase_activate",
     "purchase_cancel",
     "purchase_create",
+    "receipt_fields",
     "refund_record",
     "vat_rate_of",
 ]

@@ -11,6 +11,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404
 from django.utils.translation import gettext as _
+from stdnum.exceptions import ValidationError as NumberError
+from stdnum.pl import nip
+from stdnum.pl import regon as regon_number
 
 from dziennik.core import audit
 from dziennik.schools.models import School
@@ -84,6 +87,34 @@ def check_mode(*, school: School, mode: str, networks: list[str], hours: list[di
             )
 
 
+SETTINGS_FIELDS = [
+    "mode",
+    "networks",
+    "consultation_hours",
+    "vat_rate",
+    "vat_exempt",
+    "tax_id",
+    "regon",
+]
+
+
+def _tax_numbers(tax_id: str, regon: str) -> tuple[str, str]:
+    """The NIP and REGON without separators, their check digits checked (blank: none)."""
+    found = []
+    for value, number, field, message in (
+        (tax_id, nip, "tax_id", _("This is not a valid NIP: %(value)s")),
+        (regon, regon_number, "regon", _("This is not a valid REGON: %(value)s")),
+    ):
+        if not (value or "").strip():
+            found.append("")
+            continue
+        try:
+            found.append(number.validate(value))
+        except NumberError as exc:
+            raise ValidationError({field: message % {"value": value}}) from exc
+    return found[0], found[1]
+
+
 @transaction.atomic
 def plan_settings_update(
     *,
@@ -92,8 +123,13 @@ def plan_settings_update(
     networks: str = "",
     consultation_hours: list[dict] = (),
     vat_rate: Decimal = Decimal("23.00"),
+    vat_exempt: bool = False,
+    tax_id: str = "",
+    regon: str = "",
 ) -> PlanSettings:
-    """The principal sets the school's plan model; recorded in the history."""
+    """The principal sets the school's plan model, its VAT (a rate, or exempt: "zw." on
+    the receipts) and the NIP and REGON its receipts print (checked, when given);
+    recorded in the history."""
     viewer = get_viewer(actor)
     if not viewer.is_principal:
         raise Http404
@@ -104,11 +140,13 @@ def plan_settings_update(
     hours = _hours(list(consultation_hours))
     check_mode(school=school, mode=mode, networks=cleaned_networks, hours=hours)
     settings, created = PlanSettings.objects.select_for_update().get_or_create(school=school)
-    before = audit.snapshot(settings, fields=["mode", "networks", "consultation_hours", "vat_rate"])
+    before = audit.snapshot(settings, fields=SETTINGS_FIELDS)
     settings.mode = mode
     settings.networks = "\n".join(cleaned_networks)
     settings.consultation_hours = hours
     settings.vat_rate = vat_rate
+    settings.vat_exempt = vat_exempt
+    settings.tax_id, settings.regon = _tax_numbers(tax_id, regon)
     settings.full_clean()
     settings.save()
     if created:

@@ -27,13 +27,13 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import Max, Sum
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dziennik.core import audit
-from dziennik.schools.models import Enrolment, Student
+from dziennik.schools.models import Enrolment, School, Student
 from dziennik.schools.viewer import Viewer, get_viewer
 
 from .. import pricing, titles
@@ -43,9 +43,29 @@ from . import sms
 STATUS_FIELDS = ["status", "paid_at", "activated_on"]
 
 
+def _receipt_vat(school_id: int) -> Decimal | None:
+    """The school's VAT rate (23 % by default), None when it is exempt."""
+    row = PlanSettings.objects.filter(school_id=school_id).values("vat_rate", "vat_exempt").first()
+    if row is None:
+        return Decimal("23.00")
+    return None if row["vat_exempt"] else row["vat_rate"]
+
+
 def vat_rate_of(school_id: int) -> Decimal:
-    rate = PlanSettings.objects.filter(school_id=school_id).values_list("vat_rate", flat=True)
-    return rate.first() or Decimal("23.00")
+    """The VAT rate prices are split by: the school's (23 % by default), 0 when the
+    school is exempt (the whole price is net)."""
+    rate = _receipt_vat(school_id)
+    return Decimal("0.00") if rate is None else rate
+
+
+def receipt_fields(school_id: int) -> dict:
+    """What a new payment's receipt carries: the school's next receipt number and the
+    VAT rate of the day (None when the school is exempt: "zw."). Numbers follow the order
+    payments are recorded; call this in the transaction that writes the payment, after
+    the school's row is locked (``_create_payment`` does), so two payments never share a
+    number. The demo, which writes its rows without the services, calls it too."""
+    last = Payment.objects.filter(school_id=school_id).aggregate(last=Max("receipt_number"))
+    return {"receipt_number": (last["last"] or 0) + 1, "vat_rate": _receipt_vat(school_id)}
 
 
 def family_children(student: Student) -> list[Student]:
@@ -112,7 +132,9 @@ def _check_children(package: Package, students: list[Student]) -> None:
         )
 
 
-def _new_title(school_id: int) -> str:
+def new_payment_title(school_id: int) -> str:
+    """A payment title (``titles.make_title``) no purchase of the school has yet. Only
+    reads: the services give it to the purchases they create, the demo to its rows."""
     for _attempt in range(10):
         title = titles.make_title(school_id)
         if not Purchase.objects.filter(school_id=school_id, title=title).exists():
@@ -170,7 +192,7 @@ def purchase_create(
         channel=channel,
         amount=price.amount,
         promotion=promotion,
-        title=_new_title(package.school_id),
+        title=new_payment_title(package.school_id),
         payer=payer if payer is not None else (actor if viewer.is_parent else None),
         created_by=actor,
     )
@@ -225,7 +247,7 @@ def offer_purchase_create(
         offer=offer,
         channel=channel,
         amount=price.amount,
-        title=_new_title(offer.school_id),
+        title=new_payment_title(offer.school_id),
         payer=payer if payer is not None else (actor if viewer.is_parent else None),
         created_by=actor,
     )
@@ -253,10 +275,13 @@ def _create_payment(actor, purchase: Purchase, **fields) -> Payment:
         raise ValidationError({"external_ref": _("A payment needs its reference.")})
     if fields["channel"] not in Channel.values:
         raise ValidationError({"channel": _("Choose how it was paid.")})
+    # The school's row is the lock of its receipt numbers (one payment at a time).
+    School.objects.select_for_update().filter(pk=purchase.school_id).values_list("pk").first()
     payment = Payment.objects.create(
         school_id=purchase.school_id,
         purchase=purchase,
         recorded_by=actor if getattr(actor, "pk", None) else None,
+        **receipt_fields(purchase.school_id),
         **fields,
     )
     payment.was_new = True
