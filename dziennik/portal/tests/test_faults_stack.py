@@ -34,6 +34,9 @@ def cluster(tmp_path_factory):
     try:
         cluster.sql(f'CREATE DATABASE "{TEMPLATE}"')
         build_demo(app_env(cluster.url(TEMPLATE)))
+        # The demo's own queued work (its attendance alerts' delivery, queued or held by
+        # the hour it is built) is not a test's: each test's queue starts empty.
+        cluster.sql("DELETE FROM django_tasks_database_dbtaskresult", database=TEMPLATE)
         yield cluster
     finally:
         cluster.destroy()
@@ -215,6 +218,19 @@ day = access.ends - datetime.timedelta(days=7)
 plans_expiry_remind.enqueue(day.isoformat())
 result = day.isoformat()
 """
+ACCESSES = "SELECT id, closed_on FROM plans_access ORDER BY 1"
+# The demo's paid accesses, as if their end had not been applied: the day after the first
+# one ends, the task applies it (SMS off where nothing else grants it) and marks it.
+ACCESS_CLOSE = """
+import datetime
+from dziennik.plans.models import Access
+from dziennik.plans.tasks import plans_accesses_close
+Access.objects.update(closed_on=None)
+access = Access.objects.filter(plan__isnull=False).order_by("ends", "pk").first()
+day = access.ends + datetime.timedelta(days=1)
+plans_accesses_close.enqueue(day.isoformat())
+result = day.isoformat()
+"""
 # The year close of the demo school: the principal closes it over its missing entries
 # (the certificate made once, where the worker's settings point); the task writes, signs
 # and verifies the archive. Prepared again, the earlier close is undone first.
@@ -330,6 +346,7 @@ result = day.isoformat()
         REMINDERS,
     ),
     "plans_expiry_remind": (PLAN_EXPIRY, "notifications_notification", PLAN_REMINDERS),
+    "plans_accesses_close": (ACCESS_CLOSE, "plans_access", ACCESSES),
     "notifications_deliver": (
         NOTIFY + "result = 1\n",
         "notifications_delivery",
