@@ -369,3 +369,23 @@ def test_management_command_reports_bad_rows(world, tmp_path):
         call_command("import_students", str(path), school=world.school.pk, stdout=io.StringIO())
     assert "5" in str(excinfo.value)
     assert not Student.objects.filter(external_id="S-1").exists()
+
+
+def test_a_sibling_imported_between_two_visits_shows_on_the_parents_next_page(world):
+    """The parent's viewer (their children) and the child switcher are cached per the
+    school's configuration; enrolling a sibling through the import moves that version, so
+    the parent's next page offers the new child at once, with no stale list in between."""
+    world.own_guardian.email = "anna@example.pl"
+    world.own_guardian.save()
+    client = world.client("own_parent")
+    first = client.get("/")
+    assert first.status_code == 200
+    assert "Tymon" not in first.text
+    row = "4b;4;7;S-20;Tymon;;Wiśniewski;05.06.2016;;;;Anna;Wiśniewska;matka;anna@example.pl;;;;;;"
+    assert run(world, csv_bytes([row])).ok
+    tymon = Student.objects.get(external_id="S-20")
+    second = client.get("/")
+    assert second.status_code == 200
+    assert "Tymon" in second.text
+    # and the new child's own pages answer for this parent at once
+    assert client.get(f"/oceny/uczen/{tymon.pk}/").status_code == 200
