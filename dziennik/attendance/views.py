@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from dziennik.accounts.children import active_child_id, family_vary
 from dziennik.core.cache import PageCache
 from dziennik.core.concurrency import StaleEdit
+from dziennik.core.forms import add_service_errors
 from dziennik.core.http import content_disposition
 from dziennik.core.params import (
     MAX_ID,
@@ -369,12 +370,7 @@ def justification_new(request, student_id: int):
                 attachment=data["attachment"],
             )
         except ValidationError as exc:
-            if hasattr(exc, "error_dict"):
-                for name, errors in exc.error_dict.items():
-                    for error in errors:
-                        form.add_error(name if name in form.fields else None, error)
-            else:
-                form.add_error(None, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("The justification has been sent to the class teacher."))
             return redirect("attendance:student", student_id=student.pk)
@@ -401,7 +397,7 @@ def absence_notice_new(request, student_id: int):
         try:
             services.absence_notice_submit(actor=request.user, student=student, **form.cleaned_data)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("The absence has been announced to the class teacher."))
             return redirect("attendance:student", student_id=student.pk)
@@ -468,7 +464,7 @@ def justification_detail(request, justification_id: int):
                     mark_ids=form.cleaned_data["marks"] if "marks_sent" in request.POST else None,
                 )
             except ValidationError as exc:
-                _add_errors(form, exc)
+                add_service_errors(form, exc)
             else:
                 messages.success(request, _("The decision has been saved."))
                 return redirect("attendance:justification", justification_id=justification.pk)
@@ -484,15 +480,6 @@ def justification_detail(request, justification_id: int):
         },
         status=400 if form.errors else 200,
     )
-
-
-def _add_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.error_dict.items():
-            for error in errors:
-                form.add_error(name if name in form.fields else None, error)
-    else:
-        form.add_error(None, exc)
 
 
 def _chosen_marks(form, marks) -> set[int]:

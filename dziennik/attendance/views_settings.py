@@ -17,21 +17,12 @@ from django.views.decorators.http import require_POST
 
 from dziennik.core.concurrency import StaleEdit, version_of
 from dziennik.core.confirm import confirm_then_delete
+from dziennik.core.forms import add_service_errors
 from dziennik.schools.viewer import Viewer
 
 from . import permissions, settings_selectors
 from . import settings_services as services
 from .settings_forms import ExemptionEndForm, ExemptionForm, KindForm, RulesForm
-
-
-def _form_errors(form, exc: ValidationError) -> None:
-    """Show a service's errors at the fields they concern (the rest above the form)."""
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.error_dict.items():
-            for error in errors:
-                form.add_error(name if name in form.fields else None, error)
-    else:
-        form.add_error(None, exc)
 
 
 def _rules_manager(request) -> Viewer:
@@ -124,7 +115,7 @@ def kind_new(request):
         except PermissionDenied as exc:
             raise Http404 from exc
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("The kind %(kind)s has been added.") % {"kind": kind.name})
             _default_changed(request, settings_selectors.default_kind_of(kinds), viewer)
@@ -167,7 +158,7 @@ def kind_edit(request, kind_id: int):
             raise Http404 from exc
         except ValidationError as exc:
             stale = isinstance(exc, StaleEdit)
-            _form_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("The kind %(kind)s has been saved.") % {"kind": kind.code})
             _default_changed(request, settings_selectors.default_kind_of(kinds), viewer)
@@ -214,7 +205,7 @@ def rules_edit(request):
             raise Http404 from exc
         except ValidationError as exc:
             stale = isinstance(exc, StaleEdit)
-            _form_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("The attendance rules have been saved."))
             return redirect("attendance:settings")
@@ -296,7 +287,7 @@ def exemption_new(request):
         except PermissionDenied as exc:
             raise Http404 from exc
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(
                 request,
@@ -330,7 +321,7 @@ def exemption_end(request, exemption_id: int):
         except PermissionDenied as exc:
             raise Http404 from exc
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("The exemption has been ended."))
             return redirect("attendance:exemptions")

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from dziennik.core.confirm import confirm_then_delete
+from dziennik.core.forms import add_service_errors
 from dziennik.schools.viewer import Viewer
 
 from . import permissions, selectors, settings_selectors
@@ -26,16 +27,6 @@ def _manager(request) -> Viewer:
     if not permissions.can_manage_rules(viewer):
         raise Http404
     return viewer
-
-
-def _form_errors(form, exc: ValidationError) -> None:
-    """Show a service's errors at the fields they concern (the rest above the form)."""
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.error_dict.items():
-            for error in errors:
-                form.add_error(name if name in form.fields else None, error)
-    else:
-        form.add_error(None, exc)
 
 
 def _page(request, template: str, context: dict, *, failed: bool):
@@ -91,7 +82,7 @@ def category_new(request):
         except PermissionDenied as exc:
             raise Http404 from exc
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(
                 request, _("The category %(name)s has been added.") % {"name": category.name}
@@ -126,9 +117,9 @@ def category_edit(request, category_id: int):
             raise Http404 from exc
         except services.StaleRules as exc:
             stale = True
-            _form_errors(form, exc)
+            add_service_errors(form, exc)
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(
                 request, _("The category %(name)s has been saved.") % {"name": data["name"]}
@@ -180,7 +171,7 @@ def mark_new(request):
         except PermissionDenied as exc:
             raise Http404 from exc
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(
                 request, _("The special mark %(symbol)s has been added.") % {"symbol": mark.symbol}
@@ -215,9 +206,9 @@ def mark_edit(request, mark_id: int):
             raise Http404 from exc
         except services.StaleRules as exc:
             stale = True
-            _form_errors(form, exc)
+            add_service_errors(form, exc)
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(
                 request,
@@ -317,9 +308,9 @@ def thresholds_edit(request):
             raise Http404 from exc
         except services.StaleRules as exc:
             stale = True
-            _form_errors(form, exc)
+            add_service_errors(form, exc)
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("The average thresholds have been saved."))
             return redirect("grades:rule_tables")

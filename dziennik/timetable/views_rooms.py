@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from dziennik.core.confirm import confirm_then_delete
+from dziennik.core.forms import add_service_errors
 from dziennik.schools.viewer import Viewer
 
 from . import permissions, settings_selectors
@@ -28,15 +29,6 @@ def _manager(request) -> Viewer:
     return viewer
 
 
-def _form_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.error_dict.items():
-            for error in errors:
-                form.add_error(name if name in form.fields else None, error)
-    else:
-        form.add_error(None, exc)
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def room_list(request):
@@ -49,7 +41,7 @@ def room_list(request):
         except PermissionDenied as exc:
             raise Http404 from exc
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("The room %(name)s has been added.") % {"name": room.name})
             return redirect("timetable:rooms")
@@ -84,9 +76,9 @@ def room_edit(request, room_id: int):
             raise Http404 from exc
         except services.StaleRoom as exc:
             stale = True
-            _form_errors(form, exc)
+            add_service_errors(form, exc)
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("The room has been saved."))
             return redirect("timetable:rooms")
