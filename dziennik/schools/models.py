@@ -350,6 +350,29 @@ class Family(models.Model):
         return self.name
 
 
+class _Person(models.Model):
+    """What a student and a guardian share: a name, and a family and an account that must
+    belong to the person's own school."""
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    def clean(self) -> None:
+        errors: dict = {}
+        if self.family_id:
+            _other_school(errors, "family", self.school_id, self.family.school_id)
+        if self.user_id:
+            _other_school(errors, "user", self.school_id, self.user.school_id)
+        _raise(errors)
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+
 class StudentQuerySet(models.QuerySet):
     def in_class(self, school_class_id: int) -> StudentQuerySet:
         return self.filter(
@@ -357,7 +380,7 @@ class StudentQuerySet(models.QuerySet):
         )
 
 
-class Student(models.Model):
+class Student(_Person):
     """A student (*uczeń*). Records stay with the student when they change class."""
 
     school = models.ForeignKey(
@@ -413,21 +436,6 @@ class Student(models.Model):
                 violation_error_message=_("Another student has this import identifier."),
             ),
         ]
-
-    def __str__(self) -> str:
-        return self.full_name
-
-    def clean(self) -> None:
-        errors: dict = {}
-        if self.family_id:
-            _other_school(errors, "family", self.school_id, self.family.school_id)
-        if self.user_id:
-            _other_school(errors, "user", self.school_id, self.user.school_id)
-        _raise(errors)
-
-    @property
-    def full_name(self) -> str:
-        return f"{self.first_name} {self.last_name}"
 
     @property
     def class_label(self) -> str:
@@ -517,7 +525,7 @@ class ClassGroup(models.Model):
         return f"{self.school_class} {self.name}"
 
 
-class Guardian(models.Model):
+class Guardian(_Person):
     """A parent or legal guardian (*rodzic*, *opiekun prawny*); each has their own account."""
 
     school = models.ForeignKey(
@@ -562,21 +570,6 @@ class Guardian(models.Model):
                 violation_error_message=_("Another guardian has this import identifier."),
             ),
         ]
-
-    def __str__(self) -> str:
-        return self.full_name
-
-    def clean(self) -> None:
-        errors: dict = {}
-        if self.family_id:
-            _other_school(errors, "family", self.school_id, self.family.school_id)
-        if self.user_id:
-            _other_school(errors, "user", self.school_id, self.user.school_id)
-        _raise(errors)
-
-    @property
-    def full_name(self) -> str:
-        return f"{self.first_name} {self.last_name}"
 
 
 class Guardianship(models.Model):
