@@ -576,17 +576,14 @@ def sms_allowed_set(
             Preferences.objects.select_for_update().filter(user_id__in=users).order_by("pk")
         )
         changed = [row for row in rows if row.sms_allowed != allowed]
-        entries = [
-            audit.build_entry(
-                actor=actor,
-                instance=row,
-                action="update",
-                changes={"sms_allowed": [row.sms_allowed, allowed]},
-                school_id=school_id,
-                object_repr=str(row.user_id),
-            )
-            for row in changed
-        ]
+        entries = audit.build_updates(
+            actor=actor,
+            instances=changed,
+            field="sms_allowed",
+            new=allowed,
+            school_id=school_id,
+            links=lambda row: {"object_repr": str(row.user_id)},
+        )
         Preferences.objects.filter(pk__in=[row.pk for row in changed]).update(sms_allowed=allowed)
         audit.record_many(entries)
     return len(changed)
