@@ -41,7 +41,7 @@ from .tasks import DELIVER_QUEUED, notifications_deliver
 DEFAULT_LIFETIME = datetime.timedelta(days=7)
 DELIVER_QUEUED_TIMEOUT = 60  # s: a lost key costs one extra run of the worker
 # The channels a registered gate may withhold (``gates``): in-app and e-mail never are.
-GATED_CHANNELS = frozenset({events.SMS, events.PUSH})
+GATED_CHANNELS = gates.GATED_CHANNELS
 
 
 class NotInTransaction(RuntimeError):
@@ -258,6 +258,7 @@ def _emit(event, school_id, rows, *, urgent, expires_at, now) -> int:
                 params=params,
                 url=url,
                 key=pair[1],
+                about=student_id,
                 urgent=urgent,
                 created_at=now,
                 expires_at=expires_at or now + DEFAULT_LIFETIME,
