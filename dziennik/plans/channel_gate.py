@@ -121,9 +121,7 @@ def standings(
     about no child: any child's access; always where the school does not sell it).
     Staff: no plan limits them. {} for a school without plans. Five queries whatever the
     number of accounts, two more while the school's extras are not cached."""
-    names = list(
-        Plan.objects.filter(school_id=school_id).order_by().values_list("name", "is_free")
-    )
+    names = list(Plan.objects.filter(school_id=school_id).order_by().values_list("name", "is_free"))
     if not names:
         return {}
     basic = next((name for name, is_free in names if is_free), str(_("basic")))
