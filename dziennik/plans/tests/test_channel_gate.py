@@ -22,13 +22,13 @@ from dziennik.notifications import services as notifications
 from dziennik.notifications.models import Delivery, Preferences, PushSubscription
 from dziennik.plans import entitlements, services
 from dziennik.plans.channel_gate import PlanChannelGate
-from dziennik.plans.models import Channel, Plan
+from dziennik.plans.models import Plan
 from dziennik.plans.services import sms as plan_sms
 from dziennik.plans.tasks import plans_accesses_close
 from dziennik.schools.tests import factories as sf
 from testsupport.smpp import SMPPServer
 
-from .factories import WINTER, leaflet, paid_purchase, sibling
+from .factories import WINTER, leaflet, paid_by_office, paid_purchase, sibling
 
 SMPP = "dziennik.notifications.sms.smpp.SmppChannel"
 PUSH = "dziennik.notifications.push.PushChannel"
@@ -267,24 +267,6 @@ def _families(world, count):
     return students
 
 
-def _paid_by_office(world, package, child):
-    purchase = services.purchase_create(
-        actor=world.user("secretary"),
-        package=package,
-        students=[child],
-        channel=Channel.TRANSFER,
-        day=WINTER,
-    )
-    services.payment_record(
-        actor=world.user("secretary"),
-        purchase=purchase,
-        channel=Channel.TRANSFER,
-        amount=purchase.amount,
-        external_ref=f"office-{child.pk}",
-        received_on=WINTER,
-    )
-
-
 def _fan_out_queries(world, students, key) -> tuple[int, int]:
     items = [notifications.About(s.pk, f"{key}:{s.pk}", {"sender": "Dyrektor"}) for s in students]
     with transaction.atomic(), CaptureQueriesContext(connection) as queries:
@@ -299,7 +281,7 @@ def test_a_fan_out_to_many_families_costs_a_fixed_number_of_queries(sms_world):
     plans = leaflet(sms_world)
     few, many = _families(sms_world, 2), _families(sms_world, 12)
     for child in (few[0], many[0]):  # one paying family in each fan-out
-        _paid_by_office(sms_world, plans["single"], child)
+        paid_by_office(sms_world, plans["single"], child, ref=f"office-{child.pk}")
     _fan_out_queries(sms_world, few, "warm")  # the school's plan rules, cached warm after
     notify_few, sms_few = _fan_out_queries(sms_world, few, "few")
     notify_many, sms_many = _fan_out_queries(sms_world, many, "many")

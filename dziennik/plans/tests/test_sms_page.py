@@ -9,11 +9,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from dziennik.accounts.tests.factories import UserFactory
-from dziennik.plans import services
-from dziennik.plans.models import Channel
 from dziennik.schools.tests import factories as sf
 
-from .factories import leaflet
+from .factories import leaflet, paid_by_office
 
 
 def _class_of(world, families: int) -> list:
@@ -32,23 +30,8 @@ def _class_of(world, families: int) -> list:
 
 
 def _pay(world, package, child, ref):
-    """Paid today by transfer (the page shows today's plans)."""
-    today = timezone.localdate()
-    purchase = services.purchase_create(
-        actor=world.user("secretary"),
-        package=package,
-        students=[child],
-        channel=Channel.TRANSFER,
-        day=today,
-    )
-    services.payment_record(
-        actor=world.user("secretary"),
-        purchase=purchase,
-        channel=Channel.TRANSFER,
-        amount=purchase.amount,
-        external_ref=ref,
-        received_on=today,
-    )
+    """Paid today (the page shows today's plans)."""
+    purchase = paid_by_office(world, package, child, ref=ref, day=timezone.localdate())
     return purchase.accesses.get()
 
 
