@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 import decimal
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
@@ -91,6 +91,39 @@ def build_entry(
         student_id=student_id,
         school_class_id=school_class_id,
     )
+
+
+def build_updates(
+    *,
+    actor,
+    instances: Iterable[models.Model],
+    field: str,
+    new: Any,
+    links: Callable[[models.Model], dict[str, Any]] | None = None,
+    **shared,
+) -> list[AuditEntry]:
+    """The entries of a bulk write that sets one ``field`` of each instance to ``new``
+    (a queryset's ``update()``): the old value is read from each instance, so build them
+    before the instances change; one that already holds ``new`` gets none. ``shared``
+    are ``build_entry``'s links and ``object_repr`` common to all, ``links`` gives an
+    instance's own (its student, its school…). Record them with ``record_many``."""
+    value = _json_value(new)
+    entries = []
+    for instance in instances:
+        concrete = instance._meta.get_field(field)
+        old = _json_value(getattr(instance, concrete.attname))
+        if old == value:
+            continue
+        entries.append(
+            build_entry(
+                actor=actor,
+                instance=instance,
+                action="update",
+                changes={concrete.name: [old, value]},
+                **{**shared, **(links(instance) if links else {})},
+            )
+        )
+    return entries
 
 
 def record_create(*, actor, instance: models.Model, **links) -> AuditEntry:

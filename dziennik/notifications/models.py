@@ -77,6 +77,10 @@ class Notification(models.Model):
     params = models.JSONField(_("parameters"), default=dict, blank=True)
     url = models.CharField(_("address"), max_length=300, blank=True)
     key = models.CharField(_("idempotency key"), max_length=200)
+    # the student the notification is about (None: no child, e.g. a message), asked of
+    # the channel gates again when an SMS or push falls due (``outbox``); an id, not a
+    # foreign key: a notification is no register data (see the module)
+    about = models.PositiveBigIntegerField(_("about the student"), null=True, blank=True)
     urgent = models.BooleanField(_("urgent"), default=False)
     created_at = models.DateTimeField(_("created at"))
     expires_at = models.DateTimeField(_("expires at"))
@@ -109,6 +113,9 @@ class Delivery(models.Model):
         DELIVERED = "delivered", _("delivered")
         FAILED = "failed", _("failed")
         EXPIRED = "expired", _("expired")
+        # a channel gate (the family's access plan) no longer allowed it when it fell
+        # due: not sent, the reason in ``last_error``
+        WITHHELD = "withheld", _("not sent: no longer allowed")
 
     class Channel(models.TextChoices):
         IN_APP = "in_app", _("in the register")

@@ -14,7 +14,11 @@ and records the result, all in one transaction:
   for the rest of the run and the rows are retried with exponential back-off
   (``BACKOFF``), and after ``MAX_ATTEMPTS`` they are ``failed`` – the dead-letter list the
   school office sees and can retry;
-- a notification past its ``expires_at`` is not sent any more (``expired``).
+- a notification past its ``expires_at`` is not sent any more (``expired``);
+- an SMS or push that a channel gate no longer allows when it falls due (the family's
+  access plan ended while it was held over quiet hours or waited for a retry) is not
+  sent (``withheld``, the gate's reason in ``last_error``): the gates are asked again
+  for the person's rows before the message is composed (``gates.withheld_when_due``).
 """
 
 from __future__ import annotations
@@ -30,7 +34,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from . import channels, events, push, receipts
+from . import channels, events, gates, push, receipts
 from .channels import Outgoing, Result
 from .models import Delivery, Preferences, SmsSettings
 from .sms import encoding as sms_encoding
@@ -51,6 +55,7 @@ def backoff(attempts: int) -> datetime.timedelta:
 class Run:
     settled: int = 0  # deliveries sent or given up
     messages: int = 0
+    withheld: int = 0  # deliveries a channel gate no longer allowed when they fell due
     retrying: int = 0
     outages: set[str] = field(default_factory=set)
 
@@ -82,6 +87,9 @@ def deliver_due(
                 rows = _claim(moment, skip=run.outages)
                 if not rows:
                     break
+                rows = _allowed(rows, moment, run)
+                if not rows:
+                    continue
                 channel = rows[0].channel
                 sender = senders.get(channel)
                 if sender is None:
@@ -125,6 +133,39 @@ def _claim(now: datetime.datetime, *, skip: set[str]) -> list[Delivery]:
         .select_related("notification", "recipient")
         .order_by("pk")[:MAX_PER_MESSAGE]
     )
+
+
+def _allowed(rows: list[Delivery], now: datetime.datetime, run: Run) -> list[Delivery]:
+    """Of one person's claimed rows, the ones the channel gates still allow now; the
+    others are settled as ``withheld`` with the gate's reason. Nothing asked on a channel
+    no gate may withhold (e-mail); on SMS and push the gates' fixed few queries."""
+    if rows[0].channel not in gates.GATED_CHANNELS:
+        return rows
+    day = timezone.localdate(now)
+    refused: dict[int, str] = {}
+    for school_id in {row.school_id for row in rows}:
+        mine = [row for row in rows if row.school_id == school_id]
+        reasons = gates.withheld_when_due(
+            school_id=school_id,
+            pairs={(row.recipient_id, row.notification.about) for row in mine},
+            channel=rows[0].channel,
+            day=day,
+        )
+        for row in mine:
+            reason = reasons.get((row.recipient_id, row.notification.about))
+            if reason is not None:
+                refused[row.pk] = reason
+    if not refused:
+        return rows
+    gone = [row for row in rows if row.pk in refused]
+    for row in gone:
+        row.status = Delivery.Status.WITHHELD
+        row.last_error = refused[row.pk][:500]
+        row.held = ""
+    Delivery.objects.bulk_update(gone, ["status", "last_error", "held"])
+    run.withheld += len(gone)
+    run.settled += len(gone)
+    return [row for row in rows if row.pk not in refused]
 
 
 def _record(rows: list[Delivery], result: Result, now: datetime.datetime, run: Run) -> None:

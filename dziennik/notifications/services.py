@@ -41,7 +41,7 @@ from .tasks import DELIVER_QUEUED, notifications_deliver
 DEFAULT_LIFETIME = datetime.timedelta(days=7)
 DELIVER_QUEUED_TIMEOUT = 60  # s: a lost key costs one extra run of the worker
 # The channels a registered gate may withhold (``gates``): in-app and e-mail never are.
-GATED_CHANNELS = frozenset({events.SMS, events.PUSH})
+GATED_CHANNELS = gates.GATED_CHANNELS
 
 
 class NotInTransaction(RuntimeError):
@@ -258,6 +258,7 @@ def _emit(event, school_id, rows, *, urgent, expires_at, now) -> int:
                 params=params,
                 url=url,
                 key=pair[1],
+                about=student_id,
                 urgent=urgent,
                 created_at=now,
                 expires_at=expires_at or now + DEFAULT_LIFETIME,
@@ -576,17 +577,14 @@ def sms_allowed_set(
             Preferences.objects.select_for_update().filter(user_id__in=users).order_by("pk")
         )
         changed = [row for row in rows if row.sms_allowed != allowed]
-        entries = [
-            audit.build_entry(
-                actor=actor,
-                instance=row,
-                action="update",
-                changes={"sms_allowed": [row.sms_allowed, allowed]},
-                school_id=school_id,
-                object_repr=str(row.user_id),
-            )
-            for row in changed
-        ]
+        entries = audit.build_updates(
+            actor=actor,
+            instances=changed,
+            field="sms_allowed",
+            new=allowed,
+            school_id=school_id,
+            links=lambda row: {"object_repr": str(row.user_id)},
+        )
         Preferences.objects.filter(pk__in=[row.pk for row in changed]).update(sms_allowed=allowed)
         audit.record_many(entries)
     return len(changed)

@@ -127,6 +127,7 @@ def sms(request):
         timezone.datetime(today.year, today.month, 1), timezone.get_current_timezone()
     )
     sms_settings = services.sms_settings_of(viewer.school_id)
+    parents = selectors.sms_parents(viewer, chosen) if chosen else None
     return render(
         request,
         "notifications/sms.html",
@@ -137,7 +138,8 @@ def sms(request):
             "configured": events.SMS in selectors.configured_channels(),
             "classes": classes,
             "chosen": chosen,
-            "parents": selectors.sms_parents(viewer, chosen) if chosen else None,
+            "parents": parents,
+            "plans_shown": any(row.plan is not None for row in parents or ()),
         },
     )
 

@@ -77,7 +77,7 @@ def _paid(ctx: DemoContext, package: Package, students: list[Student], **how) ->
         received_on=day,
         recorded_by=how["office"],
         details={"title": purchase.title},
-        **services.receipt_fields(ctx.school.pk),
+        **services.receipt_fields(ctx.school.pk, day),
     )
     plan = package.plan
     ends = pricing.access_ends(day, plan.validity_months)

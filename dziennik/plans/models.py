@@ -306,8 +306,11 @@ class Payment(models.Model):
     )
     created_at = models.DateTimeField(_("recorded"), auto_now_add=True)
     details = models.JSONField(_("details"), default=dict, blank=True)
-    # The receipt (*potwierdzenie wpłaty*): numbered per school in the order payments are
-    # recorded, and the VAT rate of the day (None: the school is exempt, "zw.").
+    # The receipt (*potwierdzenie wpłaty*): numbered per school and calendar year of
+    # receipt in the order payments are recorded (printed ``<number>/<year>``; numbers
+    # given before 0007 ran on across years and keep what they were), and the VAT rate
+    # of the day (None: the school is exempt, "zw.").
+    receipt_year = models.PositiveSmallIntegerField(_("receipt year"))
     receipt_number = models.PositiveIntegerField(_("receipt number"))
     vat_rate = models.DecimalField(
         _("VAT rate (%)"), max_digits=4, decimal_places=2, null=True, blank=True
@@ -322,12 +325,18 @@ class Payment(models.Model):
                 fields=["school", "channel", "external_ref"], name="payment_reference_once"
             ),
             models.UniqueConstraint(
-                fields=["school", "receipt_number"], name="payment_receipt_number_once"
+                fields=["school", "receipt_year", "receipt_number"],
+                name="payment_receipt_number_once_a_year",
             ),
         ]
 
     def __str__(self) -> str:
         return f"{self.external_ref} ({self.amount} zł)"
+
+    @property
+    def receipt_label(self) -> str:
+        """The receipt's printed number, ``<number>/<year>`` (``3/2027``)."""
+        return f"{self.receipt_number}/{self.receipt_year}"
 
     @property
     def is_refund(self) -> bool:

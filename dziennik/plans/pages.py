@@ -9,10 +9,11 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Prefetch, Q
 from django.http import Http404
 
-from dziennik.schools.models import Enrolment, SchoolClass, Student
+from dziennik.schools.models import Enrolment, Guardian, SchoolClass, Student
 from dziennik.schools.selectors import current_school_year
 from dziennik.schools.viewer import Viewer
 
@@ -126,7 +127,14 @@ def receipt_for(viewer: Viewer, payment_id: int) -> Payment:
     """A payment's receipt: for the family it covers and the school's office; else 404."""
     payment = (
         Payment.objects.filter(pk=payment_id, school_id=viewer.school_id)
-        .select_related("purchase__package__plan", "purchase__offer", "purchase__payer", "school")
+        .select_related(
+            "purchase__package__plan",
+            "purchase__offer",
+            "purchase__payer",
+            "purchase__activation_line__activation_list__created_by",
+            "purchase__activation_line__activation_list__school_class__class_teacher",
+            "school",
+        )
         .prefetch_related("purchase__students")
         .first()
     )
@@ -152,6 +160,7 @@ class Receipt:
     tax_id: str
     regon: str
     payer: str
+    collected_by: str  # cash on an activation list: the class teacher who collected it
     children: list[str]
     item: str
     amount: Decimal  # the money that moved (positive, a refund too)
@@ -169,14 +178,43 @@ class Receipt:
 
 
 def receipt_number(payment: Payment) -> str:
-    """The printed number: per school, in the order payments were recorded, with the year
-    received for the reader (``1/2026``). Stable: it never changes once recorded."""
-    return f"{payment.receipt_number}/{payment.received_on:%Y}"
+    """The printed number: per school and calendar year of receipt, in the order
+    payments were recorded (``1/2027``). Stable: it never changes once recorded."""
+    return payment.receipt_label
+
+
+def _activation_list(purchase: Purchase) -> ActivationList | None:
+    """The activation list a purchase was made from (cash at school), or None."""
+    try:
+        return purchase.activation_line.activation_list
+    except ObjectDoesNotExist:
+        return None
+
+
+def _guardian_names(student_ids: list[int]) -> str:
+    """The parents of the children covered (their guardians), by name: one query."""
+    names = (
+        Guardian.objects.filter(guardianships__student_id__in=student_ids)
+        .distinct()
+        .order_by("last_name", "first_name", "pk")
+        .values_list("first_name", "last_name")
+    )
+    return ", ".join(f"{first} {last}" for first, last in names)
+
+
+def _person(user) -> str:
+    return (user.get_full_name() or user.get_username()) if user else ""
 
 
 def receipt(viewer: Viewer, payment_id: int) -> Receipt:
     """The receipt of one payment: for the family it covers and the school's office;
-    else 404 (``receipt_for``). Three queries and the children's."""
+    else 404 (``receipt_for``). Three queries and the children's (one more for cash on
+    an activation list).
+
+    The payer is the account that bought it. Cash on an activation list has none: the
+    list's line names the child, not which parent paid, so the receipt names the
+    family's parents (the guardians of the children covered) and the class teacher who
+    collected the money."""
     payment = receipt_for(viewer, payment_id)
     purchase = payment.purchase
     school = payment.school
@@ -185,7 +223,13 @@ def receipt(viewer: Viewer, payment_id: int) -> Receipt:
     amount = abs(payment.amount)
     rate = payment.vat_rate
     split = pricing.split_vat(amount, rate if rate is not None else Decimal("0"))
-    payer = purchase.payer
+    payer, collected_by = _person(purchase.payer), ""
+    activation_list = _activation_list(purchase)
+    if activation_list is not None and not payment.is_refund:
+        teacher = activation_list.created_by or activation_list.school_class.class_teacher
+        collected_by = _person(teacher) or "–"
+        if not payer:
+            payer = _guardian_names([student.pk for student in purchase.students.all()])
     return Receipt(
         payment=payment,
         number=receipt_number(payment),
@@ -193,7 +237,8 @@ def receipt(viewer: Viewer, payment_id: int) -> Receipt:
         school_address=", ".join(part for part in (school.address, school.city) if part),
         tax_id=settings.tax_id if settings else "",
         regon=settings.regon if settings else "",
-        payer=(payer.get_full_name() or payer.get_username()) if payer else "",
+        payer=payer,
+        collected_by=collected_by,
         children=[student.full_name for student in purchase.students.all()],
         item=str(purchase.item),
         amount=amount,

@@ -70,7 +70,9 @@ def receipt_pdf(request, payment_id: int):
     content = render_pdf(
         "plans/print/receipt.html", {"receipt": found, "school_name": found.school_name}
     )
-    return pdf_response(content, f"potwierdzenie-{found.payment.receipt_number}.pdf")
+    return pdf_response(
+        content, f"potwierdzenie-{found.payment.receipt_number}-{found.payment.receipt_year}.pdf"
+    )
 
 
 def _errors(request, error: ValidationError) -> None:

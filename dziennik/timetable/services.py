@@ -344,18 +344,15 @@ def _write_import(actor: User, result: imports.TimetableImportResult, *, school_
             history.append(_history(actor, entry, "delete", school_class_id=class_id))
             gone_entries.append(entry.pk)
         last_day = class_plan.last_old_day
+        history += audit.build_updates(
+            actor=actor,
+            instances=class_plan.ending,
+            field="valid_to",
+            new=last_day,
+            school_class_id=class_id,
+        )
         for entry in class_plan.ending:
-            before = audit.snapshot(entry, fields=["valid_to"])["valid_to"]
             entry.valid_to = last_day
-            history.append(
-                audit.build_entry(
-                    actor=actor,
-                    instance=entry,
-                    action="update",
-                    changes={"valid_to": [before, last_day.isoformat()]},
-                    school_class_id=class_id,
-                )
-            )
         if class_plan.ending:
             TimetableEntry.objects.filter(pk__in=[e.pk for e in class_plan.ending]).update(
                 valid_to=last_day

@@ -1,3 +1,5 @@
+import datetime
+
 import pytest
 from django.db import DatabaseError, connection, transaction
 
@@ -70,3 +72,41 @@ def test_database_delete_guard_of_the_migration(world):
             cursor.execute("DELETE FROM core_auditentry WHERE id = %s", [entry.pk])
         assert AuditEntry.objects.filter(pk=entry.pk).exists()
         transaction.set_rollback(True)
+
+
+def test_build_updates_reads_each_old_value_and_skips_the_unchanged(world):
+    new_end = datetime.date(2027, 6, 30)
+    world.term2.end_date = new_end  # already holds the new value: no entry
+    terms = [world.term1, world.term2]
+    old_end = world.term1.end_date
+    entries = audit.build_updates(
+        actor=world.user("principal"),
+        instances=terms,
+        field="end_date",
+        new=new_end,
+        school_id=world.school.pk,
+        links=lambda term: {"object_repr": f"term {term.pk}", "school_class_id": None},
+    )
+    assert [(e.object_id, e.changes, e.object_repr, e.action) for e in entries] == [
+        (
+            str(world.term1.pk),
+            {"end_date": [old_end.isoformat(), "2027-06-30"]},
+            f"term {world.term1.pk}",
+            "update",
+        )
+    ]
+    assert entries[0].school_id == world.school.pk
+    assert entries[0].actor == world.user("principal")
+    assert entries[0].pk is None  # built, not saved: the caller records them
+    audit.record_many(entries)
+    assert AuditEntry.objects.filter(object_id=str(world.term1.pk), action="update").count() == 1
+
+
+def test_build_updates_takes_a_foreign_key_by_its_name_and_stores_ids(world):
+    student = world.student
+    old_family = student.family_id
+    [entry] = audit.build_updates(
+        actor=None, instances=[student], field="family", new=None, student_id=student.pk
+    )
+    assert entry.changes == {"family": [old_family, None]}
+    assert entry.student_id == student.pk and entry.actor is None

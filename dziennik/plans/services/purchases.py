@@ -58,14 +58,24 @@ def vat_rate_of(school_id: int) -> Decimal:
     return Decimal("0.00") if rate is None else rate
 
 
-def receipt_fields(school_id: int) -> dict:
-    """What a new payment's receipt carries: the school's next receipt number and the
-    VAT rate of the day (None when the school is exempt: "zw."). Numbers follow the order
-    payments are recorded; call this in the transaction that writes the payment, after
-    the school's row is locked (``_create_payment`` does), so two payments never share a
-    number. The demo, which writes its rows without the services, calls it too."""
-    last = Payment.objects.filter(school_id=school_id).aggregate(last=Max("receipt_number"))
-    return {"receipt_number": (last["last"] or 0) + 1, "vat_rate": _receipt_vat(school_id)}
+def receipt_fields(school_id: int, received_on: datetime.date) -> dict:
+    """What a new payment's receipt carries: its year (the calendar year the money was
+    received in), the school's next receipt number in that year (from 1 in a year
+    without receipts; after the highest given, so numbers of the years before 0007,
+    which ran on across years, are never given again) and the VAT rate of the day (None
+    when the school is exempt: "zw."). Numbers follow the order payments are recorded;
+    call this in the transaction that writes the payment, after the school's row is
+    locked (``_create_payment`` does), so two payments never share a number. The demo,
+    which writes its rows without the services, calls it too."""
+    year = received_on.year
+    last = Payment.objects.filter(school_id=school_id, receipt_year=year).aggregate(
+        last=Max("receipt_number")
+    )
+    return {
+        "receipt_year": year,
+        "receipt_number": (last["last"] or 0) + 1,
+        "vat_rate": _receipt_vat(school_id),
+    }
 
 
 def family_children(student: Student) -> list[Student]:
@@ -281,7 +291,7 @@ def _create_payment(actor, purchase: Purchase, **fields) -> Payment:
         school_id=purchase.school_id,
         purchase=purchase,
         recorded_by=actor if getattr(actor, "pk", None) else None,
-        **receipt_fields(purchase.school_id),
+        **receipt_fields(purchase.school_id, fields["received_on"]),
         **fields,
     )
     payment.was_new = True

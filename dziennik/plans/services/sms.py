@@ -86,17 +86,16 @@ def accesses_close(*, actor=None, today: datetime.date) -> int:
         sms_close(actor=actor, school_id=school_id, student_ids=students, day=today)
     Access.objects.filter(pk__in=[a.pk for a in ended]).update(closed_on=today)
     audit.record_many(
-        [
-            audit.build_entry(
-                actor=actor,
-                instance=access,
-                action="update",
-                changes={"closed_on": [None, today.isoformat()]},
-                school_id=access.purchase.school_id,
-                student_id=access.student_id,
-                object_repr=str(access),
-            )
-            for access in ended
-        ]
+        audit.build_updates(
+            actor=actor,
+            instances=ended,
+            field="closed_on",
+            new=today,
+            links=lambda access: {
+                "school_id": access.purchase.school_id,
+                "student_id": access.student_id,
+                "object_repr": str(access),
+            },
+        )
     )
     return len(ended)

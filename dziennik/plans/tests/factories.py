@@ -51,3 +51,23 @@ def paid_purchase(
     )
     purchase.refresh_from_db()
     return purchase
+
+
+def paid_by_office(world, package, child, *, ref: str, day=WINTER) -> Purchase:
+    """A purchase for ``child`` made and paid by transfer through the school office."""
+    purchase = services.purchase_create(
+        actor=world.user("secretary"),
+        package=package,
+        students=[child],
+        channel=Channel.TRANSFER,
+        day=day,
+    )
+    services.payment_record(
+        actor=world.user("secretary"),
+        purchase=purchase,
+        channel=Channel.TRANSFER,
+        amount=purchase.amount,
+        external_ref=ref,
+        received_on=day,
+    )
+    return purchase

@@ -8,10 +8,12 @@ queries."""
 from __future__ import annotations
 
 import datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from dziennik.accounts.tests.factories import UserFactory
 from dziennik.core.models import AuditEntry
@@ -19,13 +21,14 @@ from dziennik.notifications import events, outbox
 from dziennik.notifications import services as notifications
 from dziennik.notifications.models import Delivery, Preferences, PushSubscription
 from dziennik.plans import entitlements, services
-from dziennik.plans.models import Channel, Plan
+from dziennik.plans.channel_gate import PlanChannelGate
+from dziennik.plans.models import Plan
 from dziennik.plans.services import sms as plan_sms
 from dziennik.plans.tasks import plans_accesses_close
 from dziennik.schools.tests import factories as sf
 from testsupport.smpp import SMPPServer
 
-from .factories import WINTER, leaflet, paid_purchase, sibling
+from .factories import WINTER, leaflet, paid_by_office, paid_purchase, sibling
 
 SMPP = "dziennik.notifications.sms.smpp.SmppChannel"
 PUSH = "dziennik.notifications.push.PushChannel"
@@ -264,24 +267,6 @@ def _families(world, count):
     return students
 
 
-def _paid_by_office(world, package, child):
-    purchase = services.purchase_create(
-        actor=world.user("secretary"),
-        package=package,
-        students=[child],
-        channel=Channel.TRANSFER,
-        day=WINTER,
-    )
-    services.payment_record(
-        actor=world.user("secretary"),
-        purchase=purchase,
-        channel=Channel.TRANSFER,
-        amount=purchase.amount,
-        external_ref=f"office-{child.pk}",
-        received_on=WINTER,
-    )
-
-
 def _fan_out_queries(world, students, key) -> tuple[int, int]:
     items = [notifications.About(s.pk, f"{key}:{s.pk}", {"sender": "Dyrektor"}) for s in students]
     with transaction.atomic(), CaptureQueriesContext(connection) as queries:
@@ -296,10 +281,123 @@ def test_a_fan_out_to_many_families_costs_a_fixed_number_of_queries(sms_world):
     plans = leaflet(sms_world)
     few, many = _families(sms_world, 2), _families(sms_world, 12)
     for child in (few[0], many[0]):  # one paying family in each fan-out
-        _paid_by_office(sms_world, plans["single"], child)
+        paid_by_office(sms_world, plans["single"], child, ref=f"office-{child.pk}")
     _fan_out_queries(sms_world, few, "warm")  # the school's plan rules, cached warm after
     notify_few, sms_few = _fan_out_queries(sms_world, few, "few")
     notify_many, sms_many = _fan_out_queries(sms_world, many, "many")
     assert (sms_few, sms_many) == (1, 1)  # only the paying family's parent
     # pinned: the outbox's 7 with SMS configured, the gate's 4, the savepoint's 2
     assert (notify_few, notify_many) == (13, 13)
+
+
+WARSAW = ZoneInfo("Europe/Warsaw")
+
+
+def _evening(day: datetime.date) -> datetime.datetime:
+    """22:00 in Warsaw: within the default quiet hours (21:00–7:00)."""
+    return datetime.datetime.combine(day, datetime.time(22), tzinfo=WARSAW)
+
+
+def _morning(day: datetime.date) -> datetime.datetime:
+    return datetime.datetime.combine(day, datetime.time(7, 30), tzinfo=WARSAW)
+
+
+def _held(world, student, key, *, day):
+    """An SMS about ``student`` written at 22:00 on ``day``: held until 7:00."""
+    with transaction.atomic():
+        notifications.notify_family(
+            event=events.MESSAGE,
+            school_id=world.school.pk,
+            student_id=student.pk,
+            key=key,
+            params={"sender": f"Wychowawczyni {student.first_name}a"},
+            urgent=False,
+            now=_evening(day),
+        )
+    sms = Delivery.objects.get(notification__key=key, channel="sms")
+    assert sms.status == "queued" and sms.held
+    return sms
+
+
+def test_a_held_sms_is_not_sent_after_the_access_expired(sms_world, settings):
+    plans = leaflet(sms_world)
+    [access] = paid_purchase(sms_world, plans["single"], day=WINTER).accesses.all()
+    # written on the access's last evening, due the next morning
+    sms = _held(sms_world, sms_world.student, "late:1", day=access.ends)
+    the_day_after = access.ends + datetime.timedelta(days=1)
+    assert plans_accesses_close.call(day=the_day_after.isoformat()) == 1
+    with SMPPServer() as smsc:
+        settings.SMPP_URL = smsc.url
+        run = outbox.deliver_due(now=_morning(the_day_after))
+        assert smsc.messages() == [] and smsc.of("submit") == []
+    assert (run.withheld, run.messages) == (1, 0)
+    sms.refresh_from_db()
+    assert sms.status == Delivery.Status.WITHHELD
+    assert sms.last_error == PlanChannelGate.delivery_reason
+    assert sms.attempts == 0 and sms.sent_at is None
+    # the in-app notification stays, and a second run sends nothing either
+    assert _channels(sms_world.user("own_parent"), "late:1") == {"in_app", "sms"}
+    with SMPPServer() as smsc:
+        settings.SMPP_URL = smsc.url
+        assert outbox.deliver_due(now=_morning(the_day_after)).settled == 0
+        assert smsc.messages() == []
+    # the office's SMS page counts it as not sent because of the plan
+    page = sms_world.client("secretary").get(reverse("notifications:sms"))
+    assert '<dd id="sms-withheld">1</dd>' in page.content.decode()
+
+
+def test_a_held_sms_is_not_sent_after_a_refund(sms_world, settings):
+    plans = leaflet(sms_world)
+    purchase = paid_purchase(sms_world, plans["single"], day=WINTER)
+    evening = WINTER + datetime.timedelta(days=5)
+    sms = _held(sms_world, sms_world.student, "refund:1", day=evening)
+    next_day = evening + datetime.timedelta(days=1)
+    services.refund_record(
+        actor=sms_world.user("secretary"),
+        purchase=purchase,
+        amount=purchase.amount,
+        external_ref="refund-held",
+        received_on=next_day,
+    )
+    with SMPPServer() as smsc:
+        settings.SMPP_URL = smsc.url
+        outbox.deliver_due(now=_morning(next_day))
+        assert smsc.of("submit") == []
+    sms.refresh_from_db()
+    assert (sms.status, sms.last_error) == ("withheld", PlanChannelGate.delivery_reason)
+
+
+def test_a_held_sms_goes_out_while_the_access_is_valid(sms_world, settings):
+    plans = leaflet(sms_world)
+    paid_purchase(sms_world, plans["single"], day=WINTER)
+    evening = WINTER + datetime.timedelta(days=5)
+    sms = _held(sms_world, sms_world.student, "valid:1", day=evening)
+    with SMPPServer() as smsc:
+        settings.SMPP_URL = smsc.url
+        run = outbox.deliver_due(now=_morning(evening + datetime.timedelta(days=1)))
+        [message] = smsc.messages()
+    assert (run.withheld, run.messages) == (0, 1)
+    assert message.destination == PHONE.lstrip("+") and "Wychowawczyni" in message.text
+    sms.refresh_from_db()
+    assert sms.status == Delivery.Status.SENT and sms.last_error == ""
+
+
+def test_when_due_the_gate_asks_about_the_child_the_sms_is_about(sms_world, settings):
+    """Zofia's access ends, Jan's goes on: of two SMS held overnight, the one about
+    Zofia is withheld and the one about Jan is sent (one message)."""
+    plans = leaflet(sms_world)
+    brother = sibling(sms_world)
+    [access] = paid_purchase(sms_world, plans["single"], day=WINTER).accesses.all()
+    paid_purchase(
+        sms_world, plans["single"], [brother], day=WINTER + datetime.timedelta(days=40), ref="j"
+    )
+    zofia = _held(sms_world, sms_world.student, "zofia:late", day=access.ends)
+    jan = _held(sms_world, brother, "jan:late", day=access.ends)
+    with SMPPServer() as smsc:
+        settings.SMPP_URL = smsc.url
+        outbox.deliver_due(now=_morning(access.ends + datetime.timedelta(days=1)))
+        [message] = smsc.messages()
+    assert "Wychowawczyni Jana" in message.text and "Zofia" not in message.text
+    zofia.refresh_from_db()
+    jan.refresh_from_db()
+    assert (zofia.status, jan.status) == ("withheld", "sent")

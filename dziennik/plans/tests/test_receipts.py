@@ -6,11 +6,15 @@ only."""
 
 from __future__ import annotations
 
+import datetime
+import importlib
 import io
 from decimal import Decimal
 
 import pytest
+from django.apps import apps
 from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from pypdf import PdfReader
 
@@ -102,7 +106,7 @@ def test_receipt_numbers_are_per_school_in_order_and_stable(world):
     numbers = [first.payments.get().receipt_number, second.payments.get(amount__gt=0)]
     assert [numbers[0], numbers[1].receipt_number, refund.receipt_number] == [1, 2, 3]
     # another school counts its own receipts from 1
-    assert services.receipt_fields(world.other_school.pk)["receipt_number"] == 1
+    assert services.receipt_fields(world.other_school.pk, WINTER)["receipt_number"] == 1
     # a repeated notification returns the payment with the number it had
     again = services.payment_record(
         actor=None,
@@ -131,7 +135,7 @@ def test_a_refund_shows_on_the_receipt_and_has_its_own(world):
     page = client.get(reverse("plans:receipt", args=[payment.pk])).content.decode()
     assert "Zwroty tego zakupu" in page or "Refunds of this purchase" in page
     text = _pdf_text(client.get(reverse("plans:receipt_pdf", args=[payment.pk])))
-    assert "-22,00 zł" in text and f"{refund.receipt_number}" in text
+    assert "-22,00 zł" in text and f"{refund.receipt_number}/2026" in text
     refund_text = _pdf_text(client.get(reverse("plans:receipt_pdf", args=[refund.pk])))
     assert "zwrot" in refund_text.lower() or "refund" in refund_text.lower()
     assert "22,00 zł" in refund_text and "dwadzieścia dwa złote 00/100" in refund_text
@@ -158,3 +162,144 @@ def test_the_nip_and_regon_are_checked(world):
     saved = _settings(world, tax_id="123-456-32-18", regon="", vat_exempt=True)
     assert (saved.tax_id, saved.regon, saved.vat_exempt) == (NIP, "", True)
     assert services.vat_rate_of(world.school.pk) == Decimal("0.00")
+
+
+NEW_YEAR = datetime.date(2027, 1, 4)
+RECEIPT_YEAR_MIGRATION = importlib.import_module("dziennik.plans.migrations.0007_receipt_year")
+
+
+def test_receipt_numbers_start_again_in_a_new_year_and_the_old_ones_stay(world):
+    plans = leaflet(world)
+    brother = sibling(world)
+    december = [
+        paid_purchase(world, plans["single"], ref="DEC-1").payments.get(),
+        paid_purchase(world, plans["single"], [brother], ref="DEC-2").payments.get(),
+    ]
+    january = paid_purchase(world, plans["single"], day=NEW_YEAR, ref="JAN-1").payments.get()
+    late = paid_purchase(world, plans["single"], day=WINTER, ref="DEC-3").payments.get()
+    rows = Payment.objects.order_by("pk").values_list("receipt_number", "receipt_year")
+    # the year of receipt, not of recording: a December payment recorded later is 3/2026
+    assert list(rows) == [(1, 2026), (2, 2026), (1, 2027), (3, 2026)]
+    assert [p.receipt_label for p in (*december, january, late)] == [
+        "1/2026",
+        "2/2026",
+        "1/2027",
+        "3/2026",
+    ]
+    client = world.client("own_parent")
+    page = client.get(reverse("plans:receipt", args=[january.pk])).content.decode()
+    assert "1/2027" in page
+    response = client.get(reverse("plans:receipt_pdf", args=[january.pk]))
+    assert "1/2027" in _pdf_text(response)
+    assert "potwierdzenie-1-2027.pdf" in response["Content-Disposition"]
+    refund = services.refund_record(
+        actor=world.user("secretary"),
+        purchase=january.purchase,
+        amount=Decimal("22.00"),
+        external_ref="JAN-BACK",
+        received_on=NEW_YEAR + datetime.timedelta(days=1),
+    )
+    assert refund.receipt_label == "2/2027"
+    # what was given before keeps its number
+    assert [p.receipt_label for p in Payment.objects.filter(pk__in=[d.pk for d in december])] == [
+        "1/2026",
+        "2/2026",
+    ]
+
+
+def test_a_year_numbered_before_the_change_goes_on_from_its_highest_number(world):
+    """Before 0007 numbers ran on across years (2026: 1–2, 2027: 3): a new 2027 payment
+    takes 4, never a number already printed for that year."""
+    plans = leaflet(world)
+    first = paid_purchase(world, plans["single"], day=NEW_YEAR, ref="OLD-2027").payments.get()
+    Payment.objects.filter(pk=first.pk).update(receipt_number=3)
+    second = paid_purchase(world, plans["single"], day=NEW_YEAR, ref="NEW-2027").payments.get()
+    assert (second.receipt_number, second.receipt_year) == (4, 2027)
+
+
+def test_a_number_is_unique_per_school_and_year(world):
+    plans = leaflet(world)
+    payment = paid_purchase(world, plans["single"], ref="ONLY").payments.get()
+    twin = {
+        "school": world.school,
+        "purchase": payment.purchase,
+        "channel": Channel.TRANSFER,
+        "amount": Decimal("1.00"),
+        "received_on": WINTER,
+        "receipt_number": payment.receipt_number,
+    }
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Payment.objects.create(external_ref="TWIN", receipt_year=2026, **twin)
+    # the same number in another year is another receipt
+    other = Payment.objects.create(external_ref="NEXT-YEAR", receipt_year=2027, **twin)
+    assert other.receipt_label == "1/2027"
+
+
+def test_the_migration_gives_existing_receipts_the_year_they_were_printed_with(world):
+    plans = leaflet(world)
+    dated = {
+        "A": WINTER,
+        "B": NEW_YEAR,
+        "C": datetime.date(2025, 12, 31),
+    }
+    for ref, day in dated.items():
+        paid_purchase(world, plans["single"], day=day, ref=ref)
+    # as before 0007: numbers running on across years, no year stored
+    for number, pk in enumerate(Payment.objects.order_by("pk").values_list("pk", flat=True)):
+        Payment.objects.filter(pk=pk).update(receipt_number=10 + number)
+    Payment.objects.update(receipt_year=0)
+    numbers = dict(Payment.objects.values_list("external_ref", "receipt_number"))
+    RECEIPT_YEAR_MIGRATION.fill_years(apps, None)
+    rows = {
+        ref: (number, year)
+        for ref, number, year in Payment.objects.values_list(
+            "external_ref", "receipt_number", "receipt_year"
+        )
+    }
+    assert rows == {ref: (numbers[ref], day.year) for ref, day in dated.items()}
+
+
+def test_cash_on_an_activation_list_names_the_parents_and_the_class_teacher(world):
+    from dziennik.schools.tests import factories as sf
+
+    plans = leaflet(world)
+    father = sf.GuardianFactory(school=world.school, first_name="Piotr", last_name="Wiśniewski")
+    sf.GuardianshipFactory(guardian=father, student=world.student)
+    teacher = world.user("class_teacher")
+    activation_list = services.activation_list_create(
+        actor=teacher, school_class=world.school_class, collected_on=WINTER
+    )
+    services.activation_list_save(
+        actor=teacher,
+        activation_list=activation_list,
+        choices={world.student.pk: plans["single"].pk},
+    )
+    services.activation_list_send(actor=teacher, activation_list=activation_list)
+    [purchase] = services.activation_list_confirm(
+        actor=world.user("secretary"), activation_list=activation_list, day=WINTER
+    )
+    payment = purchase.payments.get()
+    assert purchase.payer is None  # the list records no parent: the family is named
+    for role in ("own_parent", "secretary"):
+        client = world.client(role)
+        page = client.get(reverse("plans:receipt", args=[payment.pk])).content.decode()
+        assert "<td>Anna Wiśniewska, Piotr Wiśniewski</td>" in page
+        assert "gotówką w szkole, pobrane przez: Grażyna Wójcik" in page
+        text = _pdf_text(client.get(reverse("plans:receipt_pdf", args=[payment.pk])))
+        assert "Anna Wiśniewska, Piotr Wiśniewski" in text
+        assert "pobrane przez: Grażyna Wójcik" in " ".join(text.split())
+    # a refund of it says how it was refunded, not who collected the cash
+    refund = services.refund_record(
+        actor=world.user("secretary"),
+        purchase=purchase,
+        amount=payment.amount,
+        external_ref="LIST-BACK",
+        received_on=WINTER,
+    )
+    page = world.client("secretary").get(reverse("plans:receipt", args=[refund.pk]))
+    assert "pobrane przez" not in page.content.decode()
+    # a purchase with a payer keeps naming the payer only
+    own = paid_purchase(world, plans["single"], ref="OWN").payments.get()
+    page = world.client("own_parent").get(reverse("plans:receipt", args=[own.pk]))
+    assert "<td>Anna Wiśniewska</td>" in page.content.decode()
+    assert "pobrane przez" not in page.content.decode()
