@@ -34,6 +34,16 @@ class Overview:
     offers: list[Offer]
 
     @property
+    def open_from_anywhere(self) -> list[str]:
+        """In the 2012 model, what the free plan still gives from anywhere of what the
+        model limits to the school (the gate grants the free plan everywhere)."""
+        if self.settings.mode != PlanSettings.Mode.AT_SCHOOL:
+            return []
+        free = next((plan for plan in self.plans if plan.is_free), None)
+        held = set(free.entitlements) if free else set()
+        return [entitlements.label(c) for c in sorted(entitlements.AT_SCHOOL_ONLY & held)]
+
+    @property
     def hour_rows(self) -> list[str]:
         names = dict(WEEKDAYS)
         return [
