@@ -23,6 +23,7 @@ import datetime
 import zipfile
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from decimal import Decimal
 from functools import cached_property
 from pathlib import Path
 from types import MappingProxyType
@@ -56,6 +57,7 @@ from dziennik.notifications import services as notification_services
 from dziennik.notifications.models import Delivery, Notification
 from dziennik.oneroster import services as oneroster_services
 from dziennik.planner import services as planner_services
+from dziennik.plans import entitlements as plans_entitlements
 from dziennik.plans import services as plans_services
 from dziennik.plans.models import OnlineOrder
 from dziennik.plans.payments import bank as payments_bank
@@ -140,6 +142,9 @@ REVIEW_TITLE = "Składka Dąbrowskich bez tytułu"
 ORDER_ID = "ORDTAJNE4A2026"
 PLAN_PAYMENT = "Przelew Wiśniewskiej 0417"
 LIST_REASON = "Brak kwoty przy nazwisku Dąbrowskiego"
+CONFIG_PLAN = "Plan Tajny Premium"
+CONFIG_PROMOTION = "Tajna promocja zimowa"
+CONFIG_OFFER = "Tajne korepetycje online"
 
 
 def expect(default: int, **overrides: int) -> dict[str, int]:
@@ -625,7 +630,7 @@ class Scene:
         activation_list = plans_services.activation_list_create(
             actor=teacher, school_class=self.school_class, collected_on=timezone.localdate()
         )
-        single = self.world.school.plan_packages.get(kind="single")
+        single = self.leaflet["single"]
         plans_services.activation_list_save(
             actor=teacher, activation_list=activation_list, choices={self.classmate.pk: single.pk}
         )
@@ -840,6 +845,49 @@ class Scene:
     def pay_review_line(self):
         return self.pay_statement.lines.get()
 
+    # --- the principal's configuration of plans (plans/views_config.py) ----------------
+    @cached_property
+    def config_plan(self):
+        return plans_services.plan_create(
+            actor=self.world.user("principal"),
+            name=CONFIG_PLAN,
+            entitlements=sorted(plans_entitlements.FREE_BY_LAW),
+            validity_months=12,
+        )
+
+    @cached_property
+    def config_package(self):
+        return plans_services.package_create(
+            actor=self.world.user("principal"),
+            plan=self.config_plan,
+            kind="single",
+            amount=Decimal("40.00"),
+            channels=["transfer"],
+        )
+
+    @cached_property
+    def config_promotion(self):
+        today = timezone.localdate()
+        return plans_services.promotion_create(
+            actor=self.world.user("principal"),
+            package=self.config_package,
+            name=CONFIG_PROMOTION,
+            amount=Decimal("30.00"),
+            date_from=today,
+            date_to=today + datetime.timedelta(days=30),
+        )
+
+    @cached_property
+    def config_offer(self):
+        return plans_services.offer_create(
+            actor=self.world.user("principal"),
+            name=CONFIG_OFFER,
+            entitlement="elearning",
+            amount=Decimal("15.00"),
+            validity_months=6,
+            window_days=14,
+        )
+
     def url(self, name: str, case: Case) -> str:
         for need in case.needs:
             getattr(self, need)
@@ -892,6 +940,7 @@ ARCHIVE_AUTHZ = "dziennik/archive/tests/test_authorization.py::"
 TIMETABLE_MANAGERS = expect(404, principal=200, secretary=200)
 
 PAYMENTS_AUTHZ = "dziennik/plans/tests/test_payments_authorization.py::"
+PLANS_CONFIG = "dziennik/plans/tests/test_configuration_views.py::"
 # A family's purchase: the family that bought it and the school office.
 FAMILY_PURCHASE = expect(404, own_parent=200, principal=200, secretary=200)
 
@@ -2012,6 +2061,63 @@ URLS: dict[str, Case] = {
         SCHOOL_OFFICE_PAGE,
         needs=("plan_payment",),
         nothing_to_leak="The office's own school's payments (titles are no personal data)",
+    ),
+    # --- the principal's configuration of plans (plans/views_config.py) -----------------
+    "plans:config": Case(
+        PRINCIPAL_PAGE,
+        needs=("config_promotion", "config_offer"),
+        secrets=(CONFIG_PLAN, CONFIG_PROMOTION, CONFIG_OFFER),
+        secrets_for={"other_principal": (CONFIG_PLAN, CONFIG_PROMOTION, CONFIG_OFFER)},
+        note="The principal's own school's plans (another school's principal sees theirs)",
+    ),
+    "plans:config_settings": Case(
+        PRINCIPAL_PAGE,
+        post=PLANS_CONFIG + "test_the_settings_post_matrix",
+        nothing_to_leak="The principal's own school's plan model, VAT, NIP and REGON",
+    ),
+    "plans:config_leaflet": Case(POST_ONLY, post=PLANS_CONFIG + "test_the_leaflet_post_matrix"),
+    "plans:config_plan_new": Case(
+        PRINCIPAL_PAGE, nothing_to_leak="An empty form for the principal's own school"
+    ),
+    "plans:config_plan": Case(
+        PRINCIPAL_OBJECT,
+        kwargs={"plan_id": "config_plan"},
+        secrets=(CONFIG_PLAN,),
+        post=PLANS_CONFIG + "test_the_plan_post_matrix",
+    ),
+    "plans:config_plan_delete": Case(
+        PRINCIPAL_OBJECT, kwargs={"plan_id": "config_plan"}, secrets=(CONFIG_PLAN,)
+    ),
+    "plans:config_package_new": Case(
+        PRINCIPAL_OBJECT, kwargs={"plan_id": "config_plan"}, secrets=(CONFIG_PLAN,)
+    ),
+    "plans:config_package": Case(
+        PRINCIPAL_OBJECT, kwargs={"package_id": "config_package"}, secrets=(CONFIG_PLAN,)
+    ),
+    "plans:config_package_delete": Case(
+        PRINCIPAL_OBJECT, kwargs={"package_id": "config_package"}, secrets=(CONFIG_PLAN,)
+    ),
+    "plans:config_promotion_new": Case(
+        PRINCIPAL_OBJECT, kwargs={"package_id": "config_package"}, secrets=(CONFIG_PLAN,)
+    ),
+    "plans:config_promotion": Case(
+        PRINCIPAL_OBJECT,
+        kwargs={"promotion_id": "config_promotion"},
+        secrets=(CONFIG_PROMOTION,),
+    ),
+    "plans:config_promotion_delete": Case(
+        PRINCIPAL_OBJECT,
+        kwargs={"promotion_id": "config_promotion"},
+        secrets=(CONFIG_PROMOTION,),
+    ),
+    "plans:config_offer_new": Case(
+        PRINCIPAL_PAGE, nothing_to_leak="An empty form for the principal's own school"
+    ),
+    "plans:config_offer": Case(
+        PRINCIPAL_OBJECT, kwargs={"offer_id": "config_offer"}, secrets=(CONFIG_OFFER,)
+    ),
+    "plans:config_offer_delete": Case(
+        PRINCIPAL_OBJECT, kwargs={"offer_id": "config_offer"}, secrets=(CONFIG_OFFER,)
     ),
     "privacy:index": Case(
         expect(200),

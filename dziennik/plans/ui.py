@@ -12,7 +12,7 @@ from dziennik.core.extensions import NavItem
 from dziennik.schools.viewer import Viewer
 
 # The school menu's plan pages: (label, URL name, order, key), for the school office;
-# the bank account for the principal only.
+# the bank account and the plans' configuration for the principal only.
 OFFICE_PAGES = (
     (_lazy("Activation lists"), "plans:lists", 90, "plans-lists"),
     (_lazy("Activations and revenue"), "plans:report", 91, "plans-report"),
@@ -21,6 +21,7 @@ OFFICE_PAGES = (
 )
 PRINCIPAL_PAGES = (
     (_lazy("The school's bank account"), "payments:bank_account", 94, "payments-account"),
+    (_lazy("Plans and prices"), "plans:config", 95, "plans-config"),
 )
 
 

@@ -1,4 +1,5 @@
-"""Writes of the plans app: the school's configuration (``configuration``) and the
+"""Writes of the plans app: the school's configuration (``configuration``, the
+principal's plans, packages, promotions and offers in ``catalogue``) and the
 families' purchases, payments and accesses (``purchases``)."""
 
 from .activation import (
@@ -8,11 +9,27 @@ from .activation import (
     activation_list_save,
     activation_list_send,
 )
+from .catalogue import (
+    leaflet_start,
+    offer_create,
+    offer_delete,
+    offer_update,
+    package_create,
+    package_delete,
+    package_update,
+    plan_create,
+    plan_delete,
+    plan_update,
+    promotion_create,
+    promotion_delete,
+    promotion_update,
+)
 from .configuration import (
     check_free_plan,
     check_mode,
     leaflet_configuration,
     plan_settings_update,
+    settings_version,
 )
 from .purchases import (
     family_children,
@@ -40,15 +57,29 @@ __all__ = [
     "family_children",
     "last_activation",
     "leaflet_configuration",
+    "leaflet_start",
     "new_payment_title",
+    "offer_create",
+    "offer_delete",
     "offer_purchase_create",
+    "offer_update",
+    "package_create",
+    "package_delete",
+    "package_update",
     "paid_total",
     "payment_record",
+    "plan_create",
+    "plan_delete",
     "plan_settings_update",
+    "plan_update",
+    "promotion_create",
+    "promotion_delete",
+    "promotion_update",
     "purchase_activate",
     "purchase_cancel",
     "purchase_create",
     "receipt_fields",
     "refund_record",
+    "settings_version",
     "vat_rate_of",
 ]

@@ -15,7 +15,7 @@ from stdnum.exceptions import ValidationError as NumberError
 from stdnum.pl import nip
 from stdnum.pl import regon as regon_number
 
-from dziennik.core import audit
+from dziennik.core import audit, concurrency
 from dziennik.schools.models import School
 from dziennik.schools.viewer import get_viewer
 
@@ -115,10 +115,16 @@ def _tax_numbers(tax_id: str, regon: str) -> tuple[str, str]:
     return found[0], found[1]
 
 
+def settings_version(settings: PlanSettings) -> str:
+    """The version of the school's plan settings a form shows ("": never saved)."""
+    return concurrency.version_of([settings]) if settings.pk else ""
+
+
 @transaction.atomic
 def plan_settings_update(
     *,
     actor,
+    version: str | None = None,
     mode: str,
     networks: str = "",
     consultation_hours: list[dict] = (),
@@ -129,7 +135,8 @@ def plan_settings_update(
 ) -> PlanSettings:
     """The principal sets the school's plan model, its VAT (a rate, or exempt: "zw." on
     the receipts) and the NIP and REGON its receipts print (checked, when given);
-    recorded in the history."""
+    recorded in the history. ``version``: what the form showed (``settings_version``);
+    a form based on older settings is refused (``StaleEdit``)."""
     viewer = get_viewer(actor)
     if not viewer.is_principal:
         raise Http404
@@ -140,6 +147,7 @@ def plan_settings_update(
     hours = _hours(list(consultation_hours))
     check_mode(school=school, mode=mode, networks=cleaned_networks, hours=hours)
     settings, created = PlanSettings.objects.select_for_update().get_or_create(school=school)
+    concurrency.require_version(version, "" if created else settings_version(settings))
     before = audit.snapshot(settings, fields=SETTINGS_FIELDS)
     settings.mode = mode
     settings.networks = "\n".join(cleaned_networks)
