@@ -197,7 +197,9 @@ def _report_setup(student_id: int, school_id: int | None) -> _ReportSetup:
             subjects=_student_subjects(school_class, student),
         )
 
-    return cached(f"grade-report-setup:{student_id}", [config_scope(school_id)], build)
+    # (a new name whenever what is kept changes shape: a deployed site's cache holds the
+    # old one under the same versions)
+    return cached(f"grade-setup:{student_id}", [config_scope(school_id)], build)
 
 
 def _student_subjects(school_class: SchoolClass | None, student: Student) -> dict[int, dict]:
@@ -279,6 +281,8 @@ def student_report(
             raise ValueError("a subject's part is kept only for a page without comparisons")
         kept = _kept_parts(parts, student, school_class, term, subjects, last_seen, staff, today)
     known = kept.found if kept is not None else {}
+    for sid, report in known.items():  # kept without what the configuration holds
+        report.subject, report.teachers = subjects[sid]["subject"], subjects[sid]["teachers"]
 
     grades = _term_grades(student, term, skip=known)
     reports = _subject_reports(student, subjects, grades, last_seen, skip=known)
@@ -354,15 +358,26 @@ def _kept_parts(
 
 def keep_parts(report: StudentReport) -> None:
     """Store the parts of the subjects built afresh for ``report`` (with ``parts=...``)
-    once the page has written them: without their rows and the entries of their
-    averages, which its html shows and its average counts."""
+    once the page has written them: its html, average and new count, and its term and
+    final grades (whether it counts in the overall average); not its rows, the entries
+    of its average nor its subject (the report's configuration holds it), which its
+    html shows and its average counts."""
     if report.parts is None:
         return
     by_id = {r.subject.pk: r for r in report.subjects}
     report.parts.keep(
         {
             sid: dataclasses.replace(
-                by_id[sid], rows=[], entries=[], series=[], kept_new=by_id[sid].new_count
+                by_id[sid],
+                subject=None,
+                teachers=[],
+                rows=[],
+                entries=[],
+                series=[],
+                classification={},
+                proposed_term=None,
+                proposed_final=None,
+                kept_new=by_id[sid].new_count,
             )
             for sid in report.fresh
             if by_id[sid].html
