@@ -4,20 +4,25 @@
         --student 123 [--database-url ...] [--cache-url redis://127.0.0.1:18866/0] [-n 50]
 
 The same settings as the bench's server (``config.settings.production``, the bench's
-application role); before every request the student's and their class's cache versions
-are moved, as a new grade does (``bench/scenarios.py``). Prints the mean wall time per
-request and the cProfile table (cumulative). Not a test.
+application role); before every request the versions a new grade of the student moves
+are moved (``bench/scenarios.py``): the student's, their class's and the student's in
+the subject they have most grades in. Prints the mean wall time per request and the
+cProfile table (cumulative). Not a test. ``--fully-cold``: every subject's version of the
+student moved too; ``--warm``: nothing moved.
 
 ``--figures``: instead of the profile, the CPU per request (this process's Python plus
 its PostgreSQL backend's, read from ``/proc``) of every ``--path`` (repeat the option;
-``/healthz`` is the trivial page), cold and warm, measured in interleaved rounds
-(``--rounds`` of ``-n`` requests per path and state); prints the median round of each.
-"Cold" here is what the bench's cold means: the versions a new grade of the child moves
-(``core.cache.student_scope`` and the class's ``data_scope``) are moved before every
-request, so the page, and every part of it kept per those versions (the class
-comparison's averages), is built afresh, while what the school's configuration versions
-keep (the layout's top bar, the report's setup, the viewer) stays cached, as it does
-after a teacher's save.
+``/healthz`` is the trivial page), cold, fully cold and warm, measured in interleaved
+rounds (``--rounds`` of ``-n`` requests per path and state); prints the median round of
+each. "Cold" here is what the bench's cold means: the versions a new grade of the child
+moves (``core.cache.student_scope``, the class's ``data_scope`` and the child's
+``subject_scope`` of one subject: the one with most of the child's grades) are moved
+before every request, so the page, and every part of it kept per those versions (the
+class comparison's averages, the overview's row of that subject), is built afresh, while
+what the school's configuration versions keep (the layout's top bar, the report's setup,
+the viewer) and the overview's rows of the other subjects stay cached, as they do after
+a teacher's save. "Fully cold" moves every subject's version of the child as well: every
+row of the overview is built afresh, so no part kept per subject hides the full cost.
 """
 
 from __future__ import annotations
@@ -58,6 +63,7 @@ def main() -> None:
     parser.add_argument("--sort", default="cumulative")
     parser.add_argument("--limit", type=int, default=60)
     parser.add_argument("--warm", action="store_true", help="do not move the version")
+    parser.add_argument("--fully-cold", action="store_true", help="move every subject's")
     parser.add_argument("--figures", action="store_true", help="CPU figures, no profile")
     parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
@@ -84,38 +90,64 @@ def main() -> None:
     # the home page shows the active child: this one (as the bench chooses it)
     client.post("/konto/dziecko/", {"student": args.student, "next": "/"})
 
-    from dziennik.schools.models import Enrolment
+    from django.db.models import Count
 
-    # what recording a new grade or absence of the student moves (``core.audit``)
+    from dziennik.grades.models import Grade
+    from dziennik.schools.models import Enrolment, TeachingAssignment
+
+    # what recording a new grade of the student moves (``core.audit``): the subject is
+    # the one the child has most grades in
     school_class = Enrolment.objects.get(student_id=args.student, end_date__isnull=True)
+    graded = list(
+        Grade.objects.filter(student_id=args.student)
+        .values_list("assessment__subject_id")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "assessment__subject_id")
+    )
+    subjects = {sid for sid, _n in graded} | set(
+        TeachingAssignment.objects.filter(school_class_id=school_class.school_class_id)
+        .values_list("subject_id", flat=True)
+        .distinct()
+    )
+    # (the code before the scopes per subject had none: moving one changes nothing there)
+    subject_scope = getattr(cache, "subject_scope", lambda *ids: ("subject", *ids))
     cold_scopes = (
         cache.student_scope(args.student),
         cache.data_scope(school_class.school_class_id),
+        subject_scope(args.student, graded[0][0]),
+    )
+    fully_cold_scopes = cold_scopes + tuple(subject_scope(args.student, s) for s in subjects)
+    state = "warm" if args.warm else "fully cold" if args.fully_cold else "cold"
+    print(
+        f"cold: subject {graded[0][0]} ({graded[0][1]} grades); fully cold: "
+        f"{len(subjects)} subjects; profiled: {state}"
     )
 
-    def one(path: str, warm: bool) -> None:
-        if not warm:
+    def one(path: str, state: str) -> None:
+        if state == "cold":
             cache.bump(*cold_scopes)
+        elif state == "fully cold":
+            cache.bump(*fully_cold_scopes)
         response = client.get(path)
         assert response.status_code == 200, (path, response.status_code)
 
     for path in args.path:
         for _ in range(5):
-            one(path, args.warm)
+            one(path, state)
     if args.figures:
         figures(args, one, connection)
         return
     path = args.path[0]
     started, cpu = time.perf_counter(), time.process_time()
     for _ in range(args.n):
-        one(path, args.warm)
+        one(path, state)
     wall = (time.perf_counter() - started) * 1000 / args.n
     cpu = (time.process_time() - cpu) * 1000 / args.n
     print(f"{path}: {wall:.2f} ms wall, {cpu:.2f} ms CPU (this process) per request")
     from django.test.utils import CaptureQueriesContext
 
     with CaptureQueriesContext(connection) as queries:
-        one(path, args.warm)
+        one(path, state)
     print(f"{len(queries.captured_queries)} queries:")
     for query in queries.captured_queries:
         print(f"  {query['time']}s {query['sql'][:300]}")
@@ -124,7 +156,7 @@ def main() -> None:
     profile = cProfile.Profile(time.process_time)
     profile.enable()
     for _ in range(args.n):
-        one(path, args.warm)
+        one(path, state)
     profile.disable()
     stats = pstats.Stats(profile)
     stats.sort_stats(args.sort).print_stats(args.limit)
@@ -134,8 +166,8 @@ def figures(args, one, connection) -> None:
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_backend_pid()")
         backend = cursor.fetchone()[0]
-    states = (False, True)  # cold, warm
-    rounds: dict[tuple[str, bool], list[tuple[float, float]]] = {}
+    states = ("cold", "fully cold", "warm")
+    rounds: dict[tuple[str, str], list[tuple[float, float]]] = {}
     for _ in range(args.rounds):
         for path in args.path:
             for warm in states:
@@ -151,13 +183,16 @@ def figures(args, one, connection) -> None:
     except OSError:
         load = "?"
     print(f"CPU per request, median of {args.rounds} rounds of {args.n} (load average {load}):")
-    print(f"{'page':40s} {'cold: all (Python)':>22s} {'warm: all (Python)':>22s}")
+    print(
+        f"{'page':30s} {'cold: all (Python)':>22s} {'fully cold: all (Python)':>26s}"
+        f" {'warm: all (Python)':>22s}"
+    )
     for path in args.path:
         cells = []
         for warm in states:
             total, python = statistics.median_low(rounds[path, warm])
             cells.append(f"{total:8.2f} ({python:6.2f}) ms")
-        print(f"{path:40s} {cells[0]:>22s} {cells[1]:>22s}")
+        print(f"{path:30s} {cells[0]:>22s} {cells[1]:>26s} {cells[2]:>22s}")
 
 
 if __name__ == "__main__":

@@ -5,12 +5,16 @@ The parent pages are measured for the *heaviest child* of school 1 – the stude
 the most grades – with the school's class comparison switched on, each twice: warm (a
 repeat visit, served from the page cache) and cold (every request a cache miss). A cold
 request is forced by a real invalidation: before each request the bench moves the
-versions that recording a new grade or absence of the child moves (``core.audit``): the
-child's (``core.cache.student_scope``) and their class's register data
-(``core.cache.data_scope``). So the page, and every part of it kept per those versions
-(the class comparison's averages), is built afresh from the database on every request,
-while what is kept per the school's configuration (the layout's top bar, the report's
-setup, the viewer) stays cached, as it does after a teacher's save. Nothing is flushed.
+versions that recording a new grade of the child moves (``core.audit``): the child's
+(``core.cache.student_scope``), their class's register data (``core.cache.data_scope``)
+and the child's data in the grade's subject (``core.cache.subject_scope``: the subject
+the child has most grades in). So the page, and every part of it kept per those versions
+(the class comparison's averages, the overview's row of that subject), is built afresh
+from the database on every request, while what is kept per the school's configuration
+(the layout's top bar, the report's setup, the viewer) and the overview's rows of the
+other subjects stay cached, as they do after a teacher's save. "Fully cold" moves the
+child's version of every subject too: every part kept per subject is built afresh, so
+no such part hides the full cost. Nothing is flushed.
 """
 
 from __future__ import annotations
@@ -63,8 +67,16 @@ def heaviest_child() -> dict:
                     "boss = User.objects.get(username='dyrektor');"
                     "grading.comparisons_switch(actor=boss, school_id=school.pk, enabled=True);"
                     "c = s.enrolments.filter(end_date__isnull=True).first().school_class_id;"
+                    "from dziennik.grades.models import Grade;"
+                    "from dziennik.schools.models import TeachingAssignment;"
+                    "by = list(Grade.objects.filter(student=s)"
+                    " .values_list('assessment__subject_id').annotate(n=Count('pk'))"
+                    " .order_by('-n', 'assessment__subject_id'));"
+                    "subjects = sorted({k for k, n in by} | set(TeachingAssignment.objects"
+                    " .filter(school_class_id=c).values_list('subject_id', flat=True)));"
                     "print(json.dumps({'student': s.pk, 'grades': s.n,"
-                    " 'guardian': g.username, 'school': school.pk, 'class': c}))"
+                    " 'guardian': g.username, 'school': school.pk, 'class': c,"
+                    " 'subject': by[0][0], 'subjects': subjects}))"
                 )
             )
         )
@@ -81,21 +93,25 @@ def heaviest_guardian() -> str:
 
 
 class Invalidator:
-    """Moves a student's and their class's cache versions in the shared cache (Redis),
-    as a new grade or absence of the student does (``core.audit``)."""
+    """Moves a student's, their class's and the student's cache versions of ``subjects``
+    in the shared cache (Redis), as a new grade of the student does (``core.audit``)."""
 
-    def __init__(self, student_id: int, class_id: int):
+    def __init__(self, student_id: int, class_id: int, subjects: list[int]):
         import redis
 
         self.client = redis.Redis.from_url(BENCH_ENV["CACHE_URL"])
         # Django's RedisCache: key prefix "" and version 1 (``make_key``); integers raw.
         self.keys = [f":1:v:student:{student_id}", f":1:v:data:{class_id}"]
+        self.keys += [f":1:v:subject:{student_id}:{subject}" for subject in subjects]
 
     def bump(self) -> None:
         self.client.mset(dict.fromkeys(self.keys, time.time_ns()))
 
 
-def parent_page(path_template: str, *, cold: bool):
+def parent_page(path_template: str, *, cold: bool, fully: bool = False):
+    """``cold``: a new grade's versions moved before each request (one subject's);
+    ``fully``: every subject's of the child too."""
+
     def prepare(session: Session):
         child = heaviest_child()
         # The home page shows the active child: choose the heaviest one.
@@ -112,7 +128,8 @@ def parent_page(path_template: str, *, cold: bool):
         if status != 200:
             raise RuntimeError(f"{path}: HTTP {status}")
         print(f"  {path}: {len(html) // 1024} kB", flush=True)
-        invalidator = Invalidator(child["student"], child["class"]) if cold else None
+        subjects = child["subjects"] if fully else [child["subject"]]
+        invalidator = Invalidator(child["student"], child["class"], subjects) if cold else None
 
         def make(n: int):
             if invalidator is not None:
@@ -242,6 +259,11 @@ SCENARIOS = [
     Scenario("parent_home_cold", heaviest_guardian, parent_page("/", cold=True)),
     Scenario("parent_grades_warm", heaviest_guardian, parent_page(GRADES, cold=False)),
     Scenario("parent_grades_cold", heaviest_guardian, parent_page(GRADES, cold=True)),
+    Scenario(
+        "parent_grades_fully_cold",
+        heaviest_guardian,
+        parent_page(GRADES, cold=True, fully=True),
+    ),
     Scenario("parent_grades_full_cold", heaviest_guardian, parent_page(GRADES_FULL, cold=True)),
     Scenario("parent_attendance_warm", heaviest_guardian, parent_page(ATTENDANCE, cold=False)),
     Scenario("parent_attendance_cold", heaviest_guardian, parent_page(ATTENDANCE, cold=True)),

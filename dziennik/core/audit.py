@@ -13,7 +13,7 @@ from django.db import models
 from django.db.models.fields.files import FieldFile
 
 from . import cache
-from .cache import data_scope, student_scope
+from .cache import class_subject_scope, data_scope, student_scope, subject_scope
 from .models import AuditEntry
 
 
@@ -21,16 +21,28 @@ def _changed(entries: Iterable[AuditEntry]) -> None:
     """Every recorded change also moves the cache versions of what it touched."""
     scopes = set()
     for entry in entries:
-        scopes.update(_scopes(entry.school_class_id, entry.student_id))
+        scopes.update(
+            _scopes(entry.school_class_id, entry.student_id, getattr(entry, "subject_id", None))
+        )
     cache.bump(*scopes)
 
 
-def _scopes(school_class_id: int | None, student_id: int | None) -> list[cache.Scope]:
+def _scopes(
+    school_class_id: int | None, student_id: int | None, subject_id: int | None = None
+) -> list[cache.Scope]:
+    """The class's and the student's data; with a subject (a grade, a column, a term
+    grade), the student's data in that subject, or for a row of the whole class (a
+    column) the class's."""
     scopes = []
     if school_class_id is not None:
         scopes.append(data_scope(school_class_id))
     if student_id is not None:
         scopes.append(student_scope(student_id))
+    if subject_id is not None:
+        if student_id is not None:
+            scopes.append(subject_scope(student_id, subject_id))
+        elif school_class_id is not None:
+            scopes.append(class_subject_scope(school_class_id, subject_id))
     return scopes
 
 
@@ -76,11 +88,18 @@ def build_entry(
     school_id: int | None = None,
     student_id: int | None = None,
     school_class_id: int | None = None,
+    subject_id: int | None = None,
     object_repr: str | None = None,
+    memo: dict | None = None,
 ) -> AuditEntry:
     """An entry to record; ``object_repr`` when the caller knows the instance's name
-    without the queries ``str(instance)`` would make."""
-    return AuditEntry(
+    without the queries ``str(instance)`` would make. The subject of a row that has one
+    (``core.cache.register_subject_models``) is not stored, only moves the subject's cache
+    scope when the entry is recorded: given as ``subject_id`` or read from the instance
+    (a grade's column, when not loaded: a query, once per column with ``memo``)."""
+    if subject_id is None:
+        subject_id = cache.subject_of(instance, memo)
+    entry = AuditEntry(
         school_id=_school_id(instance, school_id),
         actor=actor if getattr(actor, "pk", None) else None,
         action=action,
@@ -91,6 +110,8 @@ def build_entry(
         student_id=student_id,
         school_class_id=school_class_id,
     )
+    entry.subject_id = subject_id  # not a field: what ``_changed`` moves
+    return entry
 
 
 def build_updates(
@@ -143,7 +164,8 @@ def record_update(
     after = snapshot(instance, fields=before.keys())
     changes = {k: [before[k], after[k]] for k in before if before[k] != after.get(k)}
     if not changes:
-        cache.bump(*_scopes(links.get("school_class_id"), links.get("student_id")))
+        subject_id = links.get("subject_id") or cache.subject_of(instance)
+        cache.bump(*_scopes(links.get("school_class_id"), links.get("student_id"), subject_id))
         return None
     entry = build_entry(actor=actor, instance=instance, action="update", changes=changes, **links)
     entry.save()

@@ -19,6 +19,12 @@ Scopes (what a version stands for), all of them within one school:
   records the change in the history (``core.audit``) with the class and student it
   concerns, and recording it bumps these versions – one hook for all apps. A write that
   skips it fails the tests (``core.cache_guard``).
+- ``subject_scope(student_id, subject_id)`` and ``class_subject_scope(class_id,
+  subject_id)``: one student's, or a whole class's, register data in one subject (grades,
+  columns, term and final grades). Moved by the same hook, when the recorded row has a
+  subject (``register_subject_models``: a grade's is its column's); a page kept per
+  subject (the grade overview's rows) depends on these and the configuration only, so a
+  new grade rebuilds one subject's part.
 
 A bump happens at once *and* again when the transaction commits: a reader who read the
 old data between the two gets a key that is already out of date at the second bump.
@@ -68,6 +74,16 @@ def data_scope(school_class_id: int) -> Scope:
 def student_scope(student_id: int) -> Scope:
     """The cache scope of one student's register data."""
     return ("student", student_id)
+
+
+def subject_scope(student_id: int, subject_id: int) -> Scope:
+    """The cache scope of one student's register data in one subject."""
+    return ("subject", student_id, subject_id)
+
+
+def class_subject_scope(school_class_id: int, subject_id: int) -> Scope:
+    """The cache scope of a class's register data in one subject (its columns)."""
+    return ("class-subject", school_class_id, subject_id)
 
 
 # The version every cached entry carries besides its own scopes: moved when the cache
@@ -163,6 +179,108 @@ def cached(key: str, scopes: Iterable[Scope], build: Callable[[], Any]) -> Any:
         value = build()
         cache.set(full, value, ENTRY_TIMEOUT)
     return value
+
+
+def cached_parts(parts: Mapping[Any, tuple[str, Iterable[Scope]]]) -> Parts:
+    """The parts of a page kept each per version of its own scopes (``{name: (key,
+    scopes)}``), all looked up in two cache round trips (the versions, the entries);
+    ``Parts.found`` holds the ones kept, ``Parts.keep`` stores the ones built since."""
+    parts = {name: (key, tuple(scopes)) for name, (key, scopes) in parts.items()}
+    every = list(dict.fromkeys(s for _key, scopes in parts.values() for s in scopes))
+    *current, epoch = versions(*every, EPOCH_SCOPE)
+    stamp = dict(zip(every, current, strict=True))
+    full = {}
+    for name, (key, scopes) in parts.items():
+        digest = ".".join([*(stamp[s] for s in scopes), epoch])
+        full[name] = key + "@" + hashlib.blake2b(digest.encode(), digest_size=16).hexdigest()
+    got = cache.get_many(list(full.values())) if full else {}
+    found = {name: got[k] for name, k in full.items() if k in got}
+    if len(found) < len(full):
+        for listener in fill_listeners:
+            listener()
+    return Parts(found, full)
+
+
+@dataclass(frozen=True)
+class Parts:
+    found: dict[Any, Any]
+    keys: dict[Any, str]
+
+    def keep(self, built: Mapping[Any, Any]) -> None:
+        """Store the parts built for the names that were not found."""
+        values = {self.keys[name]: value for name, value in built.items() if name in self.keys}
+        if values:
+            cache.set_many(values, ENTRY_TIMEOUT)
+
+
+# --- the subject of a row ---------------------------------------------------------------
+
+_subject_of: dict[type[models.Model], Callable[..., int | None]] = {}
+
+
+def register_subject_models(table: Mapping[type[models.Model], str]) -> None:
+    """The models whose recorded changes move subject scopes, each with the path of its
+    subject: ``"subject"`` (its own foreign key) or ``"<relation>__subject"`` (a grade's
+    column's)."""
+    for model, path in table.items():
+        first, _sep, rest = path.partition("__")
+        field_ = model._meta.get_field(first)
+        if not rest:
+            _subject_of[model] = lambda instance, memo=None, a=field_.attname: getattr(instance, a)
+            continue
+        if rest != "subject":
+            raise ValueError(f"{model._meta.label}: {path!r} is more than one step away")
+        field_.related_model._meta.get_field("subject")
+        _subject_of[model] = _through(field_)
+
+
+def _through(relation) -> Callable[..., int | None]:
+    def subject_of(instance: models.Model, memo: dict | None = None) -> int | None:
+        if relation.is_cached(instance):
+            related = getattr(instance, relation.name)
+            return None if related is None else related.subject_id
+        related_id = getattr(instance, relation.attname)
+        if related_id is None:
+            return None
+        memo = {} if memo is None else memo
+        key = (relation.related_model, related_id)
+        if key not in memo:
+            memo[key] = (
+                relation.related_model._base_manager.filter(pk=related_id)
+                .order_by("pk")
+                .values_list("subject_id", flat=True)
+                .first()
+            )
+        return memo[key]
+
+    return subject_of
+
+
+def has_subject(model: type[models.Model]) -> bool:
+    return model._meta.concrete_model in _subject_of
+
+
+def subject_of(instance: models.Model, memo: dict | None = None) -> int | None:
+    """The subject of a row of a subject model (``None`` for other rows); a grade's column
+    is read when not loaded (once per column with ``memo``)."""
+    resolve = _subject_of.get(type(instance)._meta.concrete_model)
+    return None if resolve is None else resolve(instance, memo)
+
+
+def loaded_subject_of(instance: models.Model) -> int | None:
+    """``subject_of`` without a query: ``None`` when it would need one."""
+    resolve = _subject_of.get(type(instance)._meta.concrete_model)
+    if resolve is None:
+        return None
+    return resolve(instance, _NoQuery())
+
+
+class _NoQuery(dict):
+    def __contains__(self, key) -> bool:
+        return True
+
+    def __getitem__(self, key):
+        return None
 
 
 # --- the configuration scope --------------------------------------------------------------

@@ -16,7 +16,11 @@ guard makes such a write fail where it is made:
   of the code under test, inside the test's own transaction), a saved row needs a bump of
   its student's, its class's or its school's configuration scope, any other written row
   of register data needs some bump, a written configuration row a bump of a
-  configuration scope;
+  configuration scope; a row of a subject (``core.cache.register_subject_models``: a
+  grade, a column, a term grade) needs its subject's scope (the student's, or for a
+  column the class's, ``core.cache.subject_scope``) or its school's configuration scope,
+  and any other write to their tables a bump of some subject or configuration scope
+  (the grade overview keeps its rows per subject);
 * at the end of that block a write left without its bump raises ``UnrecordedWrite``,
   naming it: in tests before its savepoint is released (the test's transaction rolls it
   back), in DEBUG just after the commit (Django has no hook before it: written, but
@@ -41,7 +45,15 @@ from django.db.backends.signals import connection_created
 from django.db.models.signals import post_save
 
 from . import cache
-from .cache import Scope, config_scope, data_scope, quiet_fields, student_scope
+from .cache import (
+    Scope,
+    class_subject_scope,
+    config_scope,
+    data_scope,
+    quiet_fields,
+    student_scope,
+    subject_scope,
+)
 
 REGISTER = "register data"
 CONFIG = "configuration"
@@ -94,11 +106,14 @@ class _Ledger:
         found = [
             f"{label} {pk}: none of {sorted(scopes, key=str)} was bumped"
             for label, pk, scopes in self.rows
-            if not scopes & self.bumped
+            if not _covered(scopes, self.bumped)
         ]
+        subject_tables = _subject_tables()
         for table, kind in sorted(self.tables.items()):
             if kind == REGISTER and not self.bumped:
                 found.append(f"table {table}: rows of register data written, nothing bumped")
+            elif table in subject_tables and not any(s[0] in _SUBJECT_KINDS for s in self.bumped):
+                found.append(f"table {table}: rows of a subject written, no subject bumped")
             if kind == CONFIG and not any(s[0] == "config" for s in self.bumped):
                 found.append(f"table {table}: configuration written, no configuration bumped")
         return found
@@ -160,15 +175,44 @@ def _row_saved(sender, instance, update_fields=None, raw=False, using=None, **kw
     ledger = _ledger(connections[using or DEFAULT_DB_ALIAS])
     if ledger is None:
         return
-    scopes = set()
-    for attname in _row_scopes[sender]:
-        value = getattr(instance, attname)
-        if value is not None:
-            scopes.add(_SCOPE_OF[attname](value))
+    if cache.has_subject(sender):
+        scopes = _subject_row_scopes(instance)
+    else:
+        scopes = set()
+        for attname in _row_scopes[sender]:
+            value = getattr(instance, attname)
+            if value is not None:
+                scopes.add(_SCOPE_OF[attname](value))
     ledger.rows.append((sender._meta.label, instance.pk, frozenset(scopes)))
 
 
 _SCOPE_OF = {"student_id": student_scope, "school_class_id": data_scope, "school_id": config_scope}
+_SUBJECT_KINDS = ("subject", "class-subject", "config")
+_ANY = "*"  # a subject not known without a query (a grade whose column is not loaded)
+
+
+def _subject_row_scopes(instance) -> set[Scope]:
+    """What a saved row of a subject needs bumped: its subject's scope (the student's,
+    or a column's class's) or its school's configuration."""
+    subject_id = cache.loaded_subject_of(instance) or _ANY
+    student_id = getattr(instance, "student_id", None)
+    scopes = {config_scope(instance.school_id)}
+    if student_id is not None:
+        scopes.add(subject_scope(student_id, subject_id))
+    elif getattr(instance, "school_class_id", None) is not None:
+        scopes.add(class_subject_scope(instance.school_class_id, subject_id))
+    return scopes
+
+
+def _covered(needed: frozenset[Scope], bumped: set[Scope]) -> bool:
+    if needed & bumped:
+        return True
+    wild = {s[:2] for s in needed if s[-1] == _ANY}
+    return bool(wild) and any(s[:2] in wild for s in bumped if len(s) == 3)
+
+
+def _subject_tables() -> frozenset[str]:
+    return frozenset(model._meta.db_table for model in cache._subject_of)
 
 
 def _is_guarded(sql: str, match: re.Match, table: _Table) -> bool:

@@ -103,6 +103,8 @@ def _report_page(request, student_id: int, cache: PageCache, template: str, char
             last_seen=last_seen,
             series=charted,
             compare=charted,  # the overview shows no class or year average
+            # the overview keeps each subject's row per version of that subject's data
+            parts=None if charted else "overview",
         )
         had_new = any(s.new_count for s in report.subjects)
         context = {"report": report}
@@ -113,7 +115,9 @@ def _report_page(request, student_id: int, cache: PageCache, template: str, char
             context["need_weights"] = sorted(
                 {row.assessment.weight for r in report.subjects for row in r.rows}
             ) or [Decimal(1), Decimal(2), Decimal(3)]
-        return render(request, template, context)
+        response = render(request, template, context)
+        selectors.keep_parts(report)  # the rows the page wrote afresh
+        return response
 
     # A page served from the cache had nothing new: had it shown new grades, the "last
     # seen" mark would have moved on, and with it the key.

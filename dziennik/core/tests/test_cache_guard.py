@@ -80,10 +80,83 @@ def test_a_queryset_update_without_a_bump_is_caught_and_with_one_passes(world, a
         transaction.atomic(),
     ):
         Grade.objects.filter(pk=grade.pk).update(symbol="1")
+    # the grade overview keeps its rows per subject: the student's scope is not enough
+    with (
+        pytest.raises(cache_guard.UnrecordedWrite, match="table grades_grade: rows of a subject"),
+        transaction.atomic(),
+    ):
+        Grade.objects.filter(pk=grade.pk).update(symbol="1")
+        cache.bump(cache.student_scope(grade.student_id))
     with transaction.atomic():
         Grade.objects.filter(pk=grade.pk).update(symbol="2")
         cache.bump(cache.student_scope(grade.student_id))
+        cache.bump(cache.subject_scope(grade.student_id, assessment.subject_id))
     assert Grade.objects.get(pk=grade.pk).symbol == "2"
+
+
+def test_a_saved_grade_needs_its_own_subject_bumped(world, assessment):
+    """Recording the change moves the subject of the grade's column (read from the row);
+    a bump of the student's data, or of the student's other subject, does not cover it."""
+    other = Subject.objects.create(school=world.school, name="Fizyka")
+    with (
+        pytest.raises(cache_guard.UnrecordedWrite, match=r"grades\.Grade \d+: none of"),
+        transaction.atomic(),
+    ):
+        grade = _grade(world, assessment)
+        grade.save()
+        cache.bump(cache.student_scope(world.student.pk), cache.data_scope(world.school_class.pk))
+        cache.bump(cache.subject_scope(world.student.pk, other.pk))
+    bumped = []
+    cache.bump_listeners.append(bumped.append)
+    try:
+        with transaction.atomic():  # (the refused row stays until the test's rollback)
+            grade = _grade(world, assessment, world.classmate)
+            grade.save()
+            audit.record_create(actor=None, instance=grade, student_id=grade.student_id)
+    finally:
+        cache.bump_listeners.remove(bumped.append)
+    assert cache.subject_scope(world.classmate.pk, world.subject.pk) in bumped[0]
+
+
+def test_a_column_moves_its_class_subject(world, assessment):
+    """A column (a row of the whole class) needs the class's scope of its subject."""
+    with (
+        pytest.raises(cache_guard.UnrecordedWrite, match=r"grades\.Assessment"),
+        transaction.atomic(),
+    ):
+        assessment.name = "Kartkówka"
+        assessment.save()
+        cache.bump(cache.data_scope(world.school_class.pk))
+    with transaction.atomic():
+        before = audit.snapshot(assessment, fields=["name"])
+        assessment.name = "Kartkówka 2"
+        assessment.save()
+        audit.record_update(
+            actor=None,
+            instance=assessment,
+            before=before,
+            school_class_id=assessment.school_class_id,
+        )
+
+
+def test_a_grade_whose_column_is_not_loaded_needs_a_subject_of_its_student(world, assessment):
+    with transaction.atomic():
+        grade = _grade(world, assessment)
+        grade.save()
+        audit.record_create(actor=None, instance=grade, student_id=grade.student_id)
+    grade = Grade.objects.get(pk=grade.pk)  # its column not loaded: no query in the guard
+    with (
+        pytest.raises(cache_guard.UnrecordedWrite, match=r"grades\.Grade"),
+        transaction.atomic(),
+    ):
+        grade.comment = "x"
+        grade.save()
+        cache.bump(cache.student_scope(world.student.pk))
+    with transaction.atomic():
+        before = audit.snapshot(grade, fields=["comment"])
+        grade.comment = "y"
+        grade.save()
+        audit.record_update(actor=None, instance=grade, before=before, student_id=grade.student_id)
 
 
 def test_a_bulk_write_of_configuration_needs_a_configuration_bump(world):

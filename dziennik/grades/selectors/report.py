@@ -4,14 +4,23 @@ in a fixed number of queries.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import get_language
 
-from dziennik.core.cache import cached, config_scope
+from dziennik.core.cache import (
+    Parts,
+    cached,
+    cached_parts,
+    class_subject_scope,
+    config_scope,
+    subject_scope,
+)
 from dziennik.schools import selectors as school_selectors
 from dziennik.schools.models import (
     ClassGroup,
@@ -96,6 +105,11 @@ class SubjectReport:
     level_average: Decimal | None = None
     classification: dict = field(default_factory=dict)
     chart: str = ""
+    # The subject's part of a page kept per subject (``student_report(parts=...)``), once
+    # written (the overview's row: ``grades_tags.overview_rows``).
+    html: str = ""
+    # A kept part keeps no rows (its html shows them), only how many were new.
+    kept_new: int | None = None
     # The shown term's proposal and grade, and the year's final ones (None: not given).
     proposed_term: ClassificationGrade | None = None
     term_grade: ClassificationGrade | None = None
@@ -104,6 +118,8 @@ class SubjectReport:
 
     @property
     def new_count(self) -> int:
+        if self.kept_new is not None:
+            return self.kept_new
         return sum(1 for row in self.rows if row.is_new)
 
     @property
@@ -129,6 +145,10 @@ class StudentReport:
     behaviour: list[BehaviourGrade]
     rules: Rules
     last_seen: datetime.datetime | None
+    # The subjects' parts kept in the cache (``student_report(parts=...)``), and the
+    # subjects built afresh, whose parts ``keep_parts`` stores once written.
+    parts: Parts | None = None
+    fresh: tuple[int, ...] = ()
 
     @property
     def is_last_class(self) -> bool:
@@ -143,6 +163,7 @@ class StudentReport:
 class _ReportSetup:
     """What the grade page takes from the school's configuration for one student."""
 
+    student: Student
     school_class: SchoolClass | None
     terms: list[Term]
     grading: GradingSettings
@@ -150,13 +171,16 @@ class _ReportSetup:
     subjects: dict[int, dict]
 
 
-def _report_setup(student: Student) -> _ReportSetup:
-    """The student's class, its year's terms and classes, the school's grading rules and
-    the subjects the student is taught: all configuration (``core.cache.config_scope``),
-    so kept per version of the school's configuration and read in one cache round trip
-    when the page is built afresh after a new grade (five queries otherwise)."""
+def _report_setup(student_id: int, school_id: int | None) -> _ReportSetup:
+    """The student, their class, its year's terms and classes, the school's grading rules
+    and the subjects the student is taught: all configuration
+    (``core.cache.config_scope``), so kept per version of the school's configuration and
+    read in one cache round trip when the page is built afresh after a new grade (six
+    queries otherwise). No authorization: the caller's (the student is of the viewer's
+    school, ``school_id``)."""
 
     def build() -> _ReportSetup:
+        student = Student.objects.get(pk=student_id)
         enrolment = (
             Enrolment.objects.filter(student=student, end_date__isnull=True)
             .select_related("school_class__school")
@@ -165,6 +189,7 @@ def _report_setup(student: Student) -> _ReportSetup:
         school_class = enrolment.school_class if enrolment else None
         grading = settings_for(student.school_id)
         return _ReportSetup(
+            student=student,
             school_class=school_class,
             terms=year_terms(school_class.school_year_id) if school_class else [],
             grading=grading,
@@ -172,7 +197,9 @@ def _report_setup(student: Student) -> _ReportSetup:
             subjects=_student_subjects(school_class, student),
         )
 
-    return cached(f"grade-report-setup:{student.pk}", [config_scope(student.school_id)], build)
+    # (a new name whenever what is kept changes shape: a deployed site's cache holds the
+    # old one under the same versions)
+    return cached(f"grade-setup:{student_id}", [config_scope(school_id)], build)
 
 
 def _student_subjects(school_class: SchoolClass | None, student: Student) -> dict[int, dict]:
@@ -223,40 +250,55 @@ def student_report(
     last_seen=_UNKNOWN,
     series: bool = True,
     compare: bool = True,
+    parts: str | None = None,
 ) -> StudentReport:
     """Everything the student's grade page shows, in a fixed number of queries (404 when
     the viewer may not see the student). ``last_seen``: when the viewer last saw it, if
     the caller knows (otherwise read here); newer grades are marked new. ``series``: the
     averages day by day for the charts (left empty when the page draws none).
     ``compare``: the class and year averages, when the school shows them (``False`` for
-    a page that shows none: the overview; they cost three aggregates over the year)."""
-    student = school_selectors.get_student_for(viewer, student_id)
+    a page that shows none: the overview; they cost three aggregates over the year).
+
+    ``parts``: the name of a page that keeps each subject's part (``SubjectReport.html``)
+    in the cache (``_kept_parts``): those found are not read again, ``keep_parts`` stores
+    the others once written. Only for a page without comparisons and series."""
+    permissions.require_student_grades(viewer, student_id)  # the family's: no query
     today = today or timezone.localdate()
-    setup = _report_setup(student)
-    school_class, terms, grading, rules = (
-        setup.school_class,
-        setup.terms,
-        setup.grading,
-        setup.rules,
-    )
+    setup = _report_setup(student_id, viewer.school_id)
+    student = setup.student
+    school_class, terms, rules = setup.school_class, setup.terms, setup.rules
+    grading = setup.grading
     term = pick_term(terms, term_id, today)
     subjects = setup.subjects
     if last_seen is _UNKNOWN:
         visit = GradeVisit.objects.filter(user_id=viewer.user_id, student=student).first()
         last_seen = visit.seen_at if visit else None
 
-    reports = _subject_reports(student, subjects, _term_grades(student, term), last_seen)
+    staff = permissions.sees_unpublished_proposals(viewer, student.pk)
+    kept = None
+    if parts is not None and term and school_class:
+        if series or compare:
+            raise ValueError("a subject's part is kept only for a page without comparisons")
+        kept = _kept_parts(parts, student, school_class, term, subjects, last_seen, staff, today)
+    known = kept.found if kept is not None else {}
+    for sid, report in known.items():  # kept without what the configuration holds
+        report.subject, report.teachers = subjects[sid]["subject"], subjects[sid]["teachers"]
+
+    grades = _term_grades(student, term, skip=known)
+    reports = _subject_reports(student, subjects, grades, last_seen, skip=known)
     for report in reports.values():
         report.average = weighted_average(report.entries, rules)
         if series:
             report.series = average_series(report.entries, rules)
     if term and school_class:
-        shown = _classification_grades(viewer, student, terms, grading, today)
+        shown = _classification_grades(viewer, student, terms, grading, today, staff, skip=known)
         for cg in shown:
             if cg.subject_id in reports:
                 key = f"{cg.kind}{'_proposal' if cg.is_proposal else ''}_{cg.term_id}"
                 reports[cg.subject_id].classification[key] = describe(cg, rules, student)
                 _file_classification(reports[cg.subject_id], cg, term)
+    fresh = tuple(reports)
+    reports.update(known)
 
     comparisons = bool(compare and grading.comparisons_enabled and school_class and term)
     ordered = sorted(reports.values(), key=lambda r: r.subject.name)
@@ -276,6 +318,70 @@ def student_report(
         behaviour=_behaviour_grades(student, terms),
         rules=rules,
         last_seen=last_seen,
+        parts=kept,
+        fresh=fresh,
+    )
+
+
+def _kept_parts(
+    page: str,
+    student: Student,
+    school_class: SchoolClass,
+    term: Term,
+    subjects: dict[int, dict],
+    last_seen: datetime.datetime | None,
+    staff: bool,
+    today: datetime.date,
+) -> Parts:
+    """The page's parts of the subjects kept in the cache (``student_report(parts=...)``),
+    each per version of the school's configuration and of the subject's data (the
+    student's, ``core.cache.subject_scope``, and the class's columns), and per what else
+    it shows: the term, the language, the "last seen" mark, the day (proposals become
+    visible on their deadline) and whether the viewer sees unpublished proposals."""
+    mark = last_seen.timestamp() if last_seen else "-"
+    prefix = f"grade-part:{page}:{student.pk}:{term.pk}:{get_language()}:{mark}:{staff}:{today}"
+    config = config_scope(student.school_id)
+    return cached_parts(
+        {
+            sid: (
+                f"{prefix}:{sid}",
+                (
+                    config,
+                    subject_scope(student.pk, sid),
+                    class_subject_scope(school_class.pk, sid),
+                ),
+            )
+            for sid in subjects
+        }
+    )
+
+
+def keep_parts(report: StudentReport) -> None:
+    """Store the parts of the subjects built afresh for ``report`` (with ``parts=...``)
+    once the page has written them: its html, average and new count, and its term and
+    final grades (whether it counts in the overall average); not its rows, the entries
+    of its average nor its subject (the report's configuration holds it), which its
+    html shows and its average counts."""
+    if report.parts is None:
+        return
+    by_id = {r.subject.pk: r for r in report.subjects}
+    report.parts.keep(
+        {
+            sid: dataclasses.replace(
+                by_id[sid],
+                subject=None,
+                teachers=[],
+                rows=[],
+                entries=[],
+                series=[],
+                classification={},
+                proposed_term=None,
+                proposed_final=None,
+                kept_new=by_id[sid].new_count,
+            )
+            for sid in report.fresh
+            if by_id[sid].html
+        }
     )
 
 
@@ -318,24 +424,31 @@ _GRADE_COLUMNS = (
 )
 
 
-def _term_grades(student: Student, term: Term | None):
+def _term_grades(student: Student, term: Term | None, skip=()):
+    """The student's grades of the term, but those of the subjects ``skip``."""
     if term is None:
         return []
-    return (
-        Grade.objects.filter(student=student, assessment__term=term)
-        .order_by("assessment__date", "created_at", "pk")
-        .values_list(*_GRADE_COLUMNS, named=True)
+    rows = Grade.objects.filter(student=student, assessment__term=term)
+    if skip:
+        rows = rows.exclude(assessment__subject_id__in=list(skip))
+    return rows.order_by("assessment__date", "created_at", "pk").values_list(
+        *_GRADE_COLUMNS, named=True
     )
 
 
 def _subject_reports(
-    student: Student, subjects: dict[int, dict], grades, last_seen: datetime.datetime | None
+    student: Student,
+    subjects: dict[int, dict],
+    grades,
+    last_seen: datetime.datetime | None,
+    skip=(),
 ) -> dict[int, SubjectReport]:
-    """One report per subject the student is taught or has grades in, with its rows and
-    average entries; a correction's row links the grade it corrects."""
+    """One report per subject the student is taught or has grades in (but ``skip``), with
+    its rows and average entries; a correction's row links the grade it corrects."""
     reports: dict[int, SubjectReport] = {
         sid: SubjectReport(subject=item["subject"], teachers=item["teachers"])
         for sid, item in subjects.items()
+        if sid not in skip
     }
     by_id: dict[int, GradeView] = {}
     assessments: dict[int, AssessmentView] = {}
@@ -405,10 +518,17 @@ def _classification_grades(
     terms: list[Term],
     grading: GradingSettings,
     today: datetime.date,
+    staff: bool,
+    skip=(),
 ) -> list[ClassificationGrade]:
-    """The student's term and final grades of the year that the viewer is shown:
-    proposals not yet published only to staff, and not on their own child's page."""
-    rows = ClassificationGrade.objects.filter(student=student, term__in=[t.pk for t in terms]).only(
+    """The student's term and final grades of the year that the viewer is shown (but
+    those of the subjects ``skip``): proposals not yet published only to staff
+    (``staff``: ``permissions.sees_unpublished_proposals``), and not on their own child's
+    page."""
+    rows = ClassificationGrade.objects.filter(student=student, term__in=[t.pk for t in terms])
+    if skip:
+        rows = rows.exclude(subject_id__in=list(skip))
+    rows = rows.only(
         "subject_id",
         "term_id",
         "kind",
@@ -420,7 +540,6 @@ def _classification_grades(
         "exam_grade",
         "published_at",
     )
-    staff = permissions.sees_unpublished_proposals(viewer, student.pk)
     return [cg for cg in rows if staff or proposal_visible(cg, terms, grading, today)]
 
 

@@ -280,7 +280,14 @@ def assessment_delete(
         )
     class_id = assessment.school_class_id
     entries = [
-        _deletion(actor, g, student_id=g.student_id, school_class_id=class_id) for g in grades
+        _deletion(
+            actor,
+            g,
+            student_id=g.student_id,
+            school_class_id=class_id,
+            subject_id=assessment.subject_id,
+        )
+        for g in grades
     ]
     entries.append(_deletion(actor, assessment, school_class_id=class_id))
     audit.record_many(entries)

@@ -125,7 +125,11 @@ def grade_set(
     _check_student(assessment, student)
     ensure_year_open(actor=actor, term_id=assessment.term_id)
     rules = rules or selectors.load_rules(assessment.school_id)
-    links = {"student_id": student.pk, "school_class_id": assessment.school_class_id}
+    links = {
+        "student_id": student.pk,
+        "school_class_id": assessment.school_class_id,
+        "subject_id": assessment.subject_id,
+    }
     concurrency.locked(Assessment.objects.filter(pk=assessment.pk).only("pk"))
     grade = Grade.objects.filter(
         assessment=assessment, student=student, corrects__isnull=True
@@ -230,7 +234,11 @@ def grade_correct(
         raise PermissionDenied
     ensure_year_open(actor=actor, term_id=assessment.term_id)
     rules = rules or selectors.load_rules(assessment.school_id)
-    links = {"student_id": grade.student_id, "school_class_id": assessment.school_class_id}
+    links = {
+        "student_id": grade.student_id,
+        "school_class_id": assessment.school_class_id,
+        "subject_id": assessment.subject_id,
+    }
     if not concurrency.locked(Grade.objects.filter(pk=grade.pk).only("pk")):
         raise concurrency.StaleEdit()  # the grade was deleted meanwhile
     existing = Grade.objects.filter(corrects=grade).first()

@@ -39,7 +39,11 @@ def grade_set_by_system(
     rules = selectors.load_rules(assessment.school_id)
     concurrency.locked(Assessment.objects.filter(pk=assessment.pk).only("pk"))
     symbol, points, text, value = _parse_input(rules, assessment, f"{points}")
-    links = {"student_id": student.pk, "school_class_id": assessment.school_class_id}
+    links = {
+        "student_id": student.pk,
+        "school_class_id": assessment.school_class_id,
+        "subject_id": assessment.subject_id,
+    }
     grade = Grade.objects.filter(
         assessment=assessment, student=student, corrects__isnull=True
     ).first()

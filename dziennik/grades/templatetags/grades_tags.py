@@ -126,50 +126,57 @@ def overview_rows(report, descriptive) -> str:
     }
     parts = []
     for s in report.subjects:
-        pk = s.subject.pk
-        new_count = s.new_count
-        badge = (
-            '<span class="badge new">'
-            + ngettext("%(n)s new", "%(n)s new", new_count) % {"n": new_count}
-            + "</span>"
-            if new_count
-            else ""
+        if not s.html:  # not kept (``student_report(parts=...)``): written now
+            s.html = _overview_row(s, link, labels, descriptive)
+        parts.append(s.html)
+    return mark_safe("".join(parts))  # noqa: S308 – every value is escaped
+
+
+def _overview_row(s, link: str, labels: dict, descriptive) -> str:
+    """One subject's ``<li>`` of ``overview_rows``."""
+    pk = s.subject.pk
+    new_count = s.new_count
+    badge = (
+        '<span class="badge new">'
+        + ngettext("%(n)s new", "%(n)s new", new_count) % {"n": new_count}
+        + "</span>"
+        if new_count
+        else ""
+    )
+    chips = overview_chips(s.rows) if s.rows else f'<span class="muted">{labels["none"]}</span>'
+    average = ""
+    if not descriptive or s.average is not None:
+        shown = _escape(localize(s.average)) if s.average else "–"
+        average = (
+            f'<div><dt>{labels["average"]}</dt><dd class="ov-average" '
+            f'data-value="{plain(s.average)}">{shown}</dd></div>'
         )
-        chips = overview_chips(s.rows) if s.rows else f'<span class="muted">{labels["none"]}</span>'
-        average = ""
-        if not descriptive or s.average is not None:
-            shown = _escape(localize(s.average)) if s.average else "–"
-            average = (
-                f'<div><dt>{labels["average"]}</dt><dd class="ov-average" '
-                f'data-value="{plain(s.average)}">{shown}</dd></div>'
-            )
-        finals = ""
-        if s.proposed_final or s.final_grade:
-            finals = (
-                f'<div><dt>{labels["proposed_final"]}</dt><dd class="ov-proposed-final">'
-                f"{classification_cell(s.proposed_final)}</dd></div>\n"
-                f'      <div><dt>{labels["final"]}</dt><dd class="ov-final">'
-                f"{classification_cell(s.final_grade)}</dd></div>"
-            )
-        parts.append(
-            f'  <li class="ov-row" id="ov-subject-{pk}" data-subject="{pk}">\n'
-            f'    <h2 class="ov-subject"><a href="{link}#subject-{pk}">'
-            f"{_escape(s.subject.name)}</a>\n"
-            f"      {badge}</h2>\n"
-            f'    <div class="ov-chips">\n'
-            f"      {chips}\n"
-            f"    </div>\n"
-            f'    <dl class="ov-stats">\n'
-            f"      {average}\n"
-            f'      <div><dt>{labels["proposed"]}</dt><dd class="ov-proposed">'
-            f"{classification_cell(s.proposed_term)}</dd></div>\n"
-            f'      <div><dt>{labels["term"]}</dt><dd class="ov-term">'
-            f"{classification_cell(s.term_grade)}</dd></div>\n"
-            f"      {finals}\n"
-            f"    </dl>\n"
-            f"  </li>\n"
+    finals = ""
+    if s.proposed_final or s.final_grade:
+        finals = (
+            f'<div><dt>{labels["proposed_final"]}</dt><dd class="ov-proposed-final">'
+            f"{classification_cell(s.proposed_final)}</dd></div>\n"
+            f'      <div><dt>{labels["final"]}</dt><dd class="ov-final">'
+            f"{classification_cell(s.final_grade)}</dd></div>"
         )
-    return mark_safe("".join(parts))  # noqa: S308 – every value above is escaped
+    return (
+        f'  <li class="ov-row" id="ov-subject-{pk}" data-subject="{pk}">\n'
+        f'    <h2 class="ov-subject"><a href="{link}#subject-{pk}">'
+        f"{_escape(s.subject.name)}</a>\n"
+        f"      {badge}</h2>\n"
+        f'    <div class="ov-chips">\n'
+        f"      {chips}\n"
+        f"    </div>\n"
+        f'    <dl class="ov-stats">\n'
+        f"      {average}\n"
+        f'      <div><dt>{labels["proposed"]}</dt><dd class="ov-proposed">'
+        f"{classification_cell(s.proposed_term)}</dd></div>\n"
+        f'      <div><dt>{labels["term"]}</dt><dd class="ov-term">'
+        f"{classification_cell(s.term_grade)}</dd></div>\n"
+        f"      {finals}\n"
+        f"    </dl>\n"
+        f"  </li>\n"
+    )
 
 
 @register.simple_tag
