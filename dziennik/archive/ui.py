@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from dziennik.core.cache import config_scope
 from dziennik.core.extensions import ArchivePart, HomePanel, NavItem
 from dziennik.schools.models import SchoolClass, SchoolYear
 from dziennik.schools.viewer import Viewer
@@ -59,3 +60,8 @@ def archive_parts(school_year: SchoolYear) -> list[ArchivePart]:
         )
         for school_class in classes
     ]
+
+
+def home_panel_scopes(request, viewer: Viewer) -> list[tuple]:
+    """Only the principal sees the panel: no family's panel shows anything."""
+    return [config_scope(viewer.school_id)]

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from dziennik.core.extensions import HomePanel, NavItem
 from dziennik.plans import entitlements, gating
+from dziennik.schools import selectors as school_selectors
 from dziennik.schools.viewer import Viewer
 from dziennik.timetable import selectors as timetable
 
@@ -123,3 +124,9 @@ def home_panels(request, viewer: Viewer) -> list[HomePanel]:
                 )
             )
     return panels
+
+
+def home_panel_scopes(request, viewer: Viewer) -> list[tuple]:
+    """The family's panel shows every child's alerts and absences: the school's
+    configuration, each child and their classes' register data."""
+    return list(school_selectors.family_cache_scopes(viewer))

@@ -279,17 +279,14 @@ def student_attendance(request, student_id: int):
         period, terms = _period(request, student.school_id)
         date_from, date_to = period.date_from, period.date_to
         recent_since = timezone.localdate() - datetime.timedelta(days=14)
-        recent, absences = selectors.student_page_rows(student, date_from, date_to, recent_since)
         return render(
             request,
             "attendance/student.html",
             {
                 "student": student,
                 **_period_context(period),
-                "absences": absences,
-                "recent": recent,
-                "stats": selectors.student_statistics(student, date_from, date_to, terms),
-                "grid": selectors.student_day_grid(student, date_from, date_to),
+                # the rows, the grid and the statistics from one read of the marks
+                **selectors.student_page(student, date_from, date_to, terms, recent_since),
                 "justifications": selectors.student_justifications(viewer, student),
                 "reads_justifications": permissions.justifications.reads_any_of(viewer, student),
                 "alerts": selectors.alerts_for_students([student.pk], since=recent_since),

@@ -6,7 +6,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from dziennik.accounts.children import active_child_id
+from dziennik.core.cache import config_scope
 from dziennik.core.extensions import HomePanel, NavItem
+from dziennik.schools import selectors as school_selectors
 from dziennik.schools.viewer import Viewer
 
 from . import permissions, selectors
@@ -63,3 +65,12 @@ def related_links(viewer: Viewer, place: str, obj) -> list[NavItem]:
             key="behaviour",
         )
     ]
+
+
+def home_panel_scopes(request, viewer: Viewer) -> list[tuple]:
+    """The chosen child's notes: the school's configuration, the child and their
+    family's classes' register data."""
+    student_id = active_child_id(request)
+    if student_id is None:
+        return [config_scope(viewer.school_id)]
+    return list(school_selectors.child_cache_scopes(viewer, student_id))

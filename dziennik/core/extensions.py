@@ -8,6 +8,13 @@ An app may have a module ``<app>/ui.py`` defining:
   the app's home panels show beyond the family's register data (the school's
   announcements, what the reader has read), so that the family's cached home page moves
   on when they change;
+* ``home_panel_scopes(request, viewer) -> list[Scope]`` – for a family (a parent or a
+  student), exactly the cache scopes the app's home panels are computed from. The
+  portal keeps each app's panels rendered per version of them (with the viewer, the
+  language, the chosen child, the plan's gate and the day in the key), so a new grade
+  rebuilds the panels that show grades and not the announcements. Without it an app's
+  panels are kept per all the scopes of the family's home page. A panel whose content
+  runs out at a moment of the day (a meeting that ends) says so in ``valid_until``;
 * ``related_links(viewer, place, obj) -> list[NavItem]`` – links a lower app's page
   shows to what a higher app has on the same thing (``place`` names the page, e.g.
   ``"class_behaviour_grades"`` with the class as ``obj``: behaviour notes link their
@@ -114,9 +121,14 @@ class HeaderLink:
 
 @dataclass
 class HomePanel:
+    """One panel of the home page: ``template`` rendered with ``panel`` = ``context``.
+    ``valid_until``: when the panel, kept rendered (``home_panel_scopes``), is out of
+    date by the clock alone (None: at the end of the day at the latest)."""
+
     template: str
     context: dict = field(default_factory=dict)
     order: int = 50
+    valid_until: datetime.datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -184,6 +196,16 @@ def collect_home_panels(request, viewer) -> list[HomePanel]:
         if hasattr(module, "home_panels"):
             panels.extend(module.home_panels(request, viewer))
     return sorted(panels, key=lambda panel: panel.order)
+
+
+def home_panel_sources() -> list[tuple[str, object]]:
+    """``(app label, ui module)`` of every app with home panels, in INSTALLED_APPS order
+    (the portal keeps each app's panels in the cache on its own)."""
+    return [
+        (module.__name__.split(".")[1], module)
+        for module in _ui_modules()
+        if hasattr(module, "home_panels")
+    ]
 
 
 def collect_header_links(viewer) -> list[HeaderLink]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from dziennik.core.cache import config_scope
 from dziennik.core.extensions import HomePanel, NavItem
 from dziennik.schools.viewer import Viewer
 
@@ -52,3 +53,7 @@ def personal_data_models() -> dict[str, str]:
         "(biometric data no member of staff may read, docs/keystroke.md)."
     )
     return {"keystroke.KeystrokeProfile": reason, "keystroke.UnusualLogin": reason}
+
+
+def home_panel_scopes(request, viewer: Viewer) -> list[tuple]:
+    return [config_scope(viewer.school_id), *home_scopes(viewer)]

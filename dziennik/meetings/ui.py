@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from dziennik.core.cache import config_scope
 from dziennik.core.extensions import CalendarEntry, HomePanel, NavItem
 from dziennik.schools.viewer import Viewer
 
@@ -114,4 +115,18 @@ def home_panels(request, viewer: Viewer) -> list[HomePanel]:
     if not upcoming:
         return []
     upcoming.sort(key=lambda e: (e.starts, e.uid))
-    return [HomePanel("meetings/_home_panel.html", {"entries": upcoming[:PANEL_SIZE]}, order=25)]
+    shown = upcoming[:PANEL_SIZE]
+    # a meeting leaves the panel when it ends: the panel kept rendered is out of date then
+    ends = [e.ends for e in shown if e.ends is not None]
+    return [
+        HomePanel(
+            "meetings/_home_panel.html",
+            {"entries": shown},
+            order=25,
+            valid_until=min(ends) if ends else None,
+        )
+    ]
+
+
+def home_panel_scopes(request, viewer: Viewer) -> list[tuple]:
+    return [config_scope(viewer.school_id), *home_scopes(viewer)]

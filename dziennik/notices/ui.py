@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from dziennik.core.cache import config_scope
 from dziennik.core.extensions import HomePanel, NavItem
 from dziennik.schools.viewer import Viewer
 
@@ -37,3 +38,7 @@ def home_panels(request, viewer: Viewer) -> list[HomePanel]:
     if not total:
         return []
     return [HomePanel("notices/_home_panel.html", {"newest": newest, "total": total}, order=5)]
+
+
+def home_panel_scopes(request, viewer: Viewer) -> list[tuple]:
+    return [config_scope(viewer.school_id), *home_scopes(viewer)]

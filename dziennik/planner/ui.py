@@ -11,7 +11,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dziennik.accounts.children import active_child_id
+from dziennik.core.cache import config_scope
 from dziennik.core.extensions import CalendarEntry, HomePanel, NavItem
+from dziennik.schools import selectors as school_selectors
 from dziennik.schools.viewer import Viewer
 
 from . import selectors
@@ -98,3 +100,13 @@ def calendar_entries(
             )
             day += datetime.timedelta(days=1)
     return entries
+
+
+def home_panel_scopes(request, viewer: Viewer) -> list[tuple]:
+    """The tests and homework of the chosen child's class and groups: the school's
+    configuration (school-wide events move it), the child and their family's classes'
+    register data."""
+    student_id = active_child_id(request)
+    if student_id is None:
+        return [config_scope(viewer.school_id)]
+    return list(school_selectors.child_cache_scopes(viewer, student_id))

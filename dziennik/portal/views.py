@@ -8,6 +8,8 @@ from dziennik.core.extensions import collect_home_panels, collect_home_scopes
 from dziennik.plans import gating
 from dziennik.schools import selectors as school_selectors
 
+from . import panels as home_parts
+
 
 def _family_home_vary(request) -> tuple[str, ...]:
     """The chosen child, and which panels the family's plan refuses now (in the 2012
@@ -15,15 +17,20 @@ def _family_home_vary(request) -> tuple[str, ...]:
     return (*family_vary(request), *gating.home_vary(request))
 
 
+def _family_home_scopes(request) -> tuple:
+    return (
+        *school_selectors.family_cache_scopes(request.viewer),
+        *collect_home_scopes(request.viewer),
+    )
+
+
 # A family's home shows only its own students' data: kept whole per version of it (staff
 # pages mix in their classes' and the school's, and are not kept), and per gate state.
+# When it has moved on, its parts still current come from the cache (``panels``).
 FAMILY_HOME = PageCache(
     "home",
     authorize=own_data,
-    scopes=lambda request: (
-        *school_selectors.family_cache_scopes(request.viewer),
-        *collect_home_scopes(request.viewer),
-    ),
+    scopes=_family_home_scopes,
     vary=_family_home_vary,
 )
 
@@ -42,7 +49,12 @@ def home(request):
 
 
 def _render_home(request, viewer):
-    context = {"panels": collect_home_panels(request, viewer)}
+    if (viewer.is_parent or viewer.is_student) and not viewer.is_staff_member:
+        # rendered already, each app's from the cache while still current
+        panels = home_parts.family_panels(request, viewer, _family_home_scopes(request))
+    else:
+        panels = collect_home_panels(request, viewer)
+    context = {"panels": panels}
     if viewer.is_parent:
         # The same list as the layout's child switcher (cached with the viewer).
         children = school_selectors.child_options(viewer)
@@ -50,13 +62,25 @@ def _render_home(request, viewer):
         active = next((child for child in children if child.pk == wanted), None)
         context.update(children=children, active_child=active)
         if active is not None:
-            context["child_overview"] = school_selectors.student_overview(
-                viewer, active.as_student(viewer.school_id)
+            context["child_overview"] = home_parts.student_overview(
+                request,
+                viewer,
+                active,
+                lambda: school_selectors.student_overview(
+                    viewer, active.as_student(viewer.school_id)
+                ),
+                heading_id="child-subjects-h",
             )
     if viewer.is_student:
         me = school_selectors.get_student_for(viewer, viewer.student_id)
         context["me"] = me
-        context["my_overview"] = school_selectors.student_overview(viewer, me)
+        context["my_overview"] = home_parts.student_overview(
+            request,
+            viewer,
+            me,
+            lambda: school_selectors.student_overview(viewer, me),
+            heading_id="my-subjects-h",
+        )
     if viewer.is_staff_member:
         context["my_assignments"] = list(school_selectors.teacher_assignments(viewer))
         context["my_led_classes"] = list(

@@ -146,6 +146,19 @@ def family_cache_scopes(viewer: Viewer) -> tuple:
     return (config, *(student_scope(i) for i in ids), *(data_scope(c) for c in classes))
 
 
+def child_cache_scopes(viewer: Viewer, student_id: int) -> tuple:
+    """The cache scopes of a part of a family's page about one of its students (the
+    parent's chosen child, or the student themself): the school's configuration, the
+    student, and the register data of the family's current classes (the student's own
+    among them; a few more for a parent of several, but no query beyond
+    ``family_cache_scopes``'s)."""
+    return tuple(
+        scope
+        for scope in family_cache_scopes(viewer)
+        if scope[0] != "student" or scope == student_scope(student_id)
+    )
+
+
 def current_school_year(school_id: int, day: datetime.date | None = None) -> SchoolYear | None:
     day = day or timezone.localdate()
     return (

@@ -45,6 +45,7 @@ from .statistics import (
     tally,
     term_case,
 )
+from .student_page import student_page
 from .students import (
     JustificationDeadline,
     current_class_ids,
@@ -98,6 +99,7 @@ __all__ = [
     "student_marks",
     "student_names",
     "student_notices",
+    "student_page",
     "student_page_rows",
     "student_statistics",
     "tally",

@@ -29,15 +29,16 @@ SAVE_LESSON_WARM = 10  # 8 before the lesson's lock
 # this student has no account, so no notification is stored).
 ALERTS_CHECK = 12
 LESSON_SCREEN = 15  # + the parents' announcements of absence covering the lesson
-# cold: rows, statistics, year with terms in one query each; 2 to find the page's
-# cache versions (the student's class)
-PARENT_PAGE = 20  # + deadline (settings, cold), day × lesson grid, announced absences,
+# cold: the period's marks (the rows, the day × lesson grid and the statistics, read
+# once: ``selectors.student_page``), year with terms in one query each; 2 to find the
+# page's cache versions (the student's class)
+PARENT_PAGE = 18  # + deadline (settings, cold), announced absences,
 # the school's plan rules (the plans' gate, cold)
 PARENT_PAGE_WARM = 2
 # Built afresh after a teacher's save (the school's configuration still cached): session,
-# user, the student, the rows, the statistics, the grid, the justifications, the
-# announced absences and the warnings.
-PARENT_PAGE_AFTER_A_CHANGE = 9  # session and user: the page body and the layout come from the cache
+# user, the student, the period's marks (rows, grid and statistics in one), the
+# justifications, the announced absences and the warnings.
+PARENT_PAGE_AFTER_A_CHANGE = 7
 TODAY = 11
 CLASS_SUMMARY = 14  # the school year and its terms in one query; the risk threshold (cold)
 

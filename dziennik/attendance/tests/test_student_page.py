@@ -66,3 +66,52 @@ def test_recent_lessons_and_absences(world):
         mark[(old_day, 4)].pk,
         mark[(old_day, 1)].pk,
     ]
+
+
+def test_the_page_reads_the_marks_once_for_what_three_reads_gave(world, django_assert_num_queries):
+    """``selectors.student_page`` (one query) gives the rows, the grid and the statistics
+    that ``student_page_rows``, ``student_day_grid`` and ``student_statistics`` give,
+    whose pages (the PDF, the other screens) still use them."""
+    from dziennik.attendance import selectors
+
+    AttendanceSettings.objects.create(school=world.school, justification_deadline_days=30)
+    reg = build_register(world)
+    s = world.student
+    marks = []
+    for weeks in range(6):
+        day = reg.day - datetime.timedelta(days=7 * weeks)
+        for entry, code in (
+            (reg.history1, "nb" if weeks % 2 else "sp"),
+            (reg.math2, "nb" if weeks == 3 else "ob"),
+            (reg.math3, "nb"),
+        ):
+            save_lesson(world, reg, entry, {s: code}, day=day)
+            marks.append(code)
+    old_day = reg.day - datetime.timedelta(days=7)
+    services.justification_submit(
+        actor=world.user("own_parent"), student=s, reason="x", date_from=old_day, date_to=old_day
+    )
+    year, terms = selectors.year_and_terms(world.school.pk, reg.day)
+    since = reg.day - datetime.timedelta(days=14)
+    date_from, date_to = year.start_date, reg.day
+    selectors.justification_deadline(world.school.pk)  # kept: not part of the pin
+    with django_assert_num_queries(2):  # the marks, and the deadline (emptied cache)
+        page = selectors.student_page(s, date_from, date_to, terms, since)
+    recent, absences = selectors.student_page_rows(s, date_from, date_to, since)
+    assert len(recent) == 9 and len(absences) == len([m for m in marks if m != "ob"])
+    assert {r["pending"] for r in absences} == {True, False}
+    assert any("justify_by" in r for r in absences)
+    drop = ("kind_id", "colour", "subject_id")
+
+    def strip(rows):
+        return [{k: v for k, v in r.items() if k not in drop} for r in rows]
+
+    assert strip(page["recent"]) == recent and strip(page["absences"]) == absences
+    assert page["grid"] == selectors.student_day_grid(s, date_from, date_to)
+    stats = selectors.student_statistics(s, date_from, date_to, terms)
+    assert page["stats"]["overall"] == stats["overall"]
+    assert page["stats"]["subjects"] == stats["subjects"]
+    assert page["stats"]["terms"] == stats["terms"]
+    assert [(m, t) for m, t in page["stats"]["months"]] == [
+        (m if isinstance(m, datetime.date) else m.date(), t) for m, t in stats["months"]
+    ]
