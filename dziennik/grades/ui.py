@@ -2,8 +2,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from dziennik.accounts.children import active_child_id
+from dziennik.core.cache import config_scope
 from dziennik.core.extensions import HomePanel, NavItem
 from dziennik.plans import entitlements, gating
+from dziennik.schools import selectors as school_selectors
 from dziennik.schools.viewer import Viewer
 
 from . import permissions
@@ -52,3 +54,12 @@ def home_panels(request, viewer: Viewer) -> list[HomePanel]:
             order=30,
         )
     ]
+
+
+def home_panel_scopes(request, viewer: Viewer) -> list[tuple]:
+    """The chosen child's newest grades: the school's configuration, the child and their
+    family's classes' register data (a grade moves the child's scope)."""
+    student_id = active_child_id(request)
+    if student_id is None:
+        return [config_scope(viewer.school_id)]
+    return list(school_selectors.child_cache_scopes(viewer, student_id))

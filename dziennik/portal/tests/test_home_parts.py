@@ -94,8 +94,12 @@ def test_a_new_announcement_shows_at_once_and_leaves_the_grades_kept(world, fami
     assert "Zebranie z rodzicami" in html and "Sprawdzian – ułamki" in html
     read = _tables(queries.captured_queries)
     assert "notices_announcement" in read
-    # (the grades panel names no scopes of its own yet: kept per the whole page's)
-    assert not read & {"attendance_attendancemark", "planner_event", "behaviour_behaviournote"}
+    assert not read & {
+        "attendance_attendancemark",
+        "planner_event",
+        "behaviour_behaviournote",
+        "grades_grade",
+    }, " ".join(sorted(read))
 
 
 def test_a_new_message_shows_at_once(world, family):
