@@ -16,7 +16,9 @@ def alerts_for_students(student_ids, *, since: datetime.date) -> list[Attendance
     return list(
         AttendanceAlert.objects.filter(student_id__in=list(student_ids), is_active=True)
         .filter(Q(date__gte=since) | Q(kind=AttendanceAlert.Kind.RISK))
-        .select_related("student", "lesson__subject", "lesson__slot", "subject", "term")
+        .select_related(
+            "student", "school_class", "lesson__subject", "lesson__slot", "subject", "term"
+        )
         .order_by("-date", "student__last_name", "id")[:50]
     )
 
