@@ -13,7 +13,7 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Prefetch, Q
 from django.http import Http404
 
-from dziennik.schools.models import Enrolment, Guardian, SchoolClass, Student
+from dziennik.schools.models import Enrolment, Guardian, Guardianship, SchoolClass, Student
 from dziennik.schools.selectors import current_school_year
 from dziennik.schools.viewer import Viewer
 
@@ -192,9 +192,13 @@ def _activation_list(purchase: Purchase) -> ActivationList | None:
 
 
 def _guardian_names(student_ids: list[int]) -> str:
-    """The parents of the children covered (their guardians), by name: one query."""
+    """The parents of the children covered (their guardians with access: a parent whose
+    authority a court limited is no payer of the family's register), by name: one query."""
     names = (
-        Guardian.objects.filter(guardianships__student_id__in=student_ids)
+        Guardian.objects.filter(
+            guardianships__student_id__in=student_ids,
+            guardianships__access=Guardianship.Access.FULL,
+        )
         .distinct()
         .order_by("last_name", "first_name", "pk")
         .values_list("first_name", "last_name")

@@ -21,6 +21,7 @@ from pypdf import PdfReader
 from dziennik.core.params import MAX_ID
 from dziennik.plans import services
 from dziennik.plans.models import Channel, Payment, PlanSettings
+from dziennik.schools.models import Guardianship
 
 from .factories import WINTER, leaflet, paid_purchase, sibling
 
@@ -265,6 +266,14 @@ def test_cash_on_an_activation_list_names_the_parents_and_the_class_teacher(worl
     plans = leaflet(world)
     father = sf.GuardianFactory(school=world.school, first_name="Piotr", last_name="Wiśniewski")
     sf.GuardianshipFactory(guardian=father, student=world.student)
+    # a parent whose authority a court limited is not named as the family's payer
+    limited = sf.GuardianFactory(school=world.school, first_name="Jan", last_name="Zieliński")
+    sf.GuardianshipFactory(
+        guardian=limited,
+        student=world.student,
+        access=Guardianship.Access.COURT_LIMITED,
+        court_order_reference="III RC 123/25",
+    )
     teacher = world.user("class_teacher")
     activation_list = services.activation_list_create(
         actor=teacher, school_class=world.school_class, collected_on=WINTER
@@ -287,6 +296,7 @@ def test_cash_on_an_activation_list_names_the_parents_and_the_class_teacher(worl
         assert "gotówką w szkole, pobrane przez: Grażyna Wójcik" in page
         text = _pdf_text(client.get(reverse("plans:receipt_pdf", args=[payment.pk])))
         assert "Anna Wiśniewska, Piotr Wiśniewski" in text
+        assert "Zieliński" not in page and "Zieliński" not in text
         assert "pobrane przez: Grażyna Wójcik" in " ".join(text.split())
     # a refund of it says how it was refunded, not who collected the cash
     refund = services.refund_record(
