@@ -282,10 +282,8 @@ def student_report(
         if series or compare:
             raise ValueError("a subject's part is kept only for a page without comparisons")
         kept = _kept_parts(parts, student, school_class, term, subjects, last_seen, staff, today)
-    known = {
-        sid: _kept_report(subjects[sid], part)
-        for sid, part in (kept.found.items() if kept is not None else ())
-    }
+    found = kept.found if kept is not None else {}
+    known = {sid: _kept_report(subjects[sid], part) for sid, part in found.items()}
 
     grades = _term_grades(student, term, skip=known)
     reports = _subject_reports(student, subjects, grades, last_seen, skip=known)
