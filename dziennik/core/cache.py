@@ -183,32 +183,54 @@ def cached(key: str, scopes: Iterable[Scope], build: Callable[[], Any]) -> Any:
 
 def cached_parts(parts: Mapping[Any, tuple[str, Iterable[Scope]]]) -> Parts:
     """The parts of a page kept each per version of its own scopes (``{name: (key,
-    scopes)}``), all looked up in two cache round trips (the versions, the entries);
-    ``Parts.found`` holds the ones kept, ``Parts.keep`` stores the ones built since."""
+    scopes)}``), all looked up in one cache round trip: the versions not yet read in this
+    request and the entries together. An entry is kept under its own ``key`` with the
+    versions it was built at (hashed); it is found only while they are the current ones,
+    so a bump hides it at once (and the next build replaces it). ``Parts.found`` holds
+    the ones kept, ``Parts.keep`` stores the ones built since."""
     parts = {name: (key, tuple(scopes)) for name, (key, scopes) in parts.items()}
-    every = list(dict.fromkeys(s for _key, scopes in parts.values() for s in scopes))
-    *current, epoch = versions(*every, EPOCH_SCOPE)
-    stamp = dict(zip(every, current, strict=True))
-    full = {}
+    every = [*dict.fromkeys(s for _key, scopes in parts.values() for s in scopes), EPOCH_SCOPE]
+    version_keys = [_key(s) for s in every]
+    memo = _request_versions.get()
+    known = {k: memo[k] for k in version_keys if k in memo} if memo is not None else {}
+    wanted = [k for k in version_keys if k not in known]
+    got = cache.get_many(wanted + [key for key, _scopes in parts.values()]) if parts else {}
+    if all(k in known or k in got for k in version_keys):
+        known.update((k, got[k]) for k in wanted)
+        if memo is not None:
+            memo.update(known)
+        stamp = dict(zip(every, (str(known[k]) for k in version_keys), strict=True))
+    else:  # a version's first use (or evicted): ``versions`` starts it
+        stamp = dict(zip(every, versions(*every), strict=True))
+        got = {}
+    epoch = stamp[EPOCH_SCOPE]
+    found, keys = {}, {}
     for name, (key, scopes) in parts.items():
         digest = ".".join([*(stamp[s] for s in scopes), epoch])
-        full[name] = key + "@" + hashlib.blake2b(digest.encode(), digest_size=16).hexdigest()
-    got = cache.get_many(list(full.values())) if full else {}
-    found = {name: got[k] for name, k in full.items() if k in got}
-    if len(found) < len(full):
+        digest = hashlib.blake2b(digest.encode(), digest_size=16).hexdigest()
+        keys[name] = (key, digest)
+        entry = got.get(key)
+        if entry is not None and entry[0] == digest:
+            found[name] = entry[1]
+    if len(found) < len(keys):
         for listener in fill_listeners:
             listener()
-    return Parts(found, full)
+    return Parts(found, keys)
 
 
 @dataclass(frozen=True)
 class Parts:
     found: dict[Any, Any]
-    keys: dict[Any, str]
+    # per name, its entry's key and the digest of the versions it is built at
+    keys: dict[Any, tuple[str, str]]
 
     def keep(self, built: Mapping[Any, Any]) -> None:
         """Store the parts built for the names that were not found."""
-        values = {self.keys[name]: value for name, value in built.items() if name in self.keys}
+        values = {
+            self.keys[name][0]: (self.keys[name][1], value)
+            for name, value in built.items()
+            if name in self.keys
+        }
         if values:
             cache.set_many(values, ENTRY_TIMEOUT)
 

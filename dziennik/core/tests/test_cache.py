@@ -131,3 +131,61 @@ def test_vary_tells_copies_of_a_page_apart(world):
     for _ in range(3):
         page.serve(_request(world), render)
     assert len(calls) == 2
+
+
+# --- parts of a page, each kept per version of its own scopes (``cached_parts``) ---------
+
+
+def _parts(*names):
+    return cache.cached_parts(
+        {name: (f"part:{name}", [cache.config_scope(1), ("subject", 1, name)]) for name in names}
+    )
+
+
+def test_a_part_is_kept_per_version_of_its_own_scopes(db):
+    first = _parts(7, 8)
+    assert first.found == {}
+    first.keep({7: "row 7", 8: "row 8"})
+    assert _parts(7, 8).found == {7: "row 7", 8: "row 8"}
+    cache.bump(("subject", 1, 7))  # hidden at once: only the other part stays
+    assert _parts(7, 8).found == {8: "row 8"}
+    cache.bump(cache.config_scope(1))
+    assert _parts(7, 8).found == {}
+
+
+def test_a_part_built_at_older_versions_is_never_found(db):
+    """A slow build that read the versions before a bump stores its part late: the part
+    is kept under the versions it read, so it is not taken for the current one."""
+    slow = _parts(7)
+    cache.bump(("subject", 1, 7))
+    slow.keep({7: "old row"})
+    assert _parts(7).found == {}
+    _parts(7).keep({7: "new row"})
+    assert _parts(7).found == {7: "new row"}
+
+
+def test_a_part_is_found_under_its_own_name_only():
+    _parts(7).keep({7: "row 7", 8: "not asked for"})  # a name not looked up: not stored
+    assert _parts(8).found == {}
+    assert _parts(7).found == {7: "row 7"}
+
+
+def test_a_lost_version_hides_the_parts_kept_under_it():
+    from django.core.cache import cache as backend
+
+    _parts(7).keep({7: "row 7"})
+    backend.delete(cache._key(("subject", 1, 7)))  # evicted: started anew, from now
+    assert _parts(7).found == {}
+
+
+def test_parts_take_the_versions_read_earlier_in_the_request(db):
+    """Within a request a version already read is not asked for again, and a bump in
+    the same request is seen (the request's memo forgets the bumped scope)."""
+    token = cache._request_versions.set({})
+    try:
+        _parts(7).keep({7: "row 7"})
+        assert _parts(7).found == {7: "row 7"}
+        cache.bump(("subject", 1, 7))
+        assert _parts(7).found == {}
+    finally:
+        cache._request_versions.reset(token)

@@ -4,12 +4,13 @@ in a fixed number of queries.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.db import router
 from django.db.models import Q
+from django.db.models.utils import create_namedtuple_class
 from django.utils import timezone
 from django.utils.translation import get_language
 
@@ -54,6 +55,7 @@ from ..rules import (
 )
 from .comparisons import attach_comparisons
 from .grading import entry_for, load_rules, pick_term, proposal_visible, settings_for, year_terms
+from .prepared import Prepared
 
 
 @dataclass(slots=True)
@@ -280,9 +282,8 @@ def student_report(
         if series or compare:
             raise ValueError("a subject's part is kept only for a page without comparisons")
         kept = _kept_parts(parts, student, school_class, term, subjects, last_seen, staff, today)
-    known = kept.found if kept is not None else {}
-    for sid, report in known.items():  # kept without what the configuration holds
-        report.subject, report.teachers = subjects[sid]["subject"], subjects[sid]["teachers"]
+    found = kept.found if kept is not None else {}
+    known = {sid: _kept_report(subjects[sid], part) for sid, part in found.items()}
 
     grades = _term_grades(student, term, skip=known)
     reports = _subject_reports(student, subjects, grades, last_seen, skip=known)
@@ -339,7 +340,7 @@ def _kept_parts(
     it shows: the term, the language, the "last seen" mark, the day (proposals become
     visible on their deadline) and whether the viewer sees unpublished proposals."""
     mark = last_seen.timestamp() if last_seen else "-"
-    prefix = f"grade-part:{page}:{student.pk}:{term.pk}:{get_language()}:{mark}:{staff}:{today}"
+    prefix = f"grade-row:{page}:{student.pk}:{term.pk}:{get_language()}:{mark}:{staff}:{today}"
     config = config_scope(student.school_id)
     return cached_parts(
         {
@@ -356,31 +357,35 @@ def _kept_parts(
     )
 
 
+def _kept_report(item: dict, part: tuple) -> SubjectReport:
+    """A subject's report from its kept part (``keep_parts``) and the configuration's
+    subject and teachers."""
+    html, average, new_count, term_grade, final_grade = part
+    return SubjectReport(
+        subject=item["subject"],
+        teachers=item["teachers"],
+        html=html,
+        average=average,
+        kept_new=new_count,
+        term_grade=term_grade,
+        final_grade=final_grade,
+    )
+
+
 def keep_parts(report: StudentReport) -> None:
     """Store the parts of the subjects built afresh for ``report`` (with ``parts=...``)
     once the page has written them: its html, average and new count, and its term and
-    final grades (whether it counts in the overall average); not its rows, the entries
-    of its average nor its subject (the report's configuration holds it), which its
-    html shows and its average counts."""
+    final grades (whether it counts in the overall average), as a plain tuple
+    (``_kept_report``); not its rows, the entries of its average nor its subject (the
+    report's configuration holds it), which its html shows and its average counts."""
     if report.parts is None:
         return
     by_id = {r.subject.pk: r for r in report.subjects}
     report.parts.keep(
         {
-            sid: dataclasses.replace(
-                by_id[sid],
-                subject=None,
-                teachers=[],
-                rows=[],
-                entries=[],
-                series=[],
-                classification={},
-                proposed_term=None,
-                proposed_final=None,
-                kept_new=by_id[sid].new_count,
-            )
+            sid: (r.html, r.average, r.new_count, r.term_grade, r.final_grade)
             for sid in report.fresh
-            if by_id[sid].html
+            if (r := by_id[sid]).html
         }
     )
 
@@ -424,16 +429,25 @@ _GRADE_COLUMNS = (
 )
 
 
+_GradeRow = create_namedtuple_class(*_GRADE_COLUMNS)
+
+
+def _grades_of_term(student_id: int, term_id: int, skip: list[int]):
+    rows = Grade.objects.filter(student_id=student_id, assessment__term_id=term_id)
+    if skip:
+        rows = rows.exclude(assessment__subject_id__in=skip)
+    return rows.order_by("assessment__date", "created_at", "pk").values_list(*_GRADE_COLUMNS)
+
+
+# Read on every grade page built afresh: its SQL built once (``prepared``).
+_TERM_GRADES = Prepared(_grades_of_term)
+
+
 def _term_grades(student: Student, term: Term | None, skip=()):
     """The student's grades of the term, but those of the subjects ``skip``."""
     if term is None:
         return []
-    rows = Grade.objects.filter(student=student, assessment__term=term)
-    if skip:
-        rows = rows.exclude(assessment__subject_id__in=list(skip))
-    return rows.order_by("assessment__date", "created_at", "pk").values_list(
-        *_GRADE_COLUMNS, named=True
-    )
+    return [_GradeRow(*row) for row in _TERM_GRADES(student.pk, term.pk, sorted(skip))]
 
 
 def _subject_reports(
@@ -525,10 +539,35 @@ def _classification_grades(
     those of the subjects ``skip``): proposals not yet published only to staff
     (``staff``: ``permissions.sees_unpublished_proposals``), and not on their own child's
     page."""
-    rows = ClassificationGrade.objects.filter(student=student, term__in=[t.pk for t in terms])
-    if skip:
-        rows = rows.exclude(subject_id__in=list(skip))
-    rows = rows.only(
+    rows = _instances(
+        ClassificationGrade,
+        _CLASSIFICATION_FIELDS,
+        _CLASSIFICATION_GRADES(student.pk, [t.pk for t in terms], sorted(skip)),
+    )
+    return [cg for cg in rows if staff or proposal_visible(cg, terms, grading, today)]
+
+
+def _instances(model, names: tuple[str, ...], rows) -> list:
+    """Model instances of rows of ``names`` (attnames in the model's field order), as a
+    queryset of those fields (``only``) would give them."""
+    alias = router.db_for_read(model)
+    return [model.from_db(alias, names, row) for row in rows]
+
+
+def _field_names(model, only: tuple[str, ...] | None = None) -> tuple[str, ...]:
+    """The attnames of ``model``'s concrete fields (those of ``only`` and the primary
+    key), in the model's order: what ``Model.from_db`` takes."""
+    return tuple(
+        f.attname
+        for f in model._meta.concrete_fields
+        if only is None or f.primary_key or f.attname in only
+    )
+
+
+# What the page shows of a term or final grade (``_instances``).
+_CLASSIFICATION_FIELDS = _field_names(
+    ClassificationGrade,
+    (
         "subject_id",
         "term_id",
         "kind",
@@ -539,14 +578,34 @@ def _classification_grades(
         "exam_allowed_on",
         "exam_grade",
         "published_at",
+    ),
+)
+
+
+def _classification_rows(student_id: int, term_ids: list[int], skip: list[int]):
+    rows = ClassificationGrade.objects.filter(student_id=student_id, term__in=term_ids)
+    if skip:
+        rows = rows.exclude(subject_id__in=skip)
+    return rows.values_list(*_CLASSIFICATION_FIELDS)
+
+
+_CLASSIFICATION_GRADES = Prepared(_classification_rows)
+_BEHAVIOUR_FIELDS = _field_names(BehaviourGrade)
+_BEHAVIOUR_GRADES = Prepared(
+    lambda student_id, term_ids: (
+        BehaviourGrade.objects.filter(student_id=student_id, term__in=term_ids)
+        .order_by("kind")
+        .values_list(*_BEHAVIOUR_FIELDS)
     )
-    return [cg for cg in rows if staff or proposal_visible(cg, terms, grading, today)]
+)
 
 
 def _behaviour_grades(student: Student, terms: list[Term]) -> list[BehaviourGrade]:
     term_by_id = {t.pk: t for t in terms}
     behaviour = sorted(
-        BehaviourGrade.objects.filter(student=student, term__in=list(term_by_id)).order_by("kind"),
+        _instances(
+            BehaviourGrade, _BEHAVIOUR_FIELDS, _BEHAVIOUR_GRADES(student.pk, list(term_by_id))
+        ),
         key=lambda b: term_by_id[b.term_id].number,
     )
     for b in behaviour:

@@ -1,0 +1,101 @@
+"""Reads whose SQL is built once (``grades.selectors.prepared``): the same rows as the
+queryset they are built from, whatever the arguments."""
+
+import pytest
+
+from dziennik.grades import services
+from dziennik.grades.models import BehaviourGrade, ClassificationGrade, Grade
+from dziennik.grades.selectors import report
+from dziennik.grades.selectors.prepared import Prepared
+
+from .conftest import add_column
+
+
+def _grades(student_id, term_id, skip):
+    return report._grades_of_term(student_id, term_id, skip)
+
+
+@pytest.fixture
+def graded(world, column):
+    """The child's 4+ and 3 in Matematyka, the classmate's 2."""
+    teacher = world.user("teacher_in")
+    quiz = add_column(world, name="Kartkówka")
+    services.grade_set(actor=teacher, assessment=quiz, student=world.student, raw="3")
+    return quiz
+
+
+def test_the_rows_are_the_querysets(world, graded):
+    prepared = Prepared(_grades)
+    for student, term, skip in (
+        (world.student, world.term1, []),
+        (world.classmate, world.term1, []),
+        (world.student, world.term2, []),
+        (world.student, world.term1, [world.subject.pk]),
+        (world.student, world.term1, [world.other_subject.pk, world.subject.pk]),
+    ):
+        expected = list(_grades(student.pk, term.pk, skip))
+        assert prepared(student.pk, term.pk, skip) == expected
+    assert len(prepared(world.student.pk, world.term1.pk, [])) == 2
+    assert prepared(world.student.pk, world.term1.pk, [world.subject.pk]) == []
+
+
+def test_an_empty_list_gives_no_rows(world, graded):
+    prepared = Prepared(
+        lambda student_id, ids: Grade.objects.filter(
+            student_id=student_id, assessment__term__in=ids
+        ).values_list("pk")
+    )
+    assert prepared(world.student.pk, []) == []
+    assert len(prepared(world.student.pk, [world.term1.pk, world.term2.pk])) == 2
+
+
+def test_an_argument_the_sql_does_not_carry_is_refused(world):
+    prepared = Prepared(lambda student_id: Grade.objects.filter(pk__gt=0).values_list("pk"))
+    with pytest.raises(ValueError):
+        prepared(world.student.pk)
+
+
+def test_term_and_behaviour_grades_are_the_models(world, column):
+    teacher = world.user("class_teacher")
+    ClassificationGrade.objects.create(
+        student=world.student,
+        subject=world.subject,
+        term=world.term1,
+        kind=ClassificationGrade.Kind.TERM,
+        school=world.school,
+        school_class=world.school_class,
+        is_proposal=False,
+        grade=4,
+        teacher=teacher,
+    )
+    BehaviourGrade.objects.create(
+        school=world.school,
+        student=world.student,
+        school_class=world.school_class,
+        term=world.term1,
+        kind=BehaviourGrade.Kind.TERM,
+        value=BehaviourGrade.Value.GOOD,
+        teacher=teacher,
+    )
+    terms = [world.term1, world.term2]
+    cgs = report._instances(
+        ClassificationGrade,
+        report._CLASSIFICATION_FIELDS,
+        report._CLASSIFICATION_GRADES(world.student.pk, [t.pk for t in terms], []),
+    )
+    # as the ``only`` queryset the page read them with: the same fields loaded
+    orm = list(
+        ClassificationGrade.objects.filter(student=world.student).only(
+            *report._CLASSIFICATION_FIELDS
+        )
+    )
+    assert [cg.__dict__ | {"_state": None} for cg in cgs] == [
+        cg.__dict__ | {"_state": None} for cg in orm
+    ]
+    assert cgs[0].get_deferred_fields() == orm[0].get_deferred_fields() != set()
+    behaviour = report._behaviour_grades(world.student, terms)
+    assert [b.__dict__ | {"_state": None} for b in behaviour] == [
+        b.__dict__ | {"_state": None} for b in BehaviourGrade.objects.filter(student=world.student)
+    ]
+    assert behaviour[0].get_deferred_fields() == set()
+    assert behaviour[0].term == world.term1
