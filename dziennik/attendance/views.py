@@ -285,13 +285,12 @@ def student_attendance(request, student_id: int):
             {
                 "student": student,
                 **_period_context(period),
-                # the rows, the grid and the statistics from one read of the marks
+                # the rows, the grid, the statistics and the deadline: one read of the marks
                 **selectors.student_page(student, date_from, date_to, terms, recent_since),
                 "justifications": selectors.student_justifications(viewer, student),
                 "reads_justifications": permissions.justifications.reads_any_of(viewer, student),
-                "alerts": selectors.alerts_for_students([student.pk], since=recent_since),
+                "alerts": selectors.student_alerts(student.pk, since=recent_since),
                 "may_justify": permissions.student_attendance.allows(viewer, "justify", student),
-                "deadline": selectors.justification_deadline(student.school_id),
                 "notices": selectors.student_notices(viewer, student),
             },
             status=400 if period.error else 200,

@@ -14,7 +14,7 @@ from ..config import (
     settings_for,
     year_and_terms,
 )
-from .alerts import alerts_for_classes, alerts_for_students, recent_absences
+from .alerts import alerts_for_classes, alerts_for_students, recent_absences, student_alerts
 from .justifications import (
     get_justification_for,
     justification_marks,
@@ -94,6 +94,7 @@ __all__ = [
     "recent_absences",
     "school_statistics",
     "settings_for",
+    "student_alerts",
     "student_day_grid",
     "student_justifications",
     "student_marks",

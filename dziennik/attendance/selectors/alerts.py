@@ -23,6 +23,18 @@ def alerts_for_students(student_ids, *, since: datetime.date) -> list[Attendance
     )
 
 
+def student_alerts(student_id: int, *, since: datetime.date) -> list[AttendanceAlert]:
+    """``alerts_for_students([student_id], since=since)`` for a page about one student,
+    with what ``attendance/_alerts.html`` shows of them without ``show_student`` (the
+    lesson and the subject): a smaller query for the student's attendance page."""
+    return list(
+        AttendanceAlert.objects.filter(student_id=student_id, is_active=True)
+        .filter(Q(date__gte=since) | Q(kind=AttendanceAlert.Kind.RISK))
+        .select_related("lesson__subject", "lesson__slot", "subject")
+        .order_by("-date", "id")[:50]
+    )
+
+
 def alerts_for_classes(class_ids, *, since: datetime.date) -> list[AttendanceAlert]:
     return list(
         AttendanceAlert.objects.filter(school_class_id__in=list(class_ids), is_active=True)

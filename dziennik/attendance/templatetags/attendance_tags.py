@@ -4,8 +4,9 @@ most of its time in a loop of a few thousand small template nodes (one per mark)
 import html
 
 from django import template
-from django.utils import dateformat
-from django.utils.html import format_html
+from django.utils.dates import WEEKDAYS_ABBR
+from django.utils.formats import localize
+from django.utils.html import conditional_escape, escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, ngettext
 
@@ -18,11 +19,13 @@ def day_grid_rows(days) -> str:
     one per day, one cell per lesson number, a mark per lesson in it."""
     escape = html.escape
     marks_html: dict = {}  # the same mark of the same subject, written once
+    # ``dateformat.format(day, "D d.m")``, the weekday's name looked up once per page
+    weekday = [escape(str(WEEKDAYS_ABBR[n])) for n in range(7)]
     rows = []
     for day, cells in days:
         out = [
             f'<tr data-date="{day.isoformat()}"><th scope="row">'
-            f"{escape(dateformat.format(day, 'D d.m'))}</th>"
+            f"{weekday[day.weekday()]} {day.day:02d}.{day.month:02d}</th>"
         ]
         for marks in cells:
             out.append('<td class="grid-cell">')
@@ -112,3 +115,83 @@ def recent_rows(recent) -> str:
             f'<td><span class="{kind_class}">{escape(str(m["kind_name"]))}</span></td></tr>\n    '
         )
     return mark_safe("".join(parts))  # noqa: S308 – every value above is escaped
+
+
+# --- the student page's summary and grid heads: the template's loops, written in Python ---
+# Each value as ``{{ value }}`` writes it: localized (a percent's decimal comma), escaped.
+
+
+def _value(value) -> str:
+    return conditional_escape(localize(value))
+
+
+def _percent(tally) -> str:
+    """``{% if t.percent is not None %}{{ t.percent }}%{% else %}–{% endif %}``."""
+    value = tally.percent
+    return "–" if value is None else f"{_value(value)}%"
+
+
+@register.simple_tag
+def grid_numbers(numbers) -> str:
+    """The grid's head cells, one per lesson number."""
+    lesson = escape(gettext("lesson"))
+    return mark_safe(  # noqa: S308 – every value is escaped
+        "".join(
+            f'<th scope="col" class="num"><span class="visually-hidden">{lesson} </span>'
+            f"{_value(n)}</th>"
+            for n in numbers
+        )
+    )
+
+
+@register.simple_tag
+def grid_legend(legend) -> str:
+    """The grid's legend: a kind's mark and its name."""
+    return mark_safe(  # noqa: S308 – every value is escaped
+        "".join(
+            f'<div><dt><span class="mark base-{_value(k.base)}" data-colour="{_value(k.colour)}">'
+            f"{_value(k.code)}</span></dt><dd>{_value(k.name)}</dd></div>"
+            for k in legend
+        )
+    )
+
+
+@register.simple_tag
+def term_rows(terms) -> str:
+    """The summary's rows by term (``student_page``'s ``stats["terms"]``)."""
+    word = escape(gettext("term"))
+    return mark_safe(  # noqa: S308 – every value is escaped
+        "".join(
+            f'<tr><th scope="row">{word} {_value(term.number)}</th><td>{_value(t.present)}</td>'
+            f"<td>{_value(t.absent)}</td><td>{_percent(t)}</td></tr>"
+            for term, t in terms
+        )
+    )
+
+
+@register.simple_tag
+def subject_rows(subjects) -> str:
+    """The summary's rows by subject; a subject under 50 % is marked ``pct-low``."""
+    if not subjects:
+        return format_html('<tr><td colspan="5">{}</td></tr>', gettext("No attendance yet."))
+    rows = []
+    for name, t in subjects:
+        low = 'class="pct-low"' if t.percent is not None and t.percent < 50 else ""
+        rows.append(
+            f'<tr><th scope="row">{_value(name)}</th><td>{_value(t.present)}</td>'
+            f"<td>{_value(t.absent)}</td><td>{_value(t.excluded)}</td>"
+            f"<td {low}>{_percent(t)}</td></tr>\n    "
+        )
+    return mark_safe("".join(rows))  # noqa: S308 – every value is escaped
+
+
+@register.simple_tag
+def month_rows(months) -> str:
+    """The summary's rows by month (``m.Y``)."""
+    return mark_safe(  # noqa: S308 – every value is escaped
+        "".join(
+            f'<tr><th scope="row">{month.month:02d}.{month.year:04d}</th>'
+            f"<td>{_value(t.present)}</td><td>{_value(t.absent)}</td><td>{_percent(t)}</td></tr>"
+            for month, t in months
+        )
+    )
