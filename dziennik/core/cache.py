@@ -285,13 +285,13 @@ def has_subject(model: type[models.Model]) -> bool:
 def subject_of(instance: models.Model, memo: dict | None = None) -> int | None:
     """The subject of a row of a subject model (``None`` for other rows); a grade's column
     is read when not loaded (once per column with ``memo``)."""
-    resolve = _subject_of.get(type(instance)._meta.concrete_model)
+    resolve = _subject_of.get(instance._meta.concrete_model)
     return None if resolve is None else resolve(instance, memo)
 
 
 def loaded_subject_of(instance: models.Model) -> int | None:
     """``subject_of`` without a query: ``None`` when it would need one."""
-    resolve = _subject_of.get(type(instance)._meta.concrete_model)
+    resolve = _subject_of.get(instance._meta.concrete_model)
     if resolve is None:
         return None
     return resolve(instance, _NoQuery())

@@ -2,6 +2,7 @@ import datetime
 
 import pytest
 from django.db import DatabaseError, connection, transaction
+from django.utils.functional import SimpleLazyObject
 
 from dziennik.core import audit
 from dziennik.core.models import AppendOnlyError, AuditEntry
@@ -22,6 +23,21 @@ def test_record_update_stores_old_and_new(world):
     assert entry.actor == world.user("principal")
     assert entry.school_id == world.school.pk
     assert entry.object_id == str(world.subject.pk)
+
+
+def test_a_change_of_request_user_is_recorded_through_its_lazy_wrapper(world):
+    """Views pass ``request.user`` – a ``SimpleLazyObject`` – as the changed row (logout
+    everywhere, a password change): recording it must see through the wrapper."""
+    user = world.user("own_parent")
+    lazy = SimpleLazyObject(lambda: user)
+    before = {"session_generation": user.session_generation}
+    user.session_generation += 1
+    user.save(update_fields=["session_generation"])
+    entry = audit.record_update(actor=lazy, instance=lazy, before=before)
+    assert entry.changes == {
+        "session_generation": [before["session_generation"], user.session_generation]
+    }
+    assert entry.object_id == str(user.pk)
 
 
 def test_update_without_change_records_nothing(world):
