@@ -123,8 +123,15 @@ def main() -> None:
         f"{len(subjects)} subjects; profiled: {state}"
     )
 
+    # moved as ``core.audit`` moves them when it records a grade: with the grades' share
+    # of the student's and the class's data only (``core.cache.bump_recorded``); fully
+    # cold moves every app's share too (``core.cache.bump``)
+    recorded = getattr(cache, "bump_recorded", None)
+
     def one(path: str, state: str) -> None:
-        if state == "cold":
+        if state == "cold" and recorded is not None:
+            recorded(("grades", scope) for scope in cold_scopes)
+        elif state == "cold":
             cache.bump(*cold_scopes)
         elif state == "fully cold":
             cache.bump(*fully_cold_scopes)

@@ -242,8 +242,9 @@ def _sync_alerts(school_id, student_ids, scope: Q, desired: dict[str, Attendance
     if changed:
         AttendanceAlert.objects.bulk_update(changed, ["percent"])
     if new or revive or stale or changed:
-        # Warnings are derived, not recorded in the history: move the pages' versions here.
-        cache.bump(*(cache.student_scope(s) for s in student_ids))
+        # Warnings are derived, not recorded in the history: move the pages' versions here
+        # (the attendance's share of each student's data, not the other apps').
+        cache.bump_in("attendance", *(cache.student_scope(s) for s in student_ids))
     _notify_families(school_id, [a for a in new] + [desired[k] for k in revive])
 
 

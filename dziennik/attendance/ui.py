@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from dziennik.core.cache import app_scopes
 from dziennik.core.extensions import HomePanel, NavItem
 from dziennik.plans import entitlements, gating
 from dziennik.schools import selectors as school_selectors
@@ -128,5 +129,6 @@ def home_panels(request, viewer: Viewer) -> list[HomePanel]:
 
 def home_panel_scopes(request, viewer: Viewer) -> list[tuple]:
     """The family's panel shows every child's alerts and absences: the school's
-    configuration, each child and their classes' register data."""
-    return list(school_selectors.family_cache_scopes(viewer))
+    configuration, each child's and their classes' attendance (a new grade or note does
+    not rebuild it, ``core.cache.app_scopes``)."""
+    return list(app_scopes("attendance", school_selectors.family_cache_scopes(viewer)))

@@ -21,10 +21,14 @@ def _changed(entries: Iterable[AuditEntry]) -> None:
     """Every recorded change also moves the cache versions of what it touched."""
     scopes = set()
     for entry in entries:
+        app_label = entry.content_type.app_label
         scopes.update(
-            _scopes(entry.school_class_id, entry.student_id, getattr(entry, "subject_id", None))
+            (app_label, scope)
+            for scope in _scopes(
+                entry.school_class_id, entry.student_id, getattr(entry, "subject_id", None)
+            )
         )
-    cache.bump(*scopes)
+    cache.bump_recorded(scopes)
 
 
 def _scopes(
@@ -165,7 +169,9 @@ def record_update(
     changes = {k: [before[k], after[k]] for k in before if before[k] != after.get(k)}
     if not changes:
         subject_id = links.get("subject_id") or cache.subject_of(instance)
-        cache.bump(*_scopes(links.get("school_class_id"), links.get("student_id"), subject_id))
+        scopes = _scopes(links.get("school_class_id"), links.get("student_id"), subject_id)
+        app_label = instance._meta.concrete_model._meta.app_label
+        cache.bump_recorded((app_label, scope) for scope in scopes)
         return None
     entry = build_entry(actor=actor, instance=instance, action="update", changes=changes, **links)
     entry.save()

@@ -86,6 +86,43 @@ def class_subject_scope(school_class_id: int, subject_id: int) -> Scope:
     return ("class-subject", school_class_id, subject_id)
 
 
+# --- one app's share of a student's or a class's register data ------------------------
+#
+# A recorded change (``core.audit``) moves the student's and the class's scopes and also
+# their share of the app whose row it recorded (``app_part_scope``: a grade moves
+# ``("student-in", 7, "grades")``, not the attendance's). Any other bump of a student's
+# or a class's scope (derived data, bulk writes, whose app the bump does not say) moves
+# their ``any_part_scope`` as well, which every share depends on. So a part of a page
+# that shows one app's data only (a home panel) is kept per ``app_scopes(app, scopes)``:
+# a new grade does not rebuild the attendance panel, and nothing that moves a student's
+# scope any other way leaves it stale.
+
+_SHARED = frozenset({"student", "data"})
+
+
+def app_part_scope(scope: Scope, app_label: str) -> Scope:
+    """``app_label``'s share of a student's or a class's data scope."""
+    return (f"{scope[0]}-in", *scope[1:], app_label)
+
+
+def any_part_scope(scope: Scope) -> Scope:
+    """What every share of a student's or a class's data scope also depends on: moved by
+    any bump of that scope but the recorded changes' (``bump_recorded``)."""
+    return (f"{scope[0]}-any", *scope[1:])
+
+
+def app_scopes(app_label: str, scopes: Iterable[Scope]) -> tuple[Scope, ...]:
+    """``scopes`` narrowed to ``app_label``'s data: each student's or class's data scope
+    becomes that app's share of it and its ``any_part_scope``; the others stay."""
+    narrowed: list[Scope] = []
+    for scope in scopes:
+        if scope[0] in _SHARED:
+            narrowed += [app_part_scope(scope, app_label), any_part_scope(scope)]
+        else:
+            narrowed.append(scope)
+    return tuple(dict.fromkeys(narrowed))
+
+
 # The version every cached entry carries besides its own scopes: moved when the cache
 # comes back after an outage, during which other bumps were lost (``core.redis_cache``).
 EPOCH_SCOPE: Scope = ("epoch",)
@@ -141,10 +178,33 @@ def versions(*scopes: Scope) -> tuple[str, ...]:
 
 
 def bump(*scopes: Scope) -> None:
-    """Mark the data of ``scopes`` as changed, now and when the transaction commits."""
+    """Mark the data of ``scopes`` as changed, now and when the transaction commits (a
+    student's or a class's data scope: every app's share of it too, ``any_part_scope``)."""
     if not scopes:
         return
-    unique = frozenset(scopes)
+    _bump(frozenset(scopes) | {any_part_scope(s) for s in scopes if s[0] in _SHARED})
+
+
+def bump_recorded(scopes: Iterable[tuple[str, Scope]]) -> None:
+    """``bump`` for the recorded changes (``core.audit``): each ``(app_label, scope)``
+    moves the scope and, for a student's or a class's data scope, the app's share of it
+    (``app_part_scope``), not the other apps'."""
+    moved = set()
+    for app_label, scope in scopes:
+        moved.add(scope)
+        if scope[0] in _SHARED:
+            moved.add(app_part_scope(scope, app_label))
+    if moved:
+        _bump(frozenset(moved))
+
+
+def bump_in(app_label: str, *scopes: Scope) -> None:
+    """``bump`` of derived data that only ``app_label``'s pages show (a student's
+    averages): the app's share of a student's or a class's scope, not the other apps'."""
+    bump_recorded((app_label, scope) for scope in scopes)
+
+
+def _bump(unique: frozenset[Scope]) -> None:
     keys = [_key(s) for s in unique]
 
     def write() -> None:

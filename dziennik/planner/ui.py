@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dziennik.accounts.children import active_child_id
-from dziennik.core.cache import config_scope
+from dziennik.core.cache import app_scopes, config_scope
 from dziennik.core.extensions import CalendarEntry, HomePanel, NavItem
 from dziennik.schools import selectors as school_selectors
 from dziennik.schools.viewer import Viewer
@@ -109,4 +109,4 @@ def home_panel_scopes(request, viewer: Viewer) -> list[tuple]:
     student_id = active_child_id(request)
     if student_id is None:
         return [config_scope(viewer.school_id)]
-    return list(school_selectors.child_cache_scopes(viewer, student_id))
+    return list(app_scopes("planner", school_selectors.child_cache_scopes(viewer, student_id)))

@@ -83,10 +83,15 @@ def family_panels(request, viewer: Viewer, page_scopes: Iterable[Scope]) -> list
     the order the home page shows them."""
     page_scopes = tuple(page_scopes)
     now = timezone.now()
-    parts = {}
+    sources = []
     for label, module in home_panel_sources():
         narrow = getattr(module, "home_panel_scopes", None)
         scopes = tuple(narrow(request, viewer)) if narrow is not None else page_scopes
+        sources.append((label, module, scopes))
+    # every part's versions in one round trip (kept for the request: ``_key`` reads them)
+    cache.versions(*dict.fromkeys(s for _l, _m, scopes in sources for s in scopes))
+    parts = {}
+    for label, module, scopes in sources:
 
         def build(module=module) -> Built:
             panels = module.home_panels(request, viewer)

@@ -95,7 +95,7 @@ def refresh_average(*, student_id: int, subject_id: int, term_id: int, rules: Ru
         StudentAverage.objects.filter(
             student_id=student_id, subject_id=subject_id, term_id=term_id
         ).delete()
-        cache.bump(cache.student_scope(student_id))  # derived data, not in the history
+        cache.bump_in("grades", cache.student_scope(student_id))  # derived, no history
         return
     class_id = (
         Enrolment.objects.filter(student_id=student_id, end_date__isnull=True)
@@ -111,7 +111,7 @@ def refresh_average(*, student_id: int, subject_id: int, term_id: int, rules: Ru
         term_id=term_id,
         defaults={"average": avg, "school_class_id": class_id, "school_id": school_id},
     )
-    cache.bump(cache.student_scope(student_id))  # derived data, not in the history
+    cache.bump_in("grades", cache.student_scope(student_id))  # derived, no history
 
 
 def refresh_averages(

@@ -77,13 +77,64 @@ def test_parts_kept_make_the_page_built_afresh(world, family):
     assert _page(family) == first  # every part built afresh
 
 
+# the tables the family panels of the other apps read: a new grade reads none of them
+OTHER_PANELS = {"attendance_attendancemark", "behaviour_behaviournote", "planner_event"}
+
+
 def test_a_new_grade_shows_at_once_and_rebuilds_only_what_shows_grades(world, family):
     _page(family)
     _grade(world, world.student, "Kartkówka – procenty", "5")
     with CaptureQueriesContext(connection) as queries:
         html = _page(family)
     assert "Kartkówka – procenty" in html and "<strong>5</strong>" in html
-    assert "notices_announcement" not in _tables(queries.captured_queries)
+    read = _tables(queries.captured_queries)
+    assert "grades_grade" in read
+    # the grades' share of the child's data moved, not the attendance's, notes' or plans'
+    assert not read & (OTHER_PANELS | {"notices_announcement"}), " ".join(sorted(read))
+
+
+def test_a_new_absence_shows_at_once_and_leaves_the_grades_kept(world, family):
+    from dziennik.attendance.tests.factories import build_register, save_lesson
+
+    reg = build_register(world)
+    _page(family)
+    save_lesson(world, reg, reg.math2, {world.student: "nb"}, day=reg.day)
+    with CaptureQueriesContext(connection) as queries:
+        html = _page(family)
+    assert 'id="recent-absences"' in html and f"{reg.day:%d.%m.%Y}</a>" in html
+    assert "Sprawdzian – ułamki" in html
+    read = _tables(queries.captured_queries)
+    assert "attendance_attendancemark" in read
+    assert not read & {"grades_grade", "behaviour_behaviournote", "planner_event"}, read
+
+
+def test_a_new_note_shows_at_once_and_leaves_grades_and_attendance_kept(world, family):
+    from dziennik.behaviour.tests.factories import write_note
+
+    _page(family)
+    write_note(world.user("teacher_in"), world.student, "Pomógł koledze w lekcjach.")
+    with CaptureQueriesContext(connection) as queries:
+        html = _page(family)
+    assert "Pomógł koledze w lekcjach." in html and "Sprawdzian – ułamki" in html
+    read = _tables(queries.captured_queries)
+    assert "behaviour_behaviournote" in read
+    assert not read & {"grades_grade", "attendance_attendancemark", "planner_event"}, read
+
+
+def test_a_bump_that_names_no_app_rebuilds_every_panel_of_the_child(world, family):
+    """Derived data (the attendance warnings, the averages) moves the child's scope
+    without saying whose: every panel of the child is built afresh."""
+    first = _page(family)
+    cache.bump(cache.student_scope(world.student.pk))
+    with CaptureQueriesContext(connection) as queries:
+        assert _page(family) == first
+    read = _tables(queries.captured_queries)
+    assert {"grades_grade", "attendance_attendancemark", "behaviour_behaviournote"} <= read
+    # and a class's: the plans of the class are built afresh too
+    cache.bump(cache.data_scope(world.school_class.pk))
+    with CaptureQueriesContext(connection) as queries:
+        assert _page(family) == first
+    assert {"planner_event", "grades_grade"} <= _tables(queries.captured_queries)
 
 
 def test_a_new_announcement_shows_at_once_and_leaves_the_grades_kept(world, family):
