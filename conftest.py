@@ -144,6 +144,28 @@ def csp_violations():
     return []
 
 
+def wait_for_request_threads(timeout=20.0):
+    """Let the live server finish the requests the closed page left in flight.
+
+    A page closed while htmx still loads a panel leaves a request thread running; the
+    test's database is flushed next, and on PostgreSQL that TRUNCATE and the request's
+    locks can deadlock (the flush then fails and the next test finds the old rows)."""
+    import threading
+    import time
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        busy = [
+            thread
+            for thread in threading.enumerate()
+            if thread.name.endswith("(process_request_thread)") and thread.is_alive()
+        ]
+        if not busy:
+            return
+        for thread in busy:
+            thread.join(max(0.0, deadline - time.monotonic()))
+
+
 @pytest.fixture
 def page(chromium_browser, live_server, csp_violations):
     """A fresh browser context (cookies, storage) on the live server, Polish locale.
@@ -158,6 +180,7 @@ def page(chromium_browser, live_server, csp_violations):
     page.set_default_timeout(15_000)
     yield page
     context.close()
+    wait_for_request_threads()
     assert csp_violations == [], "Content-Security-Policy violations:\n" + "\n".join(
         str(violation) for violation in csp_violations
     )
