@@ -21,7 +21,7 @@ from dziennik.core.confirm import confirm_then_delete
 from dziennik.core.forms import add_service_errors
 
 from . import config_selectors as selectors
-from . import services
+from . import entitlements, services
 from .config_forms import OfferForm, PackageForm, PlanForm, PromotionForm, SettingsForm
 
 INDEX = "plans:config"
@@ -48,7 +48,7 @@ def school_settings(request):
     stale = False
     if request.method == "POST" and form.is_valid():
         try:
-            services.plan_settings_update(
+            saved = services.plan_settings_update(
                 actor=request.user, version=request.POST.get("version"), **form.values()
             )
         except ValidationError as exc:
@@ -56,6 +56,8 @@ def school_settings(request):
             add_service_errors(form, exc)
         else:
             messages.success(request, _("The settings have been saved."))
+            if saved.restored:
+                messages.success(request, _restored_message(saved.restored))
             return redirect(INDEX)
     if stale:
         current = selectors.settings_for(request.viewer)
@@ -65,6 +67,13 @@ def school_settings(request):
         {"form": form, "version": services.settings_version(current)},
         status=409 if stale else 400 if form.errors else 200,
     )
+
+
+def _restored_message(codes: list[str]) -> str:
+    return _(
+        "The statutory model: parents see the register free of charge from anywhere "
+        "(L-05), so the free plan includes again: %(restored)s."
+    ) % {"restored": ", ".join(entitlements.label(code) for code in codes)}
 
 
 def _edit(

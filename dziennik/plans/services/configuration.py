@@ -136,11 +136,17 @@ def plan_settings_update(
     """The principal sets the school's plan model, its VAT (a rate, or exempt: "zw." on
     the receipts) and the NIP and REGON its receipts print (checked, when given);
     recorded in the history. ``version``: what the form showed (``settings_version``);
-    a form based on older settings is refused (``StaleEdit``)."""
+    a form based on older settings is refused (``StaleEdit``).
+
+    Back in the statutory model, the school is lawful at once (L-05): in the same
+    transaction the free plan gets back what the law keeps free and the 2012 model let
+    the principal take out of it (``restore_free_plan``, in the history by the
+    principal). The codes restored are on the result's ``restored`` (empty: none)."""
     viewer = get_viewer(actor)
-    if not viewer.is_principal:
+    if not viewer.is_principal or viewer.school_id is None:
         raise Http404
-    school = School.objects.get(pk=viewer.school_id)
+    # Locked as the catalogue's writes lock it: a free plan edited meanwhile waits.
+    school = School.objects.select_for_update(no_key=True).get(pk=viewer.school_id)
     if mode not in PlanSettings.Mode.values:
         raise ValidationError({"mode": _("Choose a plan model.")})
     cleaned_networks = _networks(networks)
@@ -161,7 +167,31 @@ def plan_settings_update(
         audit.record_create(actor=actor, instance=settings)
     else:
         audit.record_update(actor=actor, instance=settings, before=before)
+    settings.restored = restore_free_plan(actor=actor, settings=settings)
     return settings
+
+
+def restore_free_plan(*, actor, settings: PlanSettings) -> list[str]:
+    """In the statutory model, give the school's free plan back what the law keeps free
+    and it lacks (what the 2012 model let the principal take out of it); the change is
+    in the history, by ``actor``. Returns the codes restored (none: nothing written).
+    Called inside the settings' write, the school's row locked."""
+    if settings.mode != PlanSettings.Mode.STATUTORY:
+        return []
+    free = Plan.objects.select_for_update().filter(school_id=settings.school_id, is_free=True)
+    plan = free.first()
+    if plan is None:
+        return []
+    missing = entitlements.FREE_BY_LAW - set(plan.entitlements)
+    if not missing:
+        return []
+    before = audit.snapshot(plan, fields=["entitlements"])
+    held = set(plan.entitlements) | missing
+    plan.entitlements = [code for code, _label in entitlements.CHOICES if code in held]
+    plan.full_clean(validate_constraints=False)
+    plan.save()
+    audit.record_update(actor=actor, instance=plan, before=before)
+    return [code for code, _label in entitlements.CHOICES if code in missing]
 
 
 def check_free_plan(plan: Plan, settings: PlanSettings | None) -> None:

@@ -266,6 +266,138 @@ def test_a_non_public_school_switches_to_2012_and_the_basic_account_is_gated_at_
     assert _grades(world, AT_HOME).status_code == 200
 
 
+def _gated_free_plan(world):
+    """A non-public school in the 2012 model whose free plan no longer opens grades and
+    attendance from anywhere (set through the services, as the principal)."""
+    world.school.is_public = False
+    world.school.save()
+    plans = leaflet(world)
+    principal = world.user("principal")
+    weekday = timezone.localtime().isoweekday()
+    services.plan_settings_update(
+        actor=principal,
+        mode="at_school",
+        networks=SCHOOL_NET,
+        consultation_hours=[{"weekday": weekday, "start": "00:00", "end": "23:59"}],
+    )
+    basic = plans["basic"]
+    services.plan_update(
+        actor=principal,
+        plan=basic,
+        name=basic.name,
+        entitlements=sorted(entitlements.FREE_BY_LAW - entitlements.AT_SCHOOL_ONLY),
+        validity_months=basic.validity_months,
+        is_free=True,
+    )
+    basic.refresh_from_db()
+    return basic
+
+
+def _attendance(world, address):
+    url = reverse("attendance:student", args=[world.student.pk])
+    return world.client("own_parent").get(url, REMOTE_ADDR=address)
+
+
+@override_settings(TRUSTED_PROXIES=[])
+def test_back_to_the_statutory_model_restores_the_free_plan_in_the_history(world):
+    basic = _gated_free_plan(world)
+    assert _grades(world, AT_HOME).status_code == 403
+    assert _attendance(world, AT_HOME).status_code == 403
+    gated = list(basic.entitlements)
+    entries = len(_entries(Plan, basic.pk))
+    client = _principal(world)
+    url = reverse("plans:config_settings")
+    version = client.get(url).context["version"]
+    answer = client.post(url, _settings_data(version=version))
+    assert answer.status_code == 302
+    # the very next request of a basic parent at home sees the register
+    assert _grades(world, AT_HOME).status_code == 200
+    assert _attendance(world, AT_HOME).status_code == 200
+    basic.refresh_from_db()
+    assert set(basic.entitlements) >= entitlements.FREE_BY_LAW
+    assert basic.entitlements == [c for c, _l in entitlements.CHOICES if c in basic.entitlements]
+    # one more entry of the plan: the principal's, old and new
+    entry = _entries(Plan, basic.pk)[-1]
+    assert len(_entries(Plan, basic.pk)) == entries + 1
+    assert entry.action == "update" and entry.actor == world.user("principal")
+    assert entry.changes["entitlements"] == [gated, basic.entitlements]
+    # the settings' own entry, and the message naming what was restored
+    assert _entries(PlanSettings, action="update")[-1].changes["mode"] == [
+        "at_school",
+        "statutory",
+    ]
+    text = client.get(answer.url).content.decode()
+    assert "plan bezpłatny znów obejmuje: Oceny z domu, Frekwencja z domu" in text
+    # the plan's screen saves again as it is, with nothing to restore next time
+    version = client.get(url).context["version"]
+    assert client.post(url, _settings_data(version=version)).status_code == 302
+    assert len(_entries(Plan, basic.pk)) == entries + 1
+    assert "znów obejmuje" not in client.get(reverse("plans:config")).content.decode()
+
+
+@pytest.mark.parametrize("problem", ["invalid", "stale"])
+def test_a_refused_switch_back_leaves_the_free_plan_gated(world, problem):
+    basic = _gated_free_plan(world)
+    client = _principal(world)
+    url = reverse("plans:config_settings")
+    version = client.get(url).context["version"]
+    if problem == "stale":  # someone saved the settings meanwhile
+        data = _settings_data(
+            mode="at_school",
+            networks=SCHOOL_NET,
+            weekday_0="1",
+            start_0="08:00",
+            end_0="09:00",
+            version=version,
+        )
+        assert client.post(url, data).status_code == 302
+        answer = client.post(url, _settings_data(version=version))
+        assert answer.status_code == 409
+    else:
+        answer = client.post(url, _settings_data(vat_rate="100", version=version))
+        assert answer.status_code == 400
+    assert PlanSettings.objects.get().mode == "at_school"
+    before = basic.entitlements
+    basic.refresh_from_db()
+    assert basic.entitlements == before
+    assert not entitlements.AT_SCHOOL_ONLY & set(basic.entitlements)
+    assert [e.actor for e in _entries(Plan, basic.pk, "update")] == [world.user("principal")]
+    assert "znów obejmuje" not in answer.content.decode()
+
+
+def test_the_service_restores_only_what_is_missing_and_only_in_the_statutory_model(world):
+    principal = world.user("principal")
+    # no free plan: nothing to restore (the gate grants the law's part anyway)
+    settings = services.plan_settings_update(actor=principal, mode="statutory")
+    assert settings.restored == []
+    basic = _gated_free_plan(world)
+    settings = services.plan_settings_update(
+        actor=principal,
+        version=services.settings_version(PlanSettings.objects.get()),
+        mode="at_school",
+        networks=SCHOOL_NET,
+        consultation_hours=[{"weekday": 1, "start": "08:00", "end": "09:00"}],
+    )
+    assert settings.restored == []  # the 2012 model keeps the principal's choice
+    basic.refresh_from_db()
+    assert not entitlements.AT_SCHOOL_ONLY & set(basic.entitlements)
+    settings = services.plan_settings_update(
+        actor=principal, version=services.settings_version(settings), mode="statutory"
+    )
+    assert settings.restored == [entitlements.GRADES, entitlements.ATTENDANCE]
+    basic.refresh_from_db()
+    assert set(basic.entitlements) >= entitlements.FREE_BY_LAW
+    # and the extras the principal gave the free plan stay
+    basic.entitlements = [*basic.entitlements, entitlements.PUSH]
+    basic.save()
+    settings = services.plan_settings_update(
+        actor=principal, version=services.settings_version(settings), mode="statutory"
+    )
+    assert settings.restored == []
+    basic.refresh_from_db()
+    assert entitlements.PUSH in basic.entitlements
+
+
 # --- plans ------------------------------------------------------------------------------
 
 
