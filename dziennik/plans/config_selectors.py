@@ -12,6 +12,7 @@ from django.http import Http404
 from dziennik.schools.viewer import Viewer
 
 from . import entitlements
+from .lookups import one_of
 from .models import Channel, Offer, Package, Plan, PlanSettings, Promotion
 from .selectors import WEEKDAYS, plan_settings_of
 
@@ -86,39 +87,21 @@ def overview(viewer: Viewer) -> Overview:
 
 
 def get_plan_for(viewer: Viewer, plan_id: int) -> Plan:
-    found = Plan.objects.filter(pk=plan_id, school_id=require_principal(viewer)).first()
-    if found is None:
-        raise Http404
-    return found
+    return one_of(Plan.objects, pk=plan_id, school_id=require_principal(viewer))
 
 
 def get_package_for(viewer: Viewer, package_id: int) -> Package:
-    found = (
-        Package.objects.select_related("plan")
-        .filter(pk=package_id, school_id=require_principal(viewer))
-        .first()
-    )
-    if found is None:
-        raise Http404
-    return found
+    packages = Package.objects.select_related("plan")
+    return one_of(packages, pk=package_id, school_id=require_principal(viewer))
 
 
 def get_promotion_for(viewer: Viewer, promotion_id: int) -> Promotion:
-    found = (
-        Promotion.objects.select_related("package__plan")
-        .filter(pk=promotion_id, package__school_id=require_principal(viewer))
-        .first()
-    )
-    if found is None:
-        raise Http404
-    return found
+    promotions = Promotion.objects.select_related("package__plan")
+    return one_of(promotions, pk=promotion_id, package__school_id=require_principal(viewer))
 
 
 def get_offer_for(viewer: Viewer, offer_id: int) -> Offer:
-    found = Offer.objects.filter(pk=offer_id, school_id=require_principal(viewer)).first()
-    if found is None:
-        raise Http404
-    return found
+    return one_of(Offer.objects, pk=offer_id, school_id=require_principal(viewer))
 
 
 def purchases_of_plan(plan: Plan) -> int:

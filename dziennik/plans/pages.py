@@ -18,6 +18,7 @@ from dziennik.schools.selectors import current_school_year
 from dziennik.schools.viewer import Viewer
 
 from . import entitlements, pricing
+from .lookups import one_of
 from .models import (
     Access,
     ActivationLine,
@@ -285,10 +286,7 @@ def led_classes(viewer: Viewer) -> list[SchoolClass]:
 
 
 def get_activation_list_for(viewer: Viewer, list_id: int) -> ActivationList:
-    found = list_queryset(viewer).select_related("school_class").filter(pk=list_id).first()
-    if found is None:
-        raise Http404
-    return found
+    return one_of(list_queryset(viewer).select_related("school_class"), pk=list_id)
 
 
 def list_lines(activation_list: ActivationList) -> list[ActivationLine]:

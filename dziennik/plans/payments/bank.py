@@ -24,6 +24,7 @@ from dziennik.core import audit
 from dziennik.schools.viewer import get_viewer
 
 from .. import statements, titles
+from ..lookups import one_of
 from ..models import BankAccount, Channel, Purchase, Statement, StatementLine
 from ..services import paid_total, payment_record
 from ..slip import clean_iban
@@ -151,9 +152,7 @@ def statement_import(*, actor, name: str, data: bytes, fmt: str) -> Statement:
 
 def _review_line(actor, line_id: int) -> tuple[int, StatementLine]:
     school_id = _office_school(actor)
-    line = StatementLine.objects.select_for_update().filter(pk=line_id, school_id=school_id).first()
-    if line is None:
-        raise Http404
+    line = one_of(StatementLine.objects.select_for_update(), pk=line_id, school_id=school_id)
     if line.outcome != Outcome.REVIEW:
         raise ValidationError(_("This line has already been decided."))
     return school_id, line

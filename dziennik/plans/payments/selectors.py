@@ -8,6 +8,7 @@ from django.http import Http404
 from dziennik.schools.models import Student
 from dziennik.schools.viewer import Viewer
 
+from ..lookups import one_of
 from ..models import BankAccount, OnlineOrder, Package, Purchase, Statement, StatementLine
 from . import permissions
 
@@ -73,10 +74,7 @@ def review_queue(viewer: Viewer, *, limit: int = 200) -> list[StatementLine]:
 
 
 def review_line_for(viewer: Viewer, line_id: int) -> StatementLine:
-    line = StatementLine.objects.filter(pk=line_id, school_id=_office(viewer)).first()
-    if line is None:
-        raise Http404
-    return line
+    return one_of(StatementLine.objects, pk=line_id, school_id=_office(viewer))
 
 
 def decided_lines(viewer: Viewer, *, limit: int = 50) -> list[StatementLine]:
@@ -100,14 +98,8 @@ def orders_of(viewer: Viewer, *, limit: int = 100) -> list[OnlineOrder]:
 
 
 def order_for(viewer: Viewer, order_id: int) -> OnlineOrder:
-    order = (
-        OnlineOrder.objects.select_related("purchase")
-        .filter(pk=order_id, school_id=_office(viewer))
-        .first()
-    )
-    if order is None:
-        raise Http404
-    return order
+    orders = OnlineOrder.objects.select_related("purchase")
+    return one_of(orders, pk=order_id, school_id=_office(viewer))
 
 
 def waiting_purchases(viewer: Viewer, *, limit: int = 20) -> list[Purchase]:

@@ -30,6 +30,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Model
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -39,6 +40,7 @@ from dziennik.schools.models import School, SchoolYear
 from dziennik.schools.viewer import get_viewer
 
 from .. import entitlements
+from ..lookups import one_of
 from ..models import (
     ActivationLine,
     Channel,
@@ -68,12 +70,9 @@ def _school_of(actor) -> int:
     return viewer.school_id
 
 
-def _locked[T](model: type[T], pk: int, **scope) -> T:
+def _locked[T: Model](model: type[T], pk: int, **scope) -> T:
     """The row ``pk`` of the actor's school, locked; 404 when missing or another school's."""
-    found = model.objects.select_for_update().filter(pk=pk, **scope).first()
-    if found is None:
-        raise Http404
-    return found
+    return one_of(model.objects.select_for_update(), pk=pk, **scope)
 
 
 def _add(errors: dict[str, list[str]], field: str, message: str) -> None:
@@ -127,6 +126,23 @@ def _full_clean(row, exclude=()) -> None:
         raise ValidationError(exc.message_dict) from exc
 
 
+def _save[T: Model](
+    actor, row: T, errors: dict[str, list[str]], *, before=None, exclude=(), **links
+) -> T:
+    """The end of every create and update of a row: the rules' ``errors`` (any: nothing
+    is written), the model's own validation (``exclude``: fields it does not check), the
+    save and its history entry – a create, or an update from the ``before`` snapshot
+    (``links``: the entry's school, for rows that do not name it)."""
+    _raise(errors)
+    _full_clean(row, exclude)
+    row.save()
+    if before is None:
+        audit.record_create(actor=actor, instance=row, **links)
+    else:
+        audit.record_update(actor=actor, instance=row, before=before, **links)
+    return row
+
+
 # --- plans ------------------------------------------------------------------------------
 
 
@@ -166,11 +182,7 @@ def plan_create(
         validity_months=validity_months,
     )
     _check_plan(school_id, plan, errors)
-    _raise(errors)
-    _full_clean(plan)
-    plan.save()
-    audit.record_create(actor=actor, instance=plan)
-    return plan
+    return _save(actor, plan, errors)
 
 
 @transaction.atomic
@@ -196,11 +208,7 @@ def plan_update(
     current.entitlements = list(entitlements)
     current.validity_months = validity_months
     _check_plan(school_id, current, errors)
-    _raise(errors)
-    _full_clean(current)
-    current.save()
-    audit.record_update(actor=actor, instance=current, before=before)
-    return current
+    return _save(actor, current, errors, before=before)
 
 
 def _bought(**lookup) -> int:
@@ -286,11 +294,7 @@ def package_create(
         school_id=school_id, plan=plan, kind=kind, amount=amount, channels=list(channels)
     )
     _check_package(package, plan, errors)
-    _raise(errors)
-    _full_clean(package)
-    package.save()
-    audit.record_create(actor=actor, instance=package)
-    return package
+    return _save(actor, package, errors)
 
 
 @transaction.atomic
@@ -315,11 +319,7 @@ def package_update(
     current.kind, current.amount, current.channels = kind, amount, list(channels)
     _check_package(current, current.plan, errors)
     _check_promotions_below(current, errors)
-    _raise(errors)
-    _full_clean(current)
-    current.save()
-    audit.record_update(actor=actor, instance=current, before=before)
-    return current
+    return _save(actor, current, errors, before=before)
 
 
 def _delete_package_rows(actor, package: Package) -> None:
@@ -400,11 +400,8 @@ def promotion_create(
         channels=list(channels),
     )
     _check_promotion(promotion, package, errors)
-    _raise(errors)
-    _full_clean(promotion, exclude=["channels"])  # none: however the package is paid
-    promotion.save()
-    audit.record_create(actor=actor, instance=promotion, school_id=school_id)
-    return promotion
+    # channels none: however the package is paid
+    return _save(actor, promotion, errors, exclude=["channels"], school_id=school_id)
 
 
 @transaction.atomic
@@ -428,11 +425,7 @@ def promotion_update(
     current.amount, current.channels = amount, list(channels)
     current.date_from, current.date_to = date_from, date_to
     _check_promotion(current, current.package, errors)
-    _raise(errors)
-    _full_clean(current, exclude=["channels"])
-    current.save()
-    audit.record_update(actor=actor, instance=current, before=before, school_id=school_id)
-    return current
+    return _save(actor, current, errors, before=before, exclude=["channels"], school_id=school_id)
 
 
 @transaction.atomic
@@ -490,11 +483,7 @@ def offer_create(
         window_days=window_days,
     )
     _check_offer(school_id, offer, errors)
-    _raise(errors)
-    _full_clean(offer)
-    offer.save()
-    audit.record_create(actor=actor, instance=offer)
-    return offer
+    return _save(actor, offer, errors)
 
 
 @transaction.atomic
@@ -518,11 +507,7 @@ def offer_update(
     current.entitlement, current.amount = entitlement, amount
     current.validity_months, current.window_days = validity_months, window_days
     _check_offer(school_id, current, errors)
-    _raise(errors)
-    _full_clean(current)
-    current.save()
-    audit.record_update(actor=actor, instance=current, before=before)
-    return current
+    return _save(actor, current, errors, before=before)
 
 
 @transaction.atomic
