@@ -36,8 +36,9 @@ from dziennik.core import audit
 from dziennik.schools.models import Enrolment, School, Student
 from dziennik.schools.viewer import Viewer, get_viewer
 
-from .. import pricing, titles
+from .. import entitlements, pricing, titles
 from ..models import Access, Channel, Offer, Package, Payment, PlanSettings, Purchase
+from ..selectors import school_rules
 from . import sms
 
 STATUS_FIELDS = ["status", "paid_at", "activated_on"]
@@ -235,6 +236,18 @@ def offer_purchase_create(
         raise Http404
     if channel not in Channel.values:
         raise ValidationError({"channel": _("Choose how to pay.")})
+    if offer.entitlement in entitlements.FREE_BY_LAW and school_rules(offer.school_id).statutory:
+        # An offer made under the 2012 model, after the school went back to the statutory
+        # one (or any public school): parents see this free of charge by law (L-05).
+        raise ValidationError(
+            {
+                "offer": _(
+                    "Parents see %(what)s free of charge by law (L-05), so it cannot be sold "
+                    "as an add-on."
+                )
+                % {"what": entitlements.label(offer.entitlement)}
+            }
+        )
     activation = last_activation(student)
     if activation is None:
         raise ValidationError(

@@ -372,3 +372,32 @@ def test_titles_catch_mistakes_and_are_found_in_a_bank_text():
     assert titles.find_titles("dz12abcdefgh" + titles.check_char(12, "ABCDEFGH")) == [
         "DZ-12-ABCDEFGH" + titles.check_char(12, "ABCDEFGH")
     ]
+
+
+def test_an_offer_of_what_the_law_keeps_free_is_not_sold_in_the_statutory_model(world, plans):
+    """An offer the 2012 model allowed (grades from home as an add-on) stays in the
+    catalogue after the school goes back to the statutory model: nobody can buy it."""
+    world.school.is_public = False
+    world.school.save()
+    PlanSettings.objects.update_or_create(
+        school=world.school, defaults={"mode": PlanSettings.Mode.AT_SCHOOL}
+    )
+    offer = plans["offer"]
+    offer.entitlement = entitlements.GRADES
+    offer.save()
+    paid_purchase(world, plans["single"])
+    parent = world.user("own_parent")
+    day = WINTER + datetime.timedelta(days=1)
+    bought = services.offer_purchase_create(
+        actor=parent, offer=offer, student=world.student, channel=Channel.ONLINE, day=day
+    )
+    assert bought.offer == offer
+    settings = PlanSettings.objects.get(school=world.school)
+    settings.mode = PlanSettings.Mode.STATUTORY
+    settings.save()  # a configuration model: its save moves the school's version
+    with pytest.raises(ValidationError) as refused:
+        services.offer_purchase_create(
+            actor=parent, offer=offer, student=world.student, channel=Channel.ONLINE, day=day
+        )
+    assert "L-05" in str(refused.value)
+    assert Purchase.objects.filter(offer=offer).count() == 1
