@@ -273,6 +273,10 @@ def student_attendance(request, student_id: int):
     """A student's attendance: rendered once per version of the data it shows and per
     user (``STUDENT_PAGE``)."""
     viewer = request.viewer
+    refused = gating.refusal(request, student_id, entitlements.ATTENDANCE)
+    if refused is not None:  # the family's plan: decided per request, never cached
+        return refused
+    page = STUDENT_PAGE.open(request, student_id=student_id)
 
     def render_page():
         student = permissions.student_attendance.get(viewer, student_id)
@@ -285,8 +289,11 @@ def student_attendance(request, student_id: int):
             {
                 "student": student,
                 **_period_context(period),
-                # the rows, the grid, the statistics and the deadline: one read of the marks
-                **selectors.student_page(student, date_from, date_to, terms, recent_since),
+                # the rows, the grid, the statistics and the deadline: kept per month, one
+                # read of the marks of the months not kept
+                **selectors.student_page_parts(
+                    student, date_from, date_to, terms, recent_since, page.scopes
+                ),
                 "justifications": selectors.student_justifications(viewer, student),
                 "reads_justifications": permissions.justifications.reads_any_of(viewer, student),
                 "alerts": selectors.student_alerts(student.pk, since=recent_since),
@@ -296,10 +303,7 @@ def student_attendance(request, student_id: int):
             status=400 if period.error else 200,
         )
 
-    refused = gating.refusal(request, student_id, entitlements.ATTENDANCE)
-    if refused is not None:  # the family's plan: decided per request, never cached
-        return refused
-    return STUDENT_PAGE.serve(request, render_page, student_id=student_id)
+    return page.serve(render_page)
 
 
 @login_required

@@ -38,6 +38,7 @@ is new on every read, so nothing is ever served from the cache – slower, never
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import time
 import uuid
@@ -123,6 +124,91 @@ def app_scopes(app_label: str, scopes: Iterable[Scope]) -> tuple[Scope, ...]:
     return tuple(dict.fromkeys(narrowed))
 
 
+# --- one month's share of an app's data ------------------------------------------------
+#
+# An app whose rows carry dates (``register_dated_models``: an attendance mark's day, a
+# justification's range) has its share of a student's or a class's data split further
+# per month: a recorded change of such a row moves the share of each month its dates
+# fall in, before and after the change (a lesson moved between dates: both months). A
+# change of that app whose months are not known (a recorded row without dates, a
+# ``bump_in`` that names none) moves ``all_months_scope``, which every month's share
+# depends on, as does ``any_part_scope``. So a part of a page kept per month
+# (``month_scopes``) is rebuilt when that month changes, not when today's does.
+
+_dated: dict[type[models.Model], tuple[tuple[str, str], ...]] = {}
+_dated_apps: set[str] = set()
+
+
+def month_part_scope(scope: Scope, app_label: str, month: str) -> Scope:
+    """``app_label``'s share of a student's or a class's data in one ``month``
+    (``"2026-09"``)."""
+    return (f"{scope[0]}-in", *scope[1:], app_label, month)
+
+
+def all_months_scope(scope: Scope, app_label: str) -> Scope:
+    """What every month's share of ``app_label``'s data also depends on: moved by a
+    change of that app's data whose months are not known."""
+    return (f"{scope[0]}-in-months", *scope[1:], app_label)
+
+
+def month_scopes(app_label: str, scopes: Iterable[Scope], month: str) -> tuple[Scope, ...]:
+    """``scopes`` narrowed to ``app_label``'s data of one ``month``: each student's or
+    class's data scope becomes that month's share, ``all_months_scope`` and
+    ``any_part_scope``; the others stay."""
+    narrowed: list[Scope] = []
+    for scope in scopes:
+        if scope[0] in _SHARED:
+            narrowed += [
+                month_part_scope(scope, app_label, month),
+                all_months_scope(scope, app_label),
+                any_part_scope(scope),
+            ]
+        else:
+            narrowed.append(scope)
+    return tuple(dict.fromkeys(narrowed))
+
+
+def month_of(day: datetime.date) -> str:
+    return f"{day.year:04d}-{day.month:02d}"
+
+
+def register_dated_models(table: Mapping[type[models.Model], str]) -> None:
+    """The models whose recorded changes move month shares (``month_part_scope``), each
+    with its date field (``"date"``) or range (``"date_from..date_to"``)."""
+    for model, spec in table.items():
+        first, _sep, last = spec.partition("..")
+        model._meta.get_field(first)
+        model._meta.get_field(last or first)
+        _dated[model] = ((first, last or first),)
+        _dated_apps.add(model._meta.app_label)
+
+
+def months_of(instance: models.Model, changes: Mapping[str, Any] | None = None) -> frozenset | None:
+    """The months a recorded change of ``instance`` touches: those of its dates now and,
+    from ``changes`` (``{field: [old, new]}``, dates as ISO text), before; ``None`` for a
+    row of a model without dates."""
+    ranges = _dated.get(instance._meta.concrete_model)
+    if ranges is None:
+        return None
+    months: set[str] = set()
+    for first, last in ranges:
+        now = (getattr(instance, first), getattr(instance, last))
+        old = [(changes or {}).get(name, [None])[0] for name in (first, last)]
+        old = [datetime.date.fromisoformat(v) if isinstance(v, str) else v for v in old]
+        for start, end in (now, (old[0] or now[0], old[1] or now[1])):
+            if isinstance(start, datetime.date) and isinstance(end, datetime.date):
+                months.update(_months_between(min(start, end), max(start, end)))
+    return frozenset(months)
+
+
+def _months_between(start: datetime.date, end: datetime.date) -> list[str]:
+    year, month, found = start.year, start.month, []
+    while (year, month) <= (end.year, end.month):
+        found.append(f"{year:04d}-{month:02d}")
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return found
+
+
 # The version every cached entry carries besides its own scopes: moved when the cache
 # comes back after an outage, during which other bumps were lost (``core.redis_cache``).
 EPOCH_SCOPE: Scope = ("epoch",)
@@ -185,23 +271,34 @@ def bump(*scopes: Scope) -> None:
     _bump(frozenset(scopes) | {any_part_scope(s) for s in scopes if s[0] in _SHARED})
 
 
-def bump_recorded(scopes: Iterable[tuple[str, Scope]]) -> None:
+def bump_recorded(scopes: Iterable[tuple]) -> None:
     """``bump`` for the recorded changes (``core.audit``): each ``(app_label, scope)``
     moves the scope and, for a student's or a class's data scope, the app's share of it
-    (``app_part_scope``), not the other apps'."""
+    (``app_part_scope``), not the other apps'. ``(app_label, scope, months)``: for an app
+    with dated rows (``register_dated_models``), also the share of each of ``months``;
+    without months (``None``) its ``all_months_scope``."""
     moved = set()
-    for app_label, scope in scopes:
+    for app_label, scope, *rest in scopes:
         moved.add(scope)
         if scope[0] in _SHARED:
             moved.add(app_part_scope(scope, app_label))
+            if app_label in _dated_apps:
+                months = rest[0] if rest else None
+                if months is None:
+                    moved.add(all_months_scope(scope, app_label))
+                else:
+                    moved.update(month_part_scope(scope, app_label, m) for m in months)
     if moved:
         _bump(frozenset(moved))
 
 
-def bump_in(app_label: str, *scopes: Scope) -> None:
+def bump_in(app_label: str, *scopes: Scope, months: Iterable[str] | None = None) -> None:
     """``bump`` of derived data that only ``app_label``'s pages show (a student's
-    averages): the app's share of a student's or a class's scope, not the other apps'."""
-    bump_recorded((app_label, scope) for scope in scopes)
+    averages): the app's share of a student's or a class's scope, not the other apps'.
+    ``months``: the months of that app's data it changes (``()``: data kept per month
+    none; by default every month's)."""
+    months = None if months is None else tuple(months)
+    bump_recorded((app_label, scope, months) for scope in scopes)
 
 
 def _bump(unique: frozenset[Scope]) -> None:

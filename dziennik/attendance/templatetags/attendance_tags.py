@@ -17,18 +17,21 @@ register = template.Library()
 def day_grid_rows(days) -> str:
     """The rows of ``attendance/student.html``'s grid (``selectors.student_day_grid``):
     one per day, one cell per lesson number, a mark per lesson in it."""
+    width = max((len(cells) for _day, cells in days), default=0)
+    by_number = [(day, dict(enumerate(cells))) for day, cells in days]
+    return mark_safe(grid_rows(grid_cells(by_number), range(width)))  # noqa: S308 – escaped
+
+
+def grid_cells(days) -> list[tuple]:
+    """``[(day, {lesson number: the marks' html})]`` of ``days`` (``[(day, {lesson
+    number: [GridCell, ...]})]``): each mark written once per page (``day_grid_rows``)."""
     escape = html.escape
     marks_html: dict = {}  # the same mark of the same subject, written once
-    # ``dateformat.format(day, "D d.m")``, the weekday's name looked up once per page
-    weekday = [escape(str(WEEKDAYS_ABBR[n])) for n in range(7)]
-    rows = []
+    written = []
     for day, cells in days:
-        out = [
-            f'<tr data-date="{day.isoformat()}"><th scope="row">'
-            f"{weekday[day.weekday()]} {day.day:02d}.{day.month:02d}</th>"
-        ]
-        for marks in cells:
-            out.append('<td class="grid-cell">')
+        out = {}
+        for number, marks in cells.items():
+            parts = []
             for m in marks:
                 text = marks_html.get(m)
                 if text is None:
@@ -39,11 +42,28 @@ def day_grid_rows(days) -> str:
                         f"{escape(str(m.code))}"
                         f'<span class="visually-hidden"> – {label}</span></span>'
                     )
-                out.append(text)
-            out.append("</td>")
+                parts.append(text)
+            out[number] = "".join(parts)
+        written.append((day, out))
+    return written
+
+
+def grid_rows(cells, numbers) -> str:
+    """The grid's rows from ``grid_cells``: one per day, a cell per lesson number of
+    ``numbers`` (escaped html, as text)."""
+    # ``dateformat.format(day, "D d.m")``, the weekday's name looked up once per page
+    weekday = [html.escape(str(WEEKDAYS_ABBR[n])) for n in range(7)]
+    rows = []
+    for day, by_number in cells:
+        out = [
+            f'<tr data-date="{day.isoformat()}"><th scope="row">'
+            f"{weekday[day.weekday()]} {day.day:02d}.{day.month:02d}</th>"
+        ]
+        for n in numbers:
+            out.append(f'<td class="grid-cell">{by_number.get(n, "")}</td>')
         out.append("</tr>")
         rows.append("".join(out))
-    return mark_safe("".join(rows))  # noqa: S308 – every value above is escaped
+    return "".join(rows)
 
 
 def _date(value) -> str:
@@ -96,25 +116,31 @@ def recent_rows(recent) -> str:
     """The rows of the student page's recent lessons (``student_page_rows``): one per
     lesson of the last two weeks with its topic and the mark."""
     if not recent:
-        return format_html(
-            '<tr><td colspan="5">{}</td></tr>', gettext("No lessons in the last two weeks.")
-        )
+        return no_recent_rows()
+    return mark_safe("".join(map(recent_row, recent)))  # noqa: S308 – every value is escaped
+
+
+def no_recent_rows() -> str:
+    return format_html(
+        '<tr><td colspan="5">{}</td></tr>', gettext("No lessons in the last two weeks.")
+    )
+
+
+def recent_row(m) -> str:
+    """One row of ``recent_rows`` (escaped html, as text)."""
     escape = html.escape
-    parts = []
-    for m in recent:
-        if m["counts_as"] == "absent":
-            kind_class = "kind-absent"
-        elif m["kind_base"] == "late":
-            kind_class = "kind-late"
-        else:
-            kind_class = ""
-        parts.append(
-            f'<tr data-mark="{m["id"]}" data-kind="{escape(str(m["kind_code"]))}">'
-            f"<td>{_date(m['date'])}</td><td>{m['slot']}</td><td>{escape(str(m['subject']))}</td>"
-            f'<td class="topic">{escape(m["topic"]) if m["topic"] else "–"}</td>'
-            f'<td><span class="{kind_class}">{escape(str(m["kind_name"]))}</span></td></tr>\n    '
-        )
-    return mark_safe("".join(parts))  # noqa: S308 – every value above is escaped
+    if m["counts_as"] == "absent":
+        kind_class = "kind-absent"
+    elif m["kind_base"] == "late":
+        kind_class = "kind-late"
+    else:
+        kind_class = ""
+    return (
+        f'<tr data-mark="{m["id"]}" data-kind="{escape(str(m["kind_code"]))}">'
+        f"<td>{_date(m['date'])}</td><td>{m['slot']}</td><td>{escape(str(m['subject']))}</td>"
+        f'<td class="topic">{escape(m["topic"]) if m["topic"] else "–"}</td>'
+        f'<td><span class="{kind_class}">{escape(str(m["kind_name"]))}</span></td></tr>\n    '
+    )
 
 
 # --- the student page's summary and grid heads: the template's loops, written in Python ---
