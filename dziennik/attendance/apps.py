@@ -8,7 +8,7 @@ class AttendanceConfig(AppConfig):
     verbose_name = _("Attendance")
 
     def ready(self):
-        from dziennik.core.cache import register_dated_models
+        from dziennik.core.cache import register_apart_models, register_dated_models
 
         from .models import AbsenceNotice, AttendanceAlert, AttendanceMark, Justification, Lesson
 
@@ -23,3 +23,6 @@ class AttendanceConfig(AppConfig):
                 AttendanceAlert: "date",
             }
         )
+        # The student page's excuses, warnings and announcements are kept apart from its
+        # months: a new mark does not rebuild them.
+        register_apart_models([Justification, AbsenceNotice, AttendanceAlert])

@@ -23,8 +23,9 @@ def _changed(entries: Iterable[AuditEntry]) -> None:
     for entry in entries:
         app_label = entry.content_type.app_label
         months = getattr(entry, "months", None)
+        model = (f"{app_label}.{entry.content_type.model}",)
         scopes.update(
-            (app_label, scope, months)
+            (app_label, scope, months, model)
             for scope in _scopes(
                 entry.school_class_id, entry.student_id, getattr(entry, "subject_id", None)
             )
@@ -174,7 +175,8 @@ def record_update(
         scopes = _scopes(links.get("school_class_id"), links.get("student_id"), subject_id)
         app_label = instance._meta.concrete_model._meta.app_label
         months = cache.months_of(instance)
-        cache.bump_recorded((app_label, scope, months) for scope in scopes)
+        model = (instance._meta.concrete_model._meta.label_lower,)
+        cache.bump_recorded((app_label, scope, months, model) for scope in scopes)
         return None
     entry = build_entry(actor=actor, instance=instance, action="update", changes=changes, **links)
     entry.save()

@@ -168,6 +168,43 @@ def month_scopes(app_label: str, scopes: Iterable[Scope], month: str) -> tuple[S
     return tuple(dict.fromkeys(narrowed))
 
 
+# The models of a dated app whose rows a page shows apart from its months (a student's
+# justifications, warnings, announced absences): a recorded change of such a row also
+# moves ``model_part_scope``, so that part is kept while the marks of a month change.
+_apart: set[str] = set()
+
+
+def model_part_scope(scope: Scope, model_label: str) -> Scope:
+    """The share of a student's or a class's data in one model's rows (``"app.model"``,
+    a model of ``register_apart_models``)."""
+    return (f"{scope[0]}-of", *scope[1:], model_label)
+
+
+def rows_scopes(models_: Iterable[str], scopes: Iterable[Scope]) -> tuple[Scope, ...]:
+    """``scopes`` narrowed to the rows of ``models_`` (of one dated app): each student's or
+    class's data scope becomes each model's share, the app's ``all_months_scope`` and
+    ``any_part_scope``; the others stay."""
+    models_ = tuple(models_)
+    narrowed: list[Scope] = []
+    for scope in scopes:
+        if scope[0] in _SHARED:
+            narrowed += [model_part_scope(scope, label) for label in models_]
+            narrowed += {all_months_scope(scope, label.partition(".")[0]) for label in models_}
+            narrowed.append(any_part_scope(scope))
+        else:
+            narrowed.append(scope)
+    return tuple(dict.fromkeys(narrowed))
+
+
+def register_apart_models(models_: Iterable[type[models.Model]]) -> None:
+    """Models of a dated app (``register_dated_models``) whose recorded changes move their
+    own share too (``model_part_scope``)."""
+    for model in models_:
+        if model._meta.app_label not in _dated_apps:
+            raise ValueError(f"{model._meta.label}: its app has no dated models")
+        _apart.add(model._meta.label_lower)
+
+
 def month_of(day: datetime.date) -> str:
     return f"{day.year:04d}-{day.month:02d}"
 
@@ -274,9 +311,10 @@ def bump(*scopes: Scope) -> None:
 def bump_recorded(scopes: Iterable[tuple]) -> None:
     """``bump`` for the recorded changes (``core.audit``): each ``(app_label, scope)``
     moves the scope and, for a student's or a class's data scope, the app's share of it
-    (``app_part_scope``), not the other apps'. ``(app_label, scope, months)``: for an app
-    with dated rows (``register_dated_models``), also the share of each of ``months``;
-    without months (``None``) its ``all_months_scope``."""
+    (``app_part_scope``), not the other apps'. ``(app_label, scope, months, models)``:
+    for an app with dated rows (``register_dated_models``), also the share of each of
+    ``months`` – without months (``None``) its ``all_months_scope`` – and of each of
+    ``models`` (``"app.model"``) kept apart (``register_apart_models``)."""
     moved = set()
     for app_label, scope, *rest in scopes:
         moved.add(scope)
@@ -288,17 +326,27 @@ def bump_recorded(scopes: Iterable[tuple]) -> None:
                     moved.add(all_months_scope(scope, app_label))
                 else:
                     moved.update(month_part_scope(scope, app_label, m) for m in months)
+                for label in rest[1] if len(rest) > 1 else ():
+                    if label in _apart:
+                        moved.add(model_part_scope(scope, label))
     if moved:
         _bump(frozenset(moved))
 
 
-def bump_in(app_label: str, *scopes: Scope, months: Iterable[str] | None = None) -> None:
+def bump_in(
+    app_label: str,
+    *scopes: Scope,
+    months: Iterable[str] | None = None,
+    models: Iterable[str] = (),
+) -> None:
     """``bump`` of derived data that only ``app_label``'s pages show (a student's
     averages): the app's share of a student's or a class's scope, not the other apps'.
     ``months``: the months of that app's data it changes (``()``: data kept per month
-    none; by default every month's)."""
+    none; by default every month's); ``models``: the models kept apart whose rows it
+    changes (``register_apart_models``)."""
     months = None if months is None else tuple(months)
-    bump_recorded((app_label, scope, months) for scope in scopes)
+    models = tuple(models)
+    bump_recorded((app_label, scope, months, models) for scope in scopes)
 
 
 def _bump(unique: frozenset[Scope]) -> None:

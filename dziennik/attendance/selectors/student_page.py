@@ -197,13 +197,18 @@ def student_page_parts(
     terms: list[Term],
     recent_since: datetime.date,
     scopes,
+    apart: tuple | None = None,
 ) -> dict:
     """What ``student_page`` gives, with the grid's rows (``grid["rows_html"]``) and the
     recent lessons (``recent_html``) written, from parts kept per month (``scopes``: the
     page's, ``schools.selectors.student_cache_scopes``): one query for the months not
-    kept (none when all are), the student checked by the caller."""
+    kept (none when all are), the student checked by the caller. ``apart``: ``(key,
+    scopes, build)`` of one more part looked up with them (the page's other reads), its
+    value (``build()``'s) under ``"apart"``."""
     language = get_language() or ""
-    wanted = {}
+    wanted: dict = {}
+    if apart is not None:
+        wanted["apart"] = apart[:2]
     for start, end in _months(date_from, date_to):
         # a month's recent lessons: those it may show while it is kept (the last two
         # weeks of it, or since ``recent_since`` for the month of today)
@@ -212,15 +217,19 @@ def student_page_parts(
         month = cache.month_of(start)
         wanted[(start, end, since)] = (key, cache.month_scopes("attendance", scopes, month))
     kept = cache.cached_parts(wanted)
-    missing = [name for name in wanted if name not in kept.found]
+    missing = [name for name in wanted if name not in kept.found and name != "apart"]
     built = {}
+    if apart is not None and "apart" not in kept.found:
+        built["apart"] = apart[2]()
     if missing:
         rows = _rows(student, min(m[0] for m in missing), max(m[1] for m in missing))
         for start, end, since in missing:
             mine = [r for r in rows if start <= r[DATE] <= end]
             built[(start, end, since)] = _month_part(mine, terms, since)
+    if built:
         kept.keep(built)
-    parts = [kept.found.get(name) or built[name] for name in wanted]  # newest month first
+    found = {**kept.found, **built}
+    parts = [found[name] for name in wanted if name != "apart"]  # newest month first
 
     numbers = sorted({n for part in parts for n in part[0]})
     rows_html, legend, counted, absences, recent = [], {}, [], [], []
@@ -244,6 +253,7 @@ def student_page_parts(
             "legend": sorted((GridCell(*c) for c in legend.values()), key=_legend_order),
         },
         "stats": _tallies(counted, terms),
+        "apart": found.get("apart"),
     }
 
 
