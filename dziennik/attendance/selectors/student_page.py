@@ -12,6 +12,7 @@ from django.db.models import Exists, OuterRef
 from django.utils.translation import get_language
 
 from dziennik.core import cache
+from dziennik.core.prepared import Prepared
 from dziennik.schools.models import Student, Term
 
 from ..models import AttendanceKind, AttendanceMark, Justification
@@ -28,17 +29,24 @@ from .students import (
 Base = AttendanceKind.Base
 
 
-def _rows(student: Student, date_from: datetime.date, date_to: datetime.date) -> list[tuple]:
+def _marks(student_id: int, date_from: datetime.date, date_to: datetime.date):
     waiting = Justification.marks.through.objects.filter(
         attendancemark_id=OuterRef("pk"), justification__status=Justification.Status.PENDING
     )
     # tuples, not dicts: the grid and the statistics read every mark, the two lists a few
-    return list(
-        AttendanceMark.objects.filter(student=student, date__range=(date_from, date_to))
+    return (
+        AttendanceMark.objects.filter(student_id=student_id, date__range=(date_from, date_to))
         .annotate(pending=Exists(waiting))
         .values_list(*_FIELDS)
         .order_by("-date", "-lesson__slot__number", "lesson__subject__name", "pk")
     )
+
+
+_prepared_marks = Prepared(_marks)  # its SQL built once (a cold page reads one month)
+
+
+def _rows(student: Student, date_from: datetime.date, date_to: datetime.date) -> list[tuple]:
+    return _prepared_marks(student.pk, date_from, date_to)
 
 
 def student_page(
