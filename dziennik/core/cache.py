@@ -222,17 +222,21 @@ def register_dated_models(table: Mapping[type[models.Model], str]) -> None:
 
 def months_of(instance: models.Model, changes: Mapping[str, Any] | None = None) -> frozenset | None:
     """The months a recorded change of ``instance`` touches: those of its dates now and,
-    from ``changes`` (``{field: [old, new]}``, dates as ISO text), before; ``None`` for a
-    row of a model without dates."""
+    from ``changes`` (``{field: [old, new]}``, dates as ISO text), before and after (an
+    entry may be built before the row changes); ``None`` for a row of a model without
+    dates."""
     ranges = _dated.get(instance._meta.concrete_model)
     if ranges is None:
         return None
     months: set[str] = set()
     for first, last in ranges:
         now = (getattr(instance, first), getattr(instance, last))
-        old = [(changes or {}).get(name, [None])[0] for name in (first, last)]
-        old = [datetime.date.fromisoformat(v) if isinstance(v, str) else v for v in old]
-        for start, end in (now, (old[0] or now[0], old[1] or now[1])):
+        spans = [now]
+        for side in (0, 1):  # the values before and after the change, as recorded
+            values = [(changes or {}).get(name, [None, None])[side] for name in (first, last)]
+            values = [datetime.date.fromisoformat(v) if isinstance(v, str) else v for v in values]
+            spans.append((values[0] or now[0], values[1] or now[1]))
+        for start, end in spans:
             if isinstance(start, datetime.date) and isinstance(end, datetime.date):
                 months.update(_months_between(min(start, end), max(start, end)))
     return frozenset(months)

@@ -4,6 +4,7 @@ most of its time in a loop of a few thousand small template nodes (one per mark)
 import html
 
 from django import template
+from django.conf import settings
 from django.utils.dates import WEEKDAYS_ABBR
 from django.utils.formats import localize
 from django.utils.html import conditional_escape, escape, format_html
@@ -148,6 +149,8 @@ def recent_row(m) -> str:
 
 
 def _value(value) -> str:
+    if type(value) is int and not settings.USE_THOUSAND_SEPARATOR:
+        return str(value)  # what ``localize`` writes of a count without grouping
     return conditional_escape(localize(value))
 
 
