@@ -231,9 +231,13 @@ def student_page_parts(
         built["apart"] = apart[2]()
     if missing:
         rows = _rows(student, min(m[0] for m in missing), max(m[1] for m in missing))
+        written: dict = {}  # a mark of a subject is written once for every month built
         for start, end, since in missing:
             mine = [r for r in rows if start <= r[DATE] <= end]
-            built[(start, end, since)] = _month_part(mine, terms, since)
+            # the recent lessons it may show: since ``since``, but none before today's
+            # ``recent_since`` (a later day shows fewer, never more)
+            shown = max(since, recent_since)
+            built[(start, end, since)] = _month_part(mine, terms, shown, written)
     if built:
         kept.keep(built)
     found = {**kept.found, **built}
@@ -277,13 +281,13 @@ def _months(date_from: datetime.date, date_to: datetime.date) -> list[tuple]:
     return months[::-1]
 
 
-def _month_part(rows: list[tuple], terms: list[Term], since: datetime.date) -> tuple:
+def _month_part(rows: list[tuple], terms: list[Term], since: datetime.date, written: dict) -> tuple:
     """A month's part: its lesson numbers, its grid rows written for them and per day
     and number (for a page whose other months use other numbers), its legend, its
     counts, its absences and its lessons since ``since`` (each row written)."""
     grid = _grid(rows)
     by_number = [(day, dict(zip(grid.numbers, cells, strict=True))) for day, cells in grid.days]
-    cells = tags.grid_cells(by_number)
+    cells = tags.grid_cells(by_number, written)
     first_seen = {}  # the legend keeps the newest cell of each code, not the sorted one
     for r in rows:
         first_seen.setdefault(r[CODE], (r[CODE], r[NAME], r[BASE], r[COLOUR], r[SUBJECT]))

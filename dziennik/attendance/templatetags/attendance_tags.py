@@ -29,10 +29,11 @@ def day_grid_rows(days) -> str:
     return mark_safe(grid_rows(grid_cells(by_number), range(width)))  # noqa: S308 – escaped
 
 
-def grid_cells(days) -> list[tuple]:
+def grid_cells(days, marks_html: dict | None = None) -> list[tuple]:
     """``[(day, {lesson number: the marks' html})]`` of ``days`` (``[(day, {lesson
     number: [GridCell, ...]})]``): each mark written once per page (``day_grid_rows``)."""
-    marks_html: dict = {}  # the same mark of the same subject, written once
+    # the same mark of the same subject, written once (per page, or per ``marks_html``)
+    marks_html = {} if marks_html is None else marks_html
     written = []
     for day, cells in days:
         out = {}
