@@ -23,6 +23,14 @@ what the school's configuration versions keep (the layout's top bar, the report'
 the viewer) and the overview's rows of the other subjects stay cached, as they do after
 a teacher's save. "Fully cold" moves every subject's version of the child as well: every
 row of the overview is built afresh, so no part kept per subject hides the full cost.
+
+``--cold-app attendance``: cold moves what recording a new attendance mark of the child
+today moves instead (``core.audit`` → ``core.cache.bump_recorded`` with the attendance's
+share: the child's and the class's versions, the attendance's share of them and of this
+month, ``core.cache.month_part_scope``), so the attendance page's parts kept per month
+of the other months stay, as after a teacher's save of today's lesson (a new grade
+would leave them all: it moves the grades' share only). "Fully cold" moves every app's
+share and every month's too (a plain ``core.cache.bump``).
 """
 
 from __future__ import annotations
@@ -66,6 +74,12 @@ def main() -> None:
     parser.add_argument("--fully-cold", action="store_true", help="move every subject's")
     parser.add_argument("--figures", action="store_true", help="CPU figures, no profile")
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument(
+        "--cold-app",
+        choices=("grades", "attendance"),
+        default="grades",
+        help="cold: what a new grade moves (default) or what a new attendance mark today moves",
+    )
     args = parser.parse_args()
 
     from run import app_url, bench_env
@@ -128,8 +142,20 @@ def main() -> None:
     # cold moves every app's share too (``core.cache.bump``)
     recorded = getattr(cache, "bump_recorded", None)
 
+    if args.cold_app == "attendance":
+        # what recording a new attendance mark of the child today moves (``core.audit``,
+        # the mark's row: the child's and the class's scopes, the attendance's share of
+        # them and of today's month; no subject scope, a mark has none)
+        from django.utils import timezone
+
+        month = cache.month_of(timezone.localdate())
+        cold_scopes = cold_scopes[:2]
+        print(f"cold: a new attendance mark of {month} (--cold-app attendance)")
+
     def one(path: str, state: str) -> None:
-        if state == "cold" and recorded is not None:
+        if state == "cold" and args.cold_app == "attendance":
+            recorded(("attendance", scope, (month,)) for scope in cold_scopes)
+        elif state == "cold" and recorded is not None:
             recorded(("grades", scope) for scope in cold_scopes)
         elif state == "cold":
             cache.bump(*cold_scopes)

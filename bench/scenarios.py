@@ -14,15 +14,19 @@ from the database on every request, while what is kept per the school's configur
 (the layout's top bar, the report's setup, the viewer) and the overview's rows of the
 other subjects stay cached, as they do after a teacher's save. "Fully cold" moves the
 child's version of every subject too: every part kept per subject is built afresh, so
-no such part hides the full cost. Nothing is flushed.
+no such part hides the full cost. Nothing is flushed. The attendance page's cold moves
+what a new attendance mark of the child today moves instead (``Invalidator``): its parts
+of the other months stay cached, this month's is built afresh.
 """
 
 from __future__ import annotations
 
+import datetime
 import json
 import re
 import time
 import urllib.parse
+from zoneinfo import ZoneInfo
 
 from harness import BENCH_ENV, DEMO_PASSWORD, Scenario, Session, django_lookup
 
@@ -94,23 +98,36 @@ def heaviest_guardian() -> str:
 
 class Invalidator:
     """Moves a student's, their class's and the student's cache versions of ``subjects``
-    in the shared cache (Redis), as a new grade of the student does (``core.audit``)."""
+    in the shared cache (Redis), as a new grade of the student does (``core.audit``).
+    ``attendance``: as a new attendance mark of the student today does instead: no
+    subject, but the attendance's share of the student's and the class's data and of
+    this month (``core.cache.month_part_scope``: the attendance page keeps its other
+    months)."""
 
-    def __init__(self, student_id: int, class_id: int, subjects: list[int]):
+    def __init__(
+        self, student_id: int, class_id: int, subjects: list[int], *, attendance: bool = False
+    ):
         import redis
 
         self.client = redis.Redis.from_url(BENCH_ENV["CACHE_URL"])
         # Django's RedisCache: key prefix "" and version 1 (``make_key``); integers raw.
         self.keys = [f":1:v:student:{student_id}", f":1:v:data:{class_id}"]
+        if attendance:
+            # the school's day (``TIME_ZONE``), as the server's ``timezone.localdate()``
+            month = datetime.datetime.now(ZoneInfo("Europe/Warsaw")).strftime("%Y-%m")
+            for scope in (f"student-in:{student_id}", f"data-in:{class_id}"):
+                self.keys += [f":1:v:{scope}:attendance", f":1:v:{scope}:attendance:{month}"]
+            return
         self.keys += [f":1:v:subject:{student_id}:{subject}" for subject in subjects]
 
     def bump(self) -> None:
         self.client.mset(dict.fromkeys(self.keys, time.time_ns()))
 
 
-def parent_page(path_template: str, *, cold: bool, fully: bool = False):
+def parent_page(path_template: str, *, cold: bool, fully: bool = False, attendance: bool = False):
     """``cold``: a new grade's versions moved before each request (one subject's);
-    ``fully``: every subject's of the child too."""
+    ``fully``: every subject's of the child too; ``attendance``: a new attendance mark's
+    of today instead (``Invalidator``)."""
 
     def prepare(session: Session):
         child = heaviest_child()
@@ -129,7 +146,11 @@ def parent_page(path_template: str, *, cold: bool, fully: bool = False):
             raise RuntimeError(f"{path}: HTTP {status}")
         print(f"  {path}: {len(html) // 1024} kB", flush=True)
         subjects = child["subjects"] if fully else [child["subject"]]
-        invalidator = Invalidator(child["student"], child["class"], subjects) if cold else None
+        invalidator = (
+            Invalidator(child["student"], child["class"], subjects, attendance=attendance)
+            if cold
+            else None
+        )
 
         def make(n: int):
             if invalidator is not None:
@@ -266,7 +287,11 @@ SCENARIOS = [
     ),
     Scenario("parent_grades_full_cold", heaviest_guardian, parent_page(GRADES_FULL, cold=True)),
     Scenario("parent_attendance_warm", heaviest_guardian, parent_page(ATTENDANCE, cold=False)),
-    Scenario("parent_attendance_cold", heaviest_guardian, parent_page(ATTENDANCE, cold=True)),
+    Scenario(
+        "parent_attendance_cold",
+        heaviest_guardian,
+        parent_page(ATTENDANCE, cold=True, attendance=True),
+    ),
     Scenario("teacher_audited_write", "nauczyciel", audited_write),
     Scenario("teacher_lesson_save", "nauczyciel", lesson_save),
     Scenario("parent_inbox_500", "rodzic", parent_inbox),

@@ -244,7 +244,13 @@ def _sync_alerts(school_id, student_ids, scope: Q, desired: dict[str, Attendance
     if new or revive or stale or changed:
         # Warnings are derived, not recorded in the history: move the pages' versions here
         # (the attendance's share of each student's data, not the other apps').
-        cache.bump_in("attendance", *(cache.student_scope(s) for s in student_ids))
+        # No month's marks change: the parts of the page kept per month stay.
+        cache.bump_in(
+            "attendance",
+            *(cache.student_scope(s) for s in student_ids),
+            months=(),
+            models=("attendance.attendancealert",),
+        )
     _notify_families(school_id, [a for a in new] + [desired[k] for k in revive])
 
 

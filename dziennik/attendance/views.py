@@ -9,12 +9,15 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from dziennik.accounts.children import active_child_id, family_vary
+from dziennik.core import cache
 from dziennik.core.cache import PageCache
 from dziennik.core.concurrency import StaleEdit
 from dziennik.core.forms import add_service_errors
@@ -268,38 +271,70 @@ STUDENT_PAGE = PageCache(
 )
 
 
+# The models of the student page's part kept apart from its months.
+APART = ("attendance.justification", "attendance.attendancealert", "attendance.absencenotice")
+
+
 @login_required
 def student_attendance(request, student_id: int):
     """A student's attendance: rendered once per version of the data it shows and per
     user (``STUDENT_PAGE``)."""
     viewer = request.viewer
+    refused = gating.refusal(request, student_id, entitlements.ATTENDANCE)
+    if refused is not None:  # the family's plan: decided per request, never cached
+        return refused
+    page = STUDENT_PAGE.open(request, student_id=student_id)
 
     def render_page():
         student = permissions.student_attendance.get(viewer, student_id)
         period, terms = _period(request, student.school_id)
         date_from, date_to = period.date_from, period.date_to
-        recent_since = timezone.localdate() - datetime.timedelta(days=14)
+        today = timezone.localdate()
+        recent_since = today - datetime.timedelta(days=14)
+
+        def apart() -> dict:
+            # the excuses, warnings and announcements: kept per their own share of the
+            # student's attendance (``core.cache.rows_scopes``), a new mark keeps them
+            alerts = selectors.student_alerts(student.pk, since=recent_since)
+            justifications = selectors.student_justifications(viewer, student)
+            return {
+                "alerts_html": render_to_string("attendance/_alerts.html", {"alerts": alerts})
+                if alerts
+                else "",
+                "justifications_html": render_to_string(
+                    "attendance/_student_justifications.html",
+                    {"justifications": justifications},
+                ),
+                "notices": selectors.student_notices(viewer, student),
+            }
+
+        key = f"att-apart:{student.pk}:{request.user.pk}:{today}:{get_language()}"
+        # the rows, the grid, the statistics and the deadline: kept per month, one read of
+        # the marks of the months not kept
+        data = selectors.student_page_parts(
+            student,
+            date_from,
+            date_to,
+            terms,
+            recent_since,
+            page.scopes,
+            apart=(key, cache.rows_scopes(APART, page.scopes), apart),
+        )
         return render(
             request,
             "attendance/student.html",
             {
                 "student": student,
                 **_period_context(period),
-                # the rows, the grid, the statistics and the deadline: one read of the marks
-                **selectors.student_page(student, date_from, date_to, terms, recent_since),
-                "justifications": selectors.student_justifications(viewer, student),
+                **data,
+                **data.pop("apart"),
                 "reads_justifications": permissions.justifications.reads_any_of(viewer, student),
-                "alerts": selectors.student_alerts(student.pk, since=recent_since),
                 "may_justify": permissions.student_attendance.allows(viewer, "justify", student),
-                "notices": selectors.student_notices(viewer, student),
             },
             status=400 if period.error else 200,
         )
 
-    refused = gating.refusal(request, student_id, entitlements.ATTENDANCE)
-    if refused is not None:  # the family's plan: decided per request, never cached
-        return refused
-    return STUDENT_PAGE.serve(request, render_page, student_id=student_id)
+    return page.serve(render_page)
 
 
 @login_required

@@ -22,8 +22,10 @@ def _changed(entries: Iterable[AuditEntry]) -> None:
     scopes = set()
     for entry in entries:
         app_label = entry.content_type.app_label
+        months = getattr(entry, "months", None)
+        model = (f"{app_label}.{entry.content_type.model}",)
         scopes.update(
-            (app_label, scope)
+            (app_label, scope, months, model)
             for scope in _scopes(
                 entry.school_class_id, entry.student_id, getattr(entry, "subject_id", None)
             )
@@ -115,6 +117,7 @@ def build_entry(
         school_class_id=school_class_id,
     )
     entry.subject_id = subject_id  # not a field: what ``_changed`` moves
+    entry.months = cache.months_of(instance, changes)  # the same (a dated row's months)
     return entry
 
 
@@ -171,7 +174,9 @@ def record_update(
         subject_id = links.get("subject_id") or cache.subject_of(instance)
         scopes = _scopes(links.get("school_class_id"), links.get("student_id"), subject_id)
         app_label = instance._meta.concrete_model._meta.app_label
-        cache.bump_recorded((app_label, scope) for scope in scopes)
+        months = cache.months_of(instance)
+        model = (instance._meta.concrete_model._meta.label_lower,)
+        cache.bump_recorded((app_label, scope, months, model) for scope in scopes)
         return None
     entry = build_entry(actor=actor, instance=instance, action="update", changes=changes, **links)
     entry.save()

@@ -38,6 +38,7 @@ is new on every read, so nothing is ever served from the cache – slower, never
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import time
 import uuid
@@ -123,6 +124,132 @@ def app_scopes(app_label: str, scopes: Iterable[Scope]) -> tuple[Scope, ...]:
     return tuple(dict.fromkeys(narrowed))
 
 
+# --- one month's share of an app's data ------------------------------------------------
+#
+# An app whose rows carry dates (``register_dated_models``: an attendance mark's day, a
+# justification's range) has its share of a student's or a class's data split further
+# per month: a recorded change of such a row moves the share of each month its dates
+# fall in, before and after the change (a lesson moved between dates: both months). A
+# change of that app whose months are not known (a recorded row without dates, a
+# ``bump_in`` that names none) moves ``all_months_scope``, which every month's share
+# depends on, as does ``any_part_scope``. So a part of a page kept per month
+# (``month_scopes``) is rebuilt when that month changes, not when today's does.
+
+_dated: dict[type[models.Model], tuple[tuple[str, str], ...]] = {}
+_dated_apps: set[str] = set()
+
+
+def month_part_scope(scope: Scope, app_label: str, month: str) -> Scope:
+    """``app_label``'s share of a student's or a class's data in one ``month``
+    (``"2026-09"``)."""
+    return (f"{scope[0]}-in", *scope[1:], app_label, month)
+
+
+def all_months_scope(scope: Scope, app_label: str) -> Scope:
+    """What every month's share of ``app_label``'s data also depends on: moved by a
+    change of that app's data whose months are not known."""
+    return (f"{scope[0]}-in-months", *scope[1:], app_label)
+
+
+def month_scopes(app_label: str, scopes: Iterable[Scope], month: str) -> tuple[Scope, ...]:
+    """``scopes`` narrowed to ``app_label``'s data of one ``month``: each student's or
+    class's data scope becomes that month's share, ``all_months_scope`` and
+    ``any_part_scope``; the others stay."""
+    narrowed: list[Scope] = []
+    for scope in scopes:
+        if scope[0] in _SHARED:
+            narrowed += [
+                month_part_scope(scope, app_label, month),
+                all_months_scope(scope, app_label),
+                any_part_scope(scope),
+            ]
+        else:
+            narrowed.append(scope)
+    return tuple(dict.fromkeys(narrowed))
+
+
+# The models of a dated app whose rows a page shows apart from its months (a student's
+# justifications, warnings, announced absences): a recorded change of such a row also
+# moves ``model_part_scope``, so that part is kept while the marks of a month change.
+_apart: set[str] = set()
+
+
+def model_part_scope(scope: Scope, model_label: str) -> Scope:
+    """The share of a student's or a class's data in one model's rows (``"app.model"``,
+    a model of ``register_apart_models``)."""
+    return (f"{scope[0]}-of", *scope[1:], model_label)
+
+
+def rows_scopes(models_: Iterable[str], scopes: Iterable[Scope]) -> tuple[Scope, ...]:
+    """``scopes`` narrowed to the rows of ``models_`` (of one dated app): each student's or
+    class's data scope becomes each model's share, the app's ``all_months_scope`` and
+    ``any_part_scope``; the others stay."""
+    models_ = tuple(models_)
+    narrowed: list[Scope] = []
+    for scope in scopes:
+        if scope[0] in _SHARED:
+            narrowed += [model_part_scope(scope, label) for label in models_]
+            narrowed += {all_months_scope(scope, label.partition(".")[0]) for label in models_}
+            narrowed.append(any_part_scope(scope))
+        else:
+            narrowed.append(scope)
+    return tuple(dict.fromkeys(narrowed))
+
+
+def register_apart_models(models_: Iterable[type[models.Model]]) -> None:
+    """Models of a dated app (``register_dated_models``) whose recorded changes move their
+    own share too (``model_part_scope``)."""
+    for model in models_:
+        if model._meta.app_label not in _dated_apps:
+            raise ValueError(f"{model._meta.label}: its app has no dated models")
+        _apart.add(model._meta.label_lower)
+
+
+def month_of(day: datetime.date) -> str:
+    return f"{day.year:04d}-{day.month:02d}"
+
+
+def register_dated_models(table: Mapping[type[models.Model], str]) -> None:
+    """The models whose recorded changes move month shares (``month_part_scope``), each
+    with its date field (``"date"``) or range (``"date_from..date_to"``)."""
+    for model, spec in table.items():
+        first, _sep, last = spec.partition("..")
+        model._meta.get_field(first)
+        model._meta.get_field(last or first)
+        _dated[model] = ((first, last or first),)
+        _dated_apps.add(model._meta.app_label)
+
+
+def months_of(instance: models.Model, changes: Mapping[str, Any] | None = None) -> frozenset | None:
+    """The months a recorded change of ``instance`` touches: those of its dates now and,
+    from ``changes`` (``{field: [old, new]}``, dates as ISO text), before and after (an
+    entry may be built before the row changes); ``None`` for a row of a model without
+    dates."""
+    ranges = _dated.get(instance._meta.concrete_model)
+    if ranges is None:
+        return None
+    months: set[str] = set()
+    for first, last in ranges:
+        now = (getattr(instance, first), getattr(instance, last))
+        spans = [now]
+        for side in (0, 1):  # the values before and after the change, as recorded
+            values = [(changes or {}).get(name, [None, None])[side] for name in (first, last)]
+            values = [datetime.date.fromisoformat(v) if isinstance(v, str) else v for v in values]
+            spans.append((values[0] or now[0], values[1] or now[1]))
+        for start, end in spans:
+            if isinstance(start, datetime.date) and isinstance(end, datetime.date):
+                months.update(_months_between(min(start, end), max(start, end)))
+    return frozenset(months)
+
+
+def _months_between(start: datetime.date, end: datetime.date) -> list[str]:
+    year, month, found = start.year, start.month, []
+    while (year, month) <= (end.year, end.month):
+        found.append(f"{year:04d}-{month:02d}")
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return found
+
+
 # The version every cached entry carries besides its own scopes: moved when the cache
 # comes back after an outage, during which other bumps were lost (``core.redis_cache``).
 EPOCH_SCOPE: Scope = ("epoch",)
@@ -185,23 +312,45 @@ def bump(*scopes: Scope) -> None:
     _bump(frozenset(scopes) | {any_part_scope(s) for s in scopes if s[0] in _SHARED})
 
 
-def bump_recorded(scopes: Iterable[tuple[str, Scope]]) -> None:
+def bump_recorded(scopes: Iterable[tuple]) -> None:
     """``bump`` for the recorded changes (``core.audit``): each ``(app_label, scope)``
     moves the scope and, for a student's or a class's data scope, the app's share of it
-    (``app_part_scope``), not the other apps'."""
+    (``app_part_scope``), not the other apps'. ``(app_label, scope, months, models)``:
+    for an app with dated rows (``register_dated_models``), also the share of each of
+    ``months`` – without months (``None``) its ``all_months_scope`` – and of each of
+    ``models`` (``"app.model"``) kept apart (``register_apart_models``)."""
     moved = set()
-    for app_label, scope in scopes:
+    for app_label, scope, *rest in scopes:
         moved.add(scope)
         if scope[0] in _SHARED:
             moved.add(app_part_scope(scope, app_label))
+            if app_label in _dated_apps:
+                months = rest[0] if rest else None
+                if months is None:
+                    moved.add(all_months_scope(scope, app_label))
+                else:
+                    moved.update(month_part_scope(scope, app_label, m) for m in months)
+                for label in rest[1] if len(rest) > 1 else ():
+                    if label in _apart:
+                        moved.add(model_part_scope(scope, label))
     if moved:
         _bump(frozenset(moved))
 
 
-def bump_in(app_label: str, *scopes: Scope) -> None:
+def bump_in(
+    app_label: str,
+    *scopes: Scope,
+    months: Iterable[str] | None = None,
+    models: Iterable[str] = (),
+) -> None:
     """``bump`` of derived data that only ``app_label``'s pages show (a student's
-    averages): the app's share of a student's or a class's scope, not the other apps'."""
-    bump_recorded((app_label, scope) for scope in scopes)
+    averages): the app's share of a student's or a class's scope, not the other apps'.
+    ``months``: the months of that app's data it changes (``()``: data kept per month
+    none; by default every month's); ``models``: the models kept apart whose rows it
+    changes (``register_apart_models``)."""
+    months = None if months is None else tuple(months)
+    models = tuple(models)
+    bump_recorded((app_label, scope, months, models) for scope in scopes)
 
 
 def _bump(unique: frozenset[Scope]) -> None:

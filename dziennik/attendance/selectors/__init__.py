@@ -45,7 +45,7 @@ from .statistics import (
     tally,
     term_case,
 )
-from .student_page import student_page
+from .student_page import student_page, student_page_parts
 from .students import (
     JustificationDeadline,
     current_class_ids,
@@ -101,6 +101,7 @@ __all__ = [
     "student_names",
     "student_notices",
     "student_page",
+    "student_page_parts",
     "student_page_rows",
     "student_statistics",
     "tally",

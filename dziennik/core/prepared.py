@@ -1,0 +1,120 @@
+"""Reads whose SQL is built once: the hot reads of the grade and attendance pages.
+
+Building a query with the ORM (filters, joins, the compiler) costs more CPU than the
+database spends answering it on a page built afresh after a new grade. A ``Prepared``
+read builds its queryset once per database and *shape* (the length of each list
+argument), with stand-in values for its arguments, keeps the compiled SQL and the
+places of the stand-ins among its parameters, and then runs that SQL with the real
+values: the same SQL, parameters, rows and conversions (``results_iter``) as the
+queryset would give, without building it again.
+
+Only for querysets whose arguments appear in the SQL's parameters as given (ids,
+lists of ids) or as the database's form of a date (a ``datetime.date``, given to a date
+field: the date itself or its ISO text, as the backend adapts it): a value the ORM would
+rewrite otherwise (a model, a date given to a datetime field) is not found among the
+parameters, and ``Prepared`` raises ``ValueError`` the first time it compiles.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from django.core.exceptions import EmptyResultSet
+from django.db import connections, router
+from django.db.models import QuerySet
+
+# Stand-ins no id takes (negative, and far from any literal a query carries); a date's:
+# days of the year 1111, which no register holds.
+_BASE = -7_310_000_000_000_000_000
+_DATE_BASE = datetime.date(1111, 1, 1)
+DATE = "date"  # a date argument's place in a shape
+
+
+class _Stand:
+    """The stand-ins of one shape: an int per argument, a list of ints per list argument."""
+
+    def __init__(self, shape: tuple[int | str | None, ...]):
+        self.values: list[Any] = []
+        self.where: dict[Any, tuple[int, int | None]] = {}
+        n = 0
+        for i, length in enumerate(shape):
+            if length == DATE:
+                day = _DATE_BASE + datetime.timedelta(days=n)
+                self.values.append(day)
+                self.where[day] = (i, None)
+                self.where[day.isoformat()] = (i, None, "iso")  # SQLite's form of it
+                n += 1
+            elif length is None:
+                self.values.append(_BASE - n)
+                self.where[_BASE - n] = (i, None)
+                n += 1
+            else:
+                items = []
+                for j in range(length):
+                    items.append(_BASE - n)
+                    self.where[_BASE - n] = (i, j)
+                    n += 1
+                self.values.append(items)
+
+
+class Prepared:
+    """``Prepared(lambda student_id, term_ids: Model.objects.filter(...).values_list(...))``:
+    calling it with the arguments gives the rows (tuples, converted as the queryset's)."""
+
+    def __init__(self, build: Callable[..., QuerySet]):
+        self.build = build
+        self.model = None
+        self._compiled: dict[tuple, tuple | None] = {}
+
+    def _compile(self, alias: str, shape: tuple) -> tuple | None:
+        stand = _Stand(shape)
+        queryset = self.build(*stand.values)
+        compiler = queryset.query.get_compiler(using=alias)
+        try:
+            sql, params = compiler.as_sql()
+        except EmptyResultSet:  # ``__in`` an empty list: no rows, as the queryset says
+            return None
+        places = []
+        found = set()
+        for param in params:
+            place = stand.where.get(param) if isinstance(param, int | str | datetime.date) else None
+            places.append(place)
+            if place is not None:
+                found.add(place[:2])
+        if len(found) != len({place[:2] for place in stand.where.values()}):
+            raise ValueError("an argument of a prepared read is not a parameter of its SQL")
+        return sql, tuple(params), tuple(places), compiler
+
+    def __call__(self, *args: Any) -> list[tuple]:
+        shape = tuple(
+            len(a) if isinstance(a, list | tuple) else DATE if type(a) is datetime.date else None
+            for a in args
+        )
+        if self.model is None:
+            self.model = self.build(*_Stand(shape).values).model
+        alias = router.db_for_read(self.model)
+        key = (alias, shape)
+        if key not in self._compiled:
+            self._compiled[key] = self._compile(alias, shape)
+        compiled = self._compiled[key]
+        if compiled is None:
+            return []
+        sql, constant, places, compiler = compiled
+        params = [
+            value if place is None else _pick(args, place)
+            for value, place in zip(constant, places, strict=True)
+        ]
+        with connections[alias].cursor() as cursor:
+            cursor.execute(sql, params)
+            rows = cursor.fetchall()
+        # the queryset's conversions (SQLite's decimals and datetimes, the time zone)
+        return list(compiler.results_iter([rows], tuple_expected=True))
+
+
+def _pick(args: Sequence[Any], place: tuple) -> Any:
+    if len(place) == 3:  # a date, as its ISO text
+        return args[place[0]].isoformat()
+    i, j = place
+    return args[i] if j is None else args[i][j]
