@@ -50,6 +50,7 @@ from .report import (
     SubjectReport,
     keep_parts,
     recent_grades,
+    report_setup_key,
     student_entries,
     student_report,
 )
@@ -90,6 +91,7 @@ __all__ = [
     "proposal_deadline",
     "proposal_visible",
     "recent_grades",
+    "report_setup_key",
     "remember_visit",
     "roster",
     "settings_for",

@@ -201,7 +201,12 @@ def _report_setup(student_id: int, school_id: int | None) -> _ReportSetup:
 
     # (a new name whenever what is kept changes shape: a deployed site's cache holds the
     # old one under the same versions)
-    return cached(f"grade-setup:{student_id}", [config_scope(school_id)], build)
+    return cached(report_setup_key(student_id), [config_scope(school_id)], build)
+
+
+def report_setup_key(student_id: int) -> str:
+    """The cache key of a student's report setup (to ``core.cache.read_ahead`` it)."""
+    return f"grade-setup:{student_id}"
 
 
 def _student_subjects(school_class: SchoolClass | None, student: Student) -> dict[int, dict]:
