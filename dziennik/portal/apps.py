@@ -14,7 +14,7 @@ class PortalConfig(AppConfig):
     def ready(self):
         from dziennik.core import cache
 
-        from .layout import read_navigation_ahead
+        from .layout import read_header_ahead
 
-        if read_navigation_ahead not in cache.render_listeners:
-            cache.render_listeners.append(read_navigation_ahead)
+        if read_header_ahead not in cache.render_listeners:
+            cache.render_listeners.append(read_header_ahead)
