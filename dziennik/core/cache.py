@@ -1,9 +1,12 @@
 """Versioned caching of computed views of register data.
 
-A cached entry is never invalidated by deleting it. Its key carries the current
-*versions* of the data it was computed from, and every write that changes such data
-*bumps* the version, so the next read builds a new key and misses. Old entries simply
-age out (``ENTRY_TIMEOUT``).
+A cached entry is never invalidated by deleting it. It is kept with the digest of the
+current *versions* of the data it was computed from, and every write that changes such
+data *bumps* the version, so the next read finds a digest that is not the current one
+and builds the entry again (in its place). Entries simply age out (``ENTRY_TIMEOUT``).
+A request reads versions and entries in as few round trips as it can: what it read is
+remembered for the request, and what it declares it is about to read (``read_ahead``,
+``reads_ahead``) comes with its next round trip.
 
 Scopes (what a version stands for), all of them within one school:
 
