@@ -40,7 +40,7 @@ X_FRAME_OPTIONS = "DENY"
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    "staticfiles": {"BACKEND": "dziennik.core.static.StaticFilesStorage"},
 }
 
 LOGGING["root"]["level"] = env("LOG_LEVEL", default="INFO")  # noqa: F405

@@ -1,9 +1,12 @@
 """Versioned caching of computed views of register data.
 
-A cached entry is never invalidated by deleting it. Its key carries the current
-*versions* of the data it was computed from, and every write that changes such data
-*bumps* the version, so the next read builds a new key and misses. Old entries simply
-age out (``ENTRY_TIMEOUT``).
+A cached entry is never invalidated by deleting it. It is kept with the digest of the
+current *versions* of the data it was computed from, and every write that changes such
+data *bumps* the version, so the next read finds a digest that is not the current one
+and builds the entry again (in its place). Entries simply age out (``ENTRY_TIMEOUT``).
+A request reads versions and entries in as few round trips as it can: what it read is
+remembered for the request, and what it declares it is about to read (``read_ahead``,
+``reads_ahead``) comes with its next round trip.
 
 Scopes (what a version stands for), all of them within one school:
 
@@ -259,11 +262,29 @@ EPOCH_SCOPE: Scope = ("epoch",)
 # a page asks for its school's configuration several times, the cache server is asked once.
 _request_versions: ContextVar[dict | None] = ContextVar("request_versions", default=None)
 
+# Entries read during this request (key → value, ``_ABSENT`` when not in the cache) and
+# the keys to read with the request's next cache round trip (``read_ahead``), set up by
+# ``RequestVersionsMiddleware`` as well.
+_request_reads: ContextVar[_Reads | None] = ContextVar("request_reads", default=None)
+_ABSENT = object()
+
+
+@dataclass
+class _Reads:
+    found: dict[str, Any] = field(default_factory=dict)
+    ahead: dict[str, None] = field(default_factory=dict)  # an ordered set
+    # plain keys read ahead: taken once (``take``), their values are not versioned
+    plain: set[str] = field(default_factory=set)
+
+
 # Whoever must hear of every bump (``core.cache_guard`` in DEBUG and tests).
 bump_listeners: list[Callable[[frozenset[Scope]], None]] = []
 # Whoever must hear that an entry is about to be built, after its versions were read
 # (``core.db_router``: not from a replica that has not yet replayed what they stand for).
 fill_listeners: list[Callable[[], None]] = []
+# Whoever reads something for every page built afresh (``portal``: the layout's top bar),
+# told before a kept page is rendered so that it can ``read_ahead``.
+render_listeners: list[Callable[[HttpRequest], None]] = []
 
 
 class RequestVersionsMiddleware:
@@ -272,10 +293,120 @@ class RequestVersionsMiddleware:
 
     def __call__(self, request):
         token = _request_versions.set({})
+        reads = _request_reads.set(_Reads())
         try:
             return self.get_response(request)
         finally:
+            _request_reads.reset(reads)
             _request_versions.reset(token)
+
+
+class Plain(str):
+    """The key of a plain value (not versioned) to ``read_ahead``; ``take`` reads it."""
+
+
+def read_ahead(*wanted: str | Scope) -> None:
+    """Say what this request is about to read: entries of ``cached`` (their keys),
+    versions (scopes) and plain values (``Plain`` keys, read with ``take``). They are
+    fetched with the request's next cache round trip that goes to the server anyway, so
+    that several reads cost one. Outside a request: nothing."""
+    reads = _request_reads.get()
+    if reads is None:
+        return
+    memo = _request_versions.get() or {}
+    for item in wanted:
+        if isinstance(item, Plain):
+            reads.plain.add(str(item))
+            reads.ahead[str(item)] = None
+            continue
+        key = item if isinstance(item, str) else _key(item)
+        if key not in memo and key not in reads.found:
+            reads.ahead[key] = None
+
+
+def reads_ahead(reads: Callable[..., Iterable[str | Scope]]):
+    """A view's declaration of what it reads from the cache before it knows more (called
+    with the request and the view's arguments once the user is known, before the view:
+    ``schools.middleware.ViewerMiddleware``), read together with the viewer."""
+
+    def decorate(view):
+        view.reads_ahead = reads
+        return view
+
+    return decorate
+
+
+def _fetch(keys: list[str]) -> dict[str, Any]:
+    """The values of ``keys`` found in the cache, from what this request read already or
+    in one round trip with whatever it read ahead."""
+    reads = _request_reads.get()
+    if reads is None:
+        return cache.get_many(keys) if keys else {}
+    memo = _request_versions.get()
+    found, wanted = {}, []
+    for k in keys:
+        value = reads.found.get(k, _ABSENT) if k not in reads.plain else _ABSENT
+        if value is not _ABSENT:
+            found[k] = value
+        elif memo is not None and k in memo:
+            found[k] = memo[k]
+        elif k not in reads.found or k in reads.plain:
+            wanted.append(k)
+    if not wanted:
+        return found
+    ahead = [k for k in reads.ahead if k not in reads.found and (memo is None or k not in memo)]
+    every = list(dict.fromkeys(wanted + ahead))
+    reads.ahead.clear()
+    got = cache.get_many(every)
+    for k in every:
+        value = got.get(k, _ABSENT)
+        if k.startswith("v:"):
+            if value is not _ABSENT and memo is not None:
+                memo[k] = value
+        elif k in reads.plain and k not in wanted:
+            reads.found[k] = value  # kept for ``take``
+        elif k not in reads.plain:
+            reads.found[k] = value
+    found.update((k, got[k]) for k in wanted if k in got)
+    return found
+
+
+def take(key: str) -> Any:
+    """A plain (not versioned) value, ``None`` when absent: the one read ahead for it in
+    this request (``read_ahead(plain=...)``, taken once), else read now."""
+    reads = _request_reads.get()
+    if reads is not None and key in reads.plain and key in reads.found:
+        reads.plain.discard(key)
+        value = reads.found.pop(key)
+        return None if value is _ABSENT else value
+    if reads is not None:
+        reads.plain.discard(key)
+        reads.ahead.pop(key, None)
+    return cache.get(key)
+
+
+def _remember(values: Mapping[str, Any]) -> None:
+    """Entries this request stored: what its next reads of them find."""
+    reads = _request_reads.get()
+    if reads is not None:
+        reads.found.update(values)
+
+
+# Entries stored while a kept page renders: written with the page, in one round trip.
+_deferred: ContextVar[dict | None] = ContextVar("deferred_entries", default=None)
+
+
+def _store(values: Mapping[str, Any]) -> None:
+    """Keep ``values`` (entries for ``ENTRY_TIMEOUT``): with the page being rendered, if
+    any, else now."""
+    _remember(values)
+    deferred = _deferred.get()
+    if deferred is not None:
+        deferred.update(values)
+    elif len(values) == 1:
+        cache.set(*next(iter(values.items())), ENTRY_TIMEOUT)
+    else:
+        cache.set_many(values, ENTRY_TIMEOUT)
 
 
 def _key(scope: Scope) -> str:
@@ -292,7 +423,7 @@ def versions(*scopes: Scope) -> tuple[str, ...]:
     found = {k: memo[k] for k in keys if k in memo} if memo is not None else {}
     wanted = [k for k in keys if k not in found]
     if wanted:
-        found.update(cache.get_many(wanted))
+        found.update(_fetch(wanted))
     missing = [k for k in keys if k not in found]
     for k in missing:
         # First use (or evicted): start from a value no earlier entry can carry.
@@ -370,23 +501,51 @@ def _bump(unique: frozenset[Scope]) -> None:
         listener(unique)
 
 
-def _at_versions(key: str, scopes: Iterable[Scope]) -> str:
-    """``key`` at the current versions of ``scopes``, hashed: a page of a parent of many
-    children depends on a dozen scopes, and a key stays within memcached's 250
-    characters whatever their number."""
-    stamp = ".".join(versions(*scopes, EPOCH_SCOPE))
-    return key + "@" + hashlib.blake2b(stamp.encode(), digest_size=16).hexdigest()
+def _lookup(every: list[Scope], keys: list[str]) -> tuple[dict[Scope, str], dict[str, Any]]:
+    """The current version of each scope of ``every`` and the entries under ``keys``, in
+    one cache round trip with what the request reads ahead (versions read earlier in the
+    request are not asked for again). A version's first use (or evicted) starts it
+    (``versions``): no entry can be current then."""
+    version_keys = [_key(s) for s in every]
+    memo = _request_versions.get()
+    known = {k: memo[k] for k in version_keys if k in memo} if memo is not None else {}
+    wanted = [k for k in version_keys if k not in known]
+    got = _fetch(wanted + keys) if wanted or keys else {}
+    if all(k in known or k in got for k in version_keys):
+        known.update((k, got[k]) for k in wanted)
+        if memo is not None:
+            memo.update(known)
+        return dict(zip(every, (str(known[k]) for k in version_keys), strict=True)), got
+    return dict(zip(every, versions(*every), strict=True)), {}
+
+
+def _digest(stamp: Mapping[Scope, str], scopes: Iterable[Scope]) -> str:
+    """The versions ``scopes`` are at (``stamp``), and the epoch's, hashed: an entry is
+    kept with the digest of the versions it was built at."""
+    digest = ".".join([*(stamp[s] for s in scopes), stamp[EPOCH_SCOPE]])
+    return hashlib.blake2b(digest.encode(), digest_size=16).hexdigest()
+
+
+def _current(entry: Any, digest: str) -> bool:
+    return type(entry) is tuple and len(entry) == 2 and entry[0] == digest
 
 
 def cached(key: str, scopes: Iterable[Scope], build: Callable[[], Any]) -> Any:
-    """``build()``'s result, computed at most once per version of ``scopes``."""
-    full = _at_versions(key, scopes)
-    value = cache.get(full)
-    if value is None:
-        for listener in fill_listeners:
-            listener()
-        value = build()
-        cache.set(full, value, ENTRY_TIMEOUT)
+    """``build()``'s result, computed at most once per version of ``scopes``. Kept under
+    ``key`` with the digest of the versions it was built at (found only while they are
+    the current ones, as ``cached_parts``), so the versions and the entry are read in one
+    round trip, or none when the request read them ahead (``read_ahead(key)``) or
+    already."""
+    every = [*dict.fromkeys(s for s in scopes if s != EPOCH_SCOPE), EPOCH_SCOPE]
+    stamp, got = _lookup(every, [key])
+    digest = _digest(stamp, every[:-1])
+    entry = got.get(key)
+    if _current(entry, digest):
+        return entry[1]
+    for listener in fill_listeners:
+        listener()
+    value = build()
+    _store({key: (digest, value)})
     return value
 
 
@@ -399,27 +558,15 @@ def cached_parts(parts: Mapping[Any, tuple[str, Iterable[Scope]]]) -> Parts:
     the ones kept, ``Parts.keep`` stores the ones built since."""
     parts = {name: (key, tuple(scopes)) for name, (key, scopes) in parts.items()}
     every = [*dict.fromkeys(s for _key, scopes in parts.values() for s in scopes), EPOCH_SCOPE]
-    version_keys = [_key(s) for s in every]
-    memo = _request_versions.get()
-    known = {k: memo[k] for k in version_keys if k in memo} if memo is not None else {}
-    wanted = [k for k in version_keys if k not in known]
-    got = cache.get_many(wanted + [key for key, _scopes in parts.values()]) if parts else {}
-    if all(k in known or k in got for k in version_keys):
-        known.update((k, got[k]) for k in wanted)
-        if memo is not None:
-            memo.update(known)
-        stamp = dict(zip(every, (str(known[k]) for k in version_keys), strict=True))
-    else:  # a version's first use (or evicted): ``versions`` starts it
-        stamp = dict(zip(every, versions(*every), strict=True))
-        got = {}
-    epoch = stamp[EPOCH_SCOPE]
+    if not parts:
+        return Parts({}, {})
+    stamp, got = _lookup(every, [key for key, _scopes in parts.values()])
     found, keys = {}, {}
     for name, (key, scopes) in parts.items():
-        digest = ".".join([*(stamp[s] for s in scopes), epoch])
-        digest = hashlib.blake2b(digest.encode(), digest_size=16).hexdigest()
+        digest = _digest(stamp, scopes)
         keys[name] = (key, digest)
         entry = got.get(key)
-        if entry is not None and entry[0] == digest:
+        if _current(entry, digest):
             found[name] = entry[1]
     if len(found) < len(keys):
         for listener in fill_listeners:
@@ -441,7 +588,7 @@ class Parts:
             if name in self.keys
         }
         if values:
-            cache.set_many(values, ENTRY_TIMEOUT)
+            _store(values)
 
 
 # --- the subject of a row ---------------------------------------------------------------
@@ -663,18 +810,31 @@ def cached_page(
         )
     )
     # Hashed: the path's query string is the client's to make as long as it likes, and
-    # a key stays short (memcached's 250 characters) whatever the address.
+    # a key stays short (memcached's 250 characters) whatever the address. Kept with the
+    # digest of the versions it was built at: the versions and the page in one round trip.
     digest = hashlib.sha256(layout.encode()).hexdigest()[:32]
-    full = _at_versions(f"page:{key}:{digest}", scopes)
-    found = cache.get(full)
-    if found is not None:
-        content, content_type = found
+    full = f"page:{key}:{digest}"
+    every = [*dict.fromkeys(s for s in scopes if s != EPOCH_SCOPE), EPOCH_SCOPE]
+    stamp, got = _lookup(every, [full])
+    version = _digest(stamp, every[:-1])
+    found = got.get(full)
+    if _current(found, version):
+        content, content_type = found[1]
         return HttpResponse(content, content_type=content_type)
     for listener in fill_listeners:
         listener()
-    response = render()
+    for listener in render_listeners:
+        listener(request)
+    deferred = {}
+    token = _deferred.set(deferred)
+    try:
+        response = render()
+    finally:
+        _deferred.reset(token)
     if response.status_code == 200 and not response.cookies and not response.streaming:
-        cache.set(full, (response.content, response["Content-Type"]), ENTRY_TIMEOUT)
+        deferred[full] = (version, (response.content, response["Content-Type"]))
+    if deferred:  # the page and the parts built for it, in one round trip
+        cache.set_many(deferred, ENTRY_TIMEOUT)
     return response
 
 

@@ -16,12 +16,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from dziennik.accounts.children import active_child_id, family_vary
-from dziennik.core.cache import PageCache
+from dziennik.core.cache import PageCache, Plain, reads_ahead
 from dziennik.core.concurrency import StaleEdit
 from dziennik.core.extensions import collect_related_links
 from dziennik.core.http import content_disposition
 from dziennik.core.params import parse_date, parse_decimal, parse_id, parse_int
 from dziennik.plans import entitlements, gating
+from dziennik.plans.selectors import school_rules_key
 from dziennik.schools import selectors as school_selectors
 
 from . import charts, permissions, selectors, services
@@ -82,6 +83,17 @@ OVERVIEW_PAGE = PageCache(
 )
 
 
+def _report_reads(request, student_id: int) -> tuple:
+    """What a grade page reads from the cache before it knows the student's class: read
+    with the viewer (``core.cache.reads_ahead``)."""
+    return (
+        school_selectors.student_classes_key(student_id),
+        school_rules_key(request.user.school_id),
+        Plain(selectors.visit_cache_key(request.user.pk, student_id)),
+        selectors.report_setup_key(student_id),
+    )
+
+
 def _report_page(request, student_id: int, cache: PageCache, template: str, charted: bool):
     """A page built from the student's report, rendered once per version of the data it
     shows, per user and per "last seen" mark; a reload costs a few cache reads. Opening
@@ -133,6 +145,7 @@ def _report_page(request, student_id: int, cache: PageCache, template: str, char
 
 
 @login_required
+@reads_ahead(_report_reads)
 def student_overview(request, student_id: int):
     """The first grade screen of parents and students: one row per subject with its
     grades as chips (details on tap, hover or focus), the average, the proposed and the
@@ -141,6 +154,7 @@ def student_overview(request, student_id: int):
 
 
 @login_required
+@reads_ahead(_report_reads)
 def student_grades(request, student_id: int):
     """The child's grades in full: every grade's row per subject, charts, the calculator."""
     return _report_page(request, student_id, STUDENT_PAGE, "grades/student.html", True)

@@ -112,7 +112,12 @@ def school_rules(school_id: int) -> SchoolRules:
             ),
         )
 
-    return cached(f"plan-rules:{school_id}", [config_scope(school_id)], build)
+    return cached(school_rules_key(school_id), [config_scope(school_id)], build)
+
+
+def school_rules_key(school_id: int | None) -> str:
+    """The cache key of ``school_rules`` (to ``core.cache.read_ahead`` it)."""
+    return f"plan-rules:{school_id}"
 
 
 def in_networks(address: str | None, networks: tuple[str, ...]) -> bool:

@@ -10,3 +10,11 @@ class PortalConfig(AppConfig):
     name = "dziennik.portal"
     label = "portal"
     verbose_name = _("Portal")
+
+    def ready(self):
+        from dziennik.core import cache
+
+        from .layout import read_header_ahead
+
+        if read_header_ahead not in cache.render_listeners:
+            cache.render_listeners.append(read_header_ahead)

@@ -1,4 +1,4 @@
-from django.utils.functional import SimpleLazyObject
+from django.utils.functional import LazyObject, SimpleLazyObject, empty
 
 from dziennik.accounts.children import active_child_id
 from dziennik.core.extensions import collect_header_links, collect_nav_items, group_nav_items
@@ -13,6 +13,10 @@ def viewer(request):
     v = getattr(request, "viewer", None)  # set by ViewerMiddleware on every request
     if user is None or v is None or not user.is_authenticated:
         return {}
+    # The layout asks ``user`` and ``viewer`` a few dozen things: the objects themselves,
+    # not their lazy wrappers (each question through a wrapper costs a failed item
+    # lookup and two more calls).
+    user, v = _unwrapped(user), _unwrapped(v)
 
     def children():
 
@@ -27,6 +31,7 @@ def viewer(request):
         return next((child for child in lazy_children if child.pk == wanted), None)
 
     return {
+        "user": user,
         "viewer": v,
         "nav_items": SimpleLazyObject(lambda: collect_nav_items(v)),
         "nav_entries": SimpleLazyObject(
@@ -36,3 +41,11 @@ def viewer(request):
         "children": lazy_children if v.is_parent else [],
         "active_child": SimpleLazyObject(active_child) if v.is_parent else None,
     }
+
+
+def _unwrapped(obj):
+    if isinstance(obj, LazyObject):
+        if obj._wrapped is empty:
+            obj._setup()
+        return obj._wrapped
+    return obj

@@ -18,7 +18,6 @@ import datetime
 import hashlib
 from collections.abc import Callable, Iterable
 
-from django.core.cache import cache as store
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import SafeString
@@ -33,9 +32,9 @@ from dziennik.schools.viewer import Viewer
 Scope = tuple
 
 
-def _key(request, viewer: Viewer, name: str, scopes: Iterable[Scope], now) -> str:
-    """The key of a part at the current versions of ``scopes``, with what every part of
-    the family home page varies by."""
+def _key(request, viewer: Viewer, name: str, now) -> str:
+    """The key of a part, with what every part of the family home page varies by (its
+    versions are kept in the entry: ``core.cache.cached_parts``)."""
     parts = (
         name,
         str(viewer.user_id),
@@ -43,7 +42,6 @@ def _key(request, viewer: Viewer, name: str, scopes: Iterable[Scope], now) -> st
         str(active_child_id(request)),
         *gating.home_vary(request),
         timezone.localdate(now).isoformat(),
-        *cache.versions(*scopes, cache.EPOCH_SCOPE),
     )
     return "home-part:" + hashlib.blake2b("|".join(parts).encode(), digest_size=16).hexdigest()
 
@@ -51,22 +49,23 @@ def _key(request, viewer: Viewer, name: str, scopes: Iterable[Scope], now) -> st
 Built = tuple["datetime.datetime | None", object]  # (valid until, value)
 
 
-def _kept_many(parts: dict[str, tuple[str, Callable[[], Built]]], now) -> dict[str, object]:
-    """Each part's value (``parts``: name → (key, build)), from the cache in one round
-    trip while current, else built and kept."""
-    found = store.get_many([key for key, _build in parts.values()])
+def _kept_many(
+    parts: dict[str, tuple[str, tuple[Scope, ...], Callable[[], Built]]], now
+) -> dict[str, object]:
+    """Each part's value (``parts``: name → (key, scopes, build)), from the cache while
+    current – the versions and the entries in one round trip –, else built and kept."""
+    kept = cache.cached_parts({name: (key, scopes) for name, (key, scopes, _b) in parts.items()})
     values, fresh = {}, {}
-    for name, (key, build) in parts.items():
-        hit = found.get(key)
+    for name, (_key, _scopes, build) in parts.items():
+        hit = kept.found.get(name)
         if hit is not None and (hit[0] is None or now < hit[0]):
             values[name] = hit[1]
             continue
         for listener in cache.fill_listeners:
             listener()
-        fresh[key] = built = build()
+        fresh[name] = built = build()
         values[name] = built[1]
-    if fresh:
-        store.set_many(fresh, cache.ENTRY_TIMEOUT)
+    kept.keep(fresh)
     return values
 
 
@@ -83,26 +82,31 @@ def family_panels(request, viewer: Viewer, page_scopes: Iterable[Scope]) -> list
     the order the home page shows them."""
     page_scopes = tuple(page_scopes)
     now = timezone.now()
-    sources = []
+    parts = {}
     for label, module in home_panel_sources():
         narrow = getattr(module, "home_panel_scopes", None)
         scopes = tuple(narrow(request, viewer)) if narrow is not None else page_scopes
-        sources.append((label, module, scopes))
-    # every part's versions in one round trip (kept for the request: ``_key`` reads them)
-    cache.versions(*dict.fromkeys(s for _l, _m, scopes in sources for s in scopes))
-    parts = {}
-    for label, module, scopes in sources:
 
         def build(module=module) -> Built:
             panels = module.home_panels(request, viewer)
             ends = [panel.valid_until for panel in panels if panel.valid_until is not None]
             return (min(ends) if ends else None), _render(request, panels)
 
-        parts[label] = (_key(request, viewer, f"panels:{label}", scopes, now), build)
+        parts[label] = (_key(request, viewer, f"panels:{label}", now), scopes, build)
+    # every part's versions and entry in one round trip
     values = _kept_many(parts, now)
     rendered = [item for label in parts for item in values[label]]
     rendered.sort(key=lambda item: item[0])  # stable: the apps' order within an order
     return [html for _order, html in rendered]
+
+
+def _overview_key(request, viewer: Viewer, student_pk: int, heading_id: str, now) -> str:
+    return _key(request, viewer, f"overview:{heading_id}:{student_pk}", now)
+
+
+def read_overview_ahead(request, viewer: Viewer, student_pk: int, *, heading_id: str) -> None:
+    """``student_overview``'s entry, read with the panels (``core.cache.read_ahead``)."""
+    cache.read_ahead(_overview_key(request, viewer, student_pk, heading_id, timezone.now()))
 
 
 def student_overview(
@@ -117,6 +121,6 @@ def student_overview(
         return None, render_to_string("portal/home_student_overview.html", context, request)
 
     now = timezone.now()
-    scopes = [cache.config_scope(viewer.school_id)]
-    key = _key(request, viewer, f"overview:{heading_id}:{student.pk}", scopes, now)
-    return _kept_many({"overview": (key, build)}, now)["overview"]
+    scopes = (cache.config_scope(viewer.school_id),)
+    key = _overview_key(request, viewer, student.pk, heading_id, now)
+    return _kept_many({"overview": (key, scopes, build)}, now)["overview"]

@@ -3,9 +3,10 @@ from django.http import HttpResponse
 from django.shortcuts import render
 
 from dziennik.accounts.children import active_child_id, family_vary
-from dziennik.core.cache import PageCache, own_data
+from dziennik.core.cache import PageCache, own_data, reads_ahead
 from dziennik.core.extensions import collect_home_panels, collect_home_scopes
 from dziennik.plans import gating
+from dziennik.plans.selectors import school_rules_key
 from dziennik.schools import selectors as school_selectors
 
 from . import panels as home_parts
@@ -35,7 +36,17 @@ FAMILY_HOME = PageCache(
 )
 
 
+def _home_reads(request) -> tuple:
+    """What the home page reads from the cache first, with the viewer
+    (``core.cache.reads_ahead``): a family's classes and the plan's rules."""
+    return (
+        school_selectors.family_classes_key(request.user.pk),
+        school_rules_key(request.user.school_id),
+    )
+
+
 @login_required
+@reads_ahead(_home_reads)
 def home(request):
     """The home page per role; apps add their panels through ``<app>/ui.py``.
 
@@ -48,7 +59,18 @@ def home(request):
     return _render_home(request, viewer)
 
 
+CHILD_H = "child-subjects-h"
+
+
 def _render_home(request, viewer):
+    children, active = [], None
+    if viewer.is_parent:
+        # The same list as the layout's child switcher (cached with the viewer).
+        children = school_selectors.child_options(viewer)
+        wanted = active_child_id(request)
+        active = next((child for child in children if child.pk == wanted), None)
+        if active is not None:  # read with the panels
+            home_parts.read_overview_ahead(request, viewer, active.pk, heading_id=CHILD_H)
     if (viewer.is_parent or viewer.is_student) and not viewer.is_staff_member:
         # rendered already, each app's from the cache while still current
         panels = home_parts.family_panels(request, viewer, _family_home_scopes(request))
@@ -56,10 +78,6 @@ def _render_home(request, viewer):
         panels = collect_home_panels(request, viewer)
     context = {"panels": panels}
     if viewer.is_parent:
-        # The same list as the layout's child switcher (cached with the viewer).
-        children = school_selectors.child_options(viewer)
-        wanted = active_child_id(request)
-        active = next((child for child in children if child.pk == wanted), None)
         context.update(children=children, active_child=active)
         if active is not None:
             context["child_overview"] = home_parts.student_overview(
@@ -69,7 +87,7 @@ def _render_home(request, viewer):
                 lambda: school_selectors.student_overview(
                     viewer, active.as_student(viewer.school_id)
                 ),
-                heading_id="child-subjects-h",
+                heading_id=CHILD_H,
             )
     if viewer.is_student:
         me = school_selectors.get_student_for(viewer, viewer.student_id)

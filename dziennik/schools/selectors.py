@@ -120,7 +120,12 @@ def _student_classes(
         year = SchoolClass.objects.filter(school_year_id=own.school_year_id, level=own.level)
         return (own.pk,), tuple(year.order_by("pk").values_list("pk", flat=True))
 
-    return cached(f"student-classes:{student_id}", [config_scope(school_id)], build)
+    return cached(student_classes_key(student_id), [config_scope(school_id)], build)
+
+
+def student_classes_key(student_id: int) -> str:
+    """The cache key of what ``student_cache_scopes`` reads (to ``read_ahead`` it)."""
+    return f"student-classes:{student_id}"
 
 
 def family_cache_scopes(viewer: Viewer) -> tuple:
@@ -142,8 +147,13 @@ def family_cache_scopes(viewer: Viewer) -> tuple:
         )
 
     config = config_scope(viewer.school_id)
-    classes = cached(f"family-classes:{viewer.user_id}", [config], build) if ids else ()
+    classes = cached(family_classes_key(viewer.user_id), [config], build) if ids else ()
     return (config, *(student_scope(i) for i in ids), *(data_scope(c) for c in classes))
+
+
+def family_classes_key(user_id: int) -> str:
+    """The cache key of what ``family_cache_scopes`` reads (to ``read_ahead`` it)."""
+    return f"family-classes:{user_id}"
 
 
 def child_cache_scopes(viewer: Viewer, student_id: int) -> tuple:

@@ -258,10 +258,16 @@ def get_viewer(user) -> Viewer:
                 viewer.extra["child_options"] = child_options_of(viewer)
             return viewer
 
-        key = f"viewer:{user.pk}:{user.school_id}:{int(user.is_superuser)}"
-        cached = cached_value(key, [config_scope(user.school_id)], build)
+        key, scope = viewer_reads(user)
+        cached = cached_value(key, [scope], build)
         user._dziennik_viewer = cached
     return cached
+
+
+def viewer_reads(user) -> tuple[str, tuple]:
+    """The cache key of ``user``'s viewer and the scope it is kept per (``get_viewer``)."""
+    key = f"viewer:{user.pk}:{user.school_id}:{int(user.is_superuser)}"
+    return key, config_scope(user.school_id)
 
 
 def get_object_for(viewer_or_user, queryset, **lookup):

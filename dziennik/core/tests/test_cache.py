@@ -189,3 +189,120 @@ def test_parts_take_the_versions_read_earlier_in_the_request(db):
         assert _parts(7).found == {}
     finally:
         cache._request_versions.reset(token)
+
+
+# --- a request's reads: entries kept with their versions, read ahead, written with the page
+
+
+class _RoundTrips:
+    """Counts the cache server's round trips (Django's backend, wrapped; the local
+    memory backend's ``get_many`` calls its ``get``: one call, one trip)."""
+
+    def __init__(self, monkeypatch):
+        from django.core.cache import cache as backend
+
+        self.calls = []
+        self.depth = 0
+        for name in ("get", "get_many", "set", "set_many", "add"):
+            original = getattr(backend, name)
+
+            def counted(*args, _name=name, _original=original, **kwargs):
+                if not self.depth:
+                    self.calls.append(_name)
+                self.depth += 1
+                try:
+                    return _original(*args, **kwargs)
+                finally:
+                    self.depth -= 1
+
+            monkeypatch.setattr(backend, name, counted)
+
+
+def _in_request(view):
+    """``view()`` inside ``RequestVersionsMiddleware``: a request's memo and reads."""
+    out = []
+    cache.RequestVersionsMiddleware(lambda request: out.append(view()))(None)
+    return out[0]
+
+
+def test_a_cached_value_is_found_only_at_the_versions_it_was_built_at(db):
+    built = []
+
+    def value():
+        built.append(1)
+        return f"value {len(built)}"
+
+    scopes = [cache.config_scope(1), ("data", 1)]
+    assert cache.cached("k", scopes, value) == "value 1"
+    assert cache.cached("k", scopes, value) == "value 1"
+    cache.bump(("data", 1))
+    assert cache.cached("k", scopes, value) == "value 2"
+    slow = cache.cached("k", [cache.config_scope(1), ("data", 2)], value)  # other versions
+    assert slow == "value 3"
+    assert cache.cached("k", scopes, value) == "value 4"  # the other build replaced it
+
+
+def test_a_cached_value_and_its_versions_cost_one_round_trip(db, monkeypatch):
+    scopes = [cache.config_scope(1), ("data", 1)]
+    cache.cached("k", scopes, lambda: "value")
+    trips = _RoundTrips(monkeypatch)
+    assert _in_request(lambda: cache.cached("k", scopes, lambda: "other")) == "value"
+    assert trips.calls == ["get_many"]
+
+
+def test_what_a_request_reads_ahead_comes_with_its_next_read(db, monkeypatch):
+    from django.core.cache import cache as backend
+
+    config = cache.config_scope(1)
+    cache.cached("a", [config], lambda: "A")
+    cache.cached("b", [config, ("data", 1)], lambda: "B")
+    backend.set("plain", ("seen", 7))
+    trips = _RoundTrips(monkeypatch)
+
+    def view():
+        cache.read_ahead("b", ("data", 1), cache.Plain("plain"))
+        values = [cache.cached("a", [config], lambda: "not A")]  # the one round trip
+        values.append(cache.cached("b", [config, ("data", 1)], lambda: "not B"))
+        values.append(cache.take("plain"))
+        backend.set("plain", ("seen", 8))
+        values.append(cache.take("plain"))  # taken once: read again
+        return values
+
+    assert _in_request(view) == ["A", "B", ("seen", 7), ("seen", 8)]
+    assert trips.calls == ["get_many", "set", "get"]
+
+
+def test_a_bump_in_the_request_hides_what_the_request_read(db):
+    config = cache.config_scope(1)
+
+    def view():
+        first = cache.cached("k", [config], lambda: "before")
+        cache.bump(config)
+        return first, cache.cached("k", [config], lambda: "after")
+
+    cache.cached("k", [config], lambda: "before")
+    assert _in_request(view) == ("before", "after")
+    assert cache.cached("k", [config], lambda: "again") == "after"
+
+
+def test_the_parts_built_for_a_page_are_written_with_it(world, monkeypatch):
+    scopes = [cache.config_scope(1), ("data", 1)]
+    trips = _RoundTrips(monkeypatch)
+
+    def render():
+        parts = _parts(7)
+        parts.keep({7: "row 7"})
+        # the request finds what it kept before it is written
+        assert _parts(7).found == {7: "row 7"}
+        return HttpResponse("page")
+
+    def view():
+        return cache.cached_page(_request(world), "k", scopes, render)
+
+    assert _in_request(view).content == b"page"
+    assert trips.calls.count("set_many") == 1 and "set" not in trips.calls
+    assert _parts(7).found == {7: "row 7"}  # written, with the page
+    again = _in_request(lambda: cache.cached_page(_request(world), "k", scopes, render))
+    assert again.content == b"page"
+    cache.bump(("subject", 1, 7))
+    assert _parts(7).found == {}

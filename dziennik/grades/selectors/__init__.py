@@ -50,6 +50,7 @@ from .report import (
     SubjectReport,
     keep_parts,
     recent_grades,
+    report_setup_key,
     student_entries,
     student_report,
 )
@@ -91,6 +92,7 @@ __all__ = [
     "proposal_visible",
     "recent_grades",
     "remember_visit",
+    "report_setup_key",
     "roster",
     "settings_for",
     "student_entries",

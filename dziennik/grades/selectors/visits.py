@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime
 
-from dziennik.core.cache import ENTRY_TIMEOUT, cache
+from dziennik.core.cache import ENTRY_TIMEOUT, cache, take
 
 from ..models import GradeVisit
 
@@ -18,7 +18,7 @@ def visit_cache_key(user_id: int, student_id: int) -> str:
 def last_visit(user_id: int, student_id: int) -> datetime.datetime | None:
     """When the user last saw the student's grades; the cache keeps a copy, written
     through by ``services.grade_visit_record``."""
-    found = cache.get(visit_cache_key(user_id, student_id))
+    found = take(visit_cache_key(user_id, student_id))  # read ahead by the grade pages
     if found is not None:
         return found[1]
     seen = (

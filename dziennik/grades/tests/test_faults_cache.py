@@ -132,3 +132,16 @@ def test_sessions_and_login_lockout_work_without_the_cache(world, redis_server, 
     refused = stranger.post(login, {"username": username, "password": TEST_PASSWORD})
     assert refused.status_code == 429
     assert "_auth_user_id" not in stranger.session
+
+
+def test_several_entries_are_written_with_their_expiry(redis_server):
+    """``set_many`` of the Redis backend (``core.redis_cache``): entries with their
+    expiry, versions without one, a timeout of 0 deletes."""
+    cache.set_many({"a": ("digest", 1), "b": [2]}, 60)
+    assert cache.get_many(["a", "b"]) == {"a": ("digest", 1), "b": [2]}
+    client = cache._cache.get_client()
+    assert 0 < client.ttl(cache.make_key("a")) <= 60
+    cache.set_many({"v:x": 7}, None)
+    assert cache.get("v:x") == 7 and client.ttl(cache.make_key("v:x")) == -1
+    cache.set_many({"a": 3}, 0)
+    assert cache.get("a") is None and cache.get("b") == [2]

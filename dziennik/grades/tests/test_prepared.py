@@ -99,3 +99,41 @@ def test_term_and_behaviour_grades_are_the_models(world, column):
     ]
     assert behaviour[0].get_deferred_fields() == set()
     assert behaviour[0].term == world.term1
+
+
+def test_a_familys_recent_grades_are_what_the_policy_gives(world, graded):
+    """The home panel's prepared read of one's own child: the grades the grades' policy
+    gives (newest first), with what the panel shows of each; a stranger's: none."""
+    from dziennik.schools.viewer import get_viewer
+
+    parent = get_viewer(world.user("own_parent"))
+    staff = get_viewer(world.user("principal"))  # through the policy's queryset
+    for limit in (1, 5):
+        own = report.recent_grades(parent, world.student.pk, limit=limit)
+        policy = report.recent_grades(staff, world.student.pk, limit=limit)
+        assert len(own) == min(limit, 2)
+        shown = [
+            (
+                g.pk,
+                g.display,
+                g.corrects_id,
+                g.created_at,
+                g.assessment.name,
+                g.assessment.date,
+                g.assessment.subject.name,
+            )
+            for g in own
+        ]
+        assert shown == [
+            (
+                g.pk,
+                g.display,
+                g.corrects_id,
+                g.created_at,
+                g.assessment.name,
+                g.assessment.date,
+                g.assessment.subject.name,
+            )
+            for g in policy
+        ]
+    assert report.recent_grades(parent, world.classmate.pk) == []

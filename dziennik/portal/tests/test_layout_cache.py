@@ -95,3 +95,51 @@ def test_viewers_of_one_signature_get_the_same_entries(world, one, another):
     assert collect_nav_items(first) == collect_nav_items(second)
     assert collect_header_links(first) == collect_header_links(second)
     assert collect_nav_items(first)  # not trivially equal
+
+
+# --- the whole header, kept per user, language, page, chosen child and CSRF secret ------
+
+
+def _header(response) -> str:
+    assert response.status_code == 200
+    html = response.content.decode()
+    return html[html.index('<header class="topbar">') : html.index("</header>")]
+
+
+def test_the_header_is_kept_and_a_change_of_its_user_shows_at_once(world):
+    client = world.client("teacher_in")  # a staff home page: not kept whole
+    client.get("/")  # the browser gets its CSRF cookie
+    built = _header(client.get("/"))
+    assert _header(client.get("/")) == built
+    user = world.user("teacher_in")
+    user.first_name = "Bartłomiej"
+    user.save()  # a user is the school's configuration: its version moves
+    renamed = _header(client.get("/"))
+    assert "Bartłomiej" in renamed and "Bartłomiej" not in built
+
+
+def test_the_headers_forms_carry_a_token_of_the_browsers_own_secret(world):
+    from django.middleware.csrf import _unmask_cipher_token
+
+    secrets = set()
+    for _browser in range(2):  # one user, two browsers
+        client = world.client("teacher_in")
+        client.get("/")
+        client.get("/")  # kept
+        header = _header(client.get(reverse("notices:board")))
+        header = _header(client.get(reverse("notices:board")))  # from the cache
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', header).group(1)
+        secret = client.cookies["csrftoken"].value
+        assert _unmask_cipher_token(token) == secret
+        secrets.add(secret)
+    assert len(secrets) == 2
+
+
+def test_the_header_marks_its_own_page_and_language(world):
+    client = world.client("own_parent")
+    client.get("/")
+    home, notices = _header(client.get("/")), _header(client.get(reverse("notices:board")))
+    assert f'href="{reverse("notices:board")}" aria-current="page"' in notices
+    assert f'href="{reverse("notices:board")}" aria-current="page"' not in home
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    assert "Log out" in _header(client.get("/")) and "Log out" not in home
