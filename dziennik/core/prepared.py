@@ -13,6 +13,19 @@ lists of ids) or as the database's form of a date (a ``datetime.date``, given to
 field: the date itself or its ISO text, as the backend adapts it): a value the ORM would
 rewrite otherwise (a model, a date given to a datetime field) is not found among the
 parameters, and ``Prepared`` raises ``ValueError`` the first time it compiles.
+
+On PostgreSQL the read is also a server-side prepared statement: Django's psycopg cursor
+binds the parameters on the client, so the server would parse and plan the same SQL
+afresh on every request; a ``Prepared`` read runs instead on a cursor that binds on the
+server and prepares its statement at once (``prepare=True``: psycopg keeps the
+connection's prepared statements, ``Connection.prepared_max`` of them, for as long as
+the connection lives, so with ``CONN_MAX_AGE`` a statement is planned once per
+connection and shape). The cursor is wrapped as Django wraps its own
+(``make_cursor``/``make_debug_cursor``): ``execute_wrappers`` (the replica's watch, the
+cache guard), the query log and ``django_assert_num_queries`` see the read as any other
+query, errors come as Django's. ``settings.DB_SERVER_PREPARED = False`` (behind a pooler
+in transaction mode, whose server connections change under a client) keeps Django's
+cursor; SQLite always does.
 """
 
 from __future__ import annotations
@@ -21,6 +34,7 @@ import datetime
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import EmptyResultSet
 from django.db import connections, router
 from django.db.models import QuerySet
@@ -106,7 +120,8 @@ class Prepared:
             value if place is None else _pick(args, place)
             for value, place in zip(constant, places, strict=True)
         ]
-        with connections[alias].cursor() as cursor:
+        connection = connections[alias]
+        with _cursor(connection) as cursor:
             cursor.execute(sql, params)
             rows = cursor.fetchall()
         # the queryset's conversions (SQLite's decimals and datetimes, the time zone)
@@ -118,3 +133,38 @@ def _pick(args: Sequence[Any], place: tuple) -> Any:
         return args[place[0]].isoformat()
     i, j = place
     return args[i] if j is None else args[i][j]
+
+
+def _cursor(connection):
+    """Django's cursor, or on PostgreSQL one that binds on the server and prepares."""
+    if connection.vendor != "postgresql" or not getattr(settings, "DB_SERVER_PREPARED", True):
+        return connection.cursor()
+    connection.ensure_connection()
+    with connection.wrap_database_errors:
+        cursor = _PreparingCursor(connection.connection)
+        # the time zone of the rows, as Django's ``create_cursor`` registers it
+        loader = connection.connection.adapters.get_loader(_TIMESTAMPTZ_OID, _TEXT)
+        if connection.timezone != loader.timezone:
+            _register_tzloader(connection.timezone, cursor)
+    connection.validate_thread_sharing()
+    if connection.queries_logged:
+        return connection.make_debug_cursor(cursor)
+    return connection.make_cursor(cursor)
+
+
+try:
+    import psycopg
+    from django.db.backends.postgresql.psycopg_any import register_tzloader as _register_tzloader
+    from psycopg.pq import Format
+
+    _TEXT = Format.TEXT
+    _TIMESTAMPTZ_OID = psycopg.adapters.types["timestamptz"].oid
+
+    class _PreparingCursor(psycopg.Cursor):
+        """A cursor binding on the server whose every statement is prepared at once."""
+
+        def execute(self, query, params=None, *, prepare=None, binary=None):
+            return super().execute(query, params, prepare=True, binary=binary)
+
+except ImportError:  # no psycopg: SQLite only
+    pass
