@@ -115,6 +115,9 @@ else:
     # A database that does not answer is a quick 503, not a hung worker.
     DATABASES["default"].setdefault("OPTIONS", {})
     DATABASES["default"]["OPTIONS"].setdefault("connect_timeout", 3)
+# PostgreSQL: the hot reads built once (``core.prepared.Prepared``) are statements prepared
+# on the server, kept per connection; off (0) behind a pooler in transaction mode.
+DB_SERVER_PREPARED = env.bool("DB_SERVER_PREPARED", default=True)
 # PostgreSQL: a streaming replica that serves the reads of read-only requests
 # (dziennik/core/db_router.py, docs/production.md section 9); unset: one database.
 REPLICA_RETRY_AFTER = env.int("REPLICA_RETRY_AFTER", default=10)  # s a failed replica rests

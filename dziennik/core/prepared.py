@@ -140,8 +140,13 @@ def _cursor(connection):
     if connection.vendor != "postgresql" or not getattr(settings, "DB_SERVER_PREPARED", True):
         return connection.cursor()
     connection.ensure_connection()
+    raw = connection.connection
+    if raw.prepare_threshold is None:
+        # Django turns psycopg's preparing off (poolers); its own cursor binds on the
+        # client and never prepares: a threshold no query reaches, only ours ask
+        raw.prepare_threshold = _ASKED_ONLY
     with connection.wrap_database_errors:
-        cursor = _PreparingCursor(connection.connection)
+        cursor = _PreparingCursor(raw)
         # the time zone of the rows, as Django's ``create_cursor`` registers it
         loader = connection.connection.adapters.get_loader(_TIMESTAMPTZ_OID, _TEXT)
         if connection.timezone != loader.timezone:
@@ -158,6 +163,7 @@ try:
     from psycopg.pq import Format
 
     _TEXT = Format.TEXT
+    _ASKED_ONLY = 2**31 - 1
     _TIMESTAMPTZ_OID = psycopg.adapters.types["timestamptz"].oid
 
     class _PreparingCursor(psycopg.Cursor):

@@ -2,6 +2,7 @@
 queryset they are built from, whatever the arguments."""
 
 import pytest
+from django.db import DatabaseError, connection, transaction
 
 from dziennik.grades import services
 from dziennik.grades.models import BehaviourGrade, ClassificationGrade, Grade
@@ -137,3 +138,42 @@ def test_a_familys_recent_grades_are_what_the_policy_gives(world, graded):
             for g in policy
         ]
     assert report.recent_grades(parent, world.classmate.pk) == []
+
+
+def test_a_prepared_read_is_a_query_django_sees(world, graded, django_assert_num_queries):
+    """The read goes through Django's cursor wrapping: the query log (the pins), the
+    execute wrappers (the replica's watch, the cache guard); on PostgreSQL it is a
+    statement prepared on the server, kept for the connection's next requests."""
+    prepared = Prepared(_grades)
+    seen = []
+
+    def watch(execute, sql, params, many, context):
+        seen.append(sql)
+        return execute(sql, params, many, context)
+
+    for _ in range(2):  # built, then run again with its SQL kept
+        with django_assert_num_queries(1) as captured, connection.execute_wrapper(watch):
+            rows = prepared(world.student.pk, world.term1.pk, [])
+        assert len(rows) == 2
+        assert "grades_grade" in captured.captured_queries[0]["sql"]
+    assert len(seen) == 2 and seen[0] == seen[1]
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s",
+                ["%grades_grade%"],
+            )
+            assert cursor.fetchone()[0] == 1
+
+
+def test_a_prepared_read_survives_a_rolled_back_transaction(world, graded):
+    prepared = Prepared(_grades)
+    with pytest.raises(RuntimeError), transaction.atomic():
+        assert len(prepared(world.student.pk, world.term1.pk, [])) == 2
+        raise RuntimeError
+    with transaction.atomic():
+        assert len(prepared(world.student.pk, world.term1.pk, [])) == 2
+    # an error in the transaction
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SELECT * FROM no_such_table")
+    assert len(prepared(world.classmate.pk, world.term1.pk, [])) == 1
