@@ -148,18 +148,20 @@ def _cursor(connection):
     with connection.wrap_database_errors:
         cursor = _PreparingCursor(raw)
         # the time zone of the rows, as Django's ``create_cursor`` registers it
-        loader = connection.connection.adapters.get_loader(_TIMESTAMPTZ_OID, _TEXT)
+        loader = raw.adapters.get_loader(_TIMESTAMPTZ_OID, _TEXT)
         if connection.timezone != loader.timezone:
             _register_tzloader(connection.timezone, cursor)
     connection.validate_thread_sharing()
     if connection.queries_logged:
-        return connection.make_debug_cursor(cursor)
+        return _DebugWrapper(cursor, connection)
     return connection.make_cursor(cursor)
 
 
 try:
     import psycopg
+    from django.db.backends.postgresql.base import CursorDebugWrapper
     from django.db.backends.postgresql.psycopg_any import register_tzloader as _register_tzloader
+    from django.db.backends.utils import CursorWrapper
     from psycopg.pq import Format
 
     _TEXT = Format.TEXT
@@ -171,6 +173,14 @@ try:
 
         def execute(self, query, params=None, *, prepare=None, binary=None):
             return super().execute(query, params, prepare=True, binary=binary)
+
+    class _DebugWrapper(CursorDebugWrapper):
+        """Django's query log, the query written with its values as Django's cursor
+        gives it (``compose_sql``, as for its server-binding cursors)."""
+
+        def execute(self, sql, params=None):
+            with self.debug_sql(self.db.ops.compose_sql(sql, params)):
+                return CursorWrapper.execute(self, sql, params)
 
 except ImportError:  # no psycopg: SQLite only
     pass
