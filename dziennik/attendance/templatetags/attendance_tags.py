@@ -98,6 +98,15 @@ def absence_rows(absences, deadline) -> str:
         + "</span>"
     )
     rows = []
+    written: dict = {}  # a subject's or kind's name escaped once per call (they repeat)
+
+    def text(value) -> str:
+        try:
+            return written[value]
+        except KeyError:
+            done = written[value] = _text(value)
+            return done
+
     for m in absences:
         if m["pending"]:
             state = pending
@@ -112,7 +121,7 @@ def absence_rows(absences, deadline) -> str:
             state = "–"
         rows.append(
             f'<tr data-mark="{m["id"]}"><td>{_date(m["date"])}</td><td>{m["slot"]}</td>'
-            f"<td>{_text(m['subject'])}</td><td>{_text(m['kind_name'])}</td>"
+            f"<td>{text(m['subject'])}</td><td>{text(m['kind_name'])}</td>"
             f"<td>{state}</td></tr>\n    "
         )
     return mark_safe("".join(rows))  # noqa: S308 – every value above is escaped
