@@ -139,6 +139,7 @@ def _cursor(connection):
     """Django's cursor, or on PostgreSQL one that binds on the server and prepares."""
     if connection.vendor != "postgresql" or not getattr(settings, "DB_SERVER_PREPARED", True):
         return connection.cursor()
+    connection.close_if_health_check_failed()  # as Django's ``_cursor`` does
     connection.ensure_connection()
     raw = connection.connection
     if raw.prepare_threshold is None:
