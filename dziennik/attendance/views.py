@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 
 from dziennik.accounts.children import active_child_id, family_vary
 from dziennik.core import cache
-from dziennik.core.cache import PageCache
+from dziennik.core.cache import PageCache, reads_ahead
 from dziennik.core.concurrency import StaleEdit
 from dziennik.core.forms import add_service_errors
 from dziennik.core.http import content_disposition
@@ -34,6 +34,7 @@ from dziennik.core.params import (
     query_period,
 )
 from dziennik.plans import entitlements, gating
+from dziennik.plans.selectors import school_rules_key
 from dziennik.schools import permissions as school_permissions
 from dziennik.schools import selectors as school_selectors
 from dziennik.schools.models import SchoolClass
@@ -51,8 +52,12 @@ def _period(request, school_id: int) -> tuple[Period, list]:
     page's period form with a 400) and the default one shown."""
     today = timezone.localdate()
     year, terms = selectors.year_and_terms(school_id, today)
+    return _period_of(request, year, today), terms
+
+
+def _period_of(request, year, today: datetime.date) -> Period:
     start = year.start_date if year else today - datetime.timedelta(days=30)
-    return query_period(request.GET, default_from=start, default_to=today), terms
+    return query_period(request.GET, default_from=start, default_to=today)
 
 
 def _period_context(period: Period) -> dict:
@@ -275,7 +280,20 @@ STUDENT_PAGE = PageCache(
 APART = ("attendance.justification", "attendance.attendancealert", "attendance.absencenotice")
 
 
+def _student_page_reads(request, student_id: int) -> tuple:
+    """What the student's page reads from the cache before it knows more, read with the
+    viewer (``core.cache.reads_ahead``): the student's classes (the page's scopes), the
+    plan's rules (the gate) and the page's setup."""
+    school_id = request.user.school_id
+    return (
+        school_selectors.student_classes_key(student_id),
+        school_rules_key(school_id),
+        selectors.page_setup_key(school_id, student_id, timezone.localdate()),
+    )
+
+
 @login_required
+@reads_ahead(_student_page_reads)
 def student_attendance(request, student_id: int):
     """A student's attendance: rendered once per version of the data it shows and per
     user (``STUDENT_PAGE``)."""
@@ -286,10 +304,11 @@ def student_attendance(request, student_id: int):
     page = STUDENT_PAGE.open(request, student_id=student_id)
 
     def render_page():
-        student = permissions.student_attendance.get(viewer, student_id)
-        period, terms = _period(request, student.school_id)
-        date_from, date_to = period.date_from, period.date_to
         today = timezone.localdate()
+        setup = selectors.page_setup(viewer, student_id, today)
+        student, terms = setup.student, setup.terms
+        period = _period_of(request, setup.year, today)
+        date_from, date_to = period.date_from, period.date_to
         recent_since = today - datetime.timedelta(days=14)
 
         def apart() -> dict:
@@ -319,6 +338,7 @@ def student_attendance(request, student_id: int):
             recent_since,
             page.scopes,
             apart=(key, cache.rows_scopes(APART, page.scopes), apart),
+            deadline_days=setup.deadline_days,
         )
         return render(
             request,

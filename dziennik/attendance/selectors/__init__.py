@@ -45,7 +45,13 @@ from .statistics import (
     tally,
     term_case,
 )
-from .student_page import student_page, student_page_parts
+from .student_page import (
+    PageSetup,
+    page_setup,
+    page_setup_key,
+    student_page,
+    student_page_parts,
+)
 from .students import (
     JustificationDeadline,
     current_class_ids,
@@ -61,6 +67,7 @@ from .students import (
 
 __all__ = [
     "JustificationDeadline",
+    "PageSetup",
     "RosterRow",
     "Tally",
     "active_kinds",
@@ -89,6 +96,8 @@ __all__ = [
     "notices_for_lesson",
     "notices_to_know",
     "overdue_marks_count",
+    "page_setup",
+    "page_setup_key",
     "percent",
     "previous_lesson",
     "recent_absences",

@@ -7,14 +7,19 @@ from __future__ import annotations
 
 import datetime
 from collections import Counter, defaultdict
+from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef
+from django.http import Http404
 from django.utils.translation import get_language
 
 from dziennik.core import cache
 from dziennik.core.prepared import Prepared
-from dziennik.schools.models import Student, Term
+from dziennik.schools.models import SchoolYear, Student, Term
+from dziennik.schools.viewer import Viewer
 
+from .. import permissions
+from ..config import _year_and_terms, settings_for
 from ..models import AttendanceKind, AttendanceMark, Justification
 from ..templatetags import attendance_tags as tags
 from .statistics import Tally
@@ -23,6 +28,7 @@ from .students import (
     GridCell,
     JustificationDeadline,
     _legend_order,
+    deadline_of,
     justification_deadline,
 )
 
@@ -68,6 +74,48 @@ def student_page(
         "grid": _grid(rows),
         "stats": _statistics(rows, terms),
     }
+
+
+@dataclass(frozen=True)
+class PageSetup:
+    """What the student's page needs of the school's configuration: the student, the
+    school year of the day and its terms, the school's deadline for excuses (days)."""
+
+    student: Student
+    year: SchoolYear | None
+    terms: list[Term]
+    deadline_days: int
+
+
+def page_setup_key(school_id: int | None, student_id: int, day: datetime.date) -> str:
+    """The cache key of ``page_setup`` (to ``core.cache.read_ahead`` it)."""
+    return f"att-setup:{school_id}:{student_id}:{day.isoformat()}"
+
+
+def page_setup(viewer: Viewer, student_id: int, day: datetime.date) -> PageSetup:
+    """The student's page's ``PageSetup`` on ``day``, or ``Http404`` unless the viewer may
+    see the student's attendance (``permissions.student_attendance``, missing and
+    forbidden alike). All of it is configuration (``core.cache.config_scope``): kept per
+    version of the school's configuration, so a page built afresh after a new mark reads
+    it with the viewer (``page_setup_key``) instead of four queries."""
+    school_id = viewer.school_id
+    setup = cache.cached(
+        page_setup_key(school_id, student_id, day),
+        [cache.config_scope(school_id)],
+        lambda: _page_setup(school_id, student_id, day),
+    )
+    if setup is None or not permissions.student_attendance.allows(viewer, "view", setup.student):
+        raise Http404
+    return setup
+
+
+def _page_setup(school_id: int | None, student_id: int, day: datetime.date) -> PageSetup | None:
+    student = Student.objects.filter(pk=student_id, school_id=school_id).first()
+    if student is None:
+        return None
+    year, terms = _year_and_terms(school_id, day)
+    days = settings_for(school_id).justification_deadline_days
+    return PageSetup(student=student, year=year, terms=terms, deadline_days=days)
 
 
 # The row of a mark: the names ``student_page_rows`` gives its rows (and three more).
@@ -206,13 +254,15 @@ def student_page_parts(
     recent_since: datetime.date,
     scopes,
     apart: tuple | None = None,
+    deadline_days: int | None = None,
 ) -> dict:
     """What ``student_page`` gives, with the grid's rows (``grid["rows_html"]``) and the
     recent lessons (``recent_html``) written, from parts kept per month (``scopes``: the
     page's, ``schools.selectors.student_cache_scopes``): one query for the months not
     kept (none when all are), the student checked by the caller. ``apart``: ``(key,
     scopes, build)`` of one more part looked up with them (the page's other reads), its
-    value (``build()``'s) under ``"apart"``."""
+    value (``build()``'s) under ``"apart"``. ``deadline_days``: the school's deadline for
+    excuses when the caller has it (``PageSetup``), else read."""
     language = get_language() or ""
     wanted: dict = {}
     if apart is not None:
@@ -252,7 +302,10 @@ def student_page_parts(
         counted += part_counted
         absences += part_absences
         recent += [text for day, text in part_recent if day >= recent_since]
-    deadline = justification_deadline(student.school_id)
+    if deadline_days is None:
+        deadline = justification_deadline(student.school_id)
+    else:
+        deadline = deadline_of(deadline_days)
     _with_deadline(absences, deadline)
     return {
         "recent_html": "".join(recent) if recent else tags.no_recent_rows(),

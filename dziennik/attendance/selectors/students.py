@@ -100,7 +100,11 @@ class JustificationDeadline:
 
 
 def justification_deadline(school_id: int) -> JustificationDeadline:
-    days = settings_for(school_id).justification_deadline_days
+    return deadline_of(settings_for(school_id).justification_deadline_days)
+
+
+def deadline_of(days: int) -> JustificationDeadline:
+    """The deadline of ``days`` days (the school's setting, 0 for none) as of today."""
     since = timezone.localdate() - datetime.timedelta(days=days) if days else None
     return JustificationDeadline(days=days, since=since)
 

@@ -2,11 +2,12 @@
 most of its time in a loop of a few thousand small template nodes (one per mark)."""
 
 import html
+from decimal import Decimal
 
 from django import template
 from django.conf import settings
 from django.utils.dates import WEEKDAYS_ABBR
-from django.utils.formats import localize
+from django.utils.formats import get_format, localize
 from django.utils.html import conditional_escape, escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, ngettext
@@ -169,10 +170,21 @@ def _value(value) -> str:
     return conditional_escape(localize(value))
 
 
-def _percent(tally) -> str:
-    """``{% if t.percent is not None %}{{ t.percent }}%{% else %}–{% endif %}``."""
-    value = tally.percent
-    return "–" if value is None else f"{_value(value)}%"
+def _percents():
+    """``{% if t.percent is not None %}{{ t.percent }}%{% else %}–{% endif %}`` of a
+    percent (``statistics.percent``: one decimal place, 0 to 100), as ``localize`` writes
+    it in the active language: its decimal separator looked up once per table, not per
+    value (``localize`` of a value costs a few format lookups)."""
+    separator = str(get_format("DECIMAL_SEPARATOR"))
+
+    def written(value) -> str:
+        if value is None:
+            return "–"
+        if type(value) is not Decimal or not 0 <= value < 1000:
+            return f"{_value(value)}%"  # not a percent as ``statistics`` gives them
+        return f"{value:f}".replace(".", separator) + "%"
+
+    return written
 
 
 @register.simple_tag
@@ -204,10 +216,11 @@ def grid_legend(legend) -> str:
 def term_rows(terms) -> str:
     """The summary's rows by term (``student_page``'s ``stats["terms"]``)."""
     word = escape(gettext("term"))
+    percent = _percents()
     return mark_safe(  # noqa: S308 – every value is escaped
         "".join(
             f'<tr><th scope="row">{word} {_value(term.number)}</th><td>{_value(t.present)}</td>'
-            f"<td>{_value(t.absent)}</td><td>{_percent(t)}</td></tr>"
+            f"<td>{_value(t.absent)}</td><td>{percent(t.percent)}</td></tr>"
             for term, t in terms
         )
     )
@@ -219,12 +232,14 @@ def subject_rows(subjects) -> str:
     if not subjects:
         return format_html('<tr><td colspan="5">{}</td></tr>', gettext("No attendance yet."))
     rows = []
+    percent = _percents()
     for name, t in subjects:
-        low = 'class="pct-low"' if t.percent is not None and t.percent < 50 else ""
+        value = t.percent
+        low = 'class="pct-low"' if value is not None and value < 50 else ""
         rows.append(
             f'<tr><th scope="row">{_value(name)}</th><td>{_value(t.present)}</td>'
             f"<td>{_value(t.absent)}</td><td>{_value(t.excluded)}</td>"
-            f"<td {low}>{_percent(t)}</td></tr>\n    "
+            f"<td {low}>{percent(value)}</td></tr>\n    "
         )
     return mark_safe("".join(rows))  # noqa: S308 – every value is escaped
 
@@ -232,10 +247,12 @@ def subject_rows(subjects) -> str:
 @register.simple_tag
 def month_rows(months) -> str:
     """The summary's rows by month (``m.Y``)."""
+    percent = _percents()
     return mark_safe(  # noqa: S308 – every value is escaped
         "".join(
             f'<tr><th scope="row">{month.month:02d}.{month.year:04d}</th>'
-            f"<td>{_value(t.present)}</td><td>{_value(t.absent)}</td><td>{_percent(t)}</td></tr>"
+            f"<td>{_value(t.present)}</td><td>{_value(t.absent)}</td>"
+            f"<td>{percent(t.percent)}</td></tr>"
             for month, t in months
         )
     )

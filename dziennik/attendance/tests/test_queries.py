@@ -36,9 +36,11 @@ PARENT_PAGE = 18  # + deadline (settings, cold), announced absences,
 # the school's plan rules (the plans' gate, cold)
 PARENT_PAGE_WARM = 2
 # Built afresh after a teacher's save (the school's configuration still cached): session,
-# user, the student, the period's marks (rows, grid and statistics in one), the
-# justifications, the announced absences and the warnings.
-PARENT_PAGE_AFTER_A_CHANGE = 7
+# user, the period's marks (rows, grid and statistics in one), the justifications, the
+# announced absences and the warnings. The student, the year with its terms and the
+# deadline are configuration, kept with it and read with the viewer
+# (``selectors.page_setup``): 7 when the student was read on every page built.
+PARENT_PAGE_AFTER_A_CHANGE = 6
 TODAY = 11
 CLASS_SUMMARY = 14  # the school year and its terms in one query; the risk threshold (cold)
 

@@ -116,3 +116,20 @@ def test_the_pages_alerts_are_the_familys_alerts_of_that_child(world, django_ass
         Kind.RISK,
     ]
     assert student_alerts(other.pk, since=since)[0].student_id == other.pk
+
+
+@pytest.mark.parametrize("language", ["pl", "en"])
+def test_every_percent_is_written_as_the_template_wrote_it(language):
+    # the percents of ``statistics.percent`` (one decimal place, 0 to 100) are written
+    # with the language's decimal separator looked up once per table: every one of them
+    # as ``{{ t.percent }}`` wrote it, the 0.0 and 100.0 among them
+    months = [
+        (datetime.date(2026, 9, 1), _tally(present, 1000 - present)) for present in range(1001)
+    ]
+    months += [
+        (datetime.date(2026, 10, 1), _tally(2, 1)),
+        (datetime.date(2026, 11, 1), _tally(1, 2)),
+    ]
+    assert {str(t.percent) for _m, t in months} >= {"0.0", "100.0", "66.7", "33.3", "50.0"}
+    with translation.override(language):
+        assert tags.month_rows(months) == _old("months", stats={"months": months})
