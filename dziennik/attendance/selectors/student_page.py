@@ -179,6 +179,8 @@ def _split(rows: list[tuple], recent_since: datetime.date) -> tuple[list[dict], 
 
 def _with_deadline(absences: list[dict], deadline: JustificationDeadline) -> None:
     for row in absences:
+        if type(row) is str:  # a month's rows written already (``_month_part``)
+            continue
         # An unexcused mark without a pending excuse: until when a parent may excuse it.
         if row["excusable"] and not row["pending"] and deadline.days:
             row["justify_by"] = deadline.last_day_for(row["date"])
@@ -275,6 +277,10 @@ def student_page_parts(
         month = cache.month_of(start)
         wanted[(start, end, since)] = (key, cache.month_scopes("attendance", scopes, month))
     kept = cache.cached_parts(wanted)
+    if deadline_days is None:
+        deadline = justification_deadline(student.school_id)
+    else:
+        deadline = deadline_of(deadline_days)
     missing = [name for name in wanted if name not in kept.found and name != "apart"]
     built = {}
     if apart is not None and "apart" not in kept.found:
@@ -287,7 +293,7 @@ def student_page_parts(
             # the recent lessons it may show: since ``since``, but none before today's
             # ``recent_since`` (a later day shows fewer, never more)
             shown = max(since, recent_since)
-            built[(start, end, since)] = _month_part(mine, terms, shown, written)
+            built[(start, end, since)] = _month_part(mine, terms, shown, written, deadline, end)
     if built:
         kept.keep(built)
     found = {**kept.found, **built}
@@ -302,10 +308,6 @@ def student_page_parts(
         counted += part_counted
         absences += part_absences
         recent += [text for day, text in part_recent if day >= recent_since]
-    if deadline_days is None:
-        deadline = justification_deadline(student.school_id)
-    else:
-        deadline = deadline_of(deadline_days)
     _with_deadline(absences, deadline)
     return {
         "recent_html": "".join(recent) if recent else tags.no_recent_rows(),
@@ -334,10 +336,20 @@ def _months(date_from: datetime.date, date_to: datetime.date) -> list[tuple]:
     return months[::-1]
 
 
-def _month_part(rows: list[tuple], terms: list[Term], since: datetime.date, written: dict) -> tuple:
+def _month_part(
+    rows: list[tuple],
+    terms: list[Term],
+    since: datetime.date,
+    written: dict,
+    deadline: JustificationDeadline,
+    end: datetime.date,
+) -> tuple:
     """A month's part: its lesson numbers, its grid rows written for them and per day
     and number (for a page whose other months use other numbers), its legend, its
-    counts, its absences and its lessons since ``since`` (each row written)."""
+    counts, its absences and its lessons since ``since`` (each row written). The
+    absences are written too once nothing in them can change with the day: the school
+    has no deadline for excuses, or the month ended before it (``deadline.since``: each
+    unexcused one is past it, and stays so); a new excuse or mark rebuilds the part."""
     grid = _grid(rows)
     by_number = [(day, dict(zip(grid.numbers, cells, strict=True))) for day, cells in grid.days]
     cells = tags.grid_cells(by_number, written)
@@ -346,6 +358,9 @@ def _month_part(rows: list[tuple], terms: list[Term], since: datetime.date, writ
         first_seen.setdefault(r[CODE], (r[CODE], r[NAME], r[BASE], r[COLOUR], r[SUBJECT]))
     legend = list(first_seen.values())
     recent, absences = _split(rows, since)
+    if absences and (not deadline.days or end < deadline.since):
+        _with_deadline(absences, deadline)
+        absences = [tags.written_absence_rows(absences, deadline)]
     return (
         tuple(grid.numbers),
         tags.grid_rows(cells, grid.numbers),

@@ -81,9 +81,16 @@ def _date(value) -> str:
 
 @register.simple_tag
 def absence_rows(absences, deadline) -> str:
-    """The rows of the student page's absences and lateness (``student_page_rows``)."""
+    """The rows of the student page's absences and lateness (``student_page_rows``); an
+    item that is a ``str`` is rows written already (``written_absence_rows``: a month's,
+    kept)."""
     if not absences:
         return format_html('<tr><td colspan="5">{}</td></tr>', gettext("None."))
+    return mark_safe(written_absence_rows(absences, deadline))  # noqa: S308 – escaped
+
+
+def written_absence_rows(absences, deadline) -> str:
+    """``absence_rows``'s rows of ``absences`` (escaped html, as text; none for none)."""
     escape = html.escape
     pending = f'<span class="badge">{escape(gettext("pending"))}</span>'
     not_justified = escape(gettext("not justified"))
@@ -109,6 +116,9 @@ def absence_rows(absences, deadline) -> str:
             return done
 
     for m in absences:
+        if type(m) is str:
+            rows.append(m)
+            continue
         if m["pending"]:
             state = pending
         elif m["excusable"]:
@@ -125,7 +135,7 @@ def absence_rows(absences, deadline) -> str:
             f"<td>{text(m['subject'])}</td><td>{text(m['kind_name'])}</td>"
             f"<td>{state}</td></tr>\n    "
         )
-    return mark_safe("".join(rows))  # noqa: S308 – every value above is escaped
+    return "".join(rows)  # every value above is escaped
 
 
 @register.simple_tag

@@ -186,3 +186,26 @@ def test_an_announcement(setup):
 
     html = _shows_at_once(client, url, announce)
     assert "wizyta u lekarza" in html
+
+
+@pytest.mark.parametrize("days", [0, 3])
+def test_the_deadline_for_excuses_and_a_month_past_it(setup, days):
+    # an earlier month's absences past the school's deadline (or with none) are kept
+    # written with its part; a new deadline (configuration) rewrites them at once
+    world, reg, old_day, client, url = setup
+    AttendanceSettings.objects.update_or_create(
+        school=world.school, defaults={"justification_deadline_days": days}
+    )
+    html = _fresh(client, url)
+    assert html.count('class="overdue"') == (2 if days else 0)  # the old month's two
+    save_lesson(world, reg, reg.math3, {world.student: "nb"})  # this month rebuilt only
+    assert _page(client, url) == _fresh(client, url)
+
+    def another_deadline():
+        settings = AttendanceSettings.objects.get(school=world.school)
+        settings.justification_deadline_days = days + 2
+        settings.save()
+
+    html = _shows_at_once(client, url, another_deadline)
+    assert html.count('class="overdue"') == 2
+    assert f"({days + 2} dni)" in html
