@@ -1,38 +1,66 @@
-"""``{% folded %}…{% endfolded %}``: the template's text and plain ``{% translate "…" %}``
-tags between the dynamic nodes rendered once per language (and autoescaping) and kept.
+"""``{% folded %}…{% endfolded %}``: the template's text, plain ``{% translate "…" %}``
+tags and the ``{% url %}`` and ``{% static %}`` tags of literals only between the dynamic
+nodes rendered once per language (and autoescaping) and kept.
 
 A page with many fixed headings and column names (the student's attendance page: about
 sixty ``translate`` tags) renders each run of fixed nodes as one string taken from a
 dictionary, not node by node. The output is byte for byte what the nodes give: a run holds
 only ``TextNode``s and ``translate`` tags of a literal without filters, context, ``noop``
 or ``as``, whose output depends on the active language and on autoescaping alone (the
-catalogues are loaded once per process). The runs inside ``{% if %}``, ``{% for %}``,
-``{% with %}`` and other nodes' nodelists are folded as well.
+catalogues are loaded once per process), and ``url`` and ``static`` tags whose every
+argument is a literal without filters and with no ``as``: their output depends on the URL
+configuration, the script prefix and the static files' storage, read once per process
+(the key of a run holds the settings and prefix they read, so a test that overrides one
+gets its own). The runs inside ``{% if %}``, ``{% for %}``, ``{% with %}`` and other
+nodes' nodelists are folded as well.
 """
 
 from __future__ import annotations
 
 from django import template
-from django.template.base import Node, NodeList, TextNode
-from django.templatetags.i18n import TranslateNode
+from django.conf import settings
+from django.template.base import Node, NodeList, TextNode, Variable
+from django.template.defaulttags import URLNode
+from django.templatetags.i18n import LanguageNode, TranslateNode
+from django.templatetags.static import StaticNode
+from django.urls import get_script_prefix, get_urlconf
+from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 
 register = template.Library()
 
 
+def _literal(expression) -> bool:
+    """A ``FilterExpression`` of a literal string or number, without filters (a constant
+    is resolved when parsed; ``translate`` turns its own back into a ``Variable``)."""
+    if expression.filters:
+        return False
+    var = expression.var
+    if isinstance(var, Variable):
+        return var.literal is not None and var.lookups is None
+    return type(var) in (str, SafeString, int, float)
+
+
 def _fixed(node: Node) -> bool:
     if isinstance(node, TextNode):
         return True
-    if type(node) is not TranslateNode:
+    kind = type(node)
+    if kind is URLNode:
+        return (
+            node.asvar is None
+            and _literal(node.view_name)
+            and all(_literal(a) for a in node.args)
+            and all(_literal(v) for v in node.kwargs.values())
+        )
+    if kind is StaticNode:
+        return node.varname is None and _literal(node.path)
+    if kind is not TranslateNode:
         return False
-    expression = node.filter_expression
     return (
         not node.noop
         and node.asvar is None
         and node.message_context is None
-        and not expression.filters
-        and getattr(expression.var, "literal", None) is not None
-        and getattr(expression.var, "lookups", True) is None
+        and _literal(node.filter_expression)
     )
 
 
@@ -48,7 +76,8 @@ class FixedRun(Node):
         self._rendered: dict[tuple, str] = {}
 
     def render(self, context) -> str:
-        key = (get_language(), context.autoescape)
+        state = context.render_context.get(_STATE) or _state()
+        key = (state, context.autoescape)
         try:
             return self._rendered[key]
         except KeyError:
@@ -56,10 +85,27 @@ class FixedRun(Node):
             return rendered
 
 
+_STATE = "folded-state"
+
+
+def _state() -> tuple:
+    """What a run's output depends on but autoescaping: the language and what a url or
+    static tag reads (constant in production; tests override it)."""
+    return (
+        get_language(),
+        settings.ROOT_URLCONF,
+        get_urlconf(),
+        get_script_prefix(),
+        settings.STATIC_URL,
+    )
+
+
 def fold(nodelist: NodeList) -> NodeList:
     folded = NodeList()
     run: list[Node] = []
     for node in nodelist:
+        if type(node) is LanguageNode:  # its runs would need the language it sets
+            raise template.TemplateSyntaxError("{% folded %} holds no {% language %}")
         if _fixed(node):
             run.append(node)
             continue
@@ -92,6 +138,9 @@ class FoldedNode(Node):
         self.nodelist = fold(nodelist)
 
     def render(self, context) -> str:
+        # read once for the runs inside (the template's own render context: an included
+        # template's runs read it themselves)
+        context.render_context[_STATE] = _state()
         return self.nodelist.render(context)
 
 
