@@ -7,18 +7,13 @@ import pytest
 from dziennik.core import audit, cache
 from dziennik.schools.models import Enrolment
 
+from .cache_shares import BASE, CLASS, STUDENT, moved
+
 pytestmark = pytest.mark.django_db  # a bump moves the versions again at the commit
 
 
-def _moved(scopes, change) -> bool:
-    before = cache.versions(*scopes)
-    change()
-    return cache.versions(*scopes) != before
-
-
-STUDENT, CLASS = cache.student_scope(7), cache.data_scope(3)
-GRADES = cache.app_scopes("grades", [cache.config_scope(1), STUDENT, CLASS])
-ATTENDANCE = cache.app_scopes("attendance", [cache.config_scope(1), STUDENT, CLASS])
+GRADES = cache.app_scopes("grades", BASE)
+ATTENDANCE = cache.app_scopes("attendance", BASE)
 
 
 def test_app_scopes_narrow_only_the_students_and_classes_data():
@@ -33,25 +28,25 @@ def test_app_scopes_narrow_only_the_students_and_classes_data():
 
 def test_a_recorded_change_moves_its_apps_share_only():
     recorded = [("grades", STUDENT), ("grades", CLASS)]
-    assert _moved(GRADES, lambda: cache.bump_recorded(recorded))
-    assert not _moved(ATTENDANCE, lambda: cache.bump_recorded(recorded))
+    assert moved(GRADES, lambda: cache.bump_recorded(recorded))
+    assert not moved(ATTENDANCE, lambda: cache.bump_recorded(recorded))
     # the whole scopes move as before: the pages kept per them are built afresh
-    assert _moved([STUDENT], lambda: cache.bump_recorded(recorded))
-    assert _moved([CLASS], lambda: cache.bump_recorded(recorded))
-    assert _moved(ATTENDANCE, lambda: cache.bump_in("attendance", STUDENT))
-    assert not _moved(GRADES, lambda: cache.bump_in("attendance", STUDENT))
+    assert moved([STUDENT], lambda: cache.bump_recorded(recorded))
+    assert moved([CLASS], lambda: cache.bump_recorded(recorded))
+    assert moved(ATTENDANCE, lambda: cache.bump_in("attendance", STUDENT))
+    assert not moved(GRADES, lambda: cache.bump_in("attendance", STUDENT))
 
 
 @pytest.mark.parametrize("scope", [STUDENT, CLASS])
 def test_a_bump_that_names_no_app_moves_every_share(scope):
-    assert _moved(GRADES, lambda: cache.bump(scope))
-    assert _moved(ATTENDANCE, lambda: cache.bump(scope))
+    assert moved(GRADES, lambda: cache.bump(scope))
+    assert moved(ATTENDANCE, lambda: cache.bump(scope))
 
 
 def test_another_students_share_does_not_move():
     other = cache.app_scopes("grades", [cache.student_scope(8)])
-    assert not _moved(other, lambda: cache.bump(STUDENT))
-    assert not _moved(other, lambda: cache.bump_recorded([("grades", STUDENT)]))
+    assert not moved(other, lambda: cache.bump(STUDENT))
+    assert not moved(other, lambda: cache.bump_recorded([("grades", STUDENT)]))
 
 
 def test_the_history_moves_the_share_of_the_recorded_rows_app(world):
@@ -69,7 +64,7 @@ def test_the_history_moves_the_share_of_the_recorded_rows_app(world):
         )
 
     before = cache.versions(*grades)
-    assert _moved(schools, record)
+    assert moved(schools, record)
     assert cache.versions(*grades) == before
 
     # a save that changed nothing still moves the versions: of the row's app only
@@ -82,5 +77,5 @@ def test_the_history_moves_the_share_of_the_recorded_rows_app(world):
             school_class_id=world.school_class.pk,
         )
 
-    assert _moved(schools, unchanged)
+    assert moved(schools, unchanged)
     assert cache.versions(*grades) == before

@@ -11,17 +11,11 @@ from dziennik.attendance.models import AttendanceMark, Justification, Lesson
 from dziennik.core import audit, cache
 from dziennik.grades.models import Grade
 
+from .cache_shares import BASE, CLASS, STUDENT, moved
+
 pytestmark = pytest.mark.django_db  # a bump moves the versions again at the commit
 
 
-def _moved(scopes, change) -> bool:
-    before = cache.versions(*scopes)
-    change()
-    return cache.versions(*scopes) != before
-
-
-STUDENT, CLASS = cache.student_scope(7), cache.data_scope(3)
-BASE = [cache.config_scope(1), STUDENT, CLASS]
 NOVEMBER = cache.month_scopes("attendance", BASE, "2026-11")
 DECEMBER = cache.month_scopes("attendance", BASE, "2026-12")
 APART = cache.rows_scopes(["attendance.justification"], BASE)
@@ -41,35 +35,35 @@ def test_month_scopes_narrow_only_the_students_and_classes_data():
 
 def test_a_recorded_change_moves_its_months_only():
     recorded = [("attendance", STUDENT, ("2026-12",)), ("attendance", CLASS, ("2026-12",))]
-    assert _moved(DECEMBER, lambda: cache.bump_recorded(recorded))
-    assert not _moved(NOVEMBER, lambda: cache.bump_recorded(recorded))
-    assert not _moved(APART, lambda: cache.bump_recorded(recorded))
+    assert moved(DECEMBER, lambda: cache.bump_recorded(recorded))
+    assert not moved(NOVEMBER, lambda: cache.bump_recorded(recorded))
+    assert not moved(APART, lambda: cache.bump_recorded(recorded))
     # the app's share and the whole scopes move as before
     share = cache.app_scopes("attendance", BASE)
-    assert _moved(share, lambda: cache.bump_recorded(recorded))
-    assert _moved([STUDENT], lambda: cache.bump_recorded(recorded))
+    assert moved(share, lambda: cache.bump_recorded(recorded))
+    assert moved([STUDENT], lambda: cache.bump_recorded(recorded))
 
 
 def test_a_change_without_months_moves_every_month():
-    assert _moved(NOVEMBER, lambda: cache.bump_recorded([("attendance", STUDENT, None)]))
-    assert _moved(NOVEMBER, lambda: cache.bump_in("attendance", STUDENT))
-    assert _moved(APART, lambda: cache.bump_in("attendance", STUDENT))
+    assert moved(NOVEMBER, lambda: cache.bump_recorded([("attendance", STUDENT, None)]))
+    assert moved(NOVEMBER, lambda: cache.bump_in("attendance", STUDENT))
+    assert moved(APART, lambda: cache.bump_in("attendance", STUDENT))
     # derived data that names its months (none) and models moves only those
     alerts = {"months": (), "models": ("attendance.justification",)}
-    assert not _moved(NOVEMBER, lambda: cache.bump_in("attendance", STUDENT, **alerts))
-    assert _moved(APART, lambda: cache.bump_in("attendance", STUDENT, **alerts))
+    assert not moved(NOVEMBER, lambda: cache.bump_in("attendance", STUDENT, **alerts))
+    assert moved(APART, lambda: cache.bump_in("attendance", STUDENT, **alerts))
 
 
 @pytest.mark.parametrize("scope", [STUDENT, CLASS])
 def test_a_bump_that_names_no_app_moves_every_month(scope):
-    assert _moved(NOVEMBER, lambda: cache.bump(scope))
-    assert _moved(APART, lambda: cache.bump(scope))
+    assert moved(NOVEMBER, lambda: cache.bump(scope))
+    assert moved(APART, lambda: cache.bump(scope))
 
 
 def test_another_apps_change_moves_no_month():
     grades = [("grades", STUDENT), ("grades", CLASS)]
-    assert not _moved(NOVEMBER, lambda: cache.bump_recorded(grades))
-    assert not _moved(APART, lambda: cache.bump_recorded(grades))
+    assert not moved(NOVEMBER, lambda: cache.bump_recorded(grades))
+    assert not moved(APART, lambda: cache.bump_recorded(grades))
 
 
 def test_the_months_of_a_row():
@@ -123,7 +117,7 @@ def test_the_history_moves_the_months_of_the_recorded_rows(world):
         )
 
     student = [cache.student_scope(world.student.pk)]
-    assert _moved(cache.month_scopes("attendance", student, "2026-11"), a_mark_of_the_student)
-    assert not _moved(cache.month_scopes("attendance", student, "2026-12"), a_mark_of_the_student)
+    assert moved(cache.month_scopes("attendance", student, "2026-11"), a_mark_of_the_student)
+    assert not moved(cache.month_scopes("attendance", student, "2026-12"), a_mark_of_the_student)
     apart = cache.rows_scopes(["attendance.justification"], student)
-    assert not _moved(apart, a_mark_of_the_student)
+    assert not moved(apart, a_mark_of_the_student)

@@ -406,9 +406,9 @@ def _file_classification(report: SubjectReport, cg: ClassificationGrade, term: T
     setattr(report, slot, cg)
 
 
-# What the page shows of each grade: read as plain (named) tuples in one lean query, not
-# model instances over four joined tables.
-_GRADE_COLUMNS = (
+# The grade's own columns, first in both lean reads of grades: the page's
+# (``_GRADE_COLUMNS``) and the home panel's (``_recent_read``, in ``RecentGrade``'s order).
+_COMMON_COLUMNS = (
     "pk",
     "symbol",
     "points",
@@ -416,6 +416,12 @@ _GRADE_COLUMNS = (
     "comment",
     "corrects_id",
     "created_at",
+)
+
+# What the page shows of each grade: read as plain (named) tuples in one lean query, not
+# model instances over four joined tables.
+_GRADE_COLUMNS = (
+    *_COMMON_COLUMNS,
     "updated_at",
     "teacher__first_name",
     "teacher__last_name",
@@ -669,13 +675,7 @@ def _recent_read(limit: int) -> Prepared:
                 Grade.objects.filter(student_id=student_id, student__school_id=school_id)
                 .order_by("-created_at", "-pk")
                 .values_list(
-                    "pk",
-                    "symbol",
-                    "points",
-                    "text",
-                    "comment",
-                    "corrects_id",
-                    "created_at",
+                    *_COMMON_COLUMNS,
                     "assessment__name",
                     "assessment__date",
                     "assessment__subject__name",
@@ -692,8 +692,8 @@ def recent_grades(viewer: Viewer, student_id: int, *, limit: int = 5) -> list:
     if viewer.school_id is not None and permissions.is_own_student(viewer, student_id):
         # the policy's filter for one's own student: the student, of the viewer's school
         return [
-            RecentGrade(*row[:7], RecentAssessment(row[7], row[8], RecentSubject(row[9])))
-            for row in _recent_read(limit)(student_id, viewer.school_id)
+            RecentGrade(*grade, RecentAssessment(name, date, RecentSubject(subject)))
+            for *grade, name, date, subject in _recent_read(limit)(student_id, viewer.school_id)
         ]
     return list(
         permissions.grades.queryset(viewer)

@@ -102,6 +102,23 @@ def test_term_and_behaviour_grades_are_the_models(world, column):
     assert behaviour[0].term == world.term1
 
 
+def _shown(grades) -> list[tuple]:
+    """What the home panel shows of each grade."""
+    return [
+        (
+            g.pk,
+            g.display,
+            g.comment,
+            g.corrects_id,
+            g.created_at,
+            g.assessment.name,
+            g.assessment.date,
+            g.assessment.subject.name,
+        )
+        for g in grades
+    ]
+
+
 def test_a_familys_recent_grades_are_what_the_policy_gives(world, graded):
     """The home panel's prepared read of one's own child: the grades the grades' policy
     gives (newest first), with what the panel shows of each; a stranger's: none."""
@@ -113,30 +130,7 @@ def test_a_familys_recent_grades_are_what_the_policy_gives(world, graded):
         own = report.recent_grades(parent, world.student.pk, limit=limit)
         policy = report.recent_grades(staff, world.student.pk, limit=limit)
         assert len(own) == min(limit, 2)
-        shown = [
-            (
-                g.pk,
-                g.display,
-                g.corrects_id,
-                g.created_at,
-                g.assessment.name,
-                g.assessment.date,
-                g.assessment.subject.name,
-            )
-            for g in own
-        ]
-        assert shown == [
-            (
-                g.pk,
-                g.display,
-                g.corrects_id,
-                g.created_at,
-                g.assessment.name,
-                g.assessment.date,
-                g.assessment.subject.name,
-            )
-            for g in policy
-        ]
+        assert _shown(own) == _shown(policy)
     assert report.recent_grades(parent, world.classmate.pk) == []
 
 
@@ -166,14 +160,29 @@ def test_a_prepared_read_is_a_query_django_sees(world, graded, django_assert_num
             assert cursor.fetchone()[0] == 1
 
 
-def test_a_prepared_read_survives_a_rolled_back_transaction(world, graded):
+def _raise_in_python():
+    raise RuntimeError
+
+
+def _fail_in_the_database():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT * FROM no_such_table")
+
+
+@pytest.mark.parametrize(
+    ("break_off", "error"),
+    [
+        pytest.param(_raise_in_python, RuntimeError, id="an-exception"),
+        pytest.param(_fail_in_the_database, DatabaseError, id="an-error-in-the-transaction"),
+    ],
+)
+def test_a_prepared_read_survives_a_rolled_back_transaction(world, graded, break_off, error):
+    """Read (prepared) in a transaction that is then rolled back: read again after it,
+    in a transaction and outside one, with other arguments too."""
     prepared = Prepared(_grades)
-    with pytest.raises(RuntimeError), transaction.atomic():
+    with pytest.raises(error), transaction.atomic():
         assert len(prepared(world.student.pk, world.term1.pk, [])) == 2
-        raise RuntimeError
+        break_off()
     with transaction.atomic():
         assert len(prepared(world.student.pk, world.term1.pk, [])) == 2
-    # an error in the transaction
-    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("SELECT * FROM no_such_table")
     assert len(prepared(world.classmate.pk, world.term1.pk, [])) == 1

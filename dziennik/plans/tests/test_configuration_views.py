@@ -574,32 +574,33 @@ def test_the_sibling_package_online_is_refused_with_the_reason(world):
     assert answer.status_code == 400 and "kind" in answer.context["form"].errors
 
 
+def _promotion_data(**changes):
+    data = {
+        "name": "Zimowa",
+        "amount": "18.00",
+        "date_from": "2026-12-01",
+        "date_to": "2026-12-31",
+        "channels": [],
+    }
+    data.update(changes)
+    return data
+
+
 def test_a_promotion_is_added_changed_and_deleted_in_the_history(world):
     plans = leaflet(world)
     client = _principal(world)
     answer = client.post(
         reverse("plans:config_promotion_new", args=[plans["single"].pk]),
-        {
-            "name": "Zimowa",
-            "amount": "18.00",
-            "date_from": "2026-12-01",
-            "date_to": "2026-12-31",
-            "channels": ["transfer"],
-        },
+        _promotion_data(channels=["transfer"]),
     )
     assert answer.status_code == 302
     promotion = Promotion.objects.get(name="Zimowa")
     assert _entries(Promotion, promotion.pk, "create")[0].school_id == world.school.pk
     url = reverse("plans:config_promotion", args=[promotion.pk])
     version = client.get(url).context["version"]
-    data = {
-        "name": "Zimowa",
-        "amount": "19.00",
-        "date_from": "2026-12-01",
-        "date_to": "2027-01-10",
-        "channels": ["transfer"],
-        "version": version,
-    }
+    data = _promotion_data(
+        amount="19.00", date_to="2027-01-10", channels=["transfer"], version=version
+    )
     assert client.post(url, data).status_code == 302
     entry = _entries(Promotion, promotion.pk, "update")[-1]
     assert entry.changes["amount"] == ["18.00", "19.00"]
@@ -625,14 +626,7 @@ def test_a_promotion_is_added_changed_and_deleted_in_the_history(world):
 )
 def test_bad_promotions_answer_400_and_save_nothing(world, changes, field):
     plans = leaflet(world)
-    data = {
-        "name": "Zimowa",
-        "amount": "18.00",
-        "date_from": "2026-12-01",
-        "date_to": "2026-12-31",
-        "channels": [],
-    }
-    data.update(changes)
+    data = _promotion_data(**changes)
     package = plans["siblings"] if field == "channels" else plans["single"]
     before = _state()
     url = reverse("plans:config_promotion_new", args=[package.pk])
@@ -645,16 +639,22 @@ def test_bad_promotions_answer_400_and_save_nothing(world, changes, field):
 # --- offers -----------------------------------------------------------------------------
 
 
-def test_an_offer_is_added_changed_and_its_delete_refused_once_bought(world):
-    plans = leaflet(world)
-    client = _principal(world)
+def _offer_data(**changes):
     data = {
-        "name": "Korepetycje online",
+        "name": "Nowa",
         "entitlement": "elearning",
         "amount": "15.00",
         "validity_months": "6",
         "window_days": "14",
     }
+    data.update(changes)
+    return data
+
+
+def test_an_offer_is_added_changed_and_its_delete_refused_once_bought(world):
+    plans = leaflet(world)
+    client = _principal(world)
+    data = _offer_data(name="Korepetycje online")
     assert client.post(reverse("plans:config_offer_new"), data).status_code == 302
     offer = Offer.objects.get(name="Korepetycje online")
     assert _entries(Offer, offer.pk, "create")[0].actor == world.user("principal")
@@ -699,14 +699,7 @@ def test_bad_offers_answer_400_and_save_nothing(world, changes, field):
         validity_months=12,
         window_days=30,
     )
-    data = {
-        "name": "Nowa",
-        "entitlement": "elearning",
-        "amount": "15.00",
-        "validity_months": "6",
-        "window_days": "14",
-    }
-    data.update(changes)
+    data = _offer_data(**changes)
     before = _state()
     answer = _principal(world).post(reverse("plans:config_offer_new"), data)
     assert answer.status_code == 400

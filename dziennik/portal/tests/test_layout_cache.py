@@ -5,10 +5,13 @@ viewers the key does not tell apart really get the same bar."""
 import re
 
 import pytest
+from django.template import Template
+from django.template.loader_tags import BlockNode
 from django.urls import reverse
 
 from dziennik.core.extensions import collect_header_links, collect_nav_items
 from dziennik.portal.layout import navigation_signature
+from dziennik.portal.templatetags.layout import HeaderNode, NavigationNode
 from dziennik.schools import models as sm
 from dziennik.schools.viewer import build_viewer
 
@@ -143,3 +146,16 @@ def test_the_header_marks_its_own_page_and_language(world):
     assert f'href="{reverse("notices:board")}" aria-current="page"' not in home
     client.post(reverse("set_language"), {"language": "en", "next": "/"})
     assert "Log out" in _header(client.get("/")) and "Log out" not in home
+
+
+def test_extends_walks_the_navigation_but_not_the_header():
+    """``{% extends %}`` looks for blocks through ``get_nodes_by_type``: the header holds
+    none and is not walked; the navigation is walked, as any tag with a body."""
+    page = Template(
+        "{% load layout %}{% header %}{% navigation %}{% endnavigation %}{% endheader %}"
+        "{% navigation %}{% block inside %}{% endblock %}{% endnavigation %}"
+    )
+    assert len(page.nodelist.get_nodes_by_type(HeaderNode)) == 1
+    # the navigation inside the header is not reached; the one outside it is
+    assert len(page.nodelist.get_nodes_by_type(NavigationNode)) == 1
+    assert [node.name for node in page.nodelist.get_nodes_by_type(BlockNode)] == ["inside"]
