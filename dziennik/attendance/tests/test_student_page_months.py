@@ -192,7 +192,7 @@ def test_an_announcement(setup):
 def test_the_deadline_for_excuses_and_a_month_past_it(setup, days):
     # an earlier month's absences past the school's deadline (or with none) are kept
     # written with its part; a new deadline (configuration) rewrites them at once
-    world, reg, old_day, client, url = setup
+    world, reg, _old_day, client, url = setup
     AttendanceSettings.objects.update_or_create(
         school=world.school, defaults={"justification_deadline_days": days}
     )
