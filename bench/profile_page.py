@@ -3,6 +3,10 @@
     .venv/bin/python bench/profile_page.py --path /oceny/uczen/123/ --username rodzic_x \
         --student 123 [--database-url ...] [--cache-url redis://127.0.0.1:18866/0] [-n 50]
 
+Without ``--student`` and ``--username``: the bench's heaviest child and a guardian of
+theirs (``heaviest``); ``{student}`` in a path stands for the child's id, e.g.
+``--path /oceny/uczen/{student}/``.
+
 The same settings as the bench's server (``config.settings.production``, the bench's
 application role); before every request the versions a new grade of the student moves
 are moved (``bench/scenarios.py``): the student's, their class's and the student's in
@@ -60,8 +64,8 @@ def backend_cpu_seconds(pid: int) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--path", required=True, action="append")
-    parser.add_argument("--username", required=True)
-    parser.add_argument("--student", type=int, required=True)
+    parser.add_argument("--username", help="default: a guardian of the heaviest child")
+    parser.add_argument("--student", type=int, help="default: the heaviest child")
     parser.add_argument(
         "--database-url",
         default=os.environ.get(
@@ -99,6 +103,9 @@ def main() -> None:
     from dziennik.accounts.models import User
     from dziennik.core import cache
 
+    if args.student is None or args.username is None:
+        heaviest(args)
+    args.path = [path.replace("{student}", str(args.student)) for path in args.path]
     client = Client(HTTP_HOST="127.0.0.1", secure=True)
     client.force_login(User.objects.get(username=args.username))
     # the page cache keeps pages only for a browser that has a CSRF cookie, as browsers do
@@ -202,6 +209,33 @@ def main() -> None:
     profile.disable()
     stats = pstats.Stats(profile)
     stats.sort_stats(args.sort).print_stats(args.limit)
+
+
+def heaviest(args) -> None:
+    """The bench's heaviest child (``scenarios.heaviest_child``: school 1's student with
+    the most grades, which moves with the day the school is built up to) and the first of
+    their guardians, where ``--student`` or ``--username`` is not given."""
+    from django.db.models import Count
+
+    from dziennik.schools.models import Guardianship, School, Student
+
+    if args.student is None:
+        school = School.objects.order_by("pk").first()
+        child = (
+            Student.objects.filter(school=school)
+            .annotate(n=Count("grades"))
+            .order_by("-n", "pk")
+            .first()
+        )
+        args.student = child.pk
+    if args.username is None:
+        args.username = (
+            Guardianship.objects.filter(student_id=args.student)
+            .order_by("pk")
+            .values_list("guardian__user__username", flat=True)
+            .first()
+        )
+    print(f"the heaviest child: student {args.student}, guardian {args.username}")
 
 
 def figures(args, one, connection, moving: list[float]) -> None:
