@@ -70,8 +70,12 @@ def walk(page, username: str) -> dict:
         if name is None or name in seen or name in LEAVE_THE_REGISTER:
             continue
         seen[name] = path
+        # A printout opens in Chromium's PDF viewer once the server has drawn it (seconds
+        # on a loaded machine: two suites at once went past the page's 15 s); it is
+        # not a page of ours to check, only that it answers.
+        printout = path.split("?", 1)[0].endswith(".pdf")
         try:
-            response = page.goto(path)
+            response = page.goto(path, timeout=90_000 if printout else None)
         except PlaywrightError as error:
             if "Download is starting" in str(error):
                 continue  # a PDF, CSV or attachment: no page to run
