@@ -81,6 +81,11 @@ def main() -> None:
     parser.add_argument("--figures", action="store_true", help="CPU figures, no profile")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument(
+        "--split",
+        action="store_true",
+        help="with --figures: where the Python CPU goes (templates, SQL, cache, the rest)",
+    )
+    parser.add_argument(
         "--cold-app",
         choices=("grades", "attendance"),
         default="grades",
@@ -165,7 +170,9 @@ def main() -> None:
 
     def one(path: str, state: str) -> None:
         started = time.process_time()
+        PAUSED.append(state)  # the split's timers do not count the bench's own work
         move(state)
+        PAUSED.pop()
         moving[0] += time.process_time() - started
         response = client.get(path)
         assert response.status_code == 200, (path, response.status_code)
@@ -184,7 +191,7 @@ def main() -> None:
         for _ in range(5):
             one(path, state)
     if args.figures:
-        figures(args, one, connection, moving)
+        figures(args, one, connection, moving, split_timers() if args.split else None)
         return
     path = args.path[0]
     started, cpu = time.perf_counter(), time.process_time()
@@ -238,24 +245,68 @@ def heaviest(args) -> None:
     print(f"the heaviest child: student {args.student}, guardian {args.username}")
 
 
-def figures(args, one, connection, moving: list[float]) -> None:
+PAUSED: list[str] = []  # non-empty while the bench moves versions before a request
+
+
+def split_timers() -> dict[str, float]:
+    """This thread's CPU spent in the template engine (a page's outermost render: its
+    includes and inclusion tags inside it), in running SQL (the client's side: the
+    driver, Django's cursor wrappers; not the ORM's building of the query) and in the
+    cache's round trips (``core.redis_cache``: pickling, the socket), summed in seconds
+    under those names. What the three leave is the middleware, the session and user
+    reads' ORM, the selectors and the views."""
+    from django.db import connection
+    from django.template.backends.django import Template
+
+    from dziennik.core.redis_cache import RedisCache
+
+    spent = {"template": 0.0, "sql": 0.0, "cache": 0.0}
+    inside: list[str] = []
+
+    def timed(name: str, call, *args):
+        if inside or PAUSED:  # counted once, by what it is inside of
+            return call(*args)
+        inside.append(name)
+        started = time.thread_time()
+        try:
+            return call(*args)
+        finally:
+            spent[name] += time.thread_time() - started
+            inside.pop()
+
+    render, guarded = Template.render, RedisCache._guarded
+    Template.render = lambda self, *a, **kw: timed("template", lambda: render(self, *a, **kw))
+    RedisCache._guarded = lambda self, op, fallback: timed("cache", guarded, self, op, fallback)
+    connection.execute_wrappers.append(
+        lambda execute, *query: timed("sql", execute, *query)  # sql, params, many, context
+    )
+    return spent
+
+
+def figures(args, one, connection, moving: list[float], split: dict | None = None) -> None:
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_backend_pid()")
         backend = cursor.fetchone()[0]
     states = ("cold", "fully cold", "warm")
     rounds: dict[tuple[str, str], list[tuple[float, float]]] = {}
+    parts: dict[tuple[str, str], list[dict[str, float]]] = {}
     for _ in range(args.rounds):
         for path in args.path:
             for warm in states:
                 one(path, warm)  # a warm page is cached by the request before
                 python, database = time.process_time(), backend_cpu_seconds(backend)
                 moved = moving[0]
+                before = dict(split or {})
                 for _ in range(args.n):
                     one(path, warm)
                 # the request's CPU: without what moving the versions before it cost
                 python = (time.process_time() - python - (moving[0] - moved)) * 1000 / args.n
                 database = (backend_cpu_seconds(backend) - database) * 1000 / args.n
                 rounds.setdefault((path, warm), []).append((python + database, python))
+                if split is not None:
+                    parts.setdefault((path, warm), []).append(
+                        {k: (split[k] - before[k]) * 1000 / args.n for k in split}
+                    )
     try:
         load = " ".join(Path("/proc/loadavg").read_text().split()[:3])
     except OSError:
@@ -274,6 +325,26 @@ def figures(args, one, connection, moving: list[float]) -> None:
                 total, python = pick(rounds[path, warm])
                 cells.append(f"{total:8.2f} ({python:6.2f}) ms")
             print(f"{path:30s} {cells[0]:>22s} {cells[1]:>26s} {cells[2]:>22s}")
+    if split is not None:
+        print_split(args, rounds, parts, states)
+
+
+def print_split(args, rounds, parts, states) -> None:
+    """Of the median round's Python CPU, what the templates, SQL and the cache took (the
+    timers run in every round, so the split's own cost is in every figure above)."""
+    print("Python CPU per request, median round, split: template / SQL / cache / the rest")
+    for path in args.path:
+        cells = []
+        for state in states:
+            runs = rounds[path, state]
+            i = runs.index(statistics.median_low(runs))
+            split, python = parts[path, state][i], runs[i][1]
+            rest = python - sum(split.values())
+            cells.append(
+                f"{state}: {split['template']:.2f} / {split['sql']:.2f} / "
+                f"{split['cache']:.2f} / {rest:.2f} ms"
+            )
+        print(f"{path:30s} " + "   ".join(cells))
 
 
 if __name__ == "__main__":

@@ -152,7 +152,8 @@ AUTH_USER_MODEL = "accounts.User"
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's, its read of the user prepared (dziennik/accounts/backends.py)
+    "dziennik.accounts.backends.ModelBackend",
 ]
 
 # Argon2id at OWASP's 19 MiB / 2 passes / 1 lane (dziennik.accounts.hashers): one
@@ -185,6 +186,8 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 
 # Sessions expire after a period of inactivity: requests extend them, writing the session
 # at most once per SESSION_REFRESH_INTERVAL seconds (dziennik.core.middleware).
+# Django's database sessions, the session's read prepared (dziennik/accounts/sessions.py).
+SESSION_ENGINE = "dziennik.accounts.sessions"
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=30 * 60)
 SESSION_REFRESH_INTERVAL = env.int("SESSION_REFRESH_INTERVAL", default=60)
 SESSION_SAVE_EVERY_REQUEST = False

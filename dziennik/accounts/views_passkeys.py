@@ -22,12 +22,12 @@ from django.views.decorators.http import require_POST
 
 from dziennik.core.http import safe_next
 
-from . import passkeys, selectors, totp
+from . import backends, passkeys, selectors, totp
 from .forms_passkeys import PasskeyAddForm, PasskeyRemoveForm, SecondFactorResetForm
 from .views_second_factor import PENDING_KEY, REQUIRED_KEY, _pending_user, finish_login
 
 CHALLENGES_KEY = "passkey_challenges"
-MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
+MODEL_BACKEND = backends.PATH
 
 
 def _remember(request, purpose: str, ceremony: passkeys.Ceremony) -> HttpResponse:

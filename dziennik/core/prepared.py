@@ -9,10 +9,12 @@ values: the same SQL, parameters, rows and conversions (``results_iter``) as the
 queryset would give, without building it again.
 
 Only for querysets whose arguments appear in the SQL's parameters as given (ids,
-lists of ids) or as the database's form of a date (a ``datetime.date``, given to a date
-field: the date itself or its ISO text, as the backend adapts it): a value the ORM would
-rewrite otherwise (a model, a date given to a datetime field) is not found among the
-parameters, and ``Prepared`` raises ``ValueError`` the first time it compiles.
+lists of ids, a text given to a text column) or as the database's form of a date (a
+``datetime.date``, given to a date field: the date itself or its ISO text, as the
+backend adapts it) or of an aware date and time (given to a datetime field: itself, or
+SQLite's text of it in UTC): a value the ORM would rewrite otherwise (a model, a date
+given to a datetime field) is not found among the parameters, and ``Prepared`` raises
+``ValueError`` the first time it compiles.
 
 On PostgreSQL the read is also a server-side prepared statement: Django's psycopg cursor
 binds the parameters on the client, so the server would parse and plan the same SQL
@@ -36,25 +38,43 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import EmptyResultSet
-from django.db import connections, router
+from django.db import DEFAULT_DB_ALIAS, connections, router
 from django.db.models import QuerySet
 
 # Stand-ins no id takes (negative, and far from any literal a query carries); a date's:
 # days of the year 1111, which no register holds.
 _BASE = -7_310_000_000_000_000_000
 _DATE_BASE = datetime.date(1111, 1, 1)
+_MOMENT_BASE = datetime.datetime(1111, 1, 1, tzinfo=datetime.UTC)
 DATE = "date"  # a date argument's place in a shape
+TEXT = "text"  # a text argument's (given to a text column as it is)
+MOMENT = "moment"  # an aware date and time's (given to a datetime field)
 
 
 class _Stand:
-    """The stand-ins of one shape: an int per argument, a list of ints per list argument."""
+    """The stand-ins of one shape: an int per argument, a list of ints per list argument,
+    a date, a text or an aware date and time per argument of those kinds. ``where`` maps
+    each stand-in, in the form the ORM gives it to the database, to its argument's place
+    (and, for a form the argument must be given in too, that form's name)."""
 
-    def __init__(self, shape: tuple[int | str | None, ...]):
+    def __init__(self, shape: tuple[int | str | None, ...], alias: str | None = None):
         self.values: list[Any] = []
-        self.where: dict[Any, tuple[int, int | None]] = {}
+        self.where: dict[Any, tuple] = {}
         n = 0
         for i, length in enumerate(shape):
-            if length == DATE:
+            if length == TEXT:
+                text = f"\x00prepared-{n}"
+                self.values.append(text)
+                self.where[text] = (i, None)
+                n += 1
+            elif length == MOMENT:
+                moment = _MOMENT_BASE + datetime.timedelta(days=n)
+                self.values.append(moment)
+                # as the ORM gives it: PostgreSQL's as it is, SQLite's as UTC text
+                adapted = connections[alias].ops.adapt_datetimefield_value(moment)
+                self.where[adapted] = (i, None) if adapted is moment else (i, None, "moment")
+                n += 1
+            elif length == DATE:
                 day = _DATE_BASE + datetime.timedelta(days=n)
                 self.values.append(day)
                 self.where[day] = (i, None)
@@ -83,7 +103,7 @@ class Prepared:
         self._compiled: dict[tuple, tuple | None] = {}
 
     def _compile(self, alias: str, shape: tuple) -> tuple | None:
-        stand = _Stand(shape)
+        stand = _Stand(shape, alias)
         queryset = self.build(*stand.values)
         compiler = queryset.query.get_compiler(using=alias)
         try:
@@ -99,15 +119,18 @@ class Prepared:
                 found.add(place[:2])
         if len(found) != len({place[:2] for place in stand.where.values()}):
             raise ValueError("an argument of a prepared read is not a parameter of its SQL")
-        return sql, tuple(params), tuple(places), compiler
+        # the queryset's conversions (``results_iter``'s), looked up once: what each
+        # column's field and the backend convert (SQLite's decimals and datetimes, ...)
+        fields = [s[0] for s in compiler.select[0 : compiler.col_count]]
+        if compiler.has_composite_fields(fields):
+            raise ValueError("a prepared read cannot select a composite primary key")
+        converters = compiler.get_converters(fields)
+        return sql, tuple(params), tuple(places), compiler, converters
 
     def __call__(self, *args: Any) -> list[tuple]:
-        shape = tuple(
-            len(a) if isinstance(a, list | tuple) else DATE if type(a) is datetime.date else None
-            for a in args
-        )
+        shape = tuple(_kind(a) for a in args)
         if self.model is None:
-            self.model = self.build(*_Stand(shape).values).model
+            self.model = self.build(*_Stand(shape, DEFAULT_DB_ALIAS).values).model
         alias = router.db_for_read(self.model)
         key = (alias, shape)
         if key not in self._compiled:
@@ -115,22 +138,42 @@ class Prepared:
         compiled = self._compiled[key]
         if compiled is None:
             return []
-        sql, constant, places, compiler = compiled
+        sql, constant, places, compiler, converters = compiled
+        connection = connections[alias]
         params = [
-            value if place is None else _pick(args, place)
+            value if place is None else _pick(args, place, connection)
             for value, place in zip(constant, places, strict=True)
         ]
-        connection = connections[alias]
         with _cursor(connection) as cursor:
             cursor.execute(sql, params)
             rows = cursor.fetchall()
+        if not converters:
+            return rows if type(rows) is list else list(rows)
         # the queryset's conversions (SQLite's decimals and datetimes, the time zone)
-        return list(compiler.results_iter([rows], tuple_expected=True))
+        return list(map(tuple, compiler.apply_converters(rows, converters)))
 
 
-def _pick(args: Sequence[Any], place: tuple) -> Any:
-    if len(place) == 3:  # a date, as its ISO text
-        return args[place[0]].isoformat()
+def _kind(arg: Any) -> int | str | None:
+    """An argument's part of a read's shape: a list's length, or its kind."""
+    if isinstance(arg, list | tuple):
+        return len(arg)
+    if type(arg) is datetime.date:
+        return DATE
+    if type(arg) is str:
+        return TEXT
+    if type(arg) is datetime.datetime:
+        if arg.tzinfo is None:  # the ORM would make it aware, with a warning
+            raise ValueError("a prepared read takes aware dates and times only")
+        return MOMENT
+    return None
+
+
+def _pick(args: Sequence[Any], place: tuple, connection) -> Any:
+    if len(place) == 3:  # a date as its ISO text, a date and time as SQLite's text
+        value = args[place[0]]
+        if place[2] == "moment":
+            return connection.ops.adapt_datetimefield_value(value)
+        return value.isoformat()
     i, j = place
     return args[i] if j is None else args[i][j]
 

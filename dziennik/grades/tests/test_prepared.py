@@ -186,3 +186,45 @@ def test_a_prepared_read_survives_a_rolled_back_transaction(world, graded, break
     with transaction.atomic():
         assert len(prepared(world.student.pk, world.term1.pk, [])) == 2
     assert len(prepared(world.classmate.pk, world.term1.pk, [])) == 1
+
+
+def test_text_and_aware_moment_arguments_give_the_querysets_rows(db):
+    """A text given to a text column and an aware date and time given to a datetime field
+    (the session's read: ``accounts.sessions``): the database's form of each, SQLite's
+    text in UTC included, whatever the time zone the moment is given in."""
+    import datetime
+    import zoneinfo
+
+    from django.contrib.sessions.models import Session
+    from django.utils import timezone
+
+    now = timezone.now().replace(microsecond=500_000)
+    keys = []
+    for i, seconds in enumerate((-2, -1, 0, 1, 2)):
+        key = f"key-{i}-" + "x" * 30
+        keys.append(key)
+        Session.objects.create(
+            session_key=key,
+            session_data="{}",
+            expire_date=now + datetime.timedelta(seconds=seconds, microseconds=i * 1234),
+        )
+
+    def build(key, when):
+        return Session.objects.filter(session_key=key, expire_date__gt=when).values_list(
+            "session_key", "expire_date"
+        )
+
+    prepared = Prepared(build)
+    warsaw = zoneinfo.ZoneInfo("Europe/Warsaw")
+    moments = (now, now - datetime.timedelta(seconds=1), now + datetime.timedelta(seconds=1))
+    found = 0
+    for key in [*keys, "no-such-key"]:
+        for when in (*moments, now.astimezone(warsaw)):
+            rows = prepared(key, when)
+            assert rows == list(build(key, when)), (key, when)
+            found += len(rows)
+    # of the 4 moments (now in UTC and in Warsaw, a second before, a second after) the
+    # 5 keys' rows are after 0, 1, 3, 4 and 4
+    assert found == 12
+    with pytest.raises(ValueError):  # a naive one: the ORM would guess its zone
+        prepared(keys[0], now.replace(tzinfo=None))
