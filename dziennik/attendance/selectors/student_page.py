@@ -19,7 +19,7 @@ from dziennik.schools.models import SchoolYear, Student, Term
 from dziennik.schools.viewer import Viewer
 
 from .. import permissions
-from ..config import _year_and_terms, settings_for
+from ..config import settings_for, year_and_terms_uncached
 from ..models import AttendanceKind, AttendanceMark, Justification
 from ..templatetags import attendance_tags as tags
 from .statistics import Tally
@@ -118,7 +118,7 @@ def _page_setup(school_id: int | None, student_id: int, day: datetime.date) -> P
     student = Student.objects.filter(pk=student_id, school_id=school_id).first()
     if student is None:
         return None
-    year, terms = _year_and_terms(school_id, day)
+    year, terms = year_and_terms_uncached(school_id, day)
     days = settings_for(school_id).justification_deadline_days
     return PageSetup(student=student, year=year, terms=terms, deadline_days=days)
 
