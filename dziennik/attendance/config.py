@@ -58,12 +58,17 @@ def year_and_terms(school_id: int, day: datetime.date) -> tuple[SchoolYear | Non
     return cached(
         f"year-and-terms:{school_id}:{day.isoformat()}",
         [config_scope(school_id)],
-        lambda: _year_and_terms(school_id, day),
+        lambda: year_and_terms_uncached(school_id, day),
     )
 
 
-def _year_and_terms(school_id: int, day: datetime.date) -> tuple[SchoolYear | None, list[Term]]:
-    """One query when the year has terms; the year alone is looked up only when it has none."""
+def year_and_terms_uncached(
+    school_id: int, day: datetime.date
+) -> tuple[SchoolYear | None, list[Term]]:
+    """What ``year_and_terms`` keeps, read from the database every time: for a reader
+    that keeps it in an entry of its own (``selectors.page_setup``), so that it is not
+    kept twice. One query when the year has terms; the year alone is looked up only
+    when it has none."""
     year_id = (
         SchoolYear.objects.filter(school_id=school_id, start_date__lte=day, end_date__gte=day)
         .order_by("-start_date")

@@ -337,8 +337,8 @@ def student_attendance(request, student_id: int):
             terms,
             recent_since,
             page.scopes,
+            deadline=setup.deadline(),
             apart=(key, cache.rows_scopes(APART, page.scopes), apart),
-            deadline_days=setup.deadline_days,
         )
         return render(
             request,

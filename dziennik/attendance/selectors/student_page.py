@@ -19,7 +19,7 @@ from dziennik.schools.models import SchoolYear, Student, Term
 from dziennik.schools.viewer import Viewer
 
 from .. import permissions
-from ..config import _year_and_terms, settings_for
+from ..config import settings_for, year_and_terms_uncached
 from ..models import AttendanceKind, AttendanceMark, Justification
 from ..templatetags import attendance_tags as tags
 from .statistics import Tally
@@ -86,6 +86,11 @@ class PageSetup:
     terms: list[Term]
     deadline_days: int
 
+    def deadline(self) -> JustificationDeadline:
+        """The school's deadline for excuses as of today (``deadline_of``): built per
+        request, not kept with the setup, as its ``since`` moves with the day."""
+        return deadline_of(self.deadline_days)
+
 
 def page_setup_key(school_id: int | None, student_id: int, day: datetime.date) -> str:
     """The cache key of ``page_setup`` (to ``core.cache.read_ahead`` it)."""
@@ -113,7 +118,7 @@ def _page_setup(school_id: int | None, student_id: int, day: datetime.date) -> P
     student = Student.objects.filter(pk=student_id, school_id=school_id).first()
     if student is None:
         return None
-    year, terms = _year_and_terms(school_id, day)
+    year, terms = year_and_terms_uncached(school_id, day)
     days = settings_for(school_id).justification_deadline_days
     return PageSetup(student=student, year=year, terms=terms, deadline_days=days)
 
@@ -259,16 +264,17 @@ def student_page_parts(
     terms: list[Term],
     recent_since: datetime.date,
     scopes,
+    *,
+    deadline: JustificationDeadline,
     apart: tuple | None = None,
-    deadline_days: int | None = None,
 ) -> dict:
     """What ``student_page`` gives, with the grid's rows (``grid["rows_html"]``) and the
     recent lessons (``recent_html``) written, from parts kept per month (``scopes``: the
     page's, ``schools.selectors.student_cache_scopes``): one query for the months not
     kept (none when all are), the student checked by the caller. ``apart``: ``(key,
     scopes, build)`` of one more part looked up with them (the page's other reads), its
-    value (``build()``'s) under ``"apart"``. ``deadline_days``: the school's deadline for
-    excuses when the caller has it (``PageSetup``), else read."""
+    value (``build()``'s) under ``"apart"``. ``deadline``: the school's deadline for
+    excuses as of today (``PageSetup.deadline()``)."""
     language = get_language() or ""
     wanted: dict = {}
     if apart is not None:
@@ -284,10 +290,6 @@ def student_page_parts(
         month = cache.month_of(start)
         wanted[(start, end, since)] = (key, cache.month_scopes("attendance", scopes, month))
     kept = cache.cached_parts(wanted)
-    if deadline_days is None:
-        deadline = justification_deadline(student.school_id)
-    else:
-        deadline = deadline_of(deadline_days)
     missing = [name for name in wanted if name not in kept.found and name != "apart"]
     built = {}
     if apart is not None and "apart" not in kept.found:

@@ -45,16 +45,24 @@ def _principal(world):
     return world.client("principal")
 
 
-def _settings_data(**changes):
-    data = {
-        "mode": "statutory",
-        "networks": "",
-        "vat_rate": "23.00",
-        "tax_id": "",
-        "regon": "",
-    }
-    data.update(changes)
-    return data
+def _form(defaults: dict, **changes) -> dict:
+    """A screen's form data: its ``defaults`` (``SETTINGS``, ``PROMOTION``, ``OFFER``)
+    with ``changes``."""
+    return {**defaults, **changes}
+
+
+def _plan_with_package(actor, name: str, *, amount: str, channels: list, months: int = 12):
+    """A plan of the free entitlements with a single child's package, through the
+    services as ``actor``: ``(plan, package)``."""
+    plan = services.plan_create(actor=actor, name=name, entitlements=FREE, validity_months=months)
+    package = services.package_create(
+        actor=actor, plan=plan, kind="single", amount=Decimal(amount), channels=channels
+    )
+    return plan, package
+
+
+# The settings screen: the statutory model, VAT at 23 %, no NIP or REGON.
+SETTINGS = {"mode": "statutory", "networks": "", "vat_rate": "23.00", "tax_id": "", "regon": ""}
 
 
 def _state():
@@ -98,15 +106,8 @@ def test_the_list_starts_from_the_leaflet_with_history_and_pinned_queries(world)
     assert "22,00" in text or "22.00" in text
     assert 'id="leaflet-start"' not in text
     # more plans, packages and promotions cost no more queries
-    extra = services.plan_create(
-        actor=world.user("principal"), name="Premium", entitlements=FREE, validity_months=6
-    )
-    package = services.package_create(
-        actor=world.user("principal"),
-        plan=extra,
-        kind="single",
-        amount=Decimal("40.00"),
-        channels=["online"],
+    _extra, package = _plan_with_package(
+        world.user("principal"), "Premium", amount="40.00", channels=["online"], months=6
     )
     services.promotion_create(
         actor=world.user("principal"),
@@ -148,7 +149,7 @@ def test_the_settings_screen_saves_vat_nip_and_regon_in_the_history(world):
     url = reverse("plans:config_settings")
     assert client.get(url).status_code == 200
     answer = client.post(
-        url, _settings_data(vat_exempt="on", tax_id="123-456-32-18", regon="123456785")
+        url, _form(SETTINGS, vat_exempt="on", tax_id="123-456-32-18", regon="123456785")
     )
     assert answer.status_code == 302
     settings = PlanSettings.objects.get(school=world.school)
@@ -158,7 +159,7 @@ def test_the_settings_screen_saves_vat_nip_and_regon_in_the_history(world):
     assert entry.changes["tax_id"] == [None, "1234563218"]
     # and changed again: old and new
     version = client.get(url).context["version"]
-    client.post(url, _settings_data(vat_rate="8.00", version=version))
+    client.post(url, _form(SETTINGS, vat_rate="8.00", version=version))
     settings.refresh_from_db()
     assert settings.vat_rate == Decimal("8.00") and not settings.vat_exempt
     entry = _entries(PlanSettings, settings.pk, "update")[-1]
@@ -179,7 +180,7 @@ def test_the_settings_screen_saves_vat_nip_and_regon_in_the_history(world):
     ],
 )
 def test_bad_settings_answer_400_and_save_nothing(world, changes, field):
-    answer = _principal(world).post(reverse("plans:config_settings"), _settings_data(**changes))
+    answer = _principal(world).post(reverse("plans:config_settings"), _form(SETTINGS, **changes))
     assert answer.status_code == 400
     assert field in answer.context["form"].errors
     assert not PlanSettings.objects.exists()
@@ -187,7 +188,8 @@ def test_bad_settings_answer_400_and_save_nothing(world, changes, field):
 
 def test_a_public_school_choosing_the_2012_model_is_told_why_at_the_field(world):
     assert world.school.is_public
-    data = _settings_data(
+    data = _form(
+        SETTINGS,
         mode="at_school",
         networks=SCHOOL_NET,
         weekday_0="2",
@@ -205,10 +207,10 @@ def test_a_public_school_choosing_the_2012_model_is_told_why_at_the_field(world)
 def test_a_stale_settings_form_answers_409_and_saves_nothing(world):
     client = _principal(world)
     url = reverse("plans:config_settings")
-    client.post(url, _settings_data())
+    client.post(url, _form(SETTINGS))
     version = client.get(url).context["version"]
-    client.post(url, _settings_data(vat_rate="8.00", version=version))
-    answer = client.post(url, _settings_data(vat_rate="5.00", version=version))
+    client.post(url, _form(SETTINGS, vat_rate="8.00", version=version))
+    answer = client.post(url, _form(SETTINGS, vat_rate="5.00", version=version))
     assert answer.status_code == 409
     assert PlanSettings.objects.get().vat_rate == Decimal("8.00")
 
@@ -228,7 +230,8 @@ def test_a_non_public_school_switches_to_2012_and_the_basic_account_is_gated_at_
     weekday = timezone.localtime().isoweekday()
     answer = client.post(
         reverse("plans:config_settings"),
-        _settings_data(
+        _form(
+            SETTINGS,
             mode="at_school",
             networks=SCHOOL_NET,
             weekday_0=str(weekday),
@@ -262,7 +265,7 @@ def test_a_non_public_school_switches_to_2012_and_the_basic_account_is_gated_at_
     assert 'id="free-plan-open"' not in client.get(reverse("plans:config")).content.decode()
     # and back to the statutory model: the register is free again at once
     version = client.get(reverse("plans:config_settings")).context["version"]
-    client.post(reverse("plans:config_settings"), _settings_data(version=version))
+    client.post(reverse("plans:config_settings"), _form(SETTINGS, version=version))
     assert _grades(world, AT_HOME).status_code == 200
 
 
@@ -308,7 +311,7 @@ def test_back_to_the_statutory_model_restores_the_free_plan_in_the_history(world
     client = _principal(world)
     url = reverse("plans:config_settings")
     version = client.get(url).context["version"]
-    answer = client.post(url, _settings_data(version=version))
+    answer = client.post(url, _form(SETTINGS, version=version))
     assert answer.status_code == 302
     # the very next request of a basic parent at home sees the register
     assert _grades(world, AT_HOME).status_code == 200
@@ -330,7 +333,7 @@ def test_back_to_the_statutory_model_restores_the_free_plan_in_the_history(world
     assert "plan bezpłatny znów obejmuje: Oceny z domu, Frekwencja z domu" in text
     # the plan's screen saves again as it is, with nothing to restore next time
     version = client.get(url).context["version"]
-    assert client.post(url, _settings_data(version=version)).status_code == 302
+    assert client.post(url, _form(SETTINGS, version=version)).status_code == 302
     assert len(_entries(Plan, basic.pk)) == entries + 1
     assert "znów obejmuje" not in client.get(reverse("plans:config")).content.decode()
 
@@ -342,7 +345,8 @@ def test_a_refused_switch_back_leaves_the_free_plan_gated(world, problem):
     url = reverse("plans:config_settings")
     version = client.get(url).context["version"]
     if problem == "stale":  # someone saved the settings meanwhile
-        data = _settings_data(
+        data = _form(
+            SETTINGS,
             mode="at_school",
             networks=SCHOOL_NET,
             weekday_0="1",
@@ -351,10 +355,10 @@ def test_a_refused_switch_back_leaves_the_free_plan_gated(world, problem):
             version=version,
         )
         assert client.post(url, data).status_code == 302
-        answer = client.post(url, _settings_data(version=version))
+        answer = client.post(url, _form(SETTINGS, version=version))
         assert answer.status_code == 409
     else:
-        answer = client.post(url, _settings_data(vat_rate="100", version=version))
+        answer = client.post(url, _form(SETTINGS, vat_rate="100", version=version))
         assert answer.status_code == 400
     assert PlanSettings.objects.get().mode == "at_school"
     before = basic.entitlements
@@ -479,15 +483,8 @@ def test_a_plan_with_purchases_is_not_deleted_one_without_is(world):
     assert Plan.objects.filter(pk=plans["extended"].pk).exists()
     assert Purchase.objects.get(pk=purchase.pk).package_id == plans["single"].pk
     # a plan nobody bought goes, with its packages and promotions, each in the history
-    spare = services.plan_create(
-        actor=world.user("principal"), name="Zapas", entitlements=FREE, validity_months=12
-    )
-    package = services.package_create(
-        actor=world.user("principal"),
-        plan=spare,
-        kind="single",
-        amount=Decimal("10.00"),
-        channels=["transfer"],
+    spare, package = _plan_with_package(
+        world.user("principal"), "Zapas", amount="10.00", channels=["transfer"]
     )
     url = reverse("plans:config_plan_delete", args=[spare.pk])
     assert 'id="delete-confirm"' in client.get(url).content.decode()
@@ -574,16 +571,14 @@ def test_the_sibling_package_online_is_refused_with_the_reason(world):
     assert answer.status_code == 400 and "kind" in answer.context["form"].errors
 
 
-def _promotion_data(**changes):
-    data = {
-        "name": "Zimowa",
-        "amount": "18.00",
-        "date_from": "2026-12-01",
-        "date_to": "2026-12-31",
-        "channels": [],
-    }
-    data.update(changes)
-    return data
+# A promotion of December, however the package is paid (no channel ticked).
+PROMOTION = {
+    "name": "Zimowa",
+    "amount": "18.00",
+    "date_from": "2026-12-01",
+    "date_to": "2026-12-31",
+    "channels": (),
+}
 
 
 def test_a_promotion_is_added_changed_and_deleted_in_the_history(world):
@@ -591,15 +586,15 @@ def test_a_promotion_is_added_changed_and_deleted_in_the_history(world):
     client = _principal(world)
     answer = client.post(
         reverse("plans:config_promotion_new", args=[plans["single"].pk]),
-        _promotion_data(channels=["transfer"]),
+        _form(PROMOTION, channels=["transfer"]),
     )
     assert answer.status_code == 302
     promotion = Promotion.objects.get(name="Zimowa")
     assert _entries(Promotion, promotion.pk, "create")[0].school_id == world.school.pk
     url = reverse("plans:config_promotion", args=[promotion.pk])
     version = client.get(url).context["version"]
-    data = _promotion_data(
-        amount="19.00", date_to="2027-01-10", channels=["transfer"], version=version
+    data = _form(
+        PROMOTION, amount="19.00", date_to="2027-01-10", channels=["transfer"], version=version
     )
     assert client.post(url, data).status_code == 302
     entry = _entries(Promotion, promotion.pk, "update")[-1]
@@ -626,7 +621,7 @@ def test_a_promotion_is_added_changed_and_deleted_in_the_history(world):
 )
 def test_bad_promotions_answer_400_and_save_nothing(world, changes, field):
     plans = leaflet(world)
-    data = _promotion_data(**changes)
+    data = _form(PROMOTION, **changes)
     package = plans["siblings"] if field == "channels" else plans["single"]
     before = _state()
     url = reverse("plans:config_promotion_new", args=[package.pk])
@@ -639,22 +634,20 @@ def test_bad_promotions_answer_400_and_save_nothing(world, changes, field):
 # --- offers -----------------------------------------------------------------------------
 
 
-def _offer_data(**changes):
-    data = {
-        "name": "Nowa",
-        "entitlement": "elearning",
-        "amount": "15.00",
-        "validity_months": "6",
-        "window_days": "14",
-    }
-    data.update(changes)
-    return data
+# An offer of e-learning for six months, bought within two weeks.
+OFFER = {
+    "name": "Nowa",
+    "entitlement": "elearning",
+    "amount": "15.00",
+    "validity_months": "6",
+    "window_days": "14",
+}
 
 
 def test_an_offer_is_added_changed_and_its_delete_refused_once_bought(world):
     plans = leaflet(world)
     client = _principal(world)
-    data = _offer_data(name="Korepetycje online")
+    data = _form(OFFER, name="Korepetycje online")
     assert client.post(reverse("plans:config_offer_new"), data).status_code == 302
     offer = Offer.objects.get(name="Korepetycje online")
     assert _entries(Offer, offer.pk, "create")[0].actor == world.user("principal")
@@ -699,7 +692,7 @@ def test_bad_offers_answer_400_and_save_nothing(world, changes, field):
         validity_months=12,
         window_days=30,
     )
-    data = _offer_data(**changes)
+    data = _form(OFFER, **changes)
     before = _state()
     answer = _principal(world).post(reverse("plans:config_offer_new"), data)
     assert answer.status_code == 400
@@ -712,10 +705,7 @@ def test_bad_offers_answer_400_and_save_nothing(world, changes, field):
 
 def _other_schools_rows(world):
     other = world.user("other_principal")
-    plan = services.plan_create(actor=other, name="Obcy", entitlements=FREE, validity_months=12)
-    package = services.package_create(
-        actor=other, plan=plan, kind="single", amount=Decimal("9.00"), channels=["transfer"]
-    )
+    plan, package = _plan_with_package(other, "Obcy", amount="9.00", channels=["transfer"])
     promotion = services.promotion_create(
         actor=other,
         package=package,
@@ -788,7 +778,7 @@ def test_the_settings_post_matrix(world, matrix):
     url = reverse("plans:config_settings")
     expected = dict(PRINCIPAL_PAGE, principal=302, other_principal=302)
     refused = [r for r in expected if r not in ("principal", "other_principal")]
-    data = _settings_data(vat_rate="8.00")
+    data = _form(SETTINGS, vat_rate="8.00")
     matrix.check(url, expected, method="post", data=data, state=_state, roles=refused)
     assert not PlanSettings.objects.exists()
     matrix.check(url, expected, method="post", data=data, roles=["principal"])
