@@ -32,6 +32,16 @@ Scopes (what a version stands for), all of them within one school:
 A bump happens at once *and* again when the transaction commits: a reader who read the
 old data between the two gets a key that is already out of date at the second bump.
 
+An entry is kept under a key without versions, with the digest of the versions it was
+built at, and of its *shape* (``cached(..., shape=)``, ``cached_parts(..., shape=)``): the
+number of the form of what it holds. Move the shape (1, 2, 3…) when what the entry holds
+changes shape (a tuple gains an item, a dict becomes a row written): during a release the
+processes of the old code and of the new run side by side on one cache, under the same
+keys and versions, and neither then takes the other's entries for current – each builds
+its own in their place. The key stays as it is (it is read ahead, ``read_ahead``). A
+whole page (``cached_page``) holds its content and content type, a shape that does not
+move.
+
 Whole pages are declared with ``PageCache`` next to their view: what authorizes the
 viewer, which scopes the page is computed from, what else tells two copies apart.
 
@@ -519,10 +529,15 @@ def _lookup(every: list[Scope], keys: list[str]) -> tuple[dict[Scope, str], dict
     return dict(zip(every, versions(*every), strict=True)), {}
 
 
-def _digest(stamp: Mapping[Scope, str], scopes: Iterable[Scope]) -> str:
-    """The versions ``scopes`` are at (``stamp``), and the epoch's, hashed: an entry is
-    kept with the digest of the versions it was built at."""
+def _digest(stamp: Mapping[Scope, str], scopes: Iterable[Scope], shape: int = 1) -> str:
+    """The versions ``scopes`` are at (``stamp``), and the epoch's, hashed with the shape
+    of what the entry holds: an entry is kept with the digest of the versions it was
+    built at, found only by code that expects its shape."""
     digest = ".".join([*(stamp[s] for s in scopes), stamp[EPOCH_SCOPE]])
+    if shape != 1:
+        # The first shape's digest is the one kept before shapes were (no cold start);
+        # versions are numbers (or hex), so no other shape's text is a first shape's.
+        digest += f"|shape:{shape}"
     return hashlib.blake2b(digest.encode(), digest_size=16).hexdigest()
 
 
@@ -530,15 +545,21 @@ def _current(entry: Any, digest: str) -> bool:
     return type(entry) is tuple and len(entry) == 2 and entry[0] == digest
 
 
-def cached(key: str, scopes: Iterable[Scope], build: Callable[[], Any]) -> Any:
+def cached(key: str, scopes: Iterable[Scope], build: Callable[[], Any], *, shape: int = 1) -> Any:
     """``build()``'s result, computed at most once per version of ``scopes``. Kept under
     ``key`` with the digest of the versions it was built at (found only while they are
     the current ones, as ``cached_parts``), so the versions and the entry are read in one
     round trip, or none when the request read them ahead (``read_ahead(key)``) or
-    already."""
+    already.
+
+    ``shape``: the number of the shape of what ``build()`` returns, in the digest too.
+    Move it (2, 3…) when what the entry holds changes shape, never the key: an entry
+    kept with another shape (by the other release's processes, during a release) is not
+    current, so it is built afresh and replaced, never handed to code that expects
+    another shape."""
     every = [*dict.fromkeys(s for s in scopes if s != EPOCH_SCOPE), EPOCH_SCOPE]
     stamp, got = _lookup(every, [key])
-    digest = _digest(stamp, every[:-1])
+    digest = _digest(stamp, every[:-1], shape)
     entry = got.get(key)
     if _current(entry, digest):
         return entry[1]
@@ -549,21 +570,34 @@ def cached(key: str, scopes: Iterable[Scope], build: Callable[[], Any]) -> Any:
     return value
 
 
-def cached_parts(parts: Mapping[Any, tuple[str, Iterable[Scope]]]) -> Parts:
+def cached_parts(
+    parts: Mapping[Any, tuple[str, Iterable[Scope]] | tuple[str, Iterable[Scope], int]],
+    *,
+    shape: int = 1,
+) -> Parts:
     """The parts of a page kept each per version of its own scopes (``{name: (key,
     scopes)}``), all looked up in one cache round trip: the versions not yet read in this
     request and the entries together. An entry is kept under its own ``key`` with the
     versions it was built at (hashed); it is found only while they are the current ones,
     so a bump hides it at once (and the next build replaces it). ``Parts.found`` holds
-    the ones kept, ``Parts.keep`` stores the ones built since."""
-    parts = {name: (key, tuple(scopes)) for name, (key, scopes) in parts.items()}
-    every = [*dict.fromkeys(s for _key, scopes in parts.values() for s in scopes), EPOCH_SCOPE]
+    the ones kept, ``Parts.keep`` stores the ones built since.
+
+    ``shape``: the number of the shape of what the parts hold, in their digest too; a
+    part may name its own (``{name: (key, scopes, shape)}``). Move it (2, 3…) when what a
+    part holds changes shape, never the key: a part kept with another shape (by the other
+    release's processes, during a release) is not found, so it is built afresh and
+    replaced (``cached``)."""
+    parts = {
+        name: (part[0], tuple(part[1]), part[2] if len(part) > 2 else shape)
+        for name, part in parts.items()
+    }
+    every = [*dict.fromkeys(s for _k, scopes, _s in parts.values() for s in scopes), EPOCH_SCOPE]
     if not parts:
         return Parts({}, {})
-    stamp, got = _lookup(every, [key for key, _scopes in parts.values()])
+    stamp, got = _lookup(every, [key for key, _scopes, _shape in parts.values()])
     found, keys = {}, {}
-    for name, (key, scopes) in parts.items():
-        digest = _digest(stamp, scopes)
+    for name, (key, scopes, part_shape) in parts.items():
+        digest = _digest(stamp, scopes, part_shape)
         keys[name] = (key, digest)
         entry = got.get(key)
         if _current(entry, digest):
@@ -577,7 +611,7 @@ def cached_parts(parts: Mapping[Any, tuple[str, Iterable[Scope]]]) -> Parts:
 @dataclass(frozen=True)
 class Parts:
     found: dict[Any, Any]
-    # per name, its entry's key and the digest of the versions it is built at
+    # per name, its entry's key and the digest of the versions it is built at (and shape)
     keys: dict[Any, tuple[str, str]]
 
     def keep(self, built: Mapping[Any, Any]) -> None:

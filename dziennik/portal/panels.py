@@ -47,6 +47,9 @@ def _key(request, viewer: Viewer, name: str, now) -> str:
 
 
 Built = tuple["datetime.datetime | None", object]  # (valid until, value)
+# The shape of a kept part (``Built``, ``core.cache.cached_parts(shape=)``): moved
+# whenever what a part holds changes shape, never the parts' key.
+PANEL_SHAPE = 1
 
 
 def _kept_many(
@@ -54,7 +57,9 @@ def _kept_many(
 ) -> dict[str, object]:
     """Each part's value (``parts``: name → (key, scopes, build)), from the cache while
     current – the versions and the entries in one round trip –, else built and kept."""
-    kept = cache.cached_parts({name: (key, scopes) for name, (key, scopes, _b) in parts.items()})
+    kept = cache.cached_parts(
+        {name: (key, scopes) for name, (key, scopes, _b) in parts.items()}, shape=PANEL_SHAPE
+    )
     values, fresh = {}, {}
     for name, (_key, _scopes, build) in parts.items():
         hit = kept.found.get(name)

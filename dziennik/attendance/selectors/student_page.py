@@ -251,10 +251,11 @@ def _tallies(counted, terms: list[Term]) -> dict:
 # rebuilds this month's part only, the totals are added up from the parts.
 
 RECENT_DAYS = 14
-# In the key of a month's part: moved whenever what a part holds changes shape, so that
-# during a release the processes of the old code and of the new never read each other's
-# parts (2: a month's absences may be its rows written, ``_month_part``).
-PART_FORMAT = 2
+# The shape of what a month's part holds (``core.cache.cached_parts(shape=)``): moved
+# whenever it changes, so that during a release the processes of the old code and of the
+# new never take each other's parts (2: a month's absences may be its rows written,
+# ``_month_part``).
+MONTH_SHAPE = 2
 
 
 def student_page_parts(
@@ -283,12 +284,13 @@ def student_page_parts(
         # a month's recent lessons: those it may show while it is kept (the last two
         # weeks of it, or since ``recent_since`` for the month of today)
         since = min(end - datetime.timedelta(days=RECENT_DAYS), recent_since)
-        key = (
-            f"att-month:{PART_FORMAT}:{student.pk}:{start.isoformat()}:{end.isoformat()}:"
-            f"{since}:{language}"
-        )
+        key = f"att-month:{student.pk}:{start.isoformat()}:{end.isoformat()}:{since}:{language}"
         month = cache.month_of(start)
-        wanted[(start, end, since)] = (key, cache.month_scopes("attendance", scopes, month))
+        wanted[(start, end, since)] = (
+            key,
+            cache.month_scopes("attendance", scopes, month),
+            MONTH_SHAPE,
+        )
     kept = cache.cached_parts(wanted)
     missing = [name for name in wanted if name not in kept.found and name != "apart"]
     built = {}

@@ -3,6 +3,7 @@ every kind of change the next request shows it, byte for byte the page built afr
 an empty cache, while the months the change did not touch stay kept."""
 
 import datetime
+import importlib
 import re
 
 import pytest
@@ -209,3 +210,32 @@ def test_the_deadline_for_excuses_and_a_month_past_it(setup, days):
     html = _shows_at_once(client, url, another_deadline)
     assert html.count('class="overdue"') == 2
     assert f"({days + 2} dni)" in html
+
+
+def test_the_months_kept_by_a_release_of_another_shape_are_built_afresh(setup, monkeypatch):
+    """During a release the old code and the new share the cache under the same keys and
+    versions: a month's part kept with another shape (``MONTH_SHAPE``, the old release's)
+    is not taken, each process builds and keeps its own."""
+    # the module (the package's ``student_page`` is the selector of that name)
+    student_page = importlib.import_module("dziennik.attendance.selectors.student_page")
+    _world, _reg, old_day, client, url = setup
+    first_day = old_day - datetime.timedelta(days=3)  # the period's (``?od=``)
+
+    def months_built(release: str) -> bool:
+        """Whether the page (another address: not the page kept whole) read the marks of
+        the whole period, every month's part built; ``False`` when it read none."""
+        with CaptureQueriesContext(connection) as queries:
+            html = _page(client, f"{url}&release={release}")
+        assert f'data-date="{old_day}"' in html and 'data-kind="nb"' in html  # both months
+        reads = _marks_read(queries.captured_queries)
+        assert reads == [] or (len(reads) == 1 and str(first_day) in reads[0])
+        return bool(reads)
+
+    monkeypatch.setattr(student_page, "MONTH_SHAPE", 1)  # the old release's parts
+    _fresh(client, url)
+    assert not months_built("old")  # kept
+    monkeypatch.setattr(student_page, "MONTH_SHAPE", 2)  # the new release's
+    assert months_built("new")
+    assert not months_built("new-again")
+    monkeypatch.setattr(student_page, "MONTH_SHAPE", 1)
+    assert months_built("old-again")

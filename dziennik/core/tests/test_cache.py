@@ -306,3 +306,77 @@ def test_the_parts_built_for_a_page_are_written_with_it(world, monkeypatch):
     assert again.content == b"page"
     cache.bump(("subject", 1, 7))
     assert _parts(7).found == {}
+
+
+# --- the shape of what an entry holds (``cached(shape=)``, ``cached_parts(shape=)``) -----
+#
+# During a release the processes of the old code and of the new share one cache, under the
+# same keys and versions: each takes only the entries of the shape it expects.
+
+
+def test_an_entry_kept_with_another_shape_is_built_afresh(db):
+    built = []
+
+    def build(shape):
+        def value():
+            built.append(shape)
+            return ("shape", shape, len(built))
+
+        return value
+
+    scopes = [cache.config_scope(1), ("data", 1)]
+    assert cache.cached("k", scopes, build(1)) == ("shape", 1, 1)
+    assert cache.cached("k", scopes, build(2), shape=2) == ("shape", 2, 2)  # not the old
+    assert cache.cached("k", scopes, build(2), shape=2) == ("shape", 2, 2)  # kept
+    assert cache.cached("k", scopes, build(1), shape=1) == ("shape", 1, 3)  # not the new
+    assert cache.cached("k", scopes, build(1)) == ("shape", 1, 3)  # shape 1 by default
+    assert built == [1, 2, 1]
+
+
+def test_the_first_shape_finds_the_entries_kept_before_shapes(db):
+    """Shape 1's digest is the one entries were kept with before shapes: a release of
+    shapes starts warm, and a shape moved to 2 is not taken for them."""
+    import hashlib
+
+    from django.core.cache import cache as backend
+
+    scopes = [cache.config_scope(1), ("data", 1)]
+    before = ".".join(cache.versions(*scopes, cache.EPOCH_SCOPE))
+    digest = hashlib.blake2b(before.encode(), digest_size=16).hexdigest()
+    backend.set("k", (digest, "kept before shapes"))
+    assert cache.cached("k", scopes, lambda: "built") == "kept before shapes"
+    assert cache.cached("k", scopes, lambda: "built as 2", shape=2) == "built as 2"
+
+
+def _shaped(shape, *names, own=None):
+    """``_parts`` with the call's ``shape``; ``own``: names that carry their own shape."""
+    own = own or {}
+    return cache.cached_parts(
+        {
+            name: (f"part:{name}", [cache.config_scope(1), ("subject", 1, name)])
+            + ((own[name],) if name in own else ())
+            for name in names
+        },
+        shape=shape,
+    )
+
+
+def test_a_part_kept_with_another_shape_is_not_found(db):
+    _shaped(1, 7, 8).keep({7: "row 7 as 1", 8: "row 8 as 1"})
+    assert _parts(7, 8).found == {7: "row 7 as 1", 8: "row 8 as 1"}  # shape 1 by default
+    new = _shaped(2, 7, 8)
+    assert new.found == {}
+    new.keep({7: ("row 7", "as 2")})  # replaces the old part; 8 stays as it was
+    assert _shaped(2, 7, 8).found == {7: ("row 7", "as 2")}
+    assert _shaped(1, 7, 8).found == {8: "row 8 as 1"}
+    _shaped(1, 7).keep({7: "row 7 as 1 again"})
+    assert _shaped(2, 7).found == {}
+
+
+def test_a_part_may_carry_its_own_shape(db):
+    _shaped(1, 7, 8).keep({7: "row 7 as 1", 8: "row 8 as 1"})
+    mixed = _shaped(1, 7, 8, own={7: 2})  # 7 moved to shape 2, 8 kept at the call's 1
+    assert mixed.found == {8: "row 8 as 1"}
+    mixed.keep({7: ("row 7", "as 2")})
+    assert _shaped(2, 7, 8).found == {7: ("row 7", "as 2")}
+    assert _shaped(1, 7, 8, own={7: 2}).found == {7: ("row 7", "as 2"), 8: "row 8 as 1"}

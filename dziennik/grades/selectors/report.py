@@ -173,6 +173,14 @@ class _ReportSetup:
     subjects: dict[int, dict]
 
 
+# The shapes of what the page keeps (``core.cache.cached(shape=)``): the setup
+# (``_ReportSetup``) and a subject's part (``keep_parts``' tuple). Move one whenever what it
+# holds changes shape, not its key: a deployed site's cache holds the old shape under the
+# same versions, and the old release's processes still read it during a release.
+SETUP_SHAPE = 1
+ROW_SHAPE = 1
+
+
 def _report_setup(student_id: int, school_id: int | None) -> _ReportSetup:
     """The student, their class, its year's terms and classes, the school's grading rules
     and the subjects the student is taught: all configuration
@@ -199,9 +207,7 @@ def _report_setup(student_id: int, school_id: int | None) -> _ReportSetup:
             subjects=_student_subjects(school_class, student),
         )
 
-    # (a new name whenever what is kept changes shape: a deployed site's cache holds the
-    # old one under the same versions)
-    return cached(report_setup_key(student_id), [config_scope(school_id)], build)
+    return cached(report_setup_key(student_id), [config_scope(school_id)], build, shape=SETUP_SHAPE)
 
 
 def report_setup_key(student_id: int) -> str:
@@ -358,7 +364,8 @@ def _kept_parts(
                 ),
             )
             for sid in subjects
-        }
+        },
+        shape=ROW_SHAPE,
     )
 
 
