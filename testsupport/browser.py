@@ -14,6 +14,7 @@ one on purpose inspects and empties that list.
 from __future__ import annotations
 
 import os
+import urllib.parse
 
 CHROMIUM_FLAGS = [
     "--headless",
@@ -78,3 +79,37 @@ def login(page, username: str, password: str) -> None:
 # Not screens of the register, for the walks: logging out, and a learning tool's launch
 # (a redirect to the tool's own site, docs/lti.md).
 LEAVE_THE_REGISTER = ("accounts:logout", "lti:launch", "lti:deep_link")
+
+
+# A printout opens in Chromium's PDF viewer once the server has drawn it: seconds, and
+# on a loaded machine (two suites at once) more than a page's 15 s.
+PRINTOUT_TIMEOUT_MS = 90_000
+
+
+def screen_name(path: str) -> str | None:
+    """The view name of a link the walks may follow: a path of this site that resolves."""
+    from django.urls import Resolver404, resolve
+
+    parts = urllib.parse.urlsplit(path)
+    if parts.scheme or parts.netloc or not parts.path.startswith("/"):
+        return None
+    try:
+        return resolve(parts.path).view_name
+    except Resolver404:
+        return None
+
+
+def open_screen(page, path: str):
+    """``page.goto(path)`` for the walks: the response, or None for a download (a PDF,
+    CSV or attachment Chromium saves instead of showing: no page). A printout (``.pdf``)
+    is given ``PRINTOUT_TIMEOUT_MS``: it is not a page of ours to check, only that it
+    answers."""
+    from playwright.sync_api import Error as PlaywrightError
+
+    printout = urllib.parse.urlsplit(path).path.endswith(".pdf")
+    try:
+        return page.goto(path, timeout=PRINTOUT_TIMEOUT_MS if printout else None)
+    except PlaywrightError as error:
+        if "Download is starting" in str(error):
+            return None
+        raise

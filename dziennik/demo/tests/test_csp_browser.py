@@ -12,15 +12,12 @@ arrived.
 """
 
 import io
-import urllib.parse
 
 import pytest
 from django.core.management import call_command
-from django.urls import Resolver404, resolve
-from playwright.sync_api import Error as PlaywrightError
 
 from dziennik.demo.school import DEMO_PASSWORD
-from testsupport.browser import LEAVE_THE_REGISTER, login
+from testsupport.browser import LEAVE_THE_REGISTER, login, open_screen, screen_name
 
 pytestmark = pytest.mark.browser
 
@@ -43,17 +40,6 @@ BARS_JS = """() => Array.from(document.querySelectorAll('svg.bar')).map(el => ({
 LINKS_JS = "els => els.map(e => e.getAttribute('href'))"
 
 
-def _screen(path: str) -> str | None:
-    """The URL name of a local link, or None for what is not a screen of ours."""
-    parts = urllib.parse.urlsplit(path)
-    if parts.scheme or parts.netloc or not parts.path.startswith("/"):
-        return None
-    try:
-        return resolve(parts.path).view_name
-    except Resolver404:
-        return None
-
-
 def walk(page, username: str) -> dict:
     """Open the role's screens; answer what was seen."""
     page.context.clear_cookies()
@@ -66,20 +52,13 @@ def walk(page, username: str) -> dict:
     bars: list[dict] = []
     while queue and len(seen) < MAX_SCREENS:
         path, depth = queue.pop(0)
-        name = _screen(path)
+        name = screen_name(path)
         if name is None or name in seen or name in LEAVE_THE_REGISTER:
             continue
         seen[name] = path
-        # A printout opens in Chromium's PDF viewer once the server has drawn it (seconds
-        # on a loaded machine: two suites at once went past the page's 15 s); it is
-        # not a page of ours to check, only that it answers.
-        printout = path.split("?", 1)[0].endswith(".pdf")
-        try:
-            response = page.goto(path, timeout=90_000 if printout else None)
-        except PlaywrightError as error:
-            if "Download is starting" in str(error):
-                continue  # a PDF, CSV or attachment: no page to run
-            raise
+        response = open_screen(page, path)  # a printout given longer
+        if response is None:
+            continue  # a PDF, CSV or attachment downloaded: no page to run
         assert response.status == 200 or depth > 1, f"{username} {path}: {response.status}"
         if not response.headers["content-type"].startswith("text/html"):
             continue  # a PDF shown inline: Chromium's viewer, not our page

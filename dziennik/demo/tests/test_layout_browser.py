@@ -8,16 +8,13 @@ measures ``document.documentElement.scrollWidth``. A wide table scrolls inside i
 """
 
 import io
-import urllib.parse
 
 import pytest
 from django.core.management import call_command
-from django.urls import Resolver404, resolve
-from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect
 
 from dziennik.demo.school import DEMO_PASSWORD
-from testsupport.browser import LEAVE_THE_REGISTER, login
+from testsupport.browser import LEAVE_THE_REGISTER, login, open_screen, screen_name
 
 pytestmark = pytest.mark.browser
 
@@ -37,16 +34,6 @@ WIDE_JS = """() => {
 }"""
 
 
-def _screen(path: str) -> str | None:
-    parts = urllib.parse.urlsplit(path)
-    if parts.scheme or parts.netloc or not parts.path.startswith("/"):
-        return None
-    try:
-        return resolve(parts.path).view_name
-    except Resolver404:
-        return None
-
-
 def _wide_screens(page, username: str) -> tuple[list[str], set[str]]:
     """Open the role's menu and the screens it links to; answer those wider than 360 px."""
     page.context.clear_cookies()
@@ -57,16 +44,13 @@ def _wide_screens(page, username: str) -> tuple[list[str], set[str]]:
     wide = []
     while queue and len(seen) < MAX_SCREENS:
         path, depth = queue.pop(0)
-        name = _screen(path)
+        name = screen_name(path)
         if name is None or name in seen or name in LEAVE_THE_REGISTER:
             continue
         seen.add(name)
-        try:
-            response = page.goto(path)
-        except PlaywrightError as error:
-            if "Download is starting" in str(error):
-                continue
-            raise
+        response = open_screen(page, path)
+        if response is None:  # a download: no page
+            continue
         if not response.headers["content-type"].startswith("text/html"):
             continue
         width = page.evaluate("document.documentElement.scrollWidth")
