@@ -13,6 +13,8 @@ backend that logged it in, so a login that names its backend (a passkey's) names
 
 from __future__ import annotations
 
+import functools
+
 from django.contrib.auth import backends, get_user_model
 from django.db import router
 
@@ -20,19 +22,15 @@ from dziennik.core.prepared import Prepared
 
 PATH = "dziennik.accounts.backends.ModelBackend"
 
-_user: Prepared | None = None
-_columns: list[str] = []
 
-
-def _user_read() -> Prepared:
-    global _user
-    if _user is None:
-        model = get_user_model()
-        _columns[:] = [f.attname for f in model._meta.concrete_fields]
-        _user = Prepared(
-            lambda user_id: model._default_manager.filter(pk=user_id).values_list(*_columns)
-        )
-    return _user
+@functools.cache
+def _user_read() -> tuple[Prepared, list[str]]:
+    """The user's read (built once: the user model is known only once the apps are) and
+    the columns it reads, every concrete one."""
+    model = get_user_model()
+    columns = [f.attname for f in model._meta.concrete_fields]
+    read = Prepared(lambda user_id: model._default_manager.filter(pk=user_id).values_list(*columns))
+    return read, columns
 
 
 class ModelBackend(backends.ModelBackend):
@@ -42,11 +40,10 @@ class ModelBackend(backends.ModelBackend):
             user_id = int(user_id)
         except (TypeError, ValueError):  # not an id of ours: no user, as the ORM's lookup
             return None
-        read = _user_read()
+        read, columns = _user_read()
         rows = read(user_id)
         if not rows:
             return None
-        model = get_user_model()
         # read where ``Prepared`` read it (the router's choice, as the ORM's ``get``)
-        user = model.from_db(router.db_for_read(model), _columns, rows[0])
+        user = read.model.from_db(router.db_for_read(read.model), columns, rows[0])
         return user if self.user_can_authenticate(user) else None
